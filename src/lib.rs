@@ -1,5 +1,23 @@
 //! Provable "double random, one public" (双随机、一公开) spot-check draws.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod credit;
+mod date;
+mod register;
+mod uscc;
+
+pub use credit::{CreditClass, CreditClassError};
+pub use date::{format_date, parse_date};
+pub use register::{
+    CheckItem, CheckItemList, ClassChange, Conflict, ConflictRegister, ConflictRow, DetailChange,
+    DuplicateEntity, DuplicateInspector, DuplicateItem, Entity, EntityPosition, EntityRegister,
+    EntityRow, InspectionMethod, Inspector, InspectorRegister, InspectorRow, ItemCategory, ItemRow,
+    Problem, RegisterDiff, RegisterKind, Rule, Severity, Validated, ValidationOptions, split_list,
+};
+pub use uscc::{USCC_ALPHABET, USCC_LEN, Uscc, UsccError, UsccPolicy, uscc_check_character};

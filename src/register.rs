@@ -1,0 +1,1299 @@
+//! The one list and two libraries (一单两库): check items, entities,
+//! inspectors, and the declared conflicts between them, as validated
+//! collections.
+//!
+//! Registers are built from typed values ([`EntityRegister::new`]) or from
+//! rows of text as a spreadsheet gives them ([`EntityRegister::from_rows`]).
+//! Building from rows reports every problem at once, each naming the row,
+//! the field, the value and the rule it breaks; rows with an error are left
+//! out of the register, so the register itself is always valid.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use serde::Serialize;
+use time::Date;
+
+use crate::credit::CreditClass;
+use crate::date::{format_date, parse_date};
+use crate::uscc::{Uscc, UsccError, UsccPolicy};
+
+/// Which of the four registers a row or problem belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RegisterKind {
+    /// The check-item list (随机抽查事项清单).
+    Items,
+    /// The entity register (检查对象名录库).
+    Entities,
+    /// The inspector register (执法检查人员名录库).
+    Inspectors,
+    /// The declared conflicts (回避).
+    Conflicts,
+}
+
+impl RegisterKind {
+    /// Lower-case English name, as used in reports.
+    pub const fn name(self) -> &'static str {
+        match self {
+            RegisterKind::Items => "items",
+            RegisterKind::Entities => "entities",
+            RegisterKind::Inspectors => "inspectors",
+            RegisterKind::Conflicts => "conflicts",
+        }
+    }
+}
+
+impl fmt::Display for RegisterKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How bad a [`Problem`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// Recorded for the reader; the row is kept (for example a pilot USCC
+    /// admitted under [`UsccPolicy::LenientCheckCharacter`]).
+    Warning,
+    /// The row breaks a rule and is left out of the register.
+    Error,
+}
+
+/// The rule a register row breaks.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize)]
+#[serde(tag = "rule", rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Rule {
+    /// A required field is empty.
+    #[error("required field is empty")]
+    MissingField,
+    /// The text is not a valid USCC.
+    #[error("not a valid USCC: {error}")]
+    InvalidUscc {
+        /// What is wrong with the code.
+        #[serde(serialize_with = "ser_display")]
+        error: UsccError,
+    },
+    /// A USCC whose only fault is its check character, admitted leniently.
+    #[error(
+        "check character fails GB 32100-2015 (expected {expected}); admitted under the lenient policy"
+    )]
+    CheckCharacterAccepted {
+        /// The check character the standard computes.
+        expected: char,
+    },
+    /// The credit class is not one of the accepted spellings.
+    #[error(
+        "unknown credit class (write A, B, C or D; A类..D类; low, general, higher, high; or 低风险, 一般风险, 较高风险, 高风险)"
+    )]
+    UnknownCreditClass,
+    /// The same identifier appears on an earlier row.
+    #[error("duplicate: the same value is on row {first_row}")]
+    DuplicateId {
+        /// Row where the value first appears.
+        first_row: usize,
+    },
+    /// An inspector without a department (所属股室).
+    #[error("an inspector must belong to a department")]
+    MissingDepartment,
+    /// A region code that is not 2, 4 or 6 digits (GB/T 2260).
+    #[error(
+        "a region code is 6 digits (GB/T 2260); a jurisdiction may also be a 2- or 4-digit prefix"
+    )]
+    InvalidRegion,
+    /// A date that cannot be read.
+    #[error("not a date (write 2024-03-05, 2024/3/5 or 2024年3月5日)")]
+    InvalidDate,
+    /// The certificate's validity ends before it begins.
+    #[error("certificate valid-to {valid_to} is before valid-from {valid_from}")]
+    CertificateDatesReversed {
+        /// Start of validity.
+        #[serde(serialize_with = "ser_date")]
+        valid_from: Date,
+        /// End of validity.
+        #[serde(serialize_with = "ser_date")]
+        valid_to: Date,
+    },
+    /// The certificate expired before the date of the check.
+    #[error("certificate expired on {valid_to}, before {on}")]
+    CertificateExpired {
+        /// The date validity was checked on.
+        #[serde(serialize_with = "ser_date")]
+        on: Date,
+        /// Last day of validity.
+        #[serde(serialize_with = "ser_date")]
+        valid_to: Date,
+    },
+    /// The certificate is not yet valid on the date of the check.
+    #[error("certificate is valid only from {valid_from}, after {on}")]
+    CertificateNotYetValid {
+        /// The date validity was checked on.
+        #[serde(serialize_with = "ser_date")]
+        on: Date,
+        /// First day of validity.
+        #[serde(serialize_with = "ser_date")]
+        valid_from: Date,
+    },
+    /// A conflict names an inspector who is not in the inspector register.
+    #[error("no inspector with this id in the inspector register")]
+    UnknownInspector,
+    /// A conflict names an entity that is not in the entity register.
+    #[error("no entity with this USCC in the entity register")]
+    UnknownEntity,
+    /// The item category is not key (重点) or general (一般).
+    #[error("unknown item category (write key/重点 or general/一般)")]
+    UnknownCategory,
+    /// The inspection method is not one of the four.
+    #[error(
+        "unknown inspection method (write on-site/实地核查, written/书面检查, online-monitoring/网络监测 or entrusted/委托检验检测)"
+    )]
+    UnknownMethod,
+}
+
+fn ser_display<S: serde::Serializer, T: fmt::Display>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(v)
+}
+
+fn ser_date<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format_date(*d))
+}
+
+fn ser_opt_date<S: serde::Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_str(&format_date(*d)),
+        None => s.serialize_none(),
+    }
+}
+
+impl Rule {
+    /// Whether the rule leaves the row out ([`Severity::Error`]) or only flags it.
+    pub fn severity(&self) -> Severity {
+        match self {
+            Rule::CheckCharacterAccepted { .. } => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+}
+
+/// One problem found in a register: where it is, what it holds, and the rule
+/// it breaks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// The register the row belongs to.
+    pub register: RegisterKind,
+    /// The row number as the source gives it (spreadsheet rows count the header as row 1).
+    pub row: usize,
+    /// The canonical field name (`uscc`, `credit_class`, ...).
+    pub field: &'static str,
+    /// The offending value, as given.
+    pub value: String,
+    /// Warning or error.
+    pub severity: Severity,
+    /// The rule broken.
+    #[serde(flatten)]
+    pub rule: Rule,
+}
+
+impl Problem {
+    fn new(
+        register: RegisterKind,
+        row: usize,
+        field: &'static str,
+        value: &str,
+        rule: Rule,
+    ) -> Self {
+        Problem {
+            register,
+            row,
+            field,
+            value: value.to_owned(),
+            severity: rule.severity(),
+            rule,
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(
+            f,
+            "{level}: {} row {}, field {}, value {:?}: {}",
+            self.register, self.row, self.field, self.value, self.rule
+        )
+    }
+}
+
+/// A register built from rows, with every problem found on the way.
+#[derive(Clone, Debug)]
+pub struct Validated<T> {
+    /// The register of the rows that passed.
+    pub register: T,
+    /// Every problem found, in row order.
+    pub problems: Vec<Problem>,
+}
+
+impl<T> Validated<T> {
+    /// True when no problem of [`Severity::Error`] was found.
+    pub fn is_clean(&self) -> bool {
+        self.problems.iter().all(|p| p.severity < Severity::Error)
+    }
+
+    /// The problems of [`Severity::Error`].
+    pub fn errors(&self) -> impl Iterator<Item = &Problem> {
+        self.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+    }
+}
+
+/// Settings for building registers from rows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ValidationOptions {
+    /// How to treat USCC check characters.
+    pub uscc_policy: UsccPolicy,
+    /// Check inspectors' certificates on this date (the planned inspection date), if given.
+    pub on: Option<Date>,
+}
+
+// ---------------------------------------------------------------------------
+// Entities
+
+/// An entity subject to checks (检查对象), identified by its USCC.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Entity {
+    /// Unified social credit code.
+    pub uscc: Uscc,
+    /// Registered name.
+    pub name: String,
+    /// Credit-risk class.
+    pub credit_class: CreditClass,
+    /// Administrative region code (GB/T 2260), empty when not recorded.
+    pub region: String,
+    /// Industry, empty when not recorded.
+    pub industry: String,
+}
+
+/// One row of an entity register as text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EntityRow {
+    /// Row number in the source.
+    pub row: usize,
+    /// `uscc` column.
+    pub uscc: String,
+    /// `name` column.
+    pub name: String,
+    /// `credit_class` column.
+    pub credit_class: String,
+    /// `region` column.
+    pub region: String,
+    /// `industry` column.
+    pub industry: String,
+}
+
+/// Two entities with one USCC were given to [`EntityRegister::new`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("USCC {uscc} appears more than once")]
+pub struct DuplicateEntity {
+    /// The repeated code.
+    pub uscc: Uscc,
+}
+
+/// The entity register (检查对象名录库), held in canonical order: by credit
+/// class, then by the bytes of the USCC. Each class is then a contiguous
+/// range and an entity's position gives its class and its rank in the class.
+#[derive(Clone, Debug, Default)]
+pub struct EntityRegister {
+    entities: Vec<Entity>,
+    class_start: [usize; 5],
+    index: HashMap<Uscc, usize>,
+}
+
+fn region_ok(region: &str, allow_prefix: bool) -> bool {
+    let digits = region.bytes().all(|b| b.is_ascii_digit());
+    let len_ok = if allow_prefix {
+        matches!(region.len(), 2 | 4 | 6)
+    } else {
+        region.len() == 6
+    };
+    digits && len_ok
+}
+
+impl EntityRegister {
+    /// Builds a register from typed entities; refuses a repeated USCC.
+    pub fn new(mut entities: Vec<Entity>) -> Result<Self, DuplicateEntity> {
+        entities.sort_by_key(|e| (e.credit_class, e.uscc));
+        if let Some(w) = entities.windows(2).find(|w| w[0].uscc == w[1].uscc) {
+            return Err(DuplicateEntity { uscc: w[0].uscc });
+        }
+        // Equal codes sort next to each other only within a class.
+        let mut index = HashMap::with_capacity(entities.len());
+        for (i, e) in entities.iter().enumerate() {
+            if index.insert(e.uscc, i).is_some() {
+                return Err(DuplicateEntity { uscc: e.uscc });
+            }
+        }
+        let mut class_start = [0usize; 5];
+        for c in CreditClass::ALL {
+            class_start[c.index() + 1] =
+                class_start[c.index()] + entities.iter().filter(|e| e.credit_class == c).count();
+        }
+        Ok(EntityRegister {
+            entities,
+            class_start,
+            index,
+        })
+    }
+
+    /// Builds a register from rows of text, reporting every problem.
+    ///
+    /// A row with an error is left out; of two rows with one USCC the first is kept.
+    pub fn from_rows<I>(rows: I, options: &ValidationOptions) -> Validated<Self>
+    where
+        I: IntoIterator<Item = EntityRow>,
+    {
+        const K: RegisterKind = RegisterKind::Entities;
+        let mut problems = Vec::new();
+        let mut kept: Vec<Entity> = Vec::new();
+        let mut seen: HashMap<Uscc, usize> = HashMap::new();
+        for r in rows {
+            let before = problems.len();
+            let uscc = if r.uscc.trim().is_empty() {
+                problems.push(Problem::new(K, r.row, "uscc", &r.uscc, Rule::MissingField));
+                None
+            } else {
+                match Uscc::parse(&r.uscc, options.uscc_policy) {
+                    Ok(u) => Some(u),
+                    Err(error) => {
+                        problems.push(Problem::new(
+                            K,
+                            r.row,
+                            "uscc",
+                            &r.uscc,
+                            Rule::InvalidUscc { error },
+                        ));
+                        None
+                    }
+                }
+            };
+            let name = r.name.trim();
+            if name.is_empty() {
+                problems.push(Problem::new(K, r.row, "name", &r.name, Rule::MissingField));
+            }
+            let class = if r.credit_class.trim().is_empty() {
+                problems.push(Problem::new(
+                    K,
+                    r.row,
+                    "credit_class",
+                    &r.credit_class,
+                    Rule::MissingField,
+                ));
+                None
+            } else {
+                match r.credit_class.parse::<CreditClass>() {
+                    Ok(c) => Some(c),
+                    Err(_) => {
+                        problems.push(Problem::new(
+                            K,
+                            r.row,
+                            "credit_class",
+                            &r.credit_class,
+                            Rule::UnknownCreditClass,
+                        ));
+                        None
+                    }
+                }
+            };
+            let region = r.region.trim();
+            if !region.is_empty() && !region_ok(region, false) {
+                problems.push(Problem::new(
+                    K,
+                    r.row,
+                    "region",
+                    &r.region,
+                    Rule::InvalidRegion,
+                ));
+            }
+            if let Some(u) = uscc {
+                if let Some(&first_row) = seen.get(&u) {
+                    problems.push(Problem::new(
+                        K,
+                        r.row,
+                        "uscc",
+                        &r.uscc,
+                        Rule::DuplicateId { first_row },
+                    ));
+                    continue;
+                }
+                seen.insert(u, r.row);
+            }
+            if problems.len() > before {
+                continue;
+            }
+            let (Some(uscc), Some(credit_class)) = (uscc, class) else {
+                continue;
+            };
+            if !uscc.check_character_is_valid() {
+                problems.push(Problem::new(
+                    K,
+                    r.row,
+                    "uscc",
+                    &r.uscc,
+                    Rule::CheckCharacterAccepted {
+                        expected: uscc.expected_check_character(),
+                    },
+                ));
+            }
+            kept.push(Entity {
+                uscc,
+                name: name.to_owned(),
+                credit_class,
+                region: region.to_owned(),
+                industry: r.industry.trim().to_owned(),
+            });
+        }
+        // Duplicates were skipped above, so `new` cannot refuse.
+        let register = EntityRegister::new(kept).unwrap_or_default();
+        Validated { register, problems }
+    }
+
+    /// Number of entities.
+    pub fn len(&self) -> usize {
+        self.entities.len()
+    }
+
+    /// True when the register holds no entity.
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty()
+    }
+
+    /// All entities in canonical order.
+    pub fn entities(&self) -> &[Entity] {
+        &self.entities
+    }
+
+    /// The entities of one class, in canonical order (position = rank).
+    pub fn class(&self, class: CreditClass) -> &[Entity] {
+        let i = class.index();
+        &self.entities[self.class_start[i]..self.class_start[i + 1]]
+    }
+
+    /// Number of entities in each class, A..D.
+    pub fn class_sizes(&self) -> [u64; 4] {
+        CreditClass::ALL.map(|c| self.class(c).len() as u64)
+    }
+
+    /// The entity with this USCC.
+    pub fn get(&self, uscc: &Uscc) -> Option<&Entity> {
+        self.index.get(uscc).map(|&i| &self.entities[i])
+    }
+
+    /// Canonical position of an entity: its index in the whole register, and
+    /// its rank within its class.
+    pub fn position(&self, uscc: &Uscc) -> Option<EntityPosition> {
+        let &index = self.index.get(uscc)?;
+        let class = self.entities[index].credit_class;
+        Some(EntityPosition {
+            index: index as u64,
+            class,
+            rank: (index - self.class_start[class.index()]) as u64,
+        })
+    }
+}
+
+/// Where an entity stands in the canonical order of its register.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct EntityPosition {
+    /// Index in the whole register (the Merkle leaf index).
+    pub index: u64,
+    /// The entity's credit class.
+    pub class: CreditClass,
+    /// Rank within the class (what the sampler draws).
+    pub rank: u64,
+}
+
+// ---------------------------------------------------------------------------
+// Inspectors
+
+/// An enforcement officer (执法检查人员).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Inspector {
+    /// Identifier, usually the enforcement certificate number (执法证号).
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Department or section (所属股室).
+    pub department: String,
+    /// Jurisdiction: a region code or a 2- or 4-digit prefix of one; empty when not recorded.
+    pub region: String,
+    /// Expertise and qualification tags (业务专长, 执法资质), sorted and without repeats.
+    pub expertise: Vec<String>,
+    /// First day the certificate is valid, if recorded.
+    #[serde(serialize_with = "ser_opt_date")]
+    pub cert_valid_from: Option<Date>,
+    /// Last day the certificate is valid, if recorded.
+    #[serde(serialize_with = "ser_opt_date")]
+    pub cert_valid_to: Option<Date>,
+}
+
+impl Inspector {
+    /// Whether the certificate is valid on `date` (an unrecorded bound does not restrict).
+    pub fn certificate_valid_on(&self, date: Date) -> bool {
+        self.cert_valid_from.is_none_or(|f| f <= date)
+            && self.cert_valid_to.is_none_or(|t| date <= t)
+    }
+
+    /// Whether the officer's jurisdiction covers `region` (a 6-digit code):
+    /// the jurisdiction is a prefix of it. An empty jurisdiction covers nothing.
+    pub fn jurisdiction_covers(&self, region: &str) -> bool {
+        !self.region.is_empty() && region.starts_with(&self.region)
+    }
+
+    /// Whether the officer holds an expertise tag.
+    pub fn has_expertise(&self, tag: &str) -> bool {
+        self.expertise
+            .binary_search_by(|t| t.as_str().cmp(tag))
+            .is_ok()
+    }
+}
+
+/// Splits a list written with `;`, `；`, `、` or `,` separators.
+pub fn split_list(text: &str) -> Vec<String> {
+    let mut v: Vec<String> = text
+        .split([';', '；', '、', ',', '，'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// One row of an inspector register as text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InspectorRow {
+    /// Row number in the source.
+    pub row: usize,
+    /// `id` column.
+    pub id: String,
+    /// `name` column.
+    pub name: String,
+    /// `department` column.
+    pub department: String,
+    /// `region` column.
+    pub region: String,
+    /// `expertise` column, tags separated by `;`.
+    pub expertise: String,
+    /// `cert_valid_from` column.
+    pub cert_valid_from: String,
+    /// `cert_valid_to` column.
+    pub cert_valid_to: String,
+}
+
+/// Two inspectors with one id were given to [`InspectorRegister::new`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("inspector id {id:?} appears more than once")]
+pub struct DuplicateInspector {
+    /// The repeated id.
+    pub id: String,
+}
+
+/// The inspector register (执法检查人员名录库), in canonical order: by the
+/// bytes of the id.
+#[derive(Clone, Debug, Default)]
+pub struct InspectorRegister {
+    inspectors: Vec<Inspector>,
+}
+
+impl InspectorRegister {
+    /// Builds a register from typed inspectors; refuses a repeated id.
+    pub fn new(mut inspectors: Vec<Inspector>) -> Result<Self, DuplicateInspector> {
+        inspectors.sort_by(|a, b| a.id.as_bytes().cmp(b.id.as_bytes()));
+        if let Some(w) = inspectors.windows(2).find(|w| w[0].id == w[1].id) {
+            return Err(DuplicateInspector {
+                id: w[0].id.clone(),
+            });
+        }
+        Ok(InspectorRegister { inspectors })
+    }
+
+    /// Builds a register from rows of text, reporting every problem.
+    ///
+    /// Certificates are checked on `options.on` when it is given; an officer
+    /// whose certificate is not valid then is reported but kept, since the
+    /// register is also used on other dates (assignment checks validity on
+    /// the inspection date itself).
+    pub fn from_rows<I>(rows: I, options: &ValidationOptions) -> Validated<Self>
+    where
+        I: IntoIterator<Item = InspectorRow>,
+    {
+        const K: RegisterKind = RegisterKind::Inspectors;
+        let mut problems = Vec::new();
+        let mut kept = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for r in rows {
+            let mut fatal = false;
+            let id = r.id.trim();
+            if id.is_empty() {
+                problems.push(Problem::new(K, r.row, "id", &r.id, Rule::MissingField));
+                fatal = true;
+            } else if let Some(&first_row) = seen.get(id) {
+                problems.push(Problem::new(
+                    K,
+                    r.row,
+                    "id",
+                    &r.id,
+                    Rule::DuplicateId { first_row },
+                ));
+                continue;
+            } else {
+                seen.insert(id.to_owned(), r.row);
+            }
+            let name = r.name.trim();
+            if name.is_empty() {
+                problems.push(Problem::new(K, r.row, "name", &r.name, Rule::MissingField));
+                fatal = true;
+            }
+            let department = r.department.trim();
+            if department.is_empty() {
+                problems.push(Problem::new(
+                    K,
+                    r.row,
+                    "department",
+                    &r.department,
+                    Rule::MissingDepartment,
+                ));
+                fatal = true;
+            }
+            let region = r.region.trim();
+            if !region.is_empty() && !region_ok(region, true) {
+                problems.push(Problem::new(
+                    K,
+                    r.row,
+                    "region",
+                    &r.region,
+                    Rule::InvalidRegion,
+                ));
+                fatal = true;
+            }
+            let mut date = |field: &'static str, text: &str| -> Option<Date> {
+                if text.trim().is_empty() {
+                    return None;
+                }
+                let d = parse_date(text);
+                if d.is_none() {
+                    problems.push(Problem::new(K, r.row, field, text, Rule::InvalidDate));
+                    fatal = true;
+                }
+                d
+            };
+            let from = date("cert_valid_from", &r.cert_valid_from);
+            let to = date("cert_valid_to", &r.cert_valid_to);
+            if let (Some(valid_from), Some(valid_to)) = (from, to)
+                && valid_to < valid_from
+            {
+                problems.push(Problem::new(
+                    K,
+                    r.row,
+                    "cert_valid_to",
+                    &r.cert_valid_to,
+                    Rule::CertificateDatesReversed {
+                        valid_from,
+                        valid_to,
+                    },
+                ));
+                fatal = true;
+            }
+            if let Some(on) = options.on {
+                if let Some(valid_to) = to.filter(|&t| t < on) {
+                    problems.push(Problem::new(
+                        K,
+                        r.row,
+                        "cert_valid_to",
+                        &r.cert_valid_to,
+                        Rule::CertificateExpired { on, valid_to },
+                    ));
+                }
+                if let Some(valid_from) = from.filter(|&f| f > on) {
+                    problems.push(Problem::new(
+                        K,
+                        r.row,
+                        "cert_valid_from",
+                        &r.cert_valid_from,
+                        Rule::CertificateNotYetValid { on, valid_from },
+                    ));
+                }
+            }
+            if fatal {
+                continue;
+            }
+            kept.push(Inspector {
+                id: id.to_owned(),
+                name: name.to_owned(),
+                department: department.to_owned(),
+                region: region.to_owned(),
+                expertise: split_list(&r.expertise),
+                cert_valid_from: from,
+                cert_valid_to: to,
+            });
+        }
+        let register = InspectorRegister::new(kept).unwrap_or_default();
+        Validated { register, problems }
+    }
+
+    /// Number of inspectors.
+    pub fn len(&self) -> usize {
+        self.inspectors.len()
+    }
+
+    /// True when the register holds no inspector.
+    pub fn is_empty(&self) -> bool {
+        self.inspectors.is_empty()
+    }
+
+    /// All inspectors in canonical order.
+    pub fn inspectors(&self) -> &[Inspector] {
+        &self.inspectors
+    }
+
+    /// The inspector with this id.
+    pub fn get(&self, id: &str) -> Option<&Inspector> {
+        self.index_of(id).map(|i| &self.inspectors[i])
+    }
+
+    /// Canonical index of the inspector with this id.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.inspectors
+            .binary_search_by(|i| i.id.as_bytes().cmp(id.as_bytes()))
+            .ok()
+    }
+
+    /// Number of inspectors in each department, by department name.
+    pub fn department_counts(&self) -> BTreeMap<&str, usize> {
+        let mut m = BTreeMap::new();
+        for i in &self.inspectors {
+            *m.entry(i.department.as_str()).or_insert(0) += 1;
+        }
+        m
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Conflicts
+
+/// A declared conflict of interest (回避): the inspector must not inspect the entity.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Conflict {
+    /// The inspector's id.
+    pub inspector_id: String,
+    /// The entity's USCC.
+    pub uscc: Uscc,
+    /// Why (kinship, former employment, ...); may be empty.
+    pub reason: String,
+}
+
+/// One row of a conflict list as text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ConflictRow {
+    /// Row number in the source.
+    pub row: usize,
+    /// `inspector_id` column.
+    pub inspector_id: String,
+    /// `uscc` column.
+    pub uscc: String,
+    /// `reason` column.
+    pub reason: String,
+}
+
+/// The declared conflicts, in canonical order: by inspector id bytes, then USCC bytes.
+/// One pair appears once (the first declared reason is kept).
+#[derive(Clone, Debug, Default)]
+pub struct ConflictRegister {
+    conflicts: Vec<Conflict>,
+}
+
+impl ConflictRegister {
+    /// Builds the register from typed conflicts; of repeated pairs the first is kept.
+    pub fn new(mut conflicts: Vec<Conflict>) -> Self {
+        conflicts.sort_by(|a, b| {
+            (a.inspector_id.as_bytes(), a.uscc).cmp(&(b.inspector_id.as_bytes(), b.uscc))
+        });
+        conflicts.dedup_by(|b, a| a.inspector_id == b.inspector_id && a.uscc == b.uscc);
+        ConflictRegister { conflicts }
+    }
+
+    /// Builds the register from rows of text, reporting every problem. When
+    /// registers are given, a conflict naming an unknown inspector or entity
+    /// is an error.
+    pub fn from_rows<I>(
+        rows: I,
+        entities: Option<&EntityRegister>,
+        inspectors: Option<&InspectorRegister>,
+        options: &ValidationOptions,
+    ) -> Validated<Self>
+    where
+        I: IntoIterator<Item = ConflictRow>,
+    {
+        const K: RegisterKind = RegisterKind::Conflicts;
+        let mut problems = Vec::new();
+        let mut kept = Vec::new();
+        let mut seen: HashMap<(String, Uscc), usize> = HashMap::new();
+        for r in rows {
+            let before = problems.len();
+            let id = r.inspector_id.trim();
+            if id.is_empty() {
+                problems.push(Problem::new(
+                    K,
+                    r.row,
+                    "inspector_id",
+                    &r.inspector_id,
+                    Rule::MissingField,
+                ));
+            } else if inspectors.is_some_and(|reg| reg.get(id).is_none()) {
+                problems.push(Problem::new(
+                    K,
+                    r.row,
+                    "inspector_id",
+                    &r.inspector_id,
+                    Rule::UnknownInspector,
+                ));
+            }
+            let uscc = if r.uscc.trim().is_empty() {
+                problems.push(Problem::new(K, r.row, "uscc", &r.uscc, Rule::MissingField));
+                None
+            } else {
+                match Uscc::parse(&r.uscc, options.uscc_policy) {
+                    Ok(u) => {
+                        if entities.is_some_and(|reg| reg.get(&u).is_none()) {
+                            problems.push(Problem::new(
+                                K,
+                                r.row,
+                                "uscc",
+                                &r.uscc,
+                                Rule::UnknownEntity,
+                            ));
+                        }
+                        Some(u)
+                    }
+                    Err(error) => {
+                        problems.push(Problem::new(
+                            K,
+                            r.row,
+                            "uscc",
+                            &r.uscc,
+                            Rule::InvalidUscc { error },
+                        ));
+                        None
+                    }
+                }
+            };
+            if problems.len() > before {
+                continue;
+            }
+            let Some(uscc) = uscc else { continue };
+            let key = (id.to_owned(), uscc);
+            if let Some(&first_row) = seen.get(&key) {
+                problems.push(Problem::new(
+                    K,
+                    r.row,
+                    "uscc",
+                    &r.uscc,
+                    Rule::DuplicateId { first_row },
+                ));
+                continue;
+            }
+            seen.insert(key, r.row);
+            kept.push(Conflict {
+                inspector_id: id.to_owned(),
+                uscc,
+                reason: r.reason.trim().to_owned(),
+            });
+        }
+        Validated {
+            register: ConflictRegister::new(kept),
+            problems,
+        }
+    }
+
+    /// Number of declared conflicts.
+    pub fn len(&self) -> usize {
+        self.conflicts.len()
+    }
+
+    /// True when no conflict is declared.
+    pub fn is_empty(&self) -> bool {
+        self.conflicts.is_empty()
+    }
+
+    /// All conflicts in canonical order.
+    pub fn conflicts(&self) -> &[Conflict] {
+        &self.conflicts
+    }
+
+    /// Whether the inspector declared a conflict with the entity.
+    pub fn is_conflicted(&self, inspector_id: &str, uscc: &Uscc) -> bool {
+        self.conflicts
+            .binary_search_by(|c| {
+                (c.inspector_id.as_bytes(), &c.uscc).cmp(&(inspector_id.as_bytes(), uscc))
+            })
+            .is_ok()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Check items
+
+/// Category of a check item: key (重点) or general (一般).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ItemCategory {
+    /// Key item (重点事项).
+    Key,
+    /// General item (一般事项).
+    General,
+}
+
+impl ItemCategory {
+    /// Parses `key`/`重点`/`重点事项` or `general`/`一般`/`一般事项`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "key" | "重点" | "重点事项" | "重点检查事项" => Some(ItemCategory::Key),
+            "general" | "一般" | "一般事项" | "一般检查事项" => {
+                Some(ItemCategory::General)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// How an item is checked (检查方式).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InspectionMethod {
+    /// On-site verification (实地核查).
+    OnSite,
+    /// Written review (书面检查).
+    Written,
+    /// Online monitoring (网络监测).
+    OnlineMonitoring,
+    /// Testing or audit entrusted to a qualified body (委托检验检测/审计).
+    Entrusted,
+}
+
+impl InspectionMethod {
+    /// Parses one method, in English or Chinese.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "on-site" | "onsite" | "on_site" | "实地核查" | "现场检查" | "实地检查" => {
+                Some(InspectionMethod::OnSite)
+            }
+            "written" | "书面检查" | "书面审查" => Some(InspectionMethod::Written),
+            "online-monitoring" | "online" | "online_monitoring" | "网络监测" => {
+                Some(InspectionMethod::OnlineMonitoring)
+            }
+            "entrusted"
+            | "entrusted-testing"
+            | "entrusted-audit"
+            | "委托检验检测"
+            | "委托审计"
+            | "委托检验检测/审计"
+            | "委托检验检测、审计"
+            | "检验检测" => Some(InspectionMethod::Entrusted),
+            _ => None,
+        }
+    }
+}
+
+/// An item of the random check-item list (随机抽查事项清单).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct CheckItem {
+    /// Item id.
+    pub id: String,
+    /// Item name.
+    pub name: String,
+    /// Key or general.
+    pub category: ItemCategory,
+    /// What kind of entity it applies to (检查对象).
+    pub target_type: String,
+    /// Legal basis (检查依据).
+    pub basis: String,
+    /// Responsible department (检查主体).
+    pub department: String,
+    /// What is checked (检查内容).
+    pub content: String,
+    /// Methods (检查方式), sorted, at least one.
+    pub methods: Vec<InspectionMethod>,
+    /// Expertise tags a team checking this item must hold (one member per tag).
+    pub required_expertise: Vec<String>,
+}
+
+/// One row of a check-item list as text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ItemRow {
+    /// Row number in the source.
+    pub row: usize,
+    /// `id` column.
+    pub id: String,
+    /// `name` column.
+    pub name: String,
+    /// `category` column.
+    pub category: String,
+    /// `target_type` column.
+    pub target_type: String,
+    /// `basis` column.
+    pub basis: String,
+    /// `department` column.
+    pub department: String,
+    /// `content` column.
+    pub content: String,
+    /// `method` column; several methods separated by `;` or `、`.
+    pub method: String,
+    /// `expertise` column (optional): required expertise tags.
+    pub expertise: String,
+}
+
+/// Two items with one id were given to [`CheckItemList::new`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("check item id {id:?} appears more than once")]
+pub struct DuplicateItem {
+    /// The repeated id.
+    pub id: String,
+}
+
+/// The random check-item list (随机抽查事项清单), ordered by id bytes.
+#[derive(Clone, Debug, Default)]
+pub struct CheckItemList {
+    items: Vec<CheckItem>,
+}
+
+impl CheckItemList {
+    /// Builds the list from typed items; refuses a repeated id.
+    pub fn new(mut items: Vec<CheckItem>) -> Result<Self, DuplicateItem> {
+        items.sort_by(|a, b| a.id.as_bytes().cmp(b.id.as_bytes()));
+        if let Some(w) = items.windows(2).find(|w| w[0].id == w[1].id) {
+            return Err(DuplicateItem {
+                id: w[0].id.clone(),
+            });
+        }
+        Ok(CheckItemList { items })
+    }
+
+    /// Builds the list from rows of text, reporting every problem.
+    pub fn from_rows<I>(rows: I) -> Validated<Self>
+    where
+        I: IntoIterator<Item = ItemRow>,
+    {
+        const K: RegisterKind = RegisterKind::Items;
+        let mut problems = Vec::new();
+        let mut kept = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for r in rows {
+            let before = problems.len();
+            let id = r.id.trim();
+            if id.is_empty() {
+                problems.push(Problem::new(K, r.row, "id", &r.id, Rule::MissingField));
+            } else if let Some(&first_row) = seen.get(id) {
+                problems.push(Problem::new(
+                    K,
+                    r.row,
+                    "id",
+                    &r.id,
+                    Rule::DuplicateId { first_row },
+                ));
+                continue;
+            } else {
+                seen.insert(id.to_owned(), r.row);
+            }
+            for (field, value) in [("name", &r.name), ("department", &r.department)] {
+                if value.trim().is_empty() {
+                    problems.push(Problem::new(K, r.row, field, value, Rule::MissingField));
+                }
+            }
+            let category = if r.category.trim().is_empty() {
+                problems.push(Problem::new(
+                    K,
+                    r.row,
+                    "category",
+                    &r.category,
+                    Rule::MissingField,
+                ));
+                None
+            } else {
+                let c = ItemCategory::parse(&r.category);
+                if c.is_none() {
+                    problems.push(Problem::new(
+                        K,
+                        r.row,
+                        "category",
+                        &r.category,
+                        Rule::UnknownCategory,
+                    ));
+                }
+                c
+            };
+            let mut methods = Vec::new();
+            let parts: Vec<&str> = r
+                .method
+                .split([';', '；', '、', ',', '，'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
+            if parts.is_empty() {
+                problems.push(Problem::new(
+                    K,
+                    r.row,
+                    "method",
+                    &r.method,
+                    Rule::MissingField,
+                ));
+            }
+            for p in parts {
+                match InspectionMethod::parse(p) {
+                    Some(m) => methods.push(m),
+                    None => problems.push(Problem::new(K, r.row, "method", p, Rule::UnknownMethod)),
+                }
+            }
+            methods.sort();
+            methods.dedup();
+            if problems.len() > before {
+                continue;
+            }
+            let Some(category) = category else { continue };
+            kept.push(CheckItem {
+                id: id.to_owned(),
+                name: r.name.trim().to_owned(),
+                category,
+                target_type: r.target_type.trim().to_owned(),
+                basis: r.basis.trim().to_owned(),
+                department: r.department.trim().to_owned(),
+                content: r.content.trim().to_owned(),
+                methods,
+                required_expertise: split_list(&r.expertise),
+            });
+        }
+        Validated {
+            register: CheckItemList::new(kept).unwrap_or_default(),
+            problems,
+        }
+    }
+
+    /// Number of items.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// True when the list is empty.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// All items, ordered by id.
+    pub fn items(&self) -> &[CheckItem] {
+        &self.items
+    }
+
+    /// The item with this id.
+    pub fn get(&self, id: &str) -> Option<&CheckItem> {
+        self.items
+            .binary_search_by(|i| i.id.as_bytes().cmp(id.as_bytes()))
+            .ok()
+            .map(|i| &self.items[i])
+    }
+
+    /// Number of items per responsible department.
+    pub fn department_counts(&self) -> BTreeMap<&str, usize> {
+        let mut m = BTreeMap::new();
+        for i in &self.items {
+            *m.entry(i.department.as_str()).or_insert(0) += 1;
+        }
+        m
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Quarterly change list
+
+/// An entity whose credit class changed between two register versions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ClassChange {
+    /// The entity as in the new register.
+    pub entity: Entity,
+    /// Class in the old register.
+    pub from: CreditClass,
+    /// Class in the new register.
+    pub to: CreditClass,
+}
+
+/// An entity whose name, region or industry changed (class unchanged).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DetailChange {
+    /// The entity as in the old register.
+    pub old: Entity,
+    /// The entity as in the new register.
+    pub new: Entity,
+}
+
+/// The quarterly change list (季度增减清单) between two versions of an entity
+/// register. Every list is ordered by USCC.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RegisterDiff {
+    /// In the new register only.
+    pub added: Vec<Entity>,
+    /// In the old register only.
+    pub removed: Vec<Entity>,
+    /// In both, with another credit class.
+    pub class_changed: Vec<ClassChange>,
+    /// In both, same class, other details changed.
+    pub details_changed: Vec<DetailChange>,
+}
+
+impl RegisterDiff {
+    /// Compares two versions of a register.
+    pub fn between(old: &EntityRegister, new: &EntityRegister) -> Self {
+        let mut d = RegisterDiff::default();
+        for e in new.entities() {
+            match old.get(&e.uscc) {
+                None => d.added.push(e.clone()),
+                Some(o) if o.credit_class != e.credit_class => d.class_changed.push(ClassChange {
+                    entity: e.clone(),
+                    from: o.credit_class,
+                    to: e.credit_class,
+                }),
+                Some(o) if o != e => d.details_changed.push(DetailChange {
+                    old: o.clone(),
+                    new: e.clone(),
+                }),
+                Some(_) => {}
+            }
+        }
+        d.removed = old
+            .entities()
+            .iter()
+            .filter(|e| new.get(&e.uscc).is_none())
+            .cloned()
+            .collect();
+        d.added.sort_by_key(|e| e.uscc);
+        d.removed.sort_by_key(|e| e.uscc);
+        d.class_changed.sort_by_key(|c| c.entity.uscc);
+        d.details_changed.sort_by_key(|c| c.new.uscc);
+        d
+    }
+
+    /// True when the two versions hold the same entities with the same details.
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty()
+            && self.removed.is_empty()
+            && self.class_changed.is_empty()
+            && self.details_changed.is_empty()
+    }
+}
+
+#[cfg(test)]
+#[path = "register_tests.rs"]
+mod tests;

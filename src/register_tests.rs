@@ -1,0 +1,436 @@
+use super::*;
+use crate::uscc::uscc_check_character;
+use time::Month;
+
+/// A valid USCC whose organisation code ends in the number `n`.
+pub(crate) fn code(n: u32) -> String {
+    let first: [u8; 17] = format!("91140522MA{n:07}").as_bytes().try_into().unwrap();
+    format!(
+        "{}{}",
+        std::str::from_utf8(&first).unwrap(),
+        uscc_check_character(&first).unwrap()
+    )
+}
+
+fn erow(row: usize, uscc: &str, class: &str) -> EntityRow {
+    EntityRow {
+        row,
+        uscc: uscc.into(),
+        name: format!("企业{row}"),
+        credit_class: class.into(),
+        region: "140522".into(),
+        industry: "取水".into(),
+    }
+}
+
+fn irow(row: usize, id: &str, dept: &str) -> InspectorRow {
+    InspectorRow {
+        row,
+        id: id.into(),
+        name: format!("检查员{row}"),
+        department: dept.into(),
+        region: "1405".into(),
+        expertise: "水资源; 河道".into(),
+        cert_valid_from: "2022-01-01".into(),
+        cert_valid_to: "2026-12-31".into(),
+    }
+}
+
+fn date(y: i32, m: Month, d: u8) -> Date {
+    Date::from_calendar_date(y, m, d).unwrap()
+}
+
+fn rules(p: &[Problem]) -> Vec<(usize, &'static str, Rule)> {
+    p.iter().map(|p| (p.row, p.field, p.rule.clone())).collect()
+}
+
+#[test]
+fn clean_register_is_canonically_ordered() {
+    let rows = vec![
+        erow(2, &code(5), "D"),
+        erow(3, &code(3), "A"),
+        erow(4, &code(1), "低风险"),
+        erow(5, &code(2), "C类"),
+    ];
+    let v = EntityRegister::from_rows(rows, &ValidationOptions::default());
+    assert!(v.problems.is_empty(), "{:?}", v.problems);
+    let reg = v.register;
+    assert_eq!(reg.class_sizes(), [2, 0, 1, 1]);
+    let a: Vec<_> = reg
+        .class(CreditClass::A)
+        .iter()
+        .map(|e| e.uscc.to_string())
+        .collect();
+    assert_eq!(a, vec![code(1), code(3)]);
+    let u: Uscc = code(3).parse().unwrap();
+    assert_eq!(
+        reg.position(&u),
+        Some(EntityPosition {
+            index: 1,
+            class: CreditClass::A,
+            rank: 1
+        })
+    );
+    let d: Uscc = code(5).parse().unwrap();
+    assert_eq!(reg.position(&d).map(|p| (p.index, p.rank)), Some((3, 0)));
+}
+
+#[test]
+fn every_entity_problem_is_reported_at_once() {
+    let mut bad_check = code(7);
+    bad_check.pop();
+    bad_check.push(if code(7).ends_with('0') { '1' } else { '0' });
+    let rows = vec![
+        erow(2, &code(1), "A"),
+        erow(3, &bad_check, "B"),
+        erow(4, &code(1), "C"),
+        erow(5, &code(2), "E"),
+        EntityRow {
+            name: String::new(),
+            ..erow(6, &code(3), "A")
+        },
+        erow(7, "", "A"),
+        EntityRow {
+            credit_class: String::new(),
+            ..erow(8, &code(4), "")
+        },
+        EntityRow {
+            region: "14052".into(),
+            ..erow(9, &code(6), "B")
+        },
+    ];
+    let v = EntityRegister::from_rows(rows, &ValidationOptions::default());
+    let got = rules(&v.problems);
+    assert_eq!(got.len(), 7, "{got:?}");
+    assert!(matches!(
+        got[0],
+        (
+            3,
+            "uscc",
+            Rule::InvalidUscc {
+                error: UsccError::CheckCharacter { .. }
+            }
+        )
+    ));
+    assert_eq!(got[1], (4, "uscc", Rule::DuplicateId { first_row: 2 }));
+    assert_eq!(got[2], (5, "credit_class", Rule::UnknownCreditClass));
+    assert_eq!(got[3], (6, "name", Rule::MissingField));
+    assert_eq!(got[4], (7, "uscc", Rule::MissingField));
+    assert_eq!(got[5], (8, "credit_class", Rule::MissingField));
+    assert_eq!(got[6], (9, "region", Rule::InvalidRegion));
+    assert_eq!(v.problems[0].value, bad_check);
+    assert!(!v.is_clean());
+    assert_eq!(v.register.len(), 1);
+    let text = v.problems[1].to_string();
+    assert!(
+        text.contains("entities row 4, field uscc") && text.contains("row 2"),
+        "{text}"
+    );
+}
+
+#[test]
+fn lenient_policy_keeps_pilot_codes_with_a_warning() {
+    let rows = vec![erow(2, "91350203M0001QAY9B", "B")];
+    let strict = EntityRegister::from_rows(rows.clone(), &ValidationOptions::default());
+    assert!(!strict.is_clean());
+    assert_eq!(strict.register.len(), 0);
+    let opts = ValidationOptions {
+        uscc_policy: UsccPolicy::LenientCheckCharacter,
+        on: None,
+    };
+    let lenient = EntityRegister::from_rows(rows, &opts);
+    assert!(lenient.is_clean());
+    assert_eq!(lenient.register.len(), 1);
+    assert_eq!(lenient.problems.len(), 1);
+    assert_eq!(lenient.problems[0].severity, Severity::Warning);
+    assert!(matches!(
+        lenient.problems[0].rule,
+        Rule::CheckCharacterAccepted { .. }
+    ));
+}
+
+#[test]
+fn typed_constructor_refuses_duplicates_across_classes() {
+    let u: Uscc = code(1).parse().unwrap();
+    let e = |c| Entity {
+        uscc: u,
+        name: "x".into(),
+        credit_class: c,
+        region: String::new(),
+        industry: String::new(),
+    };
+    assert_eq!(
+        EntityRegister::new(vec![e(CreditClass::A), e(CreditClass::D)]).unwrap_err(),
+        DuplicateEntity { uscc: u }
+    );
+}
+
+#[test]
+fn inspector_rules() {
+    let on = date(2024, Month::June, 1);
+    let rows = vec![
+        irow(2, "ZF001", "管理股"),
+        irow(3, "ZF001", "水资源股"),
+        irow(4, "ZF002", ""),
+        InspectorRow {
+            cert_valid_to: "2024-05-31".into(),
+            ..irow(5, "ZF003", "管理股")
+        },
+        InspectorRow {
+            cert_valid_from: "2024-06-02".into(),
+            ..irow(6, "ZF004", "管理股")
+        },
+        InspectorRow {
+            cert_valid_to: "2024-13-01".into(),
+            ..irow(7, "ZF005", "管理股")
+        },
+        InspectorRow {
+            cert_valid_from: "2025-01-01".into(),
+            cert_valid_to: "2024-12-31".into(),
+            ..irow(8, "ZF006", "管理股")
+        },
+        InspectorRow {
+            id: " ".into(),
+            ..irow(9, "", "管理股")
+        },
+        InspectorRow {
+            region: "14x5".into(),
+            ..irow(10, "ZF007", "管理股")
+        },
+    ];
+    let v = InspectorRegister::from_rows(
+        rows,
+        &ValidationOptions {
+            on: Some(on),
+            ..Default::default()
+        },
+    );
+    let got = rules(&v.problems);
+    assert_eq!(got[0], (3, "id", Rule::DuplicateId { first_row: 2 }));
+    assert_eq!(got[1], (4, "department", Rule::MissingDepartment));
+    assert_eq!(
+        got[2],
+        (
+            5,
+            "cert_valid_to",
+            Rule::CertificateExpired {
+                on,
+                valid_to: date(2024, Month::May, 31)
+            }
+        )
+    );
+    assert_eq!(
+        got[3],
+        (
+            6,
+            "cert_valid_from",
+            Rule::CertificateNotYetValid {
+                on,
+                valid_from: date(2024, Month::June, 2)
+            }
+        )
+    );
+    assert_eq!(got[4], (7, "cert_valid_to", Rule::InvalidDate));
+    assert!(matches!(
+        got[5],
+        (8, "cert_valid_to", Rule::CertificateDatesReversed { .. })
+    ));
+    // Row 8 is also not yet valid on the date.
+    assert!(matches!(
+        got[6],
+        (8, "cert_valid_from", Rule::CertificateNotYetValid { .. })
+    ));
+    assert_eq!(got[7], (9, "id", Rule::MissingField));
+    assert_eq!(got[8], (10, "region", Rule::InvalidRegion));
+    assert_eq!(got.len(), 9, "{got:?}");
+    // Expired and not-yet-valid officers stay in the register; the rest are left out.
+    let ids: Vec<_> = v
+        .register
+        .inspectors()
+        .iter()
+        .map(|i| i.id.as_str())
+        .collect();
+    assert_eq!(ids, ["ZF001", "ZF003", "ZF004"]);
+    let i = v.register.get("ZF001").unwrap();
+    assert_eq!(i.expertise, ["水资源", "河道"]);
+    assert!(i.has_expertise("河道") && !i.has_expertise("水"));
+    assert!(i.certificate_valid_on(on));
+    assert!(!v.register.get("ZF003").unwrap().certificate_valid_on(on));
+    assert!(i.jurisdiction_covers("140522") && !i.jurisdiction_covers("140100"));
+    assert_eq!(
+        v.register
+            .department_counts()
+            .into_iter()
+            .collect::<Vec<_>>(),
+        [("管理股", 3)]
+    );
+}
+
+#[test]
+fn certificates_are_not_checked_without_a_date() {
+    let rows = vec![InspectorRow {
+        cert_valid_from: "2000-01-01".into(),
+        cert_valid_to: "2001-01-01".into(),
+        ..irow(2, "ZF1", "管理股")
+    }];
+    let v = InspectorRegister::from_rows(rows, &ValidationOptions::default());
+    assert!(v.problems.is_empty());
+}
+
+#[test]
+fn conflict_rules() {
+    let ents =
+        EntityRegister::from_rows(vec![erow(2, &code(1), "A")], &ValidationOptions::default())
+            .register;
+    let insp = InspectorRegister::from_rows(
+        vec![irow(2, "ZF001", "管理股")],
+        &ValidationOptions::default(),
+    )
+    .register;
+    let c = |row, id: &str, u: &str| ConflictRow {
+        row,
+        inspector_id: id.into(),
+        uscc: u.into(),
+        reason: "亲属".into(),
+    };
+    let rows = vec![
+        c(2, "ZF001", &code(1)),
+        c(3, "ZF999", &code(1)),
+        c(4, "ZF001", &code(2)),
+        c(5, "ZF001", &code(1)),
+        c(6, "", "bad"),
+    ];
+    let v = ConflictRegister::from_rows(
+        rows,
+        Some(&ents),
+        Some(&insp),
+        &ValidationOptions::default(),
+    );
+    let got = rules(&v.problems);
+    assert_eq!(got[0], (3, "inspector_id", Rule::UnknownInspector));
+    assert_eq!(got[1], (4, "uscc", Rule::UnknownEntity));
+    assert_eq!(got[2], (5, "uscc", Rule::DuplicateId { first_row: 2 }));
+    assert_eq!(got[3], (6, "inspector_id", Rule::MissingField));
+    assert!(matches!(got[4], (6, "uscc", Rule::InvalidUscc { .. })));
+    assert_eq!(got.len(), 5);
+    assert_eq!(v.register.len(), 1);
+    let u: Uscc = code(1).parse().unwrap();
+    assert!(v.register.is_conflicted("ZF001", &u));
+    assert!(!v.register.is_conflicted("ZF002", &u));
+    // Without registers, references are not checked.
+    let v = ConflictRegister::from_rows(
+        vec![c(2, "ZF999", &code(9))],
+        None,
+        None,
+        &ValidationOptions::default(),
+    );
+    assert!(v.problems.is_empty());
+}
+
+#[test]
+fn item_rules() {
+    let ok = ItemRow {
+        row: 2,
+        id: "SW-001".into(),
+        name: "取水许可监督检查".into(),
+        category: "重点".into(),
+        target_type: "取水单位".into(),
+        basis: "《取水许可和水资源费征收管理条例》".into(),
+        department: "水资源股".into(),
+        content: "取水计量".into(),
+        method: "实地核查、书面检查".into(),
+        expertise: "水资源".into(),
+    };
+    let rows = vec![
+        ok.clone(),
+        ItemRow {
+            row: 3,
+            ..ok.clone()
+        },
+        ItemRow {
+            row: 4,
+            id: "SW-002".into(),
+            category: "次要".into(),
+            method: "飞行检查".into(),
+            ..ok.clone()
+        },
+        ItemRow {
+            row: 5,
+            id: "SW-003".into(),
+            department: String::new(),
+            method: String::new(),
+            ..ok.clone()
+        },
+    ];
+    let v = CheckItemList::from_rows(rows);
+    let got = rules(&v.problems);
+    assert_eq!(
+        got,
+        vec![
+            (3, "id", Rule::DuplicateId { first_row: 2 }),
+            (4, "category", Rule::UnknownCategory),
+            (4, "method", Rule::UnknownMethod),
+            (5, "department", Rule::MissingField),
+            (5, "method", Rule::MissingField),
+        ]
+    );
+    let item = v.register.get("SW-001").unwrap();
+    assert_eq!(item.category, ItemCategory::Key);
+    assert_eq!(
+        item.methods,
+        [InspectionMethod::OnSite, InspectionMethod::Written]
+    );
+    assert_eq!(item.required_expertise, ["水资源"]);
+    assert_eq!(v.register.len(), 1);
+}
+
+#[test]
+fn quarterly_diff() {
+    let old = EntityRegister::from_rows(
+        vec![
+            erow(2, &code(1), "A"),
+            erow(3, &code(2), "B"),
+            erow(4, &code(3), "C"),
+        ],
+        &ValidationOptions::default(),
+    )
+    .register;
+    let new = EntityRegister::from_rows(
+        vec![
+            erow(2, &code(1), "A"),
+            erow(3, &code(2), "D"),
+            EntityRow {
+                name: "新名称".into(),
+                ..erow(4, &code(3), "C")
+            },
+            erow(5, &code(4), "A"),
+        ],
+        &ValidationOptions::default(),
+    )
+    .register;
+    let d = RegisterDiff::between(&old, &new);
+    assert_eq!(
+        d.added
+            .iter()
+            .map(|e| e.uscc.to_string())
+            .collect::<Vec<_>>(),
+        [code(4)]
+    );
+    assert!(d.removed.is_empty());
+    assert_eq!(d.class_changed.len(), 1);
+    assert_eq!(
+        (d.class_changed[0].from, d.class_changed[0].to),
+        (CreditClass::B, CreditClass::D)
+    );
+    assert_eq!(d.details_changed.len(), 1);
+    assert_eq!(d.details_changed[0].new.name, "新名称");
+    let back = RegisterDiff::between(&new, &old);
+    assert_eq!(back.removed.len(), 1);
+    assert!(RegisterDiff::between(&old, &old).is_empty());
+}
+
+#[test]
+fn split_list_normalises() {
+    assert_eq!(split_list(" b;a；b、 c ,,"), ["a", "b", "c"]);
+    assert!(split_list("").is_empty());
+}
