@@ -1,0 +1,181 @@
+//! `check-registers` and `diff-registers`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+use double_random::{CreditClass, EntityRegister, RegisterDiff, Severity};
+use serde_json::{Value, json};
+use time::Date;
+
+use crate::common::{CliError, ReadArgs, Status, parse_date_arg};
+use crate::registers::{self, RegisterFiles};
+
+/// Flags of `check-registers`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Entity register (CSV or .xlsx).
+    #[arg(long)]
+    pub entities: PathBuf,
+    /// Inspector register.
+    #[arg(long)]
+    pub inspectors: Option<PathBuf>,
+    /// Declared conflicts (回避).
+    #[arg(long)]
+    pub conflicts: Option<PathBuf>,
+    /// Check-item list.
+    #[arg(long)]
+    pub items: Option<PathBuf>,
+    /// Check inspectors' certificates on this date.
+    #[arg(long, value_parser = parse_date_arg)]
+    pub on: Option<Date>,
+    /// Print a JSON report instead of text.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// Flags of `diff-registers`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier version of the entity register.
+    pub old: PathBuf,
+    /// The later version.
+    pub new: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+fn class_counts(reg: &EntityRegister) -> Value {
+    let sizes = reg.class_sizes();
+    let mut m = serde_json::Map::new();
+    for c in CreditClass::ALL {
+        m.insert(c.to_string(), json!(sizes[c.index()]));
+    }
+    Value::Object(m)
+}
+
+/// Runs `check-registers`.
+pub fn check_registers(args: &CheckArgs) -> Result<Status, CliError> {
+    let files = RegisterFiles {
+        entities: Some(args.entities.clone()),
+        inspectors: args.inspectors.clone(),
+        conflicts: args.conflicts.clone(),
+        items: args.items.clone(),
+    };
+    let loaded = registers::load(&files, args.read.encoding.into(), &args.read.options(args.on))?;
+    let problems = loaded.problems();
+    let errors = problems.iter().filter(|p| p.severity == Severity::Error).count();
+    let warnings = problems.len() - errors;
+    let status = if loaded.is_clean() { Status::Ok } else { Status::Failed };
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let mut report = serde_json::Map::new();
+        if let Some(e) = &loaded.entities {
+            report.insert(
+                "entities".into(),
+                json!({ "count": e.register.len(), "per_class": class_counts(&e.register) }),
+            );
+        }
+        if let Some(i) = &loaded.inspectors {
+            report.insert(
+                "inspectors".into(),
+                json!({ "count": i.register.len(), "per_department": i.register.department_counts() }),
+            );
+        }
+        if let Some(c) = &loaded.conflicts {
+            report.insert("conflicts".into(), json!({ "count": c.register.len() }));
+        }
+        if let Some(t) = &loaded.items {
+            report.insert(
+                "items".into(),
+                json!({ "count": t.register.len(), "per_department": t.register.department_counts() }),
+            );
+        }
+        report.insert("errors".into(), json!(errors));
+        report.insert("warnings".into(), json!(warnings));
+        report.insert("problems".into(), serde_json::to_value(&problems)?);
+        serde_json::to_writer_pretty(&mut out, &Value::Object(report))?;
+        writeln!(out)?;
+        return Ok(status);
+    }
+    if let Some(e) = &loaded.entities {
+        writeln!(out, "entities: {} valid", e.register.len())?;
+        let sizes = e.register.class_sizes();
+        for c in CreditClass::ALL {
+            writeln!(out, "  {} {:<8} {:>10}", c, c.chinese_name(), sizes[c.index()])?;
+        }
+    }
+    if let Some(i) = &loaded.inspectors {
+        writeln!(out, "inspectors: {} valid", i.register.len())?;
+        for (d, n) in i.register.department_counts() {
+            writeln!(out, "  {d:<12} {n:>6}")?;
+        }
+    }
+    if let Some(c) = &loaded.conflicts {
+        writeln!(out, "conflicts: {} declared", c.register.len())?;
+    }
+    if let Some(t) = &loaded.items {
+        writeln!(out, "check items: {}", t.register.len())?;
+        for (d, n) in t.register.department_counts() {
+            writeln!(out, "  {d:<12} {n:>6}")?;
+        }
+    }
+    if problems.is_empty() {
+        writeln!(out, "no problems found")?;
+    } else {
+        writeln!(out, "{errors} error(s), {warnings} warning(s):")?;
+        for p in &problems {
+            writeln!(out, "  {p}")?;
+        }
+    }
+    Ok(status)
+}
+
+/// Runs `diff-registers`.
+pub fn diff_registers(args: &DiffArgs) -> Result<Status, CliError> {
+    let opts = args.read.options(None);
+    let old = registers::read_entities(&args.old, args.read.encoding.into(), &opts)?;
+    let new = registers::read_entities(&args.new, args.read.encoding.into(), &opts)?;
+    let diff = RegisterDiff::between(&old.register, &new.register);
+    let problems: Vec<_> = old.problems.iter().chain(&new.problems).collect();
+    let status = if old.is_clean() && new.is_clean() { Status::Ok } else { Status::Failed };
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let v = json!({ "diff": diff, "problems": problems });
+        serde_json::to_writer_pretty(&mut out, &v)?;
+        writeln!(out)?;
+        return Ok(status);
+    }
+    writeln!(
+        out,
+        "added {}, removed {}, class changed {}, details changed {}",
+        diff.added.len(),
+        diff.removed.len(),
+        diff.class_changed.len(),
+        diff.details_changed.len()
+    )?;
+    for e in &diff.added {
+        writeln!(out, "+ {} {} {}", e.uscc, e.credit_class, e.name)?;
+    }
+    for e in &diff.removed {
+        writeln!(out, "- {} {} {}", e.uscc, e.credit_class, e.name)?;
+    }
+    for c in &diff.class_changed {
+        writeln!(out, "~ {} {} -> {} {}", c.entity.uscc, c.from, c.to, c.entity.name)?;
+    }
+    for c in &diff.details_changed {
+        writeln!(out, "* {} {} (was {})", c.new.uscc, c.new.name, c.old.name)?;
+    }
+    if !problems.is_empty() {
+        writeln!(out, "the registers have problems; rows with errors were left out of the comparison:")?;
+        for p in problems {
+            writeln!(out, "  {p}")?;
+        }
+    }
+    Ok(status)
+}

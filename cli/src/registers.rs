@@ -1,0 +1,163 @@
+//! Turning tables read from files into the library's register rows.
+
+use std::path::{Path, PathBuf};
+
+use double_random::{
+    CheckItemList, ConflictRegister, ConflictRow, EntityRegister, EntityRow, InspectorRegister,
+    InspectorRow, ItemRow, Validated, ValidationOptions,
+};
+
+use crate::input::{self, Encoding, InputError, TableKind};
+
+/// Where the registers come from and how to read them.
+#[derive(Clone, Debug, Default)]
+pub struct RegisterFiles {
+    pub entities: Option<PathBuf>,
+    pub inspectors: Option<PathBuf>,
+    pub conflicts: Option<PathBuf>,
+    pub items: Option<PathBuf>,
+}
+
+/// The registers read from files, each with the problems found.
+#[derive(Debug, Default)]
+pub struct LoadedRegisters {
+    pub entities: Option<Validated<EntityRegister>>,
+    pub inspectors: Option<Validated<InspectorRegister>>,
+    pub conflicts: Option<Validated<ConflictRegister>>,
+    pub items: Option<Validated<CheckItemList>>,
+}
+
+impl LoadedRegisters {
+    /// Every problem of every register, in the order items, entities, inspectors, conflicts.
+    pub fn problems(&self) -> Vec<&double_random::Problem> {
+        let mut v = Vec::new();
+        if let Some(x) = &self.items {
+            v.extend(&x.problems);
+        }
+        if let Some(x) = &self.entities {
+            v.extend(&x.problems);
+        }
+        if let Some(x) = &self.inspectors {
+            v.extend(&x.problems);
+        }
+        if let Some(x) = &self.conflicts {
+            v.extend(&x.problems);
+        }
+        v
+    }
+
+    /// True when no register has an error.
+    pub fn is_clean(&self) -> bool {
+        self.entities.as_ref().is_none_or(Validated::is_clean)
+            && self.inspectors.as_ref().is_none_or(Validated::is_clean)
+            && self.conflicts.as_ref().is_none_or(Validated::is_clean)
+            && self.items.as_ref().is_none_or(Validated::is_clean)
+    }
+}
+
+/// Reads an entity register file.
+pub fn read_entities(
+    path: &Path,
+    encoding: Encoding,
+    options: &ValidationOptions,
+) -> Result<Validated<EntityRegister>, InputError> {
+    let table = input::read_table_file(path, encoding)?;
+    let cols = input::resolve_headers(&table, TableKind::Entities)?;
+    let rows = table.rows.iter().map(|r| EntityRow {
+        row: r.line,
+        uscc: cols.get(r, "uscc").to_owned(),
+        name: cols.get(r, "name").to_owned(),
+        credit_class: cols.get(r, "credit_class").to_owned(),
+        region: cols.get(r, "region").to_owned(),
+        industry: cols.get(r, "industry").to_owned(),
+    });
+    Ok(EntityRegister::from_rows(rows, options))
+}
+
+/// Reads an inspector register file.
+pub fn read_inspectors(
+    path: &Path,
+    encoding: Encoding,
+    options: &ValidationOptions,
+) -> Result<Validated<InspectorRegister>, InputError> {
+    let table = input::read_table_file(path, encoding)?;
+    let cols = input::resolve_headers(&table, TableKind::Inspectors)?;
+    let rows = table.rows.iter().map(|r| InspectorRow {
+        row: r.line,
+        id: cols.get(r, "id").to_owned(),
+        name: cols.get(r, "name").to_owned(),
+        department: cols.get(r, "department").to_owned(),
+        region: cols.get(r, "region").to_owned(),
+        expertise: cols.get(r, "expertise").to_owned(),
+        cert_valid_from: cols.get(r, "cert_valid_from").to_owned(),
+        cert_valid_to: cols.get(r, "cert_valid_to").to_owned(),
+    });
+    Ok(InspectorRegister::from_rows(rows, options))
+}
+
+/// Reads a conflict list, checking references against the registers given.
+pub fn read_conflicts(
+    path: &Path,
+    encoding: Encoding,
+    entities: Option<&EntityRegister>,
+    inspectors: Option<&InspectorRegister>,
+    options: &ValidationOptions,
+) -> Result<Validated<ConflictRegister>, InputError> {
+    let table = input::read_table_file(path, encoding)?;
+    let cols = input::resolve_headers(&table, TableKind::Conflicts)?;
+    let rows = table.rows.iter().map(|r| ConflictRow {
+        row: r.line,
+        inspector_id: cols.get(r, "inspector_id").to_owned(),
+        uscc: cols.get(r, "uscc").to_owned(),
+        reason: cols.get(r, "reason").to_owned(),
+    });
+    Ok(ConflictRegister::from_rows(rows, entities, inspectors, options))
+}
+
+/// Reads a check-item list.
+pub fn read_items(path: &Path, encoding: Encoding) -> Result<Validated<CheckItemList>, InputError> {
+    let table = input::read_table_file(path, encoding)?;
+    let cols = input::resolve_headers(&table, TableKind::Items)?;
+    let rows = table.rows.iter().map(|r| ItemRow {
+        row: r.line,
+        id: cols.get(r, "id").to_owned(),
+        name: cols.get(r, "name").to_owned(),
+        category: cols.get(r, "category").to_owned(),
+        target_type: cols.get(r, "target_type").to_owned(),
+        basis: cols.get(r, "basis").to_owned(),
+        department: cols.get(r, "department").to_owned(),
+        content: cols.get(r, "content").to_owned(),
+        method: cols.get(r, "method").to_owned(),
+        expertise: cols.get(r, "expertise").to_owned(),
+    });
+    Ok(CheckItemList::from_rows(rows))
+}
+
+/// Reads every register named, in dependency order (conflicts last, checked
+/// against the entity and inspector registers when those are given).
+pub fn load(
+    files: &RegisterFiles,
+    encoding: Encoding,
+    options: &ValidationOptions,
+) -> Result<LoadedRegisters, InputError> {
+    let mut out = LoadedRegisters::default();
+    if let Some(p) = &files.items {
+        out.items = Some(read_items(p, encoding)?);
+    }
+    if let Some(p) = &files.entities {
+        out.entities = Some(read_entities(p, encoding, options)?);
+    }
+    if let Some(p) = &files.inspectors {
+        out.inspectors = Some(read_inspectors(p, encoding, options)?);
+    }
+    if let Some(p) = &files.conflicts {
+        out.conflicts = Some(read_conflicts(
+            p,
+            encoding,
+            out.entities.as_ref().map(|v| &v.register),
+            out.inspectors.as_ref().map(|v| &v.register),
+            options,
+        )?);
+    }
+    Ok(out)
+}

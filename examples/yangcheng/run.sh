@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The worked example: a county water bureau's registers, checked.
+# Run from anywhere: bash examples/yangcheng/run.sh
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+cd "$here/../.."
+cargo build --quiet --release -p double-random-cli
+dr="target/release/double-random"
+
+echo "== 1. check the one list and two libraries (一单两库)"
+"$dr" check-registers \
+    --entities "$here/entities.csv" \
+    --inspectors "$here/inspectors.csv" \
+    --conflicts "$here/conflicts.csv" \
+    --items "$here/items.csv" \
+    --on 2024-06-03
