@@ -9,11 +9,16 @@
 
 mod credit;
 mod date;
+mod leaf;
 mod register;
 mod uscc;
 
 pub use credit::{CreditClass, CreditClassError};
 pub use date::{format_date, parse_date};
+pub use leaf::{
+    CONFLICT_LEAF_TAG, ENTITY_LEAF_TAG, FieldTooLong, INSPECTOR_LEAF_TAG, ITEM_LEAF_TAG,
+    conflict_leaf, entity_leaf, inspector_leaf, item_leaf,
+};
 pub use register::{
     CheckItem, CheckItemList, ClassChange, Conflict, ConflictRegister, ConflictRow, DetailChange,
     DuplicateEntity, DuplicateInspector, DuplicateItem, Entity, EntityPosition, EntityRegister,
