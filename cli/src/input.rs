@@ -154,6 +154,80 @@ mod tests {
         assert!(matches!(err, InputError::LegacyXls { .. }), "{err:?}");
     }
 
+    /// A small deterministic xorshift generator, enough for garbage input.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    const NAMES: [&str; 4] = ["f.csv", "f.xlsx", "f.txt", "f"];
+    const ENCODINGS: [Encoding; 3] = [Encoding::Auto, Encoding::Utf8, Encoding::Gb18030];
+
+    /// Must return (Ok or a typed error) for every input, never panic.
+    fn feed(rng: &mut Rng, bytes: &[u8]) {
+        let name = NAMES[rng.below(NAMES.len())];
+        let encoding = ENCODINGS[rng.below(ENCODINGS.len())];
+        if let Ok(table) = read_table_bytes(name, bytes, encoding) {
+            for kind in TableKind::ALL {
+                if let Ok(map) = resolve_headers(&table, kind) {
+                    for row in &table.rows {
+                        for col in canonical_columns(kind) {
+                            let _ = map.get(row, col);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn garbage_bytes_never_panic() {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        // Bytes drawn from an alphabet rich in CSV syntax, line breaks,
+        // UTF-8/GB18030 lead bytes, BOMs and magic numbers.
+        let alphabet: &[u8] =
+            b",,\"\"\r\n\n\t a1\xEF\xBB\xBF\xFF\xFE\x80\x81\x30\x84\xC9\xE7\xD0PK\x03\x04";
+        for _ in 0..3000 {
+            let len = rng.below(64);
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    if rng.below(4) == 0 {
+                        rng.next() as u8
+                    } else {
+                        alphabet[rng.below(alphabet.len())]
+                    }
+                })
+                .collect();
+            feed(&mut rng, &bytes);
+        }
+        // Damaged and truncated copies of the real fixtures.
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/input");
+        for fixture in ["inspectors.xlsx", "cell_error.xlsx", "entities_gb18030.csv"] {
+            let original = std::fs::read(dir.join(fixture)).unwrap();
+            for _ in 0..300 {
+                let mut bytes = original.clone();
+                for _ in 0..=rng.below(8) {
+                    let at = rng.below(bytes.len());
+                    bytes[at] = rng.next() as u8;
+                }
+                if rng.below(3) == 0 {
+                    bytes.truncate(rng.below(bytes.len() + 1));
+                }
+                feed(&mut rng, &bytes);
+            }
+        }
+    }
+
     #[test]
     fn missing_file_is_io_error() {
         let dir = tempfile::tempdir().unwrap();
