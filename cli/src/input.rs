@@ -78,22 +78,28 @@ const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
 /// Reads a table from bytes already in memory.
 ///
-/// `name` is the file name used in messages and chooses the format by its
-/// extension: `.csv` and `.txt` are text, `.xlsx`/`.xlsm` are workbooks (first
-/// worksheet); anything else is sniffed (a zip archive is read as a workbook,
-/// everything else as CSV). `encoding` only applies to text.
+/// `name` is the file name used in messages. Bytes starting like a zip
+/// archive are read as an .xlsx workbook (first worksheet) whatever the
+/// name; an old .xls workbook is refused; otherwise a name ending in
+/// `.xlsx`/`.xlsm` must be a workbook and anything else (`.csv`, `.txt`, no
+/// extension) is read as CSV text. `encoding` only applies to text.
 pub fn read_table_bytes(name: &str, bytes: &[u8], encoding: Encoding) -> Result<Table, InputError> {
     let ext = Path::new(name)
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
-    match ext.as_deref() {
-        Some("csv" | "txt") => text::read_csv(name, bytes, encoding),
-        Some("xlsx" | "xlsm") => workbook::read_xlsx(name, bytes),
-        _ if bytes.starts_with(ZIP_MAGIC) => workbook::read_xlsx(name, bytes),
-        _ if bytes.starts_with(OLE_MAGIC) => Err(InputError::LegacyXls {
+    // No text file starts with these control bytes, so a workbook renamed
+    // to .csv is still read as the workbook it is.
+    if bytes.starts_with(ZIP_MAGIC) {
+        return workbook::read_xlsx(name, bytes);
+    }
+    if bytes.starts_with(OLE_MAGIC) {
+        return Err(InputError::LegacyXls {
             file: name.to_owned(),
-        }),
+        });
+    }
+    match ext.as_deref() {
+        Some("xlsx" | "xlsm") => workbook::read_xlsx(name, bytes),
         _ => text::read_csv(name, bytes, encoding),
     }
 }
@@ -146,6 +152,14 @@ mod tests {
         assert_eq!(column_letters(27), "AB");
         assert_eq!(column_letters(701), "ZZ");
         assert_eq!(column_letters(702), "AAA");
+    }
+
+    #[test]
+    fn workbook_renamed_to_csv_is_still_read() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/input/inspectors.xlsx");
+        let bytes = std::fs::read(path).unwrap();
+        let t = read_table_bytes("inspectors.csv", &bytes, Encoding::Utf8).unwrap();
+        assert_eq!(t.headers[0], "执法证号");
     }
 
     #[test]
