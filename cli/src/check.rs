@@ -67,11 +67,25 @@ pub fn check_registers(args: &CheckArgs) -> Result<Status, CliError> {
         conflicts: args.conflicts.clone(),
         items: args.items.clone(),
     };
-    let loaded = registers::load(&files, args.read.encoding.into(), &args.read.options(args.on))?;
+    let loaded = registers::load(
+        &files,
+        args.read.encoding.into(),
+        &args.read.options(args.on),
+    )?;
     let problems = loaded.problems();
-    let errors = problems.iter().filter(|p| p.severity == Severity::Error).count();
+    let errors = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count();
     let warnings = problems.len() - errors;
-    let status = if loaded.is_clean() { Status::Ok } else { Status::Failed };
+    let status = if loaded.is_clean() {
+        Status::Ok
+    } else {
+        Status::Failed
+    };
+    for n in &loaded.ignored_columns {
+        eprintln!("note: {n}");
+    }
     let mut out = std::io::stdout().lock();
     if args.json {
         let mut report = serde_json::Map::new();
@@ -107,7 +121,13 @@ pub fn check_registers(args: &CheckArgs) -> Result<Status, CliError> {
         writeln!(out, "entities: {} valid", e.register.len())?;
         let sizes = e.register.class_sizes();
         for c in CreditClass::ALL {
-            writeln!(out, "  {} {:<8} {:>10}", c, c.chinese_name(), sizes[c.index()])?;
+            writeln!(
+                out,
+                "  {} {:<8} {:>10}",
+                c,
+                c.chinese_name(),
+                sizes[c.index()]
+            )?;
         }
     }
     if let Some(i) = &loaded.inspectors {
@@ -139,11 +159,19 @@ pub fn check_registers(args: &CheckArgs) -> Result<Status, CliError> {
 /// Runs `diff-registers`.
 pub fn diff_registers(args: &DiffArgs) -> Result<Status, CliError> {
     let opts = args.read.options(None);
-    let old = registers::read_entities(&args.old, args.read.encoding.into(), &opts)?;
-    let new = registers::read_entities(&args.new, args.read.encoding.into(), &opts)?;
+    let mut notes = Vec::new();
+    let old = registers::read_entities(&args.old, args.read.encoding.into(), &opts, &mut notes)?;
+    let new = registers::read_entities(&args.new, args.read.encoding.into(), &opts, &mut notes)?;
+    for n in &notes {
+        eprintln!("note: {n}");
+    }
     let diff = RegisterDiff::between(&old.register, &new.register);
     let problems: Vec<_> = old.problems.iter().chain(&new.problems).collect();
-    let status = if old.is_clean() && new.is_clean() { Status::Ok } else { Status::Failed };
+    let status = if old.is_clean() && new.is_clean() {
+        Status::Ok
+    } else {
+        Status::Failed
+    };
     let mut out = std::io::stdout().lock();
     if args.json {
         let v = json!({ "diff": diff, "problems": problems });
@@ -166,13 +194,20 @@ pub fn diff_registers(args: &DiffArgs) -> Result<Status, CliError> {
         writeln!(out, "- {} {} {}", e.uscc, e.credit_class, e.name)?;
     }
     for c in &diff.class_changed {
-        writeln!(out, "~ {} {} -> {} {}", c.entity.uscc, c.from, c.to, c.entity.name)?;
+        writeln!(
+            out,
+            "~ {} {} -> {} {}",
+            c.entity.uscc, c.from, c.to, c.entity.name
+        )?;
     }
     for c in &diff.details_changed {
         writeln!(out, "* {} {} (was {})", c.new.uscc, c.new.name, c.old.name)?;
     }
     if !problems.is_empty() {
-        writeln!(out, "the registers have problems; rows with errors were left out of the comparison:")?;
+        writeln!(
+            out,
+            "the registers have problems; rows with errors were left out of the comparison:"
+        )?;
         for p in problems {
             writeln!(out, "  {p}")?;
         }

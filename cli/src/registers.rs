@@ -25,6 +25,8 @@ pub struct LoadedRegisters {
     pub inspectors: Option<Validated<InspectorRegister>>,
     pub conflicts: Option<Validated<ConflictRegister>>,
     pub items: Option<Validated<CheckItemList>>,
+    /// Columns that were not understood and so ignored, as `file: column`.
+    pub ignored_columns: Vec<String>,
 }
 
 impl LoadedRegisters {
@@ -55,14 +57,30 @@ impl LoadedRegisters {
     }
 }
 
+/// Reads a table and resolves its headers for `kind`; columns no canonical
+/// column claims are noted in `notes`.
+fn read(
+    path: &Path,
+    encoding: Encoding,
+    kind: TableKind,
+    notes: &mut Vec<String>,
+) -> Result<(input::Table, input::ColumnMap), InputError> {
+    let table = input::read_table_file(path, encoding)?;
+    let cols = input::resolve_headers(&table, kind)?;
+    for c in cols.ignored() {
+        notes.push(format!("{}: column {c:?} ignored", path.display()));
+    }
+    Ok((table, cols))
+}
+
 /// Reads an entity register file.
 pub fn read_entities(
     path: &Path,
     encoding: Encoding,
     options: &ValidationOptions,
+    notes: &mut Vec<String>,
 ) -> Result<Validated<EntityRegister>, InputError> {
-    let table = input::read_table_file(path, encoding)?;
-    let cols = input::resolve_headers(&table, TableKind::Entities)?;
+    let (table, cols) = read(path, encoding, TableKind::Entities, notes)?;
     let rows = table.rows.iter().map(|r| EntityRow {
         row: r.line,
         uscc: cols.get(r, "uscc").to_owned(),
@@ -79,9 +97,9 @@ pub fn read_inspectors(
     path: &Path,
     encoding: Encoding,
     options: &ValidationOptions,
+    notes: &mut Vec<String>,
 ) -> Result<Validated<InspectorRegister>, InputError> {
-    let table = input::read_table_file(path, encoding)?;
-    let cols = input::resolve_headers(&table, TableKind::Inspectors)?;
+    let (table, cols) = read(path, encoding, TableKind::Inspectors, notes)?;
     let rows = table.rows.iter().map(|r| InspectorRow {
         row: r.line,
         id: cols.get(r, "id").to_owned(),
@@ -102,22 +120,27 @@ pub fn read_conflicts(
     entities: Option<&EntityRegister>,
     inspectors: Option<&InspectorRegister>,
     options: &ValidationOptions,
+    notes: &mut Vec<String>,
 ) -> Result<Validated<ConflictRegister>, InputError> {
-    let table = input::read_table_file(path, encoding)?;
-    let cols = input::resolve_headers(&table, TableKind::Conflicts)?;
+    let (table, cols) = read(path, encoding, TableKind::Conflicts, notes)?;
     let rows = table.rows.iter().map(|r| ConflictRow {
         row: r.line,
         inspector_id: cols.get(r, "inspector_id").to_owned(),
         uscc: cols.get(r, "uscc").to_owned(),
         reason: cols.get(r, "reason").to_owned(),
     });
-    Ok(ConflictRegister::from_rows(rows, entities, inspectors, options))
+    Ok(ConflictRegister::from_rows(
+        rows, entities, inspectors, options,
+    ))
 }
 
 /// Reads a check-item list.
-pub fn read_items(path: &Path, encoding: Encoding) -> Result<Validated<CheckItemList>, InputError> {
-    let table = input::read_table_file(path, encoding)?;
-    let cols = input::resolve_headers(&table, TableKind::Items)?;
+pub fn read_items(
+    path: &Path,
+    encoding: Encoding,
+    notes: &mut Vec<String>,
+) -> Result<Validated<CheckItemList>, InputError> {
+    let (table, cols) = read(path, encoding, TableKind::Items, notes)?;
     let rows = table.rows.iter().map(|r| ItemRow {
         row: r.line,
         id: cols.get(r, "id").to_owned(),
@@ -142,13 +165,23 @@ pub fn load(
 ) -> Result<LoadedRegisters, InputError> {
     let mut out = LoadedRegisters::default();
     if let Some(p) = &files.items {
-        out.items = Some(read_items(p, encoding)?);
+        out.items = Some(read_items(p, encoding, &mut out.ignored_columns)?);
     }
     if let Some(p) = &files.entities {
-        out.entities = Some(read_entities(p, encoding, options)?);
+        out.entities = Some(read_entities(
+            p,
+            encoding,
+            options,
+            &mut out.ignored_columns,
+        )?);
     }
     if let Some(p) = &files.inspectors {
-        out.inspectors = Some(read_inspectors(p, encoding, options)?);
+        out.inspectors = Some(read_inspectors(
+            p,
+            encoding,
+            options,
+            &mut out.ignored_columns,
+        )?);
     }
     if let Some(p) = &files.conflicts {
         out.conflicts = Some(read_conflicts(
@@ -157,6 +190,7 @@ pub fn load(
             out.entities.as_ref().map(|v| &v.register),
             out.inspectors.as_ref().map(|v| &v.register),
             options,
+            &mut out.ignored_columns,
         )?);
     }
     Ok(out)

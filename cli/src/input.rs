@@ -1,0 +1,249 @@
+//! Reading register files: CSV (UTF-8 or GB18030/GBK) and .xlsx workbooks.
+//!
+//! Everything here turns bytes into a [`Table`] of trimmed text cells with
+//! true spreadsheet row numbers, or into a typed [`InputError`] a clerk can
+//! act on. Mapping the headers of a table onto the columns a register kind
+//! needs is done by [`resolve_headers`]; the accepted spellings are listed in
+//! `docs/columns.md`.
+
+mod columns;
+mod error;
+mod text;
+mod workbook;
+
+use std::path::Path;
+use std::str::FromStr;
+
+pub use columns::{ColumnMap, TableKind, resolve_headers};
+pub use error::InputError;
+
+/// Which text encoding to assume for CSV input (`--encoding`).
+///
+/// Workbooks carry their own encoding; this only matters for CSV and text files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    /// UTF-8 when the file has a UTF-8 BOM or is valid UTF-8, otherwise GB18030.
+    #[default]
+    Auto,
+    /// UTF-8, with or without BOM ("CSV UTF-8" in Excel and WPS).
+    Utf8,
+    /// GB18030, the superset of GBK and GB2312 (plain "CSV" from Excel on Chinese Windows).
+    Gb18030,
+}
+
+impl FromStr for Encoding {
+    type Err = InputError;
+
+    /// Parses `auto`, `utf-8`/`utf8`, `gb18030`, `gbk` or `gb2312` (any case).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "auto" => Ok(Encoding::Auto),
+            "utf-8" | "utf8" => Ok(Encoding::Utf8),
+            "gb18030" | "gbk" | "gb2312" | "cp936" => Ok(Encoding::Gb18030),
+            _ => Err(InputError::UnknownEncodingName {
+                given: s.to_owned(),
+            }),
+        }
+    }
+}
+
+/// A table read from a file: one header row and the data rows below it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    /// The file name as given by the user, for messages.
+    pub source: String,
+    /// The header cells, trimmed, in file order.
+    pub headers: Vec<String>,
+    /// The non-empty data rows, in file order.
+    pub rows: Vec<Row>,
+}
+
+/// One data row of a [`Table`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// The row number a spreadsheet user sees (1-based; the header row of a
+    /// file starting at the top is row 1, the first data row is row 2).
+    /// Skipped empty rows still count.
+    pub line: usize,
+    /// The cells, trimmed, one per header.
+    pub fields: Vec<String>,
+}
+
+/// The first bytes of every zip archive, hence of every .xlsx workbook.
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+/// The first bytes of an OLE compound file, hence of an old .xls workbook.
+const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
+/// Reads a table from bytes already in memory.
+///
+/// `name` is the file name used in messages. Bytes starting like a zip
+/// archive are read as an .xlsx workbook (first worksheet) whatever the
+/// name; an old .xls workbook is refused; otherwise a name ending in
+/// `.xlsx`/`.xlsm` must be a workbook and anything else (`.csv`, `.txt`, no
+/// extension) is read as CSV text. `encoding` only applies to text.
+pub fn read_table_bytes(name: &str, bytes: &[u8], encoding: Encoding) -> Result<Table, InputError> {
+    let ext = Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    // No text file starts with these control bytes, so a workbook renamed
+    // to .csv is still read as the workbook it is.
+    if bytes.starts_with(ZIP_MAGIC) {
+        return workbook::read_xlsx(name, bytes);
+    }
+    if bytes.starts_with(OLE_MAGIC) {
+        return Err(InputError::LegacyXls {
+            file: name.to_owned(),
+        });
+    }
+    match ext.as_deref() {
+        Some("xlsx" | "xlsm") => workbook::read_xlsx(name, bytes),
+        _ => text::read_csv(name, bytes, encoding),
+    }
+}
+
+/// Reads a table from a file; see [`read_table_bytes`] for the formats.
+pub fn read_table_file(path: &Path, encoding: Encoding) -> Result<Table, InputError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|cause| InputError::Io {
+        file: name.clone(),
+        cause,
+    })?;
+    read_table_bytes(&name, &bytes, encoding)
+}
+
+/// Column letters of a zero-based column index: 0 → `A`, 25 → `Z`, 26 → `AA`.
+fn column_letters(col: usize) -> String {
+    let mut n = col + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(char::from(b'A' + rem as u8));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encoding_names() {
+        assert_eq!("auto".parse::<Encoding>().ok(), Some(Encoding::Auto));
+        assert_eq!("UTF-8".parse::<Encoding>().ok(), Some(Encoding::Utf8));
+        assert_eq!("utf8".parse::<Encoding>().ok(), Some(Encoding::Utf8));
+        assert_eq!("gb18030".parse::<Encoding>().ok(), Some(Encoding::Gb18030));
+        assert_eq!("GBK".parse::<Encoding>().ok(), Some(Encoding::Gb18030));
+        assert!(matches!(
+            "latin1".parse::<Encoding>(),
+            Err(InputError::UnknownEncodingName { given }) if given == "latin1"
+        ));
+    }
+
+    #[test]
+    fn letters() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(2), "C");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(27), "AB");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
+    }
+
+    #[test]
+    fn workbook_renamed_to_csv_is_still_read() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/input/inspectors.xlsx");
+        let bytes = std::fs::read(path).unwrap();
+        let t = read_table_bytes("inspectors.csv", &bytes, Encoding::Utf8).unwrap();
+        assert_eq!(t.headers[0], "执法证号");
+    }
+
+    #[test]
+    fn old_xls_is_named() {
+        let err = read_table_bytes("a.xls", OLE_MAGIC, Encoding::Auto).unwrap_err();
+        assert!(matches!(err, InputError::LegacyXls { .. }), "{err:?}");
+    }
+
+    /// A small deterministic xorshift generator, enough for garbage input.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    const NAMES: [&str; 4] = ["f.csv", "f.xlsx", "f.txt", "f"];
+    const ENCODINGS: [Encoding; 3] = [Encoding::Auto, Encoding::Utf8, Encoding::Gb18030];
+
+    /// Must return (Ok or a typed error) for every input, never panic.
+    fn feed(rng: &mut Rng, bytes: &[u8]) {
+        let name = NAMES[rng.below(NAMES.len())];
+        let encoding = ENCODINGS[rng.below(ENCODINGS.len())];
+        if let Ok(table) = read_table_bytes(name, bytes, encoding) {
+            for kind in TableKind::ALL {
+                if let Ok(map) = resolve_headers(&table, kind) {
+                    for row in &table.rows {
+                        for col in column_specs(kind).iter().map(|c| c.name) {
+                            let _ = map.get(row, col);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn garbage_bytes_never_panic() {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        // Bytes drawn from an alphabet rich in CSV syntax, line breaks,
+        // UTF-8/GB18030 lead bytes, BOMs and magic numbers.
+        let alphabet: &[u8] =
+            b",,\"\"\r\n\n\t a1\xEF\xBB\xBF\xFF\xFE\x80\x81\x30\x84\xC9\xE7\xD0PK\x03\x04";
+        for _ in 0..3000 {
+            let len = rng.below(64);
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    if rng.below(4) == 0 {
+                        rng.next() as u8
+                    } else {
+                        alphabet[rng.below(alphabet.len())]
+                    }
+                })
+                .collect();
+            feed(&mut rng, &bytes);
+        }
+        // Damaged and truncated copies of the real fixtures.
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/input");
+        for fixture in ["inspectors.xlsx", "cell_error.xlsx", "entities_gb18030.csv"] {
+            let original = std::fs::read(dir.join(fixture)).unwrap();
+            for _ in 0..300 {
+                let mut bytes = original.clone();
+                for _ in 0..=rng.below(8) {
+                    let at = rng.below(bytes.len());
+                    bytes[at] = rng.next() as u8;
+                }
+                if rng.below(3) == 0 {
+                    bytes.truncate(rng.below(bytes.len() + 1));
+                }
+                feed(&mut rng, &bytes);
+            }
+        }
+    }
+
+    #[test]
+    fn missing_file_is_io_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = read_table_file(&dir.path().join("nope.csv"), Encoding::Auto).unwrap_err();
+        assert!(matches!(err, InputError::Io { .. }), "{err:?}");
+    }
+}
