@@ -347,3 +347,368 @@ pub fn draw_all(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::HashSet;
+    use std::num::NonZeroU64;
+
+    fn r(s: &str) -> BasisPoints {
+        BasisPoints::parse_percent(s).unwrap()
+    }
+    fn rs(s: [&str; 4]) -> [BasisPoints; 4] {
+        s.map(r)
+    }
+    fn seed_from(counter: u64) -> [u8; 32] {
+        let mut h = Sha256::new();
+        h.update(b"double-random/test-seed");
+        h.update(counter.to_be_bytes());
+        h.finalize().into()
+    }
+
+    /// Scripted word source for exercising the rejection rule.
+    struct Script(Vec<u64>, usize);
+    impl rand_core::TryRng for Script {
+        type Error = core::convert::Infallible;
+        fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+            unreachable!()
+        }
+        fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+            let x = self.0[self.1];
+            self.1 += 1;
+            Ok(x)
+        }
+        fn try_fill_bytes(&mut self, _: &mut [u8]) -> Result<(), Self::Error> {
+            unreachable!()
+        }
+    }
+    fn nz(n: u64) -> NonZeroU64 {
+        NonZeroU64::new(n).unwrap()
+    }
+
+    #[test]
+    fn sizes_exact_ceiling() {
+        let ten = rs(["10%"; 4]);
+        assert_eq!(sample_sizes([30, 30, 30, 30], ten).unwrap(), [3, 3, 3, 3]);
+        assert_eq!(sample_sizes([31, 29, 1, 0], ten).unwrap(), [4, 3, 1, 0]);
+        let s = rs(["3%", "5%", "12.5%", "100%"]);
+        assert_eq!(sample_sizes([101, 20, 8, 7], s).unwrap(), [4, 1, 1, 7]);
+        // 0% class draws nothing (once the minimum is met).
+        let z = rs(["0%", "0%", "50%", "100%"]);
+        assert_eq!(sample_sizes([500, 9, 4, 2], z).unwrap(), [0, 0, 2, 2]);
+        assert_eq!(ceil_ratio(u64::MAX, BasisPoints::FULL), u64::MAX);
+        assert_eq!(ceil_ratio(u64::MAX, BasisPoints::ZERO), 0);
+        assert_eq!(
+            ceil_ratio(u64::MAX, r("0.01%")),
+            u64::MAX / 10_000 + 1 // u64::MAX is not a multiple of 10000
+        );
+        assert_eq!(ceil_ratio(u64::MAX, r("50%")), u64::MAX / 2 + 1);
+        assert_eq!(ceil_ratio(20_000, r("0.01%")), 2);
+    }
+
+    #[test]
+    fn sizes_small_total_draws_all() {
+        let z = rs(["0%"; 4]);
+        assert_eq!(sample_sizes([0, 0, 0, 0], z).unwrap(), [0, 0, 0, 0]);
+        assert_eq!(sample_sizes([1, 0, 1, 0], z).unwrap(), [1, 0, 1, 0]);
+        assert_eq!(sample_sizes([0, 0, 0, 2], z).unwrap(), [0, 0, 0, 2]);
+    }
+
+    #[test]
+    fn sizes_top_up_to_three_highest_risk_first() {
+        let z = rs(["0%"; 4]);
+        assert_eq!(sample_sizes([10, 10, 10, 10], z).unwrap(), [0, 0, 0, 3]);
+        assert_eq!(sample_sizes([10, 10, 10, 1], z).unwrap(), [0, 0, 2, 1]);
+        assert_eq!(sample_sizes([1, 1, 1, 0], z).unwrap(), [1, 1, 1, 0]);
+        assert_eq!(sample_sizes([3, 0, 0, 0], z).unwrap(), [3, 0, 0, 0]);
+        assert_eq!(sample_sizes([5, 0, 1, 0], z).unwrap(), [2, 0, 1, 0]);
+        // Ratio-derived picks count toward the three.
+        let s = rs(["1%", "1%", "1%", "1%"]);
+        assert_eq!(sample_sizes([100, 0, 0, 1], s).unwrap(), [2, 0, 0, 1]);
+        assert_eq!(sample_sizes([100, 100, 100, 0], s).unwrap(), [1, 1, 1, 0]);
+        assert_eq!(sample_sizes([100, 100, 0, 0], s).unwrap(), [1, 2, 0, 0]);
+    }
+
+    #[test]
+    fn sizes_refuse_decreasing_ratios() {
+        let e = sample_sizes([10; 4], rs(["3%", "5%", "4%", "10%"])).unwrap_err();
+        assert_eq!(
+            e,
+            SizeError::RatioDecreasing {
+                lower_class: 1,
+                lower_ratio: r("5%"),
+                higher_class: 2,
+                higher_ratio: r("4%"),
+            }
+        );
+        let msg = e.to_string();
+        assert!(
+            msg.contains("class C (4%)") && msg.contains("class B (5%)"),
+            "{msg}"
+        );
+        // Checked even when the pool is tiny.
+        assert!(sample_sizes([0; 4], rs(["1%", "0%", "0%", "0%"])).is_err());
+    }
+
+    #[test]
+    fn sizes_refuse_overflowing_total() {
+        let e = sample_sizes([u64::MAX, 1, 0, 0], rs(["1%"; 4])).unwrap_err();
+        assert!(matches!(e, SizeError::PoolOverflow { .. }));
+        let k = sample_sizes([u64::MAX, 0, 0, 0], rs(["100%"; 4])).unwrap();
+        assert_eq!(k, [u64::MAX, 0, 0, 0]);
+    }
+
+    #[test]
+    fn seed_layout() {
+        let d = [0xabu8; 32];
+        let mut m = Vec::new();
+        m.extend_from_slice(b"double-random/seed/v1");
+        m.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 32]);
+        m.extend_from_slice(&d);
+        m.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 3]);
+        m.extend_from_slice(b"xyz");
+        let want: [u8; 32] = Sha256::digest(&m).into();
+        assert_eq!(derive_seed(&d, b"xyz"), want);
+        assert_eq!(SEED_DOMAIN.len(), 21);
+        // Length framing: moving a byte between fields changes the seed.
+        assert_ne!(derive_seed(&d, b""), derive_seed(&d, b"\0"));
+    }
+
+    #[test]
+    fn uniform_rejection_rule() {
+        // n = 1: one word, always 0.
+        let mut s = Script(vec![u64::MAX], 0);
+        assert_eq!(uniform_below(&mut s, nz(1)), 0);
+        assert_eq!(s.1, 1);
+        // n = 3: 2^64 mod 3 = 1, so only u64::MAX is rejected.
+        let mut s = Script(vec![u64::MAX, u64::MAX, u64::MAX - 1, 9], 0);
+        assert_eq!(uniform_below(&mut s, nz(3)), (u64::MAX - 1) % 3);
+        assert_eq!(s.1, 3);
+        // n = 2^63 + 1: L = n, everything >= n is rejected.
+        let n = (1u64 << 63) + 1;
+        let mut s = Script(vec![n, u64::MAX, n - 1], 0);
+        assert_eq!(uniform_below(&mut s, nz(n)), n - 1);
+        assert_eq!(s.1, 3);
+        // Powers of two never reject.
+        let mut s = Script(vec![u64::MAX], 0);
+        assert_eq!(uniform_below(&mut s, nz(1 << 40)), (1 << 40) - 1);
+        // n = u64::MAX: 2^64 mod n = 1, L = u64::MAX, so u64::MAX is rejected.
+        let mut s = Script(vec![u64::MAX, 5], 0);
+        assert_eq!(uniform_below(&mut s, nz(u64::MAX)), 5);
+    }
+
+    #[test]
+    fn draw_errors_and_edges() {
+        let seed = seed_from(1);
+        assert_eq!(
+            draw_ranks(&seed, 0, 3, 4),
+            Err(SampleError::SampleTooLarge {
+                class_index: 0,
+                n: 3,
+                k: 4
+            })
+        );
+        assert_eq!(
+            draw_ranks(&seed, 4, 3, 1),
+            Err(SampleError::BadClass { class_index: 4 })
+        );
+        assert!(RankSampler::new(&seed, 4, 3).is_err());
+        assert_eq!(draw_ranks(&seed, 0, 0, 0).unwrap(), Vec::<u64>::new());
+        assert_eq!(draw_ranks(&seed, 0, 10, 0).unwrap(), Vec::<u64>::new());
+        assert_eq!(draw_ranks(&seed, 2, 1, 1).unwrap(), vec![0]);
+        let mut all = draw_ranks(&seed, 3, 50, 50).unwrap();
+        all.sort_unstable();
+        assert_eq!(all, (0..50).collect::<Vec<_>>());
+        let big = draw_ranks(&seed, 1, u64::MAX, 3).unwrap();
+        assert!(big.iter().all(|&x| x < u64::MAX));
+        assert!(draw_all(&seed, [3, 3, 3, 3], [1, 1, 4, 1]).is_err());
+    }
+
+    #[test]
+    fn sampler_continues_and_exhausts() {
+        let seed = seed_from(2);
+        let mut s = RankSampler::new(&seed, 1, 20).unwrap();
+        let first = s.draw(5).unwrap();
+        let more = s.draw(7).unwrap();
+        assert_eq!(s.drawn(), 12);
+        assert_eq!(s.remaining(), 8);
+        assert!(s.draw(9).is_err());
+        let rest: Vec<u64> = s.by_ref().collect();
+        assert_eq!(rest.len(), 8);
+        assert_eq!(s.next_rank(), None);
+        let whole = draw_ranks(&seed, 1, 20, 20).unwrap();
+        assert_eq!(whole, [first, more, rest].concat());
+    }
+
+    #[test]
+    fn sparse_memory_is_bounded_by_draws() {
+        let seed = seed_from(3);
+        let mut s = RankSampler::new(&seed, 0, 1 << 50).unwrap();
+        for k in 1..=2000u64 {
+            s.next_rank().unwrap();
+            assert!(s.moved.len() as u64 <= k);
+        }
+    }
+
+    #[test]
+    fn classes_use_their_own_streams() {
+        let seed = seed_from(4);
+        let all = draw_all(&seed, [1000; 4], [5; 4]).unwrap();
+        for c in 0..4u8 {
+            assert_eq!(all[usize::from(c)], draw_ranks(&seed, c, 1000, 5).unwrap());
+            let mut w = keystream(&seed, u64::from(c) + 1);
+            let mut s = RankSampler::new(&seed, c, 1 << 32).unwrap();
+            // n = 2^32 is a power of two: rank 0 is the first word mod 2^32.
+            assert_eq!(s.next_rank().unwrap(), w.next_u64() % (1 << 32));
+        }
+        assert_ne!(all[0], all[1]);
+    }
+
+    proptest! {
+        #[test]
+        fn prefix_property(c in 0u8..4, n in 1u64..5000, k in 0u64..60, m in 0u64..60, sd in any::<u64>()) {
+            let seed = seed_from(sd);
+            let k = k.min(n);
+            let km = (k + m).min(n);
+            let a = draw_ranks(&seed, c, n, k).unwrap();
+            let b = draw_ranks(&seed, c, n, km).unwrap();
+            prop_assert_eq!(&b[..a.len()], &a[..]);
+        }
+
+        #[test]
+        fn distinct_in_range_deterministic(c in 0u8..4, n in 1u64..=u64::MAX, k in 0u64..80, sd in any::<u64>()) {
+            let seed = seed_from(sd);
+            let k = k.min(n);
+            let a = draw_ranks(&seed, c, n, k).unwrap();
+            prop_assert_eq!(a.len() as u64, k);
+            prop_assert!(a.iter().all(|&x| x < n));
+            prop_assert_eq!(a.iter().collect::<HashSet<_>>().len() as u64, k);
+            prop_assert_eq!(draw_ranks(&seed, c, n, k).unwrap(), a);
+        }
+
+        #[test]
+        fn small_pools_give_permutation_prefixes(n in 1u64..40, sd in any::<u64>()) {
+            let seed = seed_from(sd);
+            let mut a = draw_ranks(&seed, 0, n, n).unwrap();
+            a.sort_unstable();
+            prop_assert_eq!(a, (0..n).collect::<Vec<_>>());
+        }
+
+        #[test]
+        fn rejection_limit_matches_u128_formula(n in 1u64..=u64::MAX, x in any::<u64>()) {
+            let limit = (1u128 << 64) / u128::from(n) * u128::from(n);
+            let mut s = Script(vec![x, 0], 0);
+            let got = uniform_below(&mut s, nz(n));
+            if u128::from(x) < limit {
+                prop_assert_eq!((got, s.1), (x % n, 1));
+            } else {
+                prop_assert_eq!((got, s.1), (0, 2));
+            }
+        }
+
+        #[test]
+        fn sizes_invariants(pools in proptest::array::uniform4(0u64..2000), mut bps in proptest::array::uniform4(0u32..=10_000)) {
+            bps.sort_unstable();
+            let ratios = bps.map(|b| BasisPoints::new(b).unwrap());
+            let k = sample_sizes(pools, ratios).unwrap();
+            let total: u64 = pools.iter().sum();
+            for c in 0..4 {
+                prop_assert!(k[c] <= pools[c]);
+                prop_assert!(k[c] >= ceil_ratio(pools[c], ratios[c]).min(pools[c]));
+            }
+            prop_assert!(k.iter().sum::<u64>() >= total.min(3));
+        }
+    }
+
+    // ---- Statistical checks with fixed seeds (deterministic, cannot flake). ----
+
+    /// Upper chi-square quantile at significance ~1e-9 (z = 6), by the
+    /// Wilson–Hilferty approximation. Floats are used in this test only.
+    fn chi2_upper(df: u64) -> f64 {
+        let d = df as f64;
+        let a = 2.0 / (9.0 * d);
+        d * (1.0 - a + 6.0 * a.sqrt()).powi(3)
+    }
+
+    fn chi2(counts: &[u64], expected: f64, scale: f64) -> f64 {
+        counts
+            .iter()
+            .map(|&o| (o as f64 - expected).powi(2) / (expected * scale))
+            .sum()
+    }
+
+    fn check_uniform(label: &str, counts: &[u64], total: u64, scale: f64) {
+        let e = total as f64 / counts.len() as f64;
+        let stat = chi2(counts, e, scale);
+        let bound = chi2_upper(counts.len() as u64 - 1);
+        eprintln!(
+            "{label}: chi2 {stat:.1}, df {}, bound {bound:.1}",
+            counts.len() - 1
+        );
+        assert!(stat < bound, "{label}: chi2 {stat:.1} >= bound {bound:.1}");
+    }
+
+    #[test]
+    fn statistical_uniformity_fixed_seeds() {
+        for &(n, k, draws) in &[
+            (10u64, 3u64, 20_000u64),
+            (7, 7, 14_000),
+            (50, 5, 10_000),
+            (1000, 10, 20_000),
+        ] {
+            let mut inclusion = vec![0u64; n as usize];
+            let mut by_pos = vec![vec![0u64; n as usize]; k as usize];
+            for t in 0..draws {
+                let seed = seed_from(n << 40 | k << 32 | t);
+                let ranks = draw_ranks(&seed, (t % 4) as u8, n, k).unwrap();
+                for (p, &x) in ranks.iter().enumerate() {
+                    inclusion[x as usize] += 1;
+                    by_pos[p][x as usize] += 1;
+                }
+            }
+            let p = k as f64 / n as f64;
+            if k < n {
+                // Counts are sums of Bernoulli(p): variance E*(1-p).
+                check_uniform(
+                    &format!("inclusion n={n} k={k}"),
+                    &inclusion,
+                    draws * k,
+                    1.0 - p,
+                );
+            }
+            for (pos, counts) in by_pos.iter().enumerate() {
+                check_uniform(&format!("position {pos} n={n} k={k}"), counts, draws, 1.0);
+            }
+        }
+    }
+
+    #[test]
+    fn statistical_permutations_fixed_seeds() {
+        // All 120 orderings of 5 ranks equally likely.
+        let draws = 60_000u64;
+        let mut counts: HashMap<Vec<u64>, u64> = HashMap::new();
+        for t in 0..draws {
+            let ranks = draw_ranks(&seed_from(0xbeef_0000_0000 | t), 2, 5, 5).unwrap();
+            *counts.entry(ranks).or_default() += 1;
+        }
+        assert_eq!(counts.len(), 120);
+        let v: Vec<u64> = counts.values().copied().collect();
+        check_uniform("permutations of 5", &v, draws, 1.0);
+    }
+
+    #[test]
+    fn statistical_no_modulo_bias_large_n() {
+        // n = 3 * 2^62: plain `x % n` would put half the mass in the lowest
+        // third; the rejection rule must give thirds.
+        let n = 3u64 << 62;
+        let mut thirds = [0u64; 3];
+        let mut w = keystream(&seed_from(77), LATER_STREAMS_START);
+        let draws = 30_000;
+        for _ in 0..draws {
+            thirds[(uniform_below(&mut w, nz(n)) >> 62) as usize] += 1;
+        }
+        check_uniform("thirds of 3*2^62", &thirds, draws, 1.0);
+    }
+}
