@@ -265,6 +265,13 @@ impl RankSampler {
         self.n - self.i
     }
 
+    /// How many 64-bit keystream words have been consumed so far
+    /// (accepted and rejected), i.e. the position in the class's stream.
+    pub fn words_consumed(&self) -> u64 {
+        // Only whole u64 words are ever taken, starting at word position 0.
+        u64::try_from(self.rng.get_word_pos() / 2).unwrap_or(u64::MAX)
+    }
+
     /// The next rank, or `None` once all `n` ranks have been drawn.
     pub fn next_rank(&mut self) -> Option<u64> {
         let i = self.i;
