@@ -26,3 +26,12 @@ pub use register::{
     Problem, RegisterDiff, RegisterKind, Rule, Severity, Validated, ValidationOptions, split_list,
 };
 pub use uscc::{USCC_ALPHABET, USCC_LEN, Uscc, UsccError, UsccPolicy, uscc_check_character};
+mod ratio;
+mod sample;
+
+pub use ratio::{BASIS_POINTS_PER_WHOLE, BasisPoints, RatioError};
+pub use sample::{
+    CLASS_COUNT, ENTITY_STREAM_BASE, LATER_STREAMS_START, MIN_TOTAL_SAMPLE, RESERVED_STREAM,
+    RankSampler, SEED_DOMAIN, SampleError, SizeError, ceil_ratio, class_letter, derive_seed,
+    draw_all, draw_ranks, keystream, sample_sizes, uniform_below,
+};

@@ -193,7 +193,7 @@ mod tests {
             for kind in TableKind::ALL {
                 if let Ok(map) = resolve_headers(&table, kind) {
                     for row in &table.rows {
-                        for col in column_specs(kind).iter().map(|c| c.name) {
+                        for col in columns::column_specs(kind).iter().map(|c| c.name) {
                             let _ = map.get(row, col);
                         }
                     }
