@@ -303,9 +303,46 @@ impl serde::Serialize for BasisPoints {
 
 impl<'de> serde::Deserialize<'de> for BasisPoints {
     /// Deserialized from percent text through [`BasisPoints::parse_percent`].
+    /// A bare number (`0.025`, `3`) is refused with a message saying how to
+    /// write it: a float cannot be trusted to hold a ratio exactly.
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        BasisPoints::parse_percent(&s).map_err(serde::de::Error::custom)
+        d.deserialize_any(PercentVisitor)
+    }
+}
+
+struct PercentVisitor;
+
+impl PercentVisitor {
+    fn bare<E: serde::de::Error>(shown: &str) -> E {
+        E::custom(format_args!(
+            "ratio {shown} is a bare number; write it as exact percent text in quotes, \
+             for example \"2.5%\" (a bare number is refused because a float cannot hold it exactly)"
+        ))
+    }
+}
+
+impl serde::de::Visitor<'_> for PercentVisitor {
+    type Value = BasisPoints;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a percentage written as text, such as \"2.5%\"")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<BasisPoints, E> {
+        BasisPoints::parse_percent(v).map_err(E::custom)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<BasisPoints, E> {
+        Err(Self::bare(&v.to_string()))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<BasisPoints, E> {
+        Err(Self::bare(&v.to_string()))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<BasisPoints, E> {
+        // Only formatted for the message; never used as a ratio.
+        Err(Self::bare(&v.to_string()))
     }
 }
 
@@ -401,6 +438,10 @@ mod tests {
         let y: BasisPoints = serde_json::from_str("\"12.5%\"").unwrap();
         assert_eq!(x, y);
         assert!(serde_json::from_str::<BasisPoints>("\"0.125\"").is_err());
+        for bare in ["0.025", "3", "-1"] {
+            let err = serde_json::from_str::<BasisPoints>(bare).unwrap_err().to_string();
+            assert!(err.contains("bare number") && err.contains("2.5%"), "{err}");
+        }
     }
 
     proptest! {
