@@ -331,7 +331,8 @@ pub fn verify_inclusion(
     if path.len() != expected {
         return Err(length_error);
     }
-    // Steps 2-3.
+    // Steps 2-3. The length was checked above, so the `snode` checks in
+    // steps 4a and 5 cannot fail; they stay as in RFC 9162 as a second guard.
     let mut fnode = index;
     let mut snode = tree_size - 1;
     let mut r = *leaf_hash;
@@ -407,6 +408,7 @@ mod hex {
     /// Serde adaptor for a `Vec<Hash>` as an array of lowercase hex strings.
     pub(crate) mod path {
         use super::{Hash, decode, encode};
+        use crate::merkle::MAX_PATH_LEN;
         use serde::de::{self, Deserializer, SeqAccess, Visitor};
         use serde::ser::{SerializeSeq, Serializer};
         use std::fmt;
@@ -457,7 +459,7 @@ mod hex {
                 fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Hash>, A::Error> {
                     let mut out = Vec::new();
                     while let Some(HexHash(hash)) = seq.next_element()? {
-                        if out.len() == super::super::MAX_PATH_LEN {
+                        if out.len() == MAX_PATH_LEN {
                             return Err(de::Error::invalid_length(out.len() + 1, &self));
                         }
                         out.push(hash);
