@@ -10,7 +10,10 @@
 mod credit;
 mod date;
 mod leaf;
+mod merkle;
+mod ratio;
 mod register;
+mod sample;
 mod uscc;
 
 pub use credit::{CreditClass, CreditClassError};
@@ -19,19 +22,20 @@ pub use leaf::{
     CONFLICT_LEAF_TAG, ENTITY_LEAF_TAG, FieldTooLong, INSPECTOR_LEAF_TAG, ITEM_LEAF_TAG,
     conflict_leaf, entity_leaf, inspector_leaf, item_leaf,
 };
+pub use merkle::{
+    EMPTY_ROOT, Hash, InclusionProof, MerkleBuilder, MerkleError, inclusion_proof, leaf_hash,
+    node_hash, root_from_leaf_hashes, verify_inclusion,
+};
+pub use ratio::{BASIS_POINTS_PER_WHOLE, BasisPoints, RatioError};
 pub use register::{
     CheckItem, CheckItemList, ClassChange, Conflict, ConflictRegister, ConflictRow, DetailChange,
     DuplicateEntity, DuplicateInspector, DuplicateItem, Entity, EntityPosition, EntityRegister,
     EntityRow, InspectionMethod, Inspector, InspectorRegister, InspectorRow, ItemCategory, ItemRow,
     Problem, RegisterDiff, RegisterKind, Rule, Severity, Validated, ValidationOptions, split_list,
 };
-pub use uscc::{USCC_ALPHABET, USCC_LEN, Uscc, UsccError, UsccPolicy, uscc_check_character};
-mod ratio;
-mod sample;
-
-pub use ratio::{BASIS_POINTS_PER_WHOLE, BasisPoints, RatioError};
 pub use sample::{
     CLASS_COUNT, ENTITY_STREAM_BASE, LATER_STREAMS_START, MIN_TOTAL_SAMPLE, RESERVED_STREAM,
     RankSampler, SEED_DOMAIN, SampleError, SizeError, ceil_ratio, class_letter, derive_seed,
     draw_all, draw_ranks, keystream, sample_sizes, uniform_below,
 };
+pub use uscc::{USCC_ALPHABET, USCC_LEN, Uscc, UsccError, UsccPolicy, uscc_check_character};

@@ -439,7 +439,9 @@ mod tests {
         assert_eq!(x, y);
         assert!(serde_json::from_str::<BasisPoints>("\"0.125\"").is_err());
         for bare in ["0.025", "3", "-1"] {
-            let err = serde_json::from_str::<BasisPoints>(bare).unwrap_err().to_string();
+            let err = serde_json::from_str::<BasisPoints>(bare)
+                .unwrap_err()
+                .to_string();
             assert!(err.contains("bare number") && err.contains("2.5%"), "{err}");
         }
     }
