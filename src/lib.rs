@@ -7,8 +7,10 @@
 )]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod commit;
 mod credit;
 mod date;
+mod json;
 mod leaf;
 mod merkle;
 mod ratio;
@@ -16,6 +18,11 @@ mod register;
 mod sample;
 mod uscc;
 
+pub use commit::{
+    CommitError, EntityCommitment, EntityCommitter, EntityProof, ProofError, ProvenEntity,
+    RegisterRoot, commit_conflicts, commit_entities, commit_inspectors, commit_items,
+    entity_leaf_hashes, prove_entity,
+};
 pub use credit::{CreditClass, CreditClassError};
 pub use date::{format_date, parse_date};
 pub use leaf::{

@@ -216,15 +216,18 @@ impl MerkleBuilder {
 
 /// An RFC 6962 inclusion proof (audit path) for one leaf.
 ///
-/// In JSON the fields are `index`, `tree_size` (numbers) and `path` (an array
+/// In JSON the fields are `index`, `tree_size` (canonical decimal strings,
+/// since they may exceed 2^53) and `path` (an array
 /// of 64-character lowercase hex strings, bottom of the tree first); unknown
 /// fields and non-canonical hex are rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InclusionProof {
     /// Zero-based index of the leaf in the tree.
+    #[serde(with = "crate::json::u64_string")]
     pub index: u64,
     /// Number of leaves in the tree.
+    #[serde(with = "crate::json::u64_string")]
     pub tree_size: u64,
     /// Sibling hashes from the leaf's level up to just below the root.
     #[serde(with = "hex::path")]
@@ -756,7 +759,7 @@ mod tests {
         assert_eq!(
             json,
             format!(
-                r#"{{"index":2,"tree_size":3,"path":["{}"]}}"#,
+                r#"{{"index":"2","tree_size":"3","path":["{}"]}}"#,
                 hex::encode(&node_hash(&hs[0], &hs[1]))
             )
         );
@@ -772,18 +775,21 @@ mod tests {
             format!("{}é", "0".repeat(62)), // non-ASCII, 64 bytes
         ];
         for b in &bad {
-            let text = format!(r#"{{"index":0,"tree_size":2,"path":["{b}"]}}"#);
+            let text = format!(r#"{{"index":"0","tree_size":"2","path":["{b}"]}}"#);
             assert!(
                 serde_json::from_str::<InclusionProof>(&text).is_err(),
                 "{b}"
             );
         }
-        let extra = format!(r#"{{"index":0,"tree_size":2,"path":["{good}"],"x":1}}"#);
+        let extra = format!(r#"{{"index":"0","tree_size":"2","path":["{good}"],"x":1}}"#);
         assert!(serde_json::from_str::<InclusionProof>(&extra).is_err());
         let long: Vec<String> = (0..65).map(|_| format!("\"{good}\"")).collect();
-        let text = format!(r#"{{"index":0,"tree_size":2,"path":[{}]}}"#, long.join(","));
+        let text = format!(
+            r#"{{"index":"0","tree_size":"2","path":[{}]}}"#,
+            long.join(",")
+        );
         assert!(serde_json::from_str::<InclusionProof>(&text).is_err());
-        let missing = r#"{"index":0,"tree_size":2}"#;
+        let missing = r#"{"index":"0","tree_size":"2"}"#;
         assert!(serde_json::from_str::<InclusionProof>(missing).is_err());
     }
 

@@ -1,0 +1,457 @@
+//! Register commitments: RFC 6962 Merkle roots over canonical leaf bytes.
+//!
+//! Entities are committed in canonical order (credit class, then USCC bytes),
+//! so leaf index `i` belongs to class `c` exactly when
+//! `start(c) <= i < start(c) + n_c`, and its rank in the class is
+//! `i - start(c)`. An inclusion proof therefore proves class and rank too.
+
+use serde::{Deserialize, Serialize};
+
+use crate::credit::CreditClass;
+use crate::leaf::{FieldTooLong, conflict_leaf, entity_leaf, inspector_leaf, item_leaf};
+use crate::merkle::{
+    Hash, InclusionProof, MerkleBuilder, MerkleError, inclusion_proof, leaf_hash, verify_inclusion,
+};
+use crate::register::{
+    CheckItemList, ConflictRegister, Entity, EntityPosition, EntityRegister, InspectorRegister,
+};
+use crate::uscc::Uscc;
+
+/// Why a register could not be committed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CommitError {
+    /// A field is too long to encode.
+    #[error(transparent)]
+    FieldTooLong(#[from] FieldTooLong),
+    /// The tree cannot take more leaves.
+    #[error(transparent)]
+    Merkle(#[from] MerkleError),
+    /// Streaming input was not in canonical order (class, then USCC), or repeated an entity.
+    #[error(
+        "entity {uscc} (class {class}) comes after {previous_uscc} (class {previous_class}); entities must be streamed in canonical order without repeats"
+    )]
+    OutOfOrder {
+        /// The entity out of place.
+        uscc: Uscc,
+        /// Its class.
+        class: CreditClass,
+        /// The entity before it.
+        previous_uscc: Uscc,
+        /// Its class.
+        previous_class: CreditClass,
+    },
+}
+
+/// Root and size of a committed register.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RegisterRoot {
+    /// RFC 6962 Merkle tree head.
+    pub root: Hash,
+    /// Number of leaves.
+    pub size: u64,
+}
+
+/// Root of the entity register with its size per credit class.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct EntityCommitment {
+    /// RFC 6962 Merkle tree head over the entity leaves in canonical order.
+    pub root: Hash,
+    /// Number of entities per class A..D (the stratum sizes the draw uses).
+    pub class_sizes: [u64; 4],
+}
+
+impl EntityCommitment {
+    /// Total number of entities.
+    pub fn size(&self) -> u64 {
+        self.class_sizes.iter().sum()
+    }
+
+    /// Index of the first leaf of `class`.
+    pub fn class_start(&self, class: CreditClass) -> u64 {
+        self.class_sizes[..class.index()].iter().sum()
+    }
+
+    /// The class and rank of leaf `index`, if it is in the tree.
+    pub fn locate(&self, index: u64) -> Option<(CreditClass, u64)> {
+        let mut start = 0u64;
+        for c in CreditClass::ALL {
+            let n = self.class_sizes[c.index()];
+            if index < start.checked_add(n)? {
+                return Some((c, index - start));
+            }
+            start += n;
+        }
+        None
+    }
+}
+
+/// Streams entities in canonical order into an entity commitment, in
+/// O(log n) memory: a national register need not fit in memory.
+#[derive(Clone, Debug, Default)]
+pub struct EntityCommitter {
+    tree: MerkleBuilder,
+    class_sizes: [u64; 4],
+    last: Option<(CreditClass, Uscc)>,
+    buf: Vec<u8>,
+}
+
+impl EntityCommitter {
+    /// An empty committer.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds the next entity; it must come strictly after the previous one in
+    /// (class, USCC bytes) order.
+    pub fn push(&mut self, e: &Entity) -> Result<(), CommitError> {
+        let key = (e.credit_class, e.uscc);
+        if let Some(prev) = self.last
+            && prev >= key
+        {
+            return Err(CommitError::OutOfOrder {
+                uscc: e.uscc,
+                class: e.credit_class,
+                previous_uscc: prev.1,
+                previous_class: prev.0,
+            });
+        }
+        entity_leaf(e, &mut self.buf)?;
+        self.tree.push_leaf(&self.buf)?;
+        self.class_sizes[e.credit_class.index()] += 1;
+        self.last = Some(key);
+        Ok(())
+    }
+
+    /// The commitment to everything pushed.
+    pub fn finish(self) -> EntityCommitment {
+        EntityCommitment {
+            root: self.tree.finish(),
+            class_sizes: self.class_sizes,
+        }
+    }
+}
+
+/// Commits an entity register.
+pub fn commit_entities(register: &EntityRegister) -> Result<EntityCommitment, CommitError> {
+    let mut c = EntityCommitter::new();
+    for e in register.entities() {
+        c.push(e)?;
+    }
+    Ok(c.finish())
+}
+
+fn root_of<T>(
+    items: &[T],
+    mut leaf: impl FnMut(&T, &mut Vec<u8>) -> Result<(), FieldTooLong>,
+) -> Result<RegisterRoot, CommitError> {
+    let mut tree = MerkleBuilder::new();
+    let mut buf = Vec::new();
+    for x in items {
+        leaf(x, &mut buf)?;
+        tree.push_leaf(&buf)?;
+    }
+    Ok(RegisterRoot {
+        size: tree.len(),
+        root: tree.finish(),
+    })
+}
+
+/// Commits an inspector register (leaves in id order).
+pub fn commit_inspectors(register: &InspectorRegister) -> Result<RegisterRoot, CommitError> {
+    root_of(register.inspectors(), inspector_leaf)
+}
+
+/// Commits the declared conflicts with a salt (see [`conflict_leaf`]).
+pub fn commit_conflicts(
+    register: &ConflictRegister,
+    salt: &[u8],
+) -> Result<RegisterRoot, CommitError> {
+    root_of(register.conflicts(), |c, out| conflict_leaf(c, salt, out))
+}
+
+/// Commits a check-item list (leaves in id order).
+pub fn commit_items(list: &CheckItemList) -> Result<RegisterRoot, CommitError> {
+    root_of(list.items(), item_leaf)
+}
+
+/// Proof that one entity was in a committed register, with its class and rank.
+///
+/// Anyone holding the proof and the commitment (root and class sizes, from the
+/// signed commitment record) can check it alone with [`EntityProof::verify`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntityProof {
+    /// The entity as committed (its leaf is recomputed from these fields).
+    pub entity: ProvenEntity,
+    /// Its rank within its class.
+    #[serde(with = "crate::json::u64_string")]
+    pub rank: u64,
+    /// The RFC 6962 inclusion proof of its leaf.
+    pub proof: InclusionProof,
+}
+
+/// The entity fields an [`EntityProof`] carries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProvenEntity {
+    /// USCC.
+    pub uscc: Uscc,
+    /// Name.
+    pub name: String,
+    /// Credit class.
+    pub credit_class: CreditClass,
+    /// Region code.
+    pub region: String,
+    /// Industry.
+    pub industry: String,
+}
+
+impl From<&Entity> for ProvenEntity {
+    fn from(e: &Entity) -> Self {
+        ProvenEntity {
+            uscc: e.uscc,
+            name: e.name.clone(),
+            credit_class: e.credit_class,
+            region: e.region.clone(),
+            industry: e.industry.clone(),
+        }
+    }
+}
+
+impl From<&ProvenEntity> for Entity {
+    fn from(e: &ProvenEntity) -> Self {
+        Entity {
+            uscc: e.uscc,
+            name: e.name.clone(),
+            credit_class: e.credit_class,
+            region: e.region.clone(),
+            industry: e.industry.clone(),
+        }
+    }
+}
+
+/// Why an entity proof does not hold.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProofError {
+    /// The entity is not in the register the proof is asked from.
+    #[error("entity {uscc} is not in the register")]
+    NotInRegister {
+        /// The code asked for.
+        uscc: Uscc,
+    },
+    /// The proof's tree size is not the committed register size.
+    #[error("proof is for a tree of {proof} leaves, the commitment has {committed}")]
+    TreeSize {
+        /// Size in the proof.
+        proof: u64,
+        /// Size committed.
+        committed: u64,
+    },
+    /// The leaf index does not fall in the stated class at the stated rank.
+    #[error("leaf {index} is not rank {rank} of class {class} under the committed class sizes")]
+    Position {
+        /// Leaf index in the proof.
+        index: u64,
+        /// Class stated.
+        class: CreditClass,
+        /// Rank stated.
+        rank: u64,
+    },
+    /// A leaf could not be encoded.
+    #[error(transparent)]
+    Commit(#[from] CommitError),
+    /// The Merkle path does not lead to the committed root.
+    #[error(transparent)]
+    Merkle(#[from] MerkleError),
+}
+
+/// Leaf hashes of an entity register in canonical order (what proofs are cut from).
+pub fn entity_leaf_hashes(register: &EntityRegister) -> Result<Vec<Hash>, CommitError> {
+    let mut buf = Vec::new();
+    register
+        .entities()
+        .iter()
+        .map(|e| {
+            entity_leaf(e, &mut buf)?;
+            Ok(leaf_hash(&buf))
+        })
+        .collect()
+}
+
+/// Proves one entity's membership, class and rank.
+///
+/// `leaf_hashes` must be [`entity_leaf_hashes`] of the same register.
+pub fn prove_entity(
+    register: &EntityRegister,
+    leaf_hashes: &[Hash],
+    uscc: &Uscc,
+) -> Result<EntityProof, ProofError> {
+    let entity = register
+        .get(uscc)
+        .ok_or(ProofError::NotInRegister { uscc: *uscc })?;
+    let EntityPosition { index, rank, .. } = register
+        .position(uscc)
+        .ok_or(ProofError::NotInRegister { uscc: *uscc })?;
+    Ok(EntityProof {
+        entity: entity.into(),
+        rank,
+        proof: inclusion_proof(leaf_hashes, index)?,
+    })
+}
+
+impl EntityProof {
+    /// Checks the proof against a commitment: the tree size is the committed
+    /// size, the leaf index is the stated rank within the stated class under
+    /// the committed class sizes, and the path leads to the committed root.
+    pub fn verify(&self, commitment: &EntityCommitment) -> Result<(), ProofError> {
+        let committed = commitment.size();
+        if self.proof.tree_size != committed {
+            return Err(ProofError::TreeSize {
+                proof: self.proof.tree_size,
+                committed,
+            });
+        }
+        let class = self.entity.credit_class;
+        if commitment.locate(self.proof.index) != Some((class, self.rank)) {
+            return Err(ProofError::Position {
+                index: self.proof.index,
+                class,
+                rank: self.rank,
+            });
+        }
+        let mut buf = Vec::new();
+        entity_leaf(&Entity::from(&self.entity), &mut buf).map_err(CommitError::from)?;
+        verify_inclusion(&leaf_hash(&buf), &self.proof, &commitment.root)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::register::{EntityRow, ValidationOptions};
+    use crate::uscc::uscc_check_character;
+
+    fn code(n: u32) -> String {
+        let first: [u8; 17] = format!("91140522MA{n:07}").as_bytes().try_into().unwrap();
+        format!(
+            "{}{}",
+            std::str::from_utf8(&first).unwrap(),
+            uscc_check_character(&first).unwrap()
+        )
+    }
+
+    fn register(n: u32) -> EntityRegister {
+        let rows = (0..n).map(|i| EntityRow {
+            row: i as usize + 2,
+            uscc: code(i),
+            name: format!("单位{i}"),
+            credit_class: ["A", "B", "C", "D"][(i * 7 % 4) as usize].into(),
+            region: "140522".into(),
+            industry: String::new(),
+        });
+        let v = EntityRegister::from_rows(rows, &ValidationOptions::default());
+        assert!(v.problems.is_empty());
+        v.register
+    }
+
+    #[test]
+    fn streaming_equals_batch_and_counts_classes() {
+        let reg = register(37);
+        let c = commit_entities(&reg).unwrap();
+        assert_eq!(c.class_sizes, reg.class_sizes());
+        let hashes = entity_leaf_hashes(&reg).unwrap();
+        assert_eq!(c.root, crate::merkle::root_from_leaf_hashes(&hashes));
+    }
+
+    #[test]
+    fn out_of_order_streams_are_refused() {
+        let reg = register(5);
+        let mut c = EntityCommitter::new();
+        let es = reg.entities();
+        c.push(&es[1]).unwrap();
+        assert!(matches!(
+            c.push(&es[0]),
+            Err(CommitError::OutOfOrder { .. })
+        ));
+        assert!(matches!(
+            c.push(&es[1]),
+            Err(CommitError::OutOfOrder { .. })
+        ));
+    }
+
+    #[test]
+    fn every_entity_proves_class_and_rank() {
+        let reg = register(23);
+        let c = commit_entities(&reg).unwrap();
+        let hashes = entity_leaf_hashes(&reg).unwrap();
+        for e in reg.entities() {
+            let p = prove_entity(&reg, &hashes, &e.uscc).unwrap();
+            assert_eq!(reg.position(&e.uscc).unwrap().rank, p.rank);
+            p.verify(&c).unwrap();
+            let json = serde_json::to_string(&p).unwrap();
+            let back: EntityProof = serde_json::from_str(&json).unwrap();
+            back.verify(&c).unwrap();
+        }
+    }
+
+    #[test]
+    fn tampered_proofs_fail() {
+        let reg = register(23);
+        let c = commit_entities(&reg).unwrap();
+        let hashes = entity_leaf_hashes(&reg).unwrap();
+        let e = &reg.entities()[5];
+        let p = prove_entity(&reg, &hashes, &e.uscc).unwrap();
+
+        let mut q = p.clone();
+        q.rank += 1;
+        assert!(matches!(q.verify(&c), Err(ProofError::Position { .. })));
+
+        let mut q = p.clone();
+        q.entity.credit_class = if e.credit_class == CreditClass::A {
+            CreditClass::B
+        } else {
+            CreditClass::A
+        };
+        assert!(q.verify(&c).is_err());
+
+        let mut q = p.clone();
+        q.entity.name.push('x');
+        assert!(matches!(q.verify(&c), Err(ProofError::Merkle(_))));
+
+        let mut q = p.clone();
+        q.proof.tree_size += 1;
+        assert!(matches!(q.verify(&c), Err(ProofError::TreeSize { .. })));
+
+        let mut other = c;
+        other.root[0] ^= 1;
+        assert!(p.verify(&other).is_err());
+
+        let missing: Uscc = code(999).parse().unwrap();
+        assert!(matches!(
+            prove_entity(&reg, &hashes, &missing),
+            Err(ProofError::NotInRegister { .. })
+        ));
+    }
+
+    #[test]
+    fn locate_maps_indices_to_class_ranks() {
+        let c = EntityCommitment {
+            root: [0; 32],
+            class_sizes: [2, 0, 3, 1],
+        };
+        assert_eq!(c.locate(0), Some((CreditClass::A, 0)));
+        assert_eq!(c.locate(1), Some((CreditClass::A, 1)));
+        assert_eq!(c.locate(2), Some((CreditClass::C, 0)));
+        assert_eq!(c.locate(5), Some((CreditClass::D, 0)));
+        assert_eq!(c.locate(6), None);
+        assert_eq!(c.class_start(CreditClass::D), 5);
+        let huge = EntityCommitment {
+            root: [0; 32],
+            class_sizes: [u64::MAX, u64::MAX, 0, 0],
+        };
+        assert_eq!(huge.locate(u64::MAX), None);
+    }
+}
