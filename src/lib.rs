@@ -7,11 +7,16 @@
 )]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod assign;
 mod credit;
 mod date;
 mod register;
 mod uscc;
 
+pub use assign::{
+    ASSIGNMENT_STREAM, AssignError, Binding, Breakdown, History, JurisdictionPolicy,
+    RotationPolicy, RulesError, SlotKind, Team, TeamRules, assign_teams,
+};
 pub use credit::{CreditClass, CreditClassError};
 pub use date::{format_date, parse_date};
 pub use register::{
