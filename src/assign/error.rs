@@ -8,7 +8,11 @@ use serde::Serialize;
 use crate::uscc::Uscc;
 
 /// Why teams could not be assigned.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+///
+/// Serialises as a JSON object tagged by `kind` (`rules`, `duplicate-entity`,
+/// `region-unknown`, `no-team`), as the test vectors record it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum AssignError {
     /// The team rules cannot be met whatever the seed; checked before any draw.
