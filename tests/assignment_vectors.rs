@@ -132,12 +132,19 @@ fn run(c: &Case) -> Value {
 fn assignment_vectors() {
     let text = include_str!("vectors/assignment.json");
     let doc: Doc = serde_json::from_str(text).unwrap();
-    assert!(doc.source.contains("Python"), "the source note says how the vectors were checked");
+    assert!(
+        doc.source.contains("Python"),
+        "the source note says how the vectors were checked"
+    );
     assert!(doc.format.contains("v1"));
     let print = std::env::var_os("ASSIGNMENT_VECTORS_PRINT").is_some();
     let mut numbers = Vec::new();
     for c in &doc.cases {
-        assert!(!c.flags.is_empty() && !c.comment.is_empty(), "case {}", c.case);
+        assert!(
+            !c.flags.is_empty() && !c.comment.is_empty(),
+            "case {}",
+            c.case
+        );
         numbers.push(c.case);
         let got = run(c);
         if print {
