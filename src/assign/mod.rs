@@ -386,7 +386,9 @@ impl<'a> Plan<'a> {
             .collect();
         merged.sort_unstable();
         merged.dedup();
-        self.valid_pool - excluded - merged.len()
+        self.valid_pool
+            .saturating_sub(excluded)
+            .saturating_sub(merged.len())
     }
 
     fn in_task(&self, i: usize) -> bool {
@@ -490,6 +492,47 @@ enum Slot {
     Any,
 }
 
+/// Exclusions per drawn entity, built once: the conflicts of drawn
+/// entities (one pass over the conflict register) and previous teams.
+fn exclusions<'a>(
+    drawn: &'a [Entity],
+    position: &HashMap<Uscc, usize>,
+    inspectors: &InspectorRegister,
+    conflicts: &ConflictRegister,
+    rules: &TeamRules,
+    history: Option<&History>,
+) -> Vec<EntityExclusions<'a>> {
+    let mut excl: Vec<EntityExclusions<'a>> = drawn
+        .iter()
+        .map(|e| EntityExclusions {
+            region: e.region.as_str(),
+            conflicted: Vec::new(),
+            previous: Vec::new(),
+        })
+        .collect();
+    for c in conflicts.conflicts() {
+        if let (Some(&p), Some(i)) = (position.get(&c.uscc), inspectors.index_of(&c.inspector_id)) {
+            excl[p].conflicted.push(i);
+        }
+    }
+    if let (RotationPolicy::AvoidPreviousTeam, Some(h)) = (rules.rotation, history) {
+        for (p, e) in drawn.iter().enumerate() {
+            excl[p].previous = h
+                .previous_team(&e.uscc)
+                .iter()
+                .filter_map(|id| inspectors.index_of(id))
+                .collect();
+        }
+    }
+    for ex in &mut excl {
+        ex.conflicted.sort_unstable();
+        ex.conflicted.dedup();
+        ex.previous.sort_unstable();
+        ex.previous.dedup();
+    }
+    excl
+}
+
 /// Assigns an inspection team to every drawn entity (the second random of 双随机).
 ///
 /// `seed` is the draw seed; the teams come from ChaCha20 stream
@@ -512,6 +555,41 @@ enum Slot {
 /// team fills one place per department, then one per missing expertise
 /// tag, then open places; each place takes, among the candidates with the
 /// lowest load in this task, one chosen uniformly by rejection sampling.
+///
+/// ```
+/// use double_random::{
+///     ConflictRegister, CreditClass, Entity, Inspector, InspectorRegister, TeamRules,
+///     assign_teams,
+/// };
+/// use time::{Date, Month};
+///
+/// let officer = |id: &str| Inspector {
+///     id: id.into(),
+///     name: id.into(),
+///     department: "执法一队".into(),
+///     region: String::new(),
+///     expertise: Vec::new(),
+///     cert_valid_from: None,
+///     cert_valid_to: None,
+/// };
+/// let inspectors = InspectorRegister::new(vec![officer("J001"), officer("J002"), officer("J003")])?;
+/// let drawn = [Entity {
+///     uscc: "91350100M000100Y43".parse()?,
+///     name: "某公司".into(),
+///     credit_class: CreditClass::B,
+///     region: "350100".into(),
+///     industry: String::new(),
+/// }];
+/// let date = Date::from_calendar_date(2025, Month::March, 10)?;
+/// let rules = TeamRules::new(2, "执法一队");
+/// let seed = [7u8; 32];
+/// let teams = assign_teams(&seed, &drawn, &inspectors, &ConflictRegister::default(), &rules, date, None)?;
+/// assert_eq!(teams[0].inspectors.len(), 2);
+/// // Same inputs, same teams.
+/// let again = assign_teams(&seed, &drawn, &inspectors, &ConflictRegister::default(), &rules, date, None)?;
+/// assert_eq!(teams, again);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 ///
 /// # Errors
 ///
@@ -543,35 +621,7 @@ pub fn assign_teams(
         return Err(AssignError::RegionUnknown { uscc: e.uscc });
     }
 
-    // Exclusions per entity, built once: conflicts of drawn entities, previous teams.
-    let mut excl: Vec<EntityExclusions<'_>> = drawn
-        .iter()
-        .map(|e| EntityExclusions {
-            region: e.region.as_str(),
-            conflicted: Vec::new(),
-            previous: Vec::new(),
-        })
-        .collect();
-    for c in conflicts.conflicts() {
-        if let (Some(&p), Some(i)) = (position.get(&c.uscc), inspectors.index_of(&c.inspector_id)) {
-            excl[p].conflicted.push(i);
-        }
-    }
-    if let (RotationPolicy::AvoidPreviousTeam, Some(h)) = (rules.rotation, history) {
-        for (p, e) in drawn.iter().enumerate() {
-            excl[p].previous = h
-                .previous_team(&e.uscc)
-                .iter()
-                .filter_map(|id| inspectors.index_of(id))
-                .collect();
-        }
-    }
-    for ex in &mut excl {
-        ex.conflicted.sort_unstable();
-        ex.conflicted.dedup();
-        ex.previous.sort_unstable();
-        ex.previous.dedup();
-    }
+    let excl = exclusions(drawn, &position, inspectors, conflicts, rules, history);
 
     // Step 1: serve the entities with the fewest eligible inspectors first;
     // ties keep the draw order (the sort is stable).

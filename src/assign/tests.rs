@@ -844,6 +844,26 @@ proptest! {
         let run = || assign(sc.seed, &sc.drawn, &r, &sc.conflicts, &sc.rules, h);
         let got = run();
         prop_assert_eq!(&got, &run());
+        // The serving-order count (by jurisdiction counts and exclusion
+        // lists) equals a plain scan of the task's inspectors.
+        if let Ok(plan) = Plan::new(&r, &sc.rules, day(), true, sc.drawn.len()) {
+            let position: HashMap<Uscc, usize> =
+                sc.drawn.iter().enumerate().map(|(p, e)| (e.uscc, p)).collect();
+            let excl = exclusions(&sc.drawn, &position, &r, &sc.conflicts, &sc.rules, h);
+            let depts: Vec<&str> = sc.rules.departments().collect();
+            for (e, ex) in sc.drawn.iter().zip(&excl) {
+                let naive = r.inspectors().iter().filter(|i| {
+                    depts.contains(&i.department.as_str())
+                        && i.certificate_valid_on(day())
+                        && !sc.conflicts.is_conflicted(&i.id, &e.uscc)
+                        && !(sc.rules.jurisdiction == JurisdictionPolicy::CrossJurisdiction
+                            && i.jurisdiction_covers(&e.region))
+                        && !(sc.rules.rotation == RotationPolicy::AvoidPreviousTeam
+                            && sc.history.previous_team(&e.uscc).contains(&i.id))
+                }).count();
+                prop_assert_eq!(plan.eligible_count(ex), naive);
+            }
+        }
         match got {
             Ok(teams) => check_teams(&teams, &sc.drawn, &r, &sc.conflicts, &sc.rules, h),
             Err(AssignError::NoTeam { uscc, .. })
