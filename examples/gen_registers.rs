@@ -42,11 +42,7 @@ fn parse_args() -> Result<Opts, String> {
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = args.next().ok_or(format!("{flag} needs a value"))?;
-        let num = || {
-            value
-                .parse::<u64>()
-                .map_err(|e| format!("{flag} {value}: {e}"))
-        };
+        let num = || value.parse::<u64>().map_err(|e| format!("{flag} {value}: {e}"));
         match flag.as_str() {
             "--out" => o.out = PathBuf::from(&value),
             "--entities" => o.entities = num()?,
@@ -96,10 +92,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     w.flush()?;
     let mut w = BufWriter::new(File::create(o.out.join("inspectors.csv"))?);
-    writeln!(
-        w,
-        "id,name,department,region,expertise,cert_valid_from,cert_valid_to"
-    )?;
+    writeln!(w, "id,name,department,region,expertise,cert_valid_from,cert_valid_to")?;
     for i in 0..o.inspectors {
         let dept = i % o.departments;
         let reg = REGIONS[(i % REGIONS.len() as u64) as usize];
@@ -108,10 +101,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             1 => "河道;水土保持",
             _ => "水利工程",
         };
-        writeln!(
-            w,
-            "ZF{i:06},检查员{i:06},第{dept:02}股,{reg},{tags},2023-01-01,2027-12-31"
-        )?;
+        writeln!(w, "ZF{i:06},检查员{i:06},第{dept:02}股,{reg},{tags},2023-01-01,2027-12-31")?;
     }
     w.flush()?;
     let mut w = BufWriter::new(File::create(o.out.join("conflicts.csv"))?);
