@@ -7,6 +7,7 @@
 )]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod assign;
 mod commit;
 mod credit;
 mod date;
@@ -16,8 +17,13 @@ mod merkle;
 mod ratio;
 mod register;
 mod sample;
+mod task;
 mod uscc;
 
+pub use assign::{
+    ASSIGNMENT_STREAM, AssignError, Binding, Breakdown, History, JurisdictionPolicy,
+    RotationPolicy, RulesError, SlotKind, Team, TeamRules, assign_teams,
+};
 pub use commit::{
     CommitError, EntityCommitment, EntityCommitter, EntityProof, ProofError, ProvenEntity,
     RegisterRoot, commit_conflicts, commit_entities, commit_inspectors, commit_items,
@@ -45,4 +51,5 @@ pub use sample::{
     RankSampler, SEED_DOMAIN, SampleError, SizeError, ceil_ratio, class_letter, derive_seed,
     draw_all, draw_ranks, keystream, sample_sizes, uniform_below,
 };
+pub use task::{Ratios, Task, TaskError};
 pub use uscc::{USCC_ALPHABET, USCC_LEN, Uscc, UsccError, UsccPolicy, uscc_check_character};

@@ -52,13 +52,17 @@ pub enum TaskError {
         field: &'static str,
     },
     /// Fewer than two officers per team (行政处罚法 art. 42).
-    #[error("team_size is {team_size}; at least 2 officers must inspect together (行政处罚法 art. 42)")]
+    #[error(
+        "team_size is {team_size}; at least 2 officers must inspect together (行政处罚法 art. 42)"
+    )]
     TeamTooSmall {
         /// The size asked for.
         team_size: u32,
     },
     /// The team cannot hold one officer of each department of a joint task.
-    #[error("team_size {team_size} cannot hold one officer from each of the task's {departments} departments; raise team_size")]
+    #[error(
+        "team_size {team_size} cannot hold one officer from each of the task's {departments} departments; raise team_size"
+    )]
     TeamSmallerThanDepartments {
         /// The size asked for.
         team_size: u32,
@@ -264,8 +268,15 @@ mod tests {
             TaskError::Ratios(SizeError::RatioDecreasing { .. })
         ));
         assert!(matches!(
-            Task::new("T", "n", vec!["X".into(), "X".into()], ratios(), TeamRules::new(2, "a"), None)
-                .unwrap_err(),
+            Task::new(
+                "T",
+                "n",
+                vec!["X".into(), "X".into()],
+                ratios(),
+                TeamRules::new(2, "a"),
+                None
+            )
+            .unwrap_err(),
             TaskError::DuplicateItem { .. }
         ));
     }
@@ -292,7 +303,15 @@ mod tests {
         let t = Task::new("T", "n", vec!["K".into(), "G".into()], ratios(), team, None).unwrap();
         let rules = t.team_rules_with(&items).unwrap();
         assert_eq!(rules.required_expertise, ["取水计量", "水资源"]);
-        let t = Task::new("T", "n", vec!["Z".into()], ratios(), TeamRules::new(2, "a"), None).unwrap();
+        let t = Task::new(
+            "T",
+            "n",
+            vec!["Z".into()],
+            ratios(),
+            TeamRules::new(2, "a"),
+            None,
+        )
+        .unwrap();
         assert_eq!(
             t.team_rules_with(&items).unwrap_err(),
             TaskError::UnknownItem { id: "Z".into() }
