@@ -7,13 +7,22 @@
 )]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod base64;
 mod credit;
 mod date;
+mod hex;
+mod keys;
 mod register;
 mod uscc;
 
+pub use base64::Base64Error;
 pub use credit::{CreditClass, CreditClassError};
 pub use date::{format_date, parse_date};
+pub use keys::{
+    FINGERPRINT_HEX_LEN, IssuerKey, IssuerNameError, IssuerPublicKey, KEY_ID_DOMAIN,
+    KEY_ID_HEX_LEN, KeyFileError, MAX_ISSUER_LEN, PUBLIC_KEY_HEADER, PublicKeyError,
+    SECRET_KEY_HEADER, check_issuer_name,
+};
 pub use register::{
     CheckItem, CheckItemList, ClassChange, Conflict, ConflictRegister, ConflictRow, DetailChange,
     DuplicateEntity, DuplicateInspector, DuplicateItem, Entity, EntityPosition, EntityRegister,
