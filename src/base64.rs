@@ -105,7 +105,7 @@ fn value(byte: u8) -> Option<u8> {
 /// Decodes canonical standard base64; see the module documentation.
 pub(crate) fn decode(text: &str) -> Result<Vec<u8>, Base64Error> {
     let bytes = text.as_bytes();
-    if bytes.len() % 4 != 0 {
+    if !bytes.len().is_multiple_of(4) {
         // Report a bad character first if there is one: it is the more
         // useful message for, say, URL-safe text without padding.
         if let Some((offset, &byte)) = bytes

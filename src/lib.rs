@@ -10,6 +10,7 @@
 mod base64;
 mod credit;
 mod date;
+mod dsse;
 mod hex;
 mod keys;
 mod register;
@@ -18,6 +19,10 @@ mod uscc;
 pub use base64::Base64Error;
 pub use credit::{CreditClass, CreditClassError};
 pub use date::{format_date, parse_date};
+pub use dsse::{
+    DecodeError, Envelope, Location, RecordId, SIGNATURE_LEN, Signature, VerifyError, pae,
+    record_id, sign, verify, verify_any_of,
+};
 pub use keys::{
     FINGERPRINT_HEX_LEN, IssuerKey, IssuerNameError, IssuerPublicKey, KEY_ID_DOMAIN,
     KEY_ID_HEX_LEN, KeyFileError, MAX_ISSUER_LEN, PUBLIC_KEY_HEADER, PublicKeyError,
