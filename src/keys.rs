@@ -123,6 +123,18 @@ pub enum PublicKeyError {
     Weak,
 }
 
+impl PublicKeyError {
+    /// A stable kebab-case name for the kind of error, as used in the test
+    /// vectors (for example `"weak-key"`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            PublicKeyError::NotAPoint => "not-a-point",
+            PublicKeyError::NonCanonical => "non-canonical-key",
+            PublicKeyError::Weak => "weak-key",
+        }
+    }
+}
+
 /// Why a key file is refused. Never carries secret material.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -723,6 +735,44 @@ mod tests {
             IssuerKey::from_secret_text(&short).unwrap_err(),
             KeyFileError::KeyLength { len: 3 }
         );
+    }
+
+    /// The canonical encodings of the eight small-order points (the list
+    /// given in docs/spec/envelope.md); every one is refused as weak.
+    pub(crate) const SMALL_ORDER: [&str; 8] = [
+        "0100000000000000000000000000000000000000000000000000000000000000",
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000080",
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+    ];
+
+    #[test]
+    fn small_order_points_are_weak() {
+        for h in SMALL_ORDER {
+            let bytes: [u8; 32] = hex::decode(h).unwrap().try_into().unwrap();
+            assert_eq!(
+                IssuerPublicKey::from_bytes("x", &bytes).unwrap_err(),
+                KeyFileError::PublicKey(PublicKeyError::Weak),
+                "{h}"
+            );
+        }
+        // x = 0 with the sign bit set is a non-canonical spelling of the
+        // identity and of (0, -1).
+        for h in [
+            "0100000000000000000000000000000000000000000000000000000000000080",
+            "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+        ] {
+            let bytes: [u8; 32] = hex::decode(h).unwrap().try_into().unwrap();
+            assert_eq!(
+                IssuerPublicKey::from_bytes("x", &bytes).unwrap_err(),
+                KeyFileError::PublicKey(PublicKeyError::NonCanonical),
+                "{h}"
+            );
+        }
     }
 
     #[test]
