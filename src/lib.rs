@@ -8,10 +8,14 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod assign;
+mod base64;
 mod commit;
 mod credit;
 mod date;
+mod dsse;
+mod hex;
 mod json;
+mod keys;
 mod leaf;
 mod merkle;
 mod ratio;
@@ -24,6 +28,7 @@ pub use assign::{
     ASSIGNMENT_STREAM, AssignError, Binding, Breakdown, History, JurisdictionPolicy,
     RotationPolicy, RulesError, SlotKind, Team, TeamRules, assign_teams,
 };
+pub use base64::Base64Error;
 pub use commit::{
     CommitError, EntityCommitment, EntityCommitter, EntityProof, ProofError, ProvenEntity,
     RegisterRoot, commit_conflicts, commit_entities, commit_inspectors, commit_items,
@@ -31,6 +36,15 @@ pub use commit::{
 };
 pub use credit::{CreditClass, CreditClassError};
 pub use date::{format_date, parse_date};
+pub use dsse::{
+    Envelope, EnvelopeDecodeError, EnvelopeError, JsonLocation, RecordId, SIGNATURE_LEN, Signature,
+    pae, record_id, sign, verify, verify_any_of,
+};
+pub use keys::{
+    FINGERPRINT_HEX_LEN, IssuerKey, IssuerNameError, IssuerPublicKey, KEY_ID_DOMAIN,
+    KEY_ID_HEX_LEN, KeyFileError, MAX_ISSUER_LEN, PUBLIC_KEY_HEADER, PublicKeyError,
+    SECRET_KEY_HEADER, check_issuer_name,
+};
 pub use leaf::{
     CONFLICT_LEAF_TAG, ENTITY_LEAF_TAG, FieldTooLong, INSPECTOR_LEAF_TAG, ITEM_LEAF_TAG,
     conflict_leaf, entity_leaf, inspector_leaf, item_leaf,

@@ -12,6 +12,7 @@
 //! outside the tree, `u64::MAX` sizes and over-long paths all yield a
 //! [`MerkleError`].
 
+use crate::hex;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -230,7 +231,7 @@ pub struct InclusionProof {
     #[serde(with = "crate::json::u64_string")]
     pub tree_size: u64,
     /// Sibling hashes from the leaf's level up to just below the root.
-    #[serde(with = "hex::path")]
+    #[serde(with = "hex_path")]
     pub path: Vec<Hash>,
 }
 
@@ -369,109 +370,70 @@ pub fn verify_inclusion(
     Ok(())
 }
 
-/// Lowercase hex for hashes, with the serde adaptor used by [`InclusionProof`].
-mod hex {
-    use super::Hash;
+/// Serde adaptor for a `Vec<Hash>` as an array of lowercase hex strings.
+pub(crate) mod hex_path {
+    use crate::hex::{decode_array, encode};
+    use crate::merkle::Hash;
+    use crate::merkle::MAX_PATH_LEN;
+    use serde::de::{self, Deserializer, SeqAccess, Visitor};
+    use serde::ser::{SerializeSeq, Serializer};
+    use std::fmt;
 
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-
-    /// Lowercase hex of a hash (64 characters).
-    pub(crate) fn encode(hash: &Hash) -> String {
-        let mut out = String::with_capacity(64);
-        for byte in hash {
-            out.push(char::from(DIGITS[usize::from(byte >> 4)]));
-            out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    /// Serialises hashes as an array of lowercase hex strings.
+    pub(crate) fn serialize<S: Serializer>(
+        path: &[Hash],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(path.len()))?;
+        for hash in path {
+            seq.serialize_element(&encode(hash))?;
         }
-        out
+        seq.end()
     }
 
-    /// Value of one lowercase hex digit.
-    fn digit(c: u8) -> Option<u8> {
-        match c {
-            b'0'..=b'9' => Some(c - b'0'),
-            b'a'..=b'f' => Some(c - b'a' + 10),
-            _ => None,
-        }
-    }
+    /// One hash as a hex string.
+    struct HexHash(Hash);
 
-    /// Parses exactly 64 lowercase hex digits (the canonical form only).
-    pub(crate) fn decode(text: &str) -> Option<Hash> {
-        let bytes = text.as_bytes();
-        if bytes.len() != 64 {
-            return None;
-        }
-        let mut out = [0u8; 32];
-        for (slot, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
-            let (hi, lo) = (pair.first().copied()?, pair.get(1).copied()?);
-            *slot = (digit(hi)? << 4) | digit(lo)?;
-        }
-        Some(out)
-    }
-
-    /// Serde adaptor for a `Vec<Hash>` as an array of lowercase hex strings.
-    pub(crate) mod path {
-        use super::{Hash, decode, encode};
-        use crate::merkle::MAX_PATH_LEN;
-        use serde::de::{self, Deserializer, SeqAccess, Visitor};
-        use serde::ser::{SerializeSeq, Serializer};
-        use std::fmt;
-
-        /// Serialises hashes as an array of lowercase hex strings.
-        pub(crate) fn serialize<S: Serializer>(
-            path: &[Hash],
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            let mut seq = serializer.serialize_seq(Some(path.len()))?;
-            for hash in path {
-                seq.serialize_element(&encode(hash))?;
-            }
-            seq.end()
-        }
-
-        /// One hash as a hex string.
-        struct HexHash(Hash);
-
-        impl<'de> de::Deserialize<'de> for HexHash {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct HashVisitor;
-                impl Visitor<'_> for HashVisitor {
-                    type Value = HexHash;
-                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                        f.write_str("a SHA-256 hash as 64 lowercase hex digits")
-                    }
-                    fn visit_str<E: de::Error>(self, v: &str) -> Result<HexHash, E> {
-                        decode(v)
-                            .map(HexHash)
-                            .ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
-                    }
-                }
-                deserializer.deserialize_str(HashVisitor)
-            }
-        }
-
-        /// Deserialises an array of lowercase hex strings into hashes.
-        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Vec<Hash>, D::Error> {
-            struct PathVisitor;
-            impl<'de> Visitor<'de> for PathVisitor {
-                type Value = Vec<Hash>;
+    impl<'de> de::Deserialize<'de> for HexHash {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct HashVisitor;
+            impl Visitor<'_> for HashVisitor {
+                type Value = HexHash;
                 fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    f.write_str("an array of at most 64 hex-encoded SHA-256 hashes")
+                    f.write_str("a SHA-256 hash as 64 lowercase hex digits")
                 }
-                fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Hash>, A::Error> {
-                    let mut out = Vec::new();
-                    while let Some(HexHash(hash)) = seq.next_element()? {
-                        if out.len() == MAX_PATH_LEN {
-                            return Err(de::Error::invalid_length(out.len() + 1, &self));
-                        }
-                        out.push(hash);
-                    }
-                    Ok(out)
+                fn visit_str<E: de::Error>(self, v: &str) -> Result<HexHash, E> {
+                    decode_array(v)
+                        .map(HexHash)
+                        .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
                 }
             }
-            deserializer.deserialize_seq(PathVisitor)
+            deserializer.deserialize_str(HashVisitor)
         }
+    }
+
+    /// Deserialises an array of lowercase hex strings into hashes.
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<Hash>, D::Error> {
+        struct PathVisitor;
+        impl<'de> Visitor<'de> for PathVisitor {
+            type Value = Vec<Hash>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array of at most 64 hex-encoded SHA-256 hashes")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Hash>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(HexHash(hash)) = seq.next_element()? {
+                    if out.len() == MAX_PATH_LEN {
+                        return Err(de::Error::invalid_length(out.len() + 1, &self));
+                    }
+                    out.push(hash);
+                }
+                Ok(out)
+            }
+        }
+        deserializer.deserialize_seq(PathVisitor)
     }
 }
 
@@ -515,7 +477,7 @@ mod tests {
     }
 
     fn from_hex(s: &str) -> Hash {
-        hex::decode(s).unwrap()
+        hex::decode_array(s).unwrap()
     }
 
     /// The RFC 6962 / certificate-transparency reference leaves.
