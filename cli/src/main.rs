@@ -5,10 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-mod check;
-mod common;
-mod input;
-mod registers;
+use double_random_cli::{check, common};
 
 /// Provable "double random, one public" (双随机、一公开) spot-check draws.
 #[derive(Debug, Parser)]

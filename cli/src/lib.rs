@@ -1,0 +1,9 @@
+//! The `double-random` command-line tool as a library: every command is a
+//! function, so integration tests and fuzz targets can drive them without a
+//! process. The binary in `main.rs` only parses arguments and maps the
+//! result to an exit status.
+
+pub mod check;
+pub mod common;
+pub mod input;
+pub mod registers;
