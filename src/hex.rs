@@ -81,7 +81,6 @@ pub(crate) fn decode_array<const N: usize>(text: &str) -> Result<[u8; N], HexErr
 }
 
 /// Serde adapter: a 32-byte hash as 64 lowercase hex digits.
-#[allow(dead_code)] // used by the record payloads, merged next
 pub(crate) mod hash {
     use serde::{Deserialize, Deserializer, Serializer};
 
@@ -98,7 +97,6 @@ pub(crate) mod hash {
 }
 
 /// Serde adapter: bytes of any length as lowercase hex.
-#[allow(dead_code)] // used by the record payloads, merged next
 pub(crate) mod bytes {
     use serde::{Deserialize, Deserializer, Serializer};
 

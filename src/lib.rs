@@ -9,9 +9,11 @@
 
 mod assign;
 mod base64;
+mod beacon;
 mod commit;
 mod credit;
 mod date;
+mod draw;
 mod dsse;
 mod hex;
 mod json;
@@ -19,16 +21,22 @@ mod keys;
 mod leaf;
 mod merkle;
 mod ratio;
+mod record;
 mod register;
 mod sample;
 mod task;
 mod uscc;
+mod verify;
 
 pub use assign::{
     ASSIGNMENT_STREAM, AssignError, Binding, Breakdown, History, JurisdictionPolicy,
     RotationPolicy, RulesError, SlotKind, Team, TeamRules, assign_teams,
 };
 pub use base64::Base64Error;
+pub use beacon::{
+    BeaconVerdict, QUICKNET_CHAIN_HASH, QUICKNET_GENESIS, QUICKNET_PERIOD, QUICKNET_PUBLIC_KEY,
+    check_beacon, drand_round_time,
+};
 pub use commit::{
     CommitError, EntityCommitment, EntityCommitter, EntityProof, ProofError, ProvenEntity,
     RegisterRoot, commit_conflicts, commit_entities, commit_inspectors, commit_items,
@@ -36,6 +44,11 @@ pub use commit::{
 };
 pub use credit::{CreditClass, CreditClassError};
 pub use date::{format_date, parse_date};
+pub use draw::{
+    CommitRequest, DrawError, Registers, Replay, build_commitment, check_randomness_shape,
+    check_registers, drawn_entities, inspection_date, perform_draw, register_roots, replay,
+    teams_for,
+};
 pub use dsse::{
     Envelope, EnvelopeDecodeError, EnvelopeError, JsonLocation, RecordId, SIGNATURE_LEN, Signature,
     pae, record_id, sign, verify, verify_any_of,
@@ -54,6 +67,12 @@ pub use merkle::{
     node_hash, root_from_leaf_hashes, verify_inclusion,
 };
 pub use ratio::{BASIS_POINTS_PER_WHOLE, BasisPoints, RatioError};
+pub use record::{
+    CANCELLATION_TYPE, COMMITMENT_TYPE, CancellationPayload, ChainLink, CommitmentPayload, Count,
+    DRAW_ALGORITHM, DRAW_TYPE, DrawPayload, DrawnEntity, EntityRootRecord, PerClass,
+    RandomnessPlan, RandomnessValue, Record, RecordError, RegisterRoots, RootRecord, TaskRecord,
+    Timestamp,
+};
 pub use register::{
     CheckItem, CheckItemList, ClassChange, Conflict, ConflictRegister, ConflictRow, DetailChange,
     DuplicateEntity, DuplicateInspector, DuplicateItem, Entity, EntityPosition, EntityRegister,
@@ -67,3 +86,4 @@ pub use sample::{
 };
 pub use task::{Ratios, Task, TaskError};
 pub use uscc::{USCC_ALPHABET, USCC_LEN, Uscc, UsccError, UsccPolicy, uscc_check_character};
+pub use verify::{ChainLine, Finding, FindingSeverity, Level, Report, VerifyOptions, verify_chain};

@@ -1,0 +1,671 @@
+//! Signed records (format version 1): commitment, draw and cancellation
+//! payloads, their exact JSON, and strict decoding.
+//!
+//! A payload is compact JSON with members in the order the structs declare
+//! them; integers that may exceed 2^53 are decimal strings, hashes lowercase
+//! hex, times RFC 3339 UTC (`YYYY-MM-DDTHH:MM:SSZ`). Decoding rejects unknown
+//! members, duplicate members, missing members and trailing data. Every
+//! record carries a `chain` link: issuer, key id, sequence number and the id
+//! of the previous record, so an issuer's records form one hash chain.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use time::{Date, OffsetDateTime};
+
+use crate::assign::{Team, TeamRules};
+use crate::credit::CreditClass;
+use crate::date::{format_date, parse_date};
+use crate::dsse::{Envelope, EnvelopeError, sign, verify};
+use crate::keys::{IssuerKey, IssuerPublicKey};
+use crate::merkle::Hash;
+use crate::uscc::Uscc;
+
+/// Payload type of commitment records.
+pub const COMMITMENT_TYPE: &str = "application/vnd.double-random.commitment.v1+json";
+/// Payload type of draw records.
+pub const DRAW_TYPE: &str = "application/vnd.double-random.draw.v1+json";
+/// Payload type of cancellation records.
+pub const CANCELLATION_TYPE: &str = "application/vnd.double-random.cancellation.v1+json";
+/// The draw algorithm of format v1: sample sizes, the entity sampler and team
+/// assignment as `docs/spec/` specifies them.
+pub const DRAW_ALGORITHM: &str = "double-random/draw/v1";
+
+/// A point in time, whole seconds, UTC; written `YYYY-MM-DDTHH:MM:SSZ`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(i64);
+
+impl Timestamp {
+    /// From seconds since the Unix epoch; years 1970..=9999 only.
+    pub fn from_unix(seconds: i64) -> Option<Self> {
+        let t = OffsetDateTime::from_unix_timestamp(seconds).ok()?;
+        (1970..=9999)
+            .contains(&t.year())
+            .then_some(Timestamp(seconds))
+    }
+
+    /// From a date and time (the offset is applied, the result is UTC; sub-seconds dropped).
+    pub fn from_datetime(t: OffsetDateTime) -> Option<Self> {
+        Self::from_unix(t.unix_timestamp())
+    }
+
+    /// Seconds since the Unix epoch.
+    pub fn unix(self) -> i64 {
+        self.0
+    }
+
+    /// The UTC calendar date.
+    pub fn date(self) -> Date {
+        self.datetime().date()
+    }
+
+    fn datetime(self) -> OffsetDateTime {
+        // Constructed only from valid timestamps.
+        OffsetDateTime::from_unix_timestamp(self.0).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    }
+
+    /// Parses exactly `YYYY-MM-DDTHH:MM:SSZ`.
+    pub fn parse(text: &str) -> Option<Self> {
+        let b = text.as_bytes();
+        if b.len() != 20 || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z' {
+            return None;
+        }
+        let date = parse_date(text.get(..10)?)?;
+        if format_date(date) != text[..10] {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u8> {
+            let s = text.get(r)?;
+            if !s.bytes().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            s.parse().ok()
+        };
+        let t = time::Time::from_hms(num(11..13)?, num(14..16)?, num(17..19)?).ok()?;
+        Self::from_datetime(date.with_time(t).assume_utc())
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = self.datetime();
+        write!(
+            f,
+            "{}T{:02}:{:02}:{:02}Z",
+            format_date(t.date()),
+            t.hour(),
+            t.minute(),
+            t.second()
+        )
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Timestamp::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format_args!(
+                "{s:?} is not a UTC time written YYYY-MM-DDTHH:MM:SSZ"
+            ))
+        })
+    }
+}
+
+/// Serde adapter: a calendar date as `YYYY-MM-DD`, canonical only.
+pub(crate) mod date_text {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format_date(*d))
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        parse_date(&s)
+            .filter(|d| format_date(*d) == s)
+            .ok_or_else(|| {
+                serde::de::Error::custom(format_args!("{s:?} is not a date written YYYY-MM-DD"))
+            })
+    }
+}
+
+/// Serde adapter: an optional date.
+pub(crate) mod opt_date_text {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_str(&format_date(*d)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+        #[derive(Deserialize)]
+        struct W(#[serde(with = "date_text")] Date);
+        Ok(Option::<W>::deserialize(d)?.map(|w| w.0))
+    }
+}
+
+/// Serde adapter: an optional record id as hex or `null`.
+pub(crate) mod opt_hash {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(h: &Option<Hash>, s: S) -> Result<S::Ok, S::Error> {
+        match h {
+            Some(h) => s.serialize_str(&crate::hex::encode(h)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Hash>, D::Error> {
+        #[derive(Deserialize)]
+        struct W(#[serde(with = "crate::hex::hash")] Hash);
+        Ok(Option::<W>::deserialize(d)?.map(|w| w.0))
+    }
+}
+
+/// Serde adapter: optional bytes as hex or `null`.
+pub(crate) mod opt_bytes {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(b: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+        match b {
+            Some(b) => s.serialize_str(&crate::hex::encode(b)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Vec<u8>>, D::Error> {
+        #[derive(Deserialize)]
+        struct W(#[serde(with = "crate::hex::bytes")] Vec<u8>);
+        Ok(Option::<W>::deserialize(d)?.map(|w| w.0))
+    }
+}
+
+/// One value per credit class, written `{"A":..,"B":..,"C":..,"D":..}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(non_snake_case)]
+pub struct PerClass<T> {
+    /// Class A.
+    pub A: T,
+    /// Class B.
+    pub B: T,
+    /// Class C.
+    pub C: T,
+    /// Class D.
+    pub D: T,
+}
+
+impl<T> PerClass<T> {
+    /// From an array indexed A..D.
+    pub fn from_array([a, b, c, d]: [T; 4]) -> Self {
+        PerClass {
+            A: a,
+            B: b,
+            C: c,
+            D: d,
+        }
+    }
+
+    /// The value of one class.
+    pub fn get(&self, class: CreditClass) -> &T {
+        match class {
+            CreditClass::A => &self.A,
+            CreditClass::B => &self.B,
+            CreditClass::C => &self.C,
+            CreditClass::D => &self.D,
+        }
+    }
+
+    /// The values as an array indexed A..D.
+    pub fn to_array(&self) -> [&T; 4] {
+        [&self.A, &self.B, &self.C, &self.D]
+    }
+}
+
+/// A `u64` that JSON carries as a decimal string.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct Count(#[serde(with = "crate::json::u64_string")] pub u64);
+
+/// The link of a record into its issuer's chain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChainLink {
+    /// The issuing department's name, as in its key file.
+    pub issuer: String,
+    /// The signing key's id (lowercase hex).
+    pub key_id: String,
+    /// Position in the issuer's chain, from 0, rising by one.
+    #[serde(with = "crate::json::u64_string")]
+    pub sequence: u64,
+    /// Record id of the record at `sequence - 1`; `null` only at sequence 0.
+    #[serde(with = "opt_hash")]
+    pub previous: Option<Hash>,
+    /// When the record was made, as the issuer states it.
+    pub created_at: Timestamp,
+}
+
+/// The task as committed: what is checked, the ratios and the effective team rules.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskRecord {
+    /// Task id.
+    pub id: String,
+    /// Task name.
+    pub name: String,
+    /// Check-item ids.
+    pub items: Vec<String>,
+    /// Sampling ratios in basis points (1 bp = 0.01%), not decreasing from A to D.
+    pub ratios_bp: PerClass<u32>,
+    /// Team rules, with the expertise required by the task's key items merged in.
+    pub team: TeamRules,
+    /// Inspection date used for certificate validity; `null` means the draw's date.
+    #[serde(with = "opt_date_text")]
+    pub inspection_date: Option<Date>,
+}
+
+/// A committed register: Merkle root and number of leaves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RootRecord {
+    /// RFC 6962 tree head.
+    #[serde(with = "crate::hex::hash")]
+    pub root: Hash,
+    /// Number of leaves.
+    pub size: Count,
+}
+
+/// The committed entity register: root, size and size per class.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntityRootRecord {
+    /// RFC 6962 tree head over entities in canonical order.
+    #[serde(with = "crate::hex::hash")]
+    pub root: Hash,
+    /// Number of entities.
+    pub size: Count,
+    /// Number of entities per class (the strata the draw uses); they sum to `size`.
+    pub class_sizes: PerClass<Count>,
+}
+
+/// Every register root the commitment binds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRoots {
+    /// The entity register (检查对象名录库).
+    pub entities: EntityRootRecord,
+    /// The inspector register (执法检查人员名录库).
+    pub inspectors: RootRecord,
+    /// The declared conflicts (回避), salted leaves; the list itself stays unpublished.
+    pub conflicts: RootRecord,
+    /// The check-item list, when one was given.
+    pub items: Option<RootRecord>,
+}
+
+/// Where the randomness will come from, fixed before it exists.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "source", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum RandomnessPlan {
+    /// A future round of a drand beacon network.
+    Drand {
+        /// The network's chain hash (hex), e.g. quicknet.
+        #[serde(with = "crate::hex::hash")]
+        chain_hash: Hash,
+        /// The round whose randomness will be used.
+        round: Count,
+    },
+    /// A public ceremony (dice, lottery machine) announced in advance.
+    Ceremony {
+        /// What will be done to produce the value, and how it is written as bytes.
+        procedure: String,
+        /// When.
+        scheduled_at: Timestamp,
+        /// Who will witness it.
+        witnesses: Vec<String>,
+    },
+    /// Randomness the issuer generates itself: the weakest kind, since nothing
+    /// outside the issuer's control fixes it. Use only when no public source is possible.
+    Local {},
+}
+
+impl RandomnessPlan {
+    /// A short name: `drand`, `ceremony` or `local`.
+    pub fn source(&self) -> &'static str {
+        match self {
+            RandomnessPlan::Drand { .. } => "drand",
+            RandomnessPlan::Ceremony { .. } => "ceremony",
+            RandomnessPlan::Local {} => "local",
+        }
+    }
+}
+
+/// A commitment: the inputs of a draw, fixed and signed before the randomness exists.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommitmentPayload {
+    /// Chain link.
+    pub chain: ChainLink,
+    /// The task.
+    pub task: TaskRecord,
+    /// The registers.
+    pub registers: RegisterRoots,
+    /// The randomness plan.
+    pub randomness: RandomnessPlan,
+    /// The earlier draw whose teams the rotation rule avoids, if the task rotates.
+    #[serde(with = "opt_hash")]
+    pub history: Option<Hash>,
+}
+
+/// The randomness value a draw used.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RandomnessValue {
+    /// The bytes that enter the seed (for drand: the round's 32-byte randomness).
+    #[serde(with = "crate::hex::bytes")]
+    pub value: Vec<u8>,
+    /// The beacon's signature over the round, when the source is a beacon.
+    #[serde(with = "opt_bytes")]
+    pub beacon_signature: Option<Vec<u8>>,
+}
+
+/// One drawn entity: its rank in its class and its code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DrawnEntity {
+    /// Rank within the class, as the sampler drew it.
+    pub rank: Count,
+    /// The entity at that rank of the committed register.
+    pub uscc: Uscc,
+}
+
+/// A draw: the outcome of one commitment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DrawPayload {
+    /// Chain link.
+    pub chain: ChainLink,
+    /// Record id of the commitment drawn.
+    #[serde(with = "crate::hex::hash")]
+    pub commitment: Hash,
+    /// The randomness used.
+    pub randomness: RandomnessValue,
+    /// `derive_seed(commitment, randomness.value)`.
+    #[serde(with = "crate::hex::hash")]
+    pub seed: Hash,
+    /// Algorithm id, [`DRAW_ALGORITHM`].
+    pub algorithm: String,
+    /// Version of the software that made the draw (informative).
+    pub library_version: String,
+    /// Date certificates were checked on.
+    #[serde(with = "date_text")]
+    pub inspection_date: Date,
+    /// Drawn entities per class, in draw order.
+    pub drawn: PerClass<Vec<DrawnEntity>>,
+    /// Teams, one per drawn entity, in draw order (class A first, then B, C, D).
+    pub teams: Vec<Team>,
+}
+
+impl DrawPayload {
+    /// Drawn entities in draw order across classes (A first, then B, C, D).
+    pub fn drawn_in_order(&self) -> impl Iterator<Item = (CreditClass, &DrawnEntity)> {
+        CreditClass::ALL
+            .into_iter()
+            .flat_map(move |c| self.drawn.get(c).iter().map(move |d| (c, d)))
+    }
+}
+
+/// A cancellation: a commitment that will never be drawn, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CancellationPayload {
+    /// Chain link.
+    pub chain: ChainLink,
+    /// Record id of the commitment cancelled.
+    #[serde(with = "crate::hex::hash")]
+    pub commitment: Hash,
+    /// Why.
+    pub reason: String,
+}
+
+/// A decoded, signature-checked record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Record {
+    /// A commitment.
+    Commitment(CommitmentPayload),
+    /// A draw.
+    Draw(DrawPayload),
+    /// A cancellation.
+    Cancellation(CancellationPayload),
+}
+
+impl Record {
+    /// The chain link.
+    pub fn chain(&self) -> &ChainLink {
+        match self {
+            Record::Commitment(p) => &p.chain,
+            Record::Draw(p) => &p.chain,
+            Record::Cancellation(p) => &p.chain,
+        }
+    }
+
+    /// `commitment`, `draw` or `cancellation`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Record::Commitment(_) => "commitment",
+            Record::Draw(_) => "draw",
+            Record::Cancellation(_) => "cancellation",
+        }
+    }
+
+    /// The payload type this record is signed under.
+    pub fn payload_type(&self) -> &'static str {
+        match self {
+            Record::Commitment(_) => COMMITMENT_TYPE,
+            Record::Draw(_) => DRAW_TYPE,
+            Record::Cancellation(_) => CANCELLATION_TYPE,
+        }
+    }
+
+    /// The exact payload bytes: compact JSON in declaration order.
+    pub fn to_payload(&self) -> Vec<u8> {
+        let r = match self {
+            Record::Commitment(p) => serde_json::to_vec(p),
+            Record::Draw(p) => serde_json::to_vec(p),
+            Record::Cancellation(p) => serde_json::to_vec(p),
+        };
+        // Serialising these plain structs to a Vec cannot fail.
+        r.unwrap_or_default()
+    }
+
+    /// Signs the record into an envelope.
+    pub fn sign(&self, key: &IssuerKey) -> Envelope {
+        sign(self.payload_type(), &self.to_payload(), key)
+    }
+
+    /// Verifies an envelope's signature under `key` and decodes its payload strictly.
+    pub fn open(envelope: &Envelope, key: &IssuerPublicKey) -> Result<Record, RecordError> {
+        let ty = envelope.payload_type();
+        if ![COMMITMENT_TYPE, DRAW_TYPE, CANCELLATION_TYPE].contains(&ty) {
+            return Err(RecordError::UnknownPayloadType {
+                payload_type: ty.to_owned(),
+            });
+        }
+        let payload = verify(envelope, ty, key)?;
+        let record = Record::decode(ty, payload)?;
+        let link = record.chain();
+        if link.key_id != key.key_id() {
+            return Err(RecordError::KeyIdMismatch {
+                stated: link.key_id.clone(),
+                actual: key.key_id().to_owned(),
+            });
+        }
+        if link.issuer != key.issuer() {
+            return Err(RecordError::IssuerMismatch {
+                stated: link.issuer.clone(),
+                actual: key.issuer().to_owned(),
+            });
+        }
+        Ok(record)
+    }
+
+    /// Decodes a payload of a known type strictly (no signature check).
+    pub fn decode(payload_type: &str, payload: &[u8]) -> Result<Record, RecordError> {
+        let bad = |e: serde_json::Error| RecordError::Payload {
+            payload_type: payload_type.to_owned(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        };
+        match payload_type {
+            COMMITMENT_TYPE => serde_json::from_slice(payload)
+                .map(Record::Commitment)
+                .map_err(bad),
+            DRAW_TYPE => serde_json::from_slice(payload)
+                .map(Record::Draw)
+                .map_err(bad),
+            CANCELLATION_TYPE => serde_json::from_slice(payload)
+                .map(Record::Cancellation)
+                .map_err(bad),
+            other => Err(RecordError::UnknownPayloadType {
+                payload_type: other.to_owned(),
+            }),
+        }
+    }
+}
+
+/// Why an envelope is not a valid record.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RecordError {
+    /// The payload type is none of this format's.
+    #[error("unknown payload type {payload_type:?}")]
+    UnknownPayloadType {
+        /// The type found.
+        payload_type: String,
+    },
+    /// The signature does not verify.
+    #[error(transparent)]
+    Signature(#[from] EnvelopeError),
+    /// The payload is not valid JSON of the schema.
+    #[error(
+        "payload of {payload_type} does not follow the schema at line {line}, column {column}: {message}"
+    )]
+    Payload {
+        /// The payload type.
+        payload_type: String,
+        /// Line in the payload.
+        line: usize,
+        /// Column in the payload.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The payload names another key than the one that signed it.
+    #[error("record states key id {stated}, but was verified with key {actual}")]
+    KeyIdMismatch {
+        /// Key id in the payload.
+        stated: String,
+        /// Key id of the verifying key.
+        actual: String,
+    },
+    /// The payload names another issuer than the key's.
+    #[error("record states issuer {stated:?}, the key belongs to {actual:?}")]
+    IssuerMismatch {
+        /// Issuer in the payload.
+        stated: String,
+        /// Issuer of the key.
+        actual: String,
+    },
+}
+
+impl RecordError {
+    /// A stable short name for reports and test vectors.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RecordError::UnknownPayloadType { .. } => "unknown-payload-type",
+            RecordError::Signature(e) => e.kind(),
+            RecordError::Payload { .. } => "bad-payload",
+            RecordError::KeyIdMismatch { .. } => "key-id-mismatch",
+            RecordError::IssuerMismatch { .. } => "issuer-mismatch",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_canonical() {
+        let t = Timestamp::parse("2024-06-01T08:30:05Z").unwrap();
+        assert_eq!(t.to_string(), "2024-06-01T08:30:05Z");
+        assert_eq!(t.unix(), 1_717_230_605);
+        for bad in [
+            "2024-06-01T08:30:05+00:00",
+            "2024-06-01 08:30:05Z",
+            "2024-06-01T08:30:05.0Z",
+            "2024-6-01T08:30:05Z",
+            "2024-06-01T24:00:00Z",
+            "2024-02-30T00:00:00Z",
+            "2024-06-01T08:30:5Z ",
+            "",
+        ] {
+            assert_eq!(Timestamp::parse(bad), None, "{bad}");
+        }
+        assert!(Timestamp::from_unix(-1).is_none());
+        assert!(Timestamp::from_unix(i64::MAX).is_none());
+    }
+
+    #[test]
+    fn randomness_plans_round_trip_and_refuse_unknown_members() {
+        let plans = [
+            RandomnessPlan::Drand {
+                chain_hash: [7; 32],
+                round: Count(12_345_678),
+            },
+            RandomnessPlan::Ceremony {
+                procedure: "two ten-sided dice, 6 rolls".into(),
+                scheduled_at: Timestamp::parse("2024-06-03T02:00:00Z").unwrap(),
+                witnesses: vec!["纪检组".into()],
+            },
+            RandomnessPlan::Local {},
+        ];
+        for p in plans {
+            let json = serde_json::to_string(&p).unwrap();
+            assert_eq!(serde_json::from_str::<RandomnessPlan>(&json).unwrap(), p);
+        }
+        assert_eq!(
+            serde_json::to_string(&RandomnessPlan::Local {}).unwrap(),
+            r#"{"source":"local"}"#
+        );
+        assert!(serde_json::from_str::<RandomnessPlan>(r#"{"source":"local","x":1}"#).is_err());
+        assert!(serde_json::from_str::<RandomnessPlan>(r#"{"source":"oracle"}"#).is_err());
+    }
+
+    #[test]
+    fn duplicate_and_unknown_members_are_refused() {
+        let link = r#"{"issuer":"x","key_id":"k","sequence":"0","previous":null,"created_at":"2024-06-01T00:00:00Z"}"#;
+        assert!(serde_json::from_str::<ChainLink>(link).is_ok());
+        let dup = r#"{"issuer":"x","issuer":"y","key_id":"k","sequence":"0","previous":null,"created_at":"2024-06-01T00:00:00Z"}"#;
+        assert!(serde_json::from_str::<ChainLink>(dup).is_err());
+        let extra = r#"{"issuer":"x","key_id":"k","sequence":"0","previous":null,"created_at":"2024-06-01T00:00:00Z","z":0}"#;
+        assert!(serde_json::from_str::<ChainLink>(extra).is_err());
+        let number = r#"{"issuer":"x","key_id":"k","sequence":0,"previous":null,"created_at":"2024-06-01T00:00:00Z"}"#;
+        assert!(serde_json::from_str::<ChainLink>(number).is_err());
+        let per = r#"{"A":1,"B":2,"C":3,"D":4,"A":5}"#;
+        assert!(serde_json::from_str::<PerClass<u32>>(per).is_err());
+    }
+}

@@ -1,0 +1,741 @@
+//! The auditor's verifier: signatures, the chain, replay of every draw, and
+//! full replay against the register files.
+//!
+//! [`verify_chain`] never stops at the first problem: it reports every
+//! finding, each naming the line of the chain file, the sequence number, the
+//! record and a stable check name (`docs/FORMAT.md`, "Checks").
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::assign::History;
+use crate::beacon::{BeaconVerdict, check_beacon, drand_round_time};
+use crate::credit::CreditClass;
+use crate::draw::{
+    DrawError, Registers, check_randomness_shape, check_registers, drawn_entities, replay,
+    teams_for,
+};
+use crate::dsse::Envelope;
+use crate::keys::IssuerPublicKey;
+use crate::merkle::Hash;
+use crate::record::{
+    CommitmentPayload, DRAW_ALGORITHM, DrawPayload, RandomnessPlan, Record, Timestamp,
+};
+
+/// How much to check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    /// Signatures and chain rules only.
+    Chain,
+    /// Also replay every draw from its records alone: seed, sizes, ranks.
+    Replay,
+    /// Also check against the register files: roots, drawn codes, teams, conflicts.
+    Full,
+}
+
+/// How bad a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingSeverity {
+    /// Information: what was checked or could not be.
+    Note,
+    /// Worth a look, but not a broken rule (an open commitment, local randomness).
+    Warning,
+    /// A rule of the format is broken: the verification fails.
+    Error,
+}
+
+/// One finding of the verifier.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Severity.
+    pub severity: FindingSeverity,
+    /// Stable name of the check (e.g. `signature`, `sequence-gap`, `seed`).
+    pub check: &'static str,
+    /// 1-based line of the chain file, when the finding is about one record.
+    pub line: Option<usize>,
+    /// Sequence number of the record, when known.
+    pub sequence: Option<u64>,
+    /// Record id (hex), when the finding is about one record.
+    pub record: Option<String>,
+    /// What was found, in words.
+    pub message: String,
+}
+
+/// The verifier's report.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Report {
+    /// Records read.
+    pub records: usize,
+    /// Commitments among them.
+    pub commitments: usize,
+    /// Draws.
+    pub draws: usize,
+    /// Cancellations.
+    pub cancellations: usize,
+    /// Draws replayed (level replay or full).
+    pub draws_replayed: usize,
+    /// Draws checked against register files.
+    pub draws_checked_with_registers: usize,
+    /// Every finding, in chain order.
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    /// True when no finding is an error.
+    pub fn holds(&self) -> bool {
+        self.findings
+            .iter()
+            .all(|f| f.severity < FindingSeverity::Error)
+    }
+
+    /// The error findings.
+    pub fn errors(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == FindingSeverity::Error)
+    }
+}
+
+/// One line of a chain file.
+#[derive(Clone, Debug)]
+pub struct ChainLine {
+    /// 1-based line number.
+    pub line: usize,
+    /// The envelope on that line.
+    pub envelope: Envelope,
+}
+
+/// What to verify.
+#[derive(Clone, Copy, Debug)]
+pub struct VerifyOptions<'a> {
+    /// How deep.
+    pub level: Level,
+    /// Registers for [`Level::Full`].
+    pub registers: Option<Registers<'a>>,
+    /// With registers: only draws whose record id starts with this hex prefix
+    /// (all draws when `None`).
+    pub only_draw: Option<&'a str>,
+}
+
+struct Ctx<'r> {
+    report: &'r mut Report,
+}
+
+impl Ctx<'_> {
+    fn push(
+        &mut self,
+        severity: FindingSeverity,
+        check: &'static str,
+        at: Option<(usize, Option<u64>, &Hash)>,
+        message: String,
+    ) {
+        let (line, sequence, record) = match at {
+            Some((l, s, id)) => (Some(l), s, Some(crate::hex::encode(id))),
+            None => (None, None, None),
+        };
+        self.report.findings.push(Finding {
+            severity,
+            check,
+            line,
+            sequence,
+            record,
+            message,
+        });
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    Open,
+    Drawn,
+    Cancelled,
+}
+
+struct CommitmentState {
+    line: usize,
+    sequence: u64,
+    payload: CommitmentPayload,
+    outcome: Outcome,
+}
+
+/// Verifies an issuer's chain of records.
+///
+/// Checks, in order for each line: signature and schema ([`Record::open`]),
+/// duplicates, sequence and previous-record link, time order, and the
+/// outcome rules (every draw or cancellation names an earlier open
+/// commitment; a commitment has at most one outcome). Then, per `options`,
+/// replays every draw and checks it against the registers. Finally, open
+/// commitments are reported: an open commitment followed by a later
+/// commitment for the same task is an error (an attempt abandoned without a
+/// signed cancellation).
+pub fn verify_chain(
+    lines: &[ChainLine],
+    key: &IssuerPublicKey,
+    options: &VerifyOptions<'_>,
+) -> Report {
+    let mut report = Report {
+        records: lines.len(),
+        ..Report::default()
+    };
+    let mut ctx = Ctx {
+        report: &mut report,
+    };
+    use FindingSeverity::{Error, Note, Warning};
+
+    let mut seen: HashMap<Hash, usize> = HashMap::new();
+    let mut by_sequence: HashMap<u64, Hash> = HashMap::new();
+    let mut last: Option<(u64, Hash, Timestamp)> = None;
+    let mut commitments: HashMap<Hash, CommitmentState> = HashMap::new();
+    let mut draws: HashMap<Hash, DrawPayload> = HashMap::new();
+    let mut commit_order: Vec<Hash> = Vec::new();
+
+    if lines.is_empty() {
+        ctx.push(
+            Warning,
+            "empty-chain",
+            None,
+            "the chain holds no record".into(),
+        );
+    }
+
+    for cl in lines {
+        let id = *cl.envelope.record_id().as_bytes();
+        let record = match Record::open(&cl.envelope, key) {
+            Ok(r) => r,
+            Err(e) => {
+                ctx.push(
+                    Error,
+                    "record",
+                    Some((cl.line, None, &id)),
+                    format!("record rejected ({}): {e}", e.kind()),
+                );
+                // Keep the id so later links to it are not reported twice.
+                seen.entry(id).or_insert(cl.line);
+                continue;
+            }
+        };
+        let link = record.chain().clone();
+        let at = Some((cl.line, Some(link.sequence), &id));
+
+        if let Some(first) = seen.get(&id) {
+            ctx.push(
+                Error,
+                "duplicate",
+                at,
+                format!("the same record is already on line {first}"),
+            );
+            continue;
+        }
+        seen.insert(id, cl.line);
+
+        // Sequence and link.
+        match last {
+            None => {
+                if link.sequence != 0 {
+                    ctx.push(
+                        Error,
+                        "sequence-gap",
+                        at,
+                        format!(
+                            "the chain starts at sequence {}, not 0: records 0..{} are missing",
+                            link.sequence, link.sequence
+                        ),
+                    );
+                } else if link.previous.is_some() {
+                    ctx.push(
+                        Error,
+                        "broken-link",
+                        at,
+                        "record 0 names a previous record".into(),
+                    );
+                }
+            }
+            Some((prev_seq, prev_id, prev_time)) => {
+                if let Some(other) = by_sequence.get(&link.sequence) {
+                    ctx.push(
+                        Error,
+                        "fork",
+                        at,
+                        format!(
+                            "a second record at sequence {} (the first is {})",
+                            link.sequence,
+                            crate::hex::encode(other)
+                        ),
+                    );
+                } else if link.sequence != prev_seq.wrapping_add(1) {
+                    ctx.push(
+                        Error,
+                        "sequence-gap",
+                        at,
+                        format!(
+                            "sequence {} follows {prev_seq}: records are missing or out of order",
+                            link.sequence
+                        ),
+                    );
+                } else if link.previous != Some(prev_id) {
+                    ctx.push(
+                        Error,
+                        "broken-link",
+                        at,
+                        format!(
+                            "previous is {}, but the record before is {}",
+                            link.previous
+                                .map_or("null".into(), |p| crate::hex::encode(&p)),
+                            crate::hex::encode(&prev_id)
+                        ),
+                    );
+                }
+                if link.created_at < prev_time {
+                    ctx.push(
+                        Error,
+                        "time-order",
+                        at,
+                        format!(
+                            "created {} before the previous record ({prev_time})",
+                            link.created_at
+                        ),
+                    );
+                }
+            }
+        }
+        by_sequence.entry(link.sequence).or_insert(id);
+        last = Some((link.sequence, id, link.created_at));
+
+        match record {
+            Record::Commitment(p) => {
+                ctx.report.commitments += 1;
+                if let RandomnessPlan::Local {} = p.randomness {
+                    ctx.push(
+                        Warning,
+                        "local-randomness",
+                        at,
+                        "the randomness plan is local: the issuer itself supplies the value, so nothing outside its control fixes the draw".into(),
+                    );
+                }
+                if let RandomnessPlan::Drand { chain_hash, round } = &p.randomness
+                    && let Some(t) = drand_round_time(chain_hash, round.0)
+                    && t <= link.created_at
+                {
+                    ctx.push(
+                        Error,
+                        "randomness-timing",
+                        at,
+                        format!(
+                            "drand round {} was published at {t}, not after the commitment ({})",
+                            round.0, link.created_at
+                        ),
+                    );
+                }
+                if let RandomnessPlan::Ceremony { scheduled_at, .. } = &p.randomness
+                    && *scheduled_at <= link.created_at
+                {
+                    ctx.push(
+                        Error,
+                        "randomness-timing",
+                        at,
+                        format!(
+                            "the ceremony ({scheduled_at}) is not after the commitment ({})",
+                            link.created_at
+                        ),
+                    );
+                }
+                commit_order.push(id);
+                commitments.insert(
+                    id,
+                    CommitmentState {
+                        line: cl.line,
+                        sequence: link.sequence,
+                        payload: p,
+                        outcome: Outcome::Open,
+                    },
+                );
+            }
+            Record::Cancellation(p) => {
+                ctx.report.cancellations += 1;
+                match commitments.get_mut(&p.commitment) {
+                    None => ctx.push(
+                        Error,
+                        "cancellation-without-commitment",
+                        at,
+                        format!(
+                            "cancels {}, which is not an earlier commitment of this chain",
+                            crate::hex::encode(&p.commitment)
+                        ),
+                    ),
+                    Some(c) if c.outcome != Outcome::Open => ctx.push(
+                        Error,
+                        "second-outcome",
+                        at,
+                        format!(
+                            "cancels commitment {} (sequence {}), which already has an outcome",
+                            crate::hex::encode(&p.commitment),
+                            c.sequence
+                        ),
+                    ),
+                    Some(c) => c.outcome = Outcome::Cancelled,
+                }
+            }
+            Record::Draw(p) => {
+                ctx.report.draws += 1;
+                let Some(c) = commitments.get_mut(&p.commitment) else {
+                    ctx.push(
+                        Error,
+                        "draw-without-commitment",
+                        at,
+                        format!(
+                            "draws for {}, which is not an earlier commitment of this chain",
+                            crate::hex::encode(&p.commitment)
+                        ),
+                    );
+                    continue;
+                };
+                match c.outcome {
+                    Outcome::Drawn => {
+                        ctx.push(
+                            Error,
+                            "second-draw",
+                            at,
+                            format!(
+                                "commitment at sequence {} was already drawn: a re-draw",
+                                c.sequence
+                            ),
+                        );
+                        continue;
+                    }
+                    Outcome::Cancelled => {
+                        ctx.push(
+                            Error,
+                            "draw-after-cancellation",
+                            at,
+                            format!("commitment at sequence {} was cancelled", c.sequence),
+                        );
+                        continue;
+                    }
+                    Outcome::Open => c.outcome = Outcome::Drawn,
+                }
+                let commitment = c.payload.clone();
+                if options.level >= Level::Replay {
+                    check_draw(&mut ctx, at, &commitment, &p, &draws, options);
+                }
+                draws.insert(id, p);
+            }
+        }
+    }
+
+    // Open commitments.
+    for (i, id) in commit_order.iter().enumerate() {
+        let Some(c) = commitments.get(id) else {
+            continue;
+        };
+        if c.outcome != Outcome::Open {
+            continue;
+        }
+        let at = Some((c.line, Some(c.sequence), id));
+        let later_same_task = commit_order[i + 1..].iter().any(|later| {
+            commitments
+                .get(later)
+                .is_some_and(|l| l.payload.task.id == c.payload.task.id)
+        });
+        if later_same_task {
+            ctx.push(
+                Error,
+                "abandoned-commitment",
+                at,
+                format!(
+                    "task {} was committed again later, but this commitment has neither a draw nor a signed cancellation",
+                    c.payload.task.id
+                ),
+            );
+        } else {
+            ctx.push(
+                Warning,
+                "open-commitment",
+                at,
+                format!(
+                    "task {}: committed, not yet drawn or cancelled",
+                    c.payload.task.id
+                ),
+            );
+        }
+    }
+    if options.level == Level::Chain {
+        ctx.push(
+            Note,
+            "level",
+            None,
+            "signatures and chain only: draws were not replayed".into(),
+        );
+    } else if options.level == Level::Replay {
+        ctx.push(
+            Note,
+            "level",
+            None,
+            "without register files, drawn codes and teams were not checked against the committed registers".into(),
+        );
+    }
+    report
+}
+
+fn check_draw(
+    ctx: &mut Ctx<'_>,
+    at: Option<(usize, Option<u64>, &Hash)>,
+    commitment: &CommitmentPayload,
+    draw: &DrawPayload,
+    earlier_draws: &HashMap<Hash, DrawPayload>,
+    options: &VerifyOptions<'_>,
+) {
+    use FindingSeverity::{Error, Note, Warning};
+    ctx.report.draws_replayed += 1;
+    if draw.algorithm != DRAW_ALGORITHM {
+        ctx.push(
+            Error,
+            "algorithm",
+            at,
+            format!("unknown draw algorithm {:?}", draw.algorithm),
+        );
+        return;
+    }
+    if let Err(e) = check_randomness_shape(&commitment.randomness, &draw.randomness) {
+        ctx.push(Error, "randomness", at, e.to_string());
+    }
+    match check_beacon(&commitment.randomness, &draw.randomness) {
+        BeaconVerdict::Verified => ctx.push(
+            Note,
+            "beacon",
+            at,
+            "the beacon signature of the committed round verifies and gives the value used".into(),
+        ),
+        BeaconVerdict::NotChecked { reason } => {
+            let sev = if matches!(commitment.randomness, RandomnessPlan::Drand { .. }) {
+                Warning
+            } else {
+                Note
+            };
+            ctx.push(sev, "beacon", at, format!("beacon not checked: {reason}"));
+        }
+        BeaconVerdict::Failed { reason } => ctx.push(Error, "beacon", at, reason),
+    }
+    let time_floor = match &commitment.randomness {
+        RandomnessPlan::Drand { chain_hash, round } => drand_round_time(chain_hash, round.0),
+        RandomnessPlan::Ceremony { scheduled_at, .. } => Some(*scheduled_at),
+        RandomnessPlan::Local {} => None,
+    };
+    if let Some(t) = time_floor
+        && draw.chain.created_at < t
+    {
+        ctx.push(
+            Error,
+            "randomness-timing",
+            at,
+            format!(
+                "the draw is dated {}, before its randomness existed ({t})",
+                draw.chain.created_at
+            ),
+        );
+    }
+    let r = match replay(commitment, &draw.commitment, &draw.randomness.value) {
+        Ok(r) => r,
+        Err(e) => {
+            ctx.push(Error, "replay", at, format!("cannot replay: {e}"));
+            return;
+        }
+    };
+    if r.seed != draw.seed {
+        ctx.push(
+            Error,
+            "seed",
+            at,
+            format!(
+                "seed is {}, but the commitment and randomness give {}",
+                crate::hex::encode(&draw.seed),
+                crate::hex::encode(&r.seed)
+            ),
+        );
+    }
+    let expected_date = commitment
+        .task
+        .inspection_date
+        .unwrap_or(draw.chain.created_at.date());
+    if draw.inspection_date != expected_date {
+        ctx.push(
+            Error,
+            "inspection-date",
+            at,
+            format!(
+                "inspection date {} is not the committed one ({})",
+                crate::date::format_date(draw.inspection_date),
+                crate::date::format_date(expected_date)
+            ),
+        );
+    }
+    let mut ranks_ok = true;
+    for c in CreditClass::ALL {
+        let stated: Vec<u64> = draw.drawn.get(c).iter().map(|d| d.rank.0).collect();
+        let expected = &r.ranks[c.index()];
+        if stated.len() as u64 != r.sizes[c.index()] {
+            ranks_ok = false;
+            ctx.push(
+                Error,
+                "sample-size",
+                at,
+                format!(
+                    "class {c}: {} drawn, the committed pool and ratio give {}",
+                    stated.len(),
+                    r.sizes[c.index()]
+                ),
+            );
+        } else if stated != *expected {
+            ranks_ok = false;
+            ctx.push(
+                Error,
+                "ranks",
+                at,
+                format!("class {c}: ranks {stated:?}, the seed gives {expected:?}"),
+            );
+        }
+    }
+    let drawn: Vec<_> = draw.drawn_in_order().map(|(_, d)| d.uscc).collect();
+    if draw.teams.len() != drawn.len() || draw.teams.iter().zip(&drawn).any(|(t, u)| t.uscc != *u) {
+        ctx.push(
+            Error,
+            "teams",
+            at,
+            "teams are not one per drawn entity in draw order".into(),
+        );
+    }
+    let size = commitment.task.team.team_size as usize;
+    for t in &draw.teams {
+        let mut ids: Vec<&String> = t.inspectors.iter().collect();
+        ids.sort();
+        ids.dedup();
+        if t.inspectors.len() != size || ids.len() != size {
+            ctx.push(
+                Error,
+                "team-size",
+                at,
+                format!(
+                    "entity {}: team of {} distinct officers, the task requires {size}",
+                    t.uscc,
+                    ids.len()
+                ),
+            );
+        }
+    }
+
+    let Some(regs) = options.registers else {
+        return;
+    };
+    let id_hex = at
+        .map(|(_, _, id)| crate::hex::encode(id))
+        .unwrap_or_default();
+    if options.only_draw.is_some_and(|p| !id_hex.starts_with(p)) {
+        return;
+    }
+    ctx.report.draws_checked_with_registers += 1;
+    if let Err(e) = check_registers(&commitment.registers, &regs) {
+        let check = match e {
+            DrawError::RegisterMismatch { .. } => "register-root",
+            _ => "registers",
+        };
+        ctx.push(Error, check, at, e.to_string());
+        return;
+    }
+    if !ranks_ok {
+        return;
+    }
+    let entities = drawn_entities(&r, regs.entities);
+    for ((_, rank, e), stated) in entities.iter().zip(draw.drawn_in_order()) {
+        if e.uscc != stated.1.uscc {
+            ctx.push(
+                Error,
+                "drawn-entity",
+                at,
+                format!(
+                    "class {} rank {rank} is {} in the committed register, the draw says {}",
+                    e.credit_class, e.uscc, stated.1.uscc
+                ),
+            );
+        }
+    }
+    // Every officer on every team: in the register, certificate valid, no declared conflict.
+    for t in &draw.teams {
+        for id in &t.inspectors {
+            match regs.inspectors.get(id) {
+                None => ctx.push(
+                    Error,
+                    "team-member",
+                    at,
+                    format!(
+                        "entity {}: officer {id} is not in the inspector register",
+                        t.uscc
+                    ),
+                ),
+                Some(i) if !i.certificate_valid_on(draw.inspection_date) => ctx.push(
+                    Error,
+                    "certificate",
+                    at,
+                    format!(
+                        "entity {}: officer {id}'s certificate is not valid on {}",
+                        t.uscc,
+                        crate::date::format_date(draw.inspection_date)
+                    ),
+                ),
+                Some(_) => {}
+            }
+            if regs.conflicts.is_conflicted(id, &t.uscc) {
+                ctx.push(
+                    Error,
+                    "conflict",
+                    at,
+                    format!(
+                        "entity {}: officer {id} declared a conflict with it and must not inspect it",
+                        t.uscc
+                    ),
+                );
+            }
+        }
+    }
+    let history = match commitment.history {
+        None => None,
+        Some(h) => match earlier_draws.get(&h) {
+            Some(d) => Some(History::from_teams(&d.teams)),
+            None => {
+                ctx.push(
+                    Error,
+                    "history",
+                    at,
+                    format!(
+                        "the commitment's history names draw {}, which is not earlier on this chain",
+                        crate::hex::encode(&h)
+                    ),
+                );
+                return;
+            }
+        },
+    };
+    match teams_for(
+        &r,
+        &entities,
+        &commitment.task.team,
+        &regs,
+        draw.inspection_date,
+        history.as_ref(),
+    ) {
+        Ok(teams) if teams == draw.teams => {}
+        Ok(_) => ctx.push(
+            Error,
+            "teams",
+            at,
+            "the teams are not the ones the seed assigns under the committed rules".into(),
+        ),
+        Err(e) => ctx.push(
+            Error,
+            "teams",
+            at,
+            format!("the committed rules admit no assignment: {e}"),
+        ),
+    }
+}
