@@ -10,6 +10,7 @@
 mod assign;
 mod base64;
 mod beacon;
+mod bundle;
 mod commit;
 mod credit;
 mod date;
@@ -37,6 +38,7 @@ pub use beacon::{
     BeaconVerdict, QUICKNET_CHAIN_HASH, QUICKNET_GENESIS, QUICKNET_PERIOD, QUICKNET_PUBLIC_KEY,
     check_beacon, drand_round_time,
 };
+pub use bundle::{BundleError, PROOF_BUNDLE_FORMAT, ProofBundle, ProofVerdict, entity_commitment};
 pub use commit::{
     CommitError, EntityCommitment, EntityCommitter, EntityProof, ProofError, ProvenEntity,
     RegisterRoot, commit_conflicts, commit_entities, commit_inspectors, commit_items,
@@ -86,4 +88,7 @@ pub use sample::{
 };
 pub use task::{Ratios, Task, TaskError};
 pub use uscc::{USCC_ALPHABET, USCC_LEN, Uscc, UsccError, UsccPolicy, uscc_check_character};
-pub use verify::{ChainLine, Finding, FindingSeverity, Level, Report, VerifyOptions, verify_chain};
+pub use verify::{
+    ChainLine, Finding, FindingSeverity, Level, Report, VerifyOptions, read_chain, verify_chain,
+    verify_chain_bytes,
+};

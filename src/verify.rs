@@ -108,6 +108,51 @@ pub struct ChainLine {
     pub envelope: Envelope,
 }
 
+/// Splits a chain file (JSON Lines: one envelope per line) into envelopes.
+///
+/// Blank lines are skipped. A line that is not an envelope becomes an error
+/// finding (check `envelope`) naming the line; it never stops the reading.
+pub fn read_chain(bytes: &[u8]) -> (Vec<ChainLine>, Vec<Finding>) {
+    let mut lines = Vec::new();
+    let mut findings = Vec::new();
+    for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if raw.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match Envelope::from_json(raw) {
+            Ok(envelope) => lines.push(ChainLine {
+                line: i + 1,
+                envelope,
+            }),
+            Err(e) => findings.push(Finding {
+                severity: FindingSeverity::Error,
+                check: "envelope",
+                line: Some(i + 1),
+                sequence: None,
+                record: None,
+                message: format!("not a valid envelope ({}): {e}", e.kind()),
+            }),
+        }
+    }
+    (lines, findings)
+}
+
+/// Reads and verifies a chain file in one step: [`read_chain`] then
+/// [`verify_chain`], with the reading findings first.
+pub fn verify_chain_bytes(
+    bytes: &[u8],
+    key: &IssuerPublicKey,
+    options: &VerifyOptions<'_>,
+) -> Report {
+    let (lines, mut findings) = read_chain(bytes);
+    let mut report = verify_chain(&lines, key, options);
+    report.records += findings.len();
+    findings.append(&mut report.findings);
+    report.findings = findings;
+    report
+}
+
 /// What to verify.
 #[derive(Clone, Copy, Debug)]
 pub struct VerifyOptions<'a> {

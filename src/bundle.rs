@@ -1,0 +1,204 @@
+//! Entity proof bundles: what one inspected (or not inspected) company needs
+//! to check, alone, that it was in the committed pool, in which class and
+//! rank, and whether the draw picked it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::commit::{EntityCommitment, EntityProof, ProofError};
+use crate::credit::CreditClass;
+use crate::draw::{DrawError, replay};
+use crate::dsse::{Envelope, EnvelopeDecodeError};
+use crate::keys::IssuerPublicKey;
+use crate::merkle::Hash;
+use crate::record::{CommitmentPayload, Record, RecordError};
+
+/// Format id of proof bundles.
+pub const PROOF_BUNDLE_FORMAT: &str = "double-random/entity-proof/v1";
+
+/// A self-contained proof for one entity: the signed commitment, the signed
+/// draw (if the commitment was drawn), and the entity's inclusion proof.
+/// Envelopes are carried as their exact JSON text, as on the chain's lines.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProofBundle {
+    /// [`PROOF_BUNDLE_FORMAT`].
+    pub format: String,
+    /// The commitment envelope (JSON text).
+    pub commitment: String,
+    /// The draw envelope (JSON text), or `null` before the draw.
+    pub draw: Option<String>,
+    /// The entity's inclusion proof against the committed entity root.
+    pub proof: EntityProof,
+}
+
+/// What a bundle proves.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ProofVerdict {
+    /// The commitment's record id (hex).
+    pub commitment: String,
+    /// The task id.
+    pub task: String,
+    /// The entity's USCC.
+    pub uscc: String,
+    /// Its class.
+    pub class: CreditClass,
+    /// Its rank in the class.
+    pub rank: u64,
+    /// Size of its class in the committed pool.
+    pub class_size: u64,
+    /// The draw's record id (hex), if a draw is in the bundle.
+    pub draw: Option<String>,
+    /// Whether the draw picked it, and at which position of its class's draw order (0-based).
+    pub drawn_at: Option<u64>,
+}
+
+/// Why a bundle does not prove what it claims.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BundleError {
+    /// The format id is not [`PROOF_BUNDLE_FORMAT`].
+    #[error("unknown proof bundle format {0:?}")]
+    Format(String),
+    /// An envelope cannot be decoded.
+    #[error("{which} envelope: {error}")]
+    Envelope {
+        /// `commitment` or `draw`.
+        which: &'static str,
+        /// The decoding error.
+        error: EnvelopeDecodeError,
+    },
+    /// A record does not verify.
+    #[error("{which} record: {error}")]
+    Record {
+        /// `commitment` or `draw`.
+        which: &'static str,
+        /// The record error.
+        error: RecordError,
+    },
+    /// A record is of the wrong kind.
+    #[error("the {which} envelope holds a {found} record")]
+    Kind {
+        /// `commitment` or `draw`.
+        which: &'static str,
+        /// What it holds.
+        found: &'static str,
+    },
+    /// The draw is for another commitment.
+    #[error("the draw is for commitment {named}, the bundle's commitment is {actual}")]
+    DrawForOtherCommitment {
+        /// Commitment the draw names.
+        named: String,
+        /// The bundle's commitment.
+        actual: String,
+    },
+    /// The inclusion proof fails.
+    #[error(transparent)]
+    Proof(#[from] ProofError),
+    /// The draw cannot be replayed.
+    #[error(transparent)]
+    Replay(#[from] DrawError),
+    /// The draw's ranks for the entity's class are not the ones its seed gives.
+    #[error(
+        "the draw's ranks for class {class} are not the ones the commitment and randomness give"
+    )]
+    Ranks {
+        /// The class.
+        class: CreditClass,
+    },
+    /// The draw names another entity at the entity's rank.
+    #[error("the draw lists {listed} at this rank, the proof is for {proved}")]
+    Listed {
+        /// Code the draw lists.
+        listed: String,
+        /// Code the proof is for.
+        proved: String,
+    },
+}
+
+fn open(
+    which: &'static str,
+    text: &str,
+    key: &IssuerPublicKey,
+) -> Result<(Hash, Record), BundleError> {
+    let env = Envelope::from_json(text.as_bytes())
+        .map_err(|error| BundleError::Envelope { which, error })?;
+    let record = Record::open(&env, key).map_err(|error| BundleError::Record { which, error })?;
+    Ok((*env.record_id().as_bytes(), record))
+}
+
+/// The entity commitment a commitment record states.
+pub fn entity_commitment(c: &CommitmentPayload) -> EntityCommitment {
+    EntityCommitment {
+        root: c.registers.entities.root,
+        class_sizes: c.registers.entities.class_sizes.to_array().map(|n| n.0),
+    }
+}
+
+impl ProofBundle {
+    /// Checks the bundle under the issuer's key: both records' signatures,
+    /// the inclusion proof against the committed root and class sizes, and
+    /// (when a draw is present) that the draw belongs to the commitment, that
+    /// its ranks for the entity's class are the ones the seed gives, and
+    /// whether the entity's rank is among them.
+    pub fn verify(&self, key: &IssuerPublicKey) -> Result<ProofVerdict, BundleError> {
+        if self.format != PROOF_BUNDLE_FORMAT {
+            return Err(BundleError::Format(self.format.clone()));
+        }
+        let (cid, record) = open("commitment", &self.commitment, key)?;
+        let Record::Commitment(c) = record else {
+            return Err(BundleError::Kind {
+                which: "commitment",
+                found: record.kind(),
+            });
+        };
+        let ec = entity_commitment(&c);
+        self.proof.verify(&ec)?;
+        let class = self.proof.entity.credit_class;
+        let mut verdict = ProofVerdict {
+            commitment: crate::hex::encode(&cid),
+            task: c.task.id.clone(),
+            uscc: self.proof.entity.uscc.to_string(),
+            class,
+            rank: self.proof.rank,
+            class_size: ec.class_sizes[class.index()],
+            draw: None,
+            drawn_at: None,
+        };
+        let Some(draw_text) = &self.draw else {
+            return Ok(verdict);
+        };
+        let (did, record) = open("draw", draw_text, key)?;
+        let Record::Draw(d) = record else {
+            return Err(BundleError::Kind {
+                which: "draw",
+                found: record.kind(),
+            });
+        };
+        if d.commitment != cid {
+            return Err(BundleError::DrawForOtherCommitment {
+                named: crate::hex::encode(&d.commitment),
+                actual: verdict.commitment,
+            });
+        }
+        let r = replay(&c, &cid, &d.randomness.value)?;
+        let listed = d.drawn.get(class);
+        let expected = &r.ranks[class.index()];
+        if listed.len() != expected.len()
+            || listed.iter().zip(expected).any(|(l, e)| l.rank.0 != *e)
+        {
+            return Err(BundleError::Ranks { class });
+        }
+        verdict.draw = Some(crate::hex::encode(&did));
+        if let Some(pos) = expected.iter().position(|&x| x == self.proof.rank) {
+            let listed_code = listed[pos].uscc;
+            if listed_code != self.proof.entity.uscc {
+                return Err(BundleError::Listed {
+                    listed: listed_code.to_string(),
+                    proved: verdict.uscc,
+                });
+            }
+            verdict.drawn_at = Some(pos as u64);
+        }
+        Ok(verdict)
+    }
+}

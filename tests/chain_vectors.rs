@@ -1,0 +1,768 @@
+//! Chain test vectors in `tests/vectors/chain/`: a valid issuer chain and
+//! one chain per attack, each with the verdict and the failing checks an
+//! independent verifier must report (`cases.json`).
+//!
+//! `every_case_has_its_verdict` verifies each file; `vectors_are_up_to_date`
+//! rebuilds them in memory and compares (run with `DR_WRITE_VECTORS=1` to
+//! rewrite). Every key here is a TEST ONLY key with a published secret.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use double_random::{
+    BasisPoints, CancellationPayload, ChainLink, CommitRequest, ConflictRegister, ConflictRow,
+    Count, EntityRegister, EntityRow, Envelope, InspectorRegister, InspectorRow, IssuerKey,
+    IssuerPublicKey, Level, RandomnessPlan, RandomnessValue, Ratios, Record, Registers, Task,
+    TeamRules, Timestamp, ValidationOptions, VerifyOptions, build_commitment, perform_draw,
+    uscc_check_character, verify_chain_bytes,
+};
+use serde_json::{Value, json};
+
+const TEST_ONLY: &str = "TEST ONLY: the secret seed of this key is published; never trust it.";
+
+fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/chain")
+}
+
+fn issuer() -> IssuerKey {
+    let seed: [u8; 32] = core::array::from_fn(|i| i as u8 + 1);
+    IssuerKey::from_secret_bytes("阳城县水务局 (TEST ONLY)", &seed).unwrap()
+}
+
+fn code(n: u32) -> String {
+    let first: [u8; 17] = format!("91140522MA{n:07}").as_bytes().try_into().unwrap();
+    format!(
+        "{}{}",
+        std::str::from_utf8(&first).unwrap(),
+        uscc_check_character(&first).unwrap()
+    )
+}
+
+/// The register files, as CSV text with canonical headers.
+struct Files {
+    entities: String,
+    inspectors: String,
+    conflicts: String,
+}
+
+fn files() -> Files {
+    let mut entities = String::from("uscc,name,credit_class,region,industry\n");
+    for i in 0..30u32 {
+        let class = ["A", "A", "B", "C", "B", "D"][(i % 6) as usize];
+        entities += &format!("{},测试单位{i:02},{class},140522,取水\n", code(i));
+    }
+    let mut inspectors =
+        String::from("id,name,department,region,expertise,cert_valid_from,cert_valid_to\n");
+    for i in 0..8u32 {
+        let dept = if i < 4 { "管理股" } else { "水资源股" };
+        inspectors += &format!("ZF{i:03},检查员{i},{dept},1405,水资源,2023-01-01,2027-12-31\n");
+    }
+    let mut conflicts = String::from("inspector_id,uscc,reason\n");
+    for (i, e) in [(0u32, 3u32), (5, 3), (2, 11)] {
+        conflicts += &format!("ZF{i:03},{},亲属关系\n", code(e));
+    }
+    Files {
+        entities,
+        inspectors,
+        conflicts,
+    }
+}
+
+fn rows(text: &str) -> Vec<(usize, Vec<String>)> {
+    text.lines()
+        .skip(1)
+        .enumerate()
+        .map(|(i, l)| (i + 2, l.split(',').map(str::to_owned).collect()))
+        .collect()
+}
+
+struct Regs {
+    entities: EntityRegister,
+    inspectors: InspectorRegister,
+    conflicts: ConflictRegister,
+}
+
+fn registers(f: &Files) -> Regs {
+    let opts = ValidationOptions::default();
+    let entities = EntityRegister::from_rows(
+        rows(&f.entities).into_iter().map(|(row, v)| EntityRow {
+            row,
+            uscc: v[0].clone(),
+            name: v[1].clone(),
+            credit_class: v[2].clone(),
+            region: v[3].clone(),
+            industry: v[4].clone(),
+        }),
+        &opts,
+    );
+    let inspectors = InspectorRegister::from_rows(
+        rows(&f.inspectors)
+            .into_iter()
+            .map(|(row, v)| InspectorRow {
+                row,
+                id: v[0].clone(),
+                name: v[1].clone(),
+                department: v[2].clone(),
+                region: v[3].clone(),
+                expertise: v[4].clone(),
+                cert_valid_from: v[5].clone(),
+                cert_valid_to: v[6].clone(),
+            }),
+        &opts,
+    );
+    let conflicts = ConflictRegister::from_rows(
+        rows(&f.conflicts).into_iter().map(|(row, v)| ConflictRow {
+            row,
+            inspector_id: v[0].clone(),
+            uscc: v[1].clone(),
+            reason: v[2].clone(),
+        }),
+        Some(&entities.register),
+        Some(&inspectors.register),
+        &opts,
+    );
+    assert!(entities.is_clean() && inspectors.is_clean() && conflicts.is_clean());
+    Regs {
+        entities: entities.register,
+        inspectors: inspectors.register,
+        conflicts: conflicts.register,
+    }
+}
+
+const SALT: [u8; 32] = [0x5a; 32];
+
+fn regs_view(r: &Regs) -> Registers<'_> {
+    Registers {
+        entities: &r.entities,
+        inspectors: &r.inspectors,
+        conflicts: &r.conflicts,
+        conflict_salt: &SALT,
+        items: None,
+    }
+}
+
+fn task(id: &str) -> Task {
+    let bp = |s| BasisPoints::parse_percent(s).unwrap();
+    let mut team = TeamRules::new(2, "管理股");
+    team.participating_departments = vec!["水资源股".into()];
+    team.workload_cap = Some(3);
+    Task::new(
+        id,
+        "取水许可监督检查 (TEST ONLY)",
+        vec![],
+        Ratios([bp("10%"), bp("20%"), bp("30%"), bp("60%")]),
+        team,
+        None,
+    )
+    .unwrap()
+}
+
+fn at(s: &str) -> Timestamp {
+    Timestamp::parse(s).unwrap()
+}
+
+/// Chain state while building: records so far.
+struct Builder {
+    key: IssuerKey,
+    lines: Vec<Envelope>,
+}
+
+impl Builder {
+    fn link(&self, created_at: &str) -> ChainLink {
+        ChainLink {
+            issuer: self.key.issuer().to_owned(),
+            key_id: self.key.key_id().to_owned(),
+            sequence: self.lines.len() as u64,
+            previous: self.lines.last().map(|e| *e.record_id().as_bytes()),
+            created_at: at(created_at),
+        }
+    }
+
+    fn push(&mut self, r: &Record) -> [u8; 32] {
+        let env = r.sign(&self.key);
+        let id = *env.record_id().as_bytes();
+        self.lines.push(env);
+        id
+    }
+
+    fn commit(&mut self, regs: &Regs, task_id: &str, when: &str, ceremony: &str) -> [u8; 32] {
+        let t = task(task_id);
+        let p = build_commitment(&CommitRequest {
+            chain: self.link(when),
+            task: &t,
+            registers: regs_view(regs),
+            randomness: RandomnessPlan::Ceremony {
+                procedure: "six rolls of a ten-sided die, digits as ASCII (TEST ONLY)".into(),
+                scheduled_at: at(ceremony),
+                witnesses: vec!["纪检监察组 (TEST ONLY)".into()],
+            },
+            history: None,
+        })
+        .unwrap();
+        self.push(&Record::Commitment(p))
+    }
+
+    fn draw_payload(&self, regs: &Regs, cid: [u8; 32], when: &str) -> double_random::DrawPayload {
+        let Record::Commitment(c) = self
+            .lines
+            .iter()
+            .find(|e| *e.record_id().as_bytes() == cid)
+            .map(|e| Record::open(e, self.key.public_key()).unwrap())
+            .unwrap()
+        else {
+            panic!("not a commitment")
+        };
+        perform_draw(
+            self.link(when),
+            &c,
+            &cid,
+            RandomnessValue {
+                value: b"381946".to_vec(),
+                beacon_signature: None,
+            },
+            &regs_view(regs),
+            None,
+            "0.1.0",
+        )
+        .unwrap()
+    }
+
+    fn draw(&mut self, regs: &Regs, cid: [u8; 32], when: &str) -> [u8; 32] {
+        let p = self.draw_payload(regs, cid, when);
+        self.push(&Record::Draw(p))
+    }
+
+    fn cancel(&mut self, cid: [u8; 32], when: &str) -> [u8; 32] {
+        let p = CancellationPayload {
+            chain: self.link(when),
+            commitment: cid,
+            reason: "登记地址无法联系，任务调整 (TEST ONLY)".into(),
+        };
+        self.push(&Record::Cancellation(p))
+    }
+
+    fn text(&self) -> String {
+        self.lines.iter().map(|e| e.to_json() + "\n").collect()
+    }
+}
+
+struct Case {
+    name: &'static str,
+    description: &'static str,
+    chain: String,
+    /// Verify with the register files (full) or from the records alone (replay).
+    with_registers: bool,
+    /// Use the tampered entity register.
+    tampered_register: bool,
+    /// Expected failing checks; empty means the chain holds.
+    fails: Vec<&'static str>,
+}
+
+fn cases() -> Vec<Case> {
+    let f = files();
+    let regs = registers(&f);
+    let mut b = Builder {
+        key: issuer(),
+        lines: Vec::new(),
+    };
+    let c0 = b.commit(
+        &regs,
+        "YCSW-TEST-01",
+        "2024-06-01T08:00:00Z",
+        "2024-06-03T02:00:00Z",
+    );
+    b.draw(&regs, c0, "2024-06-03T02:10:00Z");
+    let c2 = b.commit(
+        &regs,
+        "YCSW-TEST-02",
+        "2024-06-03T03:00:00Z",
+        "2024-06-05T02:00:00Z",
+    );
+    let valid = b.text();
+    let mut out = vec![Case {
+        name: "valid",
+        description: "commitment, its draw, a second commitment still open",
+        chain: valid.clone(),
+        with_registers: true,
+        tampered_register: false,
+        fails: vec![],
+    }];
+
+    let mut cancelled = Builder {
+        key: issuer(),
+        lines: b.lines.clone(),
+    };
+    cancelled.cancel(c2, "2024-06-03T03:30:00Z");
+    out.push(Case {
+        name: "valid-with-cancellation",
+        description: "the second commitment is cancelled with a signed reason",
+        chain: cancelled.text(),
+        with_registers: true,
+        tampered_register: false,
+        fails: vec![],
+    });
+
+    // A draw whose payload byte changed after signing.
+    let mut lines: Vec<String> = valid.lines().map(str::to_owned).collect();
+    let env = Envelope::from_json(lines[1].as_bytes()).unwrap();
+    let mut payload = env.unverified_payload().to_vec();
+    let pos = payload.iter().position(|&c| c == b'"').unwrap() + 1;
+    payload[pos] ^= 0x01;
+    let forged = double_random::sign(env.payload_type(), &payload, &issuer());
+    // Keep the original signature over the changed payload.
+    let forged_json: Value = serde_json::from_str(&forged.to_json()).unwrap();
+    let orig_json: Value = serde_json::from_str(&lines[1]).unwrap();
+    let mut tampered = forged_json.clone();
+    tampered["signatures"] = orig_json["signatures"].clone();
+    lines[1] = serde_json::to_string(&tampered).unwrap();
+    out.push(Case {
+        name: "tampered-payload",
+        description: "one byte of the draw's payload changed after signing",
+        chain: lines.join("\n") + "\n",
+        with_registers: false,
+        tampered_register: false,
+        fails: vec!["record", "sequence-gap"],
+    });
+
+    // The draw re-signed under another payload type.
+    let mut lines: Vec<String> = valid.lines().map(str::to_owned).collect();
+    let env = Envelope::from_json(lines[1].as_bytes()).unwrap();
+    let mut v: Value = serde_json::from_str(&lines[1]).unwrap();
+    v["payloadType"] = json!(double_random::CANCELLATION_TYPE);
+    let _ = env;
+    lines[1] = serde_json::to_string(&v).unwrap();
+    out.push(Case {
+        name: "swapped-payload-type",
+        description: "the draw's payloadType replaced by the cancellation type, signature kept",
+        chain: lines.join("\n") + "\n",
+        with_registers: false,
+        tampered_register: false,
+        fails: vec!["record", "sequence-gap"],
+    });
+
+    // A signed draw whose seed is not derived from the commitment.
+    let mut g = Builder {
+        key: issuer(),
+        lines: b.lines[..1].to_vec(),
+    };
+    let mut p = g.draw_payload(&regs, c0, "2024-06-03T02:10:00Z");
+    p.seed[0] ^= 0xff;
+    g.push(&Record::Draw(p));
+    out.push(Case {
+        name: "wrong-seed",
+        description: "a correctly signed draw whose seed is not SHA-256 of the commitment and randomness",
+        chain: g.text(),
+        with_registers: false,
+        tampered_register: false,
+        fails: vec!["seed"],
+    });
+
+    // A signed draw that lists ranks of another seed in one class.
+    let mut g = Builder {
+        key: issuer(),
+        lines: b.lines[..1].to_vec(),
+    };
+    let mut p = g.draw_payload(&regs, c0, "2024-06-03T02:10:00Z");
+    let d = p.drawn.D.first_mut().unwrap();
+    d.rank = Count(if d.rank.0 == 0 { 1 } else { 0 });
+    g.push(&Record::Draw(p));
+    out.push(Case {
+        name: "wrong-ranks",
+        description: "a correctly signed draw that swaps one drawn rank of class D",
+        chain: g.text(),
+        with_registers: false,
+        tampered_register: false,
+        fails: vec!["ranks"],
+    });
+
+    // A commitment that misstates the class sizes, with a draw that follows the
+    // stated sizes: consistent from the records alone, refuted by the registers.
+    let mut g = Builder {
+        key: issuer(),
+        lines: Vec::new(),
+    };
+    let t = task("YCSW-TEST-01");
+    let mut cp = build_commitment(&CommitRequest {
+        chain: g.link("2024-06-01T08:00:00Z"),
+        task: &t,
+        registers: regs_view(&regs),
+        randomness: RandomnessPlan::Local {},
+        history: None,
+    })
+    .unwrap();
+    cp.registers.entities.class_sizes.D = Count(cp.registers.entities.class_sizes.D.0 - 2);
+    cp.registers.entities.class_sizes.A = Count(cp.registers.entities.class_sizes.A.0 + 2);
+    let cid = g.push(&Record::Commitment(cp.clone()));
+    let value = b"381946".to_vec();
+    let r = double_random::replay(&cp, &cid, &value).unwrap();
+    let mut drawn: [Vec<double_random::DrawnEntity>; 4] = Default::default();
+    let mut teams = Vec::new();
+    for c in double_random::CreditClass::ALL {
+        let class = regs.entities.class(c);
+        for &rank in &r.ranks[c.index()] {
+            let uscc = class.get(rank as usize).unwrap_or(&class[0]).uscc;
+            drawn[c.index()].push(double_random::DrawnEntity {
+                rank: Count(rank),
+                uscc,
+            });
+            teams.push(double_random::Team {
+                uscc,
+                inspectors: vec!["ZF000".into(), "ZF004".into()],
+            });
+        }
+    }
+    let dp = double_random::DrawPayload {
+        chain: g.link("2024-06-01T08:10:00Z"),
+        commitment: cid,
+        randomness: RandomnessValue {
+            value: value.clone(),
+            beacon_signature: None,
+        },
+        seed: r.seed,
+        algorithm: double_random::DRAW_ALGORITHM.into(),
+        library_version: "0.1.0".into(),
+        inspection_date: at("2024-06-01T08:10:00Z").date(),
+        drawn: double_random::PerClass::from_array(drawn),
+        teams,
+    };
+    g.push(&Record::Draw(dp));
+    out.push(Case {
+        name: "wrong-pool-size-replay",
+        description: "a commitment misstating the class sizes and a draw that follows them: from the records alone it replays",
+        chain: g.text(),
+        with_registers: false,
+        tampered_register: false,
+        fails: vec![],
+    });
+    out.push(Case {
+        name: "wrong-pool-size",
+        description: "the same chain checked against the register files: the committed entity record is not the register's",
+        chain: g.text(),
+        with_registers: true,
+        tampered_register: false,
+        fails: vec!["register-root"],
+    });
+
+    // A signed draw that leaves out one drawn entity of class D.
+    let mut g = Builder {
+        key: issuer(),
+        lines: b.lines[..1].to_vec(),
+    };
+    let mut p = g.draw_payload(&regs, c0, "2024-06-03T02:10:00Z");
+    let gone = p.drawn.D.pop().unwrap();
+    p.teams.retain(|t| t.uscc != gone.uscc);
+    g.push(&Record::Draw(p));
+    out.push(Case {
+        name: "wrong-sample-size",
+        description: "a correctly signed draw with one class-D entity left out",
+        chain: g.text(),
+        with_registers: false,
+        tampered_register: false,
+        fails: vec!["sample-size"],
+    });
+
+    out.push(Case {
+        name: "wrong-register-root",
+        description: "the valid chain checked against an entity register with one row's class changed",
+        chain: valid.clone(),
+        with_registers: true,
+        tampered_register: true,
+        fails: vec!["register-root"],
+    });
+
+    let lines: Vec<&str> = valid.lines().collect();
+    out.push(Case {
+        name: "chain-gap",
+        description: "the draw (sequence 1) removed from the chain",
+        chain: format!("{}\n{}\n", lines[0], lines[2]),
+        with_registers: false,
+        tampered_register: false,
+        fails: vec!["sequence-gap"],
+    });
+
+    // Fork: a second, different record at sequence 2.
+    let mut g = Builder {
+        key: issuer(),
+        lines: b.lines[..2].to_vec(),
+    };
+    g.commit(
+        &regs,
+        "YCSW-TEST-03",
+        "2024-06-03T04:00:00Z",
+        "2024-06-05T02:00:00Z",
+    );
+    out.push(Case {
+        name: "fork",
+        description: "two different records at sequence 2",
+        chain: format!("{valid}{}\n", g.lines[2].to_json()),
+        with_registers: false,
+        tampered_register: false,
+        fails: vec!["fork"],
+    });
+
+    // Second draw for one commitment.
+    let mut g = Builder {
+        key: issuer(),
+        lines: b.lines[..2].to_vec(),
+    };
+    g.draw(&regs, c0, "2024-06-03T02:20:00Z");
+    out.push(Case {
+        name: "second-draw",
+        description: "the first commitment drawn twice (draw shopping)",
+        chain: g.text(),
+        with_registers: false,
+        tampered_register: false,
+        fails: vec!["second-draw"],
+    });
+
+    // Draw naming a commitment that is not on the chain.
+    let mut other = Builder {
+        key: issuer(),
+        lines: Vec::new(),
+    };
+    let foreign = other.commit(
+        &regs,
+        "YCSW-TEST-09",
+        "2024-05-01T08:00:00Z",
+        "2024-06-03T02:00:00Z",
+    );
+    let mut g = Builder {
+        key: issuer(),
+        lines: b.lines[..1].to_vec(),
+    };
+    let mut p = other.draw_payload(&regs, foreign, "2024-06-03T02:10:00Z");
+    p.chain = g.link("2024-06-03T02:10:00Z");
+    g.push(&Record::Draw(p));
+    out.push(Case {
+        name: "draw-without-commitment",
+        description: "a draw for a commitment that is not on this chain",
+        chain: g.text(),
+        with_registers: false,
+        tampered_register: false,
+        fails: vec!["draw-without-commitment"],
+    });
+
+    // Draw after cancellation.
+    let mut g = Builder {
+        key: issuer(),
+        lines: b.lines.clone(),
+    };
+    g.cancel(c2, "2024-06-03T03:30:00Z");
+    g.draw(&regs, c2, "2024-06-05T02:30:00Z");
+    out.push(Case {
+        name: "draw-after-cancellation",
+        description: "a cancelled commitment drawn anyway",
+        chain: g.text(),
+        with_registers: false,
+        tampered_register: false,
+        fails: vec!["draw-after-cancellation"],
+    });
+
+    // Abandoned: the open commitment of task 02 is followed by a new commitment for task 02.
+    let mut g = Builder {
+        key: issuer(),
+        lines: b.lines.clone(),
+    };
+    g.commit(
+        &regs,
+        "YCSW-TEST-02",
+        "2024-06-03T05:00:00Z",
+        "2024-06-05T02:00:00Z",
+    );
+    out.push(Case {
+        name: "abandoned-commitment",
+        description: "task 02 committed again without drawing or cancelling the first attempt",
+        chain: g.text(),
+        with_registers: false,
+        tampered_register: false,
+        fails: vec!["abandoned-commitment"],
+    });
+
+    // Unknown member and duplicate member in a signed payload.
+    for (name, description, edit) in [
+        (
+            "unknown-field",
+            "a correctly signed draw payload with an extra member",
+            "unknown" as &str,
+        ),
+        (
+            "duplicate-json-key",
+            "a correctly signed draw payload with the member `seed` twice",
+            "duplicate",
+        ),
+    ] {
+        let mut g = Builder {
+            key: issuer(),
+            lines: b.lines[..1].to_vec(),
+        };
+        let p = g.draw_payload(&regs, c0, "2024-06-03T02:10:00Z");
+        let mut text = String::from_utf8(Record::Draw(p.clone()).to_payload()).unwrap();
+        if edit == "unknown" {
+            text.insert_str(text.len() - 1, ",\"note\":\"x\"");
+        } else {
+            let seed = format!(",\"seed\":\"{}\"", "00".repeat(32));
+            text.insert_str(text.len() - 1, &seed);
+        }
+        g.lines.push(double_random::sign(
+            double_random::DRAW_TYPE,
+            text.as_bytes(),
+            &issuer(),
+        ));
+        out.push(Case {
+            name,
+            description,
+            chain: g.text(),
+            with_registers: false,
+            tampered_register: false,
+            fails: vec!["record"],
+        });
+    }
+    out
+}
+
+fn tampered_files() -> Files {
+    let mut f = files();
+    // Entity 4 moves from class B to class A.
+    let line = format!("{},测试单位04,B,140522,取水", code(4));
+    assert!(f.entities.contains(&line));
+    f.entities = f
+        .entities
+        .replace(&line, &format!("{},测试单位04,A,140522,取水", code(4)));
+    f
+}
+
+fn verdict(case: &Case) -> (bool, BTreeSet<&'static str>) {
+    let key = issuer().public_key().clone();
+    let f = if case.tampered_register {
+        tampered_files()
+    } else {
+        files()
+    };
+    let regs = registers(&f);
+    let report = verify_chain_bytes(
+        case.chain.as_bytes(),
+        &key,
+        &VerifyOptions {
+            level: if case.with_registers {
+                Level::Full
+            } else {
+                Level::Replay
+            },
+            registers: case.with_registers.then(|| regs_view(&regs)),
+            only_draw: None,
+        },
+    );
+    let checks = report.errors().map(|f| f.check).collect();
+    (report.holds(), checks)
+}
+
+#[test]
+fn every_case_has_its_verdict() {
+    for case in cases() {
+        let (holds, checks) = verdict(&case);
+        let expected: BTreeSet<&str> = case.fails.iter().copied().collect();
+        assert_eq!(holds, expected.is_empty(), "{}: {checks:?}", case.name);
+        assert!(
+            expected.is_subset(&checks),
+            "{}: expected {expected:?}, got {checks:?}",
+            case.name
+        );
+    }
+}
+
+#[test]
+fn any_single_byte_change_to_the_valid_chain_is_detected() {
+    let case = &cases()[0];
+    let key = issuer().public_key().clone();
+    let bytes = case.chain.as_bytes();
+    // Every position of the draw line (line 2), flipped two ways.
+    let start = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
+    let end = start + bytes[start..].iter().position(|&b| b == b'\n').unwrap();
+    // Every 5th position (about 400) keeps the debug-build test fast; the
+    // envelope tests flip every byte of a smaller envelope.
+    for i in (start..end).step_by(5) {
+        for delta in [0x01u8, 0x20] {
+            let mut t = bytes.to_vec();
+            t[i] ^= delta;
+            let report = verify_chain_bytes(
+                &t,
+                &key,
+                &VerifyOptions {
+                    level: Level::Replay,
+                    registers: None,
+                    only_draw: None,
+                },
+            );
+            assert!(!report.holds(), "byte {i} ^ {delta:#x} not detected");
+        }
+    }
+}
+
+fn expected_files() -> Vec<(PathBuf, String)> {
+    let f = files();
+    let t = tampered_files();
+    let key = issuer();
+    let mut out = vec![
+        (dir().join("registers/entities.csv"), f.entities.clone()),
+        (dir().join("registers/inspectors.csv"), f.inspectors.clone()),
+        (dir().join("registers/conflicts.csv"), f.conflicts.clone()),
+        (
+            dir().join("registers/conflict-salt.hex"),
+            format!("{}\n", "5a".repeat(32)),
+        ),
+        (dir().join("registers/entities-tampered.csv"), t.entities),
+        (dir().join("issuer.pub"), key.public_key().to_text()),
+    ];
+    let mut index = Vec::new();
+    for c in cases() {
+        out.push((dir().join(format!("{}.jsonl", c.name)), c.chain.clone()));
+        index.push(json!({
+            "case": c.name,
+            "description": c.description,
+            "chain": format!("{}.jsonl", c.name),
+            "registers": if c.with_registers {
+                json!({
+                    "entities": if c.tampered_register { "registers/entities-tampered.csv" } else { "registers/entities.csv" },
+                    "inspectors": "registers/inspectors.csv",
+                    "conflicts": "registers/conflicts.csv",
+                    "conflict_salt": "registers/conflict-salt.hex",
+                })
+            } else {
+                Value::Null
+            },
+            "verdict": if c.fails.is_empty() { "holds" } else { "fails" },
+            "failing_checks": c.fails,
+        }));
+    }
+    let doc = json!({
+        "source": "Generated by tests/chain_vectors.rs (DR_WRITE_VECTORS=1 cargo test --test chain_vectors). Registers are CSV with canonical headers; the conflict salt is hex. Verify each chain with the key in issuer.pub at level `full` when registers are given, else `replay`; `failing_checks` lists check names (docs/FORMAT.md, Checks) that must be among the verifier's errors.",
+        "warning": TEST_ONLY,
+        "cases": index,
+    });
+    out.push((
+        dir().join("cases.json"),
+        serde_json::to_string_pretty(&doc).unwrap() + "\n",
+    ));
+    out
+}
+
+#[test]
+fn vectors_are_up_to_date() {
+    let write = std::env::var_os("DR_WRITE_VECTORS").is_some();
+    for (path, text) in expected_files() {
+        if write {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &text).unwrap();
+        } else {
+            let found = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}; run with DR_WRITE_VECTORS=1", path.display()));
+            assert_eq!(
+                found,
+                text,
+                "{} is stale; run with DR_WRITE_VECTORS=1",
+                path.display()
+            );
+        }
+    }
+    let _ = IssuerPublicKey::from_text(&issuer().public_key().to_text()).unwrap();
+}
