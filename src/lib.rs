@@ -9,6 +9,7 @@
 
 mod assign;
 mod base64;
+mod calendar;
 mod commit;
 mod credit;
 mod date;
@@ -29,6 +30,10 @@ pub use assign::{
     RotationPolicy, RulesError, SlotKind, Team, TeamRules, assign_teams,
 };
 pub use base64::Base64Error;
+pub use calendar::{
+    CHINA_HOLIDAY_TABLE, CalendarError, CalendarParseError, ENTRY_DEADLINE_WORKING_DAYS,
+    MAX_RANGE_DAYS, Timeliness, WorkingCalendar,
+};
 pub use commit::{
     CommitError, EntityCommitment, EntityCommitter, EntityProof, ProofError, ProvenEntity,
     RegisterRoot, commit_conflicts, commit_entities, commit_inspectors, commit_items,
