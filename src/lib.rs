@@ -11,6 +11,7 @@ mod assign;
 mod base64;
 mod beacon;
 mod bundle;
+mod calendar;
 mod commit;
 mod credit;
 mod date;
@@ -39,6 +40,10 @@ pub use beacon::{
     check_beacon, drand_round_time,
 };
 pub use bundle::{BundleError, PROOF_BUNDLE_FORMAT, ProofBundle, ProofVerdict, entity_commitment};
+pub use calendar::{
+    CHINA_HOLIDAY_TABLE, CalendarError, CalendarParseError, ENTRY_DEADLINE_WORKING_DAYS,
+    MAX_RANGE_DAYS, Timeliness, WorkingCalendar,
+};
 pub use commit::{
     CommitError, EntityCommitment, EntityCommitter, EntityProof, ProofError, ProvenEntity,
     RegisterRoot, commit_conflicts, commit_entities, commit_inspectors, commit_items,
