@@ -526,9 +526,7 @@ fn verify_with<'e>(
             key_id: key_id.to_owned(),
         });
     }
-    let sig = ed25519_dalek::Signature::from_bytes(&signature.sig);
-    key.verifying_key()
-        .verify_strict(message, &sig)
+    key.verify_message(message, &signature.sig)
         .map_err(|_| EnvelopeError::BadSignature {
             key_id: key_id.to_owned(),
         })?;

@@ -135,6 +135,15 @@ impl PublicKeyError {
     }
 }
 
+/// An Ed25519 signature did not verify under
+/// [`IssuerPublicKey::verify_message`] (strict verification). Deliberately
+/// carries no detail: every failure means the same to a verifier.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("Ed25519 signature does not verify (strict verification)")]
+pub struct SignatureError {
+    _private: (),
+}
+
 /// Why a key file is refused. Never carries secret material.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -259,8 +268,36 @@ impl IssuerPublicKey {
         &self.key_id[..FINGERPRINT_HEX_LEN]
     }
 
-    pub(crate) fn verifying_key(&self) -> &VerifyingKey {
-        &self.key
+    /// Verifies an Ed25519 signature over raw `message` bytes under this key.
+    ///
+    /// This is exactly the check [`crate::verify`] applies to the
+    /// [`crate::pae`] bytes of an envelope (it calls this function): RFC 8032
+    /// Ed25519 with ed25519-dalek's `verify_strict`, which refuses
+    ///
+    /// - a non-canonical `S` (`S ≥ L`),
+    /// - an `R` that does not decode to a point, or decodes to a point of
+    ///   small order,
+    /// - a public key of small order (never the case here: such keys cannot
+    ///   be constructed),
+    ///
+    /// and otherwise accepts if and only if the cofactorless equation holds,
+    /// checked as `encode([S]B − [k]A) = R` byte for byte with
+    /// `k = SHA-512(R ‖ A ‖ message) mod L` (so a non-canonical encoding of
+    /// `R` never verifies). Points with both a small-order and a prime-order
+    /// component are not refused as such.
+    ///
+    /// Use it only where a signature over raw bytes is wanted (such as the
+    /// Ed25519 edge-case vectors); receipts are verified with
+    /// [`crate::verify`].
+    pub fn verify_message(
+        &self,
+        message: &[u8],
+        signature: &[u8; 64],
+    ) -> Result<(), SignatureError> {
+        let signature = ed25519_dalek::Signature::from_bytes(signature);
+        self.key
+            .verify_strict(message, &signature)
+            .map_err(|_| SignatureError { _private: () })
     }
 
     /// The public key file text:

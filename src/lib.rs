@@ -63,7 +63,7 @@ pub use dsse::{
 pub use keys::{
     FINGERPRINT_HEX_LEN, IssuerKey, IssuerNameError, IssuerPublicKey, KEY_ID_DOMAIN,
     KEY_ID_HEX_LEN, KeyFileError, MAX_ISSUER_LEN, PUBLIC_KEY_HEADER, PublicKeyError,
-    SECRET_KEY_HEADER, check_issuer_name,
+    SECRET_KEY_HEADER, SignatureError, check_issuer_name,
 };
 pub use leaf::{
     CONFLICT_LEAF_TAG, ENTITY_LEAF_TAG, FieldTooLong, INSPECTOR_LEAF_TAG, ITEM_LEAF_TAG,
