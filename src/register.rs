@@ -314,6 +314,16 @@ pub struct EntityRegister {
     index: HashMap<Uscc, usize>,
 }
 
+/// `text` without surrounding whitespace, reusing its buffer when nothing
+/// is trimmed (cells read from files usually arrive trimmed).
+fn trimmed(text: String) -> String {
+    if text.trim().len() == text.len() {
+        text
+    } else {
+        text.trim().to_owned()
+    }
+}
+
 fn region_ok(region: &str, allow_prefix: bool) -> bool {
     let digits = region.bytes().all(|b| b.is_ascii_digit());
     let len_ok = if allow_prefix {
@@ -327,7 +337,9 @@ fn region_ok(region: &str, allow_prefix: bool) -> bool {
 impl EntityRegister {
     /// Builds a register from typed entities; refuses a repeated USCC.
     pub fn new(mut entities: Vec<Entity>) -> Result<Self, DuplicateEntity> {
-        entities.sort_by_key(|e| (e.credit_class, e.uscc));
+        // Unstable sort: equal keys are refused just below, so the order is
+        // the same as a stable sort's, without its n/2 scratch buffer.
+        entities.sort_unstable_by_key(|e| (e.credit_class, e.uscc));
         if let Some(w) = entities.windows(2).find(|w| w[0].uscc == w[1].uscc) {
             return Err(DuplicateEntity { uscc: w[0].uscc });
         }
@@ -358,9 +370,11 @@ impl EntityRegister {
         I: IntoIterator<Item = EntityRow>,
     {
         const K: RegisterKind = RegisterKind::Entities;
+        let rows = rows.into_iter();
+        let expected = rows.size_hint().0;
         let mut problems = Vec::new();
-        let mut kept: Vec<Entity> = Vec::new();
-        let mut seen: HashMap<Uscc, usize> = HashMap::new();
+        let mut kept: Vec<Entity> = Vec::with_capacity(expected);
+        let mut seen: HashMap<Uscc, usize> = HashMap::with_capacity(expected);
         for r in rows {
             let before = problems.len();
             let uscc = if r.uscc.trim().is_empty() {
@@ -451,10 +465,10 @@ impl EntityRegister {
             }
             kept.push(Entity {
                 uscc,
-                name: name.to_owned(),
+                name: trimmed(r.name),
                 credit_class,
-                region: region.to_owned(),
-                industry: r.industry.trim().to_owned(),
+                region: trimmed(r.region),
+                industry: trimmed(r.industry),
             });
         }
         // Duplicates were skipped above, so `new` cannot refuse.

@@ -8,7 +8,7 @@ use double_random::{CreditClass, EntityRegister, RegisterDiff, Severity};
 use serde_json::{Value, json};
 use time::Date;
 
-use crate::common::{CliError, ReadArgs, Status, parse_date_arg};
+use crate::common::{CliError, ReadArgs, Status, pad_right, parse_date_arg};
 use crate::registers::{self, RegisterFiles};
 
 /// Flags of `check-registers`.
@@ -123,9 +123,9 @@ pub fn check_registers(args: &CheckArgs) -> Result<Status, CliError> {
         for c in CreditClass::ALL {
             writeln!(
                 out,
-                "  {} {:<8} {:>10}",
+                "  {} {} {:>10}",
                 c,
-                c.chinese_name(),
+                pad_right(c.chinese_name(), 8),
                 sizes[c.index()]
             )?;
         }
@@ -133,7 +133,7 @@ pub fn check_registers(args: &CheckArgs) -> Result<Status, CliError> {
     if let Some(i) = &loaded.inspectors {
         writeln!(out, "inspectors: {} valid", i.register.len())?;
         for (d, n) in i.register.department_counts() {
-            writeln!(out, "  {d:<12} {n:>6}")?;
+            writeln!(out, "  {} {n:>6}", pad_right(d, 12))?;
         }
     }
     if let Some(c) = &loaded.conflicts {
@@ -142,7 +142,7 @@ pub fn check_registers(args: &CheckArgs) -> Result<Status, CliError> {
     if let Some(t) = &loaded.items {
         writeln!(out, "check items: {}", t.register.len())?;
         for (d, n) in t.register.department_counts() {
-            writeln!(out, "  {d:<12} {n:>6}")?;
+            writeln!(out, "  {} {n:>6}", pad_right(d, 12))?;
         }
     }
     if problems.is_empty() {

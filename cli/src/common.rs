@@ -41,6 +41,12 @@ pub enum CliError {
     /// JSON output could not be produced.
     #[error("cannot produce JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// A task file could not be read or breaks a task rule.
+    #[error(transparent)]
+    Task(#[from] crate::task_file::TaskFileError),
+    /// Sample sizes could not be computed.
+    #[error(transparent)]
+    Sizes(#[from] double_random::SizeError),
 }
 
 /// Text encoding of CSV inputs.
@@ -104,4 +110,73 @@ impl ReadArgs {
 /// Parses a date flag (clap value parser).
 pub fn parse_date_arg(s: &str) -> Result<Date, String> {
     double_random::parse_date(s).ok_or_else(|| format!("{s:?} is not a date (write 2024-03-05)"))
+}
+
+/// Columns a character takes in a terminal: 2 for CJK ideographs, kana,
+/// hangul, CJK punctuation and full-width forms, 1 for everything else.
+///
+/// A deliberately small table (no combining marks, no emoji): enough to
+/// line up Chinese names and departments in the tool's tables.
+pub fn char_width(c: char) -> usize {
+    match u32::from(c) {
+        0x1100..=0x115F // Hangul Jamo initials
+        | 0x2E80..=0x303E // CJK radicals, Kangxi, CJK symbols and punctuation
+        | 0x3041..=0x33FF // kana, bopomofo, CJK compatibility
+        | 0x3400..=0x4DBF // CJK extension A
+        | 0x4E00..=0x9FFF // CJK unified ideographs
+        | 0xA000..=0xA4CF // Yi
+        | 0xAC00..=0xD7A3 // Hangul syllables
+        | 0xF900..=0xFAFF // CJK compatibility ideographs
+        | 0xFE30..=0xFE4F // CJK compatibility forms
+        | 0xFF00..=0xFF60 // full-width forms
+        | 0xFFE0..=0xFFE6 // full-width signs
+        | 0x20000..=0x2FFFD // CJK extensions B..F
+        | 0x30000..=0x3FFFD => 2, // CJK extension G and later
+        _ => 1,
+    }
+}
+
+/// Columns a string takes in a terminal (see [`char_width`]).
+pub fn display_width(s: &str) -> usize {
+    s.chars().map(char_width).sum()
+}
+
+/// `s` followed by spaces up to `width` display columns (unchanged if wider).
+pub fn pad_right(s: &str, width: usize) -> String {
+    let pad = width.saturating_sub(display_width(s));
+    format!("{s}{}", " ".repeat(pad))
+}
+
+/// Spaces up to `width` display columns, then `s` (unchanged if wider).
+pub fn pad_left(s: &str, width: usize) -> String {
+    let pad = width.saturating_sub(display_width(s));
+    format!("{}{s}", " ".repeat(pad))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths() {
+        assert_eq!(display_width(""), 0);
+        assert_eq!(display_width("abc 12"), 6);
+        assert_eq!(display_width("管理股"), 6);
+        assert_eq!(display_width("A类 低风险"), 1 + 2 + 1 + 6);
+        assert_eq!(display_width("（全角）ＡＢ"), 12);
+        assert_eq!(display_width("、。「」"), 8);
+        assert_eq!(display_width("\u{3000}"), 2);
+        assert_eq!(display_width("𠀀"), 2);
+        assert_eq!(display_width("é—ü"), 3);
+    }
+
+    #[test]
+    fn padding() {
+        assert_eq!(pad_right("水资源股", 12), "水资源股    ");
+        assert_eq!(pad_right("abc", 6), "abc   ");
+        assert_eq!(pad_left("管理股", 8), "  管理股");
+        assert_eq!(pad_right("工程建设管理股", 4), "工程建设管理股");
+        assert_eq!(display_width(&pad_right("河道股", 12)), 12);
+        assert_eq!(display_width(&pad_right("admin", 12)), 12);
+    }
 }

@@ -6,4 +6,6 @@
 pub mod check;
 pub mod common;
 pub mod input;
+pub mod plan;
 pub mod registers;
+pub mod task_file;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use double_random_cli::{check, common};
+use double_random_cli::{check, common, plan};
 
 /// Provable "double random, one public" (双随机、一公开) spot-check draws.
 #[derive(Debug, Parser)]
@@ -21,6 +21,8 @@ enum Command {
     CheckRegisters(check::CheckArgs),
     /// Quarterly change list (季度增减清单) between two versions of an entity register.
     DiffRegisters(check::DiffArgs),
+    /// Per credit class: pool size, ratio and number to draw for a task file.
+    Plan(plan::PlanArgs),
 }
 
 fn main() -> ExitCode {
@@ -28,6 +30,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::CheckRegisters(a) => check::check_registers(&a),
         Command::DiffRegisters(a) => check::diff_registers(&a),
+        Command::Plan(a) => plan::plan(&a),
     };
     match result {
         Ok(status) => status.into(),

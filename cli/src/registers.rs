@@ -81,13 +81,14 @@ pub fn read_entities(
     notes: &mut Vec<String>,
 ) -> Result<Validated<EntityRegister>, InputError> {
     let (table, cols) = read(path, encoding, TableKind::Entities, notes)?;
-    let rows = table.rows.iter().map(|r| EntityRow {
+    // Cells are moved, not copied: a national register has millions of rows.
+    let rows = table.rows.into_iter().map(|mut r| EntityRow {
         row: r.line,
-        uscc: cols.get(r, "uscc").to_owned(),
-        name: cols.get(r, "name").to_owned(),
-        credit_class: cols.get(r, "credit_class").to_owned(),
-        region: cols.get(r, "region").to_owned(),
-        industry: cols.get(r, "industry").to_owned(),
+        uscc: cols.take(&mut r, "uscc"),
+        name: cols.take(&mut r, "name"),
+        credit_class: cols.take(&mut r, "credit_class"),
+        region: cols.take(&mut r, "region"),
+        industry: cols.take(&mut r, "industry"),
     });
     Ok(EntityRegister::from_rows(rows, options))
 }

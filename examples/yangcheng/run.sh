@@ -14,3 +14,11 @@ echo "== 1. check the one list and two libraries (一单两库)"
     --conflicts "$here/conflicts.csv" \
     --items "$here/items.csv" \
     --on 2024-06-03
+
+echo
+echo "== 2. plan each task: pool, ratio and number to draw per credit class"
+for task in "$here"/tasks/*.toml; do
+    echo "-- $(basename "$task")"
+    "$dr" plan --task "$task" --entities "$here/entities.csv"
+    echo
+done

@@ -187,6 +187,17 @@ impl ColumnMap {
             .map_or("", String::as_str)
     }
 
+    /// Moves the cell of `row` in canonical column `col` out of the row
+    /// (leaving it empty); `""` when an optional column is absent. Each
+    /// header maps to one column, so taking every column once reads each
+    /// cell once. Used to build register rows without copying every cell.
+    pub fn take(&self, row: &mut Row, col: &str) -> String {
+        self.index(col)
+            .and_then(|i| row.fields.get_mut(i))
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
     /// Headers that matched no column and were ignored, for a warning.
     ///
     /// A column without a header is listed as `(no header, column C)` when
@@ -330,6 +341,17 @@ mod tests {
         assert_eq!(map.get(&t.rows[0], "region"), "");
         assert!(!map.has("industry"));
         assert!(map.ignored().is_empty());
+    }
+
+    #[test]
+    fn take_moves_the_cell_out() {
+        let mut t = table("USCC, Name ,Credit Class\n1,a,A\n");
+        let map = resolve_headers(&t, TableKind::Entities).unwrap();
+        let row = &mut t.rows[0];
+        assert_eq!(map.take(row, "name"), "a");
+        assert_eq!(map.take(row, "name"), "");
+        assert_eq!(map.take(row, "region"), "");
+        assert_eq!(map.get(row, "credit_class"), "A");
     }
 
     #[test]

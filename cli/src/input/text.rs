@@ -1,5 +1,7 @@
 //! CSV and delimited text: encoding detection, decoding and splitting.
 
+use std::borrow::Cow;
+
 use encoding_rs::{DecoderResult, GB18030};
 
 use super::{Encoding, InputError, Row, Table};
@@ -16,42 +18,51 @@ pub(super) fn read_csv(file: &str, bytes: &[u8], encoding: Encoding) -> Result<T
 ///
 /// A UTF-8 BOM always wins (no GBK text starts with those bytes in practice);
 /// a UTF-16 BOM is reported as such. The returned text has no leading BOM.
-fn decode(file: &str, bytes: &[u8], encoding: Encoding) -> Result<String, InputError> {
+/// UTF-8 input is borrowed, not copied.
+fn decode<'b>(file: &str, bytes: &'b [u8], encoding: Encoding) -> Result<Cow<'b, str>, InputError> {
     // FF FE and FE FF are invalid in both UTF-8 and GB18030.
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         return Err(InputError::Utf16 {
             file: file.to_owned(),
         });
     }
-    let text = if let Some(rest) = bytes.strip_prefix(UTF8_BOM) {
-        utf8(file, rest, UTF8_BOM.len())?
-    } else {
-        match encoding {
-            Encoding::Utf8 => utf8(file, bytes, 0)?,
-            Encoding::Gb18030 => gb18030(bytes).map_err(|offset| InputError::InvalidGb18030 {
-                file: file.to_owned(),
-                offset,
-            })?,
-            Encoding::Auto => match std::str::from_utf8(bytes) {
-                Ok(s) => s.to_owned(),
-                Err(_) => gb18030(bytes).map_err(|offset| InputError::UnknownEncoding {
-                    file: file.to_owned(),
-                    offset,
-                })?,
-            },
-        }
-    };
+    let text =
+        if let Some(rest) = bytes.strip_prefix(UTF8_BOM) {
+            utf8(file, rest, UTF8_BOM.len())?
+        } else {
+            match encoding {
+                Encoding::Utf8 => utf8(file, bytes, 0)?,
+                Encoding::Gb18030 => {
+                    Cow::Owned(gb18030(bytes).map_err(|offset| InputError::InvalidGb18030 {
+                        file: file.to_owned(),
+                        offset,
+                    })?)
+                }
+                Encoding::Auto => match std::str::from_utf8(bytes) {
+                    Ok(s) => Cow::Borrowed(s),
+                    Err(_) => Cow::Owned(gb18030(bytes).map_err(|offset| {
+                        InputError::UnknownEncoding {
+                            file: file.to_owned(),
+                            offset,
+                        }
+                    })?),
+                },
+            }
+        };
     // GB18030 has its own BOM (84 31 95 33), which decodes to U+FEFF.
-    Ok(match text.strip_prefix('\u{FEFF}') {
-        Some(rest) => rest.to_owned(),
-        None => text,
+    Ok(match text {
+        Cow::Borrowed(t) => Cow::Borrowed(t.strip_prefix('\u{FEFF}').unwrap_or(t)),
+        Cow::Owned(t) => match t.strip_prefix('\u{FEFF}') {
+            Some(rest) => Cow::Owned(rest.to_owned()),
+            None => Cow::Owned(t),
+        },
     })
 }
 
 /// Validates UTF-8; `base` is added to error offsets (the BOM length).
-fn utf8(file: &str, bytes: &[u8], base: usize) -> Result<String, InputError> {
+fn utf8<'b>(file: &str, bytes: &'b [u8], base: usize) -> Result<Cow<'b, str>, InputError> {
     std::str::from_utf8(bytes)
-        .map(str::to_owned)
+        .map(Cow::Borrowed)
         .map_err(|e| InputError::InvalidUtf8 {
             file: file.to_owned(),
             offset: base + e.valid_up_to(),
