@@ -47,6 +47,9 @@ pub enum CliError {
     /// Sample sizes could not be computed.
     #[error(transparent)]
     Sizes(#[from] double_random::SizeError),
+    /// A receipt command could not proceed.
+    #[error(transparent)]
+    Receipt(Box<crate::receipts::ReceiptError>),
 }
 
 /// Text encoding of CSV inputs.

@@ -7,5 +7,6 @@ pub mod check;
 pub mod common;
 pub mod input;
 pub mod plan;
+pub mod receipts;
 pub mod registers;
 pub mod task_file;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use double_random_cli::{check, common, plan};
+use double_random_cli::{check, common, plan, receipts};
 
 /// Provable "double random, one public" (双随机、一公开) spot-check draws.
 #[derive(Debug, Parser)]
@@ -23,6 +23,20 @@ enum Command {
     DiffRegisters(check::DiffArgs),
     /// Per credit class: pool size, ratio and number to draw for a task file.
     Plan(plan::PlanArgs),
+    /// Generate an issuer's signing key (PREFIX.key, mode 0600) and public key (PREFIX.pub).
+    Keygen(receipts::KeygenArgs),
+    /// Commit a task and its registers to the chain before the randomness exists.
+    Commit(receipts::CommitArgs),
+    /// Draw entities and teams for a commitment with the public randomness.
+    Draw(receipts::DrawArgs),
+    /// Cancel a commitment with a signed reason (it will never be drawn).
+    Cancel(receipts::CancelArgs),
+    /// Verify a chain: signatures, chain rules, replay of every draw, and registers.
+    Verify(receipts::VerifyArgs),
+    /// Write a proof bundle for one entity: in the pool, class, rank, drawn or not.
+    Prove(receipts::ProveArgs),
+    /// Check a proof bundle alone.
+    VerifyProof(receipts::VerifyProofArgs),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +45,13 @@ fn main() -> ExitCode {
         Command::CheckRegisters(a) => check::check_registers(&a),
         Command::DiffRegisters(a) => check::diff_registers(&a),
         Command::Plan(a) => plan::plan(&a),
+        Command::Keygen(a) => receipts::keygen(&a),
+        Command::Commit(a) => receipts::commit(&a),
+        Command::Draw(a) => receipts::draw(&a),
+        Command::Cancel(a) => receipts::cancel(&a),
+        Command::Verify(a) => receipts::verify(&a),
+        Command::Prove(a) => receipts::prove(&a),
+        Command::VerifyProof(a) => receipts::verify_proof(&a),
     };
     match result {
         Ok(status) => status.into(),

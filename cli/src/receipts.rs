@@ -1,0 +1,1243 @@
+//! `keygen`, `commit`, `draw`, `cancel`, `verify`, `prove`, `verify-proof`:
+//! signed receipts on a per-issuer chain file (JSON Lines of DSSE envelopes).
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use double_random::{
+    CancellationPayload, ChainLine, ChainLink, CommitRequest, CommitmentPayload, CreditClass,
+    Envelope, Finding, FindingSeverity, Hash, History, IssuerKey, IssuerPublicKey, Level,
+    PROOF_BUNDLE_FORMAT, ProofBundle, QUICKNET_CHAIN_HASH, RandomnessPlan, RandomnessValue, Record,
+    Registers, Report, Timestamp, Uscc, UsccPolicy, VerifyOptions, build_commitment,
+    drand_round_time, entity_leaf_hashes, perform_draw, prove_entity, read_chain, verify_chain,
+};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::common::{CliError, ReadArgs, Status};
+use crate::registers::{self, LoadedRegisters, RegisterFiles};
+use crate::task_file::read_task_file;
+
+/// Problems of the receipt commands that are about their inputs (exit 2).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReceiptError {
+    /// A file could not be read or written.
+    #[error("{path}: {cause}")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        #[source]
+        cause: std::io::Error,
+    },
+    /// A key file is not valid.
+    #[error("{path}: {cause}")]
+    Key {
+        /// The file.
+        path: String,
+        /// Why.
+        cause: double_random::KeyFileError,
+    },
+    /// The issuer name is not acceptable.
+    #[error(transparent)]
+    Issuer(#[from] double_random::IssuerNameError),
+    /// A flag value is malformed.
+    #[error("{flag}: {message}")]
+    Flag {
+        /// The flag.
+        flag: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// The chain breaks a rule; nothing is appended to a broken chain.
+    #[error(
+        "{path}: the chain does not verify ({count} error(s)), first: {first}; run `double-random verify` for the full report"
+    )]
+    BrokenChain {
+        /// The chain file.
+        path: String,
+        /// Number of errors.
+        count: usize,
+        /// The first error.
+        first: String,
+    },
+    /// The requested record is not on the chain, or the choice is ambiguous.
+    #[error("{0}")]
+    Selection(String),
+    /// The registers have errors; nothing is committed or drawn from them.
+    #[error(
+        "the registers have {0} error(s); run `double-random check-registers` and fix them first"
+    )]
+    InvalidRegisters(usize),
+    /// The library refused the commitment or draw.
+    #[error(transparent)]
+    Draw(#[from] double_random::DrawError),
+    /// A proof bundle cannot be read.
+    #[error("{path}: not a proof bundle: {message}")]
+    Bundle {
+        /// The file.
+        path: String,
+        /// Why.
+        message: String,
+    },
+    /// The system clock is outside the format's range.
+    #[error("the system clock is not a usable time")]
+    Clock,
+    /// The operating system gave no randomness.
+    #[error("no randomness from the operating system: {0}")]
+    Entropy(String),
+}
+
+impl From<ReceiptError> for CliError {
+    fn from(e: ReceiptError) -> Self {
+        CliError::Receipt(Box::new(e))
+    }
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReceiptError + '_ {
+    move |cause| ReceiptError::Io {
+        path: path.display().to_string(),
+        cause,
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, ReceiptError> {
+    std::fs::read(path).map_err(io(path))
+}
+
+fn read_text(path: &Path) -> Result<String, ReceiptError> {
+    std::fs::read_to_string(path).map_err(io(path))
+}
+
+fn load_secret_key(path: &Path) -> Result<IssuerKey, ReceiptError> {
+    IssuerKey::from_secret_text(&read_text(path)?).map_err(|cause| ReceiptError::Key {
+        path: path.display().to_string(),
+        cause,
+    })
+}
+
+fn load_public_key(path: &Path) -> Result<IssuerPublicKey, ReceiptError> {
+    IssuerPublicKey::from_text(&read_text(path)?).map_err(|cause| ReceiptError::Key {
+        path: path.display().to_string(),
+        cause,
+    })
+}
+
+fn hex(h: &[u8]) -> String {
+    h.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(flag: &'static str, s: &str) -> Result<Vec<u8>, ReceiptError> {
+    let s = s.trim();
+    let bad = |message: String| ReceiptError::Flag { flag, message };
+    if !s.len().is_multiple_of(2) {
+        return Err(bad("an odd number of hex digits".into()));
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| {
+            s.get(i..i + 2)
+                .and_then(|p| u8::from_str_radix(p, 16).ok())
+                .ok_or_else(|| bad(format!("{s:?} is not hex")))
+        })
+        .collect()
+}
+
+fn now() -> Result<Timestamp, ReceiptError> {
+    Timestamp::from_datetime(time::OffsetDateTime::now_utc()).ok_or(ReceiptError::Clock)
+}
+
+fn parse_time_arg(s: &str) -> Result<Timestamp, String> {
+    Timestamp::parse(s)
+        .ok_or_else(|| format!("{s:?} is not a UTC time written YYYY-MM-DDTHH:MM:SSZ"))
+}
+
+fn random_bytes<const N: usize>() -> Result<[u8; N], ReceiptError> {
+    let mut b = [0u8; N];
+    getrandom::fill(&mut b).map_err(|e| ReceiptError::Entropy(e.to_string()))?;
+    Ok(b)
+}
+
+/// Creates a file only this user can read, refusing to overwrite.
+fn create_private(path: &Path) -> Result<File, ReceiptError> {
+    let mut o = OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path).map_err(io(path))
+}
+
+// ---------------------------------------------------------------------------
+// The chain file
+
+/// A chain file read and checked at chain level.
+struct Chain {
+    path: PathBuf,
+    lines: Vec<ChainLine>,
+    records: Vec<(Hash, Record)>,
+}
+
+impl Chain {
+    /// Reads a chain; a missing file is an empty chain when `may_be_new`.
+    fn load(path: &Path, key: &IssuerPublicKey, may_be_new: bool) -> Result<Chain, ReceiptError> {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if may_be_new && e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(io(path)(e)),
+        };
+        let (lines, mut findings) = read_chain(&bytes);
+        let report = verify_chain(
+            &lines,
+            key,
+            &VerifyOptions {
+                level: Level::Chain,
+                registers: None,
+                only_draw: None,
+            },
+        );
+        findings.extend(report.findings);
+        let errors: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.severity == FindingSeverity::Error)
+            .collect();
+        if let Some(first) = errors.first() {
+            return Err(ReceiptError::BrokenChain {
+                path: path.display().to_string(),
+                count: errors.len(),
+                first: first.message.clone(),
+            });
+        }
+        let mut records = Vec::new();
+        for l in &lines {
+            // Every line verified above.
+            if let Ok(r) = Record::open(&l.envelope, key) {
+                records.push((*l.envelope.record_id().as_bytes(), r));
+            }
+        }
+        Ok(Chain {
+            path: path.to_owned(),
+            lines,
+            records,
+        })
+    }
+
+    fn link(&self, key: &IssuerKey, created_at: Timestamp) -> Result<ChainLink, ReceiptError> {
+        if let Some((_, last)) = self.records.last()
+            && created_at < last.chain().created_at
+        {
+            return Err(ReceiptError::Flag {
+                flag: "--created-at",
+                message: format!(
+                    "{created_at} is before the chain's last record ({})",
+                    last.chain().created_at
+                ),
+            });
+        }
+        Ok(ChainLink {
+            issuer: key.issuer().to_owned(),
+            key_id: key.key_id().to_owned(),
+            sequence: self.records.len() as u64,
+            previous: self.records.last().map(|(id, _)| *id),
+            created_at,
+        })
+    }
+
+    fn append(&self, env: &Envelope) -> Result<(), ReceiptError> {
+        let mut f = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)
+            .map_err(io(&self.path))?;
+        let line = env.to_json() + "\n";
+        f.write_all(line.as_bytes()).map_err(io(&self.path))?;
+        f.sync_all().map_err(io(&self.path))
+    }
+
+    /// Commitments without a draw or cancellation.
+    fn open_commitments(&self) -> Vec<(Hash, &CommitmentPayload)> {
+        self.records
+            .iter()
+            .filter_map(|(id, r)| match r {
+                Record::Commitment(c) => Some((*id, c)),
+                _ => None,
+            })
+            .filter(|(id, _)| {
+                !self.records.iter().any(|(_, r)| match r {
+                    Record::Draw(d) => d.commitment == *id,
+                    Record::Cancellation(c) => c.commitment == *id,
+                    Record::Commitment(_) => false,
+                })
+            })
+            .collect()
+    }
+
+    /// The commitment named by a hex prefix, or the only open one.
+    fn select_commitment(
+        &self,
+        prefix: Option<&str>,
+    ) -> Result<(Hash, CommitmentPayload), ReceiptError> {
+        match prefix {
+            Some(p) => {
+                let p = p.trim().to_ascii_lowercase();
+                let found: Vec<_> = self
+                    .records
+                    .iter()
+                    .filter_map(|(id, r)| match r {
+                        Record::Commitment(c) if hex(id).starts_with(&p) => Some((*id, c.clone())),
+                        _ => None,
+                    })
+                    .collect();
+                match found.len() {
+                    1 => Ok(found
+                        .into_iter()
+                        .next()
+                        .ok_or_else(|| ReceiptError::Selection("no commitment".into()))?),
+                    0 => Err(ReceiptError::Selection(format!(
+                        "no commitment on the chain has an id starting with {p}"
+                    ))),
+                    n => Err(ReceiptError::Selection(format!(
+                        "{n} commitments have ids starting with {p}; give more digits"
+                    ))),
+                }
+            }
+            None => {
+                let open = self.open_commitments();
+                match open.as_slice() {
+                    [(id, c)] => Ok((*id, (*c).clone())),
+                    [] => Err(ReceiptError::Selection(
+                        "the chain has no open commitment; commit first".into(),
+                    )),
+                    many => Err(ReceiptError::Selection(format!(
+                        "the chain has {} open commitments ({}); name one with --commitment",
+                        many.len(),
+                        many.iter()
+                            .map(|(id, c)| format!("{} for {}", &hex(id)[..12], c.task.id))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))),
+                }
+            }
+        }
+    }
+
+    fn draw_of(&self, id: &Hash) -> Option<&double_random::DrawPayload> {
+        self.records.iter().find_map(|(rid, r)| match r {
+            Record::Draw(d) if rid == id => Some(d),
+            _ => None,
+        })
+    }
+}
+
+/// The secrets kept beside a chain (`CHAIN.secrets.jsonl`, readable only by
+/// its owner): the conflict-list salt of each commitment.
+fn secrets_path(chain: &Path) -> PathBuf {
+    let mut s = chain.as_os_str().to_owned();
+    s.push(".secrets.jsonl");
+    PathBuf::from(s)
+}
+
+fn store_salt(chain: &Path, commitment: &Hash, salt: &[u8]) -> Result<(), ReceiptError> {
+    let path = secrets_path(chain);
+    let mut f = if path.exists() {
+        OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .map_err(io(&path))?
+    } else {
+        create_private(&path)?
+    };
+    let line = json!({"commitment": hex(commitment), "conflict_salt": hex(salt)}).to_string();
+    f.write_all((line + "\n").as_bytes()).map_err(io(&path))?;
+    f.sync_all().map_err(io(&path))
+}
+
+fn find_salt(
+    chain: &Path,
+    commitment: &Hash,
+    given: Option<&str>,
+) -> Result<Vec<u8>, ReceiptError> {
+    if let Some(h) = given {
+        return unhex("--conflict-salt", h);
+    }
+    let path = secrets_path(chain);
+    let text = read_text(&path).map_err(|_| {
+        ReceiptError::Selection(format!(
+            "no conflict salt: {} is missing; give --conflict-salt (the office keeps it with the conflict list)",
+            path.display()
+        ))
+    })?;
+    let want = hex(commitment);
+    for line in text.lines() {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        if v["commitment"].as_str() == Some(want.as_str())
+            && let Some(s) = v["conflict_salt"].as_str()
+        {
+            return unhex("conflict salt", s);
+        }
+    }
+    Err(ReceiptError::Selection(format!(
+        "{} holds no salt for commitment {}; give --conflict-salt",
+        path.display(),
+        &want[..16]
+    )))
+}
+
+// ---------------------------------------------------------------------------
+// Register loading shared by commit, draw and verify
+
+#[derive(Debug, Args)]
+pub struct RegisterArgs {
+    /// Entity register (CSV or .xlsx).
+    #[arg(long)]
+    pub entities: PathBuf,
+    /// Inspector register.
+    #[arg(long)]
+    pub inspectors: PathBuf,
+    /// Declared conflicts (回避).
+    #[arg(long)]
+    pub conflicts: PathBuf,
+    /// Check-item list (needed when the task names items).
+    #[arg(long)]
+    pub items: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+fn load_registers(a: &RegisterArgs, on: Option<time::Date>) -> Result<LoadedRegisters, CliError> {
+    let files = RegisterFiles {
+        entities: Some(a.entities.clone()),
+        inspectors: Some(a.inspectors.clone()),
+        conflicts: Some(a.conflicts.clone()),
+        items: a.items.clone(),
+    };
+    let loaded = registers::load(&files, a.read.encoding.into(), &a.read.options(on))?;
+    let errors = loaded
+        .problems()
+        .iter()
+        .filter(|p| p.severity == double_random::Severity::Error)
+        .count();
+    for p in loaded.problems() {
+        eprintln!("  {p}");
+    }
+    if errors > 0 {
+        return Err(ReceiptError::InvalidRegisters(errors).into());
+    }
+    Ok(loaded)
+}
+
+fn view<'a>(l: &'a LoadedRegisters, salt: &'a [u8]) -> Option<Registers<'a>> {
+    Some(Registers {
+        entities: &l.entities.as_ref()?.register,
+        inspectors: &l.inspectors.as_ref()?.register,
+        conflicts: &l.conflicts.as_ref()?.register,
+        conflict_salt: salt,
+        items: l.items.as_ref().map(|v| &v.register),
+    })
+}
+
+// ---------------------------------------------------------------------------
+// keygen
+
+/// Flags of `keygen`.
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// The issuing department's name, e.g. 阳城县水务局.
+    #[arg(long)]
+    pub issuer: String,
+    /// Path prefix: writes PREFIX.key (secret, mode 0600) and PREFIX.pub.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+fn with_ext(prefix: &Path, ext: &str) -> PathBuf {
+    let mut s = prefix.as_os_str().to_owned();
+    s.push(ext);
+    PathBuf::from(s)
+}
+
+/// Runs `keygen`.
+pub fn keygen(a: &KeygenArgs) -> Result<Status, CliError> {
+    let seed = random_bytes::<32>()?;
+    let key = IssuerKey::from_secret_bytes(&a.issuer, &seed).map_err(ReceiptError::from)?;
+    if let Some(dir) = a.out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
+    }
+    let secret_path = with_ext(&a.out, ".key");
+    let public_path = with_ext(&a.out, ".pub");
+    if public_path.exists() {
+        return Err(ReceiptError::Io {
+            path: public_path.display().to_string(),
+            cause: std::io::Error::new(std::io::ErrorKind::AlreadyExists, "refusing to overwrite"),
+        }
+        .into());
+    }
+    let mut f = create_private(&secret_path)?;
+    f.write_all(key.to_secret_text().as_bytes())
+        .map_err(io(&secret_path))?;
+    f.sync_all().map_err(io(&secret_path))?;
+    std::fs::write(&public_path, key.public_key().to_text()).map_err(io(&public_path))?;
+    println!("issuer:      {}", key.issuer());
+    println!("key id:      {}", key.key_id());
+    println!("fingerprint: {}", key.fingerprint());
+    println!(
+        "secret key:  {} (mode 0600; keep it offline)",
+        secret_path.display()
+    );
+    println!("public key:  {} (publish it)", public_path.display());
+    Ok(Status::Ok)
+}
+
+// ---------------------------------------------------------------------------
+// commit
+
+/// Flags of `commit`.
+#[derive(Debug, Args)]
+pub struct CommitArgs {
+    /// The issuer's chain file (JSON Lines); created if missing.
+    #[arg(long)]
+    pub chain: PathBuf,
+    /// The issuer's secret key file.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// The task file (TOML).
+    #[arg(long)]
+    pub task: PathBuf,
+    #[command(flatten)]
+    pub registers: RegisterArgs,
+    /// Where the randomness will come from: `drand:quicknet:ROUND`,
+    /// `drand:CHAINHASH:ROUND`, `ceremony:YYYY-MM-DDTHH:MM:SSZ:PROCEDURE`, or `local`.
+    #[arg(long)]
+    pub randomness_plan: String,
+    /// A witness of a ceremony (repeat for several).
+    #[arg(long)]
+    pub witness: Vec<String>,
+    /// Record time instead of the clock (UTC, YYYY-MM-DDTHH:MM:SSZ).
+    #[arg(long, value_parser = parse_time_arg)]
+    pub created_at: Option<Timestamp>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_plan(spec: &str, witnesses: &[String]) -> Result<RandomnessPlan, ReceiptError> {
+    let bad = |message: String| ReceiptError::Flag {
+        flag: "--randomness-plan",
+        message,
+    };
+    if spec == "local" {
+        return Ok(RandomnessPlan::Local {});
+    }
+    if let Some(rest) = spec.strip_prefix("drand:") {
+        let (chain, round) = rest
+            .rsplit_once(':')
+            .ok_or_else(|| bad("write drand:quicknet:ROUND".into()))?;
+        let chain_hash = if chain == "quicknet" {
+            QUICKNET_CHAIN_HASH
+        } else {
+            let b = unhex("--randomness-plan", chain)?;
+            <[u8; 32]>::try_from(b.as_slice())
+                .map_err(|_| bad("a drand chain hash is 32 bytes of hex".into()))?
+        };
+        let round: u64 = round
+            .parse()
+            .ok()
+            .filter(|&r| r > 0)
+            .ok_or_else(|| bad(format!("{round:?} is not a drand round number")))?;
+        return Ok(RandomnessPlan::Drand {
+            chain_hash,
+            round: double_random::Count(round),
+        });
+    }
+    if let Some(rest) = spec.strip_prefix("ceremony:") {
+        let (when, procedure) = (rest.get(..20).unwrap_or(""), rest.get(21..).unwrap_or(""));
+        let scheduled_at = Timestamp::parse(when)
+            .ok_or_else(|| bad("write ceremony:YYYY-MM-DDTHH:MM:SSZ:what will be done".into()))?;
+        if procedure.trim().is_empty() || witnesses.is_empty() {
+            return Err(bad(
+                "a ceremony needs a procedure after the time and at least one --witness".into(),
+            ));
+        }
+        return Ok(RandomnessPlan::Ceremony {
+            procedure: procedure.to_owned(),
+            scheduled_at,
+            witnesses: witnesses.to_vec(),
+        });
+    }
+    Err(bad(format!(
+        "{spec:?}: write drand:quicknet:ROUND, ceremony:TIME:PROCEDURE or local"
+    )))
+}
+
+/// Runs `commit`.
+pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
+    let key = load_secret_key(&a.key)?;
+    let chain = Chain::load(&a.chain, key.public_key(), true)?;
+    let task = read_task_file(&a.task)?;
+    let created_at = match a.created_at {
+        Some(t) => t,
+        None => now()?,
+    };
+    let plan = parse_plan(&a.randomness_plan, &a.witness)?;
+    let randomness_time = match &plan {
+        RandomnessPlan::Drand { chain_hash, round } => drand_round_time(chain_hash, round.0),
+        RandomnessPlan::Ceremony { scheduled_at, .. } => Some(*scheduled_at),
+        RandomnessPlan::Local {} => None,
+    };
+    if let Some(t) = randomness_time
+        && t <= created_at
+    {
+        return Err(ReceiptError::Flag {
+            flag: "--randomness-plan",
+            message: format!(
+                "the randomness exists at {t}, not after this commitment ({created_at}); choose a later round or time"
+            ),
+        }
+        .into());
+    }
+    if let Some((id, _)) = chain
+        .open_commitments()
+        .into_iter()
+        .find(|(_, c)| c.task.id == task.id)
+    {
+        return Err(ReceiptError::Selection(format!(
+            "task {} already has an open commitment {}; draw it or cancel it first",
+            task.id,
+            &hex(&id)[..16]
+        ))
+        .into());
+    }
+    let date = task.inspection_date.unwrap_or(created_at.date());
+    let loaded = load_registers(&a.registers, Some(date))?;
+    let salt = random_bytes::<32>()?;
+    let regs = view(&loaded, &salt).ok_or(ReceiptError::InvalidRegisters(0))?;
+    // A rotating task avoids the teams of the task's latest earlier draw.
+    let history = (task.team.rotation == double_random::RotationPolicy::AvoidPreviousTeam)
+        .then(|| {
+            chain.records.iter().rev().find_map(|(id, r)| match r {
+                Record::Draw(d)
+                    if chain.records.iter().any(|(cid, c)| {
+                        *cid == d.commitment
+                            && matches!(c, Record::Commitment(c) if c.task.id == task.id)
+                    }) =>
+                {
+                    Some(*id)
+                }
+                _ => None,
+            })
+        })
+        .flatten();
+    let payload = build_commitment(&CommitRequest {
+        chain: chain.link(&key, created_at)?,
+        task: &task,
+        registers: regs,
+        randomness: plan.clone(),
+        history,
+    })
+    .map_err(ReceiptError::from)?;
+    let env = Record::Commitment(payload.clone()).sign(&key);
+    let id = *env.record_id().as_bytes();
+    store_salt(&a.chain, &id, &salt)?;
+    chain.append(&env)?;
+    let sizes = payload
+        .registers
+        .entities
+        .class_sizes
+        .to_array()
+        .map(|c| c.0);
+    if a.json {
+        println!(
+            "{}",
+            json!({
+                "record": hex(&id),
+                "sequence": payload.chain.sequence,
+                "task": payload.task.id,
+                "randomness": plan.source(),
+                "randomness_time": randomness_time.map(|t| t.to_string()),
+                "pools": {"A": sizes[0], "B": sizes[1], "C": sizes[2], "D": sizes[3]},
+            })
+        );
+        return Ok(Status::Ok);
+    }
+    println!("committed task {} ({})", payload.task.id, payload.task.name);
+    println!("  record   {}", hex(&id));
+    println!("  sequence {}", payload.chain.sequence);
+    println!(
+        "  pools    A {} · B {} · C {} · D {}",
+        sizes[0], sizes[1], sizes[2], sizes[3]
+    );
+    match &plan {
+        RandomnessPlan::Drand { round, .. } => println!(
+            "  randomness: drand round {} (published {}); publish this record before then, then run `double-random draw` with the round's randomness",
+            round.0,
+            randomness_time.map_or("at an unknown time".into(), |t| t.to_string())
+        ),
+        RandomnessPlan::Ceremony { scheduled_at, .. } => println!(
+            "  randomness: public ceremony at {scheduled_at}; publish this record before then"
+        ),
+        RandomnessPlan::Local {} => {
+            println!("  randomness: local (weakest: nothing outside this office fixes the value)")
+        }
+    }
+    println!(
+        "  conflict-list salt kept in {} (private; give it to auditors with the conflict list)",
+        secrets_path(&a.chain).display()
+    );
+    Ok(Status::Ok)
+}
+
+// ---------------------------------------------------------------------------
+// draw
+
+/// Flags of `draw`.
+#[derive(Debug, Args)]
+pub struct DrawArgs {
+    /// The issuer's chain file.
+    #[arg(long)]
+    pub chain: PathBuf,
+    /// The issuer's secret key file.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// The randomness value as hex (for drand: the round's `randomness`).
+    #[arg(long)]
+    pub randomness: Option<String>,
+    /// The beacon's signature of the round as hex (drand: `signature`); the
+    /// value is then its SHA-256 and `--randomness` may be left out.
+    #[arg(long)]
+    pub beacon_signature: Option<String>,
+    /// The commitment to draw (record id or a prefix); default: the chain's only open commitment.
+    #[arg(long)]
+    pub commitment: Option<String>,
+    #[command(flatten)]
+    pub registers: RegisterArgs,
+    /// The conflict-list salt as hex (default: from CHAIN.secrets.jsonl).
+    #[arg(long)]
+    pub conflict_salt: Option<String>,
+    /// Record time instead of the clock (UTC, YYYY-MM-DDTHH:MM:SSZ).
+    #[arg(long, value_parser = parse_time_arg)]
+    pub created_at: Option<Timestamp>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `draw`.
+pub fn draw(a: &DrawArgs) -> Result<Status, CliError> {
+    let key = load_secret_key(&a.key)?;
+    let chain = Chain::load(&a.chain, key.public_key(), false)?;
+    let (cid, commitment) = chain.select_commitment(a.commitment.as_deref())?;
+    let signature = a
+        .beacon_signature
+        .as_deref()
+        .map(|s| unhex("--beacon-signature", s))
+        .transpose()?;
+    let value = match (&a.randomness, &signature) {
+        (Some(v), _) => unhex("--randomness", v)?,
+        (None, Some(sig)) => Sha256::digest(sig).to_vec(),
+        (None, None) => {
+            return Err(ReceiptError::Flag {
+                flag: "--randomness",
+                message: "give the randomness value (hex), or the beacon signature".into(),
+            }
+            .into());
+        }
+    };
+    let created_at = match a.created_at {
+        Some(t) => t,
+        None => now()?,
+    };
+    let date = commitment.task.inspection_date.unwrap_or(created_at.date());
+    let loaded = load_registers(&a.registers, Some(date))?;
+    let salt = find_salt(&a.chain, &cid, a.conflict_salt.as_deref())?;
+    let regs = view(&loaded, &salt).ok_or(ReceiptError::InvalidRegisters(0))?;
+    let history = match commitment.history {
+        None => None,
+        Some(h) => Some(History::from_teams(
+            &chain
+                .draw_of(&h)
+                .ok_or_else(|| {
+                    ReceiptError::Selection(format!(
+                        "the commitment's history names draw {}, which is not on the chain",
+                        hex(&h)
+                    ))
+                })?
+                .teams,
+        )),
+    };
+    let payload = perform_draw(
+        chain.link(&key, created_at)?,
+        &commitment,
+        &cid,
+        RandomnessValue {
+            value,
+            beacon_signature: signature,
+        },
+        &regs,
+        history.as_ref(),
+        env!("CARGO_PKG_VERSION"),
+    )
+    .map_err(ReceiptError::from)?;
+    let env = Record::Draw(payload.clone()).sign(&key);
+    let id = *env.record_id().as_bytes();
+    chain.append(&env)?;
+    if a.json {
+        println!(
+            "{}",
+            json!({
+                "record": hex(&id),
+                "sequence": payload.chain.sequence,
+                "commitment": hex(&cid),
+                "seed": hex(&payload.seed),
+                "drawn": payload.drawn,
+                "teams": payload.teams,
+            })
+        );
+        return Ok(Status::Ok);
+    }
+    println!(
+        "drew task {} ({})",
+        commitment.task.id, commitment.task.name
+    );
+    println!("  record {}", hex(&id));
+    println!("  seed   {}", hex(&payload.seed));
+    let entities = &regs.entities;
+    let inspectors = &regs.inspectors;
+    for ((class, d), team) in payload.drawn_in_order().zip(&payload.teams) {
+        let name = entities.get(&d.uscc).map_or("", |e| e.name.as_str());
+        let members: Vec<String> = team
+            .inspectors
+            .iter()
+            .map(|i| {
+                inspectors
+                    .get(i)
+                    .map_or(i.clone(), |x| format!("{}({})", x.name, x.department))
+            })
+            .collect();
+        println!(
+            "  {class} #{:<4} {} {}  ← {}",
+            d.rank.0,
+            d.uscc,
+            name,
+            members.join(", ")
+        );
+    }
+    Ok(Status::Ok)
+}
+
+// ---------------------------------------------------------------------------
+// cancel
+
+/// Flags of `cancel`.
+#[derive(Debug, Args)]
+pub struct CancelArgs {
+    /// The issuer's chain file.
+    #[arg(long)]
+    pub chain: PathBuf,
+    /// The issuer's secret key file.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// The commitment to cancel (record id or prefix); default: the only open commitment.
+    #[arg(long)]
+    pub commitment: Option<String>,
+    /// Why the commitment will never be drawn (recorded and signed).
+    #[arg(long)]
+    pub reason: String,
+    /// Record time instead of the clock (UTC, YYYY-MM-DDTHH:MM:SSZ).
+    #[arg(long, value_parser = parse_time_arg)]
+    pub created_at: Option<Timestamp>,
+}
+
+/// Runs `cancel`.
+pub fn cancel(a: &CancelArgs) -> Result<Status, CliError> {
+    let key = load_secret_key(&a.key)?;
+    let chain = Chain::load(&a.chain, key.public_key(), false)?;
+    let (cid, commitment) = chain.select_commitment(a.commitment.as_deref())?;
+    if !chain.open_commitments().iter().any(|(id, _)| *id == cid) {
+        return Err(ReceiptError::Selection(format!(
+            "commitment {} already has an outcome",
+            &hex(&cid)[..16]
+        ))
+        .into());
+    }
+    if a.reason.trim().is_empty() {
+        return Err(ReceiptError::Flag {
+            flag: "--reason",
+            message: "a cancellation must say why".into(),
+        }
+        .into());
+    }
+    let created_at = match a.created_at {
+        Some(t) => t,
+        None => now()?,
+    };
+    let payload = CancellationPayload {
+        chain: chain.link(&key, created_at)?,
+        commitment: cid,
+        reason: a.reason.trim().to_owned(),
+    };
+    let env = Record::Cancellation(payload).sign(&key);
+    chain.append(&env)?;
+    println!(
+        "cancelled the commitment {} of task {}; record {}",
+        &hex(&cid)[..16],
+        commitment.task.id,
+        env.record_id()
+    );
+    Ok(Status::Ok)
+}
+
+// ---------------------------------------------------------------------------
+// verify
+
+/// Verification depth flag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LevelArg {
+    /// Signatures and chain rules.
+    Chain,
+    /// Also replay every draw from the records: seed, sizes, ranks.
+    Replay,
+    /// Also check roots, drawn codes and teams against the register files.
+    Full,
+}
+
+/// Flags of `verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The issuer's chain file.
+    #[arg(long)]
+    pub chain: PathBuf,
+    /// The issuer's public key file.
+    #[arg(long)]
+    pub public_key: PathBuf,
+    /// Entity register, for full replay (with --inspectors and --conflicts).
+    #[arg(long, requires_all = ["inspectors", "conflicts"])]
+    pub entities: Option<PathBuf>,
+    /// Inspector register, for full replay.
+    #[arg(long, requires = "entities")]
+    pub inspectors: Option<PathBuf>,
+    /// Declared conflicts, for full replay.
+    #[arg(long, requires = "entities")]
+    pub conflicts: Option<PathBuf>,
+    /// Check-item list, for full replay.
+    #[arg(long, requires = "entities")]
+    pub items: Option<PathBuf>,
+    /// The conflict-list salt as hex (default: from CHAIN.secrets.jsonl).
+    #[arg(long)]
+    pub conflict_salt: Option<String>,
+    /// With registers: check only the draw whose record id starts with this.
+    #[arg(long)]
+    pub draw: Option<String>,
+    /// How deep to check (default: full with registers, else replay).
+    #[arg(long, value_enum)]
+    pub level: Option<LevelArg>,
+    /// Print a JSON report instead of text.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+fn print_report(report: &Report, level: Level, json: bool) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        let v = json!({
+            "holds": report.holds(),
+            "level": level,
+            "report": report,
+        });
+        serde_json::to_writer_pretty(&mut out, &v)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{} records: {} commitment(s), {} draw(s), {} cancellation(s); {} draw(s) replayed, {} checked against registers",
+        report.records,
+        report.commitments,
+        report.draws,
+        report.cancellations,
+        report.draws_replayed,
+        report.draws_checked_with_registers
+    )?;
+    for f in &report.findings {
+        let sev = match f.severity {
+            FindingSeverity::Error => "FAIL",
+            FindingSeverity::Warning => "warn",
+            FindingSeverity::Note => "note",
+        };
+        let place = match (f.line, f.sequence) {
+            (Some(l), Some(s)) => format!("line {l}, seq {s}: "),
+            (Some(l), None) => format!("line {l}: "),
+            _ => String::new(),
+        };
+        writeln!(out, "  {sev} [{}] {place}{}", f.check, f.message)?;
+    }
+    writeln!(
+        out,
+        "{}",
+        if report.holds() {
+            "verdict: everything checked holds"
+        } else {
+            "verdict: FAILED"
+        }
+    )?;
+    Ok(())
+}
+
+/// Runs `verify`.
+pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
+    let key = load_public_key(&a.public_key)?;
+    let bytes = read(&a.chain)?;
+    let (lines, mut findings) = read_chain(&bytes);
+    let level = match (a.level, &a.entities) {
+        (Some(LevelArg::Chain), _) => Level::Chain,
+        (Some(LevelArg::Replay), _) => Level::Replay,
+        (Some(LevelArg::Full), None) => {
+            return Err(ReceiptError::Flag {
+                flag: "--level",
+                message: "full replay needs --entities, --inspectors and --conflicts".into(),
+            }
+            .into());
+        }
+        (_, Some(_)) => Level::Full,
+        (None, None) => Level::Replay,
+    };
+    let mut loaded = None;
+    if level == Level::Full {
+        let files = RegisterFiles {
+            entities: a.entities.clone(),
+            inspectors: a.inspectors.clone(),
+            conflicts: a.conflicts.clone(),
+            items: a.items.clone(),
+        };
+        let l = registers::load(&files, a.read.encoding.into(), &a.read.options(None))?;
+        for p in l.problems() {
+            if p.severity == double_random::Severity::Error {
+                findings.push(Finding {
+                    severity: FindingSeverity::Error,
+                    check: "register-file",
+                    line: None,
+                    sequence: None,
+                    record: None,
+                    message: p.to_string(),
+                });
+            }
+        }
+        loaded = Some(l);
+    }
+    // The salt: explicit, or that of the draw being checked, or of any commitment.
+    let salt = match (&a.conflict_salt, level) {
+        (Some(h), _) => unhex("--conflict-salt", h)?,
+        (None, Level::Full) => {
+            let commitments: Vec<Hash> = lines
+                .iter()
+                .filter(|l| l.envelope.payload_type() == double_random::COMMITMENT_TYPE)
+                .map(|l| *l.envelope.record_id().as_bytes())
+                .collect();
+            commitments
+                .iter()
+                .find_map(|c| find_salt(&a.chain, c, None).ok())
+                .ok_or_else(|| {
+                    ReceiptError::Selection(format!(
+                        "no conflict salt: give --conflict-salt or keep {} beside the chain",
+                        secrets_path(&a.chain).display()
+                    ))
+                })?
+        }
+        _ => Vec::new(),
+    };
+    let registers = loaded.as_ref().and_then(|l| view(l, &salt));
+    let mut report = verify_chain(
+        &lines,
+        &key,
+        &VerifyOptions {
+            level,
+            registers,
+            only_draw: a.draw.as_deref(),
+        },
+    );
+    report.records += findings.len();
+    findings.append(&mut report.findings);
+    report.findings = findings;
+    print_report(&report, level, a.json)?;
+    Ok(if report.holds() {
+        Status::Ok
+    } else {
+        Status::Failed
+    })
+}
+
+// ---------------------------------------------------------------------------
+// prove and verify-proof
+
+/// Flags of `prove`.
+#[derive(Debug, Args)]
+pub struct ProveArgs {
+    /// The issuer's chain file.
+    #[arg(long)]
+    pub chain: PathBuf,
+    /// The issuer's public key file.
+    #[arg(long)]
+    pub public_key: PathBuf,
+    /// The entity register the commitment was made from.
+    #[arg(long)]
+    pub entities: PathBuf,
+    /// The entity's USCC.
+    #[arg(long)]
+    pub uscc: String,
+    /// The commitment (record id or prefix); default: the latest whose entity root matches the register.
+    #[arg(long)]
+    pub commitment: Option<String>,
+    /// Write the proof bundle here instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// Runs `prove`.
+pub fn prove(a: &ProveArgs) -> Result<Status, CliError> {
+    let key = load_public_key(&a.public_key)?;
+    let chain = Chain::load(&a.chain, &key, false)?;
+    let mut notes = Vec::new();
+    let reg = registers::read_entities(
+        &a.entities,
+        a.read.encoding.into(),
+        &a.read.options(None),
+        &mut notes,
+    )?;
+    if !reg.is_clean() {
+        return Err(ReceiptError::InvalidRegisters(reg.errors().count()).into());
+    }
+    let register = reg.register;
+    let root = double_random::commit_entities(&register)
+        .map_err(|e| ReceiptError::Draw(e.into()))?
+        .root;
+    let (cid, _) = match &a.commitment {
+        Some(p) => chain.select_commitment(Some(p))?,
+        None => chain
+            .records
+            .iter()
+            .rev()
+            .find_map(|(id, r)| match r {
+                Record::Commitment(c) if c.registers.entities.root == root => {
+                    Some((*id, c.clone()))
+                }
+                _ => None,
+            })
+            .ok_or_else(|| {
+                ReceiptError::Selection(
+                    "no commitment on the chain has this entity register's root".into(),
+                )
+            })?,
+    };
+    let uscc = Uscc::parse(&a.uscc, UsccPolicy::LenientCheckCharacter).map_err(|e| {
+        ReceiptError::Flag {
+            flag: "--uscc",
+            message: e.to_string(),
+        }
+    })?;
+    let hashes = entity_leaf_hashes(&register).map_err(|e| ReceiptError::Draw(e.into()))?;
+    let proof = prove_entity(&register, &hashes, &uscc).map_err(|e| ReceiptError::Flag {
+        flag: "--uscc",
+        message: e.to_string(),
+    })?;
+    let line_of = |id: &Hash| {
+        chain
+            .lines
+            .iter()
+            .find(|l| l.envelope.record_id().as_bytes() == id)
+            .map(|l| l.envelope.to_json())
+    };
+    let draw_id = chain.records.iter().find_map(|(id, r)| match r {
+        Record::Draw(d) if d.commitment == cid => Some(*id),
+        _ => None,
+    });
+    let bundle = ProofBundle {
+        format: PROOF_BUNDLE_FORMAT.to_owned(),
+        commitment: line_of(&cid).unwrap_or_default(),
+        draw: draw_id.and_then(|d| line_of(&d)),
+        proof,
+    };
+    let text = serde_json::to_string_pretty(&bundle)? + "\n";
+    match &a.out {
+        Some(p) => std::fs::write(p, text).map_err(io(p))?,
+        None => print!("{text}"),
+    }
+    Ok(Status::Ok)
+}
+
+/// Flags of `verify-proof`.
+#[derive(Debug, Args)]
+pub struct VerifyProofArgs {
+    /// The proof bundle (from `prove`).
+    #[arg(long)]
+    pub proof: PathBuf,
+    /// The issuer's public key file.
+    #[arg(long)]
+    pub public_key: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `verify-proof`.
+pub fn verify_proof(a: &VerifyProofArgs) -> Result<Status, CliError> {
+    let key = load_public_key(&a.public_key)?;
+    let text = read(&a.proof)?;
+    let bundle: ProofBundle = serde_json::from_slice(&text).map_err(|e| ReceiptError::Bundle {
+        path: a.proof.display().to_string(),
+        message: e.to_string(),
+    })?;
+    let result = bundle.verify(&key);
+    if a.json {
+        let v = match &result {
+            Ok(v) => json!({"holds": true, "verdict": v}),
+            Err(e) => json!({"holds": false, "error": e.to_string()}),
+        };
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        match &result {
+            Ok(v) => {
+                println!("the proof holds:");
+                println!(
+                    "  {} was in the committed pool of task {}: class {} ({}), rank {} of {}",
+                    v.uscc,
+                    v.task,
+                    v.class,
+                    CreditClass::chinese_name(v.class),
+                    v.rank,
+                    v.class_size
+                );
+                println!("  commitment {}", v.commitment);
+                match (&v.draw, v.drawn_at) {
+                    (None, _) => println!("  not drawn yet: the bundle has no draw"),
+                    (Some(d), Some(p)) => println!(
+                        "  DRAWN: position {} of class {} in draw {}",
+                        p + 1,
+                        v.class,
+                        &d[..16]
+                    ),
+                    (Some(d), None) => println!(
+                        "  not drawn: the draw {} did not pick rank {}",
+                        &d[..16],
+                        v.rank
+                    ),
+                }
+            }
+            Err(e) => println!("the proof FAILS: {e}"),
+        }
+    }
+    Ok(if result.is_ok() {
+        Status::Ok
+    } else {
+        Status::Failed
+    })
+}
