@@ -113,14 +113,14 @@ fn verify_quicknet(_round: u64, _signature: &[u8], _value: &[u8]) -> BeaconVerdi
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::Count;
-    use sha2::{Digest, Sha256};
 
     /// Quicknet round 123, as published by the League of Entropy and used in
     /// drand-verify's own tests.
     const ROUND_123_SIG: &str = "b75c69d0b72a5d906e854e808ba7e2accb1542ac355ae486d591aa9d43765482e26cd02df835d3546d23c4b13e0dfc92";
 
+    #[cfg(feature = "drand")]
     fn value(sig: &[u8]) -> RandomnessValue {
+        use sha2::{Digest, Sha256};
         RandomnessValue {
             value: Sha256::digest(sig).to_vec(),
             beacon_signature: Some(sig.to_vec()),
@@ -145,6 +145,7 @@ mod tests {
     #[cfg(feature = "drand")]
     #[test]
     fn quicknet_round_verifies_and_tampering_fails() {
+        use crate::record::Count;
         let sig = crate::hex::decode(ROUND_123_SIG).unwrap();
         let plan = RandomnessPlan::Drand {
             chain_hash: QUICKNET_CHAIN_HASH,

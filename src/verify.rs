@@ -20,7 +20,7 @@ use crate::dsse::Envelope;
 use crate::keys::IssuerPublicKey;
 use crate::merkle::Hash;
 use crate::record::{
-    CommitmentPayload, DRAW_ALGORITHM, DrawPayload, RandomnessPlan, Record, Timestamp,
+    ChainLink, CommitmentPayload, DRAW_ALGORITHM, DrawPayload, RandomnessPlan, Record, Timestamp,
 };
 
 /// How much to check.
@@ -165,12 +165,12 @@ pub struct VerifyOptions<'a> {
     pub only_draw: Option<&'a str>,
 }
 
-struct Ctx<'r> {
-    report: &'r mut Report,
+pub(crate) struct Ctx<'r> {
+    pub(crate) report: &'r mut Report,
 }
 
 impl Ctx<'_> {
-    fn push(
+    pub(crate) fn push(
         &mut self,
         severity: FindingSeverity,
         check: &'static str,
@@ -192,92 +192,46 @@ impl Ctx<'_> {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Outcome {
-    Open,
-    Drawn,
-    Cancelled,
+/// The chain rules every record kind shares: no duplicate, sequence numbers
+/// from 0 rising by one, each record naming its predecessor, time never
+/// going backwards. Used for receipt chains and for results ledgers.
+#[derive(Debug, Default)]
+pub(crate) struct LinkChecker {
+    seen: HashMap<Hash, usize>,
+    by_sequence: HashMap<u64, Hash>,
+    last: Option<(u64, Hash, Timestamp)>,
 }
 
-struct CommitmentState {
-    line: usize,
-    sequence: u64,
-    payload: CommitmentPayload,
-    outcome: Outcome,
-}
-
-/// Verifies an issuer's chain of records.
-///
-/// Checks, in order for each line: signature and schema ([`Record::open`]),
-/// duplicates, sequence and previous-record link, time order, and the
-/// outcome rules (every draw or cancellation names an earlier open
-/// commitment; a commitment has at most one outcome). Then, per `options`,
-/// replays every draw and checks it against the registers. Finally, open
-/// commitments are reported: an open commitment followed by a later
-/// commitment for the same task is an error (an attempt abandoned without a
-/// signed cancellation).
-pub fn verify_chain(
-    lines: &[ChainLine],
-    key: &IssuerPublicKey,
-    options: &VerifyOptions<'_>,
-) -> Report {
-    let mut report = Report {
-        records: lines.len(),
-        ..Report::default()
-    };
-    let mut ctx = Ctx {
-        report: &mut report,
-    };
-    use FindingSeverity::{Error, Note, Warning};
-
-    let mut seen: HashMap<Hash, usize> = HashMap::new();
-    let mut by_sequence: HashMap<u64, Hash> = HashMap::new();
-    let mut last: Option<(u64, Hash, Timestamp)> = None;
-    let mut commitments: HashMap<Hash, CommitmentState> = HashMap::new();
-    let mut draws: HashMap<Hash, DrawPayload> = HashMap::new();
-    let mut commit_order: Vec<Hash> = Vec::new();
-
-    if lines.is_empty() {
-        ctx.push(
-            Warning,
-            "empty-chain",
-            None,
-            "the chain holds no record".into(),
-        );
+impl LinkChecker {
+    /// Remembers a record that failed its signature or schema, so a later
+    /// duplicate of it is still recognised.
+    pub(crate) fn note_rejected(&mut self, id: Hash, line: usize) {
+        self.seen.entry(id).or_insert(line);
     }
 
-    for cl in lines {
-        let id = *cl.envelope.record_id().as_bytes();
-        let record = match Record::open(&cl.envelope, key) {
-            Ok(r) => r,
-            Err(e) => {
-                ctx.push(
-                    Error,
-                    "record",
-                    Some((cl.line, None, &id)),
-                    format!("record rejected ({}): {e}", e.kind()),
-                );
-                // Keep the id so later links to it are not reported twice.
-                seen.entry(id).or_insert(cl.line);
-                continue;
-            }
-        };
-        let link = record.chain().clone();
-        let at = Some((cl.line, Some(link.sequence), &id));
-
-        if let Some(first) = seen.get(&id) {
+    /// Checks one record's link; false when the record is a duplicate and
+    /// must be skipped.
+    pub(crate) fn check(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        line: usize,
+        id: &Hash,
+        link: &ChainLink,
+    ) -> bool {
+        use FindingSeverity::Error;
+        let at = Some((line, Some(link.sequence), id));
+        if let Some(first) = self.seen.get(id) {
             ctx.push(
                 Error,
                 "duplicate",
                 at,
                 format!("the same record is already on line {first}"),
             );
-            continue;
+            return false;
         }
-        seen.insert(id, cl.line);
-
+        self.seen.insert(*id, line);
         // Sequence and link.
-        match last {
+        match self.last {
             None => {
                 if link.sequence != 0 {
                     ctx.push(
@@ -299,7 +253,7 @@ pub fn verify_chain(
                 }
             }
             Some((prev_seq, prev_id, prev_time)) => {
-                if let Some(other) = by_sequence.get(&link.sequence) {
+                if let Some(other) = self.by_sequence.get(&link.sequence) {
                     ctx.push(
                         Error,
                         "fork",
@@ -346,8 +300,85 @@ pub fn verify_chain(
                 }
             }
         }
-        by_sequence.entry(link.sequence).or_insert(id);
-        last = Some((link.sequence, id, link.created_at));
+        self.by_sequence.entry(link.sequence).or_insert(*id);
+        self.last = Some((link.sequence, *id, link.created_at));
+        true
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    Open,
+    Drawn,
+    Cancelled,
+}
+
+struct CommitmentState {
+    line: usize,
+    sequence: u64,
+    payload: CommitmentPayload,
+    outcome: Outcome,
+}
+
+/// Verifies an issuer's chain of records.
+///
+/// Checks, in order for each line: signature and schema ([`Record::open`]),
+/// duplicates, sequence and previous-record link, time order, and the
+/// outcome rules (every draw or cancellation names an earlier open
+/// commitment; a commitment has at most one outcome). Then, per `options`,
+/// replays every draw and checks it against the registers. Finally, open
+/// commitments are reported: an open commitment followed by a later
+/// commitment for the same task is an error (an attempt abandoned without a
+/// signed cancellation).
+pub fn verify_chain(
+    lines: &[ChainLine],
+    key: &IssuerPublicKey,
+    options: &VerifyOptions<'_>,
+) -> Report {
+    let mut report = Report {
+        records: lines.len(),
+        ..Report::default()
+    };
+    let mut ctx = Ctx {
+        report: &mut report,
+    };
+    use FindingSeverity::{Error, Note, Warning};
+
+    let mut links = LinkChecker::default();
+    let mut commitments: HashMap<Hash, CommitmentState> = HashMap::new();
+    let mut draws: HashMap<Hash, DrawPayload> = HashMap::new();
+    let mut commit_order: Vec<Hash> = Vec::new();
+
+    if lines.is_empty() {
+        ctx.push(
+            Warning,
+            "empty-chain",
+            None,
+            "the chain holds no record".into(),
+        );
+    }
+
+    for cl in lines {
+        let id = *cl.envelope.record_id().as_bytes();
+        let record = match Record::open(&cl.envelope, key) {
+            Ok(r) => r,
+            Err(e) => {
+                ctx.push(
+                    Error,
+                    "record",
+                    Some((cl.line, None, &id)),
+                    format!("record rejected ({}): {e}", e.kind()),
+                );
+                links.note_rejected(id, cl.line);
+                continue;
+            }
+        };
+        let link = record.chain().clone();
+        let at = Some((cl.line, Some(link.sequence), &id));
+
+        if !links.check(&mut ctx, cl.line, &id, &link) {
+            continue;
+        }
 
         match record {
             Record::Commitment(p) => {
