@@ -163,6 +163,9 @@ pub struct VerifyOptions<'a> {
     /// With registers: only draws whose record id starts with this hex prefix
     /// (all draws when `None`).
     pub only_draw: Option<&'a str>,
+    /// Conflict-list salts per commitment (record id, salt); a commitment not
+    /// listed uses `registers.conflict_salt`.
+    pub salts: &'a [(Hash, Vec<u8>)],
 }
 
 pub(crate) struct Ctx<'r> {
@@ -701,9 +704,12 @@ fn check_draw(
         }
     }
 
-    let Some(regs) = options.registers else {
+    let Some(mut regs) = options.registers else {
         return;
     };
+    if let Some((_, salt)) = options.salts.iter().find(|(c, _)| *c == draw.commitment) {
+        regs.conflict_salt = salt;
+    }
     let id_hex = at
         .map(|(_, _, id)| crate::hex::encode(id))
         .unwrap_or_default();

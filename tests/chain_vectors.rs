@@ -650,6 +650,7 @@ fn verdict(case: &Case) -> (bool, BTreeSet<&'static str>) {
             },
             registers: case.with_registers.then(|| regs_view(&regs)),
             only_draw: None,
+            salts: &[],
         },
     );
     let checks = report.errors().map(|f| f.check).collect();
@@ -691,6 +692,7 @@ fn any_single_byte_change_to_the_valid_chain_is_detected() {
                     level: Level::Replay,
                     registers: None,
                     only_draw: None,
+                    salts: &[],
                 },
             );
             assert!(!report.holds(), "byte {i} ^ {delta:#x} not detected");

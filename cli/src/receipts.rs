@@ -199,6 +199,7 @@ impl Chain {
                 level: Level::Chain,
                 registers: None,
                 only_draw: None,
+                salts: &[],
             },
         );
         findings.extend(report.findings);
@@ -277,11 +278,22 @@ impl Chain {
             .collect()
     }
 
-    /// The commitment named by a hex prefix, or the only open one.
+    /// The commitment named by a hex prefix, the open one of a task, or the only open one.
     fn select_commitment(
         &self,
         prefix: Option<&str>,
+        task_id: Option<&str>,
     ) -> Result<(Hash, CommitmentPayload), ReceiptError> {
+        if let Some(t) = task_id {
+            return self
+                .open_commitments()
+                .into_iter()
+                .find(|(_, c)| c.task.id == t)
+                .map(|(id, c)| (id, c.clone()))
+                .ok_or_else(|| {
+                    ReceiptError::Selection(format!("task {t} has no open commitment on the chain"))
+                });
+        }
         match prefix {
             Some(p) => {
                 let p = p.trim().to_ascii_lowercase();
@@ -357,6 +369,21 @@ fn store_salt(chain: &Path, commitment: &Hash, salt: &[u8]) -> Result<(), Receip
     f.sync_all().map_err(io(&path))
 }
 
+/// Every (commitment, salt) pair of the sidecar file; empty when it is missing.
+fn read_salts(chain: &Path) -> Vec<(Hash, Vec<u8>)> {
+    let Ok(text) = std::fs::read_to_string(secrets_path(chain)) else {
+        return Vec::new();
+    };
+    text.lines()
+        .filter_map(|line| {
+            let v: serde_json::Value = serde_json::from_str(line).ok()?;
+            let c = unhex("commitment", v["commitment"].as_str()?).ok()?;
+            let salt = unhex("conflict salt", v["conflict_salt"].as_str()?).ok()?;
+            Some((<[u8; 32]>::try_from(c.as_slice()).ok()?, salt))
+        })
+        .collect()
+}
+
 fn find_salt(
     chain: &Path,
     commitment: &Hash,
@@ -366,27 +393,13 @@ fn find_salt(
         return unhex("--conflict-salt", h);
     }
     let path = secrets_path(chain);
-    let text = read_text(&path).map_err(|_| {
-        ReceiptError::Selection(format!(
-            "no conflict salt: {} is missing; give --conflict-salt (the office keeps it with the conflict list)",
-            path.display()
-        ))
-    })?;
-    let want = hex(commitment);
-    for line in text.lines() {
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
-            continue;
-        };
-        if v["commitment"].as_str() == Some(want.as_str())
-            && let Some(s) = v["conflict_salt"].as_str()
-        {
-            return unhex("conflict salt", s);
-        }
+    if let Some((_, salt)) = read_salts(chain).into_iter().find(|(c, _)| c == commitment) {
+        return Ok(salt);
     }
     Err(ReceiptError::Selection(format!(
-        "{} holds no salt for commitment {}; give --conflict-salt",
+        "{} holds no salt for commitment {}; give --conflict-salt (the office keeps it with the conflict list)",
         path.display(),
-        &want[..16]
+        &hex(commitment)[..16]
     )))
 }
 
@@ -713,8 +726,11 @@ pub struct DrawArgs {
     #[arg(long)]
     pub beacon_signature: Option<String>,
     /// The commitment to draw (record id or a prefix); default: the chain's only open commitment.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "task_id")]
     pub commitment: Option<String>,
+    /// Draw the open commitment of this task id instead.
+    #[arg(long)]
+    pub task_id: Option<String>,
     #[command(flatten)]
     pub registers: RegisterArgs,
     /// The conflict-list salt as hex (default: from CHAIN.secrets.jsonl).
@@ -732,7 +748,8 @@ pub struct DrawArgs {
 pub fn draw(a: &DrawArgs) -> Result<Status, CliError> {
     let key = load_secret_key(&a.key)?;
     let chain = Chain::load(&a.chain, key.public_key(), false)?;
-    let (cid, commitment) = chain.select_commitment(a.commitment.as_deref())?;
+    let (cid, commitment) =
+        chain.select_commitment(a.commitment.as_deref(), a.task_id.as_deref())?;
     let signature = a
         .beacon_signature
         .as_deref()
@@ -844,8 +861,11 @@ pub struct CancelArgs {
     #[arg(long)]
     pub key: PathBuf,
     /// The commitment to cancel (record id or prefix); default: the only open commitment.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "task_id")]
     pub commitment: Option<String>,
+    /// Cancel the open commitment of this task id instead.
+    #[arg(long)]
+    pub task_id: Option<String>,
     /// Why the commitment will never be drawn (recorded and signed).
     #[arg(long)]
     pub reason: String,
@@ -858,7 +878,8 @@ pub struct CancelArgs {
 pub fn cancel(a: &CancelArgs) -> Result<Status, CliError> {
     let key = load_secret_key(&a.key)?;
     let chain = Chain::load(&a.chain, key.public_key(), false)?;
-    let (cid, commitment) = chain.select_commitment(a.commitment.as_deref())?;
+    let (cid, commitment) =
+        chain.select_commitment(a.commitment.as_deref(), a.task_id.as_deref())?;
     if !chain.open_commitments().iter().any(|(id, _)| *id == cid) {
         return Err(ReceiptError::Selection(format!(
             "commitment {} already has an outcome",
@@ -1032,26 +1053,24 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
         }
         loaded = Some(l);
     }
-    // The salt: explicit, or that of the draw being checked, or of any commitment.
-    let salt = match (&a.conflict_salt, level) {
-        (Some(h), _) => unhex("--conflict-salt", h)?,
-        (None, Level::Full) => {
-            let commitments: Vec<Hash> = lines
-                .iter()
-                .filter(|l| l.envelope.payload_type() == double_random::COMMITMENT_TYPE)
-                .map(|l| *l.envelope.record_id().as_bytes())
-                .collect();
-            commitments
-                .iter()
-                .find_map(|c| find_salt(&a.chain, c, None).ok())
-                .ok_or_else(|| {
-                    ReceiptError::Selection(format!(
-                        "no conflict salt: give --conflict-salt or keep {} beside the chain",
-                        secrets_path(&a.chain).display()
-                    ))
-                })?
+    // Salts: --conflict-salt for every commitment, else each commitment's own
+    // from the sidecar file kept beside the chain.
+    let salt = match &a.conflict_salt {
+        Some(h) => unhex("--conflict-salt", h)?,
+        None => Vec::new(),
+    };
+    let salts = if a.conflict_salt.is_none() && level == Level::Full {
+        let all = read_salts(&a.chain);
+        if all.is_empty() {
+            return Err(ReceiptError::Selection(format!(
+                "no conflict salt: give --conflict-salt or keep {} beside the chain",
+                secrets_path(&a.chain).display()
+            ))
+            .into());
         }
-        _ => Vec::new(),
+        all
+    } else {
+        Vec::new()
     };
     let registers = loaded.as_ref().and_then(|l| view(l, &salt));
     let mut report = verify_chain(
@@ -1061,6 +1080,7 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
             level,
             registers,
             only_draw: a.draw.as_deref(),
+            salts: &salts,
         },
     );
     report.records += findings.len();
@@ -1121,7 +1141,7 @@ pub fn prove(a: &ProveArgs) -> Result<Status, CliError> {
         .map_err(|e| ReceiptError::Draw(e.into()))?
         .root;
     let (cid, _) = match &a.commitment {
-        Some(p) => chain.select_commitment(Some(p))?,
+        Some(p) => chain.select_commitment(Some(p), None)?,
         None => chain
             .records
             .iter()
