@@ -2,7 +2,7 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, ExcelDateTime, Reader, SheetType, Xlsx};
+use calamine::{Data, ExcelDateTime, Range, Reader, SheetType, Xlsx};
 
 use super::{InputError, Row, Table, column_letters};
 
@@ -12,20 +12,7 @@ use super::{InputError, Row, Table, column_letters};
 /// empty do not count as columns, and a value to the right of the last header
 /// is a [`InputError::Ragged`] row. Row numbers are the sheet's own.
 pub(super) fn read_xlsx(file: &str, bytes: &[u8]) -> Result<Table, InputError> {
-    let not_a_workbook = |e: calamine::XlsxError| InputError::NotAWorkbook {
-        file: file.to_owned(),
-        reason: e.to_string(),
-    };
-    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(not_a_workbook)?;
-    let sheet = workbook
-        .sheets_metadata()
-        .iter()
-        .find(|s| s.typ == SheetType::WorkSheet)
-        .map(|s| s.name.clone())
-        .ok_or_else(|| InputError::NoSheet {
-            file: file.to_owned(),
-        })?;
-    let range = workbook.worksheet_range(&sheet).map_err(not_a_workbook)?;
+    let (sheet, range) = first_worksheet(file, bytes)?;
     let (first_row, first_col) = range.start().unwrap_or_default();
     let (first_row, first_col) = (first_row as usize, first_col as usize);
 
@@ -76,6 +63,46 @@ pub(super) fn read_xlsx(file: &str, bytes: &[u8]) -> Result<Table, InputError> {
 }
 
 /// The text a clerk sees in a cell, or the Excel error it shows.
+/// Opens the workbook and reads its first worksheet, turning a panic inside
+/// the workbook reader into [`InputError::NotAWorkbook`].
+///
+/// calamine 0.38 does unchecked arithmetic on cell references: a crafted
+/// reference such as `AAAAAAAAA1` overflows `u32` (upstream issue
+/// tafia/calamine#709). With overflow checks (debug builds; release builds
+/// too, see `[profile.release.package.calamine]` in the root `Cargo.toml`)
+/// that is a panic, contained here; without them it would silently wrap to a
+/// wrong cell. A hostile file must get an error, never a crash.
+fn first_worksheet(file: &str, bytes: &[u8]) -> Result<(String, Range<Data>), InputError> {
+    let read = || {
+        let not_a_workbook = |e: calamine::XlsxError| InputError::NotAWorkbook {
+            file: file.to_owned(),
+            reason: e.to_string(),
+        };
+        let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(not_a_workbook)?;
+        let sheet = workbook
+            .sheets_metadata()
+            .iter()
+            .find(|s| s.typ == SheetType::WorkSheet)
+            .map(|s| s.name.clone())
+            .ok_or_else(|| InputError::NoSheet {
+                file: file.to_owned(),
+            })?;
+        let range = workbook.worksheet_range(&sheet).map_err(not_a_workbook)?;
+        Ok((sheet, range))
+    };
+    std::panic::catch_unwind(read).unwrap_or_else(|payload| {
+        let detail = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("unknown failure");
+        Err(InputError::NotAWorkbook {
+            file: file.to_owned(),
+            reason: format!("the workbook reader failed on malformed data ({detail})"),
+        })
+    })
+}
+
 fn cell_text(cell: &Data) -> Result<String, String> {
     Ok(match cell {
         Data::Empty => String::new(),
@@ -129,6 +156,17 @@ mod tests {
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/data/input")
             .join(name)
+    }
+
+    /// Fuzz finding (table_xlsx): a nine-letter cell reference overflows
+    /// calamine's column arithmetic (tafia/calamine#709) and used to panic.
+    #[test]
+    fn overflowing_cell_reference_is_an_error_not_a_panic() {
+        let err = read_table_file(&fixture("cell_ref_overflow.xlsx"), Encoding::Auto).unwrap_err();
+        assert!(
+            matches!(&err, InputError::NotAWorkbook { reason, .. } if reason.contains("malformed")),
+            "{err:?}"
+        );
     }
 
     #[test]

@@ -1,0 +1,598 @@
+//! The properties the fuzz targets check, one public function per target.
+//!
+//! Every function takes the raw fuzzer input and must return normally for
+//! every input: a panic (including a failed assertion, an arithmetic
+//! overflow under `cargo fuzz`'s debug assertions, or an out-of-bounds
+//! index) is a finding. Where a decoder accepts an input, the functions also
+//! check the round trip (decode, encode, decode again: equal) and the
+//! invariants the library documents.
+//!
+//! The targets in `fuzz_targets/` are one line each, calling the function
+//! of the same name; `examples/make_seeds.rs` writes the seed corpora from
+//! the fixtures here and the repository's test vectors.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use double_random::{
+    BasisPoints, CheckItemList, ConflictRegister, ConflictRow, CreditClass, EntityCommitment,
+    EntityProof, EntityRegister, EntityRow, Envelope, Hash, InclusionProof, InspectorRegister,
+    InspectorRow, IssuerKey, IssuerPublicKey, ItemRow, Uscc, UsccPolicy, ValidationOptions,
+    commit_conflicts, commit_entities, commit_inspectors, commit_items, draw_ranks,
+    entity_leaf_hashes, format_date, inclusion_proof as cut_proof, leaf_hash, parse_date,
+    prove_entity, root_from_leaf_hashes, verify, verify_any_of, verify_inclusion,
+};
+use double_random_cli::input::{
+    ColumnMap, Encoding, Table, TableKind, read_table_bytes, resolve_headers,
+};
+
+// ---------------------------------------------------------------------------
+// Fixtures
+
+/// The payload type of the envelope test vectors.
+pub const TEST_PAYLOAD_TYPE: &str = "application/vnd.double-random.test+json";
+
+/// TEST ONLY issuer key of the envelope vectors: secret seed 0x01..=0x20.
+pub fn test_issuer() -> &'static IssuerKey {
+    static KEY: OnceLock<IssuerKey> = OnceLock::new();
+    KEY.get_or_init(|| {
+        let seed: [u8; 32] = core::array::from_fn(|i| i as u8 + 1);
+        IssuerKey::from_secret_bytes("阳城县水务局 (TEST ONLY)", &seed)
+            .expect("fixed issuer name is valid")
+    })
+}
+
+/// TEST ONLY second key of the envelope vectors: secret seed 0x21..=0x40.
+pub fn other_issuer() -> &'static IssuerKey {
+    static KEY: OnceLock<IssuerKey> = OnceLock::new();
+    KEY.get_or_init(|| {
+        let seed: [u8; 32] = core::array::from_fn(|i| i as u8 + 0x21);
+        IssuerKey::from_secret_bytes("审批人 (TEST ONLY)", &seed)
+            .expect("fixed issuer name is valid")
+    })
+}
+
+/// The eight leaves of the RFC 6962 test tree used by `tests/vectors/merkle.json`.
+pub const MERKLE_LEAVES: [&[u8]; 8] = [
+    b"",
+    b"\x00",
+    b"\x10",
+    b"\x20\x21",
+    b"\x30\x31",
+    b"\x40\x41\x42\x43",
+    b"\x50\x51\x52\x53\x54\x55\x56\x57",
+    b"\x60\x61\x62\x63\x64\x65\x66\x67\x68\x69\x6a\x6b\x6c\x6d\x6e\x6f",
+];
+
+/// Leaf hashes of [`MERKLE_LEAVES`].
+pub fn merkle_leaf_hashes() -> &'static [Hash; 8] {
+    static HASHES: OnceLock<[Hash; 8]> = OnceLock::new();
+    HASHES.get_or_init(|| MERKLE_LEAVES.map(leaf_hash))
+}
+
+/// The worked example's entity register (`examples/yangcheng/entities.csv`).
+pub fn example_entities() -> &'static EntityRegister {
+    static REGISTER: OnceLock<EntityRegister> = OnceLock::new();
+    REGISTER.get_or_init(|| {
+        let bytes = include_bytes!("../../examples/yangcheng/entities.csv");
+        let table = read_table_bytes("entities.csv", bytes, Encoding::Auto)
+            .expect("example register reads");
+        let map = resolve_headers(&table, TableKind::Entities).expect("example headers");
+        let validated =
+            EntityRegister::from_rows(entity_rows(&table, &map), &ValidationOptions::default());
+        assert!(validated.is_clean(), "example register is clean");
+        validated.register
+    })
+}
+
+/// The commitment to [`example_entities`].
+pub fn example_commitment() -> &'static EntityCommitment {
+    static COMMITMENT: OnceLock<EntityCommitment> = OnceLock::new();
+    COMMITMENT
+        .get_or_init(|| commit_entities(example_entities()).expect("example register commits"))
+}
+
+/// Lossy text of the input: every input reaches the parser, not only valid UTF-8.
+fn text(data: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(data)
+}
+
+// ---------------------------------------------------------------------------
+// Small parsers
+
+/// `Uscc::parse` under both policies; display → parse is the identity.
+pub fn uscc(data: &[u8]) {
+    let text = text(data);
+    let strict = Uscc::parse(&text, UsccPolicy::Strict);
+    for policy in [UsccPolicy::Strict, UsccPolicy::LenientCheckCharacter] {
+        match Uscc::parse(&text, policy) {
+            Ok(code) => {
+                let shown = code.to_string();
+                assert_eq!(shown, code.as_str());
+                assert_eq!(Uscc::parse(&shown, policy), Ok(code));
+                assert_eq!(code.check_character_is_valid(), strict.is_ok());
+                assert_eq!(code.region_code().len(), 6);
+                let _ = code.expected_check_character();
+                let json = serde_json::to_string(&code).expect("a USCC serializes");
+                let back: Uscc = serde_json::from_str(&json).expect("lenient JSON round trip");
+                assert_eq!(back, code);
+            }
+            Err(e) => {
+                let _ = e.to_string();
+            }
+        }
+    }
+    if let Ok(code) = serde_json::from_slice::<Uscc>(data) {
+        assert_eq!(
+            Uscc::parse(code.as_str(), UsccPolicy::LenientCheckCharacter),
+            Ok(code)
+        );
+    }
+}
+
+/// `CreditClass` from text; `to_string().parse()` is the identity.
+pub fn credit_class(data: &[u8]) {
+    let text = text(data);
+    match text.parse::<CreditClass>() {
+        Ok(class) => {
+            assert_eq!(class.to_string().parse::<CreditClass>(), Ok(class));
+            assert_eq!(CreditClass::from_index(class.index()), Some(class));
+            assert_eq!(class.chinese_name().parse::<CreditClass>(), Ok(class));
+            assert_eq!(class.english_name().parse::<CreditClass>(), Ok(class));
+        }
+        Err(e) => {
+            let _ = e.to_string();
+        }
+    }
+    if let Ok(class) = serde_json::from_slice::<CreditClass>(data) {
+        let json = serde_json::to_string(&class).expect("a class serializes");
+        assert_eq!(serde_json::from_str::<CreditClass>(&json).ok(), Some(class));
+    }
+}
+
+/// `BasisPoints::parse_percent`; display → parse is the identity.
+pub fn ratio(data: &[u8]) {
+    let text = text(data);
+    match BasisPoints::parse_percent(&text) {
+        Ok(bp) => {
+            assert!(bp.get() <= 10_000);
+            let shown = bp.to_string();
+            assert_eq!(BasisPoints::parse_percent(&shown), Ok(bp));
+            assert_eq!(BasisPoints::new(bp.get()), Ok(bp));
+        }
+        Err(e) => {
+            // The message may carry a suggestion computed from the text.
+            let _ = e.to_string();
+        }
+    }
+    if let Ok(bp) = serde_json::from_slice::<BasisPoints>(data) {
+        let json = serde_json::to_string(&bp).expect("a ratio serializes");
+        assert_eq!(serde_json::from_str::<BasisPoints>(&json).ok(), Some(bp));
+    }
+}
+
+/// `parse_date`; `format_date` → parse is the identity.
+pub fn date(data: &[u8]) {
+    let text = text(data);
+    if let Some(d) = parse_date(&text) {
+        let shown = format_date(d);
+        assert_eq!(shown.len(), 10, "{shown}");
+        assert_eq!(parse_date(&shown), Some(d));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Registers
+
+/// Validation options from one input byte: USCC policy and certificate date.
+fn options(flags: u8) -> ValidationOptions {
+    ValidationOptions {
+        uscc_policy: if flags & 1 == 0 {
+            UsccPolicy::Strict
+        } else {
+            UsccPolicy::LenientCheckCharacter
+        },
+        on: if flags & 2 == 0 {
+            None
+        } else {
+            parse_date("2024-06-03")
+        },
+    }
+}
+
+/// Field `i` of a row, or `""`.
+fn field<'a>(fields: &[&'a str], i: usize) -> String {
+    fields.get(i).copied().unwrap_or_default().to_owned()
+}
+
+/// Splits the input into rows (`\n`) of fields (`\t`) and feeds the same
+/// rows, by position, to every register kind; then commits each register
+/// and proves a few entities against the entity commitment.
+pub fn register_rows(data: &[u8]) {
+    let Some((&flags, rest)) = data.split_first() else {
+        return;
+    };
+    let opts = options(flags);
+    let text = text(rest);
+    let rows: Vec<Vec<&str>> = text.split('\n').map(|l| l.split('\t').collect()).collect();
+    let numbered = || rows.iter().enumerate().map(|(i, f)| (i + 1, f));
+
+    let entities = EntityRegister::from_rows(
+        numbered().map(|(row, f)| EntityRow {
+            row,
+            uscc: field(f, 0),
+            name: field(f, 1),
+            credit_class: field(f, 2),
+            region: field(f, 3),
+            industry: field(f, 4),
+        }),
+        &opts,
+    );
+    let inspectors = InspectorRegister::from_rows(
+        numbered().map(|(row, f)| InspectorRow {
+            row,
+            id: field(f, 0),
+            name: field(f, 1),
+            department: field(f, 2),
+            region: field(f, 3),
+            expertise: field(f, 4),
+            cert_valid_from: field(f, 5),
+            cert_valid_to: field(f, 6),
+        }),
+        &opts,
+    );
+    let conflict_rows = || {
+        numbered().map(|(row, f)| ConflictRow {
+            row,
+            inspector_id: field(f, 0),
+            uscc: field(f, 1),
+            reason: field(f, 2),
+        })
+    };
+    let unchecked = ConflictRegister::from_rows(conflict_rows(), None, None, &opts);
+    let conflicts = ConflictRegister::from_rows(
+        conflict_rows(),
+        Some(&entities.register),
+        Some(&inspectors.register),
+        &opts,
+    );
+    let items = CheckItemList::from_rows(numbered().map(|(row, f)| ItemRow {
+        row,
+        id: field(f, 0),
+        name: field(f, 1),
+        category: field(f, 2),
+        target_type: field(f, 3),
+        basis: field(f, 4),
+        department: field(f, 5),
+        content: field(f, 6),
+        method: field(f, 7),
+        expertise: field(f, 8),
+    }));
+    for p in entities
+        .problems
+        .iter()
+        .chain(&inspectors.problems)
+        .chain(&unchecked.problems)
+        .chain(&conflicts.problems)
+        .chain(&items.problems)
+    {
+        let _ = p.to_string();
+    }
+
+    check_entity_register(&entities.register);
+    let _ = commit_inspectors(&inspectors.register);
+    let _ = commit_conflicts(&unchecked.register, b"salt");
+    let _ = commit_conflicts(&conflicts.register, b"");
+    let _ = commit_items(&items.register);
+}
+
+/// A register built by the library commits, and its entities prove
+/// membership, class and rank against that commitment.
+fn check_entity_register(register: &EntityRegister) {
+    let commitment = match commit_entities(register) {
+        Ok(c) => c,
+        // Only an over-long field can stop a canonical register committing.
+        Err(double_random::CommitError::FieldTooLong(_)) => return,
+        Err(e) => panic!("a validated register failed to commit: {e}"),
+    };
+    assert_eq!(commitment.class_sizes, register.class_sizes());
+    assert_eq!(commitment.size(), register.len() as u64);
+    let Ok(hashes) = entity_leaf_hashes(register) else {
+        return;
+    };
+    for e in register.entities().iter().take(4) {
+        let proof = prove_entity(register, &hashes, &e.uscc).expect("entity is in its register");
+        proof
+            .verify(&commitment)
+            .expect("proof from the register verifies");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Tables (CLI input)
+
+/// The four table kinds.
+const KINDS: [TableKind; 4] = [
+    TableKind::Entities,
+    TableKind::Inspectors,
+    TableKind::Conflicts,
+    TableKind::Items,
+];
+
+/// Entity rows of a table whose headers resolved for [`TableKind::Entities`].
+pub fn entity_rows<'t>(
+    table: &'t Table,
+    map: &'t ColumnMap,
+) -> impl Iterator<Item = EntityRow> + 't {
+    table.rows.iter().map(|r| EntityRow {
+        row: r.line,
+        uscc: map.get(r, "uscc").to_owned(),
+        name: map.get(r, "name").to_owned(),
+        credit_class: map.get(r, "credit_class").to_owned(),
+        region: map.get(r, "region").to_owned(),
+        industry: map.get(r, "industry").to_owned(),
+    })
+}
+
+/// Reads the bytes as a table file named `name`, checks the table's shape,
+/// resolves its headers for every kind and builds the registers the CLI
+/// would build from it.
+fn table(name: &str, data: &[u8], encoding: Encoding) {
+    contain_workbook_reader_panics();
+    let table = match read_table_bytes(name, data, encoding) {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = e.to_string();
+            return;
+        }
+    };
+    let mut last = 0;
+    for row in &table.rows {
+        assert!(row.fields.len() <= table.headers.len());
+        assert!(
+            row.line > last,
+            "row numbers increase: {} after {last}",
+            row.line
+        );
+        last = row.line;
+    }
+    let opts = ValidationOptions::default();
+    for kind in KINDS {
+        let map = match resolve_headers(&table, kind) {
+            Ok(m) => m,
+            Err(e) => {
+                let _ = e.to_string();
+                continue;
+            }
+        };
+        let get = |r, col| map.get(r, col).to_owned();
+        match kind {
+            TableKind::Entities => {
+                let v = EntityRegister::from_rows(entity_rows(&table, &map), &opts);
+                let _ = commit_entities(&v.register);
+            }
+            TableKind::Inspectors => {
+                let _ = InspectorRegister::from_rows(
+                    table.rows.iter().map(|r| InspectorRow {
+                        row: r.line,
+                        id: get(r, "id"),
+                        name: get(r, "name"),
+                        department: get(r, "department"),
+                        region: get(r, "region"),
+                        expertise: get(r, "expertise"),
+                        cert_valid_from: get(r, "cert_valid_from"),
+                        cert_valid_to: get(r, "cert_valid_to"),
+                    }),
+                    &opts,
+                );
+            }
+            TableKind::Conflicts => {
+                let _ = ConflictRegister::from_rows(
+                    table.rows.iter().map(|r| ConflictRow {
+                        row: r.line,
+                        inspector_id: get(r, "inspector_id"),
+                        uscc: get(r, "uscc"),
+                        reason: get(r, "reason"),
+                    }),
+                    None,
+                    None,
+                    &opts,
+                );
+            }
+            TableKind::Items => {
+                let _ = CheckItemList::from_rows(table.rows.iter().map(|r| ItemRow {
+                    row: r.line,
+                    id: get(r, "id"),
+                    name: get(r, "name"),
+                    category: get(r, "category"),
+                    target_type: get(r, "target_type"),
+                    basis: get(r, "basis"),
+                    department: get(r, "department"),
+                    content: get(r, "content"),
+                    method: get(r, "method"),
+                    expertise: get(r, "expertise"),
+                }));
+            }
+        }
+    }
+}
+
+/// Crates whose panics the CLI contains (`catch_unwind` around the
+/// workbook reader in `cli/src/input/workbook.rs`).
+const CONTAINED: [&str; 3] = ["/calamine-", "/zip-", "/quick-xml-"];
+
+/// libfuzzer-sys installs a panic hook that aborts at once, before any
+/// `catch_unwind` can run. Keep it for every panic except those raised
+/// inside the workbook reader's crates, which the CLI catches and turns into
+/// an error; if such a panic ever escaped the CLI, libfuzzer-sys's own
+/// `catch_unwind` around the target would still abort and report it.
+fn contain_workbook_reader_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let fuzzer_hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let contained = info
+                .location()
+                .is_some_and(|l| CONTAINED.iter().any(|c| l.file().contains(c)));
+            if !contained {
+                fuzzer_hook(info);
+            }
+        }));
+    });
+}
+
+/// CSV bytes under every `--encoding`.
+pub fn table_csv(data: &[u8]) {
+    for encoding in [Encoding::Auto, Encoding::Utf8, Encoding::Gb18030] {
+        table("register.csv", data, encoding);
+    }
+}
+
+/// Workbook bytes (calamine on arbitrary zip archives).
+pub fn table_xlsx(data: &[u8]) {
+    table("register.xlsx", data, Encoding::Auto);
+}
+
+// ---------------------------------------------------------------------------
+// Receipts and proofs
+
+/// `Envelope::from_json`; verification never panics; encode → decode is
+/// the identity and keeps the record id.
+pub fn envelope(data: &[u8]) {
+    let env = match Envelope::from_json(data) {
+        Ok(env) => env,
+        Err(e) => {
+            let _ = (e.kind(), e.to_string());
+            return;
+        }
+    };
+    assert!(!env.signatures().is_empty());
+    let key: &IssuerPublicKey = test_issuer().public_key();
+    let keys = [other_issuer().public_key().clone(), key.clone()];
+    let verdicts = |env: &Envelope| {
+        let a = verify(env, TEST_PAYLOAD_TYPE, key).map(<[u8]>::to_vec);
+        let b = verify(env, env.payload_type(), key).map(<[u8]>::to_vec);
+        let c = verify_any_of(env, env.payload_type(), &keys).map(|(k, p)| (k.clone(), p.to_vec()));
+        for e in [a.as_ref().err(), b.as_ref().err(), c.as_ref().err()]
+            .into_iter()
+            .flatten()
+        {
+            let _ = (e.kind(), e.to_string());
+        }
+        (a, b, c)
+    };
+    let first = verdicts(&env);
+
+    let json = env.to_json();
+    let again = Envelope::from_json(json.as_bytes()).expect("our own JSON decodes");
+    assert_eq!(again, env);
+    assert_eq!(again.record_id(), env.record_id());
+    assert_eq!(again.to_json(), json);
+    assert_eq!(verdicts(&again), first);
+}
+
+/// `InclusionProof` JSON verified against the RFC 6962 test tree, and
+/// `EntityProof` JSON verified against the example register's commitment.
+pub fn inclusion_proof(data: &[u8]) {
+    if let Ok(proof) = serde_json::from_slice::<InclusionProof>(data) {
+        let json = serde_json::to_string(&proof).expect("a proof serializes");
+        assert_eq!(
+            serde_json::from_str::<InclusionProof>(&json).ok().as_ref(),
+            Some(&proof)
+        );
+
+        let hashes = merkle_leaf_hashes();
+        // Index and size pick the leaf and the tree when they fall in the
+        // test tree; otherwise the full tree's root and leaf 0.
+        let size = usize::try_from(proof.tree_size)
+            .ok()
+            .filter(|s| (1..=8).contains(s));
+        let index = usize::try_from(proof.index).ok().filter(|&i| i < 8);
+        let root = root_from_leaf_hashes(&hashes[..size.unwrap_or(8)]);
+        let leaf = hashes[index.unwrap_or(0)];
+        let verdict = verify_inclusion(&leaf, &proof, &root);
+        if let Err(e) = &verdict {
+            let _ = e.to_string();
+        }
+        if verdict.is_ok()
+            && let (Some(size), Some(_)) = (size, index)
+        {
+            // Without a hash collision only the true path verifies.
+            let truth = cut_proof(&hashes[..size], proof.index).expect("index is in the tree");
+            assert_eq!(truth, proof);
+        }
+        let _ = verify_inclusion(&leaf, &proof, &double_random::EMPTY_ROOT);
+    }
+
+    if let Ok(proof) = serde_json::from_slice::<EntityProof>(data) {
+        let json = serde_json::to_string(&proof).expect("a proof serializes");
+        assert_eq!(
+            serde_json::from_str::<EntityProof>(&json).ok().as_ref(),
+            Some(&proof)
+        );
+        let register = example_entities();
+        match proof.verify(example_commitment()) {
+            Ok(()) => {
+                // Only the register's own proof of that entity verifies.
+                let hashes = entity_leaf_hashes(register).expect("example leaves");
+                let truth = prove_entity(register, &hashes, &proof.entity.uscc)
+                    .expect("a verified entity is in the register");
+                assert_eq!(truth, proof);
+            }
+            Err(e) => {
+                let _ = e.to_string();
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Sampling
+
+/// Largest sample the sampler target draws.
+pub const MAX_K: u64 = 2000;
+
+/// `(n, k, class, seed)` from the first 44 bytes: `n` is a little-endian
+/// u64 shifted right by `shift % 64` (so small pools are as easy to reach
+/// as huge ones), `k` is below `min(n, MAX_K) + 1`.
+pub fn sampler_params(data: &[u8]) -> Option<(u64, u64, u8, [u8; 32])> {
+    let n_raw = u64::from_le_bytes(data.get(0..8)?.try_into().ok()?);
+    let shift = *data.get(8)?;
+    let k_raw = u16::from_le_bytes(data.get(9..11)?.try_into().ok()?);
+    let class = *data.get(11)?;
+    let mut seed = [0u8; 32];
+    for (s, b) in seed.iter_mut().zip(data.get(12..).unwrap_or_default()) {
+        *s = *b;
+    }
+    let n = n_raw >> (shift % 64);
+    let k = u64::from(k_raw) % (n.min(MAX_K) + 1);
+    Some((n, k, class % 5, seed))
+}
+
+/// `draw_ranks` returns `k` distinct ranks below `n`; the first `k - 1` are
+/// the draw of `k - 1`; `k > n` and a bad class are errors.
+pub fn sampler(data: &[u8]) {
+    let Some((n, k, class, seed)) = sampler_params(data) else {
+        return;
+    };
+    let ranks = match draw_ranks(&seed, class, n, k) {
+        Ok(r) => r,
+        Err(e) => {
+            assert!(class >= 4, "draw of {k} from {n} failed: {e}");
+            let _ = e.to_string();
+            return;
+        }
+    };
+    assert!(class < 4);
+    assert_eq!(ranks.len() as u64, k);
+    let distinct: HashSet<u64> = ranks.iter().copied().collect();
+    assert_eq!(distinct.len(), ranks.len(), "ranks repeat");
+    assert!(ranks.iter().all(|&r| r < n), "rank out of range");
+    if k > 0 {
+        let shorter = draw_ranks(&seed, class, n, k - 1).expect("k - 1 <= n");
+        assert_eq!(shorter[..], ranks[..ranks.len() - 1]);
+    }
+    if let Some(over) = n.checked_add(1).filter(|&o| o <= MAX_K + 1) {
+        assert!(draw_ranks(&seed, class, n, over).is_err());
+    }
+}
