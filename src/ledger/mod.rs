@@ -29,6 +29,9 @@ mod record;
 mod state;
 mod summary;
 
+#[cfg(test)]
+mod tests;
+
 pub use category::{FollowUp, FollowUpKind, ResultCategory};
 pub use publish::{
     InspectorDisclosure, PUBLIC_RESULTS_FORMAT, PublicCategory, PublicFollowUp, PublicInspector,
