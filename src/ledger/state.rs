@@ -624,6 +624,43 @@ impl Ledger {
     ) -> Vec<ResultError> {
         let mut out = Vec::new();
         let field = |field, rule| ResultError::Field { field, rule };
+        // Identity first: a result for an entity not drawn is refused as such.
+        match draws.get(&f.draw) {
+            None => out.push(ResultError::UnknownDraw { draw: hex(&f.draw) }),
+            Some(d) => {
+                if d.task.id != f.task {
+                    out.push(ResultError::TaskMismatch {
+                        stated: f.task.clone(),
+                        drawn: d.task.id.clone(),
+                    });
+                }
+                if f.inspection_start < d.drawn_on() {
+                    out.push(ResultError::StartBeforeDraw {
+                        start: f.inspection_start,
+                        drawn_on: d.drawn_on(),
+                    });
+                }
+                match d.team_of(&f.uscc).filter(|_| d.was_drawn(&f.uscc)) {
+                    None => out.push(ResultError::NotDrawn {
+                        draw: hex(&f.draw),
+                        uscc: f.uscc,
+                    }),
+                    Some(team) => {
+                        let mut a = f.inspectors.clone();
+                        let mut b = team.inspectors.clone();
+                        a.sort();
+                        b.sort();
+                        if a != b || f.inspectors.len() != team.inspectors.len() {
+                            out.push(ResultError::TeamMismatch {
+                                uscc: f.uscc,
+                                stated: f.inspectors.clone(),
+                                drawn: team.inspectors.clone(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
         if f.categories.is_empty() {
             out.push(field("categories", "at least one result category"));
         } else if !f.categories.windows(2).all(|w| w[0] < w[1]) {
@@ -668,42 +705,6 @@ impl Ledger {
                 end: f.inspection_end,
                 entered_on,
             });
-        }
-        match draws.get(&f.draw) {
-            None => out.push(ResultError::UnknownDraw { draw: hex(&f.draw) }),
-            Some(d) => {
-                if d.task.id != f.task {
-                    out.push(ResultError::TaskMismatch {
-                        stated: f.task.clone(),
-                        drawn: d.task.id.clone(),
-                    });
-                }
-                if f.inspection_start < d.drawn_on() {
-                    out.push(ResultError::StartBeforeDraw {
-                        start: f.inspection_start,
-                        drawn_on: d.drawn_on(),
-                    });
-                }
-                match d.team_of(&f.uscc).filter(|_| d.was_drawn(&f.uscc)) {
-                    None => out.push(ResultError::NotDrawn {
-                        draw: hex(&f.draw),
-                        uscc: f.uscc,
-                    }),
-                    Some(team) => {
-                        let mut a = f.inspectors.clone();
-                        let mut b = team.inspectors.clone();
-                        a.sort();
-                        b.sort();
-                        if a != b || f.inspectors.len() != team.inspectors.len() {
-                            out.push(ResultError::TeamMismatch {
-                                uscc: f.uscc,
-                                stated: f.inspectors.clone(),
-                                drawn: team.inspectors.clone(),
-                            });
-                        }
-                    }
-                }
-            }
         }
         match correcting {
             Some(e) => {
@@ -1043,7 +1044,7 @@ fn deadline_of(
                 "overdue",
                 at,
                 format!(
-                    "entity {}: entered {} , {working_days_late} working day(s) after the deadline {due} (20 working days after the inspection ended {})",
+                    "entity {}: entered {}, {working_days_late} working day(s) after the deadline {due} (20 working days after the inspection ended {})",
                     f.uscc,
                     format_date(entered_on),
                     format_date(f.inspection_end)
