@@ -161,7 +161,7 @@ pub struct ResultFlags {
     /// What was found (kept internal, not published).
     #[arg(long)]
     pub findings: Option<String>,
-    /// Follow-up measure KIND[:outcome], KIND one of penalty-decision, transfer-to-agency,
+    /// Follow-up measure `KIND[:outcome]`, KIND one of penalty-decision, transfer-to-agency,
     /// transfer-to-judicial, abnormal-list, ordered-to-correct, joint-credit-punishment (repeat).
     #[arg(long)]
     pub follow_up: Vec<String>,
