@@ -112,6 +112,7 @@ mod hex;
 mod json;
 mod keys;
 mod leaf;
+mod ledger;
 mod merkle;
 mod ratio;
 mod record;
@@ -159,6 +160,16 @@ pub use keys::{
 pub use leaf::{
     CONFLICT_LEAF_TAG, ENTITY_LEAF_TAG, FieldTooLong, INSPECTOR_LEAF_TAG, ITEM_LEAF_TAG,
     conflict_leaf, entity_leaf, inspector_leaf, item_leaf,
+};
+pub use ledger::{
+    ApprovalError, Approvals, Approver, CHECKPOINT_TYPE, CHINA_UTC_OFFSET_SECONDS, CORRECTION_TYPE,
+    CategoryCount, CheckpointPayload, CheckpointRecord, CorrectionNote, CorrectionPayload,
+    Deadline, DrawIndex, DrawnTask, FollowUp, FollowUpKind, InspectorDisclosure, Ledger,
+    LedgerEntry, LedgerOptions, LedgerRecord, MissingEntity, PUBLIC_RESULTS_FORMAT, PublicCategory,
+    PublicFollowUp, PublicInspector, PublicResult, PublicView, PublishedFile, RESULT_TYPE, Rate,
+    ResultCategory, ResultError, ResultFields, ResultPayload, ResultVersion, SummaryKind,
+    TaskSummary, check_approval, check_published_file, china_date, method_code, published_file,
+    sign_correction, summarise, verify_ledger,
 };
 pub use merkle::{
     EMPTY_ROOT, Hash, InclusionProof, MerkleBuilder, MerkleError, inclusion_proof, leaf_hash,

@@ -6,6 +6,7 @@
 pub mod check;
 pub mod common;
 pub mod input;
+pub mod ledger;
 pub mod plan;
 pub mod receipts;
 pub mod registers;

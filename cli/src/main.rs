@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use double_random_cli::{check, common, plan, receipts};
+use double_random_cli::{check, common, ledger, plan, receipts};
 
 /// Provable "double random, one public" (双随机、一公开) spot-check draws.
 #[derive(Debug, Parser)]
@@ -37,6 +37,14 @@ enum Command {
     Prove(receipts::ProveArgs),
     /// Check a proof bundle alone.
     VerifyProof(receipts::VerifyProofArgs),
+    /// Record the result of checking one drawn entity on the results ledger.
+    RecordResult(ledger::RecordResultArgs),
+    /// Correct a result, with the unit head's approval as a second signature.
+    Correct(ledger::CorrectArgs),
+    /// Write the public view (CSV and JSON) and append a signed checkpoint of it.
+    Publish(ledger::PublishArgs),
+    /// Per-task summary tables (汇总表): initiated and cooperated.
+    Summary(ledger::SummaryArgs),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +60,10 @@ fn main() -> ExitCode {
         Command::Verify(a) => receipts::verify(&a),
         Command::Prove(a) => receipts::prove(&a),
         Command::VerifyProof(a) => receipts::verify_proof(&a),
+        Command::RecordResult(a) => ledger::record_result(&a),
+        Command::Correct(a) => ledger::correct(&a),
+        Command::Publish(a) => ledger::publish(&a),
+        Command::Summary(a) => ledger::summary(&a),
     };
     match result {
         Ok(status) => status.into(),

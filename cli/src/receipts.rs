@@ -97,29 +97,29 @@ impl From<ReceiptError> for CliError {
     }
 }
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReceiptError + '_ {
+pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReceiptError + '_ {
     move |cause| ReceiptError::Io {
         path: path.display().to_string(),
         cause,
     }
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, ReceiptError> {
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>, ReceiptError> {
     std::fs::read(path).map_err(io(path))
 }
 
-fn read_text(path: &Path) -> Result<String, ReceiptError> {
+pub(crate) fn read_text(path: &Path) -> Result<String, ReceiptError> {
     std::fs::read_to_string(path).map_err(io(path))
 }
 
-fn load_secret_key(path: &Path) -> Result<IssuerKey, ReceiptError> {
+pub(crate) fn load_secret_key(path: &Path) -> Result<IssuerKey, ReceiptError> {
     IssuerKey::from_secret_text(&read_text(path)?).map_err(|cause| ReceiptError::Key {
         path: path.display().to_string(),
         cause,
     })
 }
 
-fn load_public_key(path: &Path) -> Result<IssuerPublicKey, ReceiptError> {
+pub(crate) fn load_public_key(path: &Path) -> Result<IssuerPublicKey, ReceiptError> {
     IssuerPublicKey::from_text(&read_text(path)?).map_err(|cause| ReceiptError::Key {
         path: path.display().to_string(),
         cause,
@@ -146,11 +146,11 @@ fn unhex(flag: &'static str, s: &str) -> Result<Vec<u8>, ReceiptError> {
         .collect()
 }
 
-fn now() -> Result<Timestamp, ReceiptError> {
+pub(crate) fn now() -> Result<Timestamp, ReceiptError> {
     Timestamp::from_datetime(time::OffsetDateTime::now_utc()).ok_or(ReceiptError::Clock)
 }
 
-fn parse_time_arg(s: &str) -> Result<Timestamp, String> {
+pub(crate) fn parse_time_arg(s: &str) -> Result<Timestamp, String> {
     Timestamp::parse(s)
         .ok_or_else(|| format!("{s:?} is not a UTC time written YYYY-MM-DDTHH:MM:SSZ"))
 }
@@ -963,15 +963,31 @@ pub struct VerifyArgs {
     pub json: bool,
     #[command(flatten)]
     pub read: ReadArgs,
+    /// The issuer's results ledger, verified too (one combined verdict).
+    #[arg(long)]
+    pub ledger: Option<PathBuf>,
+    /// An approver's (unit head's) public key: corrections must carry a signature by one of these (repeat).
+    #[arg(long, requires = "ledger")]
+    pub approver_key: Vec<PathBuf>,
+    /// A published file to check against the ledger's checkpoints (repeat).
+    #[arg(long, requires = "ledger")]
+    pub published: Vec<PathBuf>,
 }
 
-fn print_report(report: &Report, level: Level, json: bool) -> Result<(), CliError> {
+fn print_report(
+    report: &Report,
+    level: Level,
+    json: bool,
+    ledger: Option<&Report>,
+) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
+    let holds = report.holds() && ledger.is_none_or(Report::holds);
     if json {
         let v = json!({
-            "holds": report.holds(),
+            "holds": holds,
             "level": level,
             "report": report,
+            "ledger": ledger,
         });
         serde_json::to_writer_pretty(&mut out, &v)?;
         writeln!(out)?;
@@ -1000,10 +1016,13 @@ fn print_report(report: &Report, level: Level, json: bool) -> Result<(), CliErro
         };
         writeln!(out, "  {sev} [{}] {place}{}", f.check, f.message)?;
     }
+    if let Some(l) = ledger {
+        crate::ledger::print_ledger_report(&mut out, l)?;
+    }
     writeln!(
         out,
         "{}",
-        if report.holds() {
+        if holds {
             "verdict: everything checked holds"
         } else {
             "verdict: FAILED"
@@ -1086,12 +1105,24 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
     report.records += findings.len();
     findings.append(&mut report.findings);
     report.findings = findings;
-    print_report(&report, level, a.json)?;
-    Ok(if report.holds() {
-        Status::Ok
-    } else {
-        Status::Failed
-    })
+    let ledger = match &a.ledger {
+        Some(path) => Some(crate::ledger::verify_ledger_files(
+            path,
+            &a.approver_key,
+            &a.published,
+            &key,
+            &lines,
+        )?),
+        None => None,
+    };
+    print_report(&report, level, a.json, ledger.as_ref())?;
+    Ok(
+        if report.holds() && ledger.as_ref().is_none_or(Report::holds) {
+            Status::Ok
+        } else {
+            Status::Failed
+        },
+    )
 }
 
 // ---------------------------------------------------------------------------

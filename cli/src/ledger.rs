@@ -1,0 +1,858 @@
+//! `record-result`, `correct`, `publish`, `summary`, and the ledger part of
+//! `verify`: the results ledger (一公开), a JSON Lines file of signed
+//! records beside the issuer's receipt chain.
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use double_random::{
+    Approvals, ChainLine, DrawIndex, DrawnTask, Envelope, Finding, FindingSeverity, FollowUp,
+    InspectionMethod, InspectorDisclosure, IssuerPublicKey, Ledger, LedgerOptions, LedgerRecord,
+    Level, PublicView, Report, ResultCategory, ResultError, ResultFields, SummaryKind, TaskSummary,
+    Timestamp, Uscc, UsccPolicy, VerifyOptions, WorkingCalendar, check_published_file,
+    published_file, read_chain, sign_correction, summarise, verify_chain, verify_ledger,
+};
+use serde_json::json;
+use time::Date;
+
+use crate::common::{CliError, ReadArgs, Status, parse_date_arg};
+use crate::receipts::{
+    ReceiptError, io, load_public_key, load_secret_key, now, parse_time_arg, read,
+};
+use crate::registers;
+
+/// File name of the published CSV in `--out-dir`.
+pub const PUBLIC_CSV: &str = "public-results.csv";
+/// File name of the published JSON in `--out-dir`.
+pub const PUBLIC_JSON: &str = "public-results.json";
+
+fn hex(h: &[u8]) -> String {
+    h.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn calendar() -> Result<WorkingCalendar, ReceiptError> {
+    WorkingCalendar::china()
+        .map_err(|e| ReceiptError::Selection(format!("the bundled holiday table: {e}")))
+}
+
+/// The receipt chain's draws, refusing a chain that breaks a rule.
+fn load_draws(chain: &Path, key: &IssuerPublicKey) -> Result<DrawIndex, ReceiptError> {
+    let bytes = read(chain)?;
+    let (lines, mut findings) = read_chain(&bytes);
+    let report = verify_chain(
+        &lines,
+        key,
+        &VerifyOptions {
+            level: Level::Chain,
+            registers: None,
+            only_draw: None,
+        },
+    );
+    findings.extend(report.findings);
+    refuse_errors(chain, &findings)?;
+    Ok(DrawIndex::from_chain(&lines, key))
+}
+
+fn refuse_errors(path: &Path, findings: &[Finding]) -> Result<(), ReceiptError> {
+    let errors: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.severity == FindingSeverity::Error)
+        .collect();
+    match errors.first() {
+        Some(first) => Err(ReceiptError::BrokenChain {
+            path: path.display().to_string(),
+            count: errors.len(),
+            first: format!("[{}] {}", first.check, first.message),
+        }),
+        None => Ok(()),
+    }
+}
+
+fn read_ledger_lines(
+    path: &Path,
+    may_be_new: bool,
+) -> Result<(Vec<ChainLine>, Vec<Finding>), ReceiptError> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if may_be_new && e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(io(path)(e)),
+    };
+    Ok(read_chain(&bytes))
+}
+
+/// The ledger for appending: every record must pass (warnings allowed).
+/// Approvals were checked when each correction was made; they are not
+/// re-checked here (`verify` does).
+fn load_ledger(
+    path: &Path,
+    key: &IssuerPublicKey,
+    draws: &DrawIndex,
+    cal: &WorkingCalendar,
+) -> Result<Ledger, ReceiptError> {
+    let (lines, mut findings) = read_ledger_lines(path, true)?;
+    let (report, ledger) = verify_ledger(
+        &lines,
+        key,
+        draws,
+        &LedgerOptions {
+            approvals: Approvals::NotChecked,
+            calendar: cal,
+        },
+    );
+    findings.extend(report.findings);
+    refuse_errors(path, &findings)?;
+    Ok(ledger)
+}
+
+fn append(path: &Path, env: &Envelope) -> Result<(), ReceiptError> {
+    let mut f = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(io(path))?;
+    f.write_all((env.to_json() + "\n").as_bytes())
+        .map_err(io(path))?;
+    f.sync_all().map_err(io(path))
+}
+
+fn flag(flag: &'static str, message: String) -> ReceiptError {
+    ReceiptError::Flag { flag, message }
+}
+
+fn select_draw<'d>(draws: &'d DrawIndex, prefix: &str) -> Result<&'d DrawnTask, ReceiptError> {
+    let found = draws.find_prefix(prefix);
+    match found.as_slice() {
+        [one] => Ok(one),
+        [] => Err(ReceiptError::Selection(format!(
+            "no draw on the receipt chain has an id starting with {prefix}"
+        ))),
+        many => Err(ReceiptError::Selection(format!(
+            "{} draws have ids starting with {prefix}; give more digits",
+            many.len()
+        ))),
+    }
+}
+
+fn split_values(values: &[String]) -> impl Iterator<Item = &str> {
+    values
+        .iter()
+        .flat_map(|v| v.split([',', '，', ';', '；']))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// The result flags shared by `record-result` and `correct`.
+#[derive(Debug, Args)]
+pub struct ResultFlags {
+    /// First day of the inspection (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date_arg)]
+    pub inspection_start: Option<Date>,
+    /// Last day of the inspection; the 20-working-day entry deadline counts from it.
+    #[arg(long, value_parser = parse_date_arg)]
+    pub inspection_end: Option<Date>,
+    /// Inspection method: on-site, written, online-monitoring, entrusted (or Chinese); repeat or separate with commas.
+    #[arg(long)]
+    pub method: Vec<String>,
+    /// Result category, as code (no-problem, problem-pending, ...) or the platform's Chinese wording; repeat for several.
+    #[arg(long)]
+    pub category: Vec<String>,
+    /// What was found (kept internal, not published).
+    #[arg(long)]
+    pub findings: Option<String>,
+    /// Follow-up measure `KIND[:outcome]`, KIND one of penalty-decision, transfer-to-agency,
+    /// transfer-to-judicial, abnormal-list, ordered-to-correct, joint-credit-punishment (repeat).
+    #[arg(long)]
+    pub follow_up: Vec<String>,
+    /// An inspector's id (certificate number); default: the team drawn for the entity (repeat).
+    #[arg(long)]
+    pub inspector: Vec<String>,
+}
+
+impl ResultFlags {
+    fn methods(&self) -> Result<Vec<InspectionMethod>, ReceiptError> {
+        split_values(&self.method)
+            .map(|m| {
+                InspectionMethod::parse(m)
+                    .ok_or_else(|| flag("--method", format!("{m:?} is not an inspection method")))
+            })
+            .collect()
+    }
+
+    fn categories(&self) -> Result<Vec<ResultCategory>, ReceiptError> {
+        split_values(&self.category)
+            .map(|c| {
+                ResultCategory::parse(c).ok_or_else(|| {
+                    flag(
+                        "--category",
+                        format!(
+                            "{c:?} is not a result category; use one of {}",
+                            ResultCategory::ALL.map(|c| c.code()).join(", ")
+                        ),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    fn follow_ups(&self) -> Result<Vec<FollowUp>, ReceiptError> {
+        self.follow_up
+            .iter()
+            .map(|f| {
+                FollowUp::parse(f).ok_or_else(|| {
+                    flag(
+                        "--follow-up",
+                        format!(
+                            "{f:?}: write KIND[:outcome], e.g. penalty-decision:阳水罚〔2024〕3号"
+                        ),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    /// Replaces the fields these flags set.
+    fn apply(&self, f: &mut ResultFields, clear_follow_ups: bool) -> Result<(), ReceiptError> {
+        if let Some(d) = self.inspection_start {
+            f.inspection_start = d;
+        }
+        if let Some(d) = self.inspection_end {
+            f.inspection_end = d;
+        }
+        if !self.method.is_empty() {
+            f.methods = self.methods()?;
+        }
+        if !self.category.is_empty() {
+            f.categories = self.categories()?;
+        }
+        if let Some(t) = &self.findings {
+            f.findings = t.clone();
+        }
+        if clear_follow_ups {
+            f.follow_ups.clear();
+        }
+        if !self.follow_up.is_empty() {
+            f.follow_ups = self.follow_ups()?;
+        }
+        if !self.inspector.is_empty() {
+            f.inspectors = split_values(&self.inspector).map(str::to_owned).collect();
+        }
+        Ok(())
+    }
+}
+
+fn refused(e: &ResultError) -> Status {
+    eprintln!("double-random: refused [{}]: {e}", e.check());
+    Status::Failed
+}
+
+// ---------------------------------------------------------------------------
+// record-result
+
+/// Flags of `record-result`.
+#[derive(Debug, Args)]
+pub struct RecordResultArgs {
+    /// The issuer's results ledger (JSON Lines); created if missing.
+    #[arg(long)]
+    pub ledger: PathBuf,
+    /// The issuer's receipt chain, holding the draw.
+    #[arg(long)]
+    pub chain: PathBuf,
+    /// The issuer's secret key file.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// The draw that drew the entity (record id or a prefix).
+    #[arg(long)]
+    pub draw: String,
+    /// The entity's USCC.
+    #[arg(long)]
+    pub uscc: String,
+    #[command(flatten)]
+    pub result: ResultFlags,
+    /// Entry time instead of the clock (UTC, YYYY-MM-DDTHH:MM:SSZ).
+    #[arg(long, value_parser = parse_time_arg)]
+    pub created_at: Option<Timestamp>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_uscc(s: &str) -> Result<Uscc, ReceiptError> {
+    Uscc::parse(s, UsccPolicy::LenientCheckCharacter).map_err(|e| flag("--uscc", e.to_string()))
+}
+
+/// Runs `record-result`. A result the ledger rules refuse (an entity not
+/// drawn, another team, a second result) exits 1 and appends nothing.
+pub fn record_result(a: &RecordResultArgs) -> Result<Status, CliError> {
+    let key = load_secret_key(&a.key)?;
+    let draws = load_draws(&a.chain, key.public_key())?;
+    let cal = calendar()?;
+    let ledger = load_ledger(&a.ledger, key.public_key(), &draws, &cal)?;
+    let draw = select_draw(&draws, &a.draw)?;
+    let uscc = parse_uscc(&a.uscc)?;
+    let r = &a.result;
+    let (Some(start), Some(end)) = (r.inspection_start, r.inspection_end) else {
+        return Err(flag(
+            "--inspection-start",
+            "give --inspection-start and --inspection-end".into(),
+        )
+        .into());
+    };
+    let mut fields = ResultFields {
+        draw: draw.draw_id,
+        task: draw.task.id.clone(),
+        uscc,
+        inspection_start: start,
+        inspection_end: end,
+        methods: Vec::new(),
+        categories: Vec::new(),
+        findings: String::new(),
+        follow_ups: Vec::new(),
+        inspectors: draw
+            .team_of(&uscc)
+            .map(|t| t.inspectors.clone())
+            .unwrap_or_default(),
+    };
+    r.apply(&mut fields, false)?;
+    let created_at = match a.created_at {
+        Some(t) => t,
+        None => now()?,
+    };
+    let link = match ledger.next_link(key.public_key(), created_at) {
+        Ok(l) => l,
+        Err(e) => return Ok(refused(&e)),
+    };
+    let payload = match ledger.new_result(&draws, fields, link) {
+        Ok(p) => p,
+        Err(e) => return Ok(refused(&e)),
+    };
+    let deadline = cal.entry_deadline(payload.result.inspection_end).ok();
+    let env = LedgerRecord::Result(payload.clone()).sign(&key);
+    append(&a.ledger, &env)?;
+    let id = env.record_id().to_string();
+    let entered_on = double_random::china_date(created_at);
+    if a.json {
+        println!(
+            "{}",
+            json!({
+                "record": id,
+                "sequence": payload.chain.sequence,
+                "task": payload.result.task,
+                "uscc": payload.result.uscc,
+                "deadline": deadline.map(double_random::format_date),
+                "on_time": deadline.map(|d| entered_on <= d),
+            })
+        );
+        return Ok(Status::Ok);
+    }
+    println!(
+        "recorded the result of {} for task {}",
+        payload.result.uscc, payload.result.task
+    );
+    println!("  record   {id}");
+    println!("  sequence {}", payload.chain.sequence);
+    match deadline {
+        Some(d) if entered_on <= d => println!(
+            "  entered {} (Beijing time), on time (deadline {})",
+            double_random::format_date(entered_on),
+            double_random::format_date(d)
+        ),
+        Some(d) => println!(
+            "  entered {} (Beijing time), OVERDUE: the deadline was {}",
+            double_random::format_date(entered_on),
+            double_random::format_date(d)
+        ),
+        None => println!("  deadline not checked: the holiday table does not cover the years"),
+    }
+    Ok(Status::Ok)
+}
+
+// ---------------------------------------------------------------------------
+// correct
+
+/// Flags of `correct`.
+#[derive(Debug, Args)]
+pub struct CorrectArgs {
+    /// The issuer's results ledger.
+    #[arg(long)]
+    pub ledger: PathBuf,
+    /// The issuer's receipt chain.
+    #[arg(long)]
+    pub chain: PathBuf,
+    /// The issuer's secret key file.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// The approver's (unit head's) secret key file: the second signature.
+    #[arg(long)]
+    pub approver_key: PathBuf,
+    /// The result to correct: record id (or prefix) of the result or any of its corrections.
+    #[arg(long)]
+    pub result: String,
+    /// Why the result is corrected (recorded and signed).
+    #[arg(long)]
+    pub reason: String,
+    /// Fields to change; those not given are kept from the latest version.
+    #[command(flatten)]
+    pub fields: ResultFlags,
+    /// Remove every follow-up measure (before adding those given with --follow-up).
+    #[arg(long)]
+    pub clear_follow_ups: bool,
+    /// Correction time instead of the clock (UTC, YYYY-MM-DDTHH:MM:SSZ).
+    #[arg(long, value_parser = parse_time_arg)]
+    pub created_at: Option<Timestamp>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `correct`.
+pub fn correct(a: &CorrectArgs) -> Result<Status, CliError> {
+    let key = load_secret_key(&a.key)?;
+    let approver = load_secret_key(&a.approver_key)?;
+    let draws = load_draws(&a.chain, key.public_key())?;
+    let cal = calendar()?;
+    let ledger = load_ledger(&a.ledger, key.public_key(), &draws, &cal)?;
+    let found = ledger.find_prefix(&a.result);
+    let entry = match found.as_slice() {
+        [one] => *one,
+        [] => {
+            return Err(ReceiptError::Selection(format!(
+                "no result on the ledger has a record id starting with {}",
+                a.result
+            ))
+            .into());
+        }
+        many => {
+            return Err(ReceiptError::Selection(format!(
+                "{} results match {}; give more digits",
+                many.len(),
+                a.result
+            ))
+            .into());
+        }
+    };
+    let target = entry.current().record;
+    let mut fields = entry.current().fields.clone();
+    a.fields.apply(&mut fields, a.clear_follow_ups)?;
+    let created_at = match a.created_at {
+        Some(t) => t,
+        None => now()?,
+    };
+    let link = match ledger.next_link(key.public_key(), created_at) {
+        Ok(l) => l,
+        Err(e) => return Ok(refused(&e)),
+    };
+    let payload = match ledger.new_correction(
+        &draws,
+        &target,
+        &a.reason,
+        approver.public_key(),
+        fields,
+        link,
+    ) {
+        Ok(p) => p,
+        Err(e) => return Ok(refused(&e)),
+    };
+    let env = sign_correction(&payload, &key, &approver);
+    append(&a.ledger, &env)?;
+    let id = env.record_id().to_string();
+    if a.json {
+        println!(
+            "{}",
+            json!({
+                "record": id,
+                "sequence": payload.chain.sequence,
+                "corrects": hex(&payload.corrects),
+                "approver": {"name": payload.approver.name, "key_id": payload.approver.key_id},
+            })
+        );
+        return Ok(Status::Ok);
+    }
+    println!(
+        "corrected the result of {} for task {}",
+        payload.result.uscc, payload.result.task
+    );
+    println!("  record   {id}");
+    println!("  corrects {}", hex(&payload.corrects));
+    println!(
+        "  approved by {} (key {})",
+        payload.approver.name,
+        &payload.approver.key_id[..16]
+    );
+    Ok(Status::Ok)
+}
+
+// ---------------------------------------------------------------------------
+// publish
+
+/// Flags of `publish`.
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// The issuer's results ledger; the checkpoint is appended to it.
+    #[arg(long)]
+    pub ledger: PathBuf,
+    /// The issuer's receipt chain.
+    #[arg(long)]
+    pub chain: PathBuf,
+    /// The issuer's secret key file (signs the checkpoint).
+    #[arg(long)]
+    pub key: PathBuf,
+    /// The entity register, for the entities' names.
+    #[arg(long)]
+    pub entities: PathBuf,
+    /// Where to write public-results.csv and public-results.json.
+    #[arg(long)]
+    pub out_dir: PathBuf,
+    /// Leave inspectors out of the published files entirely.
+    #[arg(long, conflicts_with = "inspectors")]
+    pub omit_inspectors: bool,
+    /// The inspector register, for inspectors' names (else certificate numbers only).
+    #[arg(long)]
+    pub inspectors: Option<PathBuf>,
+    /// Publication time instead of the clock (UTC, YYYY-MM-DDTHH:MM:SSZ).
+    #[arg(long, value_parser = parse_time_arg)]
+    pub created_at: Option<Timestamp>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// Runs `publish`.
+pub fn publish(a: &PublishArgs) -> Result<Status, CliError> {
+    let key = load_secret_key(&a.key)?;
+    let draws = load_draws(&a.chain, key.public_key())?;
+    let cal = calendar()?;
+    let ledger = load_ledger(&a.ledger, key.public_key(), &draws, &cal)?;
+    let mut notes = Vec::new();
+    let options = a.read.options(None);
+    let entities =
+        registers::read_entities(&a.entities, a.read.encoding.into(), &options, &mut notes)?;
+    let inspectors = match &a.inspectors {
+        Some(p) => Some(registers::read_inspectors(
+            p,
+            a.read.encoding.into(),
+            &options,
+            &mut notes,
+        )?),
+        None => None,
+    };
+    for n in &notes {
+        eprintln!("  {n}");
+    }
+    let created_at = match a.created_at {
+        Some(t) => t,
+        None => now()?,
+    };
+    let link = match ledger.next_link(key.public_key(), created_at) {
+        Ok(l) => l,
+        Err(e) => return Ok(refused(&e)),
+    };
+    let disclosure = if a.omit_inspectors {
+        InspectorDisclosure::Omit
+    } else {
+        InspectorDisclosure::NameAndCertificate
+    };
+    let view = PublicView::build(
+        &ledger,
+        &draws,
+        key.issuer(),
+        created_at,
+        Some(&entities.register),
+        inspectors.as_ref().map(|v| &v.register),
+        disclosure,
+    );
+    let unnamed: Vec<String> = view
+        .results
+        .iter()
+        .filter(|r| r.entity_name.is_empty())
+        .map(|r| r.uscc.to_string())
+        .collect();
+    if !unnamed.is_empty() {
+        eprintln!(
+            "  warning: {} entity(ies) not in the entity register, published without a name: {}",
+            unnamed.len(),
+            unnamed.join(", ")
+        );
+    }
+    let csv = view.to_csv();
+    let json_bytes = view.to_json();
+    let files = vec![
+        published_file(PUBLIC_CSV, &csv),
+        published_file(PUBLIC_JSON, &json_bytes),
+    ];
+    let payload = match ledger.new_checkpoint(files.clone(), link) {
+        Ok(p) => p,
+        Err(e) => return Ok(refused(&e)),
+    };
+    std::fs::create_dir_all(&a.out_dir).map_err(io(&a.out_dir))?;
+    let csv_path = a.out_dir.join(PUBLIC_CSV);
+    let json_path = a.out_dir.join(PUBLIC_JSON);
+    std::fs::write(&csv_path, &csv).map_err(io(&csv_path))?;
+    std::fs::write(&json_path, &json_bytes).map_err(io(&json_path))?;
+    let env = LedgerRecord::Checkpoint(payload.clone()).sign(&key);
+    append(&a.ledger, &env)?;
+    let id = env.record_id().to_string();
+    if a.json {
+        println!(
+            "{}",
+            json!({
+                "checkpoint": id,
+                "sequence": payload.chain.sequence,
+                "results": payload.results.0,
+                "files": files.iter().map(|f| json!({
+                    "path": a.out_dir.join(&f.name).display().to_string(),
+                    "sha256": hex(&f.sha256),
+                    "size": f.size.0,
+                })).collect::<Vec<_>>(),
+            })
+        );
+        return Ok(Status::Ok);
+    }
+    println!(
+        "published {} result(s) of {}",
+        payload.results.0,
+        key.issuer()
+    );
+    for f in &files {
+        println!(
+            "  {}  sha256 {}",
+            a.out_dir.join(&f.name).display(),
+            hex(&f.sha256)
+        );
+    }
+    println!("  checkpoint {id} (sequence {})", payload.chain.sequence);
+    Ok(Status::Ok)
+}
+
+// ---------------------------------------------------------------------------
+// summary
+
+/// Flags of `summary`.
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    /// The issuer's results ledger.
+    #[arg(long)]
+    pub ledger: PathBuf,
+    /// The issuer's receipt chain.
+    #[arg(long)]
+    pub chain: PathBuf,
+    /// The issuer's public key file.
+    #[arg(long)]
+    pub public_key: PathBuf,
+    /// The entity register, to name the entities still without a result.
+    #[arg(long)]
+    pub entities: Option<PathBuf>,
+    /// Only this department's rows (initiated and cooperated); default: every task's departments.
+    #[arg(long)]
+    pub department: Option<String>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// Runs `summary`. Exit 0 when every drawn entity has a published result
+/// (the plan demands 100% entry and publication), 1 otherwise or when the
+/// ledger breaks a rule, 2 when a file cannot be read.
+pub fn summary(a: &SummaryArgs) -> Result<Status, CliError> {
+    let key = load_public_key(&a.public_key)?;
+    let bytes = read(&a.chain)?;
+    let (lines, _) = read_chain(&bytes);
+    let draws = DrawIndex::from_chain(&lines, &key);
+    let cal = calendar()?;
+    let (ledger_lines, mut findings) = read_ledger_lines(&a.ledger, false)?;
+    let (report, ledger) = verify_ledger(
+        &ledger_lines,
+        &key,
+        &draws,
+        &LedgerOptions {
+            approvals: Approvals::NotChecked,
+            calendar: &cal,
+        },
+    );
+    findings.extend(report.findings);
+    let entities = match &a.entities {
+        Some(p) => {
+            let mut notes = Vec::new();
+            Some(
+                registers::read_entities(
+                    p,
+                    a.read.encoding.into(),
+                    &a.read.options(None),
+                    &mut notes,
+                )?
+                .register,
+            )
+        }
+        None => None,
+    };
+    let rows = summarise(&ledger, &draws, entities.as_ref(), a.department.as_deref());
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == FindingSeverity::Error)
+        .count();
+    let complete = rows
+        .iter()
+        .all(|r| r.entry_rate.is_complete() && r.publication_rate.is_complete());
+    if a.json {
+        let v = json!({
+            "complete": complete,
+            "ledger_errors": errors,
+            "initiated": rows.iter().filter(|r| r.kind == SummaryKind::Initiated).collect::<Vec<_>>(),
+            "cooperated": rows.iter().filter(|r| r.kind == SummaryKind::Cooperated).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        print_summary(&rows, errors)?;
+    }
+    Ok(if complete && errors == 0 {
+        Status::Ok
+    } else {
+        Status::Failed
+    })
+}
+
+fn print_summary(rows: &[TaskSummary], errors: usize) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    for kind in [SummaryKind::Initiated, SummaryKind::Cooperated] {
+        let of_kind: Vec<&TaskSummary> = rows.iter().filter(|r| r.kind == kind).collect();
+        writeln!(
+            out,
+            "== {} ({}) tasks: {}",
+            kind.chinese_name(),
+            match kind {
+                SummaryKind::Initiated => "initiated",
+                SummaryKind::Cooperated => "cooperated",
+            },
+            of_kind.len()
+        )?;
+        for r in of_kind {
+            writeln!(out, "{} {}  [{}]", r.task_id, r.task_name, r.department)?;
+            writeln!(
+                out,
+                "  planned {} · drawn {} · inspected {} · entered {} (on time {}{}) · published {}",
+                r.planned,
+                r.drawn,
+                r.inspected,
+                r.entered,
+                r.entered_on_time,
+                if r.deadline_not_checked > 0 {
+                    format!(", not checked {}", r.deadline_not_checked)
+                } else {
+                    String::new()
+                },
+                r.published
+            )?;
+            writeln!(
+                out,
+                "  entry rate {} ({}/{}) · publication rate {} ({}/{})",
+                r.entry_rate,
+                r.entry_rate.numerator,
+                r.entry_rate.denominator,
+                r.publication_rate,
+                r.publication_rate.numerator,
+                r.publication_rate.denominator
+            )?;
+            let cats: Vec<String> = r
+                .categories
+                .iter()
+                .filter(|c| c.count > 0)
+                .map(|c| format!("{} {}", c.name, c.count))
+                .collect();
+            if !cats.is_empty() {
+                writeln!(out, "  results: {}", cats.join(" · "))?;
+            }
+            if !r.missing.is_empty() {
+                writeln!(
+                    out,
+                    "  MISSING {} result(s) (the plan demands 100%):",
+                    r.missing.len()
+                )?;
+                for m in &r.missing {
+                    writeln!(
+                        out,
+                        "    {} {}",
+                        m.uscc,
+                        m.name
+                            .as_deref()
+                            .unwrap_or("(name not in the register given)")
+                    )?;
+                }
+            }
+        }
+    }
+    if errors > 0 {
+        writeln!(
+            out,
+            "the ledger has {errors} error(s): run `double-random verify --ledger` for the report"
+        )?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// verify --ledger
+
+/// Verifies a ledger file against the receipt chain's lines, with the
+/// approver keys and published files given; for `verify`.
+pub fn verify_ledger_files(
+    ledger: &Path,
+    approver_keys: &[PathBuf],
+    published: &[PathBuf],
+    key: &IssuerPublicKey,
+    receipt_lines: &[ChainLine],
+) -> Result<Report, CliError> {
+    let approvers = approver_keys
+        .iter()
+        .map(|p| load_public_key(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let cal = calendar()?;
+    let (lines, mut findings) = read_ledger_lines(ledger, false)?;
+    let draws = DrawIndex::from_chain(receipt_lines, key);
+    let (mut report, state) = verify_ledger(
+        &lines,
+        key,
+        &draws,
+        &LedgerOptions {
+            approvals: Approvals::Check(&approvers),
+            calendar: &cal,
+        },
+    );
+    for p in published {
+        let bytes = read(p)?;
+        let name = p.file_name().map_or_else(
+            || p.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        report
+            .findings
+            .push(check_published_file(&state, &name, &bytes));
+    }
+    report.records += findings.len();
+    findings.append(&mut report.findings);
+    report.findings = findings;
+    Ok(report)
+}
+
+/// Prints a ledger report's findings (text form of `verify`).
+pub fn print_ledger_report(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
+    writeln!(out, "ledger: {} record(s)", report.records)?;
+    for f in &report.findings {
+        let sev = match f.severity {
+            FindingSeverity::Error => "FAIL",
+            FindingSeverity::Warning => "warn",
+            FindingSeverity::Note => "note",
+        };
+        let place = match (f.line, f.sequence) {
+            (Some(l), Some(s)) => format!("line {l}, seq {s}: "),
+            (Some(l), None) => format!("line {l}: "),
+            _ => String::new(),
+        };
+        writeln!(out, "  {sev} [{}] {place}{}", f.check, f.message)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,49 @@
+//! The results ledger (一公开): inspection results, approved corrections,
+//! publication checkpoints, deadlines and per-task summaries.
+//!
+//! Each issuer keeps a ledger beside its receipt chain: a separate chain of
+//! signed records (JSON Lines of DSSE envelopes) with the same link rules
+//! (sequence from 0, each record naming its predecessor, time never going
+//! back). Three payload types:
+//!
+//! - a **result** ([`ResultPayload`], [`RESULT_TYPE`]) for one entity drawn
+//!   by one draw of the receipt chain, entered by the team that was drawn;
+//! - a **correction** ([`CorrectionPayload`], [`CORRECTION_TYPE`]) naming the
+//!   version it replaces, the reason, and the approver, and carrying a second
+//!   signature by the approver's key (the unit head): a result once recorded
+//!   is never edited;
+//! - a **checkpoint** ([`CheckpointPayload`], [`CHECKPOINT_TYPE`]) of the
+//!   ledger head and the SHA-256 of the files published from it.
+//!
+//! [`verify_ledger`] checks a ledger against the draws ([`DrawIndex`]) and
+//! returns the same [`crate::Report`] as the receipt verifier together with
+//! the [`Ledger`] state, from which [`PublicView`] and [`summarise`] are
+//! built. The format is specified in `docs/spec/ledger.md`.
+//!
+//! The library stays sans-IO: the entry time comes in the chain link, the
+//! calendar is given, and files are bytes.
+
+mod category;
+mod publish;
+mod record;
+mod state;
+mod summary;
+
+#[cfg(test)]
+mod tests;
+
+pub use category::{FollowUp, FollowUpKind, ResultCategory};
+pub use publish::{
+    InspectorDisclosure, PUBLIC_RESULTS_FORMAT, PublicCategory, PublicFollowUp, PublicInspector,
+    PublicResult, PublicView, published_file,
+};
+pub use record::{
+    Approver, CHECKPOINT_TYPE, CORRECTION_TYPE, CheckpointPayload, CorrectionPayload, LedgerRecord,
+    PublishedFile, RESULT_TYPE, ResultFields, ResultPayload, method_code, sign_correction,
+};
+pub use state::{
+    ApprovalError, Approvals, CHINA_UTC_OFFSET_SECONDS, CheckpointRecord, CorrectionNote, Deadline,
+    DrawIndex, DrawnTask, Ledger, LedgerEntry, LedgerOptions, ResultError, ResultVersion,
+    check_approval, check_published_file, china_date, verify_ledger,
+};
+pub use summary::{CategoryCount, MissingEntity, Rate, SummaryKind, TaskSummary, summarise};

@@ -1,0 +1,1116 @@
+//! The receipts a ledger refers to, the ledger's state, the rules for new
+//! records, and the ledger verifier.
+
+use std::collections::{HashMap, HashSet};
+
+use time::Date;
+
+use super::category::ResultCategory;
+use super::record::{
+    Approver, CORRECTION_TYPE, CheckpointPayload, CorrectionPayload, LedgerRecord, PublishedFile,
+    ResultFields, ResultPayload,
+};
+use crate::assign::Team;
+use crate::calendar::{CalendarError, Timeliness, WorkingCalendar};
+use crate::date::format_date;
+use crate::dsse::{Envelope, EnvelopeError, verify};
+use crate::keys::IssuerPublicKey;
+use crate::merkle::Hash;
+use crate::record::{ChainLink, Count, DrawPayload, Record, TaskRecord, Timestamp};
+use crate::uscc::Uscc;
+use crate::verify::{ChainLine, Ctx, Finding, FindingSeverity, LinkChecker, Report};
+
+/// The offset of China Standard Time from UTC, in seconds. Entry deadlines
+/// are counted in the Chinese calendar, so a record's `created_at` (UTC) is
+/// turned into a date at UTC+8 before it is compared with them.
+pub const CHINA_UTC_OFFSET_SECONDS: i64 = 8 * 3600;
+
+/// The calendar date of `t` in China Standard Time (UTC+8).
+pub fn china_date(t: Timestamp) -> Date {
+    Timestamp::from_unix(t.unix().saturating_add(CHINA_UTC_OFFSET_SECONDS))
+        .map_or(t.date(), Timestamp::date)
+}
+
+fn hex(h: &Hash) -> String {
+    crate::hex::encode(h)
+}
+
+// ---------------------------------------------------------------------------
+// Draws from the receipt chain
+
+/// One draw of the receipt chain, with its commitment's task.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DrawnTask {
+    /// Record id of the draw.
+    pub draw_id: Hash,
+    /// Sequence number of the draw on the receipt chain.
+    pub sequence: u64,
+    /// The task, as committed.
+    pub task: TaskRecord,
+    /// Number of entities in the committed pool (the planned population).
+    pub pool_size: u64,
+    /// The draw.
+    pub draw: DrawPayload,
+}
+
+impl DrawnTask {
+    /// The team drawn for `uscc`, when it was drawn.
+    pub fn team_of(&self, uscc: &Uscc) -> Option<&Team> {
+        self.draw.teams.iter().find(|t| t.uscc == *uscc)
+    }
+
+    /// The drawn entities in draw order.
+    pub fn drawn(&self) -> impl Iterator<Item = Uscc> + '_ {
+        self.draw.drawn_in_order().map(|(_, d)| d.uscc)
+    }
+
+    /// Whether `uscc` was drawn.
+    pub fn was_drawn(&self, uscc: &Uscc) -> bool {
+        self.drawn().any(|u| u == *uscc)
+    }
+
+    /// The day of the draw in China Standard Time.
+    pub fn drawn_on(&self) -> Date {
+        china_date(self.draw.chain.created_at)
+    }
+}
+
+/// The draws of an issuer's receipt chain, by record id.
+///
+/// Built from records whose signature verifies and whose commitment is
+/// earlier on the chain; the chain's own rules are [`crate::verify_chain`]'s
+/// business, and an auditor runs both.
+#[derive(Clone, Debug, Default)]
+pub struct DrawIndex {
+    draws: Vec<DrawnTask>,
+    by_id: HashMap<Hash, usize>,
+}
+
+impl DrawIndex {
+    /// Collects the draws of a receipt chain verified under `key`.
+    pub fn from_chain(lines: &[ChainLine], key: &IssuerPublicKey) -> Self {
+        let mut commitments = HashMap::new();
+        let mut index = DrawIndex::default();
+        for l in lines {
+            let id = *l.envelope.record_id().as_bytes();
+            match Record::open(&l.envelope, key) {
+                Ok(Record::Commitment(c)) => {
+                    commitments.entry(id).or_insert(c);
+                }
+                Ok(Record::Draw(d)) => {
+                    let Some(c) = commitments.get(&d.commitment) else {
+                        continue;
+                    };
+                    if index.by_id.contains_key(&id) {
+                        continue;
+                    }
+                    index.by_id.insert(id, index.draws.len());
+                    index.draws.push(DrawnTask {
+                        draw_id: id,
+                        sequence: d.chain.sequence,
+                        task: c.task.clone(),
+                        pool_size: c.registers.entities.size.0,
+                        draw: d,
+                    });
+                }
+                _ => {}
+            }
+        }
+        index
+    }
+
+    /// The draw with this record id.
+    pub fn get(&self, id: &Hash) -> Option<&DrawnTask> {
+        self.by_id.get(id).and_then(|&i| self.draws.get(i))
+    }
+
+    /// Every draw, in chain order.
+    pub fn draws(&self) -> &[DrawnTask] {
+        &self.draws
+    }
+
+    /// The draws whose record id (hex) starts with `prefix`.
+    pub fn find_prefix(&self, prefix: &str) -> Vec<&DrawnTask> {
+        let p = prefix.trim().to_ascii_lowercase();
+        self.draws
+            .iter()
+            .filter(|d| hex(&d.draw_id).starts_with(&p))
+            .collect()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Errors of new records
+
+/// Why a result or correction breaks a ledger rule.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ResultError {
+    /// The draw is not on the receipt chain.
+    #[error("draw {draw} is not a draw on the issuer's receipt chain")]
+    UnknownDraw {
+        /// The draw's record id (hex).
+        draw: String,
+    },
+    /// The entity was not drawn by that draw: only drawn entities get results.
+    #[error("entity {uscc} was not drawn by draw {draw}; only drawn entities get results")]
+    NotDrawn {
+        /// The draw's record id (hex).
+        draw: String,
+        /// The entity.
+        uscc: Uscc,
+    },
+    /// The task id is not the one the draw's commitment states.
+    #[error("task {stated:?} is not the task of the draw ({drawn:?})")]
+    TaskMismatch {
+        /// Task id in the result.
+        stated: String,
+        /// Task id of the draw.
+        drawn: String,
+    },
+    /// The inspectors are not exactly the team drawn for the entity.
+    #[error("entity {uscc}: inspectors {stated:?} are not the drawn team {drawn:?}")]
+    TeamMismatch {
+        /// The entity.
+        uscc: Uscc,
+        /// Inspectors in the result.
+        stated: Vec<String>,
+        /// The drawn team.
+        drawn: Vec<String>,
+    },
+    /// A field breaks its rule.
+    #[error("field {field}: {rule}")]
+    Field {
+        /// The field.
+        field: &'static str,
+        /// The rule broken.
+        rule: &'static str,
+    },
+    /// The inspection ends before it starts.
+    #[error("the inspection ends ({}) before it starts ({})", format_date(*end), format_date(*start))]
+    EndBeforeStart {
+        /// First day.
+        start: Date,
+        /// Last day.
+        end: Date,
+    },
+    /// The inspection starts before the draw that chose the entity.
+    #[error("the inspection starts ({}) before the draw ({})", format_date(*start), format_date(*drawn_on))]
+    StartBeforeDraw {
+        /// First day.
+        start: Date,
+        /// Day of the draw (China Standard Time).
+        drawn_on: Date,
+    },
+    /// The result is entered before the inspection ends.
+    #[error("entered on {} (China Standard Time), before the inspection ends ({})", format_date(*entered_on), format_date(*end))]
+    EnteredBeforeEnd {
+        /// Last day of the inspection.
+        end: Date,
+        /// Day of entry.
+        entered_on: Date,
+    },
+    /// The entity already has a result for this draw; a change is a correction.
+    #[error(
+        "entity {uscc} already has a result for draw {draw} (record {first}); change it with a correction"
+    )]
+    Duplicate {
+        /// The draw (hex).
+        draw: String,
+        /// The entity.
+        uscc: Uscc,
+        /// The existing result's record id (hex).
+        first: String,
+    },
+    /// A correction names a record that is no result or correction of this ledger.
+    #[error("corrects {corrects}, which is no result or correction on this ledger")]
+    UnknownTarget {
+        /// The record named (hex).
+        corrects: String,
+    },
+    /// A correction names a version that was already corrected.
+    #[error("corrects {corrects}, but the latest version of that result is {latest}")]
+    SupersededTarget {
+        /// The record named (hex).
+        corrects: String,
+        /// The latest version (hex).
+        latest: String,
+    },
+    /// A correction changes the draw or the entity of the result.
+    #[error("a correction keeps the draw and entity of the result it corrects ({uscc})")]
+    TargetMismatch {
+        /// The entity of the corrected result.
+        uscc: Uscc,
+    },
+    /// A correction's approver key is the issuer's own key.
+    #[error(
+        "the approver key is the issuer's own key; the unit head approves with a key of their own"
+    )]
+    SelfApproval,
+    /// A new record would be dated before the ledger's last record.
+    #[error("{created_at} is before the ledger's last record ({last})")]
+    TimeOrder {
+        /// The new record's time.
+        created_at: Timestamp,
+        /// The last record's time.
+        last: Timestamp,
+    },
+    /// A checkpoint of an empty ledger.
+    #[error("the ledger holds no record to checkpoint")]
+    EmptyLedger,
+}
+
+impl ResultError {
+    /// The stable check name the verifier reports this under.
+    pub fn check(&self) -> &'static str {
+        match self {
+            ResultError::UnknownDraw { .. } | ResultError::NotDrawn { .. } => "result-not-drawn",
+            ResultError::TaskMismatch { .. } => "result-task",
+            ResultError::TeamMismatch { .. } => "result-team",
+            ResultError::Field { .. } => "result-fields",
+            ResultError::EndBeforeStart { .. }
+            | ResultError::StartBeforeDraw { .. }
+            | ResultError::EnteredBeforeEnd { .. } => "result-dates",
+            ResultError::Duplicate { .. } => "duplicate-result",
+            ResultError::UnknownTarget { .. }
+            | ResultError::SupersededTarget { .. }
+            | ResultError::TargetMismatch { .. } => "correction-target",
+            ResultError::SelfApproval => "correction-approval",
+            ResultError::TimeOrder { .. } => "time-order",
+            ResultError::EmptyLedger => "checkpoint",
+        }
+    }
+}
+
+/// Why a correction's approval does not hold.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ApprovalError {
+    /// The verifier was given no approver keys, so no correction can be approved.
+    #[error("no approver keys were given, so the approval by key {key_id} cannot be checked")]
+    NoApproverKeys {
+        /// The approver key id the correction names.
+        key_id: String,
+    },
+    /// The named approver key is not among the keys the verifier trusts.
+    #[error("approver key {key_id} ({name:?}) is not one of the approver keys given")]
+    UnknownApprover {
+        /// The key id named.
+        key_id: String,
+        /// The name stated.
+        name: String,
+    },
+    /// The stated name is not the approver key's.
+    #[error("the correction names approver {stated:?}, the key belongs to {actual:?}")]
+    NameMismatch {
+        /// Name in the payload.
+        stated: String,
+        /// Name in the key file.
+        actual: String,
+    },
+    /// The approver key is the issuer's key.
+    #[error("the approver key is the issuer's own key")]
+    SelfApproval,
+    /// The approver's signature is missing or does not verify.
+    #[error("approver signature: {0}")]
+    Signature(#[from] EnvelopeError),
+}
+
+/// Checks a correction's second signature: the payload's approver key must
+/// be one of `approvers`, carry the stated name, differ from the issuer's
+/// key, and have signed the envelope. Returns the approver key.
+pub fn check_approval<'k>(
+    envelope: &Envelope,
+    payload: &CorrectionPayload,
+    approvers: &'k [IssuerPublicKey],
+) -> Result<&'k IssuerPublicKey, ApprovalError> {
+    let named = &payload.approver;
+    if named.key_id == payload.chain.key_id {
+        return Err(ApprovalError::SelfApproval);
+    }
+    if approvers.is_empty() {
+        return Err(ApprovalError::NoApproverKeys {
+            key_id: named.key_id.clone(),
+        });
+    }
+    let key = approvers
+        .iter()
+        .find(|k| k.key_id() == named.key_id)
+        .ok_or_else(|| ApprovalError::UnknownApprover {
+            key_id: named.key_id.clone(),
+            name: named.name.clone(),
+        })?;
+    if key.issuer() != named.name {
+        return Err(ApprovalError::NameMismatch {
+            stated: named.name.clone(),
+            actual: key.issuer().to_owned(),
+        });
+    }
+    verify(envelope, CORRECTION_TYPE, key)?;
+    Ok(key)
+}
+
+// ---------------------------------------------------------------------------
+// Ledger state
+
+/// Whether a result was entered by its deadline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case", tag = "status")]
+pub enum Deadline {
+    /// Entered within 20 working days of the inspection's end.
+    OnTime,
+    /// Entered late (flagged, not refused).
+    Overdue {
+        /// Working days late.
+        working_days_late: u32,
+    },
+    /// The calendar does not cover a year the deadline depends on: not checked.
+    NotChecked,
+}
+
+/// What a correction says besides the corrected fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CorrectionNote {
+    /// The version corrected.
+    pub corrects: Hash,
+    /// Why.
+    pub reason: String,
+    /// Who approved it.
+    pub approver: Approver,
+}
+
+/// One version of a result: the original entry or a correction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResultVersion {
+    /// Record id.
+    pub record: Hash,
+    /// Sequence number on the ledger.
+    pub sequence: u64,
+    /// When it was recorded.
+    pub created_at: Timestamp,
+    /// The fields.
+    pub fields: ResultFields,
+    /// For a correction: its reason and approver.
+    pub correction: Option<CorrectionNote>,
+}
+
+/// The result of one drawn entity of one draw, with its corrections.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LedgerEntry {
+    first: ResultVersion,
+    corrections: Vec<ResultVersion>,
+    deadline: Deadline,
+}
+
+impl LedgerEntry {
+    /// The result as first entered.
+    pub fn original(&self) -> &ResultVersion {
+        &self.first
+    }
+
+    /// The latest version (the original when never corrected).
+    pub fn current(&self) -> &ResultVersion {
+        self.corrections.last().unwrap_or(&self.first)
+    }
+
+    /// The corrections, oldest first.
+    pub fn corrections(&self) -> &[ResultVersion] {
+        &self.corrections
+    }
+
+    /// Whether the entry was judged by its original entry time on time.
+    pub fn deadline(&self) -> Deadline {
+        self.deadline
+    }
+
+    /// The draw.
+    pub fn draw(&self) -> &Hash {
+        &self.first.fields.draw
+    }
+
+    /// The entity.
+    pub fn uscc(&self) -> &Uscc {
+        &self.first.fields.uscc
+    }
+}
+
+/// A checkpoint on the ledger.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckpointRecord {
+    /// Record id.
+    pub record: Hash,
+    /// Sequence number.
+    pub sequence: u64,
+    /// The payload.
+    pub payload: CheckpointPayload,
+}
+
+/// The state of a results ledger: every accepted result with its
+/// corrections, and the checkpoints.
+///
+/// Built by [`verify_ledger`], which admits into it only records that pass
+/// their checks; use it to append ([`Ledger::new_result`],
+/// [`Ledger::new_correction`], [`Ledger::new_checkpoint`]), publish and
+/// summarise.
+#[derive(Clone, Debug, Default)]
+pub struct Ledger {
+    entries: Vec<LedgerEntry>,
+    by_key: HashMap<(Hash, Uscc), usize>,
+    by_record: HashMap<Hash, usize>,
+    checkpoints: Vec<CheckpointRecord>,
+    head: Option<(Hash, u64, Timestamp)>,
+    records: u64,
+}
+
+impl Ledger {
+    /// Every result, in order of first entry.
+    pub fn entries(&self) -> &[LedgerEntry] {
+        &self.entries
+    }
+
+    /// The result of `uscc` for `draw`.
+    pub fn entry(&self, draw: &Hash, uscc: &Uscc) -> Option<&LedgerEntry> {
+        self.by_key
+            .get(&(*draw, *uscc))
+            .and_then(|&i| self.entries.get(i))
+    }
+
+    /// The result one of whose versions has this record id.
+    pub fn entry_by_record(&self, record: &Hash) -> Option<&LedgerEntry> {
+        self.by_record
+            .get(record)
+            .and_then(|&i| self.entries.get(i))
+    }
+
+    /// Results one of whose versions' record id (hex) starts with `prefix`.
+    pub fn find_prefix(&self, prefix: &str) -> Vec<&LedgerEntry> {
+        let p = prefix.trim().to_ascii_lowercase();
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for (id, &i) in &self.by_record {
+            if hex(id).starts_with(&p)
+                && seen.insert(i)
+                && let Some(e) = self.entries.get(i)
+            {
+                out.push(e);
+            }
+        }
+        out
+    }
+
+    /// The checkpoints, in ledger order.
+    pub fn checkpoints(&self) -> &[CheckpointRecord] {
+        &self.checkpoints
+    }
+
+    /// The latest record: id, sequence, time.
+    pub fn head(&self) -> Option<(Hash, u64, Timestamp)> {
+        self.head
+    }
+
+    /// Whether the entry's current version is covered by a later checkpoint.
+    pub fn is_published(&self, entry: &LedgerEntry) -> bool {
+        let seq = entry.current().sequence;
+        self.checkpoints.iter().any(|c| c.sequence > seq)
+    }
+
+    /// The chain link of the next record, by `key`, at `created_at`.
+    pub fn next_link(
+        &self,
+        key: &IssuerPublicKey,
+        created_at: Timestamp,
+    ) -> Result<ChainLink, ResultError> {
+        if let Some((_, _, last)) = self.head
+            && created_at < last
+        {
+            return Err(ResultError::TimeOrder { created_at, last });
+        }
+        Ok(ChainLink {
+            issuer: key.issuer().to_owned(),
+            key_id: key.key_id().to_owned(),
+            sequence: self.records,
+            previous: self.head.map(|(id, _, _)| id),
+            created_at,
+        })
+    }
+
+    /// A new result record, refused when it breaks a rule (first problem).
+    /// `fields` are normalised first ([`ResultFields::normalise`]).
+    pub fn new_result(
+        &self,
+        draws: &DrawIndex,
+        mut fields: ResultFields,
+        link: ChainLink,
+    ) -> Result<ResultPayload, ResultError> {
+        fields.normalise();
+        if let Some(e) = self
+            .result_problems(draws, &fields, link.created_at, None)
+            .into_iter()
+            .next()
+        {
+            return Err(e);
+        }
+        Ok(ResultPayload {
+            chain: link,
+            result: fields,
+        })
+    }
+
+    /// A new correction of the result one of whose versions is `target`:
+    /// it corrects that result's latest version. `fields` must keep the draw
+    /// and entity. Sign it with [`super::sign_correction`].
+    pub fn new_correction(
+        &self,
+        draws: &DrawIndex,
+        target: &Hash,
+        reason: &str,
+        approver: &IssuerPublicKey,
+        mut fields: ResultFields,
+        link: ChainLink,
+    ) -> Result<CorrectionPayload, ResultError> {
+        fields.normalise();
+        let entry = self
+            .entry_by_record(target)
+            .ok_or_else(|| ResultError::UnknownTarget {
+                corrects: hex(target),
+            })?;
+        if approver.key_id() == link.key_id {
+            return Err(ResultError::SelfApproval);
+        }
+        let corrects = entry.current().record;
+        if let Some(e) = self
+            .correction_problems(draws, &fields, &corrects, reason, link.created_at)
+            .into_iter()
+            .next()
+        {
+            return Err(e);
+        }
+        Ok(CorrectionPayload {
+            chain: link,
+            corrects,
+            reason: reason.trim().to_owned(),
+            approver: Approver {
+                name: approver.issuer().to_owned(),
+                key_id: approver.key_id().to_owned(),
+            },
+            result: fields,
+        })
+    }
+
+    /// A checkpoint of the current head and the published files.
+    pub fn new_checkpoint(
+        &self,
+        files: Vec<PublishedFile>,
+        link: ChainLink,
+    ) -> Result<CheckpointPayload, ResultError> {
+        let (head, head_sequence, _) = self.head.ok_or(ResultError::EmptyLedger)?;
+        Ok(CheckpointPayload {
+            chain: link,
+            head,
+            head_sequence,
+            results: Count(self.entries.len() as u64),
+            files,
+        })
+    }
+
+    /// Every problem of a result's fields against the draws and the ledger.
+    /// `correcting`: the entry a correction replaces (no duplicate check).
+    fn result_problems(
+        &self,
+        draws: &DrawIndex,
+        f: &ResultFields,
+        entered: Timestamp,
+        correcting: Option<&LedgerEntry>,
+    ) -> Vec<ResultError> {
+        let mut out = Vec::new();
+        let field = |field, rule| ResultError::Field { field, rule };
+        // Identity first: a result for an entity not drawn is refused as such.
+        match draws.get(&f.draw) {
+            None => out.push(ResultError::UnknownDraw { draw: hex(&f.draw) }),
+            Some(d) => {
+                if d.task.id != f.task {
+                    out.push(ResultError::TaskMismatch {
+                        stated: f.task.clone(),
+                        drawn: d.task.id.clone(),
+                    });
+                }
+                if f.inspection_start < d.drawn_on() {
+                    out.push(ResultError::StartBeforeDraw {
+                        start: f.inspection_start,
+                        drawn_on: d.drawn_on(),
+                    });
+                }
+                match d.team_of(&f.uscc).filter(|_| d.was_drawn(&f.uscc)) {
+                    None => out.push(ResultError::NotDrawn {
+                        draw: hex(&f.draw),
+                        uscc: f.uscc,
+                    }),
+                    Some(team) => {
+                        let mut a = f.inspectors.clone();
+                        let mut b = team.inspectors.clone();
+                        a.sort();
+                        b.sort();
+                        if a != b || f.inspectors.len() != team.inspectors.len() {
+                            out.push(ResultError::TeamMismatch {
+                                uscc: f.uscc,
+                                stated: f.inspectors.clone(),
+                                drawn: team.inspectors.clone(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        if f.categories.is_empty() {
+            out.push(field("categories", "at least one result category"));
+        } else if !f.categories.windows(2).all(|w| w[0] < w[1]) {
+            out.push(field(
+                "categories",
+                "sorted in the platform's order, without repeats",
+            ));
+        }
+        if f.methods.is_empty() {
+            out.push(field("methods", "at least one inspection method"));
+        } else if !f.methods.windows(2).all(|w| w[0] < w[1]) {
+            out.push(field("methods", "sorted, without repeats"));
+        }
+        if !f.follow_ups.windows(2).all(|w| w[0].kind < w[1].kind) {
+            out.push(field("follow_ups", "sorted by kind, one per kind"));
+        }
+        if f.follow_ups.iter().any(|x| {
+            x.outcome
+                .as_deref()
+                .is_some_and(|o| o.trim().is_empty() || o.trim() != o)
+        }) {
+            out.push(field(
+                "follow_ups",
+                "an outcome is null or trimmed, non-empty text",
+            ));
+        }
+        if f.categories.contains(&ResultCategory::NoProblem) && f.categories.len() > 1 {
+            out.push(field(
+                "categories",
+                "no-problem excludes every other category",
+            ));
+        }
+        if f.inspection_end < f.inspection_start {
+            out.push(ResultError::EndBeforeStart {
+                start: f.inspection_start,
+                end: f.inspection_end,
+            });
+        }
+        let entered_on = china_date(entered);
+        if entered_on < f.inspection_end {
+            out.push(ResultError::EnteredBeforeEnd {
+                end: f.inspection_end,
+                entered_on,
+            });
+        }
+        match correcting {
+            Some(e) => {
+                if *e.draw() != f.draw || *e.uscc() != f.uscc {
+                    out.push(ResultError::TargetMismatch { uscc: *e.uscc() });
+                }
+            }
+            None => {
+                if let Some(e) = self.entry(&f.draw, &f.uscc) {
+                    out.push(ResultError::Duplicate {
+                        draw: hex(&f.draw),
+                        uscc: f.uscc,
+                        first: hex(&e.first.record),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    fn correction_problems(
+        &self,
+        draws: &DrawIndex,
+        f: &ResultFields,
+        corrects: &Hash,
+        reason: &str,
+        created_at: Timestamp,
+    ) -> Vec<ResultError> {
+        let Some(entry) = self.entry_by_record(corrects) else {
+            return vec![ResultError::UnknownTarget {
+                corrects: hex(corrects),
+            }];
+        };
+        let mut out = Vec::new();
+        if entry.current().record != *corrects {
+            out.push(ResultError::SupersededTarget {
+                corrects: hex(corrects),
+                latest: hex(&entry.current().record),
+            });
+        }
+        if reason.trim().is_empty() || reason.trim() != reason {
+            out.push(ResultError::Field {
+                field: "reason",
+                rule: "a correction states why, as trimmed non-empty text",
+            });
+        }
+        // A correction is entered later than the check by nature; its own
+        // entry time is checked like a result's.
+        out.extend(self.result_problems(draws, f, created_at, Some(entry)));
+        out
+    }
+
+    fn admit_result(&mut self, version: ResultVersion, deadline: Deadline) {
+        let i = self.entries.len();
+        self.by_key
+            .insert((version.fields.draw, version.fields.uscc), i);
+        self.by_record.insert(version.record, i);
+        self.entries.push(LedgerEntry {
+            first: version,
+            corrections: Vec::new(),
+            deadline,
+        });
+    }
+
+    fn admit_correction(&mut self, version: ResultVersion) {
+        let Some(&i) = version
+            .correction
+            .as_ref()
+            .and_then(|c| self.by_record.get(&c.corrects))
+        else {
+            return;
+        };
+        self.by_record.insert(version.record, i);
+        if let Some(e) = self.entries.get_mut(i) {
+            e.corrections.push(version);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Verification
+
+/// Whether correction approvals are checked. Checking is the default for
+/// an auditor; [`Approvals::NotChecked`] is for the issuer's own tools
+/// appending to a ledger they have already verified, and is reported as a note.
+#[derive(Clone, Copy, Debug)]
+pub enum Approvals<'a> {
+    /// Check each correction's second signature against these approver keys.
+    Check(&'a [IssuerPublicKey]),
+    /// Do not check approvals (each correction is then admitted unapproved; a note says so).
+    NotChecked,
+}
+
+/// What [`verify_ledger`] needs besides the ledger.
+#[derive(Clone, Copy, Debug)]
+pub struct LedgerOptions<'a> {
+    /// Approver keys.
+    pub approvals: Approvals<'a>,
+    /// Working days for the entry deadline.
+    pub calendar: &'a WorkingCalendar,
+}
+
+/// Verifies an issuer's results ledger against the draws of its receipt
+/// chain and returns the report and the ledger's state.
+///
+/// Checks, per line: signature and schema (`record`), the chain-link rules
+/// shared with receipt chains (`duplicate`, `sequence-gap`, `fork`,
+/// `broken-link`, `time-order`), then by kind: `result-not-drawn`,
+/// `result-task`, `result-team`, `result-fields`, `result-dates`,
+/// `duplicate-result`, `overdue` (warning) or `deadline` (note, when the
+/// calendar does not cover the years); for corrections `correction-target`
+/// and `correction-approval`; for checkpoints `checkpoint`. Finally every
+/// drawn entity without a result is a `missing-result` warning.
+pub fn verify_ledger(
+    lines: &[ChainLine],
+    key: &IssuerPublicKey,
+    draws: &DrawIndex,
+    options: &LedgerOptions<'_>,
+) -> (Report, Ledger) {
+    use FindingSeverity::{Error, Note, Warning};
+    let mut report = Report {
+        records: lines.len(),
+        ..Report::default()
+    };
+    let mut ctx = Ctx {
+        report: &mut report,
+    };
+    let mut ledger = Ledger::default();
+    let mut links = LinkChecker::default();
+    let mut corrections_unchecked = 0usize;
+
+    if lines.is_empty() {
+        ctx.push(
+            Warning,
+            "empty-ledger",
+            None,
+            "the ledger holds no record".into(),
+        );
+    }
+    for cl in lines {
+        let id = *cl.envelope.record_id().as_bytes();
+        let record = match LedgerRecord::open(&cl.envelope, key) {
+            Ok(r) => r,
+            Err(e) => {
+                ctx.push(
+                    Error,
+                    "record",
+                    Some((cl.line, None, &id)),
+                    format!("record rejected ({}): {e}", e.kind()),
+                );
+                links.note_rejected(id, cl.line);
+                continue;
+            }
+        };
+        let link = record.chain().clone();
+        let at = Some((cl.line, Some(link.sequence), &id));
+        if !links.check(&mut ctx, cl.line, &id, &link) {
+            continue;
+        }
+        let previous_head = ledger.head;
+        ledger.head = Some((id, link.sequence, link.created_at));
+        ledger.records = ledger.records.saturating_add(1);
+        match record {
+            LedgerRecord::Result(p) => {
+                let problems = ledger.result_problems(draws, &p.result, link.created_at, None);
+                let admissible = !problems.iter().any(|e| {
+                    matches!(
+                        e,
+                        ResultError::UnknownDraw { .. }
+                            | ResultError::NotDrawn { .. }
+                            | ResultError::Duplicate { .. }
+                    )
+                });
+                for e in &problems {
+                    ctx.push(Error, e.check(), at, e.to_string());
+                }
+                let deadline =
+                    deadline_of(&mut ctx, at, options.calendar, &p.result, link.created_at);
+                if admissible {
+                    ledger.admit_result(
+                        ResultVersion {
+                            record: id,
+                            sequence: link.sequence,
+                            created_at: link.created_at,
+                            fields: p.result,
+                            correction: None,
+                        },
+                        deadline,
+                    );
+                }
+            }
+            LedgerRecord::Correction(p) => {
+                let problems = ledger.correction_problems(
+                    draws,
+                    &p.result,
+                    &p.corrects,
+                    &p.reason,
+                    link.created_at,
+                );
+                for e in &problems {
+                    ctx.push(Error, e.check(), at, e.to_string());
+                }
+                let approved = match options.approvals {
+                    Approvals::NotChecked => {
+                        corrections_unchecked += 1;
+                        p.approver.key_id != p.chain.key_id
+                    }
+                    Approvals::Check(keys) => match check_approval(&cl.envelope, &p, keys) {
+                        Ok(_) => true,
+                        Err(e) => {
+                            ctx.push(
+                                Error,
+                                "correction-approval",
+                                at,
+                                format!("the correction is not approved: {e}"),
+                            );
+                            false
+                        }
+                    },
+                };
+                if p.approver.key_id == p.chain.key_id
+                    && matches!(options.approvals, Approvals::NotChecked)
+                {
+                    ctx.push(
+                        Error,
+                        "correction-approval",
+                        at,
+                        ApprovalError::SelfApproval.to_string(),
+                    );
+                }
+                let target_ok = !problems.iter().any(|e| e.check() == "correction-target");
+                if approved && target_ok {
+                    ledger.admit_correction(ResultVersion {
+                        record: id,
+                        sequence: link.sequence,
+                        created_at: link.created_at,
+                        fields: p.result,
+                        correction: Some(CorrectionNote {
+                            corrects: p.corrects,
+                            reason: p.reason,
+                            approver: p.approver,
+                        }),
+                    });
+                }
+            }
+            LedgerRecord::Checkpoint(p) => {
+                match previous_head {
+                    None => ctx.push(
+                        Error,
+                        "checkpoint",
+                        at,
+                        "a checkpoint as the ledger's first record has no head".into(),
+                    ),
+                    Some((prev, prev_seq, _)) => {
+                        if p.head != prev || p.head_sequence != prev_seq {
+                            ctx.push(
+                                Error,
+                                "checkpoint",
+                                at,
+                                format!(
+                                    "head is {} at sequence {}, but the record before is {} at sequence {prev_seq}",
+                                    hex(&p.head),
+                                    p.head_sequence,
+                                    hex(&prev)
+                                ),
+                            );
+                        }
+                    }
+                }
+                let results = ledger.entries.len() as u64;
+                if p.results.0 != results {
+                    ctx.push(
+                        Error,
+                        "checkpoint",
+                        at,
+                        format!(
+                            "states {} results, the ledger holds {results} at its head",
+                            p.results.0
+                        ),
+                    );
+                }
+                ledger.checkpoints.push(CheckpointRecord {
+                    record: id,
+                    sequence: link.sequence,
+                    payload: p,
+                });
+            }
+        }
+    }
+
+    // Every drawn entity must get a result.
+    for d in draws.draws() {
+        for uscc in d.drawn() {
+            if ledger.entry(&d.draw_id, &uscc).is_none() {
+                ctx.push(
+                    Warning,
+                    "missing-result",
+                    None,
+                    format!(
+                        "task {} ({}): drawn entity {uscc} has no result (draw {})",
+                        d.task.id,
+                        d.task.name,
+                        &hex(&d.draw_id)[..16]
+                    ),
+                );
+            }
+        }
+    }
+    if corrections_unchecked > 0 {
+        ctx.push(
+            Note,
+            "correction-approval",
+            None,
+            format!("{corrections_unchecked} correction(s): approvals were not checked"),
+        );
+    }
+    (report, ledger)
+}
+
+fn deadline_of(
+    ctx: &mut Ctx<'_>,
+    at: Option<(usize, Option<u64>, &Hash)>,
+    calendar: &WorkingCalendar,
+    f: &ResultFields,
+    entered: Timestamp,
+) -> Deadline {
+    let entered_on = china_date(entered);
+    match calendar.timeliness(f.inspection_end, entered_on) {
+        Ok(Timeliness::OnTime) => Deadline::OnTime,
+        Ok(Timeliness::Overdue { working_days_late }) => {
+            let due = calendar
+                .entry_deadline(f.inspection_end)
+                .map(format_date)
+                .unwrap_or_default();
+            ctx.push(
+                FindingSeverity::Warning,
+                "overdue",
+                at,
+                format!(
+                    "entity {}: entered {}, {working_days_late} working day(s) after the deadline {due} (20 working days after the inspection ended {})",
+                    f.uscc,
+                    format_date(entered_on),
+                    format_date(f.inspection_end)
+                ),
+            );
+            Deadline::Overdue { working_days_late }
+        }
+        Err(CalendarError::EntryBeforeCheckEnd { .. }) => Deadline::OnTime,
+        Err(e) => {
+            ctx.push(
+                FindingSeverity::Note,
+                "deadline",
+                at,
+                format!("entity {}: the entry deadline was not checked: {e}", f.uscc),
+            );
+            Deadline::NotChecked
+        }
+    }
+}
+
+/// Checks a published file against the ledger's checkpoints (check
+/// `published-file`): a note when the latest checkpoint lists its SHA-256,
+/// a warning when only an older one does (the file is superseded), an
+/// error when none does (the file is not what was published).
+pub fn check_published_file(ledger: &Ledger, name: &str, bytes: &[u8]) -> Finding {
+    use sha2::{Digest, Sha256};
+    let digest: Hash = Sha256::digest(bytes).into();
+    let latest = ledger.checkpoints.last();
+    let found = ledger
+        .checkpoints
+        .iter()
+        .rev()
+        .find(|c| c.payload.files.iter().any(|f| f.sha256 == digest));
+    let (severity, message, at) = match found {
+        Some(c) if latest.is_some_and(|l| l.record == c.record) => (
+            FindingSeverity::Note,
+            format!(
+                "{name}: SHA-256 {} is listed by the latest checkpoint (sequence {})",
+                hex(&digest),
+                c.sequence
+            ),
+            Some(c),
+        ),
+        Some(c) => (
+            FindingSeverity::Warning,
+            format!(
+                "{name}: listed by the checkpoint at sequence {}, but a later publication supersedes it",
+                c.sequence
+            ),
+            Some(c),
+        ),
+        None => (
+            FindingSeverity::Error,
+            format!(
+                "{name}: SHA-256 {} is listed by no checkpoint of the ledger: the file is not what was published",
+                hex(&digest)
+            ),
+            None,
+        ),
+    };
+    Finding {
+        severity,
+        check: "published-file",
+        line: None,
+        sequence: at.map(|c| c.sequence),
+        record: at.map(|c| hex(&c.record)),
+        message,
+    }
+}

@@ -1,0 +1,241 @@
+//! Per-task summary tables (汇总表): initiated (发起) and cooperated (配合).
+
+use std::fmt;
+
+use serde::Serialize;
+
+use super::category::ResultCategory;
+use super::state::{Deadline, DrawIndex, Ledger};
+use crate::register::EntityRegister;
+use crate::uscc::Uscc;
+
+/// Which of the two summary tables a row belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SummaryKind {
+    /// Tasks the department initiated (发起).
+    Initiated,
+    /// Joint tasks the department took part in (配合).
+    Cooperated,
+}
+
+impl SummaryKind {
+    /// 发起 or 配合.
+    pub const fn chinese_name(self) -> &'static str {
+        match self {
+            SummaryKind::Initiated => "发起",
+            SummaryKind::Cooperated => "配合",
+        }
+    }
+}
+
+/// An exact fraction; no floating point anywhere.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Rate {
+    /// Numerator.
+    pub numerator: u64,
+    /// Denominator.
+    pub denominator: u64,
+    /// Per mille, rounded down (so 100% is shown only when complete); `null` when the denominator is 0.
+    pub per_mille: Option<u64>,
+}
+
+impl Rate {
+    /// `numerator / denominator`.
+    pub fn new(numerator: u64, denominator: u64) -> Self {
+        let per_mille = (denominator > 0).then(|| {
+            let v = u128::from(numerator) * 1000 / u128::from(denominator);
+            u64::try_from(v).unwrap_or(u64::MAX)
+        });
+        Rate {
+            numerator,
+            denominator,
+            per_mille,
+        }
+    }
+
+    /// Whether the rate is 100% (or there is nothing to count).
+    pub fn is_complete(&self) -> bool {
+        self.numerator >= self.denominator
+    }
+}
+
+impl fmt::Display for Rate {
+    /// Percent with one decimal, rounded down (`97.5%`); `—` when the denominator is 0.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.per_mille {
+            Some(p) => write!(f, "{}.{}%", p / 10, p % 10),
+            None => f.write_str("—"),
+        }
+    }
+}
+
+/// A result category and how many results carry it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CategoryCount {
+    /// The category.
+    pub category: ResultCategory,
+    /// Its Chinese wording.
+    pub name: &'static str,
+    /// Number of results (latest versions) carrying it.
+    pub count: u64,
+}
+
+/// A drawn entity that has no result yet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MissingEntity {
+    /// Its code.
+    pub uscc: Uscc,
+    /// Its name, when an entity register was given and holds it.
+    pub name: Option<String>,
+    /// The draw (hex).
+    pub draw: String,
+}
+
+/// One row of a summary table: one task, seen from one department.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TaskSummary {
+    /// Initiated or cooperated.
+    pub kind: SummaryKind,
+    /// The department the row is for.
+    pub department: String,
+    /// Task id.
+    pub task_id: String,
+    /// Task name.
+    pub task_name: String,
+    /// Initiating department.
+    pub initiating_department: String,
+    /// Participating departments.
+    pub participating_departments: Vec<String>,
+    /// Planned: the committed pool size (summed over the task's draws).
+    pub planned: u64,
+    /// Drawn entities.
+    pub drawn: u64,
+    /// Drawn entities with a result whose categories do not all say the
+    /// entity could not be inspected (unreachable, closed, deregistered).
+    pub inspected: u64,
+    /// Drawn entities with a result entered.
+    pub entered: u64,
+    /// Of those, entered within the deadline.
+    pub entered_on_time: u64,
+    /// Of those, whose deadline the calendar could not check.
+    pub deadline_not_checked: u64,
+    /// Drawn entities whose latest result version is covered by a checkpoint.
+    pub published: u64,
+    /// Results per category, every category listed.
+    pub categories: Vec<CategoryCount>,
+    /// entered / drawn.
+    pub entry_rate: Rate,
+    /// published / drawn.
+    pub publication_rate: Rate,
+    /// Every drawn entity still without a result (the plan demands 100%).
+    pub missing: Vec<MissingEntity>,
+}
+
+/// The summary rows: for each task of the receipt chain, one
+/// [`SummaryKind::Initiated`] row for its initiating department and one
+/// [`SummaryKind::Cooperated`] row per participating department; with
+/// `department`, only that department's rows. Tasks appear in order of
+/// their first draw.
+pub fn summarise(
+    ledger: &Ledger,
+    draws: &DrawIndex,
+    entities: Option<&EntityRegister>,
+    department: Option<&str>,
+) -> Vec<TaskSummary> {
+    let mut task_order: Vec<&str> = Vec::new();
+    for d in draws.draws() {
+        if !task_order.contains(&d.task.id.as_str()) {
+            task_order.push(&d.task.id);
+        }
+    }
+    let mut rows = Vec::new();
+    for task_id in task_order {
+        let task_draws: Vec<_> = draws
+            .draws()
+            .iter()
+            .filter(|d| d.task.id == task_id)
+            .collect();
+        let Some(last) = task_draws.last() else {
+            continue;
+        };
+        let task = &last.task;
+        let mut base = TaskSummary {
+            kind: SummaryKind::Initiated,
+            department: task.team.initiating_department.clone(),
+            task_id: task.id.clone(),
+            task_name: task.name.clone(),
+            initiating_department: task.team.initiating_department.clone(),
+            participating_departments: task.team.participating_departments.clone(),
+            planned: 0,
+            drawn: 0,
+            inspected: 0,
+            entered: 0,
+            entered_on_time: 0,
+            deadline_not_checked: 0,
+            published: 0,
+            categories: Vec::new(),
+            entry_rate: Rate::new(0, 0),
+            publication_rate: Rate::new(0, 0),
+            missing: Vec::new(),
+        };
+        let mut counts = [0u64; ResultCategory::ALL.len()];
+        for d in &task_draws {
+            base.planned += d.pool_size;
+            for uscc in d.drawn() {
+                base.drawn += 1;
+                let Some(entry) = ledger.entry(&d.draw_id, &uscc) else {
+                    base.missing.push(MissingEntity {
+                        uscc,
+                        name: entities.and_then(|e| e.get(&uscc)).map(|e| e.name.clone()),
+                        draw: crate::hex::encode(&d.draw_id),
+                    });
+                    continue;
+                };
+                base.entered += 1;
+                match entry.deadline() {
+                    Deadline::OnTime => base.entered_on_time += 1,
+                    Deadline::NotChecked => base.deadline_not_checked += 1,
+                    Deadline::Overdue { .. } => {}
+                }
+                if ledger.is_published(entry) {
+                    base.published += 1;
+                }
+                let cats = &entry.current().fields.categories;
+                if !cats.iter().all(|c| c.means_not_inspected()) {
+                    base.inspected += 1;
+                }
+                for c in cats {
+                    if let Some(i) = ResultCategory::ALL.iter().position(|x| x == c) {
+                        counts[i] += 1;
+                    }
+                }
+            }
+        }
+        base.categories = ResultCategory::ALL
+            .iter()
+            .zip(counts)
+            .map(|(c, count)| CategoryCount {
+                category: *c,
+                name: c.chinese_name(),
+                count,
+            })
+            .collect();
+        base.entry_rate = Rate::new(base.entered, base.drawn);
+        base.publication_rate = Rate::new(base.published, base.drawn);
+        let mut task_rows = vec![base.clone()];
+        for p in &task.team.participating_departments {
+            let mut r = base.clone();
+            r.kind = SummaryKind::Cooperated;
+            r.department = p.clone();
+            task_rows.push(r);
+        }
+        rows.extend(
+            task_rows
+                .into_iter()
+                .filter(|r| department.is_none_or(|d| r.department == d)),
+        );
+    }
+    rows.sort_by_key(|r| r.kind);
+    rows
+}

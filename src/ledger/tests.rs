@@ -1,0 +1,674 @@
+use proptest::prelude::*;
+
+use super::*;
+use crate::assign::{Team, TeamRules};
+use crate::calendar::WorkingCalendar;
+use crate::date::parse_date;
+use crate::dsse::Envelope;
+use crate::keys::{IssuerKey, IssuerPublicKey};
+use crate::merkle::Hash;
+use crate::record::{
+    ChainLink, CommitmentPayload, Count, DRAW_ALGORITHM, DrawPayload, DrawnEntity,
+    EntityRootRecord, PerClass, RandomnessPlan, RandomnessValue, Record, RegisterRoots, RootRecord,
+    TaskRecord, Timestamp,
+};
+use crate::register::InspectionMethod;
+use crate::uscc::{Uscc, UsccPolicy, uscc_check_character};
+use crate::verify::{ChainLine, FindingSeverity, Report, read_chain};
+
+// TEST ONLY keys: their seeds are in this file.
+fn issuer() -> IssuerKey {
+    IssuerKey::from_secret_bytes("阳城县水务局", &[1; 32]).unwrap()
+}
+fn head() -> IssuerKey {
+    IssuerKey::from_secret_bytes("阳城县水务局 局长", &[2; 32]).unwrap()
+}
+fn stranger() -> IssuerKey {
+    IssuerKey::from_secret_bytes("某人", &[3; 32]).unwrap()
+}
+
+fn code(n: u32) -> Uscc {
+    let first: [u8; 17] = format!("91140522MA{n:07}").as_bytes().try_into().unwrap();
+    let s = format!(
+        "{}{}",
+        std::str::from_utf8(&first).unwrap(),
+        uscc_check_character(&first).unwrap()
+    );
+    Uscc::parse(&s, UsccPolicy::Strict).unwrap()
+}
+
+fn t(s: &str) -> Timestamp {
+    Timestamp::parse(s).unwrap()
+}
+
+fn d(s: &str) -> time::Date {
+    parse_date(s).unwrap()
+}
+
+fn link(key: &IssuerKey, seq: u64, prev: Option<Hash>, at: &str) -> ChainLink {
+    ChainLink {
+        issuer: key.issuer().into(),
+        key_id: key.key_id().into(),
+        sequence: seq,
+        previous: prev,
+        created_at: t(at),
+    }
+}
+
+/// A receipt chain with one commitment and one draw of entities 1, 2, 3
+/// (entity 4 in the pool, not drawn). Not replayable: the ledger only reads it.
+fn receipts() -> (Vec<ChainLine>, Hash) {
+    let k = issuer();
+    let mut team = TeamRules::new(2, "水资源股");
+    team.participating_departments = vec!["管理股".into()];
+    let c = CommitmentPayload {
+        chain: link(&k, 0, None, "2024-09-01T01:00:00Z"),
+        task: TaskRecord {
+            id: "YCSW-2024-01".into(),
+            name: "取水许可监督检查".into(),
+            items: vec![],
+            ratios_bp: PerClass::from_array([500; 4]),
+            team,
+            inspection_date: None,
+        },
+        registers: RegisterRoots {
+            entities: EntityRootRecord {
+                root: [9; 32],
+                size: Count(40),
+                class_sizes: PerClass::from_array([Count(10); 4]),
+            },
+            inspectors: RootRecord {
+                root: [8; 32],
+                size: Count(6),
+            },
+            conflicts: RootRecord {
+                root: [7; 32],
+                size: Count(0),
+            },
+            items: None,
+        },
+        randomness: RandomnessPlan::Local {},
+        history: None,
+    };
+    let ce = Record::Commitment(c).sign(&k);
+    let cid = *ce.record_id().as_bytes();
+    let drawn = [1u32, 2, 3].map(|n| DrawnEntity {
+        rank: Count(u64::from(n)),
+        uscc: code(n),
+    });
+    let draw = DrawPayload {
+        chain: link(&k, 1, Some(cid), "2024-09-02T01:00:00Z"),
+        commitment: cid,
+        randomness: RandomnessValue {
+            value: vec![5; 32],
+            beacon_signature: None,
+        },
+        seed: [6; 32],
+        algorithm: DRAW_ALGORITHM.into(),
+        library_version: "test".into(),
+        inspection_date: d("2024-09-02"),
+        drawn: PerClass {
+            A: vec![],
+            B: drawn.to_vec(),
+            C: vec![],
+            D: vec![],
+        },
+        teams: [1u32, 2, 3]
+            .map(|n| Team {
+                uscc: code(n),
+                inspectors: vec![format!("ZF{n}1"), format!("ZF{n}2")],
+            })
+            .to_vec(),
+    };
+    let de = Record::Draw(draw).sign(&k);
+    let did = *de.record_id().as_bytes();
+    let lines = [ce, de]
+        .into_iter()
+        .enumerate()
+        .map(|(i, envelope)| ChainLine {
+            line: i + 1,
+            envelope,
+        })
+        .collect();
+    (lines, did)
+}
+
+fn fields(draw: Hash, n: u32, end: &str) -> ResultFields {
+    ResultFields {
+        draw,
+        task: "YCSW-2024-01".into(),
+        uscc: code(n),
+        inspection_start: d("2024-09-10"),
+        inspection_end: d(end),
+        methods: vec![InspectionMethod::OnSite],
+        categories: vec![ResultCategory::NoProblem],
+        findings: "取水计量设施运行正常".into(),
+        follow_ups: vec![],
+        inspectors: vec![format!("ZF{n}1"), format!("ZF{n}2")],
+    }
+}
+
+struct Fixture {
+    draws: DrawIndex,
+    draw: Hash,
+    lines: Vec<Envelope>,
+    cal: WorkingCalendar,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let (r, draw) = receipts();
+        Fixture {
+            draws: DrawIndex::from_chain(&r, issuer().public_key()),
+            draw,
+            lines: Vec::new(),
+            cal: WorkingCalendar::china().unwrap(),
+        }
+    }
+
+    fn chain_lines(&self) -> Vec<ChainLine> {
+        self.lines
+            .iter()
+            .enumerate()
+            .map(|(i, e)| ChainLine {
+                line: i + 1,
+                envelope: e.clone(),
+            })
+            .collect()
+    }
+
+    fn verify(&self, approvers: &[IssuerPublicKey]) -> (Report, Ledger) {
+        verify_ledger(
+            &self.chain_lines(),
+            issuer().public_key(),
+            &self.draws,
+            &LedgerOptions {
+                approvals: Approvals::Check(approvers),
+                calendar: &self.cal,
+            },
+        )
+    }
+
+    fn ledger(&self) -> Ledger {
+        self.verify(&[head().public_key().clone()]).1
+    }
+
+    fn add_result(&mut self, f: ResultFields, at: &str) -> Result<Hash, ResultError> {
+        let l = self.ledger();
+        let link = l.next_link(issuer().public_key(), t(at))?;
+        let p = l.new_result(&self.draws, f, link)?;
+        let env = LedgerRecord::Result(p).sign(&issuer());
+        let id = *env.record_id().as_bytes();
+        self.lines.push(env);
+        Ok(id)
+    }
+
+    fn correct(&mut self, target: Hash, f: ResultFields, at: &str, approver: &IssuerKey) -> Hash {
+        let l = self.ledger();
+        let link = l.next_link(issuer().public_key(), t(at)).unwrap();
+        let p = l
+            .new_correction(
+                &self.draws,
+                &target,
+                "类别录入错误",
+                approver.public_key(),
+                f,
+                link,
+            )
+            .unwrap();
+        let env = sign_correction(&p, &issuer(), approver);
+        let id = *env.record_id().as_bytes();
+        self.lines.push(env);
+        id
+    }
+}
+
+fn checks(r: &Report, sev: FindingSeverity) -> Vec<&'static str> {
+    r.findings
+        .iter()
+        .filter(|f| f.severity == sev)
+        .map(|f| f.check)
+        .collect()
+}
+
+#[test]
+fn deadline_follows_the_holiday_calendar_with_its_make_up_day() {
+    // Check ends Friday 2024-09-27; National Day 1-7 October off, Sunday
+    // 29 September and Saturday 12 October worked: the deadline is 30 October
+    // (a plain Monday-Friday rule would say 25 October).
+    let mut fx = Fixture::new();
+    fx.add_result(fields(fx.draw, 1, "2024-09-27"), "2024-10-28T02:00:00Z")
+        .unwrap();
+    fx.add_result(fields(fx.draw, 2, "2024-09-27"), "2024-10-30T09:00:00Z")
+        .unwrap();
+    // 17:00 UTC on 30 October is 01:00 on 31 October in Beijing: one day late.
+    fx.add_result(fields(fx.draw, 3, "2024-09-27"), "2024-10-30T17:00:00Z")
+        .unwrap();
+    let (report, ledger) = fx.verify(&[]);
+    assert!(report.holds(), "{:#?}", report.findings);
+    assert_eq!(checks(&report, FindingSeverity::Warning), vec!["overdue"]);
+    let deadlines: Vec<_> = ledger.entries().iter().map(|e| e.deadline()).collect();
+    assert_eq!(
+        deadlines,
+        vec![
+            Deadline::OnTime,
+            Deadline::OnTime,
+            Deadline::Overdue {
+                working_days_late: 1
+            }
+        ]
+    );
+}
+
+#[test]
+fn an_uncovered_year_is_a_note_not_a_guess() {
+    let mut fx = Fixture::new();
+    let mut f = fields(fx.draw, 1, "2030-01-10");
+    f.inspection_start = d("2030-01-09");
+    fx.add_result(f, "2030-03-01T00:00:00Z").unwrap();
+    let (report, ledger) = fx.verify(&[]);
+    assert!(report.holds());
+    assert!(checks(&report, FindingSeverity::Note).contains(&"deadline"));
+    assert!(!checks(&report, FindingSeverity::Warning).contains(&"overdue"));
+    assert_eq!(ledger.entries()[0].deadline(), Deadline::NotChecked);
+}
+
+#[test]
+fn a_result_for_an_entity_not_drawn_is_refused_and_a_forged_one_flagged() {
+    let mut fx = Fixture::new();
+    let mut f = fields(fx.draw, 4, "2024-09-12");
+    f.inspectors = vec!["ZF11".into(), "ZF12".into()];
+    assert!(matches!(
+        fx.add_result(f.clone(), "2024-09-13T00:00:00Z"),
+        Err(ResultError::NotDrawn { .. })
+    ));
+    // Forged: signed without the library's refusal.
+    let env = LedgerRecord::Result(ResultPayload {
+        chain: link(&issuer(), 0, None, "2024-09-13T00:00:00Z"),
+        result: f,
+    })
+    .sign(&issuer());
+    fx.lines.push(env);
+    let (report, ledger) = fx.verify(&[]);
+    assert!(!report.holds());
+    assert_eq!(
+        checks(&report, FindingSeverity::Error),
+        vec!["result-not-drawn"]
+    );
+    assert!(ledger.entries().is_empty());
+}
+
+#[test]
+fn team_duplicates_and_fields_are_checked() {
+    let mut fx = Fixture::new();
+    let mut f = fields(fx.draw, 1, "2024-09-12");
+    f.inspectors = vec!["ZF11".into(), "ZF99".into()];
+    assert_eq!(
+        fx.add_result(f, "2024-09-13T00:00:00Z")
+            .unwrap_err()
+            .check(),
+        "result-team"
+    );
+    let mut f = fields(fx.draw, 1, "2024-09-12");
+    f.categories.clear();
+    assert_eq!(
+        fx.add_result(f, "2024-09-13T00:00:00Z")
+            .unwrap_err()
+            .check(),
+        "result-fields"
+    );
+    let first = fx
+        .add_result(fields(fx.draw, 1, "2024-09-12"), "2024-09-13T00:00:00Z")
+        .unwrap();
+    assert_eq!(
+        fx.add_result(fields(fx.draw, 1, "2024-09-12"), "2024-09-14T00:00:00Z")
+            .unwrap_err()
+            .check(),
+        "duplicate-result"
+    );
+    // Forged duplicate.
+    let env = LedgerRecord::Result(ResultPayload {
+        chain: link(&issuer(), 1, Some(first), "2024-09-14T00:00:00Z"),
+        result: fields(fx.draw, 1, "2024-09-12"),
+    })
+    .sign(&issuer());
+    fx.lines.push(env);
+    let (report, _) = fx.verify(&[]);
+    assert_eq!(
+        checks(&report, FindingSeverity::Error),
+        vec!["duplicate-result"]
+    );
+}
+
+#[test]
+fn corrections_need_an_approval_by_a_given_key() {
+    let mut fx = Fixture::new();
+    let first = fx
+        .add_result(fields(fx.draw, 1, "2024-09-12"), "2024-09-13T00:00:00Z")
+        .unwrap();
+    let mut f = fields(fx.draw, 1, "2024-09-12");
+    f.categories = vec![ResultCategory::ProblemPending];
+    f.follow_ups = vec![FollowUp {
+        kind: FollowUpKind::OrderedToCorrect,
+        outcome: Some("限期30日整改".into()),
+    }];
+    let approvers = [head().public_key().clone()];
+
+    // Without the approver's signature: rejected.
+    let l = fx.ledger();
+    let p = l
+        .new_correction(
+            &fx.draws,
+            &first,
+            "类别录入错误",
+            head().public_key(),
+            f.clone(),
+            l.next_link(issuer().public_key(), t("2024-09-20T00:00:00Z"))
+                .unwrap(),
+        )
+        .unwrap();
+    let unsigned = LedgerRecord::Correction(p.clone()).sign(&issuer());
+    let mut fx1 = Fixture::new();
+    fx1.lines = vec![fx.lines[0].clone(), unsigned];
+    let (report, ledger) = fx1.verify(&approvers);
+    assert_eq!(
+        checks(&report, FindingSeverity::Error),
+        vec!["correction-approval"]
+    );
+    assert!(ledger.entries()[0].corrections().is_empty());
+
+    // Signed by the approver, but the verifier was given another key, or none.
+    let signed = sign_correction(&p, &issuer(), &head());
+    fx1.lines = vec![fx.lines[0].clone(), signed.clone()];
+    for given in [vec![stranger().public_key().clone()], vec![]] {
+        let (report, _) = fx1.verify(&given);
+        assert_eq!(
+            checks(&report, FindingSeverity::Error),
+            vec!["correction-approval"]
+        );
+    }
+    // Signed by a stranger claiming to be the approver.
+    let forged = sign_correction(&p, &issuer(), &stranger());
+    fx1.lines = vec![fx.lines[0].clone(), forged];
+    let (report, _) = fx1.verify(&approvers);
+    assert_eq!(
+        checks(&report, FindingSeverity::Error),
+        vec!["correction-approval"]
+    );
+    // Approved by the unit head's key, which the verifier holds: accepted.
+    let (report, ledger) = {
+        fx1.lines = vec![fx.lines[0].clone(), signed];
+        fx1.verify(&approvers)
+    };
+    assert!(report.holds(), "{:#?}", report.findings);
+    let e = &ledger.entries()[0];
+    assert_eq!(e.corrections().len(), 1);
+    assert_eq!(
+        e.current().fields.categories,
+        vec![ResultCategory::ProblemPending]
+    );
+    // The issuer cannot approve its own correction.
+    assert_eq!(
+        l.new_correction(
+            &fx.draws,
+            &first,
+            "x",
+            issuer().public_key(),
+            f,
+            l.next_link(issuer().public_key(), t("2024-09-20T00:00:00Z"))
+                .unwrap()
+        )
+        .unwrap_err(),
+        ResultError::SelfApproval
+    );
+}
+
+#[test]
+fn a_correction_of_a_superseded_version_is_refused() {
+    let mut fx = Fixture::new();
+    let first = fx
+        .add_result(fields(fx.draw, 1, "2024-09-12"), "2024-09-13T00:00:00Z")
+        .unwrap();
+    let mut f = fields(fx.draw, 1, "2024-09-12");
+    f.categories = vec![ResultCategory::OtherViolation];
+    let second = fx.correct(first, f.clone(), "2024-09-14T00:00:00Z", &head());
+    // Through the library, naming the old version corrects the latest.
+    let third = fx.correct(first, f.clone(), "2024-09-15T00:00:00Z", &head());
+    let (report, ledger) = fx.verify(&[head().public_key().clone()]);
+    assert!(report.holds(), "{:#?}", report.findings);
+    assert_eq!(ledger.entries()[0].current().record, third);
+    assert_eq!(
+        ledger.entries()[0].corrections()[1]
+            .correction
+            .as_ref()
+            .unwrap()
+            .corrects,
+        second
+    );
+    // Forged: a correction naming the superseded original.
+    let p = CorrectionPayload {
+        chain: link(&issuer(), 3, Some(third), "2024-09-16T00:00:00Z"),
+        corrects: first,
+        reason: "再次更正".into(),
+        approver: Approver {
+            name: head().issuer().into(),
+            key_id: head().key_id().into(),
+        },
+        result: f,
+    };
+    fx.lines.push(sign_correction(&p, &issuer(), &head()));
+    let (report, _) = fx.verify(&[head().public_key().clone()]);
+    assert_eq!(
+        checks(&report, FindingSeverity::Error),
+        vec!["correction-target"]
+    );
+}
+
+#[test]
+fn summary_names_every_drawn_entity_without_a_result() {
+    let mut fx = Fixture::new();
+    fx.add_result(fields(fx.draw, 2, "2024-09-12"), "2024-09-13T00:00:00Z")
+        .unwrap();
+    let (report, ledger) = fx.verify(&[]);
+    let missing: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.check == "missing-result")
+        .map(|f| f.message.clone())
+        .collect();
+    assert_eq!(missing.len(), 2);
+    assert!(missing[0].contains(code(1).as_str()) && missing[1].contains(code(3).as_str()));
+
+    let rows = summarise(&ledger, &fx.draws, None, None);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        (rows[0].kind, rows[0].department.as_str()),
+        (SummaryKind::Initiated, "水资源股")
+    );
+    assert_eq!(
+        (rows[1].kind, rows[1].department.as_str()),
+        (SummaryKind::Cooperated, "管理股")
+    );
+    let r = &rows[0];
+    assert_eq!(
+        (
+            r.planned,
+            r.drawn,
+            r.inspected,
+            r.entered,
+            r.entered_on_time,
+            r.published
+        ),
+        (40, 3, 1, 1, 1, 0)
+    );
+    assert_eq!(
+        r.missing.iter().map(|m| m.uscc).collect::<Vec<_>>(),
+        vec![code(1), code(3)]
+    );
+    assert_eq!(r.entry_rate.to_string(), "33.3%");
+    assert_eq!(r.entry_rate.per_mille, Some(333));
+    assert_eq!(r.publication_rate.to_string(), "0.0%");
+    assert_eq!(r.categories[0].count, 1);
+    assert_eq!(summarise(&ledger, &fx.draws, None, Some("管理股")).len(), 1);
+    assert_eq!(Rate::new(2, 3).to_string(), "66.6%");
+    assert_eq!(Rate::new(0, 0).to_string(), "—");
+    assert_eq!(Rate::new(3, 3).to_string(), "100.0%");
+}
+
+fn published_fixture() -> (Fixture, Vec<u8>, Vec<u8>) {
+    let mut fx = Fixture::new();
+    let first = fx
+        .add_result(fields(fx.draw, 1, "2024-09-12"), "2024-09-13T00:00:00Z")
+        .unwrap();
+    let mut f = fields(fx.draw, 1, "2024-09-12");
+    f.categories = vec![ResultCategory::ProblemPending];
+    fx.correct(first, f, "2024-09-14T00:00:00Z", &head());
+    let ledger = fx.ledger();
+    let view = PublicView::build(
+        &ledger,
+        &fx.draws,
+        issuer().issuer(),
+        t("2024-09-15T00:00:00Z"),
+        None,
+        None,
+        InspectorDisclosure::NameAndCertificate,
+    );
+    let (csv, json) = (view.to_csv(), view.to_json());
+    let link = ledger
+        .next_link(issuer().public_key(), t("2024-09-15T00:00:00Z"))
+        .unwrap();
+    let cp = ledger
+        .new_checkpoint(
+            vec![
+                published_file("public-results.csv", &csv),
+                published_file("public-results.json", &json),
+            ],
+            link,
+        )
+        .unwrap();
+    fx.lines.push(LedgerRecord::Checkpoint(cp).sign(&issuer()));
+    (fx, csv, json)
+}
+
+#[test]
+fn publication_shows_the_corrected_version_and_tampering_is_detected() {
+    let (fx, csv, json) = published_fixture();
+    let (report, ledger) = fx.verify(&[head().public_key().clone()]);
+    assert!(report.holds(), "{:#?}", report.findings);
+    assert!(ledger.is_published(&ledger.entries()[0]));
+    let text = String::from_utf8(csv.clone()).unwrap();
+    assert!(text.starts_with('\u{feff}'));
+    assert!(text.contains("发现问题待后续处理"));
+    assert!(
+        !text.contains("取水计量设施运行正常"),
+        "findings stay internal"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(v["results"][0]["corrected"], true);
+    assert_eq!(v["results"][0]["categories"][0]["code"], "problem-pending");
+
+    let ok = check_published_file(&ledger, "public-results.csv", &csv);
+    assert_eq!(ok.severity, FindingSeverity::Note);
+    let mut tampered = text
+        .replace("发现问题待后续处理", "未发现问题")
+        .into_bytes();
+    let bad = check_published_file(&ledger, "public-results.csv", &tampered);
+    assert_eq!(
+        (bad.severity, bad.check),
+        (FindingSeverity::Error, "published-file")
+    );
+    tampered = json.clone();
+    let last = tampered.len() - 2;
+    tampered[last] ^= 1;
+    let bad = check_published_file(&ledger, "public-results.json", &tampered);
+    assert_eq!(bad.severity, FindingSeverity::Error);
+}
+
+#[test]
+fn omitting_inspectors_drops_them_entirely() {
+    let (fx, _, _) = published_fixture();
+    let ledger = fx.ledger();
+    let view = PublicView::build(
+        &ledger,
+        &fx.draws,
+        "x",
+        t("2024-09-15T00:00:00Z"),
+        None,
+        None,
+        InspectorDisclosure::Omit,
+    );
+    let csv = String::from_utf8(view.to_csv()).unwrap();
+    let json = String::from_utf8(view.to_json()).unwrap();
+    for s in [&csv, &json] {
+        assert!(!s.contains("ZF11") && !s.contains("inspectors") && !s.contains("检查人员"));
+    }
+}
+
+#[test]
+fn a_checkpoint_with_a_wrong_head_fails() {
+    let (mut fx, _, _) = published_fixture();
+    let ledger = fx.ledger();
+    let (h, s, _) = ledger.head().unwrap();
+    let cp = CheckpointPayload {
+        chain: link(&issuer(), s + 1, Some(h), "2024-09-16T00:00:00Z"),
+        head: fx.lines[0].record_id().as_bytes().to_owned(),
+        head_sequence: 0,
+        results: Count(5),
+        files: vec![],
+    };
+    fx.lines.push(LedgerRecord::Checkpoint(cp).sign(&issuer()));
+    let (report, _) = fx.verify(&[head().public_key().clone()]);
+    assert_eq!(
+        checks(&report, FindingSeverity::Error),
+        vec!["checkpoint", "checkpoint"]
+    );
+}
+
+fn ledger_text() -> (Fixture, Vec<u8>) {
+    let (fx, _, _) = published_fixture();
+    let mut text = Vec::new();
+    for e in &fx.lines {
+        text.extend_from_slice(e.to_json().as_bytes());
+        text.push(b'\n');
+    }
+    (fx, text)
+}
+
+fn verify_text(fx: &Fixture, text: &[u8]) -> Report {
+    let (lines, mut findings) = read_chain(text);
+    let (mut report, _) = verify_ledger(
+        &lines,
+        issuer().public_key(),
+        &fx.draws,
+        &LedgerOptions {
+            approvals: Approvals::Check(&[head().public_key().clone()]),
+            calendar: &fx.cal,
+        },
+    );
+    findings.append(&mut report.findings);
+    report.findings = findings;
+    report
+}
+
+#[test]
+fn the_untouched_ledger_holds() {
+    let (fx, text) = ledger_text();
+    let r = verify_text(&fx, &text);
+    assert!(r.holds(), "{:#?}", r.findings);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn any_single_byte_change_to_a_ledger_line_is_rejected(pos in any::<prop::sample::Index>(), delta in 1u8..=255) {
+        let (fx, text) = ledger_text();
+        // Positions inside lines (not the newlines between them).
+        let inside: Vec<usize> = (0..text.len()).filter(|&i| text[i] != b'\n').collect();
+        let i = inside[pos.index(inside.len())];
+        let mut changed = text.clone();
+        changed[i] = changed[i].wrapping_add(delta);
+        let r = verify_text(&fx, &changed);
+        prop_assert!(!r.holds(), "byte {} changed from {:?}", i, text[i] as char);
+    }
+}
