@@ -6,7 +6,9 @@
 pub mod check;
 pub mod common;
 pub mod input;
+pub mod notice;
 pub mod plan;
+pub mod progress;
 pub mod receipts;
 pub mod registers;
 pub mod task_file;

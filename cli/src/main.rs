@@ -5,12 +5,15 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use double_random_cli::{check, common, plan, receipts};
+use double_random_cli::{check, common, notice, plan, progress, receipts};
 
 /// Provable "double random, one public" (双随机、一公开) spot-check draws.
 #[derive(Debug, Parser)]
 #[command(name = "double-random", version, about, long_about = None)]
 struct Cli {
+    /// No progress display (it is shown only when standard error is a terminal).
+    #[arg(long, short, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -37,10 +40,13 @@ enum Command {
     Prove(receipts::ProveArgs),
     /// Check a proof bundle alone.
     VerifyProof(receipts::VerifyProofArgs),
+    /// Render a printable HTML notice (抽查结果公示) of a verified draw.
+    Notice(notice::NoticeArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    progress::set_quiet(cli.quiet);
     let result = match cli.command {
         Command::CheckRegisters(a) => check::check_registers(&a),
         Command::DiffRegisters(a) => check::diff_registers(&a),
@@ -52,6 +58,7 @@ fn main() -> ExitCode {
         Command::Verify(a) => receipts::verify(&a),
         Command::Prove(a) => receipts::prove(&a),
         Command::VerifyProof(a) => receipts::verify_proof(&a),
+        Command::Notice(a) => notice::notice(&a),
     };
     match result {
         Ok(status) => status.into(),

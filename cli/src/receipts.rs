@@ -634,6 +634,7 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
             })
         })
         .flatten();
+    let spinner = crate::progress::Progress::spinner("committing the registers (Merkle roots)");
     let payload = build_commitment(&CommitRequest {
         chain: chain.link(&key, created_at)?,
         task: &task,
@@ -642,6 +643,7 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
         history,
     })
     .map_err(ReceiptError::from)?;
+    drop(spinner);
     let env = Record::Commitment(payload.clone()).sign(&key);
     let id = *env.record_id().as_bytes();
     store_salt(&a.chain, &id, &salt)?;
