@@ -50,6 +50,9 @@ pub enum CliError {
     /// A receipt command could not proceed.
     #[error(transparent)]
     Receipt(Box<crate::receipts::ReceiptError>),
+    /// A notice could not be made.
+    #[error(transparent)]
+    Notice(Box<crate::notice::NoticeError>),
 }
 
 /// Text encoding of CSV inputs.

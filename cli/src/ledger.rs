@@ -48,6 +48,7 @@ fn load_draws(chain: &Path, key: &IssuerPublicKey) -> Result<DrawIndex, ReceiptE
             level: Level::Chain,
             registers: None,
             only_draw: None,
+            salts: &[],
         },
     );
     findings.extend(report.findings);

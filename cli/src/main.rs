@@ -5,12 +5,15 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use double_random_cli::{check, common, ledger, plan, receipts};
+use double_random_cli::{check, common, ledger, notice, plan, progress, receipts};
 
 /// Provable "double random, one public" (双随机、一公开) spot-check draws.
 #[derive(Debug, Parser)]
 #[command(name = "double-random", version, about, long_about = None)]
 struct Cli {
+    /// No progress display (it is shown only when standard error is a terminal).
+    #[arg(long, short, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -45,10 +48,13 @@ enum Command {
     Publish(ledger::PublishArgs),
     /// Per-task summary tables (汇总表): initiated and cooperated.
     Summary(ledger::SummaryArgs),
+    /// Render a printable HTML notice (抽查结果公示) of a verified draw.
+    Notice(notice::NoticeArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    progress::set_quiet(cli.quiet);
     let result = match cli.command {
         Command::CheckRegisters(a) => check::check_registers(&a),
         Command::DiffRegisters(a) => check::diff_registers(&a),
@@ -64,6 +70,7 @@ fn main() -> ExitCode {
         Command::Correct(a) => ledger::correct(&a),
         Command::Publish(a) => ledger::publish(&a),
         Command::Summary(a) => ledger::summary(&a),
+        Command::Notice(a) => notice::notice(&a),
     };
     match result {
         Ok(status) => status.into(),

@@ -647,6 +647,7 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
             })
         })
         .flatten();
+    let spinner = crate::progress::Progress::spinner("committing the registers (Merkle roots)");
     let payload = build_commitment(&CommitRequest {
         chain: chain.link(&key, created_at)?,
         task: &task,
@@ -655,6 +656,7 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
         history,
     })
     .map_err(ReceiptError::from)?;
+    drop(spinner);
     let env = Record::Commitment(payload.clone()).sign(&key);
     let id = *env.record_id().as_bytes();
     store_salt(&a.chain, &id, &salt)?;

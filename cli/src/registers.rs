@@ -8,6 +8,7 @@ use double_random::{
 };
 
 use crate::input::{self, Encoding, InputError, TableKind};
+use crate::progress::Progress;
 
 /// Where the registers come from and how to read them.
 #[derive(Clone, Debug, Default)]
@@ -65,12 +66,33 @@ fn read(
     kind: TableKind,
     notes: &mut Vec<String>,
 ) -> Result<(input::Table, input::ColumnMap), InputError> {
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let spinner = Progress::spinner(format!("reading {name}"));
     let table = input::read_table_file(path, encoding)?;
+    drop(spinner);
     let cols = input::resolve_headers(&table, kind)?;
     for c in cols.ignored() {
         notes.push(format!("{}: column {c:?} ignored", path.display()));
     }
     Ok((table, cols))
+}
+
+/// A bar over the rows of a register being validated.
+fn validating(path: &Path, rows: usize) -> Progress {
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    Progress::bar(rows as u64, format!("validating {name}"))
+}
+
+/// Moves the bar every 4096 rows; returns the row number unchanged.
+fn tick(bar: &Progress, line: usize) -> usize {
+    if line.is_multiple_of(4096) {
+        bar.set_position(line as u64);
+    }
+    line
 }
 
 /// Reads an entity register file.
@@ -81,9 +103,10 @@ pub fn read_entities(
     notes: &mut Vec<String>,
 ) -> Result<Validated<EntityRegister>, InputError> {
     let (table, cols) = read(path, encoding, TableKind::Entities, notes)?;
+    let bar = validating(path, table.rows.len());
     // Cells are moved, not copied: a national register has millions of rows.
     let rows = table.rows.into_iter().map(|mut r| EntityRow {
-        row: r.line,
+        row: tick(&bar, r.line),
         uscc: cols.take(&mut r, "uscc"),
         name: cols.take(&mut r, "name"),
         credit_class: cols.take(&mut r, "credit_class"),
@@ -101,8 +124,9 @@ pub fn read_inspectors(
     notes: &mut Vec<String>,
 ) -> Result<Validated<InspectorRegister>, InputError> {
     let (table, cols) = read(path, encoding, TableKind::Inspectors, notes)?;
+    let bar = validating(path, table.rows.len());
     let rows = table.rows.iter().map(|r| InspectorRow {
-        row: r.line,
+        row: tick(&bar, r.line),
         id: cols.get(r, "id").to_owned(),
         name: cols.get(r, "name").to_owned(),
         department: cols.get(r, "department").to_owned(),

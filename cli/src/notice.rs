@@ -1,0 +1,944 @@
+//! `notice`: a printable, self-contained HTML draw notice (抽查结果公示).
+//!
+//! The page holds everything a reader needs to see what was drawn and to
+//! check it: the task, a per-class table with an inline SVG chart of pool
+//! versus drawn, the drawn entities and their teams, the receipt's record
+//! ids, seed, randomness source and key fingerprint, and the command that
+//! verifies it. It has no external assets and no scripts; inline CSS lays it
+//! out for A4 paper. A notice is rendered only for a chain that verifies.
+
+use std::fmt::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use double_random::{
+    BasisPoints, BeaconVerdict, CheckItemList, CommitmentPayload, CreditClass, DrawPayload,
+    EntityRegister, Finding, FindingSeverity, Hash, InspectorRegister, IssuerPublicKey, Level,
+    QUICKNET_CHAIN_HASH, RandomnessPlan, Record, VerifyOptions, check_beacon, commit_entities,
+    commit_inspectors, commit_items, drand_round_time, read_chain, verify_chain,
+};
+
+use crate::common::{CliError, ReadArgs, Status};
+use crate::registers;
+
+/// Why a notice cannot be made (exit 2 for unreadable inputs, else exit 1).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum NoticeError {
+    /// A file could not be read or written.
+    #[error("{path}: {cause}")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        #[source]
+        cause: std::io::Error,
+    },
+    /// The public key file is not valid.
+    #[error("{path}: {cause}")]
+    Key {
+        /// The file.
+        path: String,
+        /// Why.
+        cause: double_random::KeyFileError,
+    },
+    /// A register file has errors.
+    #[error("{path}: the register has {count} error(s); run `double-random check-registers` on it")]
+    InvalidRegister {
+        /// The file.
+        path: String,
+        /// Number of errors.
+        count: usize,
+    },
+}
+
+impl From<NoticeError> for CliError {
+    fn from(e: NoticeError) -> Self {
+        CliError::Notice(Box::new(e))
+    }
+}
+
+/// Flags of `notice`.
+#[derive(Debug, Args)]
+pub struct NoticeArgs {
+    /// The issuer's chain file.
+    #[arg(long)]
+    pub chain: PathBuf,
+    /// The issuer's public key file.
+    #[arg(long)]
+    pub public_key: PathBuf,
+    /// The draw (record id or a prefix of it); default: the chain's latest draw.
+    #[arg(long)]
+    pub draw: Option<String>,
+    /// The entity register the draw was committed with (for names).
+    #[arg(long)]
+    pub entities: PathBuf,
+    /// The inspector register the draw was committed with (for names).
+    #[arg(long)]
+    pub inspectors: PathBuf,
+    /// The check-item list the draw was committed with (for item names; optional).
+    #[arg(long)]
+    pub items: Option<PathBuf>,
+    /// Write the HTML page here instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> NoticeError + '_ {
+    move |cause| NoticeError::Io {
+        path: path.display().to_string(),
+        cause,
+    }
+}
+
+fn hex(h: &[u8]) -> String {
+    h.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Reports a reason to refuse on standard error; the command then exits 1.
+fn refuse(why: &str) -> Result<Status, CliError> {
+    eprintln!("double-random notice: refusing to render a notice: {why}");
+    Ok(Status::Failed)
+}
+
+/// Runs `notice`.
+pub fn notice(a: &NoticeArgs) -> Result<Status, CliError> {
+    let key_text = std::fs::read_to_string(&a.public_key).map_err(io(&a.public_key))?;
+    let key = IssuerPublicKey::from_text(&key_text).map_err(|cause| NoticeError::Key {
+        path: a.public_key.display().to_string(),
+        cause,
+    })?;
+    let bytes = std::fs::read(&a.chain).map_err(io(&a.chain))?;
+
+    // 1. The chain must verify (signatures, chain rules, replay of every draw).
+    let (lines, mut findings) = read_chain(&bytes);
+    let report = verify_chain(
+        &lines,
+        &key,
+        &VerifyOptions {
+            level: Level::Replay,
+            registers: None,
+            only_draw: None,
+            salts: &[],
+        },
+    );
+    findings.extend(report.findings.iter().cloned());
+    let errors: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.severity == FindingSeverity::Error)
+        .collect();
+    if !errors.is_empty() {
+        for f in &errors {
+            eprintln!("  FAIL [{}] {}", f.check, f.message);
+        }
+        return refuse(&format!(
+            "the chain does not verify ({} error(s)); run `double-random verify`",
+            errors.len()
+        ));
+    }
+    let mut records: Vec<(Hash, Record)> = Vec::new();
+    for l in &lines {
+        if let Ok(r) = Record::open(&l.envelope, &key) {
+            records.push((*l.envelope.record_id().as_bytes(), r));
+        }
+    }
+
+    // 2. The draw and its commitment.
+    let draws: Vec<(&Hash, &DrawPayload)> = records
+        .iter()
+        .filter_map(|(id, r)| match r {
+            Record::Draw(d) => Some((id, d)),
+            _ => None,
+        })
+        .filter(|(id, _)| {
+            a.draw
+                .as_deref()
+                .is_none_or(|p| hex(*id).starts_with(&p.trim().to_ascii_lowercase()))
+        })
+        .collect();
+    let (draw_id, draw) = match (draws.as_slice(), &a.draw) {
+        ([], None) => return refuse("the chain has no draw"),
+        ([], Some(p)) => {
+            return refuse(&format!("no draw on the chain has an id starting with {p}"));
+        }
+        ([.., last], None) => *last,
+        ([one], Some(_)) => *one,
+        (many, Some(p)) => {
+            return refuse(&format!(
+                "{} draws have ids starting with {p}; give more digits",
+                many.len()
+            ));
+        }
+    };
+    let Some(commitment) = records.iter().find_map(|(id, r)| match r {
+        Record::Commitment(c) if *id == draw.commitment => Some(c),
+        _ => None,
+    }) else {
+        return refuse("the draw's commitment is not on the chain");
+    };
+
+    // 3. The registers, for names: they must be the ones committed.
+    let opts = a.read.options(None);
+    let mut notes = Vec::new();
+    let entities =
+        registers::read_entities(&a.entities, a.read.encoding.into(), &opts, &mut notes)?;
+    if !entities.is_clean() {
+        return Err(NoticeError::InvalidRegister {
+            path: a.entities.display().to_string(),
+            count: entities.errors().count(),
+        }
+        .into());
+    }
+    let inspectors =
+        registers::read_inspectors(&a.inspectors, a.read.encoding.into(), &opts, &mut notes)?;
+    if !inspectors.is_clean() {
+        return Err(NoticeError::InvalidRegister {
+            path: a.inspectors.display().to_string(),
+            count: inspectors.errors().count(),
+        }
+        .into());
+    }
+    let items = match &a.items {
+        Some(p) => {
+            let v = registers::read_items(p, a.read.encoding.into(), &mut notes)?;
+            if !v.is_clean() {
+                return Err(NoticeError::InvalidRegister {
+                    path: p.display().to_string(),
+                    count: v.errors().count(),
+                }
+                .into());
+            }
+            Some(v.register)
+        }
+        None => None,
+    };
+    let entities = entities.register;
+    let inspectors = inspectors.register;
+    let committed = &commitment.registers;
+    if commit_entities(&entities).map(|c| c.root).ok() != Some(committed.entities.root) {
+        return refuse(&format!(
+            "{} is not the entity register the draw was committed with (its Merkle root differs)",
+            a.entities.display()
+        ));
+    }
+    if commit_inspectors(&inspectors).map(|c| c.root).ok() != Some(committed.inspectors.root) {
+        return refuse(&format!(
+            "{} is not the inspector register the draw was committed with (its Merkle root differs)",
+            a.inspectors.display()
+        ));
+    }
+    if let Some(list) = &items
+        && committed.items.map(|r| r.root) != commit_items(list).map(|c| c.root).ok()
+    {
+        return refuse(&format!(
+            "{} is not the check-item list the draw was committed with",
+            a.items.as_deref().unwrap_or(Path::new("")).display()
+        ));
+    }
+    for (class, d) in draw.drawn_in_order() {
+        let at_rank = usize::try_from(d.rank.0)
+            .ok()
+            .and_then(|r| entities.class(class).get(r));
+        if at_rank.map(|e| &e.uscc) != Some(&d.uscc) {
+            return refuse(&format!(
+                "class {class} rank {} is not {} in the entity register",
+                d.rank.0, d.uscc
+            ));
+        }
+    }
+
+    let page = Notice {
+        key: &key,
+        commitment,
+        commitment_id: &draw.commitment,
+        draw,
+        draw_id,
+        entities: &entities,
+        inspectors: &inspectors,
+        items: items.as_ref(),
+        chain_file: file_name(&a.chain),
+        key_file: file_name(&a.public_key),
+        records: report.records,
+        draws_replayed: report.draws_replayed,
+    }
+    .render()
+    .map_err(|_| CliError::Output(std::io::Error::other("cannot format the page")))?;
+    match &a.out {
+        Some(p) => std::fs::write(p, page).map_err(io(p))?,
+        None => {
+            use std::io::Write as _;
+            std::io::stdout().lock().write_all(page.as_bytes())?;
+        }
+    }
+    Ok(Status::Ok)
+}
+
+/// The last component of a path, so that no machine path enters the page.
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map_or_else(|| "CHAIN".into(), |n| n.to_string_lossy().into_owned())
+}
+
+// ---------------------------------------------------------------------------
+// HTML escaping
+
+/// Text escaped for HTML text and quoted attribute values: `&`, `<`, `>`,
+/// `"` and `'` become character references.
+pub struct Esc<'a>(pub &'a str);
+
+impl fmt::Display for Esc<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut rest = self.0;
+        while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
+            f.write_str(&rest[..i])?;
+            let entity = match rest.as_bytes()[i] {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                _ => "&#39;",
+            };
+            f.write_str(entity)?;
+            rest = &rest[i + 1..];
+        }
+        f.write_str(rest)
+    }
+}
+
+/// `s` escaped for HTML text or a quoted attribute value.
+pub fn escape(s: &str) -> String {
+    Esc(s).to_string()
+}
+
+// ---------------------------------------------------------------------------
+// The page
+
+struct Notice<'a> {
+    key: &'a IssuerPublicKey,
+    commitment: &'a CommitmentPayload,
+    commitment_id: &'a Hash,
+    draw: &'a DrawPayload,
+    draw_id: &'a Hash,
+    entities: &'a EntityRegister,
+    inspectors: &'a InspectorRegister,
+    items: Option<&'a CheckItemList>,
+    chain_file: String,
+    key_file: String,
+    records: usize,
+    draws_replayed: usize,
+}
+
+const STYLE: &str = r#"
+@page { size: A4; margin: 16mm 15mm 18mm 15mm; }
+* { box-sizing: border-box; }
+html { background: #e9e9e6; }
+body {
+  margin: 0; color: #1a1a1a; font-size: 10.5pt; line-height: 1.55;
+  font-family: "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC",
+    "Hiragino Sans GB", "Microsoft YaHei", "WenQuanYi Micro Hei", "SimHei", sans-serif;
+}
+.sheet { width: 210mm; min-height: 297mm; margin: 8mm auto; padding: 16mm 15mm 18mm;
+  background: #fff; box-shadow: 0 1px 6px rgba(0,0,0,.25); }
+header { text-align: center; border-bottom: 2px solid #b3261e; padding-bottom: 4mm; margin-bottom: 5mm; }
+.issuer { margin: 0; font-size: 13pt; letter-spacing: .15em; color: #b3261e; font-weight: 700; }
+h1 { margin: 2mm 0 1mm; font-size: 19pt; font-weight: 700; letter-spacing: .05em;
+  font-family: "Noto Serif CJK SC", "Noto Serif SC", "Source Han Serif SC", "Songti SC", "SimSun", serif; }
+h2 { font-size: 12.5pt; margin: 6mm 0 2mm; padding-left: 2mm; border-left: 4px solid #b3261e;
+  break-after: avoid; page-break-after: avoid; }
+.en { font-size: 8pt; color: #666; font-weight: normal; letter-spacing: 0; }
+h1 .en, h2 .en { margin-left: .6em; }
+.subtitle { margin: 0; color: #333; }
+table { width: 100%; border-collapse: collapse; margin: 1mm 0 2mm; }
+th, td { border: 1px solid #999; padding: 1.2mm 2mm; vertical-align: top; text-align: left; }
+thead th { background: #f1ece4; font-weight: 700; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; page-break-inside: avoid; }
+table.kv th { width: 30%; background: #f7f5f1; font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+tfoot td { font-weight: 700; background: #f7f5f1; }
+.mono { font-family: "DejaVu Sans Mono", "Noto Sans Mono", Consolas, "Courier New", monospace;
+  font-size: 8.5pt; word-break: break-all; overflow-wrap: anywhere; }
+.team span.member { white-space: nowrap; margin-right: .8em; }
+td.uscc, thead th { white-space: nowrap; word-break: keep-all; overflow-wrap: normal; }
+table.drawn td.name { min-width: 38mm; }
+.team .cert { color: #555; font-size: 8.5pt; }
+figure { margin: 2mm 0 0; break-inside: avoid; page-break-inside: avoid; }
+figure svg { width: 100%; height: auto; display: block; }
+figcaption { font-size: 8.5pt; color: #555; }
+.source { font-weight: 700; }
+.source.strong { color: #1b5e20; }
+.source.medium { color: #7a5b00; }
+.source.weak { color: #b3261e; }
+pre { margin: 1mm 0 2mm; padding: 2mm 3mm; background: #f6f6f4; border: 1px solid #ccc;
+  white-space: pre-wrap; word-break: break-all; font-size: 8.5pt;
+  font-family: "DejaVu Sans Mono", "Noto Sans Mono", Consolas, "Courier New", monospace; }
+li span.mono { white-space: nowrap; word-break: normal; }
+ol { margin: 1mm 0; padding-left: 6mm; }
+li { margin: .6mm 0; }
+.verified { border: 1.5px solid #1b5e20; color: #1b5e20; padding: 1.5mm 3mm; margin: 2mm 0; }
+footer { margin-top: 6mm; padding-top: 2mm; border-top: 1px solid #ccc; font-size: 8.5pt; color: #555; }
+section { break-inside: auto; }
+@media print {
+  html { background: none; }
+  .sheet { width: auto; min-height: 0; margin: 0; padding: 0; box-shadow: none; }
+  a { color: inherit; text-decoration: none; }
+  body { font-size: 9.5pt; line-height: 1.45; }
+  figure svg { max-width: 150mm; }
+  table.kv { break-inside: avoid; page-break-inside: avoid; }
+  h2 { margin-top: 4mm; }
+}
+"#;
+
+/// Ratio in basis points as percent text.
+fn percent(bp: u32) -> String {
+    match BasisPoints::new(bp) {
+        Ok(b) => b.to_string(),
+        Err(_) => format!("{bp} bp"),
+    }
+}
+
+impl Notice<'_> {
+    fn render(&self) -> Result<String, fmt::Error> {
+        let mut h = String::with_capacity(32 * 1024);
+        let task = &self.commitment.task;
+        writeln!(h, "<!DOCTYPE html>")?;
+        writeln!(h, "<html lang=\"zh-CN\">")?;
+        writeln!(h, "<head>")?;
+        writeln!(h, "<meta charset=\"utf-8\">")?;
+        writeln!(
+            h,
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        )?;
+        writeln!(
+            h,
+            "<meta name=\"generator\" content=\"double-random {}\">",
+            env!("CARGO_PKG_VERSION")
+        )?;
+        writeln!(
+            h,
+            "<title>抽查结果公示 · {} · {}</title>",
+            Esc(&task.id),
+            Esc(&task.name)
+        )?;
+        writeln!(h, "<style>{STYLE}</style>")?;
+        writeln!(h, "</head>")?;
+        writeln!(h, "<body>")?;
+        writeln!(h, "<main class=\"sheet\">")?;
+        writeln!(h, "<header>")?;
+        writeln!(h, "<p class=\"issuer\">{}</p>", Esc(self.key.issuer()))?;
+        writeln!(
+            h,
+            "<h1>“双随机、一公开”抽查结果公示<br><span class=\"en\">Notice of a random spot-check draw</span></h1>"
+        )?;
+        writeln!(
+            h,
+            "<p class=\"subtitle\">{}（任务编号 {}）</p>",
+            Esc(&task.name),
+            Esc(&task.id)
+        )?;
+        writeln!(h, "</header>")?;
+        self.task_section(&mut h)?;
+        self.class_section(&mut h)?;
+        self.drawn_section(&mut h)?;
+        self.receipt_section(&mut h)?;
+        self.verify_section(&mut h)?;
+        writeln!(
+            h,
+            "<footer>本公示由 double-random {} 根据已签名的抽取凭证生成；凭证、公钥与核验方法见上。名单以凭证为准。\
+             <span class=\"en\">Generated from the signed receipt; the receipt prevails.</span></footer>",
+            env!("CARGO_PKG_VERSION")
+        )?;
+        writeln!(h, "</main>")?;
+        writeln!(h, "</body>")?;
+        writeln!(h, "</html>")?;
+        Ok(h)
+    }
+
+    fn task_section(&self, h: &mut String) -> fmt::Result {
+        let task = &self.commitment.task;
+        let team = &task.team;
+        writeln!(
+            h,
+            "<section id=\"task\">\n<h2>一、抽查任务<span class=\"en\">Task</span></h2>"
+        )?;
+        writeln!(h, "<table class=\"kv\">")?;
+        writeln!(
+            h,
+            "<tr><th>任务编号 <span class=\"en\">Task id</span></th><td class=\"mono\">{}</td></tr>",
+            Esc(&task.id)
+        )?;
+        writeln!(
+            h,
+            "<tr><th>任务名称 <span class=\"en\">Name</span></th><td>{}</td></tr>",
+            Esc(&task.name)
+        )?;
+        writeln!(
+            h,
+            "<tr><th>发起部门 <span class=\"en\">Initiating</span></th><td>{}</td></tr>",
+            Esc(&team.initiating_department)
+        )?;
+        let participating = if team.participating_departments.is_empty() {
+            "无（单部门抽查）".to_owned()
+        } else {
+            team.participating_departments
+                .iter()
+                .map(|d| escape(d))
+                .collect::<Vec<_>>()
+                .join("、")
+        };
+        writeln!(
+            h,
+            "<tr><th>配合部门 <span class=\"en\">Participating</span></th><td>{participating}</td></tr>"
+        )?;
+        write!(
+            h,
+            "<tr><th>检查事项 <span class=\"en\">Check items</span></th><td>"
+        )?;
+        for (i, id) in task.items.iter().enumerate() {
+            if i > 0 {
+                write!(h, "<br>")?;
+            }
+            write!(h, "<span class=\"mono\">{}</span>", Esc(id))?;
+            if let Some(item) = self.items.and_then(|l| l.get(id)) {
+                write!(h, " {}", Esc(&item.name))?;
+            }
+        }
+        if task.items.is_empty() {
+            write!(h, "—")?;
+        }
+        writeln!(h, "</td></tr>")?;
+        writeln!(
+            h,
+            "<tr><th>检查组 <span class=\"en\">Team</span></th><td>每组 {} 名执法人员{}</td></tr>",
+            team.team_size,
+            if team.required_expertise.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "，须含专长：{}",
+                    team.required_expertise
+                        .iter()
+                        .map(|e| escape(e))
+                        .collect::<Vec<_>>()
+                        .join("、")
+                )
+            }
+        )?;
+        writeln!(
+            h,
+            "<tr><th>检查日期 <span class=\"en\">Inspection date</span></th><td>{}</td></tr>",
+            double_random::format_date(self.draw.inspection_date)
+        )?;
+        writeln!(
+            h,
+            "<tr><th>承诺时间 <span class=\"en\">Committed at</span></th><td>{}（UTC）</td></tr>",
+            self.commitment.chain.created_at
+        )?;
+        writeln!(
+            h,
+            "<tr><th>抽取时间 <span class=\"en\">Drawn at</span></th><td>{}（UTC）</td></tr>",
+            self.draw.chain.created_at
+        )?;
+        writeln!(h, "</table>\n</section>")
+    }
+
+    fn class_section(&self, h: &mut String) -> fmt::Result {
+        let task = &self.commitment.task;
+        let pools = self
+            .commitment
+            .registers
+            .entities
+            .class_sizes
+            .to_array()
+            .map(|c| c.0);
+        let drawn = CreditClass::ALL.map(|c| self.draw.drawn.get(c).len() as u64);
+        writeln!(
+            h,
+            "<section id=\"classes\">\n<h2>二、按信用风险分类抽取<span class=\"en\">Per credit-risk class</span></h2>"
+        )?;
+        writeln!(h, "<table class=\"classes\">")?;
+        writeln!(
+            h,
+            "<thead><tr><th>信用风险分类 <span class=\"en\">Class</span></th>\
+             <th class=\"num\">名录库户数 <span class=\"en\">Pool</span></th>\
+             <th class=\"num\">抽查比例 <span class=\"en\">Ratio</span></th>\
+             <th class=\"num\">抽取户数 <span class=\"en\">Drawn</span></th></tr></thead>"
+        )?;
+        writeln!(h, "<tbody>")?;
+        for c in CreditClass::ALL {
+            let i = c.index();
+            writeln!(
+                h,
+                "<tr data-class=\"{c}\"><td>{c} 类 · {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                c.chinese_name(),
+                pools[i],
+                percent(*task.ratios_bp.get(c)),
+                drawn[i]
+            )?;
+        }
+        writeln!(h, "</tbody>")?;
+        writeln!(
+            h,
+            "<tfoot><tr><td>合计 <span class=\"en\">Total</span></td><td class=\"num\">{}</td><td class=\"num\"></td><td class=\"num\">{}</td></tr></tfoot>",
+            pools.iter().sum::<u64>(),
+            drawn.iter().sum::<u64>()
+        )?;
+        writeln!(h, "</table>")?;
+        self.chart(h, pools, drawn)?;
+        writeln!(
+            h,
+            "<p class=\"en\">Counts follow the task's ratios with integer ceiling and the minimum rule (a pool under 3 is drawn whole, otherwise at least 3).</p>"
+        )?;
+        writeln!(h, "</section>")
+    }
+
+    /// A horizontal bar chart: per class, the pool as a light bar and the
+    /// drawn entities as a dark bar on the same linear scale.
+    fn chart(&self, h: &mut String, pools: [u64; 4], drawn: [u64; 4]) -> fmt::Result {
+        const W: u64 = 640;
+        const LEFT: u64 = 92;
+        const RIGHT: u64 = 90;
+        const ROW: u64 = 34;
+        const TOP: u64 = 8;
+        let span = W - LEFT - RIGHT;
+        let max = pools.iter().copied().max().unwrap_or(0).max(1);
+        let scale = |n: u64| -> u64 {
+            let w = (u128::from(n) * u128::from(span) / u128::from(max)) as u64;
+            if n > 0 { w.max(2) } else { 0 }
+        };
+        let height = TOP + ROW * 4 + 24;
+        writeln!(h, "<figure>")?;
+        writeln!(
+            h,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {W} {height}\" width=\"{W}\" height=\"{height}\" role=\"img\" aria-labelledby=\"chart-title\" font-size=\"12\">"
+        )?;
+        writeln!(
+            h,
+            "<title id=\"chart-title\">各分类名录库户数与抽取户数 Pool versus drawn per class</title>"
+        )?;
+        for c in CreditClass::ALL {
+            let i = c.index();
+            let y = TOP + ROW * i as u64;
+            writeln!(
+                h,
+                "<text x=\"0\" y=\"{}\" fill=\"#1a1a1a\">{c} 类 {}</text>",
+                y + 17,
+                c.chinese_name()
+            )?;
+            writeln!(
+                h,
+                "<rect class=\"pool\" x=\"{LEFT}\" y=\"{y}\" width=\"{}\" height=\"22\" fill=\"#d9d4ca\"/>",
+                scale(pools[i])
+            )?;
+            writeln!(
+                h,
+                "<rect class=\"drawn\" x=\"{LEFT}\" y=\"{}\" width=\"{}\" height=\"12\" fill=\"#b3261e\"/>",
+                y + 5,
+                scale(drawn[i])
+            )?;
+            writeln!(
+                h,
+                "<text x=\"{}\" y=\"{}\" fill=\"#333\">{} / {}</text>",
+                LEFT + scale(pools[i]) + 6,
+                y + 16,
+                drawn[i],
+                pools[i]
+            )?;
+        }
+        let ly = TOP + ROW * 4 + 8;
+        writeln!(
+            h,
+            "<rect x=\"{LEFT}\" y=\"{ly}\" width=\"14\" height=\"10\" fill=\"#d9d4ca\"/><text x=\"{}\" y=\"{}\" fill=\"#333\">名录库户数 pool</text>",
+            LEFT + 18,
+            ly + 10
+        )?;
+        writeln!(
+            h,
+            "<rect x=\"{}\" y=\"{ly}\" width=\"14\" height=\"10\" fill=\"#b3261e\"/><text x=\"{}\" y=\"{}\" fill=\"#333\">抽取户数 drawn</text>",
+            LEFT + 150,
+            LEFT + 168,
+            ly + 10
+        )?;
+        writeln!(h, "</svg>")?;
+        writeln!(
+            h,
+            "<figcaption>图：各分类名录库户数（浅色）与抽取户数（深色），同一线性比例尺。</figcaption>"
+        )?;
+        writeln!(h, "</figure>")
+    }
+
+    fn drawn_section(&self, h: &mut String) -> fmt::Result {
+        let total = self.draw.teams.len();
+        writeln!(
+            h,
+            "<section id=\"drawn\">\n<h2>三、抽取的检查对象与检查组<span class=\"en\">Drawn entities and teams</span></h2>"
+        )?;
+        writeln!(
+            h,
+            "<p>共抽取 {total} 户。检查组成员仅列姓名与执法证号。<span class=\"en\">Teams list names and enforcement certificate numbers only.</span></p>"
+        )?;
+        writeln!(h, "<table class=\"drawn\">")?;
+        writeln!(
+            h,
+            "<thead><tr><th class=\"num\">序号<br><span class=\"en\">No.</span></th>\
+             <th>分类<br><span class=\"en\">Class</span></th>\
+             <th class=\"num\">类内序位<br><span class=\"en\">Rank</span></th>\
+             <th>统一社会信用代码<br><span class=\"en\">USCC</span></th>\
+             <th>名称<br><span class=\"en\">Entity</span></th>\
+             <th>检查组<br><span class=\"en\">Team</span></th></tr></thead>"
+        )?;
+        writeln!(h, "<tbody>")?;
+        for (n, ((class, d), team)) in self.draw.drawn_in_order().zip(&self.draw.teams).enumerate()
+        {
+            let name = self.entities.get(&d.uscc).map_or("", |e| e.name.as_str());
+            write!(
+                h,
+                "<tr><td class=\"num\">{}</td><td>{class}</td><td class=\"num\">{}</td><td class=\"mono uscc\">{}</td><td class=\"name\">{}</td><td class=\"team\">",
+                n + 1,
+                d.rank.0,
+                Esc(&d.uscc.to_string()),
+                Esc(name)
+            )?;
+            for id in &team.inspectors {
+                let who = self.inspectors.get(id).map_or("", |i| i.name.as_str());
+                write!(
+                    h,
+                    "<span class=\"member\">{} <span class=\"cert mono\">{}</span></span> ",
+                    Esc(who),
+                    Esc(id)
+                )?;
+            }
+            writeln!(h, "</td></tr>")?;
+        }
+        writeln!(h, "</tbody>\n</table>")?;
+        writeln!(
+            h,
+            "<p class=\"en\">Rank: the entity's position (from 0) within its class in the committed register, ordered by USCC; it is what the sampler drew.</p>"
+        )?;
+        writeln!(h, "</section>")
+    }
+
+    fn randomness(&self, h: &mut String) -> fmt::Result {
+        match &self.commitment.randomness {
+            RandomnessPlan::Drand { chain_hash, round } => {
+                let network = if *chain_hash == QUICKNET_CHAIN_HASH {
+                    "quicknet".to_owned()
+                } else {
+                    hex(chain_hash)
+                };
+                write!(
+                    h,
+                    "<span class=\"source strong\">drand 公共随机信标</span> 网络 {}，第 {} 轮",
+                    Esc(&network),
+                    round.0
+                )?;
+                if let Some(t) = drand_round_time(chain_hash, round.0) {
+                    write!(h, "（公布于 {t} UTC，晚于承诺时间）")?;
+                }
+                let verdict = match check_beacon(&self.commitment.randomness, &self.draw.randomness)
+                {
+                    BeaconVerdict::Verified => "信标签名已核验 (BLS signature verified)".to_owned(),
+                    BeaconVerdict::NotChecked { reason } => {
+                        format!("信标签名未核验：{}", escape(&reason))
+                    }
+                    BeaconVerdict::Failed { reason } => {
+                        format!("信标签名核验失败：{}", escape(&reason))
+                    }
+                    _ => String::new(),
+                };
+                write!(
+                    h,
+                    "<br><span class=\"en\">drand beacon round, published by the League of Entropy after the commitment.</span> {verdict}"
+                )
+            }
+            RandomnessPlan::Ceremony {
+                procedure,
+                scheduled_at,
+                witnesses,
+            } => write!(
+                h,
+                "<span class=\"source medium\">公开抽签仪式</span> {} UTC：{}；见证人：{}<br><span class=\"en\">Public ceremony announced in the commitment.</span>",
+                scheduled_at,
+                Esc(procedure),
+                witnesses
+                    .iter()
+                    .map(|w| escape(w))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
+            RandomnessPlan::Local {} => write!(
+                h,
+                "<span class=\"source weak\">本地随机数（最弱：仅由本单位生成，外部无法确认未被挑选）</span><br><span class=\"en\">Local randomness: the weakest source; nothing outside the office fixed it.</span>"
+            ),
+        }
+    }
+
+    fn receipt_section(&self, h: &mut String) -> fmt::Result {
+        let row = |h: &mut String, zh: &str, en: &str, value: &str| -> fmt::Result {
+            writeln!(
+                h,
+                "<tr><th>{zh} <span class=\"en\">{en}</span></th><td class=\"mono\">{value}</td></tr>"
+            )
+        };
+        writeln!(
+            h,
+            "<section id=\"receipt\">\n<h2>四、抽取凭证<span class=\"en\">Receipt</span></h2>"
+        )?;
+        writeln!(h, "<table class=\"kv\">")?;
+        writeln!(
+            h,
+            "<tr><th>签发单位 <span class=\"en\">Issuer</span></th><td>{}</td></tr>",
+            Esc(self.key.issuer())
+        )?;
+        row(
+            h,
+            "公钥指纹",
+            "Key fingerprint",
+            &format!(
+                "<span id=\"fingerprint\">{}</span>",
+                Esc(self.key.fingerprint())
+            ),
+        )?;
+        row(
+            h,
+            "承诺记录",
+            "Commitment record",
+            &format!(
+                "<span id=\"commitment-id\">{}</span><br>链上序号 {}",
+                hex(self.commitment_id),
+                self.commitment.chain.sequence
+            ),
+        )?;
+        row(
+            h,
+            "抽取记录",
+            "Draw record",
+            &format!(
+                "<span id=\"draw-id\">{}</span><br>链上序号 {}",
+                hex(self.draw_id),
+                self.draw.chain.sequence
+            ),
+        )?;
+        write!(
+            h,
+            "<tr><th>随机源 <span class=\"en\">Randomness</span></th><td id=\"randomness\">"
+        )?;
+        self.randomness(h)?;
+        writeln!(h, "</td></tr>")?;
+        row(
+            h,
+            "随机值",
+            "Randomness value",
+            &hex(&self.draw.randomness.value),
+        )?;
+        row(
+            h,
+            "种子",
+            "Seed",
+            &format!("<span id=\"seed\">{}</span>", hex(&self.draw.seed)),
+        )?;
+        row(
+            h,
+            "检查对象名录库根",
+            "Entity register root",
+            &format!(
+                "{}<br>{} 户",
+                hex(&self.commitment.registers.entities.root),
+                self.commitment.registers.entities.size.0
+            ),
+        )?;
+        row(
+            h,
+            "执法人员名录库根",
+            "Inspector register root",
+            &format!(
+                "{}<br>{} 人",
+                hex(&self.commitment.registers.inspectors.root),
+                self.commitment.registers.inspectors.size.0
+            ),
+        )?;
+        row(
+            h,
+            "抽取算法",
+            "Algorithm",
+            &Esc(&self.draw.algorithm).to_string(),
+        )?;
+        writeln!(h, "</table>\n</section>")
+    }
+
+    fn verify_section(&self, h: &mut String) -> fmt::Result {
+        let draw_prefix = &hex(self.draw_id)[..16];
+        writeln!(
+            h,
+            "<section id=\"verify\">\n<h2>五、如何核验<span class=\"en\">How to verify</span></h2>"
+        )?;
+        writeln!(
+            h,
+            "<p class=\"verified\">生成本公示前，已核验签名、链规则，并重放了链上全部 {} 次抽取（共 {} 条记录），结论：全部成立。\
+             <span class=\"en\">Before rendering, signatures and chain rules were checked and every draw replayed: all hold.</span></p>",
+            self.draws_replayed, self.records
+        )?;
+        writeln!(h, "<ol>")?;
+        writeln!(
+            h,
+            "<li>向 {} 索取凭证链文件与公钥文件，核对公钥指纹为 <span class=\"mono\">{}</span>。</li>",
+            Esc(self.key.issuer()),
+            Esc(self.key.fingerprint())
+        )?;
+        writeln!(
+            h,
+            "<li>任何人均可运行开源核验程序，重放抽取（签名、链、种子、各类户数与序位）：\
+             <pre id=\"verify-command\">double-random verify --chain {} --public-key {}</pre></li>",
+            Esc(&self.chain_file),
+            Esc(&self.key_file)
+        )?;
+        writeln!(
+            h,
+            "<li>持有名录库与回避清单的审计人员可核对名录库根、抽中的代码与检查组：\
+             <pre>double-random verify --chain {} --public-key {} --draw {draw_prefix} \\\n  --entities ENTITIES.csv --inspectors INSPECTORS.csv --conflicts CONFLICTS.csv \\\n  --items ITEMS.csv --conflict-salt SALT</pre></li>",
+            Esc(&self.chain_file),
+            Esc(&self.key_file)
+        )?;
+        writeln!(
+            h,
+            "<li>被检查对象可单独证明自己在名录库中及是否被抽中：<span class=\"mono\">double-random prove</span> 生成证明，<span class=\"mono\">double-random verify-proof</span> 核验。</li>"
+        )?;
+        writeln!(
+            h,
+            "<li>不必信任本程序：格式与算法公开于 <span class=\"mono\">docs/FORMAT.md</span> 与 <span class=\"mono\">docs/spec/</span>，\
+             测试向量在 <span class=\"mono\">tests/vectors/</span>，任何人可据此用其他语言独立编写核验程序。\
+             <span class=\"en\">Anyone can re-implement the verifier from docs/FORMAT.md.</span></li>"
+        )?;
+        writeln!(h, "</ol>")?;
+        writeln!(h, "</section>")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_hostile_text() {
+        assert_eq!(
+            escape("<script>alert('x')</script>"),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
+        );
+        assert_eq!(escape("A & B \"C\""), "A &amp; B &quot;C&quot;");
+        assert_eq!(escape("&amp;"), "&amp;amp;");
+        assert_eq!(escape("阳城县水务局"), "阳城县水务局");
+        assert_eq!(escape(""), "");
+        assert_eq!(escape("<<>>"), "&lt;&lt;&gt;&gt;");
+        assert_eq!(escape("水<务>局&"), "水&lt;务&gt;局&amp;");
+    }
+
+    #[test]
+    fn percents() {
+        assert_eq!(percent(300), "3%");
+        assert_eq!(percent(1250), "12.5%");
+        assert_eq!(percent(225), "2.25%");
+        assert_eq!(percent(10_000), "100%");
+    }
+}

@@ -1,0 +1,362 @@
+//! `double-random notice` end to end: a chain built with the binary, the
+//! rendered page parsed as HTML, hostile names escaped, broken chains and
+//! wrong registers refused.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use scraper::{Html, Selector};
+use serde_json::Value;
+
+const SIGNATURE: &str = "b75c69d0b72a5d906e854e808ba7e2accb1542ac355ae486d591aa9d43765482e26cd02df835d3546d23c4b13e0dfc92";
+
+fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/yangcheng")
+        .join(name)
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_double-random"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn ok(o: &Output) -> Value {
+    assert!(
+        o.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_slice(&o.stdout).expect("JSON on stdout")
+}
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).expect("a valid selector")
+}
+
+fn text(doc: &Html, s: &str) -> String {
+    doc.select(&sel(s))
+        .next()
+        .unwrap_or_else(|| panic!("no {s}"))
+        .text()
+        .collect::<String>()
+}
+
+/// A chain with one commitment and one draw of `task`, made in `dir`.
+struct Built {
+    commitment: String,
+    draw: Value,
+    fingerprint: String,
+}
+
+fn build(dir: &Path, issuer: &str, task: &Path, entities: &Path) -> Built {
+    let kg = run(dir, &["keygen", "--issuer", issuer, "--out", "key"]);
+    assert!(
+        kg.status.success(),
+        "{}",
+        String::from_utf8_lossy(&kg.stderr)
+    );
+    let fingerprint = String::from_utf8_lossy(&kg.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("fingerprint:").map(|f| f.trim().to_owned()))
+        .expect("keygen prints the fingerprint");
+    let regs = |extra: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = extra.iter().map(|s| (*s).to_owned()).collect();
+        for (flag, p) in [
+            ("--entities", entities.to_path_buf()),
+            ("--inspectors", example("inspectors.csv")),
+            ("--conflicts", example("conflicts.csv")),
+            ("--items", example("items.csv")),
+        ] {
+            v.push(flag.into());
+            v.push(p.display().to_string());
+        }
+        v
+    };
+    let task = task.display().to_string();
+    let args = regs(&[
+        "commit",
+        "--json",
+        "--chain",
+        "chain.jsonl",
+        "--key",
+        "key.key",
+        "--task",
+        &task,
+        "--randomness-plan",
+        "drand:quicknet:123",
+        "--created-at",
+        "2023-08-23T15:10:00Z",
+    ]);
+    let c = ok(&run(
+        dir,
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    ));
+    let args = regs(&[
+        "draw",
+        "--json",
+        "--chain",
+        "chain.jsonl",
+        "--key",
+        "key.key",
+        "--beacon-signature",
+        SIGNATURE,
+        "--created-at",
+        "2023-08-23T15:16:00Z",
+    ]);
+    let draw = ok(&run(
+        dir,
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    ));
+    Built {
+        commitment: c["record"].as_str().expect("record id").to_owned(),
+        draw,
+        fingerprint,
+    }
+}
+
+fn notice(dir: &Path, entities: &Path, extra: &[&str]) -> Output {
+    let e = entities.display().to_string();
+    let i = example("inspectors.csv").display().to_string();
+    let t = example("items.csv").display().to_string();
+    let mut args = vec![
+        "notice",
+        "--chain",
+        "chain.jsonl",
+        "--public-key",
+        "key.pub",
+        "--entities",
+        &e,
+        "--inspectors",
+        &i,
+        "--items",
+        &t,
+    ];
+    args.extend_from_slice(extra);
+    run(dir, &args)
+}
+
+#[test]
+fn notice_of_the_example_draw() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let entities = example("entities.csv");
+    let b = build(
+        dir.path(),
+        "阳城县水务局",
+        &example("tasks/water-permits.toml"),
+        &entities,
+    );
+    let o = notice(dir.path(), &entities, &["--out", "notice.html"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(dir.path().join("notice.html")).expect("the page");
+    let doc = Html::parse_document(&html);
+
+    assert!(text(&doc, "title").contains("抽查结果公示"));
+    assert_eq!(text(&doc, "header .issuer"), "阳城县水务局");
+    assert!(text(&doc, "#task").contains("YCSW-2024-01"));
+    assert!(text(&doc, "#task").contains("2024年度取水许可监督检查"));
+    assert!(text(&doc, "#task").contains("水资源股"));
+    assert!(
+        text(&doc, "#task").contains("取水许可监督检查"),
+        "item names"
+    );
+
+    // Per-class table: four classes, drawn counts summing to the drawn rows.
+    let teams = b.draw["teams"].as_array().expect("teams").len();
+    let class_rows: Vec<_> = doc.select(&sel("table.classes tbody tr")).collect();
+    assert_eq!(class_rows.len(), 4);
+    let drawn_sum: usize = class_rows
+        .iter()
+        .map(|r| {
+            let cells: Vec<String> = r
+                .select(&sel("td"))
+                .map(|c| c.text().collect::<String>())
+                .collect();
+            assert_eq!(cells.len(), 4);
+            cells[3].trim().parse::<usize>().expect("a count")
+        })
+        .sum();
+    assert_eq!(drawn_sum, teams);
+    for (row, class) in class_rows.iter().zip(["A", "B", "C", "D"]) {
+        let d = b.draw["drawn"][class].as_array().expect("per class").len();
+        let last = row.select(&sel("td")).nth(3).expect("drawn cell");
+        assert_eq!(last.text().collect::<String>().trim(), d.to_string());
+    }
+
+    // Drawn entities and teams: one row per drawn entity, in draw order.
+    let rows: Vec<_> = doc.select(&sel("table.drawn tbody tr")).collect();
+    assert_eq!(rows.len(), teams);
+    assert!(teams >= 3);
+    for (row, team) in rows.iter().zip(b.draw["teams"].as_array().expect("teams")) {
+        let uscc: String = row
+            .select(&sel("td.uscc"))
+            .next()
+            .expect("USCC cell")
+            .text()
+            .collect();
+        assert_eq!(uscc, team["uscc"].as_str().expect("uscc"));
+        let name: String = row
+            .select(&sel("td.name"))
+            .next()
+            .expect("name")
+            .text()
+            .collect();
+        assert!(name.starts_with("阳城县"), "{name}");
+        let members = row.select(&sel("td.team .member")).count();
+        assert_eq!(
+            members,
+            team["inspectors"].as_array().expect("inspectors").len()
+        );
+        let certs: Vec<String> = row
+            .select(&sel("td.team .cert"))
+            .map(|c| c.text().collect())
+            .collect();
+        for id in team["inspectors"].as_array().expect("inspectors") {
+            assert!(certs.iter().any(|c| c == id.as_str().expect("id")));
+        }
+    }
+
+    // The chart.
+    assert_eq!(doc.select(&sel("figure svg")).count(), 1);
+    assert_eq!(doc.select(&sel("svg rect.pool")).count(), 4);
+    assert_eq!(doc.select(&sel("svg rect.drawn")).count(), 4);
+
+    // The receipt.
+    assert_eq!(text(&doc, "#commitment-id"), b.commitment);
+    assert_eq!(
+        text(&doc, "#draw-id"),
+        b.draw["record"].as_str().expect("draw id")
+    );
+    assert_eq!(text(&doc, "#seed"), b.draw["seed"].as_str().expect("seed"));
+    assert_eq!(text(&doc, "#fingerprint"), b.fingerprint);
+    let randomness = text(&doc, "#randomness");
+    assert!(randomness.contains("drand"), "{randomness}");
+    assert!(randomness.contains("123"), "{randomness}");
+    assert!(
+        text(&doc, "#verify-command")
+            .contains("double-random verify --chain chain.jsonl --public-key key.pub")
+    );
+    assert!(text(&doc, "#verify").contains("docs/FORMAT.md"));
+
+    // Self-contained: no scripts, no links or sources, no fetched CSS.
+    assert_eq!(doc.select(&sel("script")).count(), 0);
+    assert_eq!(doc.select(&sel("link, img, iframe, object")).count(), 0);
+    let refs: Vec<_> = doc.select(&sel("[src], [href]")).collect();
+    assert!(refs.is_empty(), "external references: {refs:?}");
+    assert!(!html.contains("url("));
+    assert!(!html.contains("@import"));
+    assert!(html.contains("@page"));
+    assert!(html.contains("size: A4"));
+
+    // A draw named by prefix renders the same page; stdout when no --out.
+    let prefix = &b.draw["record"].as_str().expect("draw id")[..10];
+    let o = notice(dir.path(), &entities, &["--draw", prefix]);
+    assert!(o.status.success());
+    assert_eq!(String::from_utf8_lossy(&o.stdout), html);
+    let o = notice(dir.path(), &entities, &["--draw", "ffffffffffff"]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn hostile_names_are_escaped() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let hostile = "<script>alert(1)</script>&amp;<b>x</b>";
+    // Every entity name gets the hostile prefix, so whoever is drawn has it.
+    let original = std::fs::read_to_string(example("entities.csv")).expect("example");
+    let mut out = String::new();
+    for (i, line) in original.lines().enumerate() {
+        if i == 0 {
+            out.push_str(line);
+        } else {
+            let mut cells: Vec<&str> = line.split(',').collect();
+            let name = format!("{hostile}{}", cells[1]);
+            cells[1] = &name;
+            out.push_str(&cells.join(","));
+        }
+        out.push('\n');
+    }
+    let entities = dir.path().join("entities.csv");
+    std::fs::write(&entities, out).expect("write");
+    let task_text = std::fs::read_to_string(example("tasks/water-permits.toml"))
+        .expect("task")
+        .replace(
+            "name = \"2024年度取水许可监督检查\"",
+            "name = \"<i>任务</i> & \\\"引号\\\" 'x'\"",
+        );
+    let task = dir.path().join("task.toml");
+    std::fs::write(&task, task_text).expect("write");
+    let b = build(dir.path(), "阳城县水务局", &task, &entities);
+    let o = notice(dir.path(), &entities, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = String::from_utf8(o.stdout).expect("UTF-8");
+    let doc = Html::parse_document(&html);
+    assert_eq!(doc.select(&sel("script")).count(), 0);
+    assert_eq!(doc.select(&sel("b, i")).count(), 0);
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&amp;amp;"));
+    let names: Vec<String> = doc
+        .select(&sel("table.drawn td.name"))
+        .map(|c| c.text().collect())
+        .collect();
+    assert_eq!(
+        names.len(),
+        b.draw["teams"].as_array().expect("teams").len()
+    );
+    for n in names {
+        assert!(n.starts_with(hostile), "{n}");
+    }
+    assert!(text(&doc, "title").contains("<i>任务</i> & \"引号\" 'x'"));
+    assert!(text(&doc, "#task").contains("<i>任务</i> & \"引号\" 'x'"));
+}
+
+#[test]
+fn broken_chains_and_wrong_registers_are_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let entities = example("entities.csv");
+    build(
+        dir.path(),
+        "阳城县水务局",
+        &example("tasks/water-permits.toml"),
+        &entities,
+    );
+
+    // Another register than the committed one: its root differs.
+    let other = dir.path().join("other.csv");
+    let text = std::fs::read_to_string(&entities).expect("example");
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.pop();
+    std::fs::write(&other, lines.join("\n") + "\n").expect("write");
+    let o = notice(dir.path(), &other, &["--out", "wrong.html"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not the entity register"));
+    assert!(!dir.path().join("wrong.html").exists());
+
+    // A chain whose commitment was removed does not verify.
+    let chain = dir.path().join("chain.jsonl");
+    let text = std::fs::read_to_string(&chain).expect("chain");
+    let rest: Vec<&str> = text.lines().skip(1).collect();
+    std::fs::write(&chain, rest.join("\n") + "\n").expect("write");
+    let o = notice(dir.path(), &entities, &["--out", "broken.html"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("does not verify"));
+    assert!(!dir.path().join("broken.html").exists());
+
+    // A missing key file is unreadable input (exit 2).
+    let o = run(
+        dir.path(),
+        &[
+            "notice",
+            "--chain",
+            "chain.jsonl",
+            "--public-key",
+            "missing.pub",
+            "--entities",
+            "e.csv",
+            "--inspectors",
+            "i.csv",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+}
