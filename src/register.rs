@@ -311,7 +311,105 @@ pub struct DuplicateEntity {
 pub struct EntityRegister {
     entities: Vec<Entity>,
     class_start: [usize; 5],
-    index: HashMap<Uscc, usize>,
+    /// Positions in `entities`, ordered by USCC bytes: each class range is
+    /// already in USCC order, so this is their merge.
+    by_uscc: Vec<usize>,
+}
+
+/// Positions of `entities` (sorted by class, then USCC, with the class
+/// ranges given by `class_start`) ordered by USCC alone: a merge of the
+/// four class ranges, linear in the number of entities.
+fn merge_by_uscc(entities: &[Entity], class_start: &[usize; 5]) -> Vec<usize> {
+    let [a, b, c, d, e] = *class_start;
+    let mut next = [a, b, c, d];
+    let end = [b, c, d, e];
+    let mut out = Vec::with_capacity(entities.len());
+    loop {
+        let mut best: Option<(usize, &Uscc)> = None;
+        for c in 0..4 {
+            if next[c] < end[c]
+                && let Some(e) = entities.get(next[c])
+                && best.is_none_or(|(_, u)| e.uscc < *u)
+            {
+                best = Some((c, &e.uscc));
+            }
+        }
+        let Some((c, _)) = best else { break };
+        out.push(next[c]);
+        next[c] += 1;
+    }
+    out
+}
+
+/// The USCCs rows have claimed so far while building a register, for
+/// duplicate detection: an open-addressing table of claim numbers, far
+/// smaller than a map from codes (a claim is a number; its code lives in the
+/// caller's lists).
+struct Claims {
+    /// 0 for an empty slot, else the claim number plus one.
+    slots: Vec<usize>,
+    len: usize,
+}
+
+impl Claims {
+    fn new() -> Self {
+        Claims {
+            slots: vec![0; 1024],
+            len: 0,
+        }
+    }
+
+    fn slot(slots: usize, u: &Uscc) -> usize {
+        let b = u.as_bytes();
+        let mut h: u64 = 0;
+        for chunk in b.chunks(8) {
+            let mut w = [0u8; 8];
+            for (d, s) in w.iter_mut().zip(chunk) {
+                *d = *s;
+            }
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+        let bits = slots.trailing_zeros();
+        (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits.max(1))) as usize & (slots - 1)
+    }
+
+    /// The claim on `u`, if any; `code(claim)` gives a claim's code.
+    fn find<'a>(&self, u: &Uscc, code: impl Fn(usize) -> &'a Uscc) -> Option<usize> {
+        let mask = self.slots.len() - 1;
+        let mut i = Self::slot(self.slots.len(), u);
+        loop {
+            match self.slots.get(i).copied().unwrap_or(0) {
+                0 => return None,
+                v if code(v - 1) == u => return Some(v - 1),
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    /// Records `claim` for `u`, which must not be claimed yet.
+    fn insert<'a>(&mut self, u: &Uscc, claim: usize, code: impl Fn(usize) -> &'a Uscc) {
+        if (self.len + 1) * 2 > self.slots.len() {
+            let doubled = vec![0; self.slots.len() * 2];
+            let old = std::mem::replace(&mut self.slots, doubled);
+            for v in old.into_iter().filter(|&v| v != 0) {
+                self.put(code(v - 1), v);
+            }
+        }
+        self.put(u, claim + 1);
+        self.len += 1;
+    }
+
+    fn put(&mut self, u: &Uscc, value: usize) {
+        let mask = self.slots.len() - 1;
+        let mut i = Self::slot(self.slots.len(), u);
+        while let Some(slot) = self.slots.get_mut(i) {
+            if *slot == 0 {
+                *slot = value;
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+    }
 }
 
 /// `text` without surrounding whitespace, reusing its buffer when nothing
@@ -340,25 +438,26 @@ impl EntityRegister {
         // Unstable sort: equal keys are refused just below, so the order is
         // the same as a stable sort's, without its n/2 scratch buffer.
         entities.sort_unstable_by_key(|e| (e.credit_class, e.uscc));
-        if let Some(w) = entities.windows(2).find(|w| w[0].uscc == w[1].uscc) {
-            return Err(DuplicateEntity { uscc: w[0].uscc });
-        }
-        // Equal codes sort next to each other only within a class.
-        let mut index = HashMap::with_capacity(entities.len());
-        for (i, e) in entities.iter().enumerate() {
-            if index.insert(e.uscc, i).is_some() {
-                return Err(DuplicateEntity { uscc: e.uscc });
-            }
-        }
         let mut class_start = [0usize; 5];
-        for c in CreditClass::ALL {
-            class_start[c.index() + 1] =
-                class_start[c.index()] + entities.iter().filter(|e| e.credit_class == c).count();
+        for e in &entities {
+            class_start[e.credit_class.index() + 1] += 1;
+        }
+        for c in 0..4 {
+            class_start[c + 1] += class_start[c];
+        }
+        // Equal codes sort next to each other in USCC order, across classes.
+        let by_uscc = merge_by_uscc(&entities, &class_start);
+        if let Some(w) = by_uscc
+            .windows(2)
+            .find(|w| entities.get(w[0]).map(|e| e.uscc) == entities.get(w[1]).map(|e| e.uscc))
+            && let Some(e) = entities.get(w[0])
+        {
+            return Err(DuplicateEntity { uscc: e.uscc });
         }
         Ok(EntityRegister {
             entities,
             class_start,
-            index,
+            by_uscc,
         })
     }
 
@@ -374,7 +473,12 @@ impl EntityRegister {
         let expected = rows.size_hint().0;
         let mut problems = Vec::new();
         let mut kept: Vec<Entity> = Vec::with_capacity(expected);
-        let mut seen: HashMap<Uscc, usize> = HashMap::with_capacity(expected);
+        // Codes claimed by kept rows (claim 2i: kept[i], first seen on
+        // kept_rows[i]) and by rows left out for other errors (claim 2j+1:
+        // refused[j]); a left-out row still claims its code.
+        let mut kept_rows: Vec<usize> = Vec::with_capacity(expected);
+        let mut refused: Vec<(Uscc, usize)> = Vec::new();
+        let mut claims = Claims::new();
         for r in rows {
             let before = problems.len();
             let uscc = if r.uscc.trim().is_empty() {
@@ -434,7 +538,20 @@ impl EntityRegister {
                 ));
             }
             if let Some(u) = uscc {
-                if let Some(&first_row) = seen.get(&u) {
+                let code = |claim: usize| -> &Uscc {
+                    if claim.is_multiple_of(2) {
+                        kept.get(claim / 2).map_or(&u, |e| &e.uscc)
+                    } else {
+                        refused.get(claim / 2).map_or(&u, |(c, _)| c)
+                    }
+                };
+                if let Some(claim) = claims.find(&u, code) {
+                    let first_row = if claim.is_multiple_of(2) {
+                        kept_rows.get(claim / 2).copied()
+                    } else {
+                        refused.get(claim / 2).map(|&(_, row)| row)
+                    }
+                    .unwrap_or_default();
                     problems.push(Problem::new(
                         K,
                         r.row,
@@ -444,7 +561,19 @@ impl EntityRegister {
                     ));
                     continue;
                 }
-                seen.insert(u, r.row);
+                if problems.len() > before || class.is_none() {
+                    let claim = 2 * refused.len() + 1;
+                    refused.push((u, r.row));
+                    let code = |claim: usize| -> &Uscc {
+                        if claim.is_multiple_of(2) {
+                            kept.get(claim / 2).map_or(&u, |e| &e.uscc)
+                        } else {
+                            refused.get(claim / 2).map_or(&u, |(c, _)| c)
+                        }
+                    };
+                    claims.insert(&u, claim, code);
+                    continue;
+                }
             }
             if problems.len() > before {
                 continue;
@@ -470,7 +599,20 @@ impl EntityRegister {
                 region: trimmed(r.region),
                 industry: trimmed(r.industry),
             });
+            kept_rows.push(r.row);
+            let claim = 2 * (kept.len() - 1);
+            let code = |claim: usize| -> &Uscc {
+                if claim.is_multiple_of(2) {
+                    kept.get(claim / 2).map_or(&uscc, |e| &e.uscc)
+                } else {
+                    refused.get(claim / 2).map_or(&uscc, |(c, _)| c)
+                }
+            };
+            claims.insert(&uscc, claim, code);
         }
+        drop(claims);
+        drop(kept_rows);
+        drop(refused);
         // Duplicates were skipped above, so `new` cannot refuse.
         let register = EntityRegister::new(kept).unwrap_or_default();
         Validated { register, problems }
@@ -504,13 +646,26 @@ impl EntityRegister {
 
     /// The entity with this USCC.
     pub fn get(&self, uscc: &Uscc) -> Option<&Entity> {
-        self.index.get(uscc).map(|&i| &self.entities[i])
+        self.index_of(uscc).and_then(|i| self.entities.get(i))
+    }
+
+    /// Position in `entities` of the entity with this USCC.
+    fn index_of(&self, uscc: &Uscc) -> Option<usize> {
+        let at = self
+            .by_uscc
+            .binary_search_by(|&i| {
+                self.entities
+                    .get(i)
+                    .map_or(std::cmp::Ordering::Less, |e| e.uscc.cmp(uscc))
+            })
+            .ok()?;
+        self.by_uscc.get(at).copied()
     }
 
     /// Canonical position of an entity: its index in the whole register, and
     /// its rank within its class.
     pub fn position(&self, uscc: &Uscc) -> Option<EntityPosition> {
-        let &index = self.index.get(uscc)?;
+        let index = self.index_of(uscc)?;
         let class = self.entities[index].credit_class;
         Some(EntityPosition {
             index: index as u64,

@@ -434,3 +434,50 @@ fn split_list_normalises() {
     assert_eq!(split_list(" b;a；b、 c ,,"), ["a", "b", "c"]);
     assert!(split_list("").is_empty());
 }
+
+/// Many rows (the duplicate table grows several times): duplicates of kept
+/// rows and of rows left out for other errors name the first row, across
+/// classes; every kept entity is found by `get` and `position`.
+#[test]
+fn many_rows_duplicates_and_lookups() {
+    let classes = ["A", "B", "C", "D"];
+    let mut rows = Vec::new();
+    for n in 0..5000u32 {
+        let row = n as usize + 2;
+        let class = if n % 97 == 0 {
+            "Z"
+        } else {
+            classes[(n * 7 % 4) as usize]
+        };
+        rows.push(erow(row, &code(n * 31 % 5000), class));
+    }
+    // Repeats: of a kept row (class changed) and of a row refused for its class.
+    rows.push(erow(6000, &code(31), "D"));
+    rows.push(erow(6001, &code(0), "A"));
+    let v = EntityRegister::from_rows(rows, &ValidationOptions::default());
+    let dups: Vec<(usize, Rule)> = v
+        .problems
+        .iter()
+        .filter(|p| matches!(p.rule, Rule::DuplicateId { .. }))
+        .map(|p| (p.row, p.rule.clone()))
+        .collect();
+    assert_eq!(
+        dups,
+        [
+            (6000, Rule::DuplicateId { first_row: 3 }),
+            (6001, Rule::DuplicateId { first_row: 2 }),
+        ]
+    );
+    let refused = (0..5000u32).filter(|n| n % 97 == 0).count();
+    assert_eq!(v.register.len(), 5000 - refused);
+    for (i, e) in v.register.entities().iter().enumerate() {
+        assert_eq!(v.register.get(&e.uscc), Some(e));
+        let p = v.register.position(&e.uscc).unwrap();
+        assert_eq!(p.index, i as u64);
+        assert_eq!(p.class, e.credit_class);
+        assert_eq!(&v.register.class(p.class)[p.rank as usize], e);
+    }
+    let missing: Uscc = code(7777).parse().unwrap();
+    assert!(v.register.get(&missing).is_none());
+    assert!(v.register.position(&missing).is_none());
+}

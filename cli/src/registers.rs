@@ -8,7 +8,6 @@ use double_random::{
 };
 
 use crate::input::{self, Encoding, InputError, TableKind};
-use crate::progress::Progress;
 
 /// Where the registers come from and how to read them.
 #[derive(Clone, Debug, Default)]
@@ -58,41 +57,40 @@ impl LoadedRegisters {
     }
 }
 
-/// Reads a table and resolves its headers for `kind`; columns no canonical
-/// column claims are noted in `notes`.
-fn read(
+/// Reads a register file row by row: resolves its headers for `kind`, hands
+/// the rows to `build` as they are read, and then notes in `notes` the
+/// columns no canonical column claims. A read error part-way stops the rows
+/// and is returned instead of what `build` made of the rows before it.
+fn read<T>(
     path: &Path,
     encoding: Encoding,
     kind: TableKind,
     notes: &mut Vec<String>,
-) -> Result<(input::Table, input::ColumnMap), InputError> {
+    build: impl FnOnce(&mut dyn Iterator<Item = input::Row>, &input::ColumnMap) -> T,
+) -> Result<T, InputError> {
     let name = path
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let spinner = Progress::spinner(format!("reading {name}"));
-    let table = input::read_table_file(path, encoding)?;
-    drop(spinner);
-    let cols = input::resolve_headers(&table, kind)?;
-    for c in cols.ignored() {
+    let _spinner = crate::progress::Progress::spinner(format!("reading {name}"));
+    let mut reader = input::RowReader::open(path, encoding)?;
+    let cols = reader.resolve(kind)?;
+    let mut failure = None;
+    let mut rows = reader.by_ref().map_while(|r| match r {
+        Ok(row) => Some(row),
+        Err(e) => {
+            failure = Some(e);
+            None
+        }
+    });
+    let built = build(&mut rows, &cols);
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    // Only now is it known which columns without a header hold values.
+    for c in reader.resolve(kind)?.ignored() {
         notes.push(format!("{}: column {c:?} ignored", path.display()));
     }
-    Ok((table, cols))
-}
-
-/// A bar over the rows of a register being validated.
-fn validating(path: &Path, rows: usize) -> Progress {
-    let name = path
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    Progress::bar(rows as u64, format!("validating {name}"))
-}
-
-/// Moves the bar every 4096 rows; returns the row number unchanged.
-fn tick(bar: &Progress, line: usize) -> usize {
-    if line.is_multiple_of(4096) {
-        bar.set_position(line as u64);
-    }
-    line
+    Ok(built)
 }
 
 /// Reads an entity register file.
@@ -102,18 +100,18 @@ pub fn read_entities(
     options: &ValidationOptions,
     notes: &mut Vec<String>,
 ) -> Result<Validated<EntityRegister>, InputError> {
-    let (table, cols) = read(path, encoding, TableKind::Entities, notes)?;
-    let bar = validating(path, table.rows.len());
-    // Cells are moved, not copied: a national register has millions of rows.
-    let rows = table.rows.into_iter().map(|mut r| EntityRow {
-        row: tick(&bar, r.line),
-        uscc: cols.take(&mut r, "uscc"),
-        name: cols.take(&mut r, "name"),
-        credit_class: cols.take(&mut r, "credit_class"),
-        region: cols.take(&mut r, "region"),
-        industry: cols.take(&mut r, "industry"),
-    });
-    Ok(EntityRegister::from_rows(rows, options))
+    read(path, encoding, TableKind::Entities, notes, |rows, cols| {
+        // Cells are moved, not copied: a national register has millions of rows.
+        let rows = rows.map(|mut r| EntityRow {
+            row: r.line,
+            uscc: cols.take(&mut r, "uscc"),
+            name: cols.take(&mut r, "name"),
+            credit_class: cols.take(&mut r, "credit_class"),
+            region: cols.take(&mut r, "region"),
+            industry: cols.take(&mut r, "industry"),
+        });
+        EntityRegister::from_rows(rows, options)
+    })
 }
 
 /// Reads an inspector register file.
@@ -123,19 +121,28 @@ pub fn read_inspectors(
     options: &ValidationOptions,
     notes: &mut Vec<String>,
 ) -> Result<Validated<InspectorRegister>, InputError> {
-    let (table, cols) = read(path, encoding, TableKind::Inspectors, notes)?;
-    let bar = validating(path, table.rows.len());
-    let rows = table.rows.iter().map(|r| InspectorRow {
-        row: tick(&bar, r.line),
-        id: cols.get(r, "id").to_owned(),
-        name: cols.get(r, "name").to_owned(),
-        department: cols.get(r, "department").to_owned(),
-        region: cols.get(r, "region").to_owned(),
-        expertise: cols.get(r, "expertise").to_owned(),
-        cert_valid_from: cols.get(r, "cert_valid_from").to_owned(),
-        cert_valid_to: cols.get(r, "cert_valid_to").to_owned(),
-    });
-    Ok(InspectorRegister::from_rows(rows, options))
+    read(
+        path,
+        encoding,
+        TableKind::Inspectors,
+        notes,
+        |rows, cols| {
+            let rows = rows.map(|r| {
+                let r = &r;
+                InspectorRow {
+                    row: r.line,
+                    id: cols.get(r, "id").to_owned(),
+                    name: cols.get(r, "name").to_owned(),
+                    department: cols.get(r, "department").to_owned(),
+                    region: cols.get(r, "region").to_owned(),
+                    expertise: cols.get(r, "expertise").to_owned(),
+                    cert_valid_from: cols.get(r, "cert_valid_from").to_owned(),
+                    cert_valid_to: cols.get(r, "cert_valid_to").to_owned(),
+                }
+            });
+            InspectorRegister::from_rows(rows, options)
+        },
+    )
 }
 
 /// Reads a conflict list, checking references against the registers given.
@@ -147,16 +154,18 @@ pub fn read_conflicts(
     options: &ValidationOptions,
     notes: &mut Vec<String>,
 ) -> Result<Validated<ConflictRegister>, InputError> {
-    let (table, cols) = read(path, encoding, TableKind::Conflicts, notes)?;
-    let rows = table.rows.iter().map(|r| ConflictRow {
-        row: r.line,
-        inspector_id: cols.get(r, "inspector_id").to_owned(),
-        uscc: cols.get(r, "uscc").to_owned(),
-        reason: cols.get(r, "reason").to_owned(),
-    });
-    Ok(ConflictRegister::from_rows(
-        rows, entities, inspectors, options,
-    ))
+    read(path, encoding, TableKind::Conflicts, notes, |rows, cols| {
+        let rows = rows.map(|r| {
+            let r = &r;
+            ConflictRow {
+                row: r.line,
+                inspector_id: cols.get(r, "inspector_id").to_owned(),
+                uscc: cols.get(r, "uscc").to_owned(),
+                reason: cols.get(r, "reason").to_owned(),
+            }
+        });
+        ConflictRegister::from_rows(rows, entities, inspectors, options)
+    })
 }
 
 /// Reads a check-item list.
@@ -165,20 +174,24 @@ pub fn read_items(
     encoding: Encoding,
     notes: &mut Vec<String>,
 ) -> Result<Validated<CheckItemList>, InputError> {
-    let (table, cols) = read(path, encoding, TableKind::Items, notes)?;
-    let rows = table.rows.iter().map(|r| ItemRow {
-        row: r.line,
-        id: cols.get(r, "id").to_owned(),
-        name: cols.get(r, "name").to_owned(),
-        category: cols.get(r, "category").to_owned(),
-        target_type: cols.get(r, "target_type").to_owned(),
-        basis: cols.get(r, "basis").to_owned(),
-        department: cols.get(r, "department").to_owned(),
-        content: cols.get(r, "content").to_owned(),
-        method: cols.get(r, "method").to_owned(),
-        expertise: cols.get(r, "expertise").to_owned(),
-    });
-    Ok(CheckItemList::from_rows(rows))
+    read(path, encoding, TableKind::Items, notes, |rows, cols| {
+        let rows = rows.map(|r| {
+            let r = &r;
+            ItemRow {
+                row: r.line,
+                id: cols.get(r, "id").to_owned(),
+                name: cols.get(r, "name").to_owned(),
+                category: cols.get(r, "category").to_owned(),
+                target_type: cols.get(r, "target_type").to_owned(),
+                basis: cols.get(r, "basis").to_owned(),
+                department: cols.get(r, "department").to_owned(),
+                content: cols.get(r, "content").to_owned(),
+                method: cols.get(r, "method").to_owned(),
+                expertise: cols.get(r, "expertise").to_owned(),
+            }
+        });
+        CheckItemList::from_rows(rows)
+    })
 }
 
 /// Reads every register named, in dependency order (conflicts last, checked

@@ -212,17 +212,30 @@ impl ColumnMap {
 /// Fails when a required column is missing or two headers name one column.
 /// Headers matching no column are ignored and listed in [`ColumnMap::ignored`].
 pub fn resolve_headers(table: &Table, kind: TableKind) -> Result<ColumnMap, InputError> {
+    resolve_names(&table.source, &table.headers, kind, |i| {
+        table
+            .rows
+            .iter()
+            .any(|r| r.fields.get(i).is_some_and(|f| !f.is_empty()))
+    })
+}
+
+/// Maps `headers` of the file `source` onto the canonical columns of
+/// `kind`, as [`resolve_headers`] does; `has_value(i)` tells whether any data
+/// row has a value in column `i` (asked only of columns without a header).
+pub fn resolve_names(
+    source: &str,
+    headers: &[String],
+    kind: TableKind,
+    has_value: impl Fn(usize) -> bool,
+) -> Result<ColumnMap, InputError> {
     let specs = column_specs(kind);
     let mut indices: Vec<Option<usize>> = vec![None; specs.len()];
     let mut ignored = Vec::new();
-    for (i, header) in table.headers.iter().enumerate() {
+    for (i, header) in headers.iter().enumerate() {
         let normalized = normalize(header);
         if normalized.is_empty() {
-            if table
-                .rows
-                .iter()
-                .any(|r| r.fields.get(i).is_some_and(|f| !f.is_empty()))
-            {
+            if has_value(i) {
                 ignored.push(format!("(no header, column {})", column_letters(i)));
             }
             continue;
@@ -232,10 +245,10 @@ pub fn resolve_headers(table: &Table, kind: TableKind) -> Result<ColumnMap, Inpu
             Some(c) => match indices[c] {
                 Some(first) => {
                     return Err(InputError::DuplicateColumn {
-                        file: table.source.clone(),
+                        file: source.to_owned(),
                         kind,
                         column: specs[c].name,
-                        first: table.headers[first].clone(),
+                        first: headers[first].clone(),
                         second: header.clone(),
                     });
                 }
@@ -250,13 +263,13 @@ pub fn resolve_headers(table: &Table, kind: TableKind) -> Result<ColumnMap, Inpu
     {
         let spec = missing.0;
         return Err(InputError::MissingColumn {
-            file: table.source.clone(),
+            file: source.to_owned(),
             kind,
             column: spec.name,
             accepted: std::iter::once(spec.name)
                 .chain(spec.aliases.iter().copied())
                 .collect(),
-            found: table.headers.clone(),
+            found: headers.to_vec(),
         });
     }
     Ok(ColumnMap {

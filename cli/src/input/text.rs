@@ -1,6 +1,8 @@
 //! CSV and delimited text: encoding detection, decoding and splitting.
 
 use std::borrow::Cow;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
 
 use encoding_rs::{DecoderResult, GB18030};
 
@@ -194,6 +196,330 @@ fn parse(file: &str, text: &str) -> Result<Table, InputError> {
         headers,
         rows,
     })
+}
+
+/// Bytes read from the file at a time while streaming.
+const CHUNK: usize = 1 << 16;
+
+/// Fills `buf` from `file` as far as it goes; returns the bytes read (0 at the end).
+fn fill(file: &mut File, name: &str, buf: &mut [u8]) -> Result<usize, InputError> {
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(buf.get_mut(n..).unwrap_or_default()) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(cause) => {
+                return Err(InputError::Io {
+                    file: name.to_owned(),
+                    cause,
+                });
+            }
+        }
+    }
+    Ok(n)
+}
+
+/// Decides, without holding the file, whether a CSV file is UTF-8 and so can
+/// be streamed: `Ok(Some(..))` with the number of leading BOM bytes to skip
+/// and the delimiter; `Ok(None)` when it must be decoded as GB18030 (read
+/// whole by [`read_csv`]); the same errors [`decode`] gives otherwise.
+pub(super) fn utf8_stream_plan(
+    name: &str,
+    file: &mut File,
+    encoding: Encoding,
+) -> Result<Option<(usize, u8)>, InputError> {
+    let mut buf = vec![0u8; CHUNK];
+    let mut carry = 0; // bytes of an incomplete sequence kept at the front of buf
+    let mut offset = 0; // file offset of buf[0]
+    let mut skip = 0; // leading BOM bytes
+    let mut bom = false;
+    let mut first = true;
+    let mut sniff = Sniffer::default();
+    loop {
+        let n = fill(file, name, buf.get_mut(carry..).unwrap_or_default())?;
+        let end = carry + n;
+        let chunk = buf.get(..end).unwrap_or_default();
+        if first {
+            first = false;
+            if chunk.starts_with(b"\xFF\xFE") || chunk.starts_with(b"\xFE\xFF") {
+                return Err(InputError::Utf16 {
+                    file: name.to_owned(),
+                });
+            }
+            if chunk.starts_with(UTF8_BOM) {
+                bom = true;
+                skip = UTF8_BOM.len();
+            } else if encoding == Encoding::Gb18030 {
+                return Ok(None);
+            }
+            // A second U+FEFF after the BOM is stripped too, as `decode` does.
+            if chunk.get(skip..).is_some_and(|c| c.starts_with(UTF8_BOM)) {
+                skip += UTF8_BOM.len();
+            }
+        }
+        let (valid, bad) = match std::str::from_utf8(chunk) {
+            Ok(_) => (end, false),
+            Err(e) => (e.valid_up_to(), e.error_len().is_some() || n == 0),
+        };
+        let from = if offset == 0 { skip.min(valid) } else { 0 };
+        sniff.feed(chunk.get(from..valid).unwrap_or_default());
+        if bad {
+            let offset = offset + valid;
+            return if bom || encoding == Encoding::Utf8 {
+                Err(InputError::InvalidUtf8 {
+                    file: name.to_owned(),
+                    offset,
+                })
+            } else {
+                Ok(None)
+            };
+        }
+        if n == 0 {
+            return Ok(Some((skip, sniff.delimiter())));
+        }
+        buf.copy_within(valid..end, 0);
+        carry = end - valid;
+        offset += valid;
+    }
+}
+
+/// Finds the first non-blank line of streamed text and applies
+/// [`sniff_delimiter`] to it.
+#[derive(Default)]
+struct Sniffer {
+    line: Vec<u8>,
+    decided: Option<u8>,
+}
+
+impl Sniffer {
+    fn feed(&mut self, text: &[u8]) {
+        let mut rest = text;
+        while self.decided.is_none() && !rest.is_empty() {
+            let (part, more) = match rest.iter().position(|&b| b == b'\n') {
+                Some(i) => (rest.get(..=i).unwrap_or_default(), true),
+                None => (rest, false),
+            };
+            rest = rest.get(part.len()..).unwrap_or_default();
+            self.line.extend_from_slice(part);
+            if self.line.contains(&b',') {
+                self.decided = Some(b',');
+            } else if more {
+                let line = String::from_utf8_lossy(&self.line);
+                if !line.trim().is_empty() {
+                    self.decided = Some(sniff_delimiter(&line));
+                }
+                self.line.clear();
+            }
+        }
+    }
+
+    fn delimiter(&self) -> u8 {
+        self.decided
+            .unwrap_or_else(|| sniff_delimiter(&String::from_utf8_lossy(&self.line)))
+    }
+}
+
+/// Adds the line breaks of `bytes` to `breaks`; `last` is the byte before
+/// them (updated), so a `\r\n` split between calls counts once.
+fn count_breaks(last: &mut u8, breaks: &mut usize, bytes: &[u8]) {
+    let mut prev = *last;
+    for &b in bytes {
+        if b == b'\r' || (b == b'\n' && prev != b'\r') {
+            *breaks += 1;
+        }
+        prev = b;
+    }
+    *last = prev;
+}
+
+/// Streams the rows of a UTF-8 CSV file, one record in memory at a time,
+/// with the same row numbers, trimming and errors as [`parse`].
+pub(super) struct CsvStream {
+    name: String,
+    file: File,
+    core: csv_core::Reader,
+    buf: Vec<u8>,
+    pos: usize,
+    len: usize,
+    eof: bool,
+    /// Last byte consumed, to count `\r\n` once.
+    last: u8,
+    breaks: usize,
+    quoted_breaks: usize,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    width: Option<usize>,
+    done: bool,
+}
+
+impl CsvStream {
+    /// Opens a stream at byte `skip` of `file` (after any BOM) with `delimiter`.
+    pub(super) fn new(
+        name: &str,
+        mut file: File,
+        skip: usize,
+        delimiter: u8,
+    ) -> Result<Self, InputError> {
+        file.seek(SeekFrom::Start(skip as u64))
+            .map_err(|cause| InputError::Io {
+                file: name.to_owned(),
+                cause,
+            })?;
+        Ok(CsvStream {
+            name: name.to_owned(),
+            file,
+            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            buf: vec![0u8; CHUNK],
+            pos: 0,
+            len: 0,
+            eof: false,
+            last: 0,
+            breaks: 0,
+            quoted_breaks: 0,
+            out: vec![0u8; 1024],
+            ends: vec![0usize; 32],
+            width: None,
+            done: false,
+        })
+    }
+
+    /// Refills the buffer when it is used up; false at the end of the file.
+    fn more(&mut self) -> Result<bool, InputError> {
+        if self.pos < self.len {
+            return Ok(true);
+        }
+        if self.eof {
+            return Ok(false);
+        }
+        self.len = fill(&mut self.file, &self.name, &mut self.buf)?;
+        self.pos = 0;
+        self.eof = self.len == 0;
+        Ok(!self.eof)
+    }
+
+    /// The next non-empty record as trimmed cells with its row number, or `None` at the end.
+    pub(super) fn next_record(&mut self) -> Result<Option<(usize, Vec<String>)>, InputError> {
+        loop {
+            // Line breaks between records (and blank lines) are skipped
+            // here, so the record starts at the next byte.
+            loop {
+                if !self.more()? {
+                    break;
+                }
+                let rest = self.buf.get(self.pos..self.len).unwrap_or_default();
+                let run = rest
+                    .iter()
+                    .take_while(|&&b| b == b'\r' || b == b'\n')
+                    .count();
+                count_breaks(
+                    &mut self.last,
+                    &mut self.breaks,
+                    rest.get(..run).unwrap_or_default(),
+                );
+                self.pos += run;
+                if self.pos < self.len {
+                    break;
+                }
+            }
+            let row = (self.breaks + 1).saturating_sub(self.quoted_breaks);
+            let mut nout = 0;
+            let mut nend = 0;
+            loop {
+                let at_end = !self.more()?;
+                let input = self.buf.get(self.pos..self.len).unwrap_or_default();
+                let (result, nin, o, e) = self.core.read_record(
+                    input,
+                    self.out.get_mut(nout..).unwrap_or_default(),
+                    self.ends.get_mut(nend..).unwrap_or_default(),
+                );
+                count_breaks(
+                    &mut self.last,
+                    &mut self.breaks,
+                    input.get(..nin).unwrap_or_default(),
+                );
+                self.pos += nin;
+                nout += o;
+                nend += e;
+                match result {
+                    csv_core::ReadRecordResult::InputEmpty => {
+                        if at_end {
+                            // Cannot happen: csv-core ends a record at the end of input.
+                            return Ok(None);
+                        }
+                    }
+                    csv_core::ReadRecordResult::OutputFull => {
+                        let n = self.out.len().max(1) * 2;
+                        self.out.resize(n, 0);
+                    }
+                    csv_core::ReadRecordResult::OutputEndsFull => {
+                        let n = self.ends.len().max(1) * 2;
+                        self.ends.resize(n, 0);
+                    }
+                    csv_core::ReadRecordResult::Record => break,
+                    csv_core::ReadRecordResult::End => return Ok(None),
+                }
+            }
+            let ends = self.ends.get(..nend).unwrap_or_default();
+            let mut fields = Vec::with_capacity(ends.len());
+            let mut start = 0;
+            for &end in ends {
+                let f = self.out.get(start..end).unwrap_or_default();
+                self.quoted_breaks += line_breaks(f);
+                fields.push(String::from_utf8_lossy(f).trim().to_owned());
+                start = end;
+            }
+            if fields.iter().all(String::is_empty) {
+                continue;
+            }
+            match self.width {
+                None => {
+                    if let Some(first) = fields.first_mut() {
+                        *first = first.trim_start_matches('\u{FEFF}').trim().to_owned();
+                    }
+                    self.width = Some(fields.len());
+                }
+                Some(w) if w != fields.len() => {
+                    return Err(InputError::Ragged {
+                        file: self.name.clone(),
+                        row,
+                        expected: w,
+                        found: fields.len(),
+                    });
+                }
+                Some(_) => {}
+            }
+            return Ok(Some((row, fields)));
+        }
+    }
+
+    /// The header row, or [`InputError::Empty`].
+    pub(super) fn headers(&mut self) -> Result<Vec<String>, InputError> {
+        match self.next_record()? {
+            Some((_, h)) => Ok(h),
+            None => Err(InputError::Empty {
+                file: self.name.clone(),
+            }),
+        }
+    }
+
+    /// The next data row, or `None` at the end (and after an error).
+    pub(super) fn next_row(&mut self) -> Option<Result<Row, InputError>> {
+        if self.done {
+            return None;
+        }
+        match self.next_record() {
+            Ok(Some((line, fields))) => Some(Ok(Row { line, fields })),
+            Ok(None) => {
+                self.done = true;
+                None
+            }
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
+            }
+        }
+    }
 }
 
 #[cfg(test)]
