@@ -119,6 +119,32 @@ def run_py(chain_text, full):
     return ("holds" if rep.ok else "fails"), rep.failing()
 
 
+def redraw(c, d):
+    """Recompute drawn and teams of draw d for commitment c (own implementation)."""
+    r = os.path.join(CDIR, "registers")
+    ents = V.load_entities(f"{r}/entities.csv")
+    insp = V.load_inspectors(f"{r}/inspectors.csv")
+    conf = V.load_conflicts(f"{r}/conflicts.csv")
+    seed = bytes.fromhex(d["seed"])
+    pools = [int(c["registers"]["entities"]["class_sizes"][x]) for x in "ABCD"]
+    sizes = C.sample_sizes(pools, [c["task"]["ratios_bp"][x] for x in "ABCD"])
+    start, acc, drawn, order = {}, 0, {}, []
+    for ci, x in enumerate("ABCD"):
+        start[x] = acc
+        acc += pools[ci]
+        ranks = C.draw_ranks(seed, ci, pools[ci], sizes[ci])
+        drawn[x] = [{"rank": str(k), "uscc": ents[start[x] + k]["uscc"]} for k in ranks]
+        order += [ents[start[x] + k] for k in ranks]
+    d["drawn"] = drawn
+    idate = c["task"]["inspection_date"] or d["chain"]["created_at"][:10]
+    d["inspection_date"] = idate
+    try:
+        d["teams"] = C.assign_teams(seed, order, insp, [(x["inspector_id"], x["uscc"]) for x in conf],
+                                    c["task"]["team"], idate, {} if c["task"]["team"]["rotation"] != "off" else None)
+    except C.AssignError as exc:
+        print("   (redraw: assignment fails:", exc, ")")
+
+
 def probes():
     base = records(os.path.join(CDIR, "valid.jsonl"))
     ids = orig_ids(os.path.join(CDIR, "valid.jsonl"))
@@ -147,6 +173,9 @@ def probes():
                     p["seed"] = C.derive_seed(bytes.fromhex(p["commitment"]),
                                               bytes.fromhex(p["randomness"]["value"])).hex()
             p.pop("_keepseed", None)
+            if p.pop("_redraw", False):
+                cpay = recs[[i for i in range(n) if new[i] == p["commitment"]][0]][1]
+                redraw(cpay, p)
             body = raw(n, p) if raw else compact(p)
             new.append(C.record_id(ptype, body))
             lines.append(sign(ptype, body))
@@ -316,6 +345,32 @@ def probes():
 
     def rot_on_no_hist(r):
         r[0][1]["task"]["team"]["rotation"] = "avoid-previous-team"
+        r[1][1]["_redraw"] = True
+
+    def rot_on_bad_hist(r):
+        r[0][1]["task"]["team"]["rotation"] = "avoid-previous-team"
+        r[0][1]["history"] = "00" * 32
+        r[1][1]["_redraw"] = True
+    variant("rotation on, history naming no draw, full", rot_on_bad_hist, full=True)
+
+    def bp_over(r):
+        r[2][1]["task"]["ratios_bp"]["D"] = 10001
+    variant("ratio 10001 bp in an open commitment", bp_over)
+
+    def ts_zero_cap(r):
+        r[0][1]["task"]["team"]["workload_cap"] = 0
+        r[1][1]["_redraw"] = True
+    variant("workload_cap 0 committed and drawn (full)", ts_zero_cap, full=True)
+
+    def cross_any(r):
+        r[0][1]["task"]["team"]["jurisdiction"] = "cross-jurisdiction"
+        r[1][1]["_redraw"] = True
+    variant("cross-jurisdiction, redrawn (full)", cross_any, full=True)
+
+    def inspdate(r):
+        r[0][1]["task"]["inspection_date"] = "2028-01-01"
+        r[1][1]["_redraw"] = True
+    variant("inspection date after every certificate, redrawn (full)", inspdate, full=True)
     variant("rotation on, history null, full (first draw)", rot_on_no_hist, full=True)
 
     def team_of_one(r):
@@ -323,7 +378,7 @@ def probes():
         r[0][1]["task"]["team"]["participating_departments"] = []
         for t in r[1][1]["teams"]:
             t["inspectors"] = t["inspectors"][:1]
-        r[1][1]["_keepseed"] = False
+        r[1][1]["_redraw"] = True
     variant("team_size 1 committed and drawn with teams of one (replay)", team_of_one)
 
     def ceremony_one_byte(r):
@@ -386,12 +441,27 @@ def probes():
         ("inspectors: expertise repeated '水资源;水资源'", ins.replace(",水资源,", ",水资源;水资源,", 1)),
         ("inspectors: date 2027/12/31", ins.replace("2027-12-31", "2027/12/31", 1)),
         ("inspectors: empty valid_to", ins.replace(",2027-12-31", ",", 1)),
+        ("inspectors: expertise '水资源；' (trailing full-width ;)", ins.replace(",水资源,", ",水资源；,", 1)),
+        ("inspectors: expertise '水资源、'", ins.replace(",水资源,", ",水资源、,", 1)),
+        ("inspectors: expertise '水资源,' quoted", ins.replace(",水资源,", ',"水资源,",', 1)),
+        ("inspectors: expertise ' 水资源 ; '", ins.replace(",水资源,", ", 水资源 ; ,", 1)),
+        ("inspectors: expertise '水资源|'", ins.replace(",水资源,", ",水资源|,", 1)),
+        ("inspectors: id lowercase zf000 (case kept?)", ins.replace("ZF000", "zf000", 1)),
+        ("inspectors: date 2027/12/31 on all rows", ins.replace("2027-12-31", "2027/12/31")),
+        ("inspectors: date 2023/1/1", ins.replace("2023-01-01", "2023/1/1", 1)),
+        ("inspectors: date 2023.1.1", ins.replace("2023-01-01", "2023.1.1", 1)),
+        ("inspectors: date 2023年1月1日", ins.replace("2023-01-01", "2023年1月1日", 1)),
+        ("inspectors: date 20230101", ins.replace("2023-01-01", "20230101", 1)),
+        ("inspectors: date 2023-1-1", ins.replace("2023-01-01", "2023-1-1", 1)),
     ]:
         variant(label, lambda r: None, full=True, regs={"inspectors": regfile(f"i{len(P)}.csv", text)})
     for label, text in [
         ("conflicts: lowercase USCC", con.replace("MA0000003W", "ma0000003w", 1)),
         ("conflicts: duplicate pair", con + con.splitlines()[1] + "\n"),
         ("conflicts: pair naming an unknown inspector", con + "ZZ999,91140522MA0000003W,x\n"),
+        ("conflicts: pair naming an unknown USCC", con + "ZF001,91140522MA0000999U,x\n"),
+        ("conflicts: pair naming an unknown USCC (bad check char)", con + "ZF001,91140522MA00009990,x\n"),
+        ("conflicts: empty reason", con.replace("亲属关系", "", 1)),
     ]:
         variant(label, lambda r: None, full=True, regs={"conflicts": regfile(f"c{len(P)}.csv", text)})
 

@@ -255,14 +255,16 @@ def s_obj(members):
 
 S_CHAIN = s_obj(dict(issuer=s_str, key_id=s_hex64, sequence=s_u64,
                      previous=s_null_or(s_hex64), created_at=s_time))
+# Ranges (team_size >= 2, cap >= 1, bp <= 10000) are rules of §4, not of the
+# schema: the bundled verifier accepts such records and fails their draws.
 S_TEAM_RULES = s_obj(dict(
-    team_size=s_int(2, 2**32 - 1), initiating_department=s_str,
+    team_size=s_int(0, 2**32 - 1), initiating_department=s_str,
     participating_departments=s_list(s_str), required_expertise=s_list(s_str),
-    workload_cap=s_null_or(s_int(1, 2**32 - 1)),
+    workload_cap=s_null_or(s_int(0, 2**32 - 1)),
     jurisdiction=s_enum("any-jurisdiction", "cross-jurisdiction"),
     rotation=s_enum("off", "avoid-previous-team")))
 S_TASK = s_obj(dict(id=s_str, name=s_str, items=s_list(s_str),
-                    ratios_bp=s_classes(s_int(0, 10000)), team=S_TEAM_RULES,
+                    ratios_bp=s_classes(s_int(0, 2**32 - 1)), team=S_TEAM_RULES,
                     inspection_date=s_null_or(s_date)))
 S_ROOT = s_obj(dict(root=s_hex64, size=s_u64))
 S_REGISTERS = s_obj(dict(
@@ -408,8 +410,10 @@ def load_entities(path):
                               else r["credit_class"])
         if cls is None:
             raise FormatError(f"{path}: unknown credit class {r['credit_class']!r}")
-        if len(uscc.encode()) != 18:
-            raise FormatError(f"{path}: USCC {uscc!r} is not 18 bytes")
+        try:
+            check_uscc(uscc)
+        except FormatError as exc:
+            raise FormatError(f"{path}: {exc}") from None
         if uscc in seen:
             raise FormatError(f"{path}: USCC {uscc} twice")
         seen.add(uscc)
@@ -419,12 +423,46 @@ def load_entities(path):
     return ents
 
 
+REG_DATE = re.compile(r"^(\d{4})(?:([-/.])(\d{1,2})\2(\d{1,2})|年(\d{1,2})月(\d{1,2})日)$")
+
+
+def register_date(text):
+    """Not in columns.md (gap): the date spellings of task-file.md, which the
+    bundled tool also accepts in register cells, normalised to YYYY-MM-DD."""
+    m = REG_DATE.match(text)
+    if not m:
+        raise FormatError(f"{text!r} is not a date")
+    y = m.group(1)
+    mo, d = (m.group(3), m.group(4)) if m.group(2) else (m.group(5), m.group(6))
+    out = f"{y}-{int(mo):02d}-{int(d):02d}"
+    if not _valid_date(out):
+        raise FormatError(f"{text!r} is not a date")
+    return out
+
+
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+
+
+def check_uscc(u):
+    """GB 32100-2015 (not in the docs -- gap -- but enforced by the bundled
+    tool): 18 characters of the code alphabet, last one the check character."""
+    if len(u) != 18 or any(c not in USCC_CHARS for c in u):
+        raise FormatError(f"USCC {u!r}: not 18 characters of the GB 32100 alphabet")
+    s = sum(USCC_CHARS.index(c) * w for c, w in zip(u[:17], USCC_WEIGHTS))
+    if USCC_CHARS[(31 - s % 31) % 31] != u[17]:
+        raise FormatError(f"USCC {u!r}: bad check character")
+
+
 def load_inspectors(path):
     out, seen = [], set()
     for r in read_table(path, "inspectors"):
         for f in ("cert_valid_from", "cert_valid_to"):
-            if r[f] and not (DATE_RE.match(r[f]) and _valid_date(r[f])):
-                raise FormatError(f"{path}: {f} {r[f]!r} is not YYYY-MM-DD")
+            if r[f]:
+                try:
+                    r[f] = register_date(r[f])
+                except FormatError as exc:
+                    raise FormatError(f"{path}: {f}: {exc}") from None
         if r["id"] in seen:
             raise FormatError(f"{path}: inspector id {r['id']} twice")
         seen.add(r["id"])
@@ -440,6 +478,10 @@ def load_conflicts(path):
     out, seen = [], set()
     for r in read_table(path, "conflicts"):
         c = dict(inspector_id=r["inspector_id"], uscc=r["uscc"].upper(), reason=r["reason"])
+        try:
+            check_uscc(c["uscc"])
+        except FormatError as exc:
+            raise FormatError(f"{path}: {exc}") from None
         key = (c["inspector_id"], c["uscc"])
         if key in seen:
             raise FormatError(f"{path}: conflict {key} twice")
@@ -531,6 +573,10 @@ def verify_chain(chain_bytes, key, regs=None, level="replay", rep=None):
         lines.pop()
     for ln, line in enumerate(lines, start=1):
         where = f"line {ln}"
+        if line.strip(b" \t\r") == b"":
+            # Not in the docs (gap): the bundled verifier skips blank lines.
+            rep.warn("envelope", "blank line skipped", where)
+            continue
         try:
             ptype, payload, sigs = decode_envelope(line)
         except FormatError as exc:
@@ -639,6 +685,19 @@ def verify_chain(chain_bytes, key, regs=None, level="replay", rep=None):
             rep.warn("open-commitment", f"commitment {cid[:16]} (task "
                      f"{c['rec']['task']['id']}) is neither drawn nor cancelled",
                      f"line {c['line']}")
+        task = c["rec"]["task"]
+        bad = []
+        if task["team"]["team_size"] < 2:
+            bad.append("team_size below 2")
+        if task["team"]["workload_cap"] == 0:
+            bad.append("workload_cap 0")
+        if any(v > 10000 for v in task["ratios_bp"].values()):
+            bad.append("a ratio above 10000 bp")
+        if any(task["ratios_bp"][a] > task["ratios_bp"][b_] for a, b_ in zip("ABC", "BCD")):
+            bad.append("ratios decreasing from A to D")
+        if bad:
+            rep.warn("record", f"commitment {cid[:16]}: task breaks FORMAT.md §4 ({', '.join(bad)}); "
+                     "its draw cannot hold", f"line {c['line']}")
         plan = c["rec"]["randomness"]
         if plan["source"] == "local":
             rep.warn("local-randomness", f"commitment {cid[:16]} uses the issuer's own randomness")
@@ -708,6 +767,9 @@ def check_draw(d, c, draws, rep, do_replay, do_full, regs):
             rep.warn("beacon", "no beacon signature recorded: not checked", where)
     elif bsig is not None:
         rep.error("randomness", "beacon_signature given for a non-drand plan", where)
+    if not value:
+        # Not in the docs (gap): the bundled verifier refuses empty randomness.
+        rep.error("randomness", "the randomness value is empty", where)
     seed = derive_seed(bytes.fromhex(c["id"]), value)
     if seed.hex() != dr["seed"]:
         rep.error("seed", "seed is not SHA-256 of the commitment id and randomness", where)
@@ -720,6 +782,9 @@ def check_draw(d, c, draws, rep, do_replay, do_full, regs):
         rep.error("sample-size", "committed class sizes do not sum to the entity register size",
                   f"line {c['line']}")
     bps = [task["ratios_bp"][x] for x in CLASSES]
+    if any(v > 10000 for v in bps):
+        rep.error("sample-size", "a committed ratio is above 10000 bp", where)
+        return
     try:
         sizes = sample_sizes(pools, bps)
     except FormatError as exc:
@@ -737,6 +802,8 @@ def check_draw(d, c, draws, rep, do_replay, do_full, regs):
     rules = task["team"]
     if len(teams) != len(drawn_order) or any(t["uscc"] != e["uscc"] for t, (x, e) in zip(teams, drawn_order)):
         rep.error("teams", "teams are not one per drawn entity in draw order", where)
+    if rules["team_size"] < 2:
+        rep.error("team-size", f"committed team_size {rules['team_size']} is below 2", where)
     for t in teams:
         if len(t["inspectors"]) != rules["team_size"] or len(set(t["inspectors"])) != len(t["inspectors"]):
             rep.error("team-size", f"team of {t['uscc']} is not {rules['team_size']} distinct officers", where)
@@ -861,6 +928,15 @@ def load_registers(args, rep):
         insp = load_inspectors(args.inspectors)
         conf = load_conflicts(args.conflicts)
         items = load_items(args.items) if args.items else None
+        # Not in the docs (gap; assignment.md §5 even says such pairs are
+        # ignored): the bundled tool refuses a conflict naming an unknown
+        # inspector or entity.
+        ids, usccs = {i["id"] for i in insp}, {e["uscc"] for e in ents}
+        for c in conf:
+            if c["inspector_id"] not in ids:
+                raise FormatError(f"{args.conflicts}: no inspector {c['inspector_id']} in the register")
+            if c["uscc"] not in usccs:
+                raise FormatError(f"{args.conflicts}: no entity {c['uscc']} in the register")
     except (FormatError, OSError, UnicodeDecodeError) as exc:
         rep.error("register-file", str(exc))
         return None
