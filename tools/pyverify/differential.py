@@ -142,7 +142,9 @@ def redraw(c, d):
         d["teams"] = C.assign_teams(seed, order, insp, [(x["inspector_id"], x["uscc"]) for x in conf],
                                     c["task"]["team"], idate, {} if c["task"]["team"]["rotation"] != "off" else None)
     except C.AssignError as exc:
-        print("   (redraw: assignment fails:", exc, ")")
+        print("   (redraw: assignment fails:", exc, "; teams filled naively)")
+        n = c["task"]["team"]["team_size"]
+        d["teams"] = [{"uscc": e["uscc"], "inspectors": [i["id"] for i in insp[:n]]} for e in order]
 
 
 def probes():
@@ -380,6 +382,7 @@ def probes():
             t["inspectors"] = t["inspectors"][:1]
         r[1][1]["_redraw"] = True
     variant("team_size 1 committed and drawn with teams of one (replay)", team_of_one)
+    variant("team_size 1 committed and drawn with teams of one (full)", team_of_one, full=True)
 
     def ceremony_one_byte(r):
         r[1][1]["randomness"]["value"] = "07"
