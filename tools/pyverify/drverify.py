@@ -444,7 +444,20 @@ USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 
 
+USCC_POLICY = {"lenient": False, "warnings": []}
+
+
 def check_uscc(u):
+    try:
+        _check_uscc(u)
+    except FormatError as exc:
+        if USCC_POLICY["lenient"] and "check character" in str(exc):
+            USCC_POLICY["warnings"].append(str(exc))
+            return
+        raise
+
+
+def _check_uscc(u):
     """GB 32100-2015 (not in the docs -- gap -- but enforced by the bundled
     tool): 18 characters of the code alphabet, last one the check character."""
     if len(u) != 18 or any(c not in USCC_CHARS for c in u):
@@ -955,6 +968,8 @@ def main(argv=None):
     ap.add_argument("--secrets", help="JSON Lines {commitment, conflict_salt}")
     ap.add_argument("--level", choices=["chain", "replay", "full"])
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--uscc-policy", choices=["strict", "lenient"], default="strict",
+                    help="lenient: a USCC whose only fault is its check character is a warning")
     args = ap.parse_args(argv)
     rep = Report()
     try:
@@ -962,6 +977,8 @@ def main(argv=None):
     except (FormatError, OSError) as exc:
         print(f"public key: {exc}", file=sys.stderr)
         return 2
+    USCC_POLICY["lenient"] = args.uscc_policy == "lenient"
+    USCC_POLICY["warnings"].clear()
     level = args.level or ("full" if args.entities else "replay")
     regs = None
     if level == "full":
@@ -969,6 +986,8 @@ def main(argv=None):
             print("--level full needs --entities, --inspectors and --conflicts", file=sys.stderr)
             return 2
         regs = load_registers(args, rep)
+        for w in USCC_POLICY["warnings"]:
+            rep.warn("register-file", w + " (admitted: --uscc-policy lenient)")
         if regs is None:
             level = "replay"
     verify_chain(open(args.chain, "rb").read(), key, regs, level, rep)
