@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""Run the independent Python verifier on every published test vector.
+
+    python3 -m pytest tools/pyverify        (or)
+    python3 tools/pyverify/test_vectors.py
+
+Optional: DR_EXAMPLE_DIR=target/example-yangcheng also verifies the worked
+example's chain fully (run `bash examples/yangcheng/run.sh` first); the test
+is skipped when the chain is not there.
+"""
+import json
+import os
+import sys
+import types
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+VEC = os.path.join(ROOT, "tests", "vectors")
+sys.path.insert(0, HERE)
+
+import drcore as C  # noqa: E402
+import drverify as V  # noqa: E402
+
+
+def load(*parts):
+    with open(os.path.join(VEC, *parts), "rb") as f:
+        return json.loads(f.read())
+
+
+def u64(v):
+    return int(v)
+
+
+# ----------------------------------------------------------------- chain --
+def run_chain_case(case):
+    cdir = os.path.join(VEC, "chain")
+    key = V.parse_public_key_file(open(os.path.join(cdir, "issuer.pub"), "rb").read())
+    rep = V.Report()
+    regs, level = None, "replay"
+    if case["registers"]:
+        r = case["registers"]
+        args = types.SimpleNamespace(
+            entities=os.path.join(cdir, r["entities"]),
+            inspectors=os.path.join(cdir, r["inspectors"]),
+            conflicts=os.path.join(cdir, r["conflicts"]),
+            items=os.path.join(cdir, r["items"]) if r.get("items") else None,
+            conflict_salt=os.path.join(cdir, r["conflict_salt"]), secrets=None)
+        regs = V.load_registers(args, rep)
+        level = "full" if regs is not None else "replay"
+    V.verify_chain(open(os.path.join(cdir, case["chain"]), "rb").read(), key, regs, level, rep)
+    return rep
+
+
+def test_chain_cases():
+    cases = load("chain", "cases.json")["cases"]
+    assert len(cases) >= 18
+    bad = []
+    for case in cases:
+        rep = run_chain_case(case)
+        verdict = "holds" if rep.ok else "fails"
+        missing = set(case["failing_checks"]) - set(rep.failing())
+        if verdict != case["verdict"] or missing:
+            bad.append((case["case"], verdict, rep.failing(), case["failing_checks"]))
+    assert not bad, bad
+
+
+# ---------------------------------------------------------------- merkle --
+def test_merkle():
+    m = load("merkle.json")
+    leaves = [bytes.fromhex(x["data"]) for x in m["leaves"]]
+    hashes = [C.leaf_hash(x) for x in leaves]
+    for x, h in zip(m["leaves"], hashes):
+        assert h.hex() == x["leaf_hash"]
+    for r in m["roots"]:
+        assert C.mth(hashes[:r["tree_size"]]).hex() == r["root"], r
+    for p in m["inclusion_proofs"]:
+        pr = p["proof"]
+        idx, size = u64(pr["index"]), u64(pr["tree_size"])
+        path = [bytes.fromhex(x) for x in pr["path"]]
+        assert C.verify_inclusion(bytes.fromhex(p["leaf_hash"]), idx, size, path,
+                                  bytes.fromhex(p["root"])) is None, p
+        assert [x.hex() for x in C.audit_path(idx, hashes[:size])] == pr["path"], p
+    for p in m["invalid_inclusion_proofs"]:
+        pr = p["proof"]
+        got = C.verify_inclusion(bytes.fromhex(p["leaf_hash"]), u64(pr["index"]),
+                                 u64(pr["tree_size"]), [bytes.fromhex(x) for x in pr["path"]],
+                                 bytes.fromhex(p["root"]))
+        assert got == p["error"], (p["comment"], got)
+
+
+# -------------------------------------------------------------- sampling --
+def test_sampling():
+    s = load("sampling.json")
+    for r in s["ratios_valid"]:
+        assert C.parse_percent(r["text"]) == r["basis_points"], r
+        assert C.display_percent(r["basis_points"]) == r["display"], r
+    for r in s["ratios_invalid"]:
+        try:
+            C.parse_percent(r["text"])
+        except C.FormatError:
+            continue
+        raise AssertionError(f"accepted {r}")
+    for z in s["sizes"]:
+        bps = [C.parse_percent(x) for x in z["ratios"]]
+        assert C.sample_sizes([u64(n) for n in z["pools"]], bps) == [u64(k) for k in z["sizes"]], z
+    for z in s["sizes_invalid"]:
+        bps = [C.parse_percent(x) for x in z["ratios"]]
+        try:
+            C.sample_sizes([u64(n) for n in z["pools"]], bps)
+        except C.FormatError as exc:
+            assert str(exc).startswith(z["error"]), (z, exc)
+            if z["error"] == "RatioDecreasing":
+                assert str(exc) == f"RatioDecreasing {z['lower_class']} {z['higher_class']}"
+            continue
+        raise AssertionError(f"accepted {z}")
+    for z in s["seeds"]:
+        assert C.derive_seed(bytes.fromhex(z["commitment_digest"]),
+                             bytes.fromhex(z["randomness"])).hex() == z["seed"]
+    for z in s["keystream"]:
+        w = C.Words(bytes.fromhex(z["seed"]), z["stream"])
+        assert [w.next_u64() for _ in z["words"]] == [u64(x) for x in z["words"]], z
+    for z in s["ranks"]:
+        w = C.Words(bytes.fromhex(z["seed"]), z["class_index"] + 1)
+        got = C.draw_ranks(None, z["class_index"], u64(z["n"]), u64(z["k"]), words=w)
+        assert got == [u64(x) for x in z["ranks"]], z
+        assert w.consumed == z["words_consumed"], z
+    for z in s["end_to_end"]:
+        seed = C.derive_seed(bytes.fromhex(z["commitment_digest"]), bytes.fromhex(z["randomness"]))
+        assert seed.hex() == z["seed"]
+        pools = [u64(n) for n in z["pools"]]
+        sizes = C.sample_sizes(pools, [C.parse_percent(x) for x in z["ratios"]])
+        assert sizes == [u64(k) for k in z["sizes"]]
+        for c in range(4):
+            assert C.draw_ranks(seed, c, pools[c], sizes[c]) == [u64(x) for x in z["ranks"][c]]
+
+
+# ------------------------------------------------------------ assignment --
+def test_assignment():
+    a = load("assignment.json")
+    for case in a["cases"]:
+        hist = None
+        if case["history"] is not None:
+            hist = {h["uscc"]: h["inspectors"] for h in case["history"]}
+        elif case["rules"].get("rotation") == "avoid-previous-team":
+            hist = {}
+        try:
+            got = dict(teams=C.assign_teams(
+                bytes.fromhex(case["seed"]), case["entities"], case["inspectors"],
+                [(x["inspector_id"], x["uscc"]) for x in case["conflicts"]],
+                case["rules"], case["date"], hist))
+        except C.AssignError as exc:
+            got = dict(error=exc.detail)
+        assert got == case["expected"], (case["case"], got)
+
+
+# -------------------------------------------------- envelope and Ed25519 --
+def test_envelopes():
+    edir = os.path.join(VEC, "envelope")
+    names = sorted(f for f in os.listdir(edir) if f.endswith(".json"))
+    assert len(names) >= 19
+    for name in names:
+        v = json.load(open(os.path.join(edir, name), "rb"))
+        try:
+            key = V.parse_public_key_file(v["key"]["public_key_file"].encode("utf-8"))
+            ptype, payload, sigs = V.decode_envelope(v["envelope"].encode("utf-8"))
+            if ptype != v["expected_payload_type"]:
+                raise C.FormatError("payload type mismatch")
+            problem = V.verify_envelope(ptype, payload, sigs, key)
+            verdict = "reject" if problem else "accept"
+        except C.FormatError:
+            verdict = "reject"
+        assert verdict == v["verdict"], name
+        if name == "valid.json":
+            assert C.pae(ptype, payload).hex() == v["pae_hex"]
+            assert C.record_id(ptype, payload) == v["record_id"]
+            assert key["key_id"] == v["key_id"]
+
+
+def test_ed25519_speccheck():
+    lines = open(os.path.join(VEC, "ed25519", "speccheck-cases.txt")).read().split("\n")
+    n = int(lines[0])
+    accepted = []
+    for i in range(n):
+        msg, pk, sig = (bytes.fromhex(lines[1 + 3 * i + j].split("=", 1)[1]) for j in range(3))
+        if C.ed25519_verify_strict(pk, msg, sig):
+            accepted.append(i)
+    assert accepted == [3], accepted
+
+
+def test_ed25519_cctv():
+    vs = json.load(open(os.path.join(VEC, "ed25519", "cctv-ed25519vectors-subset.json")))
+    accepted = [v["number"] for v in vs if C.ed25519_verify_strict(
+        bytes.fromhex(v["key"]), v["msg"].encode(), bytes.fromhex(v["sig"]))]
+    assert accepted == [7, 29, 50, 117], accepted
+
+
+# --------------------------------------------------------------- example --
+def test_example_chain():
+    out = os.environ.get("DR_EXAMPLE_DIR", os.path.join(ROOT, "target", "example-yangcheng"))
+    chain = os.path.join(out, "chain.jsonl")
+    if not os.path.exists(chain):
+        try:
+            import pytest
+            pytest.skip("run bash examples/yangcheng/run.sh first")
+        except ImportError:
+            print("skip: example chain not built")
+            return
+    y = os.path.join(ROOT, "examples", "yangcheng")
+    rc = V.main(["--chain", chain, "--public-key", os.path.join(out, "keys", "issuer.pub"),
+                 "--entities", os.path.join(y, "entities.csv"),
+                 "--inspectors", os.path.join(y, "inspectors.csv"),
+                 "--conflicts", os.path.join(y, "conflicts.csv"),
+                 "--items", os.path.join(y, "items.csv"),
+                 "--secrets", chain + ".secrets.jsonl"])
+    assert rc == 0
+
+
+if __name__ == "__main__":
+    failed = 0
+    for name, fn in list(globals().items()):
+        if name.startswith("test_") and callable(fn):
+            try:
+                fn()
+                print(f"PASS {name}")
+            except AssertionError as exc:
+                failed += 1
+                print(f"FAIL {name}: {exc}")
+    sys.exit(1 if failed else 0)
