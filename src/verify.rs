@@ -386,6 +386,35 @@ pub fn verify_chain(
         match record {
             Record::Commitment(p) => {
                 ctx.report.commitments += 1;
+                // A second commitment of a task while an earlier one is still
+                // open: the earlier attempt is abandoned whatever happens later
+                // (drawing both and keeping one would be draw shopping).
+                if let Some(earlier) = commitments
+                    .values()
+                    .filter(|c| c.outcome == Outcome::Open && c.payload.task.id == p.task.id)
+                    .map(|c| c.sequence)
+                    .min()
+                {
+                    ctx.push(
+                        Error,
+                        "abandoned-commitment",
+                        at,
+                        format!(
+                            "task {} is committed again while its commitment at sequence {earlier} is still open (neither drawn nor cancelled)",
+                            p.task.id
+                        ),
+                    );
+                }
+                if let RandomnessPlan::Drand { chain_hash, .. } = &p.randomness
+                    && *chain_hash != crate::beacon::QUICKNET_CHAIN_HASH
+                {
+                    ctx.push(
+                        Error,
+                        "randomness",
+                        at,
+                        "the drand network is not one this format knows (only quicknet): its round times and signatures cannot be checked".into(),
+                    );
+                }
                 if let RandomnessPlan::Local {} = p.randomness {
                     ctx.push(
                         Warning,
@@ -588,7 +617,12 @@ fn check_draw(
             "the beacon signature of the committed round verifies and gives the value used".into(),
         ),
         BeaconVerdict::NotChecked { reason } => {
-            let sev = if matches!(commitment.randomness, RandomnessPlan::Drand { .. }) {
+            let drand = matches!(commitment.randomness, RandomnessPlan::Drand { .. });
+            // A drand plan must carry the round's signature: without it the
+            // value could be anything the issuer chose.
+            let sev = if drand && draw.randomness.beacon_signature.is_none() {
+                Error
+            } else if drand {
                 Warning
             } else {
                 Note

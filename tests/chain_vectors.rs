@@ -578,6 +578,23 @@ fn cases() -> Vec<Case> {
         fails: vec!["abandoned-commitment"],
     });
 
+    // Draw shopping: both attempts of task 02 drawn, the issuer keeps one.
+    let c4 = *g.lines.last().unwrap().record_id().as_bytes();
+    let mut h = Builder {
+        key: issuer(),
+        lines: g.lines.clone(),
+    };
+    h.draw(&regs, c2, "2024-06-05T02:10:00Z");
+    h.draw(&regs, c4, "2024-06-05T02:20:00Z");
+    out.push(Case {
+        name: "two-attempts-both-drawn",
+        description: "task 02 committed twice while the first is open, both drawn: draw shopping",
+        chain: h.text(),
+        with_registers: false,
+        tampered_register: false,
+        fails: vec!["abandoned-commitment"],
+    });
+
     // Unknown member and duplicate member in a signed payload.
     for (name, description, edit) in [
         (

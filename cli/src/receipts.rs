@@ -752,6 +752,13 @@ pub fn draw(a: &DrawArgs) -> Result<Status, CliError> {
     let chain = Chain::load(&a.chain, key.public_key(), false)?;
     let (cid, commitment) =
         chain.select_commitment(a.commitment.as_deref(), a.task_id.as_deref())?;
+    if !chain.open_commitments().iter().any(|(id, _)| *id == cid) {
+        return Err(ReceiptError::Selection(format!(
+            "commitment {} already has an outcome (a draw or a cancellation); it is never drawn again",
+            &hex(&cid)[..16]
+        ))
+        .into());
+    }
     let signature = a
         .beacon_signature
         .as_deref()
