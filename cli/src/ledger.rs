@@ -10,16 +10,17 @@ use clap::Args;
 use double_random::{
     Approvals, ChainLine, DrawIndex, DrawnTask, Envelope, Finding, FindingSeverity, FollowUp,
     InspectionMethod, InspectorDisclosure, IssuerPublicKey, Ledger, LedgerOptions, LedgerRecord,
-    Level, PublicView, Report, ResultCategory, ResultError, ResultFields, SummaryKind, TaskSummary,
-    Timestamp, Uscc, UsccPolicy, VerifyOptions, WorkingCalendar, check_published_file,
-    published_file, read_chain, sign_correction, summarise, verify_chain, verify_ledger,
+    PublicView, Report, ResultCategory, ResultError, ResultFields, SummaryKind, TaskSummary,
+    Timestamp, Uscc, UsccPolicy, WorkingCalendar, check_published_file, published_file, read_chain,
+    sign_correction, summarise, verify_ledger,
 };
 use serde_json::json;
 use time::Date;
 
 use crate::common::{CliError, ReadArgs, Status, parse_date_arg};
 use crate::receipts::{
-    ReceiptError, io, load_public_key, load_secret_key, now, parse_time_arg, read,
+    Chain, ReceiptError, io, load_public_key, load_secret_key, now, parse_time_arg, read,
+    refuse_errors,
 };
 use crate::registers;
 
@@ -39,36 +40,8 @@ fn calendar() -> Result<WorkingCalendar, ReceiptError> {
 
 /// The receipt chain's draws, refusing a chain that breaks a rule.
 fn load_draws(chain: &Path, key: &IssuerPublicKey) -> Result<DrawIndex, ReceiptError> {
-    let bytes = read(chain)?;
-    let (lines, mut findings) = read_chain(&bytes);
-    let report = verify_chain(
-        &lines,
-        key,
-        &VerifyOptions {
-            level: Level::Chain,
-            registers: None,
-            only_draw: None,
-            salts: &[],
-        },
-    );
-    findings.extend(report.findings);
-    refuse_errors(chain, &findings)?;
-    Ok(DrawIndex::from_chain(&lines, key))
-}
-
-fn refuse_errors(path: &Path, findings: &[Finding]) -> Result<(), ReceiptError> {
-    let errors: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.severity == FindingSeverity::Error)
-        .collect();
-    match errors.first() {
-        Some(first) => Err(ReceiptError::BrokenChain {
-            path: path.display().to_string(),
-            count: errors.len(),
-            first: format!("[{}] {}", first.check, first.message),
-        }),
-        None => Ok(()),
-    }
+    let chain = Chain::load(chain, key, false)?;
+    Ok(DrawIndex::from_chain(&chain.lines, key))
 }
 
 fn read_ledger_lines(

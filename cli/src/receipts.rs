@@ -176,16 +176,37 @@ fn create_private(path: &Path) -> Result<File, ReceiptError> {
 // ---------------------------------------------------------------------------
 // The chain file
 
+/// Refuses a file whose reading or chain-level findings hold an error: no
+/// record is appended to, or read from, a chain or ledger that breaks a rule.
+pub(crate) fn refuse_errors(path: &Path, findings: &[Finding]) -> Result<(), ReceiptError> {
+    let errors: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.severity == FindingSeverity::Error)
+        .collect();
+    match errors.first() {
+        Some(first) => Err(ReceiptError::BrokenChain {
+            path: path.display().to_string(),
+            count: errors.len(),
+            first: format!("[{}] {}", first.check, first.message),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// A chain file read and checked at chain level.
-struct Chain {
+pub(crate) struct Chain {
     path: PathBuf,
-    lines: Vec<ChainLine>,
+    pub(crate) lines: Vec<ChainLine>,
     records: Vec<(Hash, Record)>,
 }
 
 impl Chain {
     /// Reads a chain; a missing file is an empty chain when `may_be_new`.
-    fn load(path: &Path, key: &IssuerPublicKey, may_be_new: bool) -> Result<Chain, ReceiptError> {
+    pub(crate) fn load(
+        path: &Path,
+        key: &IssuerPublicKey,
+        may_be_new: bool,
+    ) -> Result<Chain, ReceiptError> {
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) if may_be_new && e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
@@ -203,17 +224,7 @@ impl Chain {
             },
         );
         findings.extend(report.findings);
-        let errors: Vec<&Finding> = findings
-            .iter()
-            .filter(|f| f.severity == FindingSeverity::Error)
-            .collect();
-        if let Some(first) = errors.first() {
-            return Err(ReceiptError::BrokenChain {
-                path: path.display().to_string(),
-                count: errors.len(),
-                first: first.message.clone(),
-            });
-        }
+        refuse_errors(path, &findings)?;
         let mut records = Vec::new();
         for l in &lines {
             // Every line verified above.
