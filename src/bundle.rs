@@ -6,11 +6,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::commit::{EntityCommitment, EntityProof, ProofError};
 use crate::credit::CreditClass;
-use crate::draw::{DrawError, replay};
+use crate::draw::{DrawError, sample_counts};
 use crate::dsse::{Envelope, EnvelopeDecodeError};
 use crate::keys::IssuerPublicKey;
 use crate::merkle::Hash;
 use crate::record::{CommitmentPayload, Record, RecordError};
+use crate::sample::draw_ranks;
+use crate::verify::{Finding, FindingSeverity, commitment_findings, draw_findings};
 
 /// Format id of proof bundles.
 pub const PROOF_BUNDLE_FORMAT: &str = "double-random/entity-proof/v1";
@@ -50,6 +52,9 @@ pub struct ProofVerdict {
     pub draw: Option<String>,
     /// Whether the draw picked it, and at which position of its class's draw order (0-based).
     pub drawn_at: Option<u64>,
+    /// Warnings and notes of the record checks (local randomness, a beacon
+    /// signature not checked, ...): none of them is a failure.
+    pub findings: Vec<Finding>,
 }
 
 /// Why a bundle does not prove what it claims.
@@ -97,6 +102,17 @@ pub enum BundleError {
     /// The draw cannot be replayed.
     #[error(transparent)]
     Replay(#[from] DrawError),
+    /// A record fails a check of the chain verifier (`docs/FORMAT.md` §7)
+    /// that needs no other record: randomness, beacon, timing, seed, sizes.
+    #[error("{which} record fails check {check}: {message}")]
+    Check {
+        /// `commitment` or `draw`.
+        which: &'static str,
+        /// The check's stable name.
+        check: &'static str,
+        /// What is wrong.
+        message: String,
+    },
     /// The draw's ranks for the entity's class are not the ones its seed gives.
     #[error(
         "the draw's ranks for class {class} are not the ones the commitment and randomness give"
@@ -134,12 +150,34 @@ pub fn entity_commitment(c: &CommitmentPayload) -> EntityCommitment {
     }
 }
 
+/// Fails on the first error finding; keeps the others.
+fn keep_or_fail(
+    which: &'static str,
+    found: Vec<Finding>,
+    kept: &mut Vec<Finding>,
+) -> Result<(), BundleError> {
+    for f in found {
+        if f.severity == FindingSeverity::Error {
+            return Err(BundleError::Check {
+                which,
+                check: f.check,
+                message: f.message,
+            });
+        }
+        kept.push(f);
+    }
+    Ok(())
+}
+
 impl ProofBundle {
-    /// Checks the bundle under the issuer's key: both records' signatures,
-    /// the inclusion proof against the committed root and class sizes, and
-    /// (when a draw is present) that the draw belongs to the commitment, that
-    /// its ranks for the entity's class are the ones the seed gives, and
-    /// whether the entity's rank is among them.
+    /// Checks the bundle under the issuer's key: both records' signatures;
+    /// the commitment's own checks ([`commitment_findings`]); the inclusion
+    /// proof against the committed root and class sizes; and, when a draw is
+    /// present, that it belongs to the commitment, passes the draw's own
+    /// checks ([`draw_findings`]: algorithm, randomness against the plan,
+    /// beacon signature, timing, seed, inspection date), lists for the
+    /// entity's class the ranks the seed gives, and whether the entity's rank
+    /// is among them.
     pub fn verify(&self, key: &IssuerPublicKey) -> Result<ProofVerdict, BundleError> {
         if self.format != PROOF_BUNDLE_FORMAT {
             return Err(BundleError::Format(self.format.clone()));
@@ -151,6 +189,8 @@ impl ProofBundle {
                 found: record.kind(),
             });
         };
+        let mut findings = Vec::new();
+        keep_or_fail("commitment", commitment_findings(&c), &mut findings)?;
         let ec = entity_commitment(&c);
         self.proof.verify(&ec)?;
         let class = self.proof.entity.credit_class;
@@ -163,6 +203,7 @@ impl ProofBundle {
             class_size: ec.class_sizes[class.index()],
             draw: None,
             drawn_at: None,
+            findings,
         };
         let Some(draw_text) = &self.draw else {
             return Ok(verdict);
@@ -180,12 +221,18 @@ impl ProofBundle {
                 actual: verdict.commitment,
             });
         }
-        let r = replay(&c, &cid, &d.randomness.value)?;
+        keep_or_fail("draw", draw_findings(&c, &cid, &d), &mut verdict.findings)?;
+        // Only the entity's class is replayed, and only once the draw lists
+        // as many as the commitment gives: the sampler's work stays bounded
+        // by the draw record's length.
         let listed = d.drawn.get(class);
-        let expected = &r.ranks[class.index()];
-        if listed.len() != expected.len()
-            || listed.iter().zip(expected).any(|(l, e)| l.rank.0 != *e)
-        {
+        let count = sample_counts(&c)?[class.index()];
+        if listed.len() as u64 != count {
+            return Err(BundleError::Ranks { class });
+        }
+        let expected = draw_ranks(&d.seed, class.index() as u8, verdict.class_size, count)
+            .map_err(DrawError::from)?;
+        if listed.iter().zip(&expected).any(|(l, e)| l.rank.0 != *e) {
             return Err(BundleError::Ranks { class });
         }
         verdict.draw = Some(crate::hex::encode(&did));

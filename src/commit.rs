@@ -62,14 +62,19 @@ pub struct EntityCommitment {
 }
 
 impl EntityCommitment {
-    /// Total number of entities.
-    pub fn size(&self) -> u64 {
-        self.class_sizes.iter().sum()
+    /// Total number of entities; `None` when the class sizes (as a
+    /// commitment record may state them) overflow a `u64`.
+    pub fn size(&self) -> Option<u64> {
+        self.class_sizes
+            .iter()
+            .try_fold(0u64, |acc, &n| acc.checked_add(n))
     }
 
-    /// Index of the first leaf of `class`.
-    pub fn class_start(&self, class: CreditClass) -> u64 {
-        self.class_sizes[..class.index()].iter().sum()
+    /// Index of the first leaf of `class`; `None` on overflow.
+    pub fn class_start(&self, class: CreditClass) -> Option<u64> {
+        self.class_sizes[..class.index()]
+            .iter()
+            .try_fold(0u64, |acc, &n| acc.checked_add(n))
     }
 
     /// The class and rank of leaf `index`, if it is in the tree.
@@ -249,6 +254,9 @@ pub enum ProofError {
         /// Size committed.
         committed: u64,
     },
+    /// The committed class sizes add up to more than a `u64` holds.
+    #[error("the committed class sizes add up to more than 2^64 - 1")]
+    ClassSizes,
     /// The leaf index does not fall in the stated class at the stated rank.
     #[error("leaf {index} is not rank {rank} of class {class} under the committed class sizes")]
     Position {
@@ -306,7 +314,7 @@ impl EntityProof {
     /// size, the leaf index is the stated rank within the stated class under
     /// the committed class sizes, and the path leads to the committed root.
     pub fn verify(&self, commitment: &EntityCommitment) -> Result<(), ProofError> {
-        let committed = commitment.size();
+        let committed = commitment.size().ok_or(ProofError::ClassSizes)?;
         if self.proof.tree_size != committed {
             return Err(ProofError::TreeSize {
                 proof: self.proof.tree_size,
@@ -447,7 +455,7 @@ mod tests {
         assert_eq!(c.locate(2), Some((CreditClass::C, 0)));
         assert_eq!(c.locate(5), Some((CreditClass::D, 0)));
         assert_eq!(c.locate(6), None);
-        assert_eq!(c.class_start(CreditClass::D), 5);
+        assert_eq!(c.class_start(CreditClass::D), Some(5));
         let huge = EntityCommitment {
             root: [0; 32],
             class_sizes: [u64::MAX, u64::MAX, 0, 0],

@@ -24,6 +24,7 @@ use crate::record::{
 use crate::register::{CheckItemList, ConflictRegister, Entity, EntityRegister, InspectorRegister};
 use crate::sample::{SampleError, SizeError, derive_seed, draw_all, sample_sizes};
 use crate::task::{Task, TaskError};
+use crate::verify::{Finding, FindingSeverity, commitment_findings, draw_findings};
 
 /// The registers a draw is made from.
 #[derive(Clone, Copy, Debug)]
@@ -50,7 +51,8 @@ pub fn register_roots(r: &Registers<'_>) -> Result<RegisterRoots, CommitError> {
     Ok(RegisterRoots {
         entities: EntityRootRecord {
             root: e.root,
-            size: Count(e.size()),
+            // A register in memory holds fewer than 2^64 entities.
+            size: Count(e.class_sizes.iter().sum()),
             class_sizes: PerClass::from_array(e.class_sizes.map(Count)),
         },
         inspectors: root(commit_inspectors(r.inspectors)?),
@@ -96,6 +98,16 @@ pub enum DrawError {
         /// What is wrong.
         reason: String,
     },
+    /// The record would fail one of the verifier's record checks
+    /// ([`crate::commitment_findings`], [`crate::draw_findings`]): an office
+    /// never signs a record an auditor must reject.
+    #[error("refused: the record would fail the verifier's check {check}: {message}")]
+    Refused {
+        /// The check's stable name (`docs/FORMAT.md` §7).
+        check: &'static str,
+        /// What is wrong.
+        message: String,
+    },
     /// The task names check items but no item list was given.
     #[error("the task names check items; give the check-item list so their expertise rules apply")]
     ItemsMissing,
@@ -118,7 +130,9 @@ pub struct CommitRequest<'a> {
 
 /// Builds a commitment payload: the task with its effective team rules, and
 /// every register root. Refuses rules that no draw could satisfy, so an
-/// office cannot commit to a task that will have to be cancelled.
+/// office cannot commit to a task that will have to be cancelled, and a
+/// randomness plan the verifier rejects (a drand round or ceremony not
+/// after the commitment's time, an unknown drand network).
 pub fn build_commitment(req: &CommitRequest<'_>) -> Result<CommitmentPayload, DrawError> {
     let task = req.task;
     let team = match req.registers.items {
@@ -137,7 +151,7 @@ pub fn build_commitment(req: &CommitRequest<'_>) -> Result<CommitmentPayload, Dr
         task.inspection_date.unwrap_or(req.chain.created_at.date()),
         Some(&probe),
     )?;
-    Ok(CommitmentPayload {
+    let payload = CommitmentPayload {
         chain: req.chain.clone(),
         task: TaskRecord {
             id: task.id.clone(),
@@ -150,7 +164,23 @@ pub fn build_commitment(req: &CommitRequest<'_>) -> Result<CommitmentPayload, Dr
         registers: register_roots(&req.registers)?,
         randomness: req.randomness.clone(),
         history: req.history,
-    })
+    };
+    refuse_errors(commitment_findings(&payload))?;
+    Ok(payload)
+}
+
+/// The first error among a record's own findings, as [`DrawError::Refused`].
+fn refuse_errors(findings: Vec<Finding>) -> Result<(), DrawError> {
+    match findings
+        .into_iter()
+        .find(|f| f.severity == FindingSeverity::Error)
+    {
+        Some(f) => Err(DrawError::Refused {
+            check: f.check,
+            message: f.message,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Checks that a randomness value fits the committed plan: a drand round's
@@ -202,13 +232,10 @@ pub struct Replay {
     pub ranks: [Vec<u64>; 4],
 }
 
-/// Recomputes seed, sizes and ranks from a commitment and a randomness value.
-pub fn replay(
-    commitment: &CommitmentPayload,
-    commitment_id: &Hash,
-    randomness: &[u8],
-) -> Result<Replay, DrawError> {
-    let seed = derive_seed(commitment_id, randomness);
+/// The number to draw per class: the committed class sizes and ratios
+/// through [`sample_sizes`]. Cheap whatever the pool sizes, so a verifier
+/// compares a draw's counts with these before it runs the sampler.
+pub fn sample_counts(commitment: &CommitmentPayload) -> Result<[u64; 4], DrawError> {
     let pools = commitment
         .registers
         .entities
@@ -220,7 +247,27 @@ pub fn replay(
         bp[c.index()] = BasisPoints::new(*commitment.task.ratios_bp.get(c))
             .map_err(|error| TaskError::Ratio { class: c, error })?;
     }
-    let sizes = sample_sizes(pools, bp)?;
+    Ok(sample_sizes(pools, bp)?)
+}
+
+/// Recomputes seed, sizes and ranks from a commitment and a randomness value.
+///
+/// The sampler's work grows with the sample sizes, which a commitment's
+/// class sizes and ratios fix; a verifier of untrusted records checks the
+/// stated counts against [`sample_counts`] first.
+pub fn replay(
+    commitment: &CommitmentPayload,
+    commitment_id: &Hash,
+    randomness: &[u8],
+) -> Result<Replay, DrawError> {
+    let seed = derive_seed(commitment_id, randomness);
+    let sizes = sample_counts(commitment)?;
+    let pools = commitment
+        .registers
+        .entities
+        .class_sizes
+        .to_array()
+        .map(|c| c.0);
     let ranks = draw_all(&seed, pools, sizes)?;
     Ok(Replay { seed, sizes, ranks })
 }
@@ -257,13 +304,14 @@ pub fn check_registers(committed: &RegisterRoots, r: &Registers<'_>) -> Result<(
             actual: hex(&actual.entities.root),
         });
     }
-    if let (Some(c), Some(a)) = (committed.items, actual.items)
-        && c != a
-    {
+    // The check-item list is part of the commitment: one committed must be
+    // given, and one not committed must not be.
+    if committed.items != actual.items {
+        let text = |r: Option<RootRecord>| r.map_or("(no list)".to_owned(), |r| hex(&r.root));
         return Err(DrawError::RegisterMismatch {
             register: "check-item",
-            committed: hex(&c.root),
-            actual: hex(&a.root),
+            committed: text(committed.items),
+            actual: text(actual.items),
         });
     }
     Ok(())
@@ -312,7 +360,9 @@ pub fn teams_for(
 
 /// Makes a draw for a commitment: checks the registers against the
 /// commitment and the randomness against the plan, derives the seed, draws
-/// every class and assigns teams.
+/// every class and assigns teams. Refuses ([`DrawError::Refused`]) a draw
+/// the verifier would reject on its own record checks: dated before its
+/// randomness existed, or with a beacon signature that does not verify.
 #[allow(clippy::too_many_arguments)]
 pub fn perform_draw(
     chain: ChainLink,
@@ -343,7 +393,7 @@ pub fn perform_draw(
             uscc: e.uscc,
         });
     }
-    Ok(DrawPayload {
+    let payload = DrawPayload {
         chain,
         commitment: *commitment_id,
         randomness,
@@ -353,5 +403,8 @@ pub fn perform_draw(
         inspection_date: date,
         drawn: PerClass::from_array(per),
         teams,
-    })
+    };
+    // Timing and the beacon signature: checked as the auditor will.
+    refuse_errors(draw_findings(commitment, commitment_id, &payload))?;
+    Ok(payload)
 }

@@ -146,7 +146,7 @@ pub use date::{format_date, parse_date};
 pub use draw::{
     CommitRequest, DrawError, Registers, Replay, build_commitment, check_randomness_shape,
     check_registers, drawn_entities, inspection_date, perform_draw, register_roots, replay,
-    teams_for,
+    sample_counts, teams_for,
 };
 pub use dsse::{
     Envelope, EnvelopeDecodeError, EnvelopeError, JsonLocation, RecordId, SIGNATURE_LEN, Signature,
@@ -196,6 +196,6 @@ pub use sample::{
 pub use task::{Ratios, Task, TaskError};
 pub use uscc::{USCC_ALPHABET, USCC_LEN, Uscc, UsccError, UsccPolicy, uscc_check_character};
 pub use verify::{
-    ChainLine, Finding, FindingSeverity, Level, Report, VerifyOptions, read_chain, verify_chain,
-    verify_chain_bytes,
+    ChainHead, ChainLine, Finding, FindingSeverity, Level, Report, VerifyOptions,
+    commitment_findings, draw_findings, read_chain, verify_chain, verify_chain_bytes,
 };

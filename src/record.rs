@@ -312,6 +312,8 @@ pub struct RegisterRoots {
     /// The declared conflicts (回避), salted leaves; the list itself stays unpublished.
     pub conflicts: RootRecord,
     /// The check-item list, when one was given.
+    // Required (`null` when absent): serde would read a missing `Option` as `None`.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub items: Option<RootRecord>,
 }
 

@@ -13,8 +13,8 @@ use crate::assign::History;
 use crate::beacon::{BeaconVerdict, check_beacon, drand_round_time};
 use crate::credit::CreditClass;
 use crate::draw::{
-    DrawError, Registers, check_randomness_shape, check_registers, drawn_entities, replay,
-    teams_for,
+    DrawError, Registers, check_randomness_shape, check_registers, drawn_entities, inspection_date,
+    replay, sample_counts, teams_for,
 };
 use crate::dsse::Envelope;
 use crate::keys::IssuerPublicKey;
@@ -22,6 +22,7 @@ use crate::merkle::Hash;
 use crate::record::{
     ChainLink, CommitmentPayload, DRAW_ALGORITHM, DrawPayload, RandomnessPlan, Record, Timestamp,
 };
+use crate::sample::derive_seed;
 
 /// How much to check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -79,8 +80,23 @@ pub struct Report {
     pub draws_replayed: usize,
     /// Draws checked against register files.
     pub draws_checked_with_registers: usize,
+    /// The chain's head: its last record whose signature verified (`None` when
+    /// no record did). Publishing it (or comparing it with a published one) is what
+    /// shows that nothing was cut from the end of the chain.
+    pub head: Option<ChainHead>,
     /// Every finding, in chain order.
     pub findings: Vec<Finding>,
+}
+
+/// The last record of a chain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChainHead {
+    /// Its sequence number.
+    pub sequence: u64,
+    /// Its record id (hex).
+    pub record: String,
+    /// Its `created_at`.
+    pub created_at: String,
 }
 
 impl Report {
@@ -160,8 +176,9 @@ pub struct VerifyOptions<'a> {
     pub level: Level,
     /// Registers for [`Level::Full`].
     pub registers: Option<Registers<'a>>,
-    /// With registers: only draws whose record id starts with this hex prefix
-    /// (all draws when `None`).
+    /// With registers: only draws whose record id starts with this hex prefix,
+    /// either case (all draws when `None`). A prefix that matches no draw is
+    /// an error finding (`only-draw`): nothing would have been checked.
     pub only_draw: Option<&'a str>,
     /// Conflict-list salts per commitment (record id, salt); a commitment not
     /// listed uses `registers.conflict_salt`.
@@ -173,6 +190,17 @@ pub(crate) struct Ctx<'r> {
 }
 
 impl Ctx<'_> {
+    /// Adds findings made without a location at `at`.
+    pub(crate) fn place(
+        &mut self,
+        at: Option<(usize, Option<u64>, &Hash)>,
+        findings: Vec<Finding>,
+    ) {
+        for f in findings {
+            self.push(f.severity, f.check, at, f.message);
+        }
+    }
+
     pub(crate) fn push(
         &mut self,
         severity: FindingSeverity,
@@ -206,6 +234,15 @@ pub(crate) struct LinkChecker {
 }
 
 impl LinkChecker {
+    /// The last record accepted so far.
+    pub(crate) fn head(&self) -> Option<ChainHead> {
+        self.last.map(|(sequence, id, t)| ChainHead {
+            sequence,
+            record: crate::hex::encode(&id),
+            created_at: t.to_string(),
+        })
+    }
+
     /// Remembers a record that failed its signature or schema, so a later
     /// duplicate of it is still recognised.
     pub(crate) fn note_rejected(&mut self, id: Hash, line: usize) {
@@ -405,51 +442,7 @@ pub fn verify_chain(
                         ),
                     );
                 }
-                if let RandomnessPlan::Drand { chain_hash, .. } = &p.randomness
-                    && *chain_hash != crate::beacon::QUICKNET_CHAIN_HASH
-                {
-                    ctx.push(
-                        Error,
-                        "randomness",
-                        at,
-                        "the drand network is not one this format knows (only quicknet): its round times and signatures cannot be checked".into(),
-                    );
-                }
-                if let RandomnessPlan::Local {} = p.randomness {
-                    ctx.push(
-                        Warning,
-                        "local-randomness",
-                        at,
-                        "the randomness plan is local: the issuer itself supplies the value, so nothing outside its control fixes the draw".into(),
-                    );
-                }
-                if let RandomnessPlan::Drand { chain_hash, round } = &p.randomness
-                    && let Some(t) = drand_round_time(chain_hash, round.0)
-                    && t <= link.created_at
-                {
-                    ctx.push(
-                        Error,
-                        "randomness-timing",
-                        at,
-                        format!(
-                            "drand round {} was published at {t}, not after the commitment ({})",
-                            round.0, link.created_at
-                        ),
-                    );
-                }
-                if let RandomnessPlan::Ceremony { scheduled_at, .. } = &p.randomness
-                    && *scheduled_at <= link.created_at
-                {
-                    ctx.push(
-                        Error,
-                        "randomness-timing",
-                        at,
-                        format!(
-                            "the ceremony ({scheduled_at}) is not after the commitment ({})",
-                            link.created_at
-                        ),
-                    );
-                }
+                ctx.place(at, commitment_findings(&p));
                 commit_order.push(id);
                 commitments.insert(
                     id,
@@ -533,6 +526,8 @@ pub fn verify_chain(
         }
     }
 
+    ctx.report.head = links.head();
+
     // Open commitments.
     for (i, id) in commit_order.iter().enumerate() {
         let Some(c) = commitments.get(id) else {
@@ -569,6 +564,18 @@ pub fn verify_chain(
             );
         }
     }
+    if let Some(prefix) = options.only_draw
+        && options.level == Level::Full
+        && options.registers.is_some()
+        && ctx.report.draws_checked_with_registers == 0
+    {
+        ctx.push(
+            Error,
+            "only-draw",
+            None,
+            format!("no draw on the chain has a record id starting with {prefix:?}: nothing was checked against the registers"),
+        );
+    }
     if options.level == Level::Chain {
         ctx.push(
             Note,
@@ -587,35 +594,119 @@ pub fn verify_chain(
     report
 }
 
-fn check_draw(
-    ctx: &mut Ctx<'_>,
-    at: Option<(usize, Option<u64>, &Hash)>,
+fn finding(severity: FindingSeverity, check: &'static str, message: String) -> Finding {
+    Finding {
+        severity,
+        check,
+        line: None,
+        sequence: None,
+        record: None,
+        message,
+    }
+}
+
+/// The checks a commitment passes on its own, without the rest of the chain:
+/// the drand network is one this format knows, the randomness comes after the
+/// commitment (§6 rule 6), the class sizes add up to the stated size, and
+/// local randomness is flagged as the weakest kind.
+///
+/// The findings carry no line or record; the caller places them. The chain
+/// verifier, proof bundles and the office's own `commit` use the same list.
+pub fn commitment_findings(c: &CommitmentPayload) -> Vec<Finding> {
+    use FindingSeverity::{Error, Warning};
+    let mut out = Vec::new();
+    let created = c.chain.created_at;
+    match &c.randomness {
+        RandomnessPlan::Drand { chain_hash, round } => {
+            if *chain_hash != crate::beacon::QUICKNET_CHAIN_HASH {
+                out.push(finding(
+                    Error,
+                    "randomness",
+                    "the drand network is not one this format knows (only quicknet): its round times and signatures cannot be checked".into(),
+                ));
+            } else if let Some(t) = drand_round_time(chain_hash, round.0)
+                && t <= created
+            {
+                out.push(finding(
+                    Error,
+                    "randomness-timing",
+                    format!(
+                        "drand round {} was published at {t}, not after the commitment ({created})",
+                        round.0
+                    ),
+                ));
+            }
+        }
+        RandomnessPlan::Ceremony { scheduled_at, .. } => {
+            if *scheduled_at <= created {
+                out.push(finding(
+                    Error,
+                    "randomness-timing",
+                    format!("the ceremony ({scheduled_at}) is not after the commitment ({created})"),
+                ));
+            }
+        }
+        RandomnessPlan::Local {} => out.push(finding(
+            Warning,
+            "local-randomness",
+            "the randomness plan is local: the issuer itself supplies the value, so nothing outside its control fixes the draw".into(),
+        )),
+    }
+    let e = &c.registers.entities;
+    let sum = e
+        .class_sizes
+        .to_array()
+        .iter()
+        .try_fold(0u64, |acc, n| acc.checked_add(n.0));
+    if sum != Some(e.size.0) {
+        out.push(finding(
+            Error,
+            "register-size",
+            format!(
+                "the entity class sizes ({}) do not add up to the stated size {}",
+                e.class_sizes
+                    .to_array()
+                    .map(|n| n.0.to_string())
+                    .join(" + "),
+                e.size.0
+            ),
+        ));
+    }
+    out
+}
+
+/// The checks of a draw that need only its commitment and the draw record
+/// itself (no other record, no register): a known algorithm, randomness that
+/// fits the plan, the beacon signature, the draw dated no earlier than its
+/// randomness, the seed, and the inspection date (§5.2, §6 rule 6).
+///
+/// When the algorithm is unknown that is the only finding: nothing else can
+/// be judged. The chain verifier, proof bundles and the office's own `draw`
+/// use the same list.
+pub fn draw_findings(
     commitment: &CommitmentPayload,
+    commitment_id: &Hash,
     draw: &DrawPayload,
-    earlier_draws: &HashMap<Hash, DrawPayload>,
-    options: &VerifyOptions<'_>,
-) {
+) -> Vec<Finding> {
     use FindingSeverity::{Error, Note, Warning};
-    ctx.report.draws_replayed += 1;
+    let mut out = Vec::new();
     if draw.algorithm != DRAW_ALGORITHM {
-        ctx.push(
+        out.push(finding(
             Error,
             "algorithm",
-            at,
             format!("unknown draw algorithm {:?}", draw.algorithm),
-        );
-        return;
+        ));
+        return out;
     }
     if let Err(e) = check_randomness_shape(&commitment.randomness, &draw.randomness) {
-        ctx.push(Error, "randomness", at, e.to_string());
+        out.push(finding(Error, "randomness", e.to_string()));
     }
     match check_beacon(&commitment.randomness, &draw.randomness) {
-        BeaconVerdict::Verified => ctx.push(
+        BeaconVerdict::Verified => out.push(finding(
             Note,
             "beacon",
-            at,
             "the beacon signature of the committed round verifies and gives the value used".into(),
-        ),
+        )),
         BeaconVerdict::NotChecked { reason } => {
             let drand = matches!(commitment.randomness, RandomnessPlan::Drand { .. });
             // A drand plan must carry the round's signature: without it the
@@ -627,9 +718,13 @@ fn check_draw(
             } else {
                 Note
             };
-            ctx.push(sev, "beacon", at, format!("beacon not checked: {reason}"));
+            out.push(finding(
+                sev,
+                "beacon",
+                format!("beacon not checked: {reason}"),
+            ));
         }
-        BeaconVerdict::Failed { reason } => ctx.push(Error, "beacon", at, reason),
+        BeaconVerdict::Failed { reason } => out.push(finding(Error, "beacon", reason)),
     }
     let time_floor = match &commitment.randomness {
         RandomnessPlan::Drand { chain_hash, round } => drand_round_time(chain_hash, round.0),
@@ -639,75 +734,107 @@ fn check_draw(
     if let Some(t) = time_floor
         && draw.chain.created_at < t
     {
-        ctx.push(
+        out.push(finding(
             Error,
             "randomness-timing",
-            at,
             format!(
                 "the draw is dated {}, before its randomness existed ({t})",
                 draw.chain.created_at
             ),
-        );
+        ));
     }
-    let r = match replay(commitment, &draw.commitment, &draw.randomness.value) {
-        Ok(r) => r,
-        Err(e) => {
-            ctx.push(Error, "replay", at, format!("cannot replay: {e}"));
-            return;
-        }
-    };
-    if r.seed != draw.seed {
-        ctx.push(
+    let seed = derive_seed(commitment_id, &draw.randomness.value);
+    if seed != draw.seed {
+        out.push(finding(
             Error,
             "seed",
-            at,
             format!(
                 "seed is {}, but the commitment and randomness give {}",
                 crate::hex::encode(&draw.seed),
-                crate::hex::encode(&r.seed)
+                crate::hex::encode(&seed)
             ),
-        );
+        ));
     }
-    let expected_date = commitment
-        .task
-        .inspection_date
-        .unwrap_or(draw.chain.created_at.date());
+    let expected_date = inspection_date(commitment, draw.chain.created_at.date());
     if draw.inspection_date != expected_date {
-        ctx.push(
+        out.push(finding(
             Error,
             "inspection-date",
-            at,
             format!(
                 "inspection date {} is not the committed one ({})",
                 crate::date::format_date(draw.inspection_date),
                 crate::date::format_date(expected_date)
             ),
-        );
+        ));
     }
+    out
+}
+
+fn check_draw(
+    ctx: &mut Ctx<'_>,
+    at: Option<(usize, Option<u64>, &Hash)>,
+    commitment: &CommitmentPayload,
+    draw: &DrawPayload,
+    earlier_draws: &HashMap<Hash, DrawPayload>,
+    options: &VerifyOptions<'_>,
+) {
+    use FindingSeverity::Error;
+    ctx.report.draws_replayed += 1;
+    let findings = draw_findings(commitment, &draw.commitment, draw);
+    let unknown_algorithm = findings.iter().any(|f| f.check == "algorithm");
+    ctx.place(at, findings);
+    if unknown_algorithm {
+        return;
+    }
+    // The counts first: the sampler's work is then bounded by the draw
+    // record's own length, whatever class sizes a commitment claims.
+    let sizes = match sample_counts(commitment) {
+        Ok(s) => s,
+        Err(e) => {
+            ctx.push(Error, "replay", at, format!("cannot replay: {e}"));
+            return;
+        }
+    };
     let mut ranks_ok = true;
     for c in CreditClass::ALL {
-        let stated: Vec<u64> = draw.drawn.get(c).iter().map(|d| d.rank.0).collect();
-        let expected = &r.ranks[c.index()];
-        if stated.len() as u64 != r.sizes[c.index()] {
+        let stated = draw.drawn.get(c).len();
+        if stated as u64 != sizes[c.index()] {
             ranks_ok = false;
             ctx.push(
                 Error,
                 "sample-size",
                 at,
                 format!(
-                    "class {c}: {} drawn, the committed pool and ratio give {}",
-                    stated.len(),
-                    r.sizes[c.index()]
+                    "class {c}: {stated} drawn, the committed pool and ratio give {}",
+                    sizes[c.index()]
                 ),
             );
-        } else if stated != *expected {
-            ranks_ok = false;
-            ctx.push(
-                Error,
-                "ranks",
-                at,
-                format!("class {c}: ranks {stated:?}, the seed gives {expected:?}"),
-            );
+        }
+    }
+    let r = if ranks_ok {
+        match replay(commitment, &draw.commitment, &draw.randomness.value) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                ctx.push(Error, "replay", at, format!("cannot replay: {e}"));
+                return;
+            }
+        }
+    } else {
+        None
+    };
+    if let Some(r) = &r {
+        for c in CreditClass::ALL {
+            let stated: Vec<u64> = draw.drawn.get(c).iter().map(|d| d.rank.0).collect();
+            let expected = &r.ranks[c.index()];
+            if stated != *expected {
+                ranks_ok = false;
+                ctx.push(
+                    Error,
+                    "ranks",
+                    at,
+                    format!("class {c}: ranks {stated:?}, the seed gives {expected:?}"),
+                );
+            }
         }
     }
     let drawn: Vec<_> = draw.drawn_in_order().map(|(_, d)| d.uscc).collect();
@@ -747,7 +874,10 @@ fn check_draw(
     let id_hex = at
         .map(|(_, _, id)| crate::hex::encode(id))
         .unwrap_or_default();
-    if options.only_draw.is_some_and(|p| !id_hex.starts_with(p)) {
+    if options
+        .only_draw
+        .is_some_and(|p| !id_hex.starts_with(&p.to_ascii_lowercase()))
+    {
         return;
     }
     ctx.report.draws_checked_with_registers += 1;
@@ -759,9 +889,9 @@ fn check_draw(
         ctx.push(Error, check, at, e.to_string());
         return;
     }
-    if !ranks_ok {
+    let Some(r) = r.filter(|_| ranks_ok) else {
         return;
-    }
+    };
     let entities = drawn_entities(&r, regs.entities);
     for ((_, rank, e), stated) in entities.iter().zip(draw.drawn_in_order()) {
         if e.uscc != stated.1.uscc {

@@ -203,6 +203,15 @@ impl Builder {
     }
 
     fn draw_payload(&self, regs: &Regs, cid: [u8; 32], when: &str) -> double_random::DrawPayload {
+        self.draw_payload_result(regs, cid, when).unwrap()
+    }
+
+    fn draw_payload_result(
+        &self,
+        regs: &Regs,
+        cid: [u8; 32],
+        when: &str,
+    ) -> Result<double_random::DrawPayload, double_random::DrawError> {
         let Record::Commitment(c) = self
             .lines
             .iter()
@@ -224,7 +233,6 @@ impl Builder {
             None,
             "0.1.0",
         )
-        .unwrap()
     }
 
     fn draw(&mut self, regs: &Regs, cid: [u8; 32], when: &str) -> [u8; 32] {
@@ -595,6 +603,69 @@ fn cases() -> Vec<Case> {
         fails: vec!["abandoned-commitment"],
     });
 
+    // A commitment whose class sizes do not add up to its stated size.
+    let mut g = Builder {
+        key: issuer(),
+        lines: Vec::new(),
+    };
+    let t = task("YCSW-TEST-01");
+    let honest = build_commitment(&CommitRequest {
+        chain: g.link("2024-06-01T08:00:00Z"),
+        task: &t,
+        registers: regs_view(&regs),
+        randomness: RandomnessPlan::Local {},
+        history: None,
+    })
+    .unwrap();
+    let mut cp = honest.clone();
+    cp.registers.entities.size = Count(cp.registers.entities.size.0 + 1);
+    g.push(&Record::Commitment(cp));
+    out.push(Case {
+        name: "class-sizes-do-not-add-up",
+        description: "a commitment whose entity class sizes do not sum to its stated register size",
+        chain: g.text(),
+        with_registers: false,
+        tampered_register: false,
+        fails: vec!["register-size"],
+    });
+
+    // A commitment claiming 2^62 entities in class D, with a draw that lists
+    // the real register's picks: the verifier must compare the counts before
+    // it runs the sampler (ceil(2^62 x ratio) picks would never finish).
+    let mut g = Builder {
+        key: issuer(),
+        lines: Vec::new(),
+    };
+    let mut cp = honest.clone();
+    let huge = 1u64 << 62;
+    let sizes = &mut cp.registers.entities.class_sizes;
+    let total = sizes.A.0 + sizes.B.0 + sizes.C.0 + huge;
+    sizes.D = Count(huge);
+    cp.registers.entities.size = Count(total);
+    let cid = g.push(&Record::Commitment(cp));
+    let dp = perform_draw(
+        g.link("2024-06-01T08:10:00Z"),
+        &honest,
+        &cid,
+        RandomnessValue {
+            value: b"381946".to_vec(),
+            beacon_signature: None,
+        },
+        &regs_view(&regs),
+        None,
+        "0.1.0",
+    )
+    .unwrap();
+    g.push(&Record::Draw(dp));
+    out.push(Case {
+        name: "huge-class-size",
+        description: "a commitment claiming 2^62 entities of class D and a draw listing far fewer: refuted by the counts, before any sampling",
+        chain: g.text(),
+        with_registers: false,
+        tampered_register: false,
+        fails: vec!["sample-size"],
+    });
+
     // Unknown member and duplicate member in a signed payload.
     for (name, description, edit) in [
         (
@@ -724,6 +795,154 @@ fn any_single_byte_change_to_any_record_kind_is_detected() {
         }
     }
     assert!(checked > 1000);
+}
+
+/// Every object member path of a JSON value (`["task", "team", "workload_cap"]`, ...).
+fn member_paths(v: &Value, prefix: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    if let Value::Object(m) = v {
+        for (k, child) in m {
+            prefix.push(k.clone());
+            out.push(prefix.clone());
+            member_paths(child, prefix, out);
+            prefix.pop();
+        }
+    }
+}
+
+#[test]
+fn every_member_of_every_record_kind_is_required() {
+    // Signed records state everything: a member left out is never read as a
+    // default (FORMAT.md §5), whatever its type (an `Option` included).
+    let case = cases()
+        .into_iter()
+        .find(|c| c.name == "valid-with-cancellation")
+        .unwrap();
+    let mut kinds = BTreeSet::new();
+    let mut checked = 0;
+    for line in case.chain.lines() {
+        let env = Envelope::from_json(line.as_bytes()).unwrap();
+        let ty = env.payload_type().to_owned();
+        let payload: Value = serde_json::from_slice(env.unverified_payload()).unwrap();
+        assert!(Record::decode(&ty, &serde_json::to_vec(&payload).unwrap()).is_ok());
+        kinds.insert(ty.clone());
+        let mut paths = Vec::new();
+        member_paths(&payload, &mut Vec::new(), &mut paths);
+        for path in paths {
+            let mut p = payload.clone();
+            let (last, parents) = path.split_last().unwrap();
+            let mut node = &mut p;
+            for k in parents {
+                node = node.get_mut(k).unwrap();
+            }
+            node.as_object_mut().unwrap().remove(last);
+            let bytes = serde_json::to_vec(&p).unwrap();
+            assert!(
+                Record::decode(&ty, &bytes).is_err(),
+                "{ty}: a record without {} is accepted",
+                path.join(".")
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(kinds.len(), 3, "commitment, draw and cancellation");
+    assert!(checked > 40);
+}
+
+#[test]
+fn proof_bundles_apply_the_draw_record_checks() {
+    // A proof bundle stands alone: it must refuse a draw the chain verifier
+    // refuses (randomness before the ceremony, a seed not derived from the
+    // randomness), not only check ranks.
+    let f = files();
+    let regs = registers(&f);
+    let key = issuer();
+    let hashes = double_random::entity_leaf_hashes(&regs.entities).unwrap();
+    let drawn_one = |d: &double_random::DrawPayload| d.drawn.D[0].uscc;
+    let bundle = |b: &Builder, cid: [u8; 32], draw: &Envelope, uscc| {
+        let line = |id: [u8; 32]| {
+            b.lines
+                .iter()
+                .find(|e| *e.record_id().as_bytes() == id)
+                .unwrap()
+                .to_json()
+        };
+        double_random::ProofBundle {
+            format: double_random::PROOF_BUNDLE_FORMAT.into(),
+            commitment: line(cid),
+            draw: Some(draw.to_json()),
+            proof: double_random::prove_entity(&regs.entities, &hashes, &uscc).unwrap(),
+        }
+    };
+    let mut b = Builder {
+        key: issuer(),
+        lines: Vec::new(),
+    };
+    let cid = b.commit(
+        &regs,
+        "YCSW-TEST-01",
+        "2024-06-01T08:00:00Z",
+        "2024-06-03T02:00:00Z",
+    );
+
+    // Honest: holds, and says the entity was drawn.
+    let honest = b.draw_payload(&regs, cid, "2024-06-03T02:10:00Z");
+    let env = Record::Draw(honest.clone()).sign(&key);
+    let v = bundle(&b, cid, &env, drawn_one(&honest))
+        .verify(key.public_key())
+        .unwrap();
+    assert_eq!(v.drawn_at, Some(0));
+
+    // Dated before the ceremony that gives its randomness (perform_draw
+    // refuses to make it, so the date is edited and the record re-signed).
+    let err = b
+        .draw_payload_result(&regs, cid, "2024-06-02T02:10:00Z")
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            double_random::DrawError::Refused {
+                check: "randomness-timing",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let mut early = honest.clone();
+    early.chain.created_at = at("2024-06-02T02:10:00Z");
+    let env = Record::Draw(early.clone()).sign(&key);
+    let err = bundle(&b, cid, &env, drawn_one(&early))
+        .verify(key.public_key())
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            double_random::BundleError::Check {
+                which: "draw",
+                check: "randomness-timing",
+                ..
+            }
+        ),
+        "{err}"
+    );
+
+    // A seed field that is not the derived seed (ranks still the derived ones).
+    let mut forged = honest.clone();
+    forged.seed[0] ^= 1;
+    let env = Record::Draw(forged.clone()).sign(&key);
+    let err = bundle(&b, cid, &env, drawn_one(&forged))
+        .verify(key.public_key())
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            double_random::BundleError::Check {
+                which: "draw",
+                check: "seed",
+                ..
+            }
+        ),
+        "{err}"
+    );
 }
 
 fn expected_files() -> Vec<(PathBuf, String)> {

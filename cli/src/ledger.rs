@@ -2,13 +2,12 @@
 //! `verify`: the results ledger (一公开), a JSON Lines file of signed
 //! records beside the issuer's receipt chain.
 
-use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 use double_random::{
-    Approvals, ChainLine, DrawIndex, DrawnTask, Envelope, Finding, FindingSeverity, FollowUp,
+    Approvals, ChainLine, DrawIndex, DrawnTask, Finding, FindingSeverity, FollowUp,
     InspectionMethod, InspectorDisclosure, IssuerPublicKey, Ledger, LedgerOptions, LedgerRecord,
     PublicView, Report, ResultCategory, ResultError, ResultFields, SummaryKind, TaskSummary,
     Timestamp, Uscc, UsccPolicy, WorkingCalendar, check_published_file, published_file, read_chain,
@@ -18,6 +17,7 @@ use serde_json::json;
 use time::Date;
 
 use crate::common::{CliError, ReadArgs, Status, parse_date_arg};
+use crate::log_file::LockedLog;
 use crate::receipts::{
     Chain, ReceiptError, io, load_public_key, load_secret_key, now, parse_time_arg, read,
     refuse_errors,
@@ -44,28 +44,23 @@ fn load_draws(chain: &Path, key: &IssuerPublicKey) -> Result<DrawIndex, ReceiptE
     Ok(DrawIndex::from_chain(&chain.lines, key))
 }
 
-fn read_ledger_lines(
-    path: &Path,
-    may_be_new: bool,
-) -> Result<(Vec<ChainLine>, Vec<Finding>), ReceiptError> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if may_be_new && e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(e) => return Err(io(path)(e)),
-    };
+/// A ledger to read (no lock: appends add whole lines).
+fn read_ledger_lines(path: &Path) -> Result<(Vec<ChainLine>, Vec<Finding>), ReceiptError> {
+    let bytes = std::fs::read(path).map_err(io(path))?;
     Ok(read_chain(&bytes))
 }
 
-/// The ledger for appending: every record must pass (warnings allowed).
-/// Approvals were checked when each correction was made; they are not
-/// re-checked here (`verify` does).
+/// The ledger for appending, locked until the command ends: every record
+/// must pass (warnings allowed). Approvals were checked when each correction
+/// was made; they are not re-checked here (`verify` does).
 fn load_ledger(
     path: &Path,
     key: &IssuerPublicKey,
     draws: &DrawIndex,
     cal: &WorkingCalendar,
-) -> Result<Ledger, ReceiptError> {
-    let (lines, mut findings) = read_ledger_lines(path, true)?;
+) -> Result<(Ledger, LockedLog), ReceiptError> {
+    let log = LockedLog::open(path, true)?;
+    let (lines, mut findings) = read_chain(log.bytes());
     let (report, ledger) = verify_ledger(
         &lines,
         key,
@@ -77,18 +72,7 @@ fn load_ledger(
     );
     findings.extend(report.findings);
     refuse_errors(path, &findings)?;
-    Ok(ledger)
-}
-
-fn append(path: &Path, env: &Envelope) -> Result<(), ReceiptError> {
-    let mut f = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(io(path))?;
-    f.write_all((env.to_json() + "\n").as_bytes())
-        .map_err(io(path))?;
-    f.sync_all().map_err(io(path))
+    Ok((ledger, log))
 }
 
 fn flag(flag: &'static str, message: String) -> ReceiptError {
@@ -262,7 +246,7 @@ pub fn record_result(a: &RecordResultArgs) -> Result<Status, CliError> {
     let key = load_secret_key(&a.key)?;
     let draws = load_draws(&a.chain, key.public_key())?;
     let cal = calendar()?;
-    let ledger = load_ledger(&a.ledger, key.public_key(), &draws, &cal)?;
+    let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal)?;
     let draw = select_draw(&draws, &a.draw)?;
     let uscc = parse_uscc(&a.uscc)?;
     let r = &a.result;
@@ -303,7 +287,7 @@ pub fn record_result(a: &RecordResultArgs) -> Result<Status, CliError> {
     };
     let deadline = cal.entry_deadline(payload.result.inspection_end).ok();
     let env = LedgerRecord::Result(payload.clone()).sign(&key);
-    append(&a.ledger, &env)?;
+    log.append(&env)?;
     let id = env.record_id().to_string();
     let entered_on = double_random::china_date(created_at);
     if a.json {
@@ -386,7 +370,7 @@ pub fn correct(a: &CorrectArgs) -> Result<Status, CliError> {
     let approver = load_secret_key(&a.approver_key)?;
     let draws = load_draws(&a.chain, key.public_key())?;
     let cal = calendar()?;
-    let ledger = load_ledger(&a.ledger, key.public_key(), &draws, &cal)?;
+    let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal)?;
     let found = ledger.find_prefix(&a.result);
     let entry = match found.as_slice() {
         [one] => *one,
@@ -429,7 +413,7 @@ pub fn correct(a: &CorrectArgs) -> Result<Status, CliError> {
         Err(e) => return Ok(refused(&e)),
     };
     let env = sign_correction(&payload, &key, &approver);
-    append(&a.ledger, &env)?;
+    log.append(&env)?;
     let id = env.record_id().to_string();
     if a.json {
         println!(
@@ -499,7 +483,7 @@ pub fn publish(a: &PublishArgs) -> Result<Status, CliError> {
     let key = load_secret_key(&a.key)?;
     let draws = load_draws(&a.chain, key.public_key())?;
     let cal = calendar()?;
-    let ledger = load_ledger(&a.ledger, key.public_key(), &draws, &cal)?;
+    let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal)?;
     let mut notes = Vec::new();
     let options = a.read.options(None);
     let entities =
@@ -567,7 +551,7 @@ pub fn publish(a: &PublishArgs) -> Result<Status, CliError> {
     std::fs::write(&csv_path, &csv).map_err(io(&csv_path))?;
     std::fs::write(&json_path, &json_bytes).map_err(io(&json_path))?;
     let env = LedgerRecord::Checkpoint(payload.clone()).sign(&key);
-    append(&a.ledger, &env)?;
+    log.append(&env)?;
     let id = env.record_id().to_string();
     if a.json {
         println!(
@@ -638,7 +622,7 @@ pub fn summary(a: &SummaryArgs) -> Result<Status, CliError> {
     let (lines, _) = read_chain(&bytes);
     let draws = DrawIndex::from_chain(&lines, &key);
     let cal = calendar()?;
-    let (ledger_lines, mut findings) = read_ledger_lines(&a.ledger, false)?;
+    let (ledger_lines, mut findings) = read_ledger_lines(&a.ledger)?;
     let (report, ledger) = verify_ledger(
         &ledger_lines,
         &key,
@@ -785,7 +769,7 @@ pub fn verify_ledger_files(
         .map(|p| load_public_key(p))
         .collect::<Result<Vec<_>, _>>()?;
     let cal = calendar()?;
-    let (lines, mut findings) = read_ledger_lines(ledger, false)?;
+    let (lines, mut findings) = read_ledger_lines(ledger)?;
     let draws = DrawIndex::from_chain(receipt_lines, key);
     let (mut report, state) = verify_ledger(
         &lines,
@@ -816,17 +800,7 @@ pub fn verify_ledger_files(
 pub fn print_ledger_report(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
     writeln!(out, "ledger: {} record(s)", report.records)?;
     for f in &report.findings {
-        let sev = match f.severity {
-            FindingSeverity::Error => "FAIL",
-            FindingSeverity::Warning => "warn",
-            FindingSeverity::Note => "note",
-        };
-        let place = match (f.line, f.sequence) {
-            (Some(l), Some(s)) => format!("line {l}, seq {s}: "),
-            (Some(l), None) => format!("line {l}: "),
-            _ => String::new(),
-        };
-        writeln!(out, "  {sev} [{}] {place}{}", f.check, f.message)?;
+        crate::receipts::write_finding(out, f)?;
     }
     Ok(())
 }

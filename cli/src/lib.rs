@@ -7,6 +7,7 @@ pub mod check;
 pub mod common;
 pub mod input;
 pub mod ledger;
+mod log_file;
 pub mod notice;
 pub mod plan;
 pub mod progress;

@@ -17,6 +17,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::common::{CliError, ReadArgs, Status};
+use crate::log_file::LockedLog;
 use crate::registers::{self, LoadedRegisters, RegisterFiles};
 use crate::task_file::read_task_file;
 
@@ -193,15 +194,19 @@ pub(crate) fn refuse_errors(path: &Path, findings: &[Finding]) -> Result<(), Rec
     }
 }
 
-/// A chain file read and checked at chain level.
+/// A chain file read and checked: signatures, chain rules and every draw
+/// replayed from the records ([`Level::Replay`]).
 pub(crate) struct Chain {
     path: PathBuf,
     pub(crate) lines: Vec<ChainLine>,
     records: Vec<(Hash, Record)>,
+    /// Set when opened for appending: the locked file.
+    log: Option<LockedLog>,
 }
 
 impl Chain {
-    /// Reads a chain; a missing file is an empty chain when `may_be_new`.
+    /// Reads a chain to look at it; a missing file is an empty chain when
+    /// `may_be_new`.
     pub(crate) fn load(
         path: &Path,
         key: &IssuerPublicKey,
@@ -212,12 +217,35 @@ impl Chain {
             Err(e) if may_be_new && e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(e) => return Err(io(path)(e)),
         };
-        let (lines, mut findings) = read_chain(&bytes);
+        Chain::check(path, &bytes, key, None)
+    }
+
+    /// Opens a chain to append to it, holding its lock until the command
+    /// ends ([`LockedLog`]); a missing file is created when `may_be_new`.
+    pub(crate) fn load_for_append(
+        path: &Path,
+        key: &IssuerPublicKey,
+        may_be_new: bool,
+    ) -> Result<Chain, ReceiptError> {
+        let log = LockedLog::open(path, may_be_new)?;
+        let bytes = log.bytes().to_vec();
+        Chain::check(path, &bytes, key, Some(log))
+    }
+
+    /// Refuses a chain with any error at replay level: nothing is added to,
+    /// or read from, a chain that breaks a rule.
+    fn check(
+        path: &Path,
+        bytes: &[u8],
+        key: &IssuerPublicKey,
+        log: Option<LockedLog>,
+    ) -> Result<Chain, ReceiptError> {
+        let (lines, mut findings) = read_chain(bytes);
         let report = verify_chain(
             &lines,
             key,
             &VerifyOptions {
-                level: Level::Chain,
+                level: Level::Replay,
                 registers: None,
                 only_draw: None,
                 salts: &[],
@@ -236,6 +264,7 @@ impl Chain {
             path: path.to_owned(),
             lines,
             records,
+            log,
         })
     }
 
@@ -260,15 +289,14 @@ impl Chain {
         })
     }
 
-    fn append(&self, env: &Envelope) -> Result<(), ReceiptError> {
-        let mut f = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)
-            .map_err(io(&self.path))?;
-        let line = env.to_json() + "\n";
-        f.write_all(line.as_bytes()).map_err(io(&self.path))?;
-        f.sync_all().map_err(io(&self.path))
+    fn append(&mut self, env: &Envelope) -> Result<(), ReceiptError> {
+        match &mut self.log {
+            Some(log) => log.append(env),
+            None => Err(ReceiptError::Selection(format!(
+                "{}: the chain was opened read-only",
+                self.path.display()
+            ))),
+        }
     }
 
     /// Commitments without a draw or cancellation.
@@ -603,7 +631,7 @@ fn parse_plan(spec: &str, witnesses: &[String]) -> Result<RandomnessPlan, Receip
 /// Runs `commit`.
 pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
     let key = load_secret_key(&a.key)?;
-    let chain = Chain::load(&a.chain, key.public_key(), true)?;
+    let mut chain = Chain::load_for_append(&a.chain, key.public_key(), true)?;
     let task = read_task_file(&a.task)?;
     let created_at = match a.created_at {
         Some(t) => t,
@@ -760,7 +788,7 @@ pub struct DrawArgs {
 /// Runs `draw`.
 pub fn draw(a: &DrawArgs) -> Result<Status, CliError> {
     let key = load_secret_key(&a.key)?;
-    let chain = Chain::load(&a.chain, key.public_key(), false)?;
+    let mut chain = Chain::load_for_append(&a.chain, key.public_key(), false)?;
     let (cid, commitment) =
         chain.select_commitment(a.commitment.as_deref(), a.task_id.as_deref())?;
     if !chain.open_commitments().iter().any(|(id, _)| *id == cid) {
@@ -897,7 +925,7 @@ pub struct CancelArgs {
 /// Runs `cancel`.
 pub fn cancel(a: &CancelArgs) -> Result<Status, CliError> {
     let key = load_secret_key(&a.key)?;
-    let chain = Chain::load(&a.chain, key.public_key(), false)?;
+    let mut chain = Chain::load_for_append(&a.chain, key.public_key(), false)?;
     let (cid, commitment) =
         chain.select_commitment(a.commitment.as_deref(), a.task_id.as_deref())?;
     if !chain.open_commitments().iter().any(|(id, _)| *id == cid) {
@@ -994,6 +1022,21 @@ pub struct VerifyArgs {
     pub published: Vec<PathBuf>,
 }
 
+/// One finding as a report line: `  FAIL [check] line L, seq S: message`.
+pub(crate) fn write_finding(out: &mut impl Write, f: &Finding) -> std::io::Result<()> {
+    let sev = match f.severity {
+        FindingSeverity::Error => "FAIL",
+        FindingSeverity::Warning => "warn",
+        FindingSeverity::Note => "note",
+    };
+    let place = match (f.line, f.sequence) {
+        (Some(l), Some(s)) => format!("line {l}, seq {s}: "),
+        (Some(l), None) => format!("line {l}: "),
+        _ => String::new(),
+    };
+    writeln!(out, "  {sev} [{}] {place}{}", f.check, f.message)
+}
+
 fn print_report(
     report: &Report,
     level: Level,
@@ -1023,18 +1066,15 @@ fn print_report(
         report.draws_replayed,
         report.draws_checked_with_registers
     )?;
+    if let Some(h) = &report.head {
+        writeln!(
+            out,
+            "chain head: sequence {}, record {} ({}); compare it with the head the issuer published",
+            h.sequence, h.record, h.created_at
+        )?;
+    }
     for f in &report.findings {
-        let sev = match f.severity {
-            FindingSeverity::Error => "FAIL",
-            FindingSeverity::Warning => "warn",
-            FindingSeverity::Note => "note",
-        };
-        let place = match (f.line, f.sequence) {
-            (Some(l), Some(s)) => format!("line {l}, seq {s}: "),
-            (Some(l), None) => format!("line {l}: "),
-            _ => String::new(),
-        };
-        writeln!(out, "  {sev} [{}] {place}{}", f.check, f.message)?;
+        write_finding(&mut out, f)?;
     }
     if let Some(l) = ledger {
         crate::ledger::print_ledger_report(&mut out, l)?;
@@ -1278,6 +1318,9 @@ pub fn verify_proof(a: &VerifyProofArgs) -> Result<Status, CliError> {
         match &result {
             Ok(v) => {
                 println!("the proof holds:");
+                for f in &v.findings {
+                    write_finding(&mut std::io::stdout().lock(), f)?;
+                }
                 println!(
                     "  {} was in the committed pool of task {}: class {} ({}), rank {} of {}",
                     v.uscc,

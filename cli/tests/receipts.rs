@@ -320,3 +320,168 @@ fn cancellation_and_proofs() {
     // water-permits draws 6 of 40.
     assert_eq!(drawn, 6);
 }
+
+#[test]
+fn draw_refuses_what_the_verifier_would_reject() {
+    let s = setup();
+    assert!(
+        commit(&s, "water-permits", "2023-08-23T15:10:00Z")
+            .status
+            .success()
+    );
+    let before = std::fs::read(s.p("chain.jsonl")).unwrap();
+    // Dated before drand round 123 was published (2023-08-23T15:15:33Z).
+    let o = draw(&s, "YCSW-2024-01", "2023-08-23T15:15:00Z");
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("randomness-timing"), "{}", text(&o));
+    // A signature that is not the round's (one bit changed).
+    let mut sig = ROUND_123_SIGNATURE.to_owned();
+    sig.replace_range(10..11, "0");
+    let entities = example("entities.csv").display().to_string();
+    let o = s.with(
+        &[
+            "draw",
+            "--chain",
+            &s.p("chain.jsonl"),
+            "--key",
+            &s.p("keys/issuer.key"),
+            "--beacon-signature",
+            &sig,
+            "--created-at",
+            "2023-08-23T15:16:00Z",
+        ],
+        &s.regs(&entities),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("beacon"), "{}", text(&o));
+    // Nothing was appended.
+    assert_eq!(std::fs::read(s.p("chain.jsonl")).unwrap(), before);
+}
+
+#[test]
+fn verify_names_a_draw_prefix_that_matches_nothing_and_a_missing_item_list() {
+    let s = setup();
+    assert!(
+        commit(&s, "water-permits", "2023-08-23T15:10:00Z")
+            .status
+            .success()
+    );
+    let o = draw(&s, "YCSW-2024-01", "2023-08-23T15:16:00Z");
+    assert!(o.status.success(), "{}", text(&o));
+    let chain = s.p("chain.jsonl");
+    let entities = example("entities.csv").display().to_string();
+    let draw_id = std::fs::read_to_string(&chain)
+        .unwrap()
+        .lines()
+        .nth(1)
+        .map(|l| {
+            double_random::Envelope::from_json(l.as_bytes())
+                .unwrap()
+                .record_id()
+                .to_string()
+        })
+        .unwrap();
+    let with_draw = |prefix: &str| {
+        let mut extra = s.regs(&entities);
+        extra.extend(["--draw".to_owned(), prefix.to_owned()]);
+        s.with(
+            &[
+                "verify",
+                "--chain",
+                &chain,
+                "--public-key",
+                &s.p("keys/issuer.pub"),
+            ],
+            &extra,
+        )
+    };
+    // The record id's prefix, in either case, selects the draw.
+    let o = with_draw(&draw_id[..12].to_ascii_uppercase());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // A prefix of no draw checks nothing: that is a failure, not a pass.
+    let o = with_draw("ffffffffffff");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("[only-draw]"), "{}", text(&o));
+    // The commitment names a check-item list: full replay without it fails.
+    let o = run(&[
+        "verify",
+        "--chain",
+        &chain,
+        "--public-key",
+        &s.p("keys/issuer.pub"),
+        "--entities",
+        &entities,
+        "--inspectors",
+        &example("inspectors.csv").display().to_string(),
+        "--conflicts",
+        &example("conflicts.csv").display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("check-item"), "{}", text(&o));
+}
+
+#[test]
+fn appending_ends_a_last_line_left_without_newline() {
+    let s = setup();
+    assert!(
+        commit(&s, "water-permits", "2023-08-23T15:10:00Z")
+            .status
+            .success()
+    );
+    let chain = s.p("chain.jsonl");
+    let text_before = std::fs::read_to_string(&chain).unwrap();
+    std::fs::write(&chain, text_before.trim_end()).unwrap();
+    let o = draw(&s, "YCSW-2024-01", "2023-08-23T15:16:00Z");
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(std::fs::read_to_string(&chain).unwrap().lines().count(), 2);
+    let o = verify(&s, &chain, None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}
+
+#[test]
+fn an_appending_command_waits_for_the_chain_lock() {
+    let s = setup();
+    assert!(
+        commit(&s, "water-permits", "2023-08-23T15:10:00Z")
+            .status
+            .success()
+    );
+    let chain = s.p("chain.jsonl");
+    // Another writer holds the lock.
+    let held = std::fs::OpenOptions::new()
+        .read(true)
+        .append(true)
+        .open(&chain)
+        .unwrap();
+    held.lock().unwrap();
+    let entities = example("entities.csv").display().to_string();
+    let mut args = vec![
+        "draw".to_owned(),
+        "--chain".into(),
+        chain.clone(),
+        "--key".into(),
+        s.p("keys/issuer.key"),
+        "--task-id".into(),
+        "YCSW-2024-01".into(),
+        "--beacon-signature".into(),
+        ROUND_123_SIGNATURE.into(),
+        "--created-at".into(),
+        "2023-08-23T15:16:00Z".into(),
+    ];
+    args.extend(s.regs(&entities));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_double-random"))
+        .args(&args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the draw did not wait for the lock"
+    );
+    assert_eq!(std::fs::read_to_string(&chain).unwrap().lines().count(), 1);
+    held.unlock().unwrap();
+    assert!(child.wait().unwrap().success());
+    assert_eq!(std::fs::read_to_string(&chain).unwrap().lines().count(), 2);
+}

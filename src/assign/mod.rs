@@ -56,6 +56,10 @@ pub enum RotationPolicy {
 }
 
 /// What a team must look like for one task (抽查任务).
+///
+/// As a record member every field is required (no defaults): a signed
+/// commitment states its rules in full. Task files have their own, friendlier
+/// reader.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TeamRules {
@@ -64,19 +68,17 @@ pub struct TeamRules {
     /// The initiating department (发起部门/股室).
     pub initiating_department: String,
     /// Participating departments (配合部门) of a joint task, in the task's order; empty for a single-department task.
-    #[serde(default)]
     pub participating_departments: Vec<String>,
     /// Expertise tags each team must hold, at least one member per tag (from the task's key items).
-    #[serde(default)]
     pub required_expertise: Vec<String>,
     /// Most entities one officer may be assigned in this task; `None` for no cap.
-    #[serde(default)]
+    // `deserialize_with` makes the member required (`null` for no cap):
+    // serde would otherwise read a missing `Option` as `None`.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub workload_cap: Option<u32>,
     /// Jurisdiction rule.
-    #[serde(default)]
     pub jurisdiction: JurisdictionPolicy,
     /// Rotation rule.
-    #[serde(default)]
     pub rotation: RotationPolicy,
 }
 

@@ -216,6 +216,8 @@ pub struct FollowUp {
     /// What was done.
     pub kind: FollowUpKind,
     /// The outcome in words (e.g. the penalty decision number), `null` while pending.
+    // Required (`null` while pending): serde would read a missing `Option` as `None`.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub outcome: Option<String>,
 }
 
