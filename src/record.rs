@@ -499,38 +499,18 @@ impl Record {
 
     /// Verifies an envelope's signature under `key` and decodes its payload strictly.
     pub fn open(envelope: &Envelope, key: &IssuerPublicKey) -> Result<Record, RecordError> {
-        let ty = envelope.payload_type();
-        if ![COMMITMENT_TYPE, DRAW_TYPE, CANCELLATION_TYPE].contains(&ty) {
-            return Err(RecordError::UnknownPayloadType {
-                payload_type: ty.to_owned(),
-            });
-        }
-        let payload = verify(envelope, ty, key)?;
-        let record = Record::decode(ty, payload)?;
-        let link = record.chain();
-        if link.key_id != key.key_id() {
-            return Err(RecordError::KeyIdMismatch {
-                stated: link.key_id.clone(),
-                actual: key.key_id().to_owned(),
-            });
-        }
-        if link.issuer != key.issuer() {
-            return Err(RecordError::IssuerMismatch {
-                stated: link.issuer.clone(),
-                actual: key.issuer().to_owned(),
-            });
-        }
-        Ok(record)
+        open_signed(
+            envelope,
+            key,
+            &[COMMITMENT_TYPE, DRAW_TYPE, CANCELLATION_TYPE],
+            Record::decode,
+            Record::chain,
+        )
     }
 
     /// Decodes a payload of a known type strictly (no signature check).
     pub fn decode(payload_type: &str, payload: &[u8]) -> Result<Record, RecordError> {
-        let bad = |e: serde_json::Error| RecordError::Payload {
-            payload_type: payload_type.to_owned(),
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        };
+        let bad = |e| payload_error(payload_type, e);
         match payload_type {
             COMMITMENT_TYPE => serde_json::from_slice(payload)
                 .map(Record::Commitment)
@@ -545,6 +525,50 @@ impl Record {
                 payload_type: other.to_owned(),
             }),
         }
+    }
+}
+
+/// Opens a signed record of one of `types`: the payload type is known, the
+/// signature verifies under `key`, the payload decodes strictly, and its
+/// chain link names `key`'s id and issuer. Receipt and ledger records share it.
+pub(crate) fn open_signed<R>(
+    envelope: &Envelope,
+    key: &IssuerPublicKey,
+    types: &[&str],
+    decode: impl FnOnce(&str, &[u8]) -> Result<R, RecordError>,
+    chain: impl FnOnce(&R) -> &ChainLink,
+) -> Result<R, RecordError> {
+    let ty = envelope.payload_type();
+    if !types.contains(&ty) {
+        return Err(RecordError::UnknownPayloadType {
+            payload_type: ty.to_owned(),
+        });
+    }
+    let payload = verify(envelope, ty, key)?;
+    let record = decode(ty, payload)?;
+    let link = chain(&record);
+    if link.key_id != key.key_id() {
+        return Err(RecordError::KeyIdMismatch {
+            stated: link.key_id.clone(),
+            actual: key.key_id().to_owned(),
+        });
+    }
+    if link.issuer != key.issuer() {
+        return Err(RecordError::IssuerMismatch {
+            stated: link.issuer.clone(),
+            actual: key.issuer().to_owned(),
+        });
+    }
+    Ok(record)
+}
+
+/// A payload that does not follow its schema, located in the payload.
+pub(crate) fn payload_error(payload_type: &str, e: serde_json::Error) -> RecordError {
+    RecordError::Payload {
+        payload_type: payload_type.to_owned(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
     }
 }
 

@@ -20,7 +20,8 @@ use crate::dsse::Envelope;
 use crate::keys::IssuerPublicKey;
 use crate::merkle::Hash;
 use crate::record::{
-    ChainLink, CommitmentPayload, DRAW_ALGORITHM, DrawPayload, RandomnessPlan, Record, Timestamp,
+    ChainLink, CommitmentPayload, DRAW_ALGORITHM, DrawPayload, RandomnessPlan, Record, RecordError,
+    Timestamp,
 };
 use crate::sample::derive_seed;
 
@@ -243,21 +244,44 @@ impl LinkChecker {
         })
     }
 
+    /// Opens the record of one chain line and checks its link: the record
+    /// with its id and link, or `None` when it was rejected (finding
+    /// `record`) or is a duplicate. Receipt chains and ledgers share it.
+    pub(crate) fn accept<R>(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        cl: &ChainLine,
+        open: impl FnOnce(&Envelope) -> Result<R, RecordError>,
+        chain: impl FnOnce(&R) -> &ChainLink,
+    ) -> Option<(Hash, R, ChainLink)> {
+        let id = *cl.envelope.record_id().as_bytes();
+        let record = match open(&cl.envelope) {
+            Ok(r) => r,
+            Err(e) => {
+                ctx.push(
+                    FindingSeverity::Error,
+                    "record",
+                    Some((cl.line, None, &id)),
+                    format!("record rejected ({}): {e}", e.kind()),
+                );
+                self.note_rejected(id, cl.line);
+                return None;
+            }
+        };
+        let link = chain(&record).clone();
+        self.check(ctx, cl.line, &id, &link)
+            .then_some((id, record, link))
+    }
+
     /// Remembers a record that failed its signature or schema, so a later
     /// duplicate of it is still recognised.
-    pub(crate) fn note_rejected(&mut self, id: Hash, line: usize) {
+    fn note_rejected(&mut self, id: Hash, line: usize) {
         self.seen.entry(id).or_insert(line);
     }
 
     /// Checks one record's link; false when the record is a duplicate and
     /// must be skipped.
-    pub(crate) fn check(
-        &mut self,
-        ctx: &mut Ctx<'_>,
-        line: usize,
-        id: &Hash,
-        link: &ChainLink,
-    ) -> bool {
+    fn check(&mut self, ctx: &mut Ctx<'_>, line: usize, id: &Hash, link: &ChainLink) -> bool {
         use FindingSeverity::Error;
         let at = Some((line, Some(link.sequence), id));
         if let Some(first) = self.seen.get(id) {
@@ -399,26 +423,12 @@ pub fn verify_chain(
     }
 
     for cl in lines {
-        let id = *cl.envelope.record_id().as_bytes();
-        let record = match Record::open(&cl.envelope, key) {
-            Ok(r) => r,
-            Err(e) => {
-                ctx.push(
-                    Error,
-                    "record",
-                    Some((cl.line, None, &id)),
-                    format!("record rejected ({}): {e}", e.kind()),
-                );
-                links.note_rejected(id, cl.line);
-                continue;
-            }
-        };
-        let link = record.chain().clone();
-        let at = Some((cl.line, Some(link.sequence), &id));
-
-        if !links.check(&mut ctx, cl.line, &id, &link) {
+        let Some((id, record, link)) =
+            links.accept(&mut ctx, cl, |e| Record::open(e, key), Record::chain)
+        else {
             continue;
-        }
+        };
+        let at = Some((cl.line, Some(link.sequence), &id));
 
         match record {
             Record::Commitment(p) => {

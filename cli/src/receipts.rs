@@ -535,7 +535,13 @@ pub fn keygen(a: &KeygenArgs) -> Result<Status, CliError> {
     f.write_all(key.to_secret_text().as_bytes())
         .map_err(io(&secret_path))?;
     f.sync_all().map_err(io(&secret_path))?;
-    std::fs::write(&public_path, key.public_key().to_text()).map_err(io(&public_path))?;
+    // create_new: a public key file that appeared meanwhile is not replaced.
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&public_path)
+        .and_then(|mut f| f.write_all(key.public_key().to_text().as_bytes()))
+        .map_err(io(&public_path))?;
     println!("issuer:      {}", key.issuer());
     println!("key id:      {}", key.key_id());
     println!("fingerprint: {}", key.fingerprint());

@@ -4,10 +4,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::Date;
 
 use super::category::{FollowUp, ResultCategory};
-use crate::dsse::{Envelope, sign, verify};
+use crate::dsse::{Envelope, sign};
 use crate::keys::{IssuerKey, IssuerPublicKey};
 use crate::merkle::Hash;
-use crate::record::{ChainLink, Count, RecordError, date_text};
+use crate::record::{ChainLink, Count, RecordError, date_text, open_signed, payload_error};
 use crate::register::InspectionMethod;
 use crate::uscc::Uscc;
 
@@ -248,38 +248,18 @@ impl LedgerRecord {
 
     /// Verifies the issuer's signature and decodes the payload strictly.
     pub fn open(envelope: &Envelope, key: &IssuerPublicKey) -> Result<LedgerRecord, RecordError> {
-        let ty = envelope.payload_type();
-        if ![RESULT_TYPE, CORRECTION_TYPE, CHECKPOINT_TYPE].contains(&ty) {
-            return Err(RecordError::UnknownPayloadType {
-                payload_type: ty.to_owned(),
-            });
-        }
-        let payload = verify(envelope, ty, key)?;
-        let record = LedgerRecord::decode(ty, payload)?;
-        let link = record.chain();
-        if link.key_id != key.key_id() {
-            return Err(RecordError::KeyIdMismatch {
-                stated: link.key_id.clone(),
-                actual: key.key_id().to_owned(),
-            });
-        }
-        if link.issuer != key.issuer() {
-            return Err(RecordError::IssuerMismatch {
-                stated: link.issuer.clone(),
-                actual: key.issuer().to_owned(),
-            });
-        }
-        Ok(record)
+        open_signed(
+            envelope,
+            key,
+            &[RESULT_TYPE, CORRECTION_TYPE, CHECKPOINT_TYPE],
+            LedgerRecord::decode,
+            LedgerRecord::chain,
+        )
     }
 
     /// Decodes a payload of a known type strictly (no signature check).
     pub fn decode(payload_type: &str, payload: &[u8]) -> Result<LedgerRecord, RecordError> {
-        let bad = |e: serde_json::Error| RecordError::Payload {
-            payload_type: payload_type.to_owned(),
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        };
+        let bad = |e| payload_error(payload_type, e);
         match payload_type {
             RESULT_TYPE => serde_json::from_slice(payload)
                 .map(LedgerRecord::Result)

@@ -845,25 +845,15 @@ pub fn verify_ledger(
         );
     }
     for cl in lines {
-        let id = *cl.envelope.record_id().as_bytes();
-        let record = match LedgerRecord::open(&cl.envelope, key) {
-            Ok(r) => r,
-            Err(e) => {
-                ctx.push(
-                    Error,
-                    "record",
-                    Some((cl.line, None, &id)),
-                    format!("record rejected ({}): {e}", e.kind()),
-                );
-                links.note_rejected(id, cl.line);
-                continue;
-            }
-        };
-        let link = record.chain().clone();
-        let at = Some((cl.line, Some(link.sequence), &id));
-        if !links.check(&mut ctx, cl.line, &id, &link) {
+        let Some((id, record, link)) = links.accept(
+            &mut ctx,
+            cl,
+            |e| LedgerRecord::open(e, key),
+            LedgerRecord::chain,
+        ) else {
             continue;
-        }
+        };
+        let at = Some((cl.line, Some(link.sequence), &id));
         let previous_head = ledger.head;
         ledger.head = Some((id, link.sequence, link.created_at));
         ledger.records = ledger.records.saturating_add(1);
