@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
 # The worked example: a county water bureau's 2024 "double random, one public"
-# plan (fictional registers modelled on a real county plan), end to end.
+# plan (fictional registers modelled on a real county plan), end to end:
+# check the registers, plan, keys, commit, take the randomness, draw, verify,
+# print the draw notices, record the inspection results, correct one with the
+# unit head's approval, publish, summarise, and verify chain and ledger.
 #
 # Run from anywhere:  bash examples/yangcheng/run.sh
 # Everything it writes goes to target/example-yangcheng/ (replaced each run).
+# Needs bash, grep, sed and awk besides cargo; no jq, no python.
 #
 # THE RANDOMNESS IS A RECORDED STAND-IN. A real office commits, publishes the
 # commitment, and waits for a drand round in the future. This example cannot
 # reach the network, so it uses drand quicknet round 123 (published
 # 2023-08-23T15:15:33Z), whose signature is public and checked by the bundled
 # verifier, and dates the commitments a few minutes before that round with
-# --created-at. The inspection dates in the task files are in 2024.
+# --created-at. The inspection dates in the task files, the inspections and
+# the entry of their results are in 2024.
+#
+# The seed hashes the commitment's record id, which is signed with the key
+# made fresh by each run: each run draws other entities. Which entities were
+# drawn is therefore read from `draw --json`, never written into this script.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here/../.."
@@ -18,13 +27,47 @@ cargo build --quiet --release -p double-random-cli
 dr="$PWD/target/release/double-random"
 out="target/example-yangcheng"
 rm -rf "$out"
-mkdir -p "$out"
+mkdir -p "$out/draws" "$out/notices"
 
 regs=(--entities "$here/entities.csv" --inspectors "$here/inspectors.csv"
       --conflicts "$here/conflicts.csv" --items "$here/items.csv")
+names=(--entities "$here/entities.csv" --inspectors "$here/inspectors.csv"
+       --items "$here/items.csv")
+chain=(--chain "$out/chain.jsonl")
+ledger="$out/ledger.jsonl"
+tasks=(YCSW-2024-01 YCHD-2024-01 YCGC-2024-01)
 # drand quicknet round 123: its BLS signature; the randomness is its SHA-256.
 round=123
 signature=b75c69d0b72a5d906e854e808ba7e2accb1542ac355ae486d591aa9d43765482e26cd02df835d3546d23c4b13e0dfc92
+
+# field KEY JSON: the value of "KEY" in one line of the CLI's JSON output.
+field() {
+    printf '%s\n' "$2" | grep -o "\"$1\":\"*[^\",}]*" | sed -n '1s/^"[^"]*":"*//p'
+}
+
+# drawn_teams DRAW.json: one line per drawn entity, in draw order:
+# USCC <tab> the certificate numbers of its team, comma-separated.
+drawn_teams() {
+    grep -o '{[^{}]*"inspectors"[^{}]*}' "$1" | awk '{
+        u = $0; sub(/.*"uscc":"/, "", u); sub(/".*/, "", u)
+        t = $0; sub(/.*"inspectors":\[/, "", t); sub(/\].*/, "", t); gsub(/"/, "", t)
+        print u "\t" t
+    }'
+}
+
+# list_drawn TEAMS.tsv: the drawn entities with class and name, and their
+# teams by name, looked up in the registers.
+list_drawn() {
+    awk -F, -v ent="$here/entities.csv" -v ins="$here/inspectors.csv" '
+        FILENAME == ent { if (FNR > 1) { class[$1] = $3; name[$1] = $2 }; next }
+        FILENAME == ins { if (FNR > 1) who[$1] = $2 "(" $3 ")"; next }
+        {
+            split($0, f, "\t"); n = split(f[2], ids, ",")
+            team = who[ids[1]]
+            for (i = 2; i <= n; i++) team = team ", " who[ids[i]]
+            printf "  %s %s %s  ← %s\n", class[f[1]], f[1], name[f[1]], team
+        }' "$here/entities.csv" "$here/inspectors.csv" "$1"
+}
 
 echo "== 1. check the one list and two libraries (一单两库)"
 "$dr" check-registers "${regs[@]}" --on 2024-06-03
@@ -37,14 +80,15 @@ for task in "$here"/tasks/*.toml; do
     echo
 done
 
-echo "== 3. the bureau's signing key"
+echo "== 3. the bureau's signing key, and the unit head's (单位主要负责人) key that approves corrections"
 "$dr" keygen --issuer "阳城县水务局" --out "$out/keys/issuer"
+"$dr" keygen --issuer "阳城县水务局局长" --out "$out/keys/head"
 
 echo
 echo "== 4. commit every task before the randomness exists (publish these records)"
 minute=10
 for task in water-permits river-sand joint-works; do
-    "$dr" commit --chain "$out/chain.jsonl" --key "$out/keys/issuer.key" \
+    "$dr" commit "${chain[@]}" --key "$out/keys/issuer.key" \
         --task "$here/tasks/$task.toml" "${regs[@]}" \
         --randomness-plan "drand:quicknet:$round" \
         --created-at "2023-08-23T15:${minute}:00Z"
@@ -52,15 +96,124 @@ for task in water-permits river-sand joint-works; do
     echo
 done
 
-echo "== 5. draw each task with the beacon round (entities, then teams)"
+echo "== 5. take the randomness and draw each task (entities, then teams)"
+echo "   RECORDED STAND-IN: the signature of drand quicknet round $round (2023-08-23T15:15:33Z),"
+echo "   not a live round; its SHA-256 is the randomness. Draws saved as $out/draws/TASK.json"
 second=10
-for task in YCSW-2024-01 YCHD-2024-01 YCGC-2024-01; do
-    "$dr" draw --chain "$out/chain.jsonl" --key "$out/keys/issuer.key" \
+for task in "${tasks[@]}"; do
+    json="$out/draws/$task.json"
+    "$dr" draw "${chain[@]}" --key "$out/keys/issuer.key" \
         --task-id "$task" --beacon-signature "$signature" \
-        "${regs[@]}" --created-at "2023-08-23T15:16:${second}Z"
+        "${regs[@]}" --created-at "2023-08-23T15:16:${second}Z" --json > "$json"
+    drawn_teams "$json" > "$out/draws/$task.tsv"
+    echo "drew task $task"
+    echo "  record $(field record "$(cat "$json")")"
+    echo "  seed   $(field seed "$(cat "$json")")"
+    list_drawn "$out/draws/$task.tsv"
     second=$((second + 10))
-    echo
 done
 
+echo
 echo "== 6. verify everything, as an auditor would (exit 0 = everything holds)"
-"$dr" verify --chain "$out/chain.jsonl" --public-key "$out/keys/issuer.pub" "${regs[@]}"
+"$dr" verify "${chain[@]}" --public-key "$out/keys/issuer.pub" "${regs[@]}"
+
+echo
+echo "== 7. the printable draw notice (抽查结果公示) of each draw: publish it with chain.jsonl and issuer.pub"
+for task in "${tasks[@]}"; do
+    "$dr" notice "${chain[@]}" --public-key "$out/keys/issuer.pub" "${names[@]}" \
+        --draw "$(field record "$(cat "$out/draws/$task.json")")" \
+        --out "$out/notices/$task.html"
+    echo "  $out/notices/$task.html"
+done
+
+echo
+echo "== 8. record each drawn entity's result (录入检查结果) within 20 working days of its inspection"
+# Each task's inspection days (working days from its inspection date, 2024,
+# skipping the Dragon Boat Festival on 10 June), the day the results are
+# entered, and the inspection method. Most entities: no problem found.
+fix=""
+for task in "${tasks[@]}"; do
+    case "$task" in
+    YCSW-2024-01)
+        days=(2024-06-03 2024-06-04 2024-06-05 2024-06-06 2024-06-07 2024-06-11 2024-06-12 2024-06-13)
+        entered=2024-06-14 method=on-site,written
+        fine="取水许可证在有效期内，取水计量设施运行正常" ;;
+    YCHD-2024-01)
+        days=(2024-07-01 2024-07-02 2024-07-03 2024-07-04 2024-07-05 2024-07-08 2024-07-09 2024-07-10)
+        entered=2024-07-11 method=on-site
+        fine="按采砂许可的范围、时段和方式作业" ;;
+    YCGC-2024-01)
+        days=(2024-09-02 2024-09-03 2024-09-04 2024-09-05 2024-09-06 2024-09-09 2024-09-10 2024-09-11)
+        entered=2024-09-12 method=on-site
+        fine="工程质量安全与水土保持措施符合要求" ;;
+    esac
+    draw=$(field record "$(cat "$out/draws/$task.json")")
+    echo "-- $task (draw ${draw:0:16})"
+    i=0
+    while IFS="$(printf '\t')" read -r uscc _team <&3; do
+        if [ "$i" -ge "${#days[@]}" ]; then
+            echo "more drawn entities than inspection days for $task" >&2
+            exit 1
+        fi
+        flags=(--category no-problem --findings "$fine")
+        case "$task:$i" in
+        YCSW-2024-01:2) # entered wrongly as no problem; corrected in step 9
+            flags=(--category no-problem --findings "取水计量设施未按期检定") ;;
+        YCSW-2024-01:4)
+            flags=(--category corrected-on-order --findings "节水设施台账未按月登记，已当场责令补登"
+                   --follow-up "ordered-to-correct:已当场补登完毕") ;;
+        YCHD-2024-01:1)
+            flags=(--category other-violation --findings "超出许可范围采砂约300立方米"
+                   --follow-up "penalty-decision:阳水罚〔2024〕3号") ;;
+        YCHD-2024-01:5)
+            flags=(--category unreachable --findings "登记住所无人，登记电话无法接通"
+                   --follow-up "transfer-to-agency:移送阳城县市场监督管理局") ;;
+        YCGC-2024-01:3)
+            flags=(--category problem-pending --findings "水土保持措施未按批复方案落实"
+                   --follow-up ordered-to-correct) ;;
+        esac
+        r=$("$dr" record-result --ledger "$ledger" "${chain[@]}" --key "$out/keys/issuer.key" \
+            --draw "$draw" --uscc "$uscc" \
+            --inspection-start "${days[$i]}" --inspection-end "${days[$i]}" \
+            --method "$method" "${flags[@]}" \
+            --created-at "${entered}T02:$(printf %02d "$i"):00Z" --json)
+        on_time=$(field on_time "$r")
+        [ "$on_time" = true ] && when="on time" || when="OVERDUE"
+        printf '  %s %-18s inspected %s, entered %s (deadline %s, %s)  record %s\n' \
+            "$uscc" "${flags[1]}" "${days[$i]}" "$entered" \
+            "$(field deadline "$r")" "$when" "$(field record "$r" | cut -c1-16)"
+        if [ "$task:$i" = YCSW-2024-01:2 ]; then
+            fix=$(field record "$r")
+        fi
+        i=$((i + 1))
+    done 3< "$out/draws/$task.tsv"
+done
+
+echo
+echo "== 9. correct a wrongly entered result (更正), approved by the unit head's second signature"
+if [ -z "$fix" ]; then
+    echo "no result to correct: YCSW-2024-01 drew fewer than 3 entities" >&2
+    exit 1
+fi
+"$dr" correct --ledger "$ledger" "${chain[@]}" --key "$out/keys/issuer.key" \
+    --approver-key "$out/keys/head.key" --result "$fix" \
+    --reason "季度复核：检查记录载明取水计量设施未按期检定，录入时误选“未发现问题”" \
+    --category problem-pending --follow-up ordered-to-correct \
+    --created-at 2024-09-20T02:00:00Z
+
+echo
+echo "== 10. publish the results (一公开): CSV and JSON, and a signed checkpoint of them on the ledger"
+"$dr" publish --ledger "$ledger" "${chain[@]}" --key "$out/keys/issuer.key" \
+    --entities "$here/entities.csv" --inspectors "$here/inspectors.csv" \
+    --out-dir "$out/public" --created-at 2024-09-23T02:00:00Z
+
+echo
+echo "== 11. the summary tables (汇总表) per task: initiated (发起) and cooperated (配合); exit 0 = 100% entered and published"
+"$dr" summary --ledger "$ledger" "${chain[@]}" --public-key "$out/keys/issuer.pub" \
+    --entities "$here/entities.csv"
+
+echo
+echo "== 12. verify chain and ledger together, as an auditor would (exit 0 = everything holds)"
+"$dr" verify "${chain[@]}" --public-key "$out/keys/issuer.pub" "${regs[@]}" \
+    --ledger "$ledger" --approver-key "$out/keys/head.pub" \
+    --published "$out/public/public-results.csv" --published "$out/public/public-results.json"
