@@ -55,6 +55,39 @@ pub enum CliError {
     Notice(Box<crate::notice::NoticeError>),
 }
 
+/// `println!` for command output that returns the write error (`?`) instead
+/// of panicking: a reader that closes the pipe early (`| head`) ends the
+/// command quietly ([`CliError::is_broken_pipe`]).
+#[macro_export]
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout(), $($arg)*)?
+    }};
+}
+
+/// `print!` counterpart of [`outln!`].
+#[macro_export]
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout(), $($arg)*)?
+    }};
+}
+
+impl CliError {
+    /// True when standard output was closed by its reader (`| head`): not
+    /// a failure of the command, nothing to report.
+    pub fn is_broken_pipe(&self) -> bool {
+        let broken = |k: Option<std::io::ErrorKind>| k == Some(std::io::ErrorKind::BrokenPipe);
+        match self {
+            CliError::Output(e) => broken(Some(e.kind())),
+            CliError::Json(e) => broken(e.io_error_kind()),
+            _ => false,
+        }
+    }
+}
+
 /// Text encoding of CSV inputs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum EncodingArg {

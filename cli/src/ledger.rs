@@ -291,7 +291,7 @@ pub fn record_result(a: &RecordResultArgs) -> Result<Status, CliError> {
     let id = env.record_id().to_string();
     let entered_on = double_random::china_date(created_at);
     if a.json {
-        println!(
+        crate::outln!(
             "{}",
             json!({
                 "record": id,
@@ -304,24 +304,25 @@ pub fn record_result(a: &RecordResultArgs) -> Result<Status, CliError> {
         );
         return Ok(Status::Ok);
     }
-    println!(
+    crate::outln!(
         "recorded the result of {} for task {}",
-        payload.result.uscc, payload.result.task
+        payload.result.uscc,
+        payload.result.task
     );
-    println!("  record   {id}");
-    println!("  sequence {}", payload.chain.sequence);
+    crate::outln!("  record   {id}");
+    crate::outln!("  sequence {}", payload.chain.sequence);
     match deadline {
-        Some(d) if entered_on <= d => println!(
+        Some(d) if entered_on <= d => crate::outln!(
             "  entered {} (Beijing time), on time (deadline {})",
             double_random::format_date(entered_on),
             double_random::format_date(d)
         ),
-        Some(d) => println!(
+        Some(d) => crate::outln!(
             "  entered {} (Beijing time), OVERDUE: the deadline was {}",
             double_random::format_date(entered_on),
             double_random::format_date(d)
         ),
-        None => println!("  deadline not checked: the holiday table does not cover the years"),
+        None => crate::outln!("  deadline not checked: the holiday table does not cover the years"),
     }
     Ok(Status::Ok)
 }
@@ -416,7 +417,7 @@ pub fn correct(a: &CorrectArgs) -> Result<Status, CliError> {
     log.append(&env)?;
     let id = env.record_id().to_string();
     if a.json {
-        println!(
+        crate::outln!(
             "{}",
             json!({
                 "record": id,
@@ -427,13 +428,14 @@ pub fn correct(a: &CorrectArgs) -> Result<Status, CliError> {
         );
         return Ok(Status::Ok);
     }
-    println!(
+    crate::outln!(
         "corrected the result of {} for task {}",
-        payload.result.uscc, payload.result.task
+        payload.result.uscc,
+        payload.result.task
     );
-    println!("  record   {id}");
-    println!("  corrects {}", hex(&payload.corrects));
-    println!(
+    crate::outln!("  record   {id}");
+    crate::outln!("  corrects {}", hex(&payload.corrects));
+    crate::outln!(
         "  approved by {} (key {})",
         payload.approver.name,
         &payload.approver.key_id[..16]
@@ -554,7 +556,7 @@ pub fn publish(a: &PublishArgs) -> Result<Status, CliError> {
     log.append(&env)?;
     let id = env.record_id().to_string();
     if a.json {
-        println!(
+        crate::outln!(
             "{}",
             json!({
                 "checkpoint": id,
@@ -569,19 +571,19 @@ pub fn publish(a: &PublishArgs) -> Result<Status, CliError> {
         );
         return Ok(Status::Ok);
     }
-    println!(
+    crate::outln!(
         "published {} result(s) of {}",
         payload.results.0,
         key.issuer()
     );
     for f in &files {
-        println!(
+        crate::outln!(
             "  {}  sha256 {}",
             a.out_dir.join(&f.name).display(),
             hex(&f.sha256)
         );
     }
-    println!("  checkpoint {id} (sequence {})", payload.chain.sequence);
+    crate::outln!("  checkpoint {id} (sequence {})", payload.chain.sequence);
     Ok(Status::Ok)
 }
 
@@ -663,7 +665,7 @@ pub fn summary(a: &SummaryArgs) -> Result<Status, CliError> {
             "initiated": rows.iter().filter(|r| r.kind == SummaryKind::Initiated).collect::<Vec<_>>(),
             "cooperated": rows.iter().filter(|r| r.kind == SummaryKind::Cooperated).collect::<Vec<_>>(),
         });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        crate::outln!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         print_summary(&rows, errors)?;
     }

@@ -74,6 +74,9 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(status) => status.into(),
+        // The reader closed the pipe (`| head`): stop quietly, as a
+        // SIGPIPE would, with the exit status of output not written.
+        Err(e) if e.is_broken_pipe() => common::Status::Unreadable.into(),
         Err(e) => {
             eprintln!("double-random: {e}");
             common::Status::Unreadable.into()

@@ -542,14 +542,14 @@ pub fn keygen(a: &KeygenArgs) -> Result<Status, CliError> {
         .open(&public_path)
         .and_then(|mut f| f.write_all(key.public_key().to_text().as_bytes()))
         .map_err(io(&public_path))?;
-    println!("issuer:      {}", key.issuer());
-    println!("key id:      {}", key.key_id());
-    println!("fingerprint: {}", key.fingerprint());
-    println!(
+    crate::outln!("issuer:      {}", key.issuer());
+    crate::outln!("key id:      {}", key.key_id());
+    crate::outln!("fingerprint: {}", key.fingerprint());
+    crate::outln!(
         "secret key:  {} (mode 0600; keep it offline)",
         secret_path.display()
     );
-    println!("public key:  {} (publish it)", public_path.display());
+    crate::outln!("public key:  {} (publish it)", public_path.display());
     Ok(Status::Ok)
 }
 
@@ -713,7 +713,7 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
         .to_array()
         .map(|c| c.0);
     if a.json {
-        println!(
+        crate::outln!(
             "{}",
             json!({
                 "record": hex(&id),
@@ -726,27 +726,32 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
         );
         return Ok(Status::Ok);
     }
-    println!("committed task {} ({})", payload.task.id, payload.task.name);
-    println!("  record   {}", hex(&id));
-    println!("  sequence {}", payload.chain.sequence);
-    println!(
+    crate::outln!("committed task {} ({})", payload.task.id, payload.task.name);
+    crate::outln!("  record   {}", hex(&id));
+    crate::outln!("  sequence {}", payload.chain.sequence);
+    crate::outln!(
         "  pools    A {} · B {} · C {} · D {}",
-        sizes[0], sizes[1], sizes[2], sizes[3]
+        sizes[0],
+        sizes[1],
+        sizes[2],
+        sizes[3]
     );
     match &plan {
-        RandomnessPlan::Drand { round, .. } => println!(
+        RandomnessPlan::Drand { round, .. } => crate::outln!(
             "  randomness: drand round {} (published {}); publish this record before then, then run `double-random draw` with the round's randomness",
             round.0,
             randomness_time.map_or("at an unknown time".into(), |t| t.to_string())
         ),
-        RandomnessPlan::Ceremony { scheduled_at, .. } => println!(
+        RandomnessPlan::Ceremony { scheduled_at, .. } => crate::outln!(
             "  randomness: public ceremony at {scheduled_at}; publish this record before then"
         ),
         RandomnessPlan::Local {} => {
-            println!("  randomness: local (weakest: nothing outside this office fixes the value)")
+            crate::outln!(
+                "  randomness: local (weakest: nothing outside this office fixes the value)"
+            )
         }
     }
-    println!(
+    crate::outln!(
         "  conflict-list salt kept in {} (private; give it to auditors with the conflict list)",
         secrets_path(&a.chain).display()
     );
@@ -859,7 +864,7 @@ pub fn draw(a: &DrawArgs) -> Result<Status, CliError> {
     let id = *env.record_id().as_bytes();
     chain.append(&env)?;
     if a.json {
-        println!(
+        crate::outln!(
             "{}",
             json!({
                 "record": hex(&id),
@@ -872,12 +877,13 @@ pub fn draw(a: &DrawArgs) -> Result<Status, CliError> {
         );
         return Ok(Status::Ok);
     }
-    println!(
+    crate::outln!(
         "drew task {} ({})",
-        commitment.task.id, commitment.task.name
+        commitment.task.id,
+        commitment.task.name
     );
-    println!("  record {}", hex(&id));
-    println!("  seed   {}", hex(&payload.seed));
+    crate::outln!("  record {}", hex(&id));
+    crate::outln!("  seed   {}", hex(&payload.seed));
     let entities = &regs.entities;
     let inspectors = &regs.inspectors;
     for ((class, d), team) in payload.drawn_in_order().zip(&payload.teams) {
@@ -891,7 +897,7 @@ pub fn draw(a: &DrawArgs) -> Result<Status, CliError> {
                     .map_or(i.clone(), |x| format!("{}({})", x.name, x.department))
             })
             .collect();
-        println!(
+        crate::outln!(
             "  {class} #{:<4} {} {}  ← {}",
             d.rank.0,
             d.uscc,
@@ -959,7 +965,7 @@ pub fn cancel(a: &CancelArgs) -> Result<Status, CliError> {
     };
     let env = Record::Cancellation(payload).sign(&key);
     chain.append(&env)?;
-    println!(
+    crate::outln!(
         "cancelled the commitment {} of task {}; record {}",
         &hex(&cid)[..16],
         commitment.task.id,
@@ -1286,7 +1292,7 @@ pub fn prove(a: &ProveArgs) -> Result<Status, CliError> {
     let text = serde_json::to_string_pretty(&bundle)? + "\n";
     match &a.out {
         Some(p) => std::fs::write(p, text).map_err(io(p))?,
-        None => print!("{text}"),
+        None => crate::out!("{text}"),
     }
     Ok(Status::Ok)
 }
@@ -1319,15 +1325,15 @@ pub fn verify_proof(a: &VerifyProofArgs) -> Result<Status, CliError> {
             Ok(v) => json!({"holds": true, "verdict": v}),
             Err(e) => json!({"holds": false, "error": e.to_string()}),
         };
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        crate::outln!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         match &result {
             Ok(v) => {
-                println!("the proof holds:");
+                crate::outln!("the proof holds:");
                 for f in &v.findings {
                     write_finding(&mut std::io::stdout().lock(), f)?;
                 }
-                println!(
+                crate::outln!(
                     "  {} was in the committed pool of task {}: class {} ({}), rank {} of {}",
                     v.uscc,
                     v.task,
@@ -1336,23 +1342,23 @@ pub fn verify_proof(a: &VerifyProofArgs) -> Result<Status, CliError> {
                     v.rank,
                     v.class_size
                 );
-                println!("  commitment {}", v.commitment);
+                crate::outln!("  commitment {}", v.commitment);
                 match (&v.draw, v.drawn_at) {
-                    (None, _) => println!("  not drawn yet: the bundle has no draw"),
-                    (Some(d), Some(p)) => println!(
+                    (None, _) => crate::outln!("  not drawn yet: the bundle has no draw"),
+                    (Some(d), Some(p)) => crate::outln!(
                         "  DRAWN: position {} of class {} in draw {}",
                         p + 1,
                         v.class,
                         &d[..16]
                     ),
-                    (Some(d), None) => println!(
+                    (Some(d), None) => crate::outln!(
                         "  not drawn: the draw {} did not pick rank {}",
                         &d[..16],
                         v.rank
                     ),
                 }
             }
-            Err(e) => println!("the proof FAILS: {e}"),
+            Err(e) => crate::outln!("the proof FAILS: {e}"),
         }
     }
     Ok(if result.is_ok() {

@@ -332,3 +332,44 @@ fn text_tables_line_up_chinese() {
     assert!(ends.len() >= 3, "{out}");
     assert!(ends.windows(2).all(|w| w[0] == w[1]), "{out}");
 }
+
+#[test]
+fn a_reader_closing_the_pipe_early_is_not_a_panic() {
+    // `double-random ... | head -1`: the reader is gone before the output is
+    // written. The command stops quietly (exit 2), it does not panic (101).
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        vec![
+            "keygen".to_owned(),
+            "--issuer".into(),
+            "阳城县水务局".into(),
+            "--out".into(),
+            dir.path().join("k").display().to_string(),
+        ],
+        vec![
+            "check-registers".to_owned(),
+            "--entities".into(),
+            example("entities.csv").display().to_string(),
+        ],
+        vec![
+            "plan".into(),
+            "--task".into(),
+            example("tasks/water-permits.toml").display().to_string(),
+            "--entities".into(),
+            example("entities.csv").display().to_string(),
+            "--json".into(),
+        ],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_double-random"))
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_ne!(o.status.code(), Some(101), "{args:?}: {err}");
+    }
+}
