@@ -1057,7 +1057,8 @@ fn deadline_of(
 
 /// Checks a published file against the ledger's checkpoints (check
 /// `published-file`): a note when the latest checkpoint lists its SHA-256,
-/// a warning when only an older one does (the file is superseded), an
+/// a warning when only an older one does (the file is superseded) or when
+/// records follow the latest checkpoint (the publication is behind), an
 /// error when none does (the file is not what was published).
 pub fn check_published_file(ledger: &Ledger, name: &str, bytes: &[u8]) -> Finding {
     use sha2::{Digest, Sha256};
@@ -1068,7 +1069,21 @@ pub fn check_published_file(ledger: &Ledger, name: &str, bytes: &[u8]) -> Findin
         .iter()
         .rev()
         .find(|c| c.payload.files.iter().any(|f| f.sha256 == digest));
+    let after = |c: &CheckpointRecord| {
+        ledger
+            .head
+            .map_or(0, |(_, seq, _)| seq.saturating_sub(c.sequence))
+    };
     let (severity, message, at) = match found {
+        Some(c) if latest.is_some_and(|l| l.record == c.record) && after(c) > 0 => (
+            FindingSeverity::Warning,
+            format!(
+                "{name}: listed by the latest checkpoint (sequence {}), but the ledger holds {} record(s) after it: results or corrections not yet published",
+                c.sequence,
+                after(c)
+            ),
+            Some(c),
+        ),
         Some(c) if latest.is_some_and(|l| l.record == c.record) => (
             FindingSeverity::Note,
             format!(

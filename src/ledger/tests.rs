@@ -585,6 +585,22 @@ fn publication_shows_the_corrected_version_and_tampering_is_detected() {
 }
 
 #[test]
+fn a_publication_behind_the_ledger_is_a_warning() {
+    let (mut fx, csv, _) = published_fixture();
+    // A result entered after the checkpoint: the published file is still
+    // the latest checkpoint's, but no longer all there is.
+    fx.add_result(fields(fx.draw, 2, "2024-09-12"), "2024-09-16T00:00:00Z")
+        .unwrap();
+    let ledger = fx.ledger();
+    let f = check_published_file(&ledger, "public-results.csv", &csv);
+    assert_eq!(
+        (f.severity, f.check),
+        (FindingSeverity::Warning, "published-file")
+    );
+    assert!(f.message.contains("1 record(s) after it"), "{}", f.message);
+}
+
+#[test]
 fn omitting_inspectors_drops_them_entirely() {
     let (fx, _, _) = published_fixture();
     let ledger = fx.ledger();
