@@ -38,6 +38,10 @@ pub struct ProofBundle {
 pub struct ProofVerdict {
     /// The commitment's record id (hex).
     pub commitment: String,
+    /// The commitment's sequence number and time on the issuer's chain: look
+    /// them up on the published chain (a bundle cannot show the chain rules:
+    /// no second draw, no cancellation, no abandoned attempt).
+    pub commitment_at: (u64, String),
     /// The task id.
     pub task: String,
     /// The entity's USCC.
@@ -50,6 +54,8 @@ pub struct ProofVerdict {
     pub class_size: u64,
     /// The draw's record id (hex), if a draw is in the bundle.
     pub draw: Option<String>,
+    /// The draw's sequence number and time on the issuer's chain.
+    pub draw_at: Option<(u64, String)>,
     /// Whether the draw picked it, and at which position of its class's draw order (0-based).
     pub drawn_at: Option<u64>,
     /// Warnings and notes of the record checks (local randomness, a beacon
@@ -196,12 +202,14 @@ impl ProofBundle {
         let class = self.proof.entity.credit_class;
         let mut verdict = ProofVerdict {
             commitment: crate::hex::encode(&cid),
+            commitment_at: (c.chain.sequence, c.chain.created_at.to_string()),
             task: c.task.id.clone(),
             uscc: self.proof.entity.uscc.to_string(),
             class,
             rank: self.proof.rank,
             class_size: ec.class_sizes[class.index()],
             draw: None,
+            draw_at: None,
             drawn_at: None,
             findings,
         };
@@ -236,6 +244,7 @@ impl ProofBundle {
             return Err(BundleError::Ranks { class });
         }
         verdict.draw = Some(crate::hex::encode(&did));
+        verdict.draw_at = Some((d.chain.sequence, d.chain.created_at.to_string()));
         if let Some(pos) = expected.iter().position(|&x| x == self.proof.rank) {
             let listed_code = listed[pos].uscc;
             if listed_code != self.proof.entity.uscc {

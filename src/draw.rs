@@ -278,7 +278,11 @@ fn hex(h: &Hash) -> String {
 
 /// Checks that registers are the committed ones.
 pub fn check_registers(committed: &RegisterRoots, r: &Registers<'_>) -> Result<(), DrawError> {
-    let actual = register_roots(r)?;
+    compare_roots(committed, &register_roots(r)?)
+}
+
+/// Checks registers' roots (from [`register_roots`]) against the committed ones.
+pub fn compare_roots(committed: &RegisterRoots, actual: &RegisterRoots) -> Result<(), DrawError> {
     let pairs = [
         ("entity", committed.entities.root, actual.entities.root),
         (

@@ -145,8 +145,8 @@ pub use credit::{CreditClass, CreditClassError};
 pub use date::{format_date, parse_date};
 pub use draw::{
     CommitRequest, DrawError, Registers, Replay, build_commitment, check_randomness_shape,
-    check_registers, drawn_entities, inspection_date, perform_draw, register_roots, replay,
-    sample_counts, teams_for,
+    check_registers, compare_roots, drawn_entities, inspection_date, perform_draw, register_roots,
+    replay, sample_counts, teams_for,
 };
 pub use dsse::{
     Envelope, EnvelopeDecodeError, EnvelopeError, JsonLocation, RecordId, SIGNATURE_LEN, Signature,

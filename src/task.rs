@@ -184,26 +184,37 @@ impl Task {
     /// added: every expertise tag of every key (重点) item the task names.
     /// Every named item must be in `items`.
     pub fn team_rules_with(&self, items: &CheckItemList) -> Result<TeamRules, TaskError> {
-        let mut rules = self.team.clone();
-        for id in &self.items {
-            let item = items
-                .get(id)
-                .ok_or_else(|| TaskError::UnknownItem { id: id.clone() })?;
-            if item.category == ItemCategory::Key {
-                rules
-                    .required_expertise
-                    .extend(item.required_expertise.iter().cloned());
-            }
-        }
-        rules.required_expertise.sort();
-        rules.required_expertise.dedup();
-        Ok(rules)
+        merge_key_expertise(&self.team, &self.items, items)
     }
 
     /// Whether the task is a joint task (部门联合抽查) with participating departments.
     pub fn is_joint(&self) -> bool {
         !self.team.participating_departments.is_empty()
     }
+}
+
+/// `team` with every expertise tag of every key (重点) item among `named`
+/// added, the tags sorted by bytes and each kept once: the effective team
+/// rules of a task naming those items. Every named item must be in `list`.
+pub fn merge_key_expertise(
+    team: &TeamRules,
+    named: &[String],
+    list: &CheckItemList,
+) -> Result<TeamRules, TaskError> {
+    let mut rules = team.clone();
+    for id in named {
+        let item = list
+            .get(id)
+            .ok_or_else(|| TaskError::UnknownItem { id: id.clone() })?;
+        if item.category == ItemCategory::Key {
+            rules
+                .required_expertise
+                .extend(item.required_expertise.iter().cloned());
+        }
+    }
+    rules.required_expertise.sort();
+    rules.required_expertise.dedup();
+    Ok(rules)
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! finding, each naming the line of the chain file, the sequence number, the
 //! record and a stable check name (`docs/FORMAT.md`, "Checks").
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -13,17 +13,20 @@ use crate::assign::History;
 use crate::beacon::{BeaconVerdict, check_beacon, drand_round_time};
 use crate::credit::CreditClass;
 use crate::draw::{
-    DrawError, Registers, check_randomness_shape, check_registers, drawn_entities, inspection_date,
-    replay, sample_counts, teams_for,
+    DrawError, Registers, check_randomness_shape, compare_roots, drawn_entities, inspection_date,
+    register_roots, replay, sample_counts, teams_for,
 };
 use crate::dsse::Envelope;
 use crate::keys::IssuerPublicKey;
 use crate::merkle::Hash;
+use crate::ratio::BasisPoints;
 use crate::record::{
     ChainLink, CommitmentPayload, DRAW_ALGORITHM, DrawPayload, RandomnessPlan, Record, RecordError,
-    Timestamp,
+    RegisterRoots, Timestamp,
 };
+use crate::register::CheckItemList;
 use crate::sample::derive_seed;
+use crate::task::{Ratios, Task, TaskError, merge_key_expertise};
 
 /// How much to check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -412,6 +415,10 @@ pub fn verify_chain(
     let mut commitments: HashMap<Hash, CommitmentState> = HashMap::new();
     let mut draws: HashMap<Hash, DrawPayload> = HashMap::new();
     let mut commit_order: Vec<Hash> = Vec::new();
+    // Sequence numbers of each task's open commitments (no scan of every
+    // commitment per record: a long chain stays linear).
+    let mut open_by_task: HashMap<String, BTreeSet<u64>> = HashMap::new();
+    let mut roots = RootCache::default();
 
     if lines.is_empty() {
         ctx.push(
@@ -436,12 +443,7 @@ pub fn verify_chain(
                 // A second commitment of a task while an earlier one is still
                 // open: the earlier attempt is abandoned whatever happens later
                 // (drawing both and keeping one would be draw shopping).
-                if let Some(earlier) = commitments
-                    .values()
-                    .filter(|c| c.outcome == Outcome::Open && c.payload.task.id == p.task.id)
-                    .map(|c| c.sequence)
-                    .min()
-                {
+                if let Some(&earlier) = open_by_task.get(&p.task.id).and_then(BTreeSet::first) {
                     ctx.push(
                         Error,
                         "abandoned-commitment",
@@ -453,6 +455,23 @@ pub fn verify_chain(
                     );
                 }
                 ctx.place(at, commitment_findings(&p));
+                if let Some(h) = p.history
+                    && !draws.contains_key(&h)
+                {
+                    ctx.push(
+                        Error,
+                        "history",
+                        at,
+                        format!(
+                            "the commitment's history names draw {}, which is not earlier on this chain",
+                            crate::hex::encode(&h)
+                        ),
+                    );
+                }
+                open_by_task
+                    .entry(p.task.id.clone())
+                    .or_default()
+                    .insert(link.sequence);
                 commit_order.push(id);
                 commitments.insert(
                     id,
@@ -486,7 +505,10 @@ pub fn verify_chain(
                             c.sequence
                         ),
                     ),
-                    Some(c) => c.outcome = Outcome::Cancelled,
+                    Some(c) => {
+                        c.outcome = Outcome::Cancelled;
+                        close(&mut open_by_task, c);
+                    }
                 }
             }
             Record::Draw(p) => {
@@ -525,11 +547,14 @@ pub fn verify_chain(
                         );
                         continue;
                     }
-                    Outcome::Open => c.outcome = Outcome::Drawn,
+                    Outcome::Open => {
+                        c.outcome = Outcome::Drawn;
+                        close(&mut open_by_task, c);
+                    }
                 }
                 let commitment = c.payload.clone();
                 if options.level >= Level::Replay {
-                    check_draw(&mut ctx, at, &commitment, &p, &draws, options);
+                    check_draw(&mut ctx, at, &commitment, &p, &draws, options, &mut roots);
                 }
                 draws.insert(id, p);
             }
@@ -538,20 +563,20 @@ pub fn verify_chain(
 
     ctx.report.head = links.head();
 
-    // Open commitments.
-    for (i, id) in commit_order.iter().enumerate() {
+    // Open commitments, from the last: a task seen later was committed again.
+    let mut later_tasks: HashSet<&str> = HashSet::new();
+    let mut open = Vec::new();
+    for id in commit_order.iter().rev() {
         let Some(c) = commitments.get(id) else {
             continue;
         };
-        if c.outcome != Outcome::Open {
-            continue;
+        let later_same_task = !later_tasks.insert(c.payload.task.id.as_str());
+        if c.outcome == Outcome::Open {
+            open.push((id, c, later_same_task));
         }
+    }
+    for (id, c, later_same_task) in open.into_iter().rev() {
         let at = Some((c.line, Some(c.sequence), id));
-        let later_same_task = commit_order[i + 1..].iter().any(|later| {
-            commitments
-                .get(later)
-                .is_some_and(|l| l.payload.task.id == c.payload.task.id)
-        });
         if later_same_task {
             ctx.push(
                 Error,
@@ -634,17 +659,23 @@ pub fn commitment_findings(c: &CommitmentPayload) -> Vec<Finding> {
                     "randomness",
                     "the drand network is not one this format knows (only quicknet): its round times and signatures cannot be checked".into(),
                 ));
-            } else if let Some(t) = drand_round_time(chain_hash, round.0)
-                && t <= created
-            {
-                out.push(finding(
-                    Error,
-                    "randomness-timing",
-                    format!(
-                        "drand round {} was published at {t}, not after the commitment ({created})",
-                        round.0
-                    ),
-                ));
+            } else {
+                match drand_round_time(chain_hash, round.0) {
+                    None => out.push(finding(
+                        Error,
+                        "randomness-timing",
+                        format!("drand round {} has no publication time (round 0 or beyond the clock): it never exists", round.0),
+                    )),
+                    Some(t) if t <= created => out.push(finding(
+                        Error,
+                        "randomness-timing",
+                        format!(
+                            "drand round {} was published at {t}, not after the commitment ({created})",
+                            round.0
+                        ),
+                    )),
+                    Some(_) => {}
+                }
             }
         }
         RandomnessPlan::Ceremony { scheduled_at, .. } => {
@@ -661,6 +692,57 @@ pub fn commitment_findings(c: &CommitmentPayload) -> Vec<Finding> {
             "local-randomness",
             "the randomness plan is local: the issuer itself supplies the value, so nothing outside its control fixes the draw".into(),
         )),
+    }
+    // The task's own rules, as a task file would be checked, and the team
+    // rules as assignment checks them first: nothing here needs a register,
+    // so a replay from the records alone catches a commitment no honest
+    // office could have made (a team of one, a zero workload cap, ...).
+    let mut ratios = [BasisPoints::ZERO; 4];
+    let mut ratio_error = None;
+    for class in CreditClass::ALL {
+        match BasisPoints::new(*c.task.ratios_bp.get(class)) {
+            Ok(r) => ratios[class.index()] = r,
+            Err(error) => ratio_error = Some(TaskError::Ratio { class, error }),
+        }
+    }
+    let task = match ratio_error {
+        Some(e) => Err(e),
+        None => Task::new(
+            c.task.id.clone(),
+            c.task.name.clone(),
+            c.task.items.clone(),
+            Ratios(ratios),
+            c.task.team.clone(),
+            c.task.inspection_date,
+        ),
+    };
+    if let Err(e) = task {
+        out.push(finding(
+            Error,
+            "task-rules",
+            format!("the committed task breaks a rule: {e}"),
+        ));
+    }
+    if let Err(e) = c.task.team.check(true) {
+        out.push(finding(
+            Error,
+            "task-rules",
+            format!("the committed team rules admit no team: {e}"),
+        ));
+    }
+    if !c.task.items.is_empty() && c.registers.items.is_none() {
+        out.push(finding(
+            Error,
+            "task-rules",
+            "the task names check items but commits no check-item list: the expertise its key items require cannot be checked".into(),
+        ));
+    }
+    if c.task.inspection_date.is_none() {
+        out.push(finding(
+            Warning,
+            "inspection-date",
+            "no inspection date is committed: the draw's own date, which the issuer states, decides whose certificates are valid and so can shape the teams".into(),
+        ));
     }
     let e = &c.registers.entities;
     let sum = e
@@ -780,6 +862,45 @@ pub fn draw_findings(
     out
 }
 
+/// With the committed check-item list: every item the task names is in it,
+/// and the committed team rules require the expertise of every key item
+/// (FORMAT §4: the effective rules are the task's with those tags merged in).
+fn expertise_problem(c: &CommitmentPayload, items: &CheckItemList) -> Option<String> {
+    match merge_key_expertise(&c.task.team, &c.task.items, items) {
+        Err(e) => Some(format!(
+            "the committed task does not fit the committed list: {e}"
+        )),
+        Ok(expected) if expected != c.task.team => Some(format!(
+            "the committed team rules require expertise {:?}, but with the task's key items they must require {:?}",
+            c.task.team.required_expertise, expected.required_expertise
+        )),
+        Ok(_) => None,
+    }
+}
+
+/// Marks a commitment as no longer open for its task.
+fn close(open_by_task: &mut HashMap<String, BTreeSet<u64>>, c: &CommitmentState) {
+    if let Some(open) = open_by_task.get_mut(&c.payload.task.id) {
+        open.remove(&c.sequence);
+    }
+}
+
+/// The register files' roots, computed once per conflict salt: a chain of
+/// many draws checked against a national register hashes it once.
+#[derive(Default)]
+struct RootCache {
+    by_salt: HashMap<Vec<u8>, Result<RegisterRoots, DrawError>>,
+}
+
+impl RootCache {
+    fn get(&mut self, regs: &Registers<'_>) -> &Result<RegisterRoots, DrawError> {
+        self.by_salt
+            .entry(regs.conflict_salt.to_vec())
+            .or_insert_with(|| register_roots(regs).map_err(DrawError::from))
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn check_draw(
     ctx: &mut Ctx<'_>,
     at: Option<(usize, Option<u64>, &Hash)>,
@@ -787,6 +908,7 @@ fn check_draw(
     draw: &DrawPayload,
     earlier_draws: &HashMap<Hash, DrawPayload>,
     options: &VerifyOptions<'_>,
+    roots: &mut RootCache,
 ) {
     use FindingSeverity::Error;
     ctx.report.draws_replayed += 1;
@@ -891,13 +1013,22 @@ fn check_draw(
         return;
     }
     ctx.report.draws_checked_with_registers += 1;
-    if let Err(e) = check_registers(&commitment.registers, &regs) {
+    if let Err(e) = roots
+        .get(&regs)
+        .clone()
+        .and_then(|actual| compare_roots(&commitment.registers, &actual))
+    {
         let check = match e {
             DrawError::RegisterMismatch { .. } => "register-root",
             _ => "registers",
         };
         ctx.push(Error, check, at, e.to_string());
         return;
+    }
+    if let Some(items) = regs.items
+        && let Some(problem) = expertise_problem(commitment, items)
+    {
+        ctx.push(Error, "task-rules", at, problem);
     }
     let Some(r) = r.filter(|_| ranks_ok) else {
         return;
@@ -958,18 +1089,8 @@ fn check_draw(
         None => None,
         Some(h) => match earlier_draws.get(&h) {
             Some(d) => Some(History::from_teams(&d.teams)),
-            None => {
-                ctx.push(
-                    Error,
-                    "history",
-                    at,
-                    format!(
-                        "the commitment's history names draw {}, which is not earlier on this chain",
-                        crate::hex::encode(&h)
-                    ),
-                );
-                return;
-            }
+            // Reported at the commitment (check `history`).
+            None => return,
         },
     };
     match teams_for(

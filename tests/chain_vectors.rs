@@ -666,6 +666,49 @@ fn cases() -> Vec<Case> {
         fails: vec!["sample-size"],
     });
 
+    // Rules no honest office could commit, each caught from the records
+    // alone (the public can replay; only auditors hold the conflict list).
+    let tampered_commitment = |edit: &dyn Fn(&mut double_random::CommitmentPayload)| {
+        let mut g = Builder {
+            key: issuer(),
+            lines: Vec::new(),
+        };
+        let mut cp = honest.clone();
+        edit(&mut cp);
+        g.push(&Record::Commitment(cp));
+        g.text()
+    };
+    out.push(Case {
+        name: "team-of-one",
+        description: "a commitment whose team rules say one officer per team (at least two must inspect together)",
+        chain: tampered_commitment(&|c| {
+            c.task.team.team_size = 1;
+            c.task.team.participating_departments.clear();
+        }),
+        with_registers: false,
+        tampered_register: false,
+        fails: vec!["task-rules"],
+    });
+    out.push(Case {
+        name: "items-not-committed",
+        description: "a task naming check items whose commitment has no check-item list (their expertise rules could be dropped unseen)",
+        chain: tampered_commitment(&|c| c.task.items = vec!["SW-001".into()]),
+        with_registers: false,
+        tampered_register: false,
+        fails: vec!["task-rules"],
+    });
+    out.push(Case {
+        name: "history-not-on-chain",
+        description: "a rotating commitment whose history names a draw that is not on the chain",
+        chain: tampered_commitment(&|c| {
+            c.task.team.rotation = double_random::RotationPolicy::AvoidPreviousTeam;
+            c.history = Some([0x11; 32]);
+        }),
+        with_registers: false,
+        tampered_register: false,
+        fails: vec!["history"],
+    });
+
     // Unknown member and duplicate member in a signed payload.
     for (name, description, edit) in [
         (
@@ -943,6 +986,141 @@ fn proof_bundles_apply_the_draw_record_checks() {
         ),
         "{err}"
     );
+}
+
+#[test]
+fn commitment_checks_need_no_other_record() {
+    let f = files();
+    let regs = registers(&f);
+    let b = Builder {
+        key: issuer(),
+        lines: Vec::new(),
+    };
+    let t = task("YCSW-TEST-01");
+    let honest = build_commitment(&CommitRequest {
+        chain: b.link("2024-06-01T08:00:00Z"),
+        task: &t,
+        registers: regs_view(&regs),
+        randomness: RandomnessPlan::Local {},
+        history: None,
+    })
+    .unwrap();
+    let errors = |c: &double_random::CommitmentPayload| -> Vec<&'static str> {
+        double_random::commitment_findings(c)
+            .into_iter()
+            .filter(|f| f.severity == double_random::FindingSeverity::Error)
+            .map(|f| f.check)
+            .collect()
+    };
+    assert!(errors(&honest).is_empty());
+    // A drand round that never exists (round 0) or is published before the commitment.
+    for round in [0, 1] {
+        let mut c = honest.clone();
+        c.randomness = RandomnessPlan::Drand {
+            chain_hash: double_random::QUICKNET_CHAIN_HASH,
+            round: Count(round),
+        };
+        assert_eq!(errors(&c), ["randomness-timing"], "round {round}");
+    }
+    // A zero workload cap; ratios falling from A to D.
+    let mut c = honest.clone();
+    c.task.team.workload_cap = Some(0);
+    assert!(errors(&c).contains(&"task-rules"));
+    let mut c = honest.clone();
+    c.task.ratios_bp.A = 9000;
+    assert_eq!(errors(&c), ["task-rules"]);
+    // No committed inspection date: a warning (the issuer's own date decides certificates).
+    assert!(
+        double_random::commitment_findings(&honest)
+            .iter()
+            .any(|f| f.check == "inspection-date"
+                && f.severity == double_random::FindingSeverity::Warning)
+    );
+}
+
+#[test]
+fn full_replay_rederives_the_expertise_of_key_items() {
+    // A task naming a key item whose expertise the committed team rules leave out.
+    let f = files();
+    let regs = registers(&f);
+    let items = double_random::CheckItemList::new(vec![double_random::CheckItem {
+        id: "SW-001".into(),
+        name: "取水许可 (TEST ONLY)".into(),
+        category: double_random::ItemCategory::Key,
+        target_type: "取水单位".into(),
+        basis: "取水许可和水资源费征收管理条例".into(),
+        department: "水资源股".into(),
+        content: "取水计量".into(),
+        methods: vec![double_random::InspectionMethod::OnSite],
+        required_expertise: vec!["水资源".into()],
+    }])
+    .unwrap();
+    let view = Registers {
+        items: Some(&items),
+        ..regs_view(&regs)
+    };
+    let mut b = Builder {
+        key: issuer(),
+        lines: Vec::new(),
+    };
+    let mut t = task("YCSW-TEST-01");
+    t.items = vec!["SW-001".into()];
+    t.team.team_size = 3;
+    let honest = build_commitment(&CommitRequest {
+        chain: b.link("2024-06-01T08:00:00Z"),
+        task: &t,
+        registers: view,
+        randomness: RandomnessPlan::Local {},
+        history: None,
+    })
+    .unwrap();
+    assert_eq!(honest.task.team.required_expertise, ["水资源"]);
+    let mut dropped = honest.clone();
+    dropped.task.team.required_expertise.clear();
+    b.push(&Record::Commitment(dropped));
+    let report = verify_chain_bytes(
+        b.text().as_bytes(),
+        issuer().public_key(),
+        &VerifyOptions {
+            level: Level::Full,
+            registers: Some(view),
+            only_draw: None,
+            salts: &[],
+        },
+    );
+    // No draw yet: the rules are checked with the draw. Replay-level checks hold.
+    assert!(report.holds(), "{:#?}", report.findings);
+    let mut chain = b.text();
+    let cid = *Envelope::from_json(chain.lines().next().unwrap().as_bytes())
+        .unwrap()
+        .record_id()
+        .as_bytes();
+    let dp = perform_draw(
+        b.link("2024-06-01T08:10:00Z"),
+        &honest,
+        &cid,
+        RandomnessValue {
+            value: b"381946".to_vec(),
+            beacon_signature: None,
+        },
+        &view,
+        None,
+        "0.1.0",
+    )
+    .unwrap();
+    chain.push_str(&(Record::Draw(dp).sign(&issuer()).to_json() + "\n"));
+    let report = verify_chain_bytes(
+        chain.as_bytes(),
+        issuer().public_key(),
+        &VerifyOptions {
+            level: Level::Full,
+            registers: Some(view),
+            only_draw: None,
+            salts: &[],
+        },
+    );
+    let checks: Vec<_> = report.errors().map(|f| f.check).collect();
+    assert!(checks.contains(&"task-rules"), "{checks:?}");
 }
 
 fn expected_files() -> Vec<(PathBuf, String)> {

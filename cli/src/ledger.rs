@@ -17,7 +17,7 @@ use serde_json::json;
 use time::Date;
 
 use crate::common::{CliError, ReadArgs, Status, parse_date_arg};
-use crate::log_file::LockedLog;
+use crate::log_file::{LockedLog, read_shared};
 use crate::receipts::{
     Chain, ReceiptError, io, load_public_key, load_secret_key, now, parse_time_arg, read,
     refuse_errors,
@@ -44,9 +44,9 @@ fn load_draws(chain: &Path, key: &IssuerPublicKey) -> Result<DrawIndex, ReceiptE
     Ok(DrawIndex::from_chain(&chain.lines, key))
 }
 
-/// A ledger to read (no lock: appends add whole lines).
+/// A ledger to read, under a shared lock (no append is half done).
 fn read_ledger_lines(path: &Path) -> Result<(Vec<ChainLine>, Vec<Finding>), ReceiptError> {
-    let bytes = std::fs::read(path).map_err(io(path))?;
+    let bytes = read_shared(path).map_err(io(path))?;
     Ok(read_chain(&bytes))
 }
 

@@ -5,8 +5,11 @@
 //! `n`, both sign a record for `n + 1`, and leave a fork that no later
 //! command can repair. So a command that appends opens the file, takes an
 //! exclusive advisory lock ([`File::lock`]), and only then reads what it
-//! checks and extends; the lock is released when the command ends. Readers
-//! (`verify`, `prove`, ...) take no lock: they only read whole lines.
+//! checks and extends; the lock is released when the command ends. Commands
+//! that only read (`prove`, `summary`, the chain a ledger command checks
+//! against) take a shared lock ([`read_shared`]), so they never see half of
+//! a line being appended. An append that fails part-way is undone: the file
+//! is cut back to its length before the append.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
@@ -15,6 +18,16 @@ use std::path::{Path, PathBuf};
 use double_random::Envelope;
 
 use crate::receipts::{ReceiptError, io};
+
+/// Reads a whole file under a shared lock: no appending command (which holds
+/// the exclusive lock) is half-way through a line meanwhile.
+pub(crate) fn read_shared(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut file = File::open(path)?;
+    file.lock_shared()?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
 
 /// A JSON Lines file open for appending, locked, with the bytes it held when
 /// the lock was taken.
@@ -61,10 +74,18 @@ impl LockedLog {
         }
         line.push_str(&env.to_json());
         line.push('\n');
-        self.file
+        let written = self
+            .file
             .write_all(line.as_bytes())
-            .map_err(io(&self.path))?;
-        self.file.sync_all().map_err(io(&self.path))?;
+            .and_then(|()| self.file.sync_all());
+        if let Err(e) = written {
+            // Undo a partial line (disk full, I/O error): a torn last line
+            // would make every later command refuse the file. The bytes
+            // read under the lock are exactly what was there before.
+            let _ = self.file.set_len(self.bytes.len() as u64);
+            let _ = self.file.sync_all();
+            return Err(io(&self.path)(e));
+        }
         self.bytes.extend_from_slice(line.as_bytes());
         Ok(())
     }

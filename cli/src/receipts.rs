@@ -17,7 +17,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::common::{CliError, ReadArgs, Status};
-use crate::log_file::LockedLog;
+use crate::log_file::{LockedLog, read_shared};
 use crate::registers::{self, LoadedRegisters, RegisterFiles};
 use crate::task_file::read_task_file;
 
@@ -212,7 +212,7 @@ impl Chain {
         key: &IssuerPublicKey,
         may_be_new: bool,
     ) -> Result<Chain, ReceiptError> {
-        let bytes = match std::fs::read(path) {
+        let bytes = match read_shared(path) {
             Ok(b) => b,
             Err(e) if may_be_new && e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(e) => return Err(io(path)(e)),
@@ -1013,7 +1013,7 @@ pub struct VerifyArgs {
     #[arg(long)]
     pub conflict_salt: Option<String>,
     /// With registers: check only the draw whose record id starts with this.
-    #[arg(long)]
+    #[arg(long, requires = "entities")]
     pub draw: Option<String>,
     /// How deep to check (default: full with registers, else replay).
     #[arg(long, value_enum)]
@@ -1106,7 +1106,7 @@ fn print_report(
 /// Runs `verify`.
 pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
     let key = load_public_key(&a.public_key)?;
-    let bytes = read(&a.chain)?;
+    let bytes = read_shared(&a.chain).map_err(io(&a.chain))?;
     let (lines, mut findings) = read_chain(&bytes);
     let level = match (a.level, &a.entities) {
         (Some(LevelArg::Chain), _) => Level::Chain,
@@ -1342,7 +1342,12 @@ pub fn verify_proof(a: &VerifyProofArgs) -> Result<Status, CliError> {
                     v.rank,
                     v.class_size
                 );
-                crate::outln!("  commitment {}", v.commitment);
+                crate::outln!(
+                    "  commitment {} (sequence {}, {})",
+                    v.commitment,
+                    v.commitment_at.0,
+                    v.commitment_at.1
+                );
                 match (&v.draw, v.drawn_at) {
                     (None, _) => crate::outln!("  not drawn yet: the bundle has no draw"),
                     (Some(d), Some(p)) => crate::outln!(
@@ -1357,8 +1362,16 @@ pub fn verify_proof(a: &VerifyProofArgs) -> Result<Status, CliError> {
                         v.rank
                     ),
                 }
+                if let Some((sequence, at)) = &v.draw_at {
+                    crate::outln!("  draw at sequence {sequence}, {at}");
+                }
             }
             Err(e) => crate::outln!("the proof FAILS: {e}"),
+        }
+        if result.is_ok() {
+            crate::outln!(
+                "  a bundle cannot show the chain rules (no second draw, no cancellation, no abandoned attempt): check that these records, at these sequence numbers, are on the issuer's published chain up to its published head"
+            );
         }
     }
     Ok(if result.is_ok() {

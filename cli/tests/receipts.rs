@@ -485,3 +485,25 @@ fn an_appending_command_waits_for_the_chain_lock() {
     assert!(child.wait().unwrap().success());
     assert_eq!(std::fs::read_to_string(&chain).unwrap().lines().count(), 2);
 }
+
+#[test]
+fn draw_prefix_without_registers_is_refused() {
+    let s = setup();
+    assert!(
+        commit(&s, "water-permits", "2023-08-23T15:10:00Z")
+            .status
+            .success()
+    );
+    // --draw selects the draw checked against the registers: without them it
+    // would check nothing, so the flag is refused (exit 2), not ignored.
+    let o = run(&[
+        "verify",
+        "--chain",
+        &s.p("chain.jsonl"),
+        "--public-key",
+        &s.p("keys/issuer.pub"),
+        "--draw",
+        "abc",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}

@@ -103,6 +103,55 @@ impl TeamRules {
             .chain(self.participating_departments.iter().map(String::as_str))
     }
 
+    /// The rules' own consistency, needing no register (the first checks of
+    /// every assignment): at least two officers, non-empty and distinct
+    /// departments, non-empty expertise tags, room in a team for one
+    /// officer per department and per tag, a workload cap of at least 1,
+    /// and a history when the rotation rule is on (`history_given`).
+    pub fn check(&self, history_given: bool) -> Result<(), RulesError> {
+        let team_size = self.team_size;
+        if team_size < 2 {
+            return Err(RulesError::TeamSizeBelowTwo { team_size });
+        }
+        let departments: Vec<&str> = self.departments().collect();
+        if let Some(position) = departments.iter().position(|d| d.is_empty()) {
+            return Err(RulesError::EmptyDepartment { position });
+        }
+        let tags = self.expertise_tags();
+        if tags.first().is_some_and(|t| t.is_empty()) {
+            return Err(RulesError::EmptyExpertise);
+        }
+        let mut seen = std::collections::HashSet::new();
+        for d in &departments {
+            if !seen.insert(*d) {
+                return Err(RulesError::RepeatedDepartment {
+                    department: (*d).to_owned(),
+                });
+            }
+        }
+        let size = usize::try_from(team_size).unwrap_or(usize::MAX);
+        if size < departments.len() {
+            return Err(RulesError::TooSmallForDepartments {
+                team_size,
+                departments: departments.len(),
+            });
+        }
+        if size < departments.len() + tags.len() {
+            return Err(RulesError::TooSmallForExpertise {
+                team_size,
+                departments: departments.len(),
+                tags: tags.len(),
+            });
+        }
+        if self.workload_cap == Some(0) {
+            return Err(RulesError::ZeroWorkloadCap);
+        }
+        if self.rotation == RotationPolicy::AvoidPreviousTeam && !history_given {
+            return Err(RulesError::HistoryMissing);
+        }
+        Ok(())
+    }
+
     /// The required expertise tags in canonical order: sorted by bytes, each once.
     pub fn expertise_tags(&self) -> Vec<&str> {
         let mut tags: Vec<&str> = self.required_expertise.iter().map(String::as_str).collect();
@@ -212,45 +261,14 @@ impl<'a> Plan<'a> {
         history_given: bool,
         drawn: usize,
     ) -> Result<Self, RulesError> {
+        rules.check(history_given)?;
         let team_size = rules.team_size;
-        if team_size < 2 {
-            return Err(RulesError::TeamSizeBelowTwo { team_size });
-        }
+        let size = usize::try_from(team_size).unwrap_or(usize::MAX);
         let departments: Vec<&str> = rules.departments().collect();
-        if let Some(position) = departments.iter().position(|d| d.is_empty()) {
-            return Err(RulesError::EmptyDepartment { position });
-        }
         let tags = rules.expertise_tags();
-        if tags.first().is_some_and(|t| t.is_empty()) {
-            return Err(RulesError::EmptyExpertise);
-        }
         let mut dept_index: HashMap<&str, usize> = HashMap::new();
         for (k, d) in departments.iter().enumerate() {
-            if dept_index.insert(d, k).is_some() {
-                return Err(RulesError::RepeatedDepartment {
-                    department: (*d).to_owned(),
-                });
-            }
-        }
-        let size = usize::try_from(team_size).unwrap_or(usize::MAX);
-        if size < departments.len() {
-            return Err(RulesError::TooSmallForDepartments {
-                team_size,
-                departments: departments.len(),
-            });
-        }
-        if size < departments.len() + tags.len() {
-            return Err(RulesError::TooSmallForExpertise {
-                team_size,
-                departments: departments.len(),
-                tags: tags.len(),
-            });
-        }
-        if rules.workload_cap == Some(0) {
-            return Err(RulesError::ZeroWorkloadCap);
-        }
-        if rules.rotation == RotationPolicy::AvoidPreviousTeam && !history_given {
-            return Err(RulesError::HistoryMissing);
+            dept_index.insert(d, k);
         }
 
         let reg = inspectors.inspectors();
