@@ -283,17 +283,30 @@ pub fn check_registers(committed: &RegisterRoots, r: &Registers<'_>) -> Result<(
 
 /// Checks registers' roots (from [`register_roots`]) against the committed ones.
 pub fn compare_roots(committed: &RegisterRoots, actual: &RegisterRoots) -> Result<(), DrawError> {
+    // Roots and sizes: a commitment stating the right root with a wrong
+    // size is as wrong as a wrong root.
     let pairs = [
-        ("entity", committed.entities.root, actual.entities.root),
+        (
+            "entity",
+            committed.entities.root,
+            actual.entities.root,
+            committed.entities.size == actual.entities.size,
+        ),
         (
             "inspector",
             committed.inspectors.root,
             actual.inspectors.root,
+            committed.inspectors.size == actual.inspectors.size,
         ),
-        ("conflict", committed.conflicts.root, actual.conflicts.root),
+        (
+            "conflict",
+            committed.conflicts.root,
+            actual.conflicts.root,
+            committed.conflicts.size == actual.conflicts.size,
+        ),
     ];
-    for (register, c, a) in pairs {
-        if c != a {
+    for (register, c, a, same_size) in pairs {
+        if c != a || !same_size {
             return Err(DrawError::RegisterMismatch {
                 register,
                 committed: hex(&c),

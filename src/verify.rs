@@ -455,18 +455,29 @@ pub fn verify_chain(
                     );
                 }
                 ctx.place(at, commitment_findings(&p));
-                if let Some(h) = p.history
-                    && !draws.contains_key(&h)
-                {
-                    ctx.push(
-                        Error,
-                        "history",
-                        at,
-                        format!(
-                            "the commitment's history names draw {}, which is not earlier on this chain",
-                            crate::hex::encode(&h)
-                        ),
-                    );
+                if let Some(h) = p.history {
+                    let task_of_draw = draws
+                        .get(&h)
+                        .and_then(|d| commitments.get(&d.commitment))
+                        .map(|c| c.payload.task.id.as_str());
+                    let problem = match task_of_draw {
+                        None => Some("which is not an earlier draw of this chain".to_owned()),
+                        Some(t) if t != p.task.id => {
+                            Some(format!("a draw of task {t}, not of {}", p.task.id))
+                        }
+                        Some(_) => None,
+                    };
+                    if let Some(problem) = problem {
+                        ctx.push(
+                            Error,
+                            "history",
+                            at,
+                            format!(
+                                "the commitment's history names draw {}, {problem}",
+                                crate::hex::encode(&h)
+                            ),
+                        );
+                    }
                 }
                 open_by_task
                     .entry(p.task.id.clone())
@@ -1022,7 +1033,18 @@ fn check_draw(
             DrawError::RegisterMismatch { .. } => "register-root",
             _ => "registers",
         };
-        ctx.push(Error, check, at, e.to_string());
+        let mut message = e.to_string();
+        if matches!(
+            e,
+            DrawError::RegisterMismatch {
+                register: "conflict",
+                ..
+            }
+        ) && regs.conflict_salt.is_empty()
+        {
+            message.push_str("; no conflict-list salt was given for this commitment, and the root cannot match without it");
+        }
+        ctx.push(Error, check, at, message);
         return;
     }
     if let Some(items) = regs.items

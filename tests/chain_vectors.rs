@@ -709,6 +709,31 @@ fn cases() -> Vec<Case> {
         fails: vec!["history"],
     });
 
+    // A history naming a draw of another task.
+    let mut g = Builder {
+        key: issuer(),
+        lines: b.lines[..2].to_vec(),
+    };
+    let other_draw = *b.lines[1].record_id().as_bytes();
+    let t2 = task("YCSW-TEST-02");
+    let p = build_commitment(&CommitRequest {
+        chain: g.link("2024-06-03T03:00:00Z"),
+        task: &t2,
+        registers: regs_view(&regs),
+        randomness: RandomnessPlan::Local {},
+        history: Some(other_draw),
+    })
+    .unwrap();
+    g.push(&Record::Commitment(p));
+    out.push(Case {
+        name: "history-of-another-task",
+        description: "a commitment whose history names the draw of a different task",
+        chain: g.text(),
+        with_registers: false,
+        tampered_register: false,
+        fails: vec!["history"],
+    });
+
     // Unknown member and duplicate member in a signed payload.
     for (name, description, edit) in [
         (

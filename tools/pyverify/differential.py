@@ -122,9 +122,12 @@ def run_py(chain_text, full):
 def redraw(c, d):
     """Recompute drawn and teams of draw d for commitment c (own implementation)."""
     r = os.path.join(CDIR, "registers")
-    ents = V.load_entities(f"{r}/entities.csv")
-    insp = V.load_inspectors(f"{r}/inspectors.csv")
-    conf = V.load_conflicts(f"{r}/conflicts.csv")
+    bad = []
+    ents = V.load_entities(f"{r}/entities.csv", bad)
+    insp = V.load_inspectors(f"{r}/inspectors.csv", bad)
+    conf = V.load_conflicts(f"{r}/conflicts.csv", bad, {i["id"] for i in insp},
+                            {e["uscc"] for e in ents})
+    assert not bad, bad
     seed = bytes.fromhex(d["seed"])
     pools = [int(c["registers"]["entities"]["class_sizes"][x]) for x in "ABCD"]
     sizes = C.sample_sizes(pools, [c["task"]["ratios_bp"][x] for x in "ABCD"])
@@ -400,6 +403,43 @@ def probes():
         r[1][1]["inspection_date"] = "2026-01-01"
         r[2][1]["chain"]["created_at"] = "2026-01-01T00:00:01Z"
     variant("quicknet plan, 31-byte value, no signature", drand_short)
+
+    # behaviours FORMAT now states (added with the gap fixes)
+    def drand_round0(r):
+        r[0][1]["randomness"] = {"source": "drand", "chain_hash": V.QUICKNET_HASH, "round": "0"}
+    variant("quicknet round 0, commitment never drawn (§5.1)", drand_round0,
+            post=lambda t: "\n".join(t.splitlines()[:1]) + "\n")
+
+    def drawn_lower_uscc(r):
+        d = r[1][1]
+        cls = next(x for x in "ABCD" if d["drawn"][x])
+        d["drawn"][cls][0]["uscc"] = d["drawn"][cls][0]["uscc"].lower()
+    variant("drawn USCC in lower case (§5)", drawn_lower_uscc)
+
+    def drawn_bad_check(r):
+        d = r[1][1]
+        cls = next(x for x in "ABCD" if d["drawn"][x])
+        u = d["drawn"][cls][0]["uscc"]
+        bad = u[:17] + ("0" if u[17] != "0" else "1")
+        d["drawn"][cls][0]["uscc"] = bad
+        for t in d["teams"]:
+            if t["uscc"] == u:
+                t["uscc"] = bad
+    variant("drawn USCC with a wrong check character (§5: not checked in a record)",
+            drawn_bad_check)
+    variant("drawn USCC with a wrong check character, full", drawn_bad_check, full=True)
+
+    def date_1899(r):
+        r[0][1]["task"]["inspection_date"] = "1899-12-31"
+    variant("inspection_date in 1899 (§1)", date_1899)
+
+    def hist_drawn_rot_off(r):
+        r[0][1]["history"] = "00" * 32
+        r[1][1]["_redraw"] = True
+    variant("drawn commitment, rotation off, history naming no draw, full (§7)",
+            hist_drawn_rot_off, full=True)
+    variant("drawn commitment, rotation off, history naming no draw, replay (§7)",
+            hist_drawn_rot_off)
 
     variant("a record duplicated (same line twice)", lambda r: None,
             post=lambda t: t + t.splitlines()[-1] + "\n")

@@ -4,7 +4,8 @@
 Usage:
   drverify.py --chain CHAIN.jsonl --public-key ISSUER.pub
               [--entities E.csv --inspectors I.csv --conflicts C.csv [--items T.csv]
-               (--conflict-salt SALT.hex | --secrets CHAIN.jsonl.secrets.jsonl)]
+               (--conflict-salt SALT.hex | --secrets CHAIN.jsonl.secrets.jsonl)
+               [--draw PREFIX]]
               [--level chain|replay|full] [--json]
 
 Exit status 0 when every check holds (warnings allowed), 1 otherwise,
@@ -22,7 +23,7 @@ import sys
 import unicodedata
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from drcore import (AssignError, FormatError, U64_MAX, assign_teams,  # noqa: E402
+from drcore import (METHODS, AssignError, FormatError, U64_MAX, assign_teams,  # noqa: E402
                     b64decode_strict, check_public_key, conflict_leaf,
                     derive_seed, draw_ranks, ed25519_verify_strict,
                     entity_leaf, inspector_leaf, item_leaf, json_strict,
@@ -46,6 +47,7 @@ QUICKNET_PUBKEY = ("83cf0f2896adee7eb8b5f01fcad3912212c437e0073e911fb90022d3e760
 class Report:
     def __init__(self):
         self.findings = []
+        self.head = None  # the last accepted record: {"sequence", "record"}
 
     def error(self, check, msg, where=None):
         self.findings.append(dict(level="error", check=check, message=msg, where=where))
@@ -203,13 +205,14 @@ def s_int(lo, hi):
     return f
 
 
-def _valid_date(s):
+def _valid_date(s, min_year=1900):
+    """FORMAT §1: a calendar date of the years 1900-9999 (times: 1970-9999)."""
     y, m, d = int(s[0:4]), int(s[5:7]), int(s[8:10])
-    return 1 <= m <= 12 and 1 <= d <= calendar.monthrange(y, m)[1] if y >= 1 else False
+    return min_year <= y and 1 <= m <= 12 and 1 <= d <= calendar.monthrange(y, m)[1]
 
 
 def s_time(v, p):
-    if not isinstance(v, str) or not TIME_RE.match(v) or not _valid_date(v[:10]) \
+    if not isinstance(v, str) or not TIME_RE.match(v) or not _valid_date(v[:10], 1970) \
             or int(v[11:13]) > 23 or int(v[14:16]) > 59 or int(v[17:19]) > 59:
         raise FormatError(f"{p}: not a time YYYY-MM-DDTHH:MM:SSZ")
     return v
@@ -255,8 +258,8 @@ def s_obj(members):
 
 S_CHAIN = s_obj(dict(issuer=s_str, key_id=s_hex64, sequence=s_u64,
                      previous=s_null_or(s_hex64), created_at=s_time))
-# Ranges (team_size >= 2, cap >= 1, bp <= 10000) are rules of §4, not of the
-# schema: the bundled verifier accepts such records and fails their draws.
+# Ranges (team_size >= 2, cap >= 1, bp <= 10000, ratios not decreasing) are
+# rules of the draw, not of the schema (FORMAT §4): such records decode.
 S_TEAM_RULES = s_obj(dict(
     team_size=s_int(0, 2**32 - 1), initiating_department=s_str,
     participating_departments=s_list(s_str), required_expertise=s_list(s_str),
@@ -288,13 +291,21 @@ def s_randomness_plan(v, p):
 
 S_COMMITMENT = s_obj(dict(chain=S_CHAIN, task=S_TASK, registers=S_REGISTERS,
                           randomness=s_randomness_plan, history=s_null_or(s_hex64)))
-S_DRAWN = s_obj(dict(rank=s_u64, uscc=s_str))
+def s_uscc(v, p):
+    """FORMAT §5.2: a USCC in a record is 18 characters of the GB 32100
+    alphabet, upper case; the check character is not enforced there."""
+    if not isinstance(v, str) or len(v) != 18 or any(ch not in USCC_CHARS for ch in v):
+        raise FormatError(f"{p}: not 18 upper-case characters of the USCC alphabet")
+    return v
+
+
+S_DRAWN = s_obj(dict(rank=s_u64, uscc=s_uscc))
 S_DRAW = s_obj(dict(
     chain=S_CHAIN, commitment=s_hex64,
     randomness=s_obj(dict(value=s_hex, beacon_signature=s_null_or(s_hex))),
     seed=s_hex64, algorithm=s_str, library_version=s_str, inspection_date=s_date,
     drawn=s_classes(s_list(S_DRAWN)),
-    teams=s_list(s_obj(dict(uscc=s_str, inspectors=s_list(s_str))))))
+    teams=s_list(s_obj(dict(uscc=s_uscc, inspectors=s_list(s_str))))))
 S_CANCEL = s_obj(dict(chain=S_CHAIN, commitment=s_hex64, reason=s_str))
 SCHEMAS = {T_COMMIT: ("commitment", S_COMMITMENT), T_DRAW: ("draw", S_DRAW),
            T_CANCEL: ("cancellation", S_CANCEL)}
@@ -337,23 +348,48 @@ REQUIRED = dict(entities={"uscc", "name", "credit_class"},
                 inspectors={"id", "name", "department"},
                 conflicts={"inspector_id", "uscc"},
                 items={"id", "name", "category", "department", "method"})
-TRIM = " \t\n\x0b\x0c\r\u3000"
-SEPARATORS = re.compile("[;；、,]")
-CLASS_NAMES = {"A": "A", "B": "B", "C": "C", "D": "D",
-               "低风险": "A", "一般风险": "B", "较高风险": "C", "高风险": "D"}
-CATEGORY = {"key": "key", "重点": "key", "general": "general", "一般": "general"}
-METHOD = {"on-site": "on-site", "实地核查": "on-site", "written": "written",
-          "书面检查": "written", "online-monitoring": "online-monitoring",
-          "网络监测": "online-monitoring", "entrusted": "entrusted",
-          "委托检验检测": "entrusted"}
+# columns.md "Both": Unicode White_Space, what cells and values are trimmed of.
+TRIM = ("\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+        "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+SEPARATORS = re.compile("[;；、,，]")
+# columns.md: the accepted cells, compared after trimming and ASCII lower-casing.
+CLASS_NAMES = {"a": "A", "low": "A", "低风险": "A", "b": "B", "general": "B", "一般风险": "B",
+               "c": "C", "higher": "C", "较高风险": "C", "d": "D", "high": "D", "高风险": "D"}
+CATEGORY = {"key": "key", "重点": "key", "重点事项": "key", "重点检查事项": "key",
+            "general": "general", "一般": "general", "一般事项": "general",
+            "一般检查事项": "general"}
+METHOD = {}
+for _m, _names in [
+        ("on-site", ["on-site", "onsite", "on_site", "实地核查", "现场检查", "实地检查"]),
+        ("written", ["written", "书面检查", "书面审查"]),
+        ("online-monitoring", ["online-monitoring", "online", "online_monitoring", "网络监测"]),
+        ("entrusted", ["entrusted", "entrusted-testing", "entrusted-audit", "委托检验检测",
+                       "委托审计", "委托检验检测/审计", "委托检验检测、审计", "检验检测"])]:
+    for _n in _names:
+        METHOD[_n] = _m
+
+
+def ascii_lower(t):
+    return "".join(ch.lower() if ch.isascii() else ch for ch in t)
+
+
+def ascii_upper(t):
+    return "".join(ch.upper() if ch.isascii() else ch for ch in t)
+
+
+def credit_class(cell):
+    t = cell.strip(TRIM)
+    if t.endswith("类"):
+        t = t[:-1].rstrip(TRIM)
+    return CLASS_NAMES.get(ascii_lower(t))
 
 
 def norm_header(h):
-    h = unicodedata.normalize("NFKC", h).strip(TRIM + " ")
-    h = h.lstrip("*")
-    h = h.rstrip(":")
-    h = re.sub(r"[\s_\-\u3000]", "", h)
-    return h.lower()
+    """columns.md "How headers are matched": full-width forms folded,
+    whitespace, `_`, `-` dropped, lower case, `*`/`:` marks at either end."""
+    h = "".join(chr(ord(ch) - 0xFEE0) if 0xFF01 <= ord(ch) <= 0xFF5E else ch for ch in h)
+    h = "".join(ch for ch in h if ch not in TRIM and ch not in "_-\ufeff")
+    return h.lower().strip("*:")
 
 
 def read_table(path, kind):
@@ -402,20 +438,48 @@ def split_tags(cell):
     return [t.strip(TRIM) for t in SEPARATORS.split(cell) if t.strip(TRIM)]
 
 
-def load_entities(path):
+def required(path, r, *fields):
+    for f in fields:
+        if not r[f]:
+            raise FormatError(f"{path}: required field {f} is empty")
+
+
+def region_ok(region, allow_prefix):
+    """columns.md: an entity's region is 6 ASCII digits (GB/T 2260); an
+    inspector's jurisdiction also 2 or 4; both may be empty."""
+    return region == "" or (all(c in "0123456789" for c in region)
+                            and len(region) in ((2, 4, 6) if allow_prefix else (6,)))
+
+
+# Each loader reads every row: a row breaking a rule of columns.md is noted in
+# `bad` (the verifier reports it as `register-file`) and left out, and the
+# register is built from the other rows, as FORMAT §7 says the bundled
+# verifier does. Of two rows with one key the first is kept.
+def load_entities(path, bad):
     ents, seen = [], set()
-    for r in read_table(path, "entities"):
-        uscc = r["uscc"].upper()
-        cls = CLASS_NAMES.get(r["credit_class"].upper() if r["credit_class"].isascii()
-                              else r["credit_class"])
-        if cls is None:
-            raise FormatError(f"{path}: unknown credit class {r['credit_class']!r}")
+    for n, r in enumerate(read_table(path, "entities"), start=1):
+        uscc = None
         try:
-            check_uscc(uscc)
+            if r["uscc"]:
+                uscc = ascii_upper(r["uscc"])
+                try:
+                    check_uscc(uscc)
+                except FormatError as exc:
+                    uscc = None
+                    raise FormatError(f"{path}: {exc}") from None
+                if uscc in seen:
+                    raise FormatError(f"{path}: USCC {uscc} twice")
+            required(path, r, "uscc", "name", "credit_class")
+            cls = credit_class(r["credit_class"])
+            if cls is None:
+                raise FormatError(f"{path}: unknown credit class {r['credit_class']!r}")
+            if not region_ok(r["region"], False):
+                raise FormatError(f"{path}: region {r['region']!r} is not 6 digits")
         except FormatError as exc:
-            raise FormatError(f"{path}: {exc}") from None
-        if uscc in seen:
-            raise FormatError(f"{path}: USCC {uscc} twice")
+            bad.append(f"{exc} (data row {n})")
+            if uscc is not None:
+                seen.add(uscc)  # a row left out still claims its code
+            continue
         seen.add(uscc)
         ents.append(dict(uscc=uscc, credit_class=cls, name=r["name"],
                          region=r["region"], industry=r["industry"]))
@@ -423,12 +487,13 @@ def load_entities(path):
     return ents
 
 
-REG_DATE = re.compile(r"^(\d{4})(?:([-/.])(\d{1,2})\2(\d{1,2})|年(\d{1,2})月(\d{1,2})日)$")
+REG_DATE = re.compile("^([0-9]{4})(?:([-/.])([0-9]{1,4})\\2([0-9]{1,4})"
+                      "|年([0-9]{1,4})月([0-9]{1,4})日)$")
 
 
 def register_date(text):
-    """Not in columns.md (gap): the date spellings of task-file.md, which the
-    bundled tool also accepts in register cells, normalised to YYYY-MM-DD."""
+    """columns.md "Dates": YYYY-M-D with `-`, `/` or `.` (one kind), or
+    YYYY年M月D日; years 1900-9999; normalised to YYYY-MM-DD."""
     m = REG_DATE.match(text)
     if not m:
         raise FormatError(f"{text!r} is not a date")
@@ -467,18 +532,30 @@ def _check_uscc(u):
         raise FormatError(f"USCC {u!r}: bad check character")
 
 
-def load_inspectors(path):
+def load_inspectors(path, bad):
     out, seen = [], set()
-    for r in read_table(path, "inspectors"):
-        for f in ("cert_valid_from", "cert_valid_to"):
-            if r[f]:
-                try:
-                    r[f] = register_date(r[f])
-                except FormatError as exc:
-                    raise FormatError(f"{path}: {f}: {exc}") from None
-        if r["id"] in seen:
-            raise FormatError(f"{path}: inspector id {r['id']} twice")
-        seen.add(r["id"])
+    for n, r in enumerate(read_table(path, "inspectors"), start=1):
+        try:
+            if r["id"]:
+                if r["id"] in seen:
+                    raise FormatError(f"{path}: inspector id {r['id']} twice")
+                seen.add(r["id"])
+            required(path, r, "id", "name", "department")
+            if not region_ok(r["region"], True):
+                raise FormatError(f"{path}: region {r['region']!r} is not 2, 4 or 6 digits")
+            for f in ("cert_valid_from", "cert_valid_to"):
+                if r[f]:
+                    try:
+                        r[f] = register_date(r[f])
+                    except FormatError as exc:
+                        raise FormatError(f"{path}: {f}: {exc}") from None
+            if r["cert_valid_from"] and r["cert_valid_to"] and \
+                    r["cert_valid_to"] < r["cert_valid_from"]:
+                raise FormatError(f"{path}: inspector {r['id']}: certificate valid-to is "
+                                  "before valid-from")
+        except FormatError as exc:
+            bad.append(f"{exc} (data row {n})")
+            continue
         out.append(dict(id=r["id"], name=r["name"], department=r["department"],
                         region=r["region"], expertise=sorted(set(split_tags(r["expertise"])),
                                                              key=lambda t: t.encode()),
@@ -487,41 +564,63 @@ def load_inspectors(path):
     return out
 
 
-def load_conflicts(path):
+def load_conflicts(path, bad, inspector_ids, usccs):
     out, seen = [], set()
-    for r in read_table(path, "conflicts"):
-        c = dict(inspector_id=r["inspector_id"], uscc=r["uscc"].upper(), reason=r["reason"])
+    for n, r in enumerate(read_table(path, "conflicts"), start=1):
         try:
-            check_uscc(c["uscc"])
+            required(path, r, "inspector_id", "uscc")
+            c = dict(inspector_id=r["inspector_id"], uscc=ascii_upper(r["uscc"]),
+                     reason=r["reason"])
+            # columns.md: a conflict naming anyone outside the registers is
+            # an error (assignment.md §5's "ignored" is about the algorithm).
+            if c["inspector_id"] not in inspector_ids:
+                raise FormatError(f"{path}: no inspector {c['inspector_id']} in the register")
+            try:
+                check_uscc(c["uscc"])
+            except FormatError as exc:
+                raise FormatError(f"{path}: {exc}") from None
+            if c["uscc"] not in usccs:
+                raise FormatError(f"{path}: no entity {c['uscc']} in the register")
+            key = (c["inspector_id"], c["uscc"])
+            if key in seen:
+                raise FormatError(f"{path}: conflict {key} twice")
         except FormatError as exc:
-            raise FormatError(f"{path}: {exc}") from None
-        key = (c["inspector_id"], c["uscc"])
-        if key in seen:
-            raise FormatError(f"{path}: conflict {key} twice")
+            bad.append(f"{exc} (data row {n})")
+            continue
         seen.add(key)
         out.append(c)
     out.sort(key=lambda c: (c["inspector_id"].encode(), c["uscc"].encode()))
     return out
 
 
-def load_items(path):
+def load_items(path, bad):
     out, seen = [], set()
-    for r in read_table(path, "items"):
-        cat = CATEGORY.get(r["category"].lower() if r["category"].isascii() else r["category"])
-        if cat is None:
-            raise FormatError(f"{path}: unknown category {r['category']!r}")
-        methods = []
-        for m in split_tags(r["method"]):
-            mm = METHOD.get(m.lower() if m.isascii() else m)
-            if mm is None:
-                raise FormatError(f"{path}: unknown method {m!r}")
-            methods.append(mm)
-        if r["id"] in seen:
-            raise FormatError(f"{path}: item id {r['id']} twice")
-        seen.add(r["id"])
+    for n, r in enumerate(read_table(path, "items"), start=1):
+        try:
+            if r["id"]:
+                if r["id"] in seen:
+                    raise FormatError(f"{path}: item id {r['id']} twice")
+                seen.add(r["id"])
+            required(path, r, "id", "name", "department", "category")
+            cat = CATEGORY.get(ascii_lower(r["category"]))
+            if cat is None:
+                raise FormatError(f"{path}: unknown category {r['category']!r}")
+            methods = set()
+            for m in split_tags(r["method"]):
+                mm = METHOD.get(ascii_lower(m))
+                if mm is None:
+                    raise FormatError(f"{path}: unknown method {m!r}")
+                methods.add(mm)
+            if not methods:
+                raise FormatError(f"{path}: required field method is empty")
+        except FormatError as exc:
+            bad.append(f"{exc} (data row {n})")
+            continue
         out.append(dict(id=r["id"], name=r["name"], category=cat, target_type=r["target_type"],
                         basis=r["basis"], department=r["department"], content=r["content"],
-                        methods=methods, required_expertise=split_tags(r["expertise"])))
+                        methods=[m for m in METHODS if m in methods],
+                        required_expertise=sorted(set(split_tags(r["expertise"])),
+                                                  key=lambda t: t.encode())))
     out.sort(key=lambda i: i["id"].encode())
     return out
 
@@ -547,7 +646,7 @@ def verify_quicknet(round_, sig):
     try:
         from py_ecc.bls.hash_to_curve import hash_to_G1
         from py_ecc.bls.point_compression import decompress_G1, decompress_G2
-        from py_ecc.optimized_bls12_381 import G2, neg, pairing, FQ12, is_on_curve, b, multiply, curve_order, Z1, normalize, eq
+        from py_ecc.optimized_bls12_381 import G2, Z1, curve_order, eq, multiply, pairing
     except ImportError:
         return None
     if len(sig) != 48:
@@ -574,345 +673,431 @@ class Registers:
         self.salt_for = salt_for  # commitment id -> salt bytes or None
 
 
-def verify_chain(chain_bytes, key, regs=None, level="replay", rep=None):
+ASCII_BLANK = b" \t\n\x0c\r"
+TIME_MAX = 253402300799  # 9999-12-31T23:59:59Z: the last time the format can write
+
+
+def drand_time(plan):
+    """The publication time of the committed round, or None: not quicknet,
+    round 0 (there is none), or a time the format cannot write (FORMAT §6
+    rule 6)."""
+    if plan["chain_hash"] != QUICKNET_HASH or plan["round"] == 0:
+        return None
+    t = drand_round_time(plan["round"])
+    return t if t <= TIME_MAX else None
+
+
+def open_record(ptype, payload, sigs, key):
+    """FORMAT §5 / §7 `record`: (kind, record) or raises FormatError."""
+    if ptype not in SCHEMAS:
+        raise FormatError(f"unknown payload type {ptype!r}")
+    problem = verify_envelope(ptype, payload, sigs, key)
+    if problem:
+        raise FormatError(problem)
+    kind, schema = SCHEMAS[ptype]
+    try:
+        raw = json_strict(payload)
+        rec = schema(raw, kind)
+    except FormatError as exc:
+        raise FormatError(f"{kind} payload: {exc}") from None
+    if rec["chain"]["key_id"] != key["key_id"]:
+        raise FormatError("chain.key_id differs from the key's id")
+    if rec["chain"]["issuer"] != key["issuer"]:
+        raise FormatError("chain.issuer differs from the key file's issuer")
+    return kind, rec, raw
+
+
+class ChainState:
+    def __init__(self):
+        self.seen = {}          # record id -> first line
+        self.by_seq = {}        # sequence -> first record id
+        self.last = None        # (sequence, record id, created_at) of the last accepted record
+        self.commitments = {}   # id -> dict(line, seq, rec, outcome)
+        self.commit_order = []
+        self.draws = {}         # id -> draw record, in chain order (first outcomes only)
+        self.checked_with_registers = 0
+
+    @property
+    def head(self):
+        return None if self.last is None else dict(sequence=self.last[0], record=self.last[1])
+
+
+def link_check(st, rep, ln, rid, link):
+    """FORMAT §6 rules 1-2 in file order. False when the record is a duplicate."""
+    seq, prev, t = link["sequence"], link["previous"], link["created_at"]
+    where = f"line {ln} (sequence {seq})"
+    if rid in st.seen:
+        rep.error("duplicate", f"the same record is already on line {st.seen[rid]}", where)
+        return False
+    st.seen[rid] = ln
+    if st.last is None:
+        if seq != 0:
+            rep.error("sequence-gap", f"the chain starts at sequence {seq}, not 0", where)
+        elif prev is not None:
+            rep.error("broken-link", "sequence 0 names a previous record", where)
+    else:
+        pseq, pid, ptime = st.last
+        if seq in st.by_seq:
+            rep.error("fork", f"a second record at sequence {seq} (the first is "
+                      f"{st.by_seq[seq][:16]})", where)
+        elif seq != (pseq + 1) % 2**64:
+            rep.error("sequence-gap", f"sequence {seq} follows {pseq}: records are missing "
+                      "or out of order", where)
+        elif prev != pid:
+            rep.error("broken-link", f"previous is not the id of the record before "
+                      f"({pid[:16]})", where)
+        if t < ptime:
+            rep.error("time-order", f"created {t}, before the previous record ({ptime})", where)
+    st.by_seq.setdefault(seq, rid)
+    st.last = (seq, rid, t)
+    return True
+
+
+def verify_chain(chain_bytes, key, regs=None, level="replay", rep=None, only_draw=None):
+    """FORMAT.md §6-§7. Every line is judged in file order, as §6 says."""
     rep = rep or Report()
     do_replay = level in ("replay", "full")
     do_full = level == "full" and regs is not None
-
-    # ---- 1. envelopes and records
-    records = []
-    lines = chain_bytes.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
-    for ln, line in enumerate(lines, start=1):
+    st = ChainState()
+    any_line = False
+    for ln, raw in enumerate(chain_bytes.split(b"\n"), start=1):
+        if raw.endswith(b"\r"):
+            raw = raw[:-1]
+        if all(c in ASCII_BLANK for c in raw):
+            continue  # FORMAT §6: blank lines are skipped
+        any_line = True
         where = f"line {ln}"
-        if line.strip(b" \t\r") == b"":
-            # Not in the docs (gap): the bundled verifier skips blank lines.
-            rep.warn("envelope", "blank line skipped", where)
-            continue
         try:
-            ptype, payload, sigs = decode_envelope(line)
+            ptype, payload, sigs = decode_envelope(raw)
         except FormatError as exc:
             rep.error("envelope", str(exc), where)
             continue
-        problem = verify_envelope(ptype, payload, sigs, key)
-        if problem:
-            rep.error("record", problem, where)
-            continue
-        if ptype not in SCHEMAS:
-            rep.error("record", f"unknown payload type {ptype!r}", where)
-            continue
-        kind, schema = SCHEMAS[ptype]
-        try:
-            raw = json_strict(payload)
-            rec = schema(raw, kind)
-        except FormatError as exc:
-            rep.error("record", f"{kind} payload: {exc}", where)
-            continue
-        if rec["chain"]["issuer"] != key["issuer"]:
-            rep.error("record", "chain.issuer differs from the key file's issuer", where)
-            continue
-        if rec["chain"]["key_id"] != key["key_id"]:
-            rep.error("record", "chain.key_id differs from the key's id", where)
-            continue
-        if canonical_payload(raw) != payload:
-            rep.warn("record", f"{kind} payload is not compact JSON in one spelling "
-                     "(informative; the docs do not say whether this is an error)", where)
         rid = hashlib.sha256(pae(ptype, payload)).hexdigest()
-        records.append(dict(kind=kind, rec=rec, id=rid, line=ln, seq=rec["chain"]["sequence"]))
-
-    # ---- 2. duplicates, forks, sequence
-    seen_ids, by_seq, uniq = set(), {}, []
-    for r in records:
-        if r["id"] in seen_ids:
-            rep.error("duplicate", f"record {r['id'][:16]} appears again", f"line {r['line']}")
+        try:
+            kind, rec, raw_json = open_record(ptype, payload, sigs, key)
+        except FormatError as exc:
+            rep.error("record", str(exc), where)
+            st.seen.setdefault(rid, ln)  # a later copy of it is still a duplicate
             continue
-        seen_ids.add(r["id"])
-        if r["seq"] in by_seq:
-            rep.error("fork", f"two different records claim sequence {r['seq']}",
-                      f"line {r['line']}")
+        if canonical_payload(raw_json) != payload:
+            rep.warn("record", f"{kind} payload is not compact JSON with members in "
+                     "the order shown (a writing rule, FORMAT §5)", where)
+        if not link_check(st, rep, ln, rid, rec["chain"]):
             continue
-        by_seq[r["seq"]] = r
-        uniq.append(r)
-    chain = sorted(uniq, key=lambda r: r["seq"])
-    if [r["seq"] for r in chain] != [r["seq"] for r in uniq]:
-        rep.error("sequence-gap", "lines are not in sequence order")
-    expect = 0
-    for r in chain:
-        if r["seq"] != expect:
-            rep.error("sequence-gap", f"sequence {expect} missing (next is {r['seq']})"
-                      if expect else f"chain starts at sequence {r['seq']}, not 0",
-                      f"line {r['line']}")
-        expect = r["seq"] + 1
-    for r in chain:
-        prev = r["rec"]["chain"]["previous"]
-        if r["seq"] == 0:
-            if prev is not None:
-                rep.error("broken-link", "sequence 0 has a previous record id", f"line {r['line']}")
-        elif prev is None:
-            rep.error("broken-link", "previous is null after sequence 0", f"line {r['line']}")
-        elif r["seq"] - 1 in by_seq and by_seq[r["seq"] - 1]["id"] != prev:
-            rep.error("broken-link", f"previous is not the id of sequence {r['seq'] - 1}",
-                      f"line {r['line']}")
-    for a, b_ in zip(chain, chain[1:]):
-        if b_["rec"]["chain"]["created_at"] < a["rec"]["chain"]["created_at"]:
-            rep.error("time-order", f"created_at goes backwards at sequence {b_['seq']}",
-                      f"line {b_['line']}")
-
-    # ---- 3. outcome rules
-    commitments = {}      # id -> record
-    outcome = {}          # commitment id -> ("draw"|"cancellation", record)
-    open_by_task = {}     # task id -> commitment id
-    draws = {}            # draw id -> record
-    for r in chain:
-        where = f"line {r['line']} (sequence {r['seq']})"
-        rec = r["rec"]
-        if r["kind"] == "commitment":
-            tid = rec["task"]["id"]
-            prev = open_by_task.get(tid)
-            if prev is not None and prev not in outcome:
-                rep.error("abandoned-commitment", f"task {tid} committed again while "
-                          f"commitment {prev[:16]} is open", where)
-            open_by_task[tid] = r["id"]
-            commitments[r["id"]] = r
+        seq = rec["chain"]["sequence"]
+        where = f"line {ln} (sequence {seq})"
+        if kind == "commitment":
+            commitment_rules(st, rep, ln, rid, rec, where)
             continue
         cid = rec["commitment"]
-        if cid not in commitments:
-            rep.error(f"{r['kind']}-without-commitment",
+        c = st.commitments.get(cid)
+        if c is None:
+            rep.error(f"{kind}-without-commitment",
                       f"commitment {cid[:16]} is not earlier on this chain", where)
             continue
-        if cid in outcome:
-            first = outcome[cid][0]
-            if r["kind"] == "draw" and first == "draw":
-                rep.error("second-draw", f"commitment {cid[:16]} drawn twice", where)
-            elif r["kind"] == "draw" and first == "cancellation":
-                rep.error("draw-after-cancellation", f"commitment {cid[:16]} was cancelled", where)
+        if kind == "cancellation":
+            if c["outcome"] is not None:
+                rep.error("second-outcome", f"cancels commitment at sequence {c['seq']}, "
+                          "which already has an outcome", where)
             else:
-                rep.error("second-outcome", f"commitment {cid[:16]} already has a {first}", where)
+                c["outcome"] = "cancelled"
             continue
-        outcome[cid] = (r["kind"], r)
-        if r["kind"] == "draw":
-            draws[r["id"]] = r
-    for cid, c in commitments.items():
-        if cid not in outcome:
-            rep.warn("open-commitment", f"commitment {cid[:16]} (task "
-                     f"{c['rec']['task']['id']}) is neither drawn nor cancelled",
-                     f"line {c['line']}")
-        task = c["rec"]["task"]
-        bad = []
-        if task["team"]["team_size"] < 2:
-            bad.append("team_size below 2")
-        if task["team"]["workload_cap"] == 0:
-            bad.append("workload_cap 0")
-        if any(v > 10000 for v in task["ratios_bp"].values()):
-            bad.append("a ratio above 10000 bp")
-        if any(task["ratios_bp"][a] > task["ratios_bp"][b_] for a, b_ in zip("ABC", "BCD")):
-            bad.append("ratios decreasing from A to D")
-        if bad:
-            rep.warn("record", f"commitment {cid[:16]}: task breaks FORMAT.md §4 ({', '.join(bad)}); "
-                     "its draw cannot hold", f"line {c['line']}")
-        plan = c["rec"]["randomness"]
-        if plan["source"] == "local":
-            rep.warn("local-randomness", f"commitment {cid[:16]} uses the issuer's own randomness")
-        # history names an earlier draw (FORMAT §7 puts it at level full;
-        # it needs no register, so it is checked always)
-        h = c["rec"]["history"]
-        if h is not None and (h not in draws or draws[h]["seq"] > c["seq"]):
-            rep.error("history", f"history {h[:16]} names no earlier draw of the chain",
-                      f"line {c['line']}")
-        # timing of the plan vs the commitment
-        ctime = c["rec"]["chain"]["created_at"]
-        if plan["source"] == "drand":
-            if plan["chain_hash"] != QUICKNET_HASH:
-                rep.warn("randomness-timing", f"drand chain {plan['chain_hash'][:16]} is not "
-                         "quicknet: round time unknown, not checked", f"line {c['line']}")
-            elif plan["round"] == 0 or drand_round_time(plan["round"]) <= epoch(ctime):
-                rep.error("randomness-timing", f"drand round {plan['round']} is not later "
-                          "than the commitment", f"line {c['line']}")
-        elif plan["source"] == "ceremony":
-            if not plan["scheduled_at"] > ctime:
-                rep.error("randomness-timing", "ceremony is not later than the commitment",
-                          f"line {c['line']}")
-
-    # ---- 4. each draw
-    for did, d in draws.items():
-        c = commitments[d["rec"]["commitment"]]
-        check_draw(d, c, draws, rep, do_replay, do_full, regs)
+        if c["outcome"] == "drawn":
+            rep.error("second-draw", f"commitment at sequence {c['seq']} was already drawn",
+                      where)
+            continue
+        if c["outcome"] == "cancelled":
+            rep.error("draw-after-cancellation", f"commitment at sequence {c['seq']} was "
+                      "cancelled", where)
+            continue
+        c["outcome"] = "drawn"
+        d = dict(kind=kind, rec=rec, id=rid, line=ln, seq=seq)
+        if do_replay:
+            check_draw(d, c, st, rep, regs if do_full else None, only_draw)
+        st.draws[rid] = d
+    if not any_line:
+        rep.warn("empty-chain", "the chain holds no record")
+    rep.head = st.head
+    # open commitments (§6 rule 5)
+    for i, cid in enumerate(st.commit_order):
+        c = st.commitments[cid]
+        if c["outcome"] is not None:
+            continue
+        tid = c["rec"]["task"]["id"]
+        where = f"line {c['line']} (sequence {c['seq']})"
+        if any(st.commitments[x]["rec"]["task"]["id"] == tid for x in st.commit_order[i + 1:]):
+            rep.error("abandoned-commitment", f"task {tid} was committed again later, but this "
+                      "commitment has neither a draw nor a signed cancellation", where)
+        else:
+            rep.warn("open-commitment", f"task {tid}: committed, not yet drawn or cancelled",
+                     where)
+    if only_draw is not None and do_full and st.checked_with_registers == 0:
+        rep.error("only-draw", f"no draw on the chain has a record id starting with "
+                  f"{only_draw!r}: nothing was checked against the registers")
     return rep
 
 
-def check_draw(d, c, draws, rep, do_replay, do_full, regs):
-    where = f"line {d['line']} (draw, sequence {d['seq']})"
-    dr, cr = d["rec"], c["rec"]
+def commitment_rules(st, rep, ln, rid, rec, where):
+    tid = rec["task"]["id"]
+    open_same = [c["seq"] for c in st.commitments.values()
+                 if c["outcome"] is None and c["rec"]["task"]["id"] == tid]
+    if open_same:
+        rep.error("abandoned-commitment", f"task {tid} is committed again while its "
+                  f"commitment at sequence {min(open_same)} is still open", where)
+    commitment_findings(rec, rep, where)
+    task = rec["task"]
+    bad = []
+    if task["team"]["team_size"] < 2:
+        bad.append("team_size below 2")
+    if task["team"]["workload_cap"] == 0:
+        bad.append("workload_cap 0")
+    if any(v > 10000 for v in task["ratios_bp"].values()):
+        bad.append("a ratio above 10000 bp")
+    if any(task["ratios_bp"][a] > task["ratios_bp"][b_] for a, b_ in zip("ABC", "BCD")):
+        bad.append("ratios decreasing from A to D")
+    if bad:
+        rep.warn("record", f"the task breaks FORMAT.md §4 ({', '.join(bad)}): a draw of it "
+                 "cannot hold", where)
+    st.commit_order.append(rid)
+    st.commitments[rid] = dict(line=ln, seq=rec["chain"]["sequence"], rec=rec, outcome=None,
+                               id=rid)
+
+
+def commitment_findings(cr, rep, where):
+    """The checks a commitment passes on its own (FORMAT §7, §8)."""
     plan = cr["randomness"]
-    # timing of the draw vs the randomness
-    if plan["source"] == "drand" and plan["chain_hash"] == QUICKNET_HASH:
-        if epoch(dr["chain"]["created_at"]) < drand_round_time(plan["round"]):
-            rep.error("randomness-timing", "the draw is earlier than the drand round", where)
-    elif plan["source"] == "ceremony" and dr["chain"]["created_at"] < plan["scheduled_at"]:
-        rep.error("randomness-timing", "the draw is earlier than the ceremony", where)
-    if not do_replay:
-        return
+    created = cr["chain"]["created_at"]
+    if plan["source"] == "drand":
+        if plan["chain_hash"] != QUICKNET_HASH:
+            rep.error("randomness", f"drand network {plan['chain_hash'][:16]} is not quicknet, "
+                      "the only one this format knows", where)
+        else:
+            t = drand_time(plan)
+            if t is not None and t <= epoch(created):
+                rep.error("randomness-timing", f"drand round {plan['round']} is not later than "
+                          "the commitment", where)
+    elif plan["source"] == "ceremony":
+        if not plan["scheduled_at"] > created:
+            rep.error("randomness-timing", "the ceremony is not later than the commitment", where)
+    else:
+        rep.warn("local-randomness", "the issuer's own randomness: nothing outside its control "
+                 "fixes the draw", where)
+    e = cr["registers"]["entities"]
+    total = sum(e["class_sizes"][x] for x in CLASSES)
+    if total > U64_MAX or total != e["size"]:
+        rep.error("register-size", "the entity class sizes "
+                  f"({' + '.join(str(e['class_sizes'][x]) for x in CLASSES)}) do not add up to "
+                  f"the stated size {e['size']}", where)
+
+
+def draw_findings(c, dr, rep, where):
+    """The checks of a draw that need only its commitment (FORMAT §7, §8).
+    False when the algorithm is unknown: nothing else can be judged."""
+    cr = c["rec"]
     if dr["algorithm"] != ALGORITHM:
         rep.error("algorithm", f"unknown algorithm {dr['algorithm']!r}", where)
-        return
+        return False
+    plan = cr["randomness"]
     value = bytes.fromhex(dr["randomness"]["value"])
     bsig = dr["randomness"]["beacon_signature"]
+    sig = None if bsig is None else bytes.fromhex(bsig)
     if plan["source"] == "drand":
         if len(value) != 32:
-            rep.error("randomness", "drand randomness is not 32 bytes", where)
-        if bsig is not None:
-            sig = bytes.fromhex(bsig)
-            if hashlib.sha256(sig).digest() != value:
-                rep.error("randomness", "randomness is not SHA-256 of the beacon signature", where)
-            if plan["chain_hash"] == QUICKNET_HASH:
-                ok = verify_quicknet(plan["round"], sig)
-                if ok is None:
-                    rep.warn("beacon", "beacon signature not checked (no BLS library)", where)
-                elif not ok:
-                    rep.error("beacon", f"beacon signature does not verify for quicknet round "
-                              f"{plan['round']}", where)
-                else:
-                    rep.info("beacon", f"quicknet round {plan['round']} signature verifies", where)
-            else:
-                rep.warn("beacon", "beacon of a non-quicknet drand chain not checked", where)
+            rep.error("randomness", "a drand round's randomness is 32 bytes", where)
+        elif sig is not None and hashlib.sha256(sig).digest() != value:
+            rep.error("randomness", "the value is not the SHA-256 of the beacon signature", where)
+        if sig is None:
+            rep.error("beacon", "a draw under a drand plan carries no beacon signature", where)
+        elif plan["chain_hash"] != QUICKNET_HASH:
+            rep.warn("beacon", "beacon of a drand network other than quicknet: not checked", where)
         else:
-            rep.warn("beacon", "no beacon signature recorded: not checked", where)
-    elif bsig is not None:
-        rep.error("randomness", "beacon_signature given for a non-drand plan", where)
-    if not value:
-        # Not in the docs (gap): the bundled verifier refuses empty randomness.
+            ok = verify_quicknet(plan["round"], sig)
+            if ok is None:
+                rep.warn("beacon", "beacon signature not checked (no BLS library)", where)
+            elif not ok:
+                rep.error("beacon", f"the beacon signature does not verify for quicknet round "
+                          f"{plan['round']}", where)
+            elif hashlib.sha256(sig).digest() != value:
+                rep.error("beacon", "the value is not the randomness of the signed round", where)
+            else:
+                rep.info("beacon", f"quicknet round {plan['round']} signature verifies", where)
+    elif sig is not None:
+        rep.error("randomness", "a beacon signature is given, but the plan is not a beacon", where)
+    elif not value:
         rep.error("randomness", "the randomness value is empty", where)
+    floor = None
+    if plan["source"] == "drand":
+        floor = drand_time(plan)
+    elif plan["source"] == "ceremony":
+        floor = epoch(plan["scheduled_at"])
+    if floor is not None and epoch(dr["chain"]["created_at"]) < floor:
+        rep.error("randomness-timing", "the draw is dated before its randomness existed", where)
     seed = derive_seed(bytes.fromhex(c["id"]), value)
     if seed.hex() != dr["seed"]:
         rep.error("seed", "seed is not SHA-256 of the commitment id and randomness", where)
-    task = cr["task"]
-    idate = task["inspection_date"] or dr["chain"]["created_at"][:10]
+    idate = cr["task"]["inspection_date"] or dr["chain"]["created_at"][:10]
     if dr["inspection_date"] != idate:
-        rep.error("inspection-date", f"inspection_date {dr['inspection_date']} is not {idate}", where)
+        rep.error("inspection-date", f"inspection_date {dr['inspection_date']} is not {idate}",
+                  where)
+    return True
+
+
+def check_draw(d, c, st, rep, regs, only_draw):
+    """FORMAT §5.2 and §7, replay level and (with regs) full level."""
+    where = f"line {d['line']} (draw, sequence {d['seq']})"
+    dr, cr = d["rec"], c["rec"]
+    if not draw_findings(c, dr, rep, where):
+        return
+    task = cr["task"]
     pools = [cr["registers"]["entities"]["class_sizes"][x] for x in CLASSES]
-    if sum(pools) != cr["registers"]["entities"]["size"]:
-        rep.error("sample-size", "committed class sizes do not sum to the entity register size",
-                  f"line {c['line']}")
     bps = [task["ratios_bp"][x] for x in CLASSES]
     if any(v > 10000 for v in bps):
-        rep.error("sample-size", "a committed ratio is above 10000 bp", where)
+        rep.error("replay", "cannot replay: a committed ratio is above 10000 bp", where)
         return
     try:
         sizes = sample_sizes(pools, bps)
     except FormatError as exc:
-        rep.error("sample-size", f"sample sizes cannot be computed: {exc}", where)
+        rep.error("replay", f"cannot replay: {exc}", where)
         return
+    # The counts first (FORMAT §7 `sample-size`): only a draw listing exactly
+    # k_c entities per class is worth sampling, whatever the claimed pools.
+    ranks_ok = True
     for ci, x in enumerate(CLASSES):
-        listed = [e["rank"] for e in dr["drawn"][x]]
-        if len(listed) != sizes[ci]:
-            rep.error("sample-size", f"class {x}: {len(listed)} drawn, expected {sizes[ci]}", where)
-        expect = draw_ranks(seed, ci, pools[ci], min(max(len(listed), sizes[ci]), pools[ci]))
-        if listed != expect[:len(listed)]:
-            rep.error("ranks", f"class {x}: ranks {listed} are not {expect[:sizes[ci]]}", where)
+        if len(dr["drawn"][x]) != sizes[ci]:
+            rep.error("sample-size", f"class {x}: {len(dr['drawn'][x])} drawn, the committed "
+                      f"pool and ratio give {sizes[ci]}", where)
+            ranks_ok = False
+    seed = derive_seed(bytes.fromhex(c["id"]), bytes.fromhex(dr["randomness"]["value"]))
+    if ranks_ok:
+        for ci, x in enumerate(CLASSES):
+            listed = [e["rank"] for e in dr["drawn"][x]]
+            expect = draw_ranks(seed, ci, pools[ci], sizes[ci])
+            if listed != expect:
+                rep.error("ranks", f"class {x}: ranks {listed}, the seed gives {expect}", where)
+                ranks_ok = False
     drawn_order = [(x, e) for x in CLASSES for e in dr["drawn"][x]]
     teams = dr["teams"]
     rules = task["team"]
-    if len(teams) != len(drawn_order) or any(t["uscc"] != e["uscc"] for t, (x, e) in zip(teams, drawn_order)):
+    if len(teams) != len(drawn_order) or \
+            any(t["uscc"] != e["uscc"] for t, (x, e) in zip(teams, drawn_order)):
         rep.error("teams", "teams are not one per drawn entity in draw order", where)
-    if rules["team_size"] < 2:
-        rep.error("team-size", f"committed team_size {rules['team_size']} is below 2", where)
     for t in teams:
-        if len(t["inspectors"]) != rules["team_size"] or len(set(t["inspectors"])) != len(t["inspectors"]):
-            rep.error("team-size", f"team of {t['uscc']} is not {rules['team_size']} distinct officers", where)
-    if not do_full:
+        if len(t["inspectors"]) != rules["team_size"] or \
+                len(set(t["inspectors"])) != rules["team_size"]:
+            rep.error("team-size", f"team of {t['uscc']} is not {rules['team_size']} distinct "
+                      "officers", where)
+    if regs is None:
         return
-    full_checks(d, c, draws, rep, regs, seed, idate, drawn_order, where)
+    if only_draw is not None and not d["id"].startswith(only_draw.lower()):
+        return
+    st.checked_with_registers += 1
+    idate = dr["inspection_date"]
+    full_checks(d, c, st.draws, rep, regs, seed, idate, drawn_order, ranks_ok, where)
 
 
-def full_checks(d, c, draws, rep, regs, seed, idate, drawn_order, where):
-    dr, cr = d["rec"], c["rec"]
-    reg = cr["registers"]
-    cwhere = f"line {c['line']} (commitment, sequence {c['seq']})"
+def registers_match(c, rep, regs, where):
+    """FORMAT §7 `register-root`: every committed root (and size) is the
+    files'; a committed check-item list must be given, one not committed
+    must not be."""
+    reg = c["rec"]["registers"]
     ok = True
     ents = regs.entities
     eroot = root_hex([entity_leaf(e) for e in ents])
     csz = {x: sum(1 for e in ents if e["credit_class"] == x) for x in CLASSES}
     if eroot != reg["entities"]["root"] or len(ents) != reg["entities"]["size"] or \
             any(csz[x] != reg["entities"]["class_sizes"][x] for x in CLASSES):
-        rep.error("register-root", "entity register root/size/class sizes differ from the commitment", cwhere)
+        rep.error("register-root", "entity register root/size/class sizes differ from the "
+                  "commitment", where)
         ok = False
     iroot = root_hex([inspector_leaf(i) for i in regs.inspectors])
     if iroot != reg["inspectors"]["root"] or len(regs.inspectors) != reg["inspectors"]["size"]:
-        rep.error("register-root", "inspector register root/size differ from the commitment", cwhere)
+        rep.error("register-root", "inspector register root/size differ from the commitment",
+                  where)
         ok = False
     salt = regs.salt_for(c["id"])
     if salt is None:
-        rep.warn("register-root", "no conflict salt for this commitment: conflict root not checked", cwhere)
+        rep.error("register-root", "no conflict salt for this commitment: the conflict root "
+                  "cannot be checked", where)
+        ok = False
     else:
         croot = root_hex([conflict_leaf(salt, x) for x in regs.conflicts])
         if croot != reg["conflicts"]["root"] or len(regs.conflicts) != reg["conflicts"]["size"]:
-            rep.error("register-root", "conflict register root/size differ from the commitment", cwhere)
+            rep.error("register-root", "conflict register root/size differ from the commitment",
+                      where)
             ok = False
-    if reg["items"] is not None:
-        if regs.items is None:
-            rep.warn("register-root", "no check-item file: items root not checked", cwhere)
+    if reg["items"] is None:
+        if regs.items is not None:
+            rep.error("register-root", "a check-item list was given, but the commitment "
+                      "committed none", where)
+            ok = False
+    elif regs.items is None:
+        rep.error("register-root", "the commitment committed a check-item list: give it "
+                  "(--items)", where)
+        ok = False
+    else:
+        troot = root_hex([item_leaf(i) for i in regs.items])
+        if troot != reg["items"]["root"] or len(regs.items) != reg["items"]["size"]:
+            rep.error("register-root", "check-item register root/size differ from the "
+                      "commitment", where)
+            ok = False
         else:
-            troot = root_hex([item_leaf(i) for i in regs.items])
-            if troot != reg["items"]["root"] or len(regs.items) != reg["items"]["size"]:
-                rep.error("register-root", "check-item register root/size differ from the commitment", cwhere)
-                ok = False
-            else:
-                key_tags = sorted({t for i in regs.items if i["id"] in cr["task"]["items"]
-                                   and i["category"] == "key" for t in i["required_expertise"]})
-                missing = [t for t in key_tags if t not in cr["task"]["team"]["required_expertise"]]
-                if missing:
-                    rep.warn("teams", f"committed team rules lack key-item expertise {missing}", cwhere)
-    if not ok:
-        rep.warn("drawn-entity", "register files are not the committed ones: draw not replayed against them", where)
+            cr = c["rec"]
+            key_tags = sorted({t for i in regs.items if i["id"] in cr["task"]["items"]
+                               and i["category"] == "key" for t in i["required_expertise"]})
+            missing = [t for t in key_tags if t not in cr["task"]["team"]["required_expertise"]]
+            if missing:
+                rep.warn("teams", f"committed team rules lack key-item expertise {missing}", where)
+    return ok
+
+
+def full_checks(d, c, draws, rep, regs, seed, idate, drawn_order, ranks_ok, where):
+    dr, cr = d["rec"], c["rec"]
+    if not registers_match(c, rep, regs, where):
         return
-    # drawn entities
+    if not ranks_ok:
+        return
+    ents = regs.entities
     start, acc = {}, 0
     for x in CLASSES:
         start[x] = acc
-        acc += csz[x]
+        acc += cr["registers"]["entities"]["class_sizes"][x]
     drawn_ents = []
     for x, e in drawn_order:
-        r = e["rank"]
-        if r >= csz[x]:
-            rep.error("drawn-entity", f"class {x} rank {r} is outside the class", where)
-            drawn_ents.append(dict(uscc=e["uscc"], region=""))
-            continue
-        ent = ents[start[x] + r]
+        ent = ents[start[x] + e["rank"]]
         if ent["uscc"] != e["uscc"]:
-            rep.error("drawn-entity", f"class {x} rank {r} is {ent['uscc']}, not {e['uscc']}", where)
+            rep.error("drawn-entity", f"class {x} rank {e['rank']} is {ent['uscc']} in the "
+                      f"committed register, the draw says {e['uscc']}", where)
         drawn_ents.append(dict(uscc=ent["uscc"], region=ent["region"]))
-    # team members
     by_id = {i["id"]: i for i in regs.inspectors}
     conf = {(x["inspector_id"], x["uscc"]) for x in regs.conflicts}
     for t in dr["teams"]:
         for m in t["inspectors"]:
             i = by_id.get(m)
             if i is None:
-                rep.error("team-member", f"{m} (team of {t['uscc']}) is not in the inspector register", where)
-                continue
-            if (i["cert_valid_from"] and i["cert_valid_from"] > idate) or \
+                rep.error("team-member", f"{m} (team of {t['uscc']}) is not in the inspector "
+                          "register", where)
+            elif (i["cert_valid_from"] and i["cert_valid_from"] > idate) or \
                     (i["cert_valid_to"] and i["cert_valid_to"] < idate):
                 rep.error("certificate", f"{m} holds no valid certificate on {idate}", where)
             if (m, t["uscc"]) in conf:
                 rep.error("conflict", f"{m} declared a conflict with {t['uscc']}", where)
-    # history
-    history = None
-    rules = cr["task"]["team"]
-    if rules["rotation"] == "avoid-previous-team":
-        h = cr["history"]
-        if h is None:
-            history = {}
-        elif h in draws:
-            history = {t["uscc"]: t["inspectors"] for t in draws[h]["rec"]["teams"]}
-        else:
-            history = {}
+    # history (FORMAT §7): whatever the rotation, a history that is set must
+    # name an earlier draw of the chain; its teams count only with rotation.
+    history = {}
+    h = cr["history"]
+    if h is not None:
+        if h not in draws:
+            rep.error("history", f"the commitment's history names draw {h[:16]}, which is not "
+                      "earlier on this chain", where)
+            return
+        for t in draws[h]["rec"]["teams"]:
+            history[t["uscc"]] = sorted(set(history.get(t["uscc"], [])) | set(t["inspectors"]))
     try:
         expect = assign_teams(seed, drawn_ents, regs.inspectors,
                               [(x["inspector_id"], x["uscc"]) for x in regs.conflicts],
-                              rules, idate, history)
+                              cr["task"]["team"], idate, history)
     except AssignError as exc:
-        rep.error("teams", f"assignment fails: {exc}", where)
+        rep.error("teams", f"the committed rules admit no assignment: {exc}", where)
         return
     if expect != dr["teams"]:
         for a, b_ in zip(expect, dr["teams"]):
@@ -936,23 +1121,19 @@ def load_registers(args, rep):
                 continue
             obj = json_strict(line)
             salts[obj["commitment"]] = bytes.fromhex(obj["conflict_salt"])
+    bad = []
     try:
-        ents = load_entities(args.entities)
-        insp = load_inspectors(args.inspectors)
-        conf = load_conflicts(args.conflicts)
-        items = load_items(args.items) if args.items else None
-        # Not in the docs (gap; assignment.md §5 even says such pairs are
-        # ignored): the bundled tool refuses a conflict naming an unknown
-        # inspector or entity.
-        ids, usccs = {i["id"] for i in insp}, {e["uscc"] for e in ents}
-        for c in conf:
-            if c["inspector_id"] not in ids:
-                raise FormatError(f"{args.conflicts}: no inspector {c['inspector_id']} in the register")
-            if c["uscc"] not in usccs:
-                raise FormatError(f"{args.conflicts}: no entity {c['uscc']} in the register")
+        ents = load_entities(args.entities, bad)
+        insp = load_inspectors(args.inspectors, bad)
+        conf = load_conflicts(args.conflicts, bad, {i["id"] for i in insp},
+                              {e["uscc"] for e in ents})
+        items = load_items(args.items, bad) if args.items else None
     except (FormatError, OSError, UnicodeDecodeError) as exc:
+        # the file as a whole cannot be read (encoding, headers, row widths)
         rep.error("register-file", str(exc))
         return None
+    for msg in bad:
+        rep.error("register-file", msg)
     return Registers(ents, insp, conf, items, lambda cid: salts.get(cid, default_salt))
 
 
@@ -967,6 +1148,9 @@ def main(argv=None):
     ap.add_argument("--conflict-salt", help="hex file: one salt for every commitment")
     ap.add_argument("--secrets", help="JSON Lines {commitment, conflict_salt}")
     ap.add_argument("--level", choices=["chain", "replay", "full"])
+    ap.add_argument("--draw", metavar="PREFIX",
+                    help="full level: check only the draw(s) whose record id starts with "
+                    "PREFIX (either case); none matching is an error (only-draw)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--uscc-policy", choices=["strict", "lenient"], default="strict",
                     help="lenient: a USCC whose only fault is its check character is a warning")
@@ -990,14 +1174,16 @@ def main(argv=None):
             rep.warn("register-file", w + " (admitted: --uscc-policy lenient)")
         if regs is None:
             level = "replay"
-    verify_chain(open(args.chain, "rb").read(), key, regs, level, rep)
+    verify_chain(open(args.chain, "rb").read(), key, regs, level, rep, only_draw=args.draw)
     if args.json:
-        print(json.dumps(dict(holds=rep.ok, level=level, findings=rep.findings),
+        print(json.dumps(dict(holds=rep.ok, level=level, head=rep.head, findings=rep.findings),
                          ensure_ascii=False, indent=1))
     else:
         for f in rep.findings:
             w = f" [{f['where']}]" if f["where"] else ""
             print(f"{f['level'].upper():7} {f['check']}: {f['message']}{w}")
+        if rep.head:
+            print(f"chain head: sequence {rep.head['sequence']}, record {rep.head['record']}")
         print(f"{'HOLDS' if rep.ok else 'FAILS'} (level {level})")
     return 0 if rep.ok else 1
 
