@@ -288,29 +288,33 @@ pub fn compare_roots(committed: &RegisterRoots, actual: &RegisterRoots) -> Resul
     let pairs = [
         (
             "entity",
-            committed.entities.root,
-            actual.entities.root,
-            committed.entities.size == actual.entities.size,
+            (committed.entities.root, committed.entities.size),
+            (actual.entities.root, actual.entities.size),
         ),
         (
             "inspector",
-            committed.inspectors.root,
-            actual.inspectors.root,
-            committed.inspectors.size == actual.inspectors.size,
+            (committed.inspectors.root, committed.inspectors.size),
+            (actual.inspectors.root, actual.inspectors.size),
         ),
         (
             "conflict",
-            committed.conflicts.root,
-            actual.conflicts.root,
-            committed.conflicts.size == actual.conflicts.size,
+            (committed.conflicts.root, committed.conflicts.size),
+            (actual.conflicts.root, actual.conflicts.size),
         ),
     ];
-    for (register, c, a, same_size) in pairs {
-        if c != a || !same_size {
+    for (register, c, a) in pairs {
+        if c.0 != a.0 {
             return Err(DrawError::RegisterMismatch {
                 register,
-                committed: hex(&c),
-                actual: hex(&a),
+                committed: hex(&c.0),
+                actual: hex(&a.0),
+            });
+        }
+        if c.1 != a.1 {
+            return Err(DrawError::RegisterMismatch {
+                register,
+                committed: format!("{} stated with size {}", hex(&c.0), c.1.0),
+                actual: format!("{} of size {}", hex(&a.0), a.1.0),
             });
         }
     }

@@ -1,5 +1,7 @@
 //! Spot-check tasks (抽查任务): what is checked, by whom, and how much is drawn.
 
+use std::collections::{BTreeSet, HashSet};
+
 use serde::Serialize;
 use time::Date;
 
@@ -144,13 +146,15 @@ impl Task {
             });
         }
         let departments: Vec<&str> = self.team.departments().collect();
-        for (i, d) in departments.iter().enumerate() {
+        // Sets, not pairwise scans: a signed record may name a million.
+        let mut seen = HashSet::new();
+        for d in &departments {
             if d.trim().is_empty() {
                 return Err(TaskError::MissingField {
                     field: "participating_departments",
                 });
             }
-            if departments[..i].contains(d) {
+            if !seen.insert(*d) {
                 return Err(TaskError::DuplicateDepartment {
                     department: (*d).to_owned(),
                 });
@@ -165,8 +169,9 @@ impl Task {
         if self.team.workload_cap == Some(0) {
             return Err(TaskError::ZeroWorkloadCap);
         }
-        for (i, id) in self.items.iter().enumerate() {
-            if self.items[..i].contains(id) {
+        let mut seen = HashSet::new();
+        for id in &self.items {
+            if !seen.insert(id.as_str()) {
                 return Err(TaskError::DuplicateItem { id: id.clone() });
             }
         }
@@ -201,19 +206,22 @@ pub fn merge_key_expertise(
     named: &[String],
     list: &CheckItemList,
 ) -> Result<TeamRules, TaskError> {
-    let mut rules = team.clone();
+    let mut tags: BTreeSet<&str> = team.required_expertise.iter().map(String::as_str).collect();
+    let mut done = HashSet::new();
     for id in named {
+        if !done.insert(id.as_str()) {
+            continue;
+        }
         let item = list
             .get(id)
             .ok_or_else(|| TaskError::UnknownItem { id: id.clone() })?;
         if item.category == ItemCategory::Key {
-            rules
-                .required_expertise
-                .extend(item.required_expertise.iter().cloned());
+            tags.extend(item.required_expertise.iter().map(String::as_str));
         }
     }
-    rules.required_expertise.sort();
-    rules.required_expertise.dedup();
+    let mut rules = team.clone();
+    // BTreeSet order is byte order: sorted, each once.
+    rules.required_expertise = tags.into_iter().map(str::to_owned).collect();
     Ok(rules)
 }
 

@@ -9,8 +9,9 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
-use crate::assign::History;
+use crate::assign::{History, RotationPolicy};
 use crate::beacon::{BeaconVerdict, check_beacon, drand_round_time};
+use crate::commit::commit_conflicts;
 use crate::credit::CreditClass;
 use crate::draw::{
     DrawError, Registers, check_randomness_shape, compare_roots, drawn_entities, inspection_date,
@@ -21,8 +22,8 @@ use crate::keys::IssuerPublicKey;
 use crate::merkle::Hash;
 use crate::ratio::BasisPoints;
 use crate::record::{
-    ChainLink, CommitmentPayload, DRAW_ALGORITHM, DrawPayload, RandomnessPlan, Record, RecordError,
-    RegisterRoots, Timestamp,
+    ChainLink, CommitmentPayload, Count, DRAW_ALGORITHM, DrawPayload, RandomnessPlan, Record,
+    RecordError, RegisterRoots, RootRecord, Timestamp,
 };
 use crate::register::CheckItemList;
 use crate::sample::derive_seed;
@@ -417,7 +418,10 @@ pub fn verify_chain(
     let mut commit_order: Vec<Hash> = Vec::new();
     // Sequence numbers of each task's open commitments (no scan of every
     // commitment per record: a long chain stays linear).
-    let mut open_by_task: HashMap<String, BTreeSet<u64>> = HashMap::new();
+    // (sequence, record id): two forked commitments share a sequence number.
+    let mut open_by_task: HashMap<String, BTreeSet<(u64, Hash)>> = HashMap::new();
+    // Each task's latest draw, which a rotating commitment's history must name.
+    let mut latest_draw: HashMap<String, Hash> = HashMap::new();
     let mut roots = RootCache::default();
 
     if lines.is_empty() {
@@ -443,7 +447,8 @@ pub fn verify_chain(
                 // A second commitment of a task while an earlier one is still
                 // open: the earlier attempt is abandoned whatever happens later
                 // (drawing both and keeping one would be draw shopping).
-                if let Some(&earlier) = open_by_task.get(&p.task.id).and_then(BTreeSet::first) {
+                if let Some(&(earlier, _)) = open_by_task.get(&p.task.id).and_then(BTreeSet::first)
+                {
                     ctx.push(
                         Error,
                         "abandoned-commitment",
@@ -455,34 +460,13 @@ pub fn verify_chain(
                     );
                 }
                 ctx.place(at, commitment_findings(&p));
-                if let Some(h) = p.history {
-                    let task_of_draw = draws
-                        .get(&h)
-                        .and_then(|d| commitments.get(&d.commitment))
-                        .map(|c| c.payload.task.id.as_str());
-                    let problem = match task_of_draw {
-                        None => Some("which is not an earlier draw of this chain".to_owned()),
-                        Some(t) if t != p.task.id => {
-                            Some(format!("a draw of task {t}, not of {}", p.task.id))
-                        }
-                        Some(_) => None,
-                    };
-                    if let Some(problem) = problem {
-                        ctx.push(
-                            Error,
-                            "history",
-                            at,
-                            format!(
-                                "the commitment's history names draw {}, {problem}",
-                                crate::hex::encode(&h)
-                            ),
-                        );
-                    }
+                if let Some(problem) = history_problem(&p, &draws, &commitments, &latest_draw) {
+                    ctx.push(Error, "history", at, problem);
                 }
                 open_by_task
                     .entry(p.task.id.clone())
                     .or_default()
-                    .insert(link.sequence);
+                    .insert((link.sequence, id));
                 commit_order.push(id);
                 commitments.insert(
                     id,
@@ -518,7 +502,7 @@ pub fn verify_chain(
                     ),
                     Some(c) => {
                         c.outcome = Outcome::Cancelled;
-                        close(&mut open_by_task, c);
+                        close(&mut open_by_task, c, &p.commitment);
                     }
                 }
             }
@@ -560,7 +544,8 @@ pub fn verify_chain(
                     }
                     Outcome::Open => {
                         c.outcome = Outcome::Drawn;
-                        close(&mut open_by_task, c);
+                        close(&mut open_by_task, c, &p.commitment);
+                        latest_draw.insert(c.payload.task.id.clone(), id);
                     }
                 }
                 let commitment = c.payload.clone();
@@ -733,8 +718,7 @@ pub fn commitment_findings(c: &CommitmentPayload) -> Vec<Finding> {
             "task-rules",
             format!("the committed task breaks a rule: {e}"),
         ));
-    }
-    if let Err(e) = c.task.team.check(true) {
+    } else if let Err(e) = c.task.team.check(true) {
         out.push(finding(
             Error,
             "task-rules",
@@ -877,37 +861,120 @@ pub fn draw_findings(
 /// and the committed team rules require the expertise of every key item
 /// (FORMAT §4: the effective rules are the task's with those tags merged in).
 fn expertise_problem(c: &CommitmentPayload, items: &CheckItemList) -> Option<String> {
-    match merge_key_expertise(&c.task.team, &c.task.items, items) {
-        Err(e) => Some(format!(
-            "the committed task does not fit the committed list: {e}"
-        )),
-        Ok(expected) if expected != c.task.team => Some(format!(
-            "the committed team rules require expertise {:?}, but with the task's key items they must require {:?}",
-            c.task.team.required_expertise, expected.required_expertise
-        )),
-        Ok(_) => None,
-    }
+    let expected = match merge_key_expertise(&c.task.team, &c.task.items, items) {
+        Ok(rules) => rules.required_expertise,
+        Err(e) => {
+            return Some(format!(
+                "the committed task does not fit the committed list: {e}"
+            ));
+        }
+    };
+    // As sets: the order of the committed tags does not change assignment.
+    let committed: HashSet<&str> = c
+        .task
+        .team
+        .required_expertise
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let missing: Vec<&str> = expected
+        .iter()
+        .map(String::as_str)
+        .filter(|t| !committed.contains(t))
+        .collect();
+    (!missing.is_empty()).then(|| {
+        format!(
+            "the committed team rules leave out {} expertise tag(s) the task's key items require (first: {:?})",
+            missing.len(),
+            missing[0]
+        )
+    })
 }
 
 /// Marks a commitment as no longer open for its task.
-fn close(open_by_task: &mut HashMap<String, BTreeSet<u64>>, c: &CommitmentState) {
+fn close(
+    open_by_task: &mut HashMap<String, BTreeSet<(u64, Hash)>>,
+    c: &CommitmentState,
+    id: &Hash,
+) {
     if let Some(open) = open_by_task.get_mut(&c.payload.task.id) {
-        open.remove(&c.sequence);
+        open.remove(&(c.sequence, *id));
     }
 }
 
-/// The register files' roots, computed once per conflict salt: a chain of
-/// many draws checked against a national register hashes it once.
+/// What is wrong with a commitment's `history`, if anything: a set history
+/// names an earlier draw of the same task, and a rotating task's names the
+/// task's latest draw (`null` only before its first draw), so the teams to
+/// avoid cannot be chosen.
+fn history_problem(
+    p: &CommitmentPayload,
+    draws: &HashMap<Hash, DrawPayload>,
+    commitments: &HashMap<Hash, CommitmentState>,
+    latest_draw: &HashMap<String, Hash>,
+) -> Option<String> {
+    let name = |h: Option<&Hash>| h.map_or("null".to_owned(), |h| crate::hex::encode(h));
+    if let Some(h) = &p.history {
+        let task_of_draw = draws
+            .get(h)
+            .and_then(|d| commitments.get(&d.commitment))
+            .map(|c| c.payload.task.id.as_str());
+        match task_of_draw {
+            None => {
+                return Some(format!(
+                    "the commitment's history names draw {}, which is not an earlier draw of this chain",
+                    name(Some(h))
+                ));
+            }
+            Some(t) if t != p.task.id => {
+                return Some(format!(
+                    "the commitment's history names draw {}, a draw of task {t}, not of {}",
+                    name(Some(h)),
+                    p.task.id
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    let latest = latest_draw.get(&p.task.id);
+    if p.task.team.rotation == RotationPolicy::AvoidPreviousTeam && p.history.as_ref() != latest {
+        return Some(format!(
+            "task {} rotates teams, so its history must name its latest earlier draw ({}), not {}",
+            p.task.id,
+            name(latest),
+            name(p.history.as_ref())
+        ));
+    }
+    None
+}
+
+/// The register files' roots, computed once: a chain of many draws checked
+/// against a national register hashes it once. Only the conflict list's root
+/// depends on the commitment (its salt), so it is kept per salt.
 #[derive(Default)]
 struct RootCache {
-    by_salt: HashMap<Vec<u8>, Result<RegisterRoots, DrawError>>,
+    base: Option<Result<RegisterRoots, DrawError>>,
+    conflicts: HashMap<Vec<u8>, Result<RootRecord, DrawError>>,
 }
 
 impl RootCache {
-    fn get(&mut self, regs: &Registers<'_>) -> &Result<RegisterRoots, DrawError> {
-        self.by_salt
+    fn get(&mut self, regs: &Registers<'_>) -> Result<RegisterRoots, DrawError> {
+        let mut roots = self
+            .base
+            .get_or_insert_with(|| register_roots(regs).map_err(DrawError::from))
+            .clone()?;
+        roots.conflicts = self
+            .conflicts
             .entry(regs.conflict_salt.to_vec())
-            .or_insert_with(|| register_roots(regs).map_err(DrawError::from))
+            .or_insert_with(|| {
+                commit_conflicts(regs.conflicts, regs.conflict_salt)
+                    .map(|r| RootRecord {
+                        root: r.root,
+                        size: Count(r.size),
+                    })
+                    .map_err(DrawError::from)
+            })
+            .clone()?;
+        Ok(roots)
     }
 }
 
@@ -1026,7 +1093,6 @@ fn check_draw(
     ctx.report.draws_checked_with_registers += 1;
     if let Err(e) = roots
         .get(&regs)
-        .clone()
         .and_then(|actual| compare_roots(&commitment.registers, &actual))
     {
         let check = match e {

@@ -620,7 +620,7 @@ pub struct SummaryArgs {
 /// ledger breaks a rule, 2 when a file cannot be read.
 pub fn summary(a: &SummaryArgs) -> Result<Status, CliError> {
     let key = load_public_key(&a.public_key)?;
-    let bytes = read(&a.chain)?;
+    let bytes = read_shared(&a.chain).map_err(io(&a.chain))?;
     let (lines, _) = read_chain(&bytes);
     let draws = DrawIndex::from_chain(&lines, &key);
     let cal = calendar()?;

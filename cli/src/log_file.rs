@@ -21,9 +21,12 @@ use crate::receipts::{ReceiptError, io};
 
 /// Reads a whole file under a shared lock: no appending command (which holds
 /// the exclusive lock) is half-way through a line meanwhile.
+///
+/// Where the file system has no locks (some network or FUSE mounts), the
+/// file is read without one: a reader is no worse off than before locking.
 pub(crate) fn read_shared(path: &Path) -> std::io::Result<Vec<u8>> {
     let mut file = File::open(path)?;
-    file.lock_shared()?;
+    let _ = file.lock_shared();
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)?;
     Ok(bytes)

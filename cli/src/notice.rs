@@ -110,7 +110,7 @@ pub fn notice(a: &NoticeArgs) -> Result<Status, CliError> {
         path: a.public_key.display().to_string(),
         cause,
     })?;
-    let bytes = std::fs::read(&a.chain).map_err(io(&a.chain))?;
+    let bytes = crate::log_file::read_shared(&a.chain).map_err(io(&a.chain))?;
 
     // 1. The chain must verify (signatures, chain rules, replay of every draw).
     let (lines, mut findings) = read_chain(&bytes);

@@ -1121,6 +1121,13 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
         (_, Some(_)) => Level::Full,
         (None, None) => Level::Replay,
     };
+    if a.draw.is_some() && level != Level::Full {
+        return Err(ReceiptError::Flag {
+            flag: "--draw",
+            message: "selects the draw checked against the registers; it needs level full".into(),
+        }
+        .into());
+    }
     let mut loaded = None;
     if level == Level::Full {
         let files = RegisterFiles {
