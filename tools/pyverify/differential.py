@@ -517,6 +517,16 @@ def probes():
     variant("task 01 committed again, history = its commitment, not a draw (history)",
             hist_is_commitment)
 
+    # register sizes: a right root with a wrong size (README item 31)
+    def wrong_size(register):
+        def f(r):
+            reg_ = r[0][1]["registers"][register]
+            reg_["size"] = str(int(reg_["size"]) + 1)
+            r[1][1]["_redraw"] = True
+        return f
+    variant("inspector root right, size one more, full", wrong_size("inspectors"), full=True)
+    variant("conflict root right, size one more, full", wrong_size("conflicts"), full=True)
+
     variant("a record duplicated (same line twice)", lambda r: None,
             post=lambda t: t + t.splitlines()[-1] + "\n")
     variant("CRLF line ends", lambda r: None, post=lambda t: t.replace("\n", "\r\n"))
