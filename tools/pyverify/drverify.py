@@ -259,7 +259,8 @@ def s_obj(members):
 S_CHAIN = s_obj(dict(issuer=s_str, key_id=s_hex64, sequence=s_u64,
                      previous=s_null_or(s_hex64), created_at=s_time))
 # Ranges (team_size >= 2, cap >= 1, bp <= 10000, ratios not decreasing) are
-# rules of the draw, not of the schema (FORMAT §4): such records decode.
+# rules of the task, not of the schema (FORMAT §4): such records decode and
+# fail `task-rules` (task_problems).
 S_TEAM_RULES = s_obj(dict(
     team_size=s_int(0, 2**32 - 1), initiating_department=s_str,
     participating_departments=s_list(s_str), required_expertise=s_list(s_str),
