@@ -95,6 +95,8 @@ def run_rust(cli, chain_text, full):
         args += ["--entities", reg("entities"), "--inspectors", reg("inspectors"),
                  "--conflicts", reg("conflicts"),
                  "--conflict-salt", open(f"{r}/conflict-salt.hex").read().strip()]
+        if "items" in REGS:
+            args += ["--items", REGS["items"]]
     p = subprocess.run(args, capture_output=True, text=True)
     os.unlink(f.name)
     try:
@@ -113,7 +115,7 @@ def run_py(chain_text, full):
         r = os.path.join(CDIR, "registers")
         regs = V.load_registers(types.SimpleNamespace(
             entities=reg("entities"), inspectors=reg("inspectors"),
-            conflicts=reg("conflicts"), items=None,
+            conflicts=reg("conflicts"), items=REGS.get("items"),
             conflict_salt=f"{r}/conflict-salt.hex", secrets=None), rep)
     V.verify_chain(chain_text.encode(), key, regs, "full" if full else "replay", rep)
     return ("holds" if rep.ok else "fails"), rep.failing()
@@ -178,6 +180,8 @@ def probes():
                     p["seed"] = C.derive_seed(bytes.fromhex(p["commitment"]),
                                               bytes.fromhex(p["randomness"]["value"])).hex()
             p.pop("_keepseed", None)
+            if isinstance(p.get("history"), str) and p["history"].startswith("@"):
+                p["history"] = new[int(p["history"][1:])]
             if p.pop("_redraw", False):
                 cpay = recs[[i for i in range(n) if new[i] == p["commitment"]][0]][1]
                 redraw(cpay, p)
@@ -441,6 +445,88 @@ def probes():
     variant("drawn commitment, rotation off, history naming no draw, replay (§7)",
             hist_drawn_rot_off)
 
+    # the rules FORMAT §7 now states: task-rules, history at chain level,
+    # randomness-timing for a round with no time
+    def open_task(**kw):
+        def f(r):
+            t = r[2][1]["task"]
+            for k, v in kw.items():
+                if k in t["team"]:
+                    t["team"][k] = v
+                else:
+                    t[k] = v
+        return f
+    variant("open commitment: an empty expertise tag (task-rules)",
+            open_task(team_size=3, required_expertise=[""]))
+    variant("open commitment: an expertise tag of one U+3000 (not empty)",
+            open_task(team_size=3, required_expertise=["\u3000"]))
+    variant("open commitment: task name U+3000 only (blank)", open_task(name="\u3000"))
+    variant("open commitment: task id ' ' (blank)", open_task(id=" "))
+    variant("open commitment: task name with spaces around (holds)", open_task(name=" x "))
+    variant("open commitment: participating department = initiating",
+            open_task(participating_departments=["管理股"]))
+    variant("open commitment: participating department ' 管理股' (other bytes, holds)",
+            open_task(participating_departments=[" 管理股"]))
+    variant("open commitment: participating department '' (blank)",
+            open_task(participating_departments=[""], team_size=3))
+    variant("open commitment: tags repeated, team_size = departments + distinct tags",
+            open_task(team_size=3, required_expertise=["水资源", "水资源"]))
+    variant("open commitment: one tag, team_size = departments (too small)",
+            open_task(required_expertise=["水资源"]))
+    variant("open commitment: team_size below the departments",
+            open_task(participating_departments=["水资源股", "河道股"]))
+
+    def items_root(r):
+        r[2][1]["registers"]["items"] = {"root": "ab" * 32, "size": "1"}
+    variant("open commitment: an item named twice", lambda r: (
+        items_root(r), open_task(items=["X", "X"])(r)) and None)
+    variant("open commitment: one item, a committed list (holds at replay)", lambda r: (
+        items_root(r), open_task(items=["X"])(r)) and None)
+    variant("open commitment: no items, a committed list (holds at replay)", items_root)
+
+    round_max = (V.TIME_MAX - V.QUICKNET_GENESIS) // V.QUICKNET_PERIOD + 1
+
+    def drand_round(n):
+        def f(r):
+            r[2][1]["randomness"] = {"source": "drand", "chain_hash": V.QUICKNET_HASH,
+                                     "round": str(n)}
+        return f
+    variant("open commitment: the last quicknet round with a time (holds)",
+            drand_round(round_max))
+    variant("open commitment: the first quicknet round past 9999 (randomness-timing)",
+            drand_round(round_max + 1))
+    variant("open commitment: quicknet round 2^64 - 1 (randomness-timing)",
+            drand_round(2**64 - 1))
+
+    def hist_other_task(r):
+        r[2][1]["history"] = "@1"
+    variant("open commitment of task 02, history = the draw of task 01 (history)",
+            hist_other_task)
+    variant("open commitment of task 02, history = the draw of task 01, full",
+            hist_other_task, full=True)
+
+    def hist_same_task(r):
+        r[2][1]["task"]["id"] = r[0][1]["task"]["id"]
+        r[2][1]["task"]["team"]["rotation"] = "avoid-previous-team"
+        r[2][1]["history"] = "@1"
+    variant("task 01 committed again, history = its first draw (holds)", hist_same_task)
+
+    def hist_is_commitment(r):
+        r[2][1]["task"]["id"] = r[0][1]["task"]["id"]
+        r[2][1]["history"] = "@0"
+    variant("task 01 committed again, history = its commitment, not a draw (history)",
+            hist_is_commitment)
+
+    # register sizes: a right root with a wrong size (README item 31)
+    def wrong_size(register):
+        def f(r):
+            reg_ = r[0][1]["registers"][register]
+            reg_["size"] = str(int(reg_["size"]) + 1)
+            r[1][1]["_redraw"] = True
+        return f
+    variant("inspector root right, size one more, full", wrong_size("inspectors"), full=True)
+    variant("conflict root right, size one more, full", wrong_size("conflicts"), full=True)
+
     variant("a record duplicated (same line twice)", lambda r: None,
             post=lambda t: t + t.splitlines()[-1] + "\n")
     variant("CRLF line ends", lambda r: None, post=lambda t: t.replace("\n", "\r\n"))
@@ -507,6 +593,45 @@ def probes():
         ("conflicts: empty reason", con.replace("亲属关系", "", 1)),
     ]:
         variant(label, lambda r: None, full=True, regs={"conflicts": regfile(f"c{len(P)}.csv", text)})
+
+    # task-rules at full level: a committed check-item list (FORMAT §4, §7)
+    items_csv = regfile("items.csv", "id,name,category,department,method,expertise\n"
+                        "K1,重点一,key,管理股,on-site,水资源\n"
+                        "K2,重点二,key,管理股,on-site,节水\n"
+                        "G1,一般一,general,管理股,written,节水\n")
+    bad = []
+    items = V.load_items(items_csv, bad)
+    assert not bad, bad
+    items_ref = {"root": V.root_hex([C.item_leaf(i) for i in items]), "size": str(len(items))}
+
+    def with_items(names, **team):
+        def f(r):
+            c = r[0][1]
+            c["registers"]["items"] = dict(items_ref)
+            c["task"]["items"] = names
+            c["task"]["team"]["workload_cap"] = None
+            c["task"]["team"].update(team)
+            r[1][1]["_redraw"] = True
+        return f
+    for label, fn in [
+        ("key item K1, its tag committed (holds)",
+         with_items(["K1"], team_size=3, required_expertise=["水资源"])),
+        ("key item K1, its tag not committed (task-rules)", with_items(["K1"])),
+        ("general item G1, its tag not committed (holds)", with_items(["G1"])),
+        ("an item not in the list (task-rules)", with_items(["K9"])),
+        ("no items, committed tags repeated (task-rules)",
+         with_items([], team_size=3, required_expertise=["水资源", "水资源"])),
+    ]:
+        variant(f"items committed, full: {label}", fn, full=True, regs={"items": items_csv})
+        if "holds" not in label:
+            variant(f"items committed, replay: {label}", fn)
+
+    def tags_repeated_no_items(r):
+        r[0][1]["task"]["team"].update(team_size=3, workload_cap=None,
+                                       required_expertise=["水资源", "水资源"])
+        r[1][1]["_redraw"] = True
+    variant("no item list, committed tags repeated, full (holds)", tags_repeated_no_items,
+            full=True)
 
     return P
 

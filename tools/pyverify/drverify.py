@@ -259,7 +259,8 @@ def s_obj(members):
 S_CHAIN = s_obj(dict(issuer=s_str, key_id=s_hex64, sequence=s_u64,
                      previous=s_null_or(s_hex64), created_at=s_time))
 # Ranges (team_size >= 2, cap >= 1, bp <= 10000, ratios not decreasing) are
-# rules of the draw, not of the schema (FORMAT §4): such records decode.
+# rules of the task, not of the schema (FORMAT §4): such records decode and
+# fail `task-rules` (task_problems).
 S_TEAM_RULES = s_obj(dict(
     team_size=s_int(0, 2**32 - 1), initiating_department=s_str,
     participating_departments=s_list(s_str), required_expertise=s_list(s_str),
@@ -845,22 +846,66 @@ def commitment_rules(st, rep, ln, rid, rec, where):
         rep.error("abandoned-commitment", f"task {tid} is committed again while its "
                   f"commitment at sequence {min(open_same)} is still open", where)
     commitment_findings(rec, rep, where)
-    task = rec["task"]
-    bad = []
-    if task["team"]["team_size"] < 2:
-        bad.append("team_size below 2")
-    if task["team"]["workload_cap"] == 0:
-        bad.append("workload_cap 0")
-    if any(v > 10000 for v in task["ratios_bp"].values()):
-        bad.append("a ratio above 10000 bp")
-    if any(task["ratios_bp"][a] > task["ratios_bp"][b_] for a, b_ in zip("ABC", "BCD")):
-        bad.append("ratios decreasing from A to D")
-    if bad:
-        rep.warn("record", f"the task breaks FORMAT.md §4 ({', '.join(bad)}): a draw of it "
-                 "cannot hold", where)
+    # FORMAT §7 `history` (chain level): a history that is set names an
+    # earlier draw of the chain made for a commitment of the same task id,
+    # whether this commitment is drawn or not, whatever its rotation.
+    h = rec["history"]
+    if h is not None:
+        d = st.draws.get(h)
+        if d is None:
+            rep.error("history", f"the commitment's history names draw {h[:16]}, which is not "
+                      "an earlier draw of this chain", where)
+        else:
+            other = st.commitments[d["rec"]["commitment"]]["rec"]["task"]["id"]
+            if other != tid:
+                rep.error("history", f"the commitment's history names draw {h[:16]}, a draw of "
+                          f"task {other!r}, not of {tid!r}", where)
     st.commit_order.append(rid)
     st.commitments[rid] = dict(line=ln, seq=rec["chain"]["sequence"], rec=rec, outcome=None,
                                id=rid)
+
+
+def blank(text):
+    """Empty once trimmed of Unicode White_Space (FORMAT §7 `task-rules`)."""
+    return text.strip(TRIM) == ""
+
+
+def task_problems(task, items_committed):
+    """FORMAT §4 and §7 `task-rules`, chain level: the task-file rules that
+    need no register. Returns the broken rules, in words."""
+    out = []
+    team = task["team"]
+    for field, value in (("id", task["id"]), ("name", task["name"]),
+                         ("initiating_department", team["initiating_department"])):
+        if blank(value):
+            out.append(f"{field} is empty")
+    depts = [team["initiating_department"]] + team["participating_departments"]
+    if any(blank(d) for d in team["participating_departments"]):
+        out.append("a participating department is empty")
+    if len(set(depts)) != len(depts):
+        out.append("a department is named twice")
+    tags = set(team["required_expertise"])
+    if "" in tags:
+        out.append("an expertise tag is empty")
+    if team["team_size"] < 2:
+        out.append(f"team_size {team['team_size']} is below 2")
+    elif team["team_size"] < len(depts):
+        out.append(f"team_size {team['team_size']} is below the {len(depts)} departments")
+    elif team["team_size"] < len(depts) + len(tags):
+        out.append(f"team_size {team['team_size']} is below {len(depts)} department(s) + "
+                   f"{len(tags)} expertise tag(s)")
+    if team["workload_cap"] == 0:
+        out.append("workload_cap is 0")
+    if len(set(task["items"])) != len(task["items"]):
+        out.append("a check item is named twice")
+    bps = [task["ratios_bp"][x] for x in CLASSES]
+    if any(v > 10000 for v in bps):
+        out.append("a ratio is above 10000 bp")
+    if any(a > b_ for a, b_ in zip(bps, bps[1:])):
+        out.append("the ratios decrease from A to D")
+    if task["items"] and not items_committed:
+        out.append("the task names check items but commits no check-item list")
+    return out
 
 
 def commitment_findings(cr, rep, where):
@@ -873,7 +918,10 @@ def commitment_findings(cr, rep, where):
                       "the only one this format knows", where)
         else:
             t = drand_time(plan)
-            if t is not None and t <= epoch(created):
+            if t is None:
+                rep.error("randomness-timing", f"drand round {plan['round']} has no publication "
+                          "time (round 0, or after 9999): it never exists", where)
+            elif t <= epoch(created):
                 rep.error("randomness-timing", f"drand round {plan['round']} is not later than "
                           "the commitment", where)
     elif plan["source"] == "ceremony":
@@ -882,6 +930,13 @@ def commitment_findings(cr, rep, where):
     else:
         rep.warn("local-randomness", "the issuer's own randomness: nothing outside its control "
                  "fixes the draw", where)
+    bad = task_problems(cr["task"], cr["registers"]["items"] is not None)
+    if bad:
+        rep.error("task-rules", f"the committed task breaks a rule: {'; '.join(bad)}", where)
+    if cr["task"]["inspection_date"] is None:
+        rep.warn("inspection-date", "no inspection date is committed: the draw's own "
+                 "created_at, which the issuer states, decides whose certificates are valid",
+                 where)
     e = cr["registers"]["entities"]
     total = sum(e["class_sizes"][x] for x in CLASSES)
     if total > U64_MAX or total != e["size"]:
@@ -1040,14 +1095,32 @@ def registers_match(c, rep, regs, where):
             rep.error("register-root", "check-item register root/size differ from the "
                       "commitment", where)
             ok = False
-        else:
-            cr = c["rec"]
-            key_tags = sorted({t for i in regs.items if i["id"] in cr["task"]["items"]
-                               and i["category"] == "key" for t in i["required_expertise"]})
-            missing = [t for t in key_tags if t not in cr["task"]["team"]["required_expertise"]]
-            if missing:
-                rep.warn("teams", f"committed team rules lack key-item expertise {missing}", where)
+    if ok and regs.items is not None:
+        problem = expertise_problem(c["rec"]["task"], regs.items)
+        if problem:
+            rep.error("task-rules", problem, where)
     return ok
+
+
+def expertise_problem(task, items):
+    """FORMAT §4, §7 `task-rules` (full level), once every root matches: each
+    item the task names is in the committed list, and the committed team
+    rules are their own tags with every key item's tags merged in, sorted by
+    bytes without repeats."""
+    by_id = {i["id"]: i for i in items}
+    missing = [x for x in task["items"] if x not in by_id]
+    if missing:
+        return f"the task names check item(s) {missing} that the committed list lacks"
+    have = task["team"]["required_expertise"]
+    tags = set(have)
+    for x in task["items"]:
+        if by_id[x]["category"] == "key":
+            tags.update(by_id[x]["required_expertise"])
+    expect = sorted(tags, key=lambda t: t.encode())
+    if expect != have:
+        return (f"the committed team rules require expertise {have}, but with the task's key "
+                f"items they must require {expect}")
+    return None
 
 
 def full_checks(d, c, draws, rep, regs, seed, idate, drawn_order, ranks_ok, where):
@@ -1081,14 +1154,13 @@ def full_checks(d, c, draws, rep, regs, seed, idate, drawn_order, ranks_ok, wher
                 rep.error("certificate", f"{m} holds no valid certificate on {idate}", where)
             if (m, t["uscc"]) in conf:
                 rep.error("conflict", f"{m} declared a conflict with {t['uscc']}", where)
-    # history (FORMAT §7): whatever the rotation, a history that is set must
-    # name an earlier draw of the chain; its teams count only with rotation.
+    # history: a history naming no earlier draw is reported at the
+    # commitment (FORMAT §7, chain level); the teams cannot be recomputed.
+    # The named draw's teams count only with rotation (assign_teams).
     history = {}
     h = cr["history"]
     if h is not None:
         if h not in draws:
-            rep.error("history", f"the commitment's history names draw {h[:16]}, which is not "
-                      "earlier on this chain", where)
             return
         for t in draws[h]["rec"]["teams"]:
             history[t["uscc"]] = sorted(set(history.get(t["uscc"], [])) | set(t["inspectors"]))
