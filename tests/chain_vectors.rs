@@ -734,6 +734,53 @@ fn cases() -> Vec<Case> {
         fails: vec!["history"],
     });
 
+    // A rotating task committed again with history null after a draw: the
+    // issuer would choose which earlier teams to avoid (none).
+    let mut g = Builder {
+        key: issuer(),
+        lines: Vec::new(),
+    };
+    let mut rt = task("YCSW-TEST-01");
+    rt.team.rotation = double_random::RotationPolicy::AvoidPreviousTeam;
+    let commit_rotating = |g: &mut Builder, when: &str, history| {
+        let p = build_commitment(&CommitRequest {
+            chain: g.link(when),
+            task: &rt,
+            registers: regs_view(&regs),
+            randomness: RandomnessPlan::Local {},
+            history,
+        })
+        .unwrap();
+        g.push(&Record::Commitment(p))
+    };
+    let r0 = commit_rotating(&mut g, "2024-06-01T08:00:00Z", None);
+    let dp = perform_draw(
+        g.link("2024-06-01T08:10:00Z"),
+        &match Record::open(g.lines.last().unwrap(), issuer().public_key()).unwrap() {
+            Record::Commitment(c) => c,
+            _ => unreachable!(),
+        },
+        &r0,
+        RandomnessValue {
+            value: b"381946".to_vec(),
+            beacon_signature: None,
+        },
+        &regs_view(&regs),
+        None,
+        "0.1.0",
+    )
+    .unwrap();
+    g.push(&Record::Draw(dp));
+    commit_rotating(&mut g, "2024-07-01T08:00:00Z", None);
+    out.push(Case {
+        name: "rotation-history-not-latest",
+        description: "a rotating task committed again after its first draw with history null: the previous teams would not be avoided",
+        chain: g.text(),
+        with_registers: false,
+        tampered_register: false,
+        fails: vec!["history"],
+    });
+
     // Unknown member and duplicate member in a signed payload.
     for (name, description, edit) in [
         (

@@ -716,6 +716,7 @@ class ChainState:
         self.commitments = {}   # id -> dict(line, seq, rec, outcome)
         self.commit_order = []
         self.draws = {}         # id -> draw record, in chain order (first outcomes only)
+        self.latest_draw = {}   # task id -> id of its latest draw (FORMAT §7 `history`)
         self.checked_with_registers = 0
 
     @property
@@ -816,6 +817,7 @@ def verify_chain(chain_bytes, key, regs=None, level="replay", rep=None, only_dra
         if do_replay:
             check_draw(d, c, st, rep, regs if do_full else None, only_draw)
         st.draws[rid] = d
+        st.latest_draw[c["rec"]["task"]["id"]] = rid
     if not any_line:
         rep.warn("empty-chain", "the chain holds no record")
     rep.head = st.head
@@ -860,6 +862,13 @@ def commitment_rules(st, rep, ln, rid, rec, where):
             if other != tid:
                 rep.error("history", f"the commitment's history names draw {h[:16]}, a draw of "
                           f"task {other!r}, not of {tid!r}", where)
+    # A rotating task's history is its latest earlier draw (null before the first).
+    if rec["task"]["team"]["rotation"] == "avoid-previous-team":
+        latest = st.latest_draw.get(tid)
+        if h != latest and not (h is not None and (st.draws.get(h) is None or
+                st.commitments[st.draws[h]["rec"]["commitment"]]["rec"]["task"]["id"] != tid)):
+            rep.error("history", f"task {tid!r} rotates teams, so its history must name its "
+                      f"latest earlier draw ({latest}), not {h}", where)
     st.commit_order.append(rid)
     st.commitments[rid] = dict(line=ln, seq=rec["chain"]["sequence"], rec=rec, outcome=None,
                                id=rid)
@@ -1105,21 +1114,21 @@ def registers_match(c, rep, regs, where):
 def expertise_problem(task, items):
     """FORMAT §4, §7 `task-rules` (full level), once every root matches: each
     item the task names is in the committed list, and the committed team
-    rules are their own tags with every key item's tags merged in, sorted by
-    bytes without repeats."""
+    rules hold every key item's tags (compared as sets)."""
     by_id = {i["id"]: i for i in items}
     missing = [x for x in task["items"] if x not in by_id]
     if missing:
         return f"the task names check item(s) {missing} that the committed list lacks"
-    have = task["team"]["required_expertise"]
-    tags = set(have)
+    have = set(task["team"]["required_expertise"])
+    need = set()
     for x in task["items"]:
         if by_id[x]["category"] == "key":
-            tags.update(by_id[x]["required_expertise"])
-    expect = sorted(tags, key=lambda t: t.encode())
-    if expect != have:
-        return (f"the committed team rules require expertise {have}, but with the task's key "
-                f"items they must require {expect}")
+            need.update(by_id[x]["required_expertise"])
+    # As sets (FORMAT §4): order and repeats do not change assignment.
+    missing_tags = sorted(need - have, key=lambda t: t.encode())
+    if missing_tags:
+        return (f"the committed team rules leave out {len(missing_tags)} expertise tag(s) "
+                f"the task's key items require (first: {missing_tags[0]!r})")
     return None
 
 
