@@ -230,6 +230,18 @@ fn main() {
             }
         }
     }
+    // The draw twice, first with a broken signature: the verifier calls the
+    // valid copy a duplicate, the draw index takes it (the first run's alarm).
+    let valid = read("tests/vectors/chain/valid.jsonl");
+    let lines: Vec<&[u8]> = valid.split(|&b| b == b'\n').collect();
+    let mut broken: Value = serde_json::from_slice(lines[1]).expect("envelope JSON");
+    broken["signatures"][0]["sig"] = Value::String(format!("{}==", "A".repeat(86)));
+    let mut text = Vec::new();
+    for line in [lines[0], broken.to_string().as_bytes(), lines[1], lines[2]] {
+        text.extend_from_slice(line);
+        text.push(b'\n');
+    }
+    s.add("rejected-copy-then-valid.jsonl", text);
     let drand = drand_chain();
     s.add("drand.jsonl", &drand);
     s.add("drand-payloads", bare_payloads(drand.as_bytes()));
