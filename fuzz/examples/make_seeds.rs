@@ -8,9 +8,17 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use double_random::{entity_leaf_hashes, prove_entity};
+use double_random::{
+    Approvals, BasisPoints, ChainLine, ChainLink, CommitRequest, Count, Envelope, FollowUp,
+    InspectionMethod, InspectorDisclosure, LedgerOptions, LedgerRecord, PublicView,
+    QUICKNET_CHAIN_HASH, RandomnessPlan, RandomnessValue, Ratios, Record, ResultCategory,
+    ResultFields, Task, TeamRules, Timestamp, build_commitment, entity_leaf_hashes, perform_draw,
+    prove_entity, published_file, sign_correction, verify_ledger,
+};
 use double_random_cli::input::{Encoding, read_table_bytes};
-use double_random_fuzz::example_entities;
+use double_random_fuzz::{
+    calendar, chain_registers, example_entities, other_issuer, test_issuer, vector_draws,
+};
 use serde_json::Value;
 
 fn repo() -> PathBuf {
@@ -195,4 +203,322 @@ fn main() {
     s.add("huge-pool", encode(u64::MAX, 0, 2000, 3, &[7; 32]));
     s.add("whole-pool", encode(2000, 0, 2000, 0, &[9; 32]));
     s.add("bad-class", encode(10, 0, 3, 4, &[1; 32]));
+
+    // chain_audit: every chain vector as a file, and a few as bare payloads
+    // (one per line), the form the re-signed reading mutates best.
+    let s = Seeds::new("chain_audit");
+    let payloads = Seeds::new("record_payload");
+    let mut chains: Vec<PathBuf> = fs::read_dir(repo().join("tests/vectors/chain"))
+        .expect("chain vectors")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .collect();
+    chains.sort();
+    let mut seen = std::collections::HashSet::new();
+    for path in &chains {
+        let stem = path.file_stem().and_then(|s| s.to_str()).expect("name");
+        let bytes = fs::read(path).expect("vector");
+        s.add(&format!("{stem}.jsonl"), &bytes);
+        if ["valid-with-cancellation", "two-attempts-both-drawn"].contains(&stem) {
+            s.add(&format!("{stem}-payloads"), bare_payloads(&bytes));
+        }
+        for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+            if let Ok(env) = Envelope::from_json(line)
+                && seen.insert(env.unverified_payload().to_vec())
+            {
+                payloads.add(&format!("{stem}-{i}"), env.unverified_payload());
+            }
+        }
+    }
+    // The draw twice, first with a broken signature: the verifier calls the
+    // valid copy a duplicate, the draw index takes it (the first run's alarm).
+    let valid = read("tests/vectors/chain/valid.jsonl");
+    let lines: Vec<&[u8]> = valid.split(|&b| b == b'\n').collect();
+    let mut broken: Value = serde_json::from_slice(lines[1]).expect("envelope JSON");
+    broken["signatures"][0]["sig"] = Value::String(format!("{}==", "A".repeat(86)));
+    let mut text = Vec::new();
+    for line in [lines[0], broken.to_string().as_bytes(), lines[1], lines[2]] {
+        text.extend_from_slice(line);
+        text.push(b'\n');
+    }
+    s.add("rejected-copy-then-valid.jsonl", text);
+    let drand = drand_chain();
+    s.add("drand.jsonl", &drand);
+    s.add("drand-payloads", bare_payloads(drand.as_bytes()));
+
+    // ledger_records: a ledger of the vector chain's draw, built with the
+    // library as `record-result`, `correct` and `publish` build it, and
+    // broken variants of it.
+    let s = Seeds::new("ledger_records");
+    let ledger = vector_ledger();
+    let text = |envs: &[Envelope]| -> String { envs.iter().map(|e| e.to_json() + "\n").collect() };
+    s.add("valid.jsonl", text(&ledger));
+    s.add("valid-payloads", bare_payloads(text(&ledger).as_bytes()));
+    s.add("first-result.jsonl", text(&ledger[..1]));
+    let mut gap = ledger.clone();
+    gap.remove(1);
+    s.add("gap.jsonl", text(&gap));
+    let mut unapproved = ledger.clone();
+    let correction = unapproved
+        .iter()
+        .position(|e| e.payload_type() == double_random::CORRECTION_TYPE)
+        .expect("a correction");
+    unapproved[correction] = double_random::sign(
+        unapproved[correction].payload_type(),
+        unapproved[correction].unverified_payload(),
+        test_issuer(),
+    );
+    s.add("unapproved-correction.jsonl", text(&unapproved));
+    let mut forged = ledger.clone();
+    forged.swap(0, 1);
+    s.add("swapped.jsonl", text(&forged));
+    for (i, e) in ledger.iter().enumerate() {
+        payloads.add(&format!("ledger-{i}"), e.unverified_payload());
+    }
+
+    // task_file: the worked example's tasks, the documented example and
+    // variants of every optional key.
+    let s = Seeds::new("task_file");
+    let mut tasks: Vec<PathBuf> = fs::read_dir(repo().join("examples/yangcheng/tasks"))
+        .expect("example tasks")
+        .map(|e| e.expect("dir entry").path())
+        .collect();
+    tasks.sort();
+    for path in &tasks {
+        let name = path.file_name().and_then(|s| s.to_str()).expect("name");
+        s.add(name, fs::read(path).expect("task"));
+    }
+    let doc = String::from_utf8(read("docs/task-file.md")).expect("UTF-8");
+    for (i, block) in doc.split("```toml\n").skip(1).enumerate() {
+        let block = block.split("```").next().expect("block");
+        s.add(&format!("task-file-md-{i}.toml"), block);
+    }
+    s.add("every-key.toml", EVERY_KEY_TASK);
+    s.add(
+        "string-date-bom.toml",
+        format!(
+            "\u{feff}{}",
+            EVERY_KEY_TASK.replace("2024-09-02", "\"2024年9月2日\"")
+        ),
+    );
+    s.add(
+        "bare-ratio.toml",
+        EVERY_KEY_TASK.replace("\"2.5%\"", "0.025"),
+    );
+}
+
+/// A task file with every key set.
+const EVERY_KEY_TASK: &str = r#"id = "YCGC-2024-09"
+name = "水利工程联合抽查 (fuzz seed)"
+initiating_department = "工程股"
+participating_departments = ["水保股"]
+items = ["GC-001", "SB-001"]
+team_size = 4
+workload_cap = 2
+jurisdiction = "cross"
+rotation = "avoid-previous-team"
+required_expertise = ["质量安全"]
+inspection_date = 2024-09-02
+
+[ratios]
+A = "2.5%"
+B = "5%"
+C = "15%"
+D = "50%"
+"#;
+
+/// Each envelope line of a file replaced by its bare payload.
+fn bare_payloads(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for line in bytes.split(|&b| b == b'\n') {
+        if let Ok(env) = Envelope::from_json(line) {
+            out.extend_from_slice(env.unverified_payload());
+            out.push(b'\n');
+        }
+    }
+    out
+}
+
+/// A valid chain of the chain vectors' registers whose commitment plans
+/// drand quicknet round 123 and whose draw carries that round's published
+/// signature, so the beacon check verifies.
+fn drand_chain() -> String {
+    // Quicknet round 123 (published 2023-08-23T15:15:33Z), as in drand-verify's tests.
+    let sig = hex(
+        "b75c69d0b72a5d906e854e808ba7e2accb1542ac355ae486d591aa9d43765482e26cd02df835d3546d23c4b13e0dfc92",
+    );
+    // SHA-256 of the signature: the round's randomness.
+    let value = hex("fb8f7bc29bf24db51871ec8c79f3a1e4bd0557bc0dfcee9ed1d924e69d1c60dc");
+    let key = test_issuer();
+    let link = |sequence, previous, created_at| ChainLink {
+        issuer: key.issuer().to_owned(),
+        key_id: key.key_id().to_owned(),
+        sequence,
+        previous,
+        created_at: Timestamp::parse(created_at).expect("time"),
+    };
+    let bp = |s| BasisPoints::parse_percent(s).expect("ratio");
+    let mut team = TeamRules::new(2, "管理股");
+    team.participating_departments = vec!["水资源股".into()];
+    let task = Task::new(
+        "YCSW-TEST-DRAND",
+        "取水许可监督检查 (TEST ONLY)",
+        vec![],
+        Ratios([bp("10%"), bp("20%"), bp("30%"), bp("60%")]),
+        team,
+        None,
+    )
+    .expect("task");
+    let regs = chain_registers().view();
+    let commitment = build_commitment(&CommitRequest {
+        chain: link(0, None, "2023-08-22T08:00:00Z"),
+        task: &task,
+        registers: regs,
+        randomness: RandomnessPlan::Drand {
+            chain_hash: QUICKNET_CHAIN_HASH,
+            round: Count(123),
+        },
+        history: None,
+    })
+    .expect("commitment");
+    let c = Record::Commitment(commitment.clone()).sign(key);
+    let cid = *c.record_id().as_bytes();
+    let draw = perform_draw(
+        link(1, Some(cid), "2023-08-24T02:00:00Z"),
+        &commitment,
+        &cid,
+        RandomnessValue {
+            value,
+            beacon_signature: Some(sig),
+        },
+        &regs,
+        None,
+        "0.1.0",
+    )
+    .expect("draw");
+    let d = Record::Draw(draw).sign(key);
+    format!("{}\n{}\n", c.to_json(), d.to_json())
+}
+
+/// A results ledger of the vector chain's draw: a result per drawn entity
+/// (one late, one with a follow-up), a correction approved by the second
+/// TEST ONLY key, and a checkpoint of the public files.
+fn vector_ledger() -> Vec<Envelope> {
+    let draws = vector_draws();
+    let draw = &draws.draws()[0];
+    let key = test_issuer();
+    let approvers = [other_issuer().public_key().clone()];
+    let mut lines: Vec<Envelope> = Vec::new();
+    let state = |lines: &[Envelope]| {
+        let chain: Vec<ChainLine> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, e)| ChainLine {
+                line: i + 1,
+                envelope: e.clone(),
+            })
+            .collect();
+        let (report, ledger) = verify_ledger(
+            &chain,
+            key.public_key(),
+            draws,
+            &LedgerOptions {
+                approvals: Approvals::Check(&approvers),
+                calendar: calendar(),
+            },
+        );
+        assert!(report.holds(), "{:#?}", report.findings);
+        ledger
+    };
+    let date = |s: &str| double_random::parse_date(s).expect("date");
+    let at = |s: &str| Timestamp::parse(s).expect("time");
+    let drawn: Vec<_> = draw.drawn().collect();
+    let mut first = None;
+    for (i, uscc) in drawn.iter().enumerate() {
+        let team = draw.team_of(uscc).expect("a team");
+        let mut categories = vec![ResultCategory::NoProblem];
+        let mut follow_ups = vec![];
+        if i == 1 {
+            categories = vec![
+                ResultCategory::ProblemPending,
+                ResultCategory::OtherViolation,
+            ];
+            follow_ups =
+                vec![FollowUp::parse("ordered-to-correct:阳水责改〔2024〕3号").expect("follow-up")];
+        }
+        let fields = ResultFields {
+            draw: draw.draw_id,
+            task: draw.task.id.clone(),
+            uscc: *uscc,
+            inspection_start: date("2024-06-11"),
+            inspection_end: date("2024-06-13"),
+            methods: vec![InspectionMethod::OnSite, InspectionMethod::Written],
+            categories,
+            findings: "取水计量设施运行正常 (TEST ONLY)".into(),
+            follow_ups,
+            inspectors: team.inspectors.clone(),
+        };
+        // The last entity is entered after the 20-working-day deadline.
+        let when = if i + 1 == drawn.len() {
+            "2024-08-01T02:00:00Z".to_owned()
+        } else {
+            format!("2024-06-{:02}T02:00:00Z", 14 + i)
+        };
+        let ledger = state(&lines);
+        let link = ledger.next_link(key.public_key(), at(&when)).expect("link");
+        let p = ledger.new_result(draws, fields, link).expect("result");
+        let env = LedgerRecord::Result(p).sign(key);
+        first.get_or_insert(*env.record_id().as_bytes());
+        lines.push(env);
+        if i == 2 {
+            // Correct the first result: its category was wrong.
+            let ledger = state(&lines);
+            let target = first.expect("first result");
+            let mut fields = ledger
+                .entry_by_record(&target)
+                .expect("entry")
+                .current()
+                .fields
+                .clone();
+            fields.categories = vec![ResultCategory::CorrectedOnOrder];
+            let link = ledger
+                .next_link(key.public_key(), at("2024-06-16T03:00:00Z"))
+                .expect("link");
+            let p = ledger
+                .new_correction(
+                    draws,
+                    &target,
+                    "类别录入错误 (TEST ONLY)",
+                    other_issuer().public_key(),
+                    fields,
+                    link,
+                )
+                .expect("correction");
+            lines.push(sign_correction(&p, key, other_issuer()));
+        }
+    }
+    // Publish.
+    let ledger = state(&lines);
+    let published_at = at("2024-08-02T00:00:00Z");
+    let regs = chain_registers();
+    let view = PublicView::build(
+        &ledger,
+        draws,
+        key.issuer(),
+        published_at,
+        Some(&regs.entities),
+        Some(&regs.inspectors),
+        InspectorDisclosure::NameAndCertificate,
+    );
+    let files = vec![
+        published_file("public-results.csv", &view.to_csv()),
+        published_file("public-results.json", &view.to_json()),
+    ];
+    let link = ledger
+        .next_link(key.public_key(), published_at)
+        .expect("link");
+    let p = ledger.new_checkpoint(files, link).expect("checkpoint");
+    lines.push(LedgerRecord::Checkpoint(p).sign(key));
+    state(&lines);
+    lines
 }

@@ -15,6 +15,14 @@ use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use double_random::{
+    Approvals, CANCELLATION_TYPE, CHECKPOINT_TYPE, COMMITMENT_TYPE, CORRECTION_TYPE,
+    CancellationPayload, ChainLine, ChainLink, CommitRequest, DRAW_TYPE, DrawIndex, DrawPayload,
+    InspectorDisclosure, Ledger, LedgerOptions, LedgerRecord, Level, PublicView, RESULT_TYPE,
+    RandomnessPlan, RandomnessValue, Record, Registers, Report, Task, Timestamp, VerifyOptions,
+    WorkingCalendar, build_commitment, check_published_file, perform_draw, published_file,
+    read_chain, sign_correction, summarise, verify_chain, verify_chain_bytes, verify_ledger,
+};
+use double_random::{
     BasisPoints, CheckItemList, ConflictRegister, ConflictRow, CreditClass, EntityCommitment,
     EntityProof, EntityRegister, EntityRow, Envelope, Hash, InclusionProof, InspectorRegister,
     InspectorRow, IssuerKey, IssuerPublicKey, ItemRow, Uscc, UsccPolicy, ValidationOptions,
@@ -25,6 +33,8 @@ use double_random::{
 use double_random_cli::input::{
     ColumnMap, Encoding, Table, TableKind, read_table_bytes, resolve_headers,
 };
+use double_random_cli::plan::PlanReport;
+use double_random_cli::task_file::parse_task;
 
 // ---------------------------------------------------------------------------
 // Fixtures
@@ -201,7 +211,7 @@ fn options(flags: u8) -> ValidationOptions {
 }
 
 /// Field `i` of a row, or `""`.
-fn field<'a>(fields: &[&'a str], i: usize) -> String {
+fn field(fields: &[&str], i: usize) -> String {
     fields.get(i).copied().unwrap_or_default().to_owned()
 }
 
@@ -334,6 +344,55 @@ pub fn entity_rows<'t>(
     })
 }
 
+/// Inspector rows of a table whose headers resolved for [`TableKind::Inspectors`].
+pub fn inspector_rows<'t>(
+    table: &'t Table,
+    map: &'t ColumnMap,
+) -> impl Iterator<Item = InspectorRow> + 't {
+    let get = |r, col| map.get(r, col).to_owned();
+    table.rows.iter().map(move |r| InspectorRow {
+        row: r.line,
+        id: get(r, "id"),
+        name: get(r, "name"),
+        department: get(r, "department"),
+        region: get(r, "region"),
+        expertise: get(r, "expertise"),
+        cert_valid_from: get(r, "cert_valid_from"),
+        cert_valid_to: get(r, "cert_valid_to"),
+    })
+}
+
+/// Conflict rows of a table whose headers resolved for [`TableKind::Conflicts`].
+pub fn conflict_rows<'t>(
+    table: &'t Table,
+    map: &'t ColumnMap,
+) -> impl Iterator<Item = ConflictRow> + 't {
+    let get = |r, col| map.get(r, col).to_owned();
+    table.rows.iter().map(move |r| ConflictRow {
+        row: r.line,
+        inspector_id: get(r, "inspector_id"),
+        uscc: get(r, "uscc"),
+        reason: get(r, "reason"),
+    })
+}
+
+/// Check-item rows of a table whose headers resolved for [`TableKind::Items`].
+pub fn item_rows<'t>(table: &'t Table, map: &'t ColumnMap) -> impl Iterator<Item = ItemRow> + 't {
+    let get = |r, col| map.get(r, col).to_owned();
+    table.rows.iter().map(move |r| ItemRow {
+        row: r.line,
+        id: get(r, "id"),
+        name: get(r, "name"),
+        category: get(r, "category"),
+        target_type: get(r, "target_type"),
+        basis: get(r, "basis"),
+        department: get(r, "department"),
+        content: get(r, "content"),
+        method: get(r, "method"),
+        expertise: get(r, "expertise"),
+    })
+}
+
 /// Reads the bytes as a table file named `name`, checks the table's shape,
 /// resolves its headers for every kind and builds the registers the CLI
 /// would build from it.
@@ -365,53 +424,19 @@ fn table(name: &str, data: &[u8], encoding: Encoding) {
                 continue;
             }
         };
-        let get = |r, col| map.get(r, col).to_owned();
         match kind {
             TableKind::Entities => {
                 let v = EntityRegister::from_rows(entity_rows(&table, &map), &opts);
                 let _ = commit_entities(&v.register);
             }
             TableKind::Inspectors => {
-                let _ = InspectorRegister::from_rows(
-                    table.rows.iter().map(|r| InspectorRow {
-                        row: r.line,
-                        id: get(r, "id"),
-                        name: get(r, "name"),
-                        department: get(r, "department"),
-                        region: get(r, "region"),
-                        expertise: get(r, "expertise"),
-                        cert_valid_from: get(r, "cert_valid_from"),
-                        cert_valid_to: get(r, "cert_valid_to"),
-                    }),
-                    &opts,
-                );
+                let _ = InspectorRegister::from_rows(inspector_rows(&table, &map), &opts);
             }
             TableKind::Conflicts => {
-                let _ = ConflictRegister::from_rows(
-                    table.rows.iter().map(|r| ConflictRow {
-                        row: r.line,
-                        inspector_id: get(r, "inspector_id"),
-                        uscc: get(r, "uscc"),
-                        reason: get(r, "reason"),
-                    }),
-                    None,
-                    None,
-                    &opts,
-                );
+                let _ = ConflictRegister::from_rows(conflict_rows(&table, &map), None, None, &opts);
             }
             TableKind::Items => {
-                let _ = CheckItemList::from_rows(table.rows.iter().map(|r| ItemRow {
-                    row: r.line,
-                    id: get(r, "id"),
-                    name: get(r, "name"),
-                    category: get(r, "category"),
-                    target_type: get(r, "target_type"),
-                    basis: get(r, "basis"),
-                    department: get(r, "department"),
-                    content: get(r, "content"),
-                    method: get(r, "method"),
-                    expertise: get(r, "expertise"),
-                }));
+                let _ = CheckItemList::from_rows(item_rows(&table, &map));
             }
         }
     }
@@ -594,5 +619,587 @@ pub fn sampler(data: &[u8]) {
     }
     if let Some(over) = n.checked_add(1).filter(|&o| o <= MAX_K + 1) {
         assert!(draw_ranks(&seed, class, n, over).is_err());
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Register sets (for commitments, draws and full verification)
+
+/// The four registers of a draw, read from CSV text the way the CLI reads them.
+pub struct RegisterSet {
+    /// Entities.
+    pub entities: EntityRegister,
+    /// Inspectors.
+    pub inspectors: InspectorRegister,
+    /// Declared conflicts, checked against the two registers above.
+    pub conflicts: ConflictRegister,
+    /// Check items, when given.
+    pub items: Option<CheckItemList>,
+    /// The conflict-list salt.
+    pub salt: Vec<u8>,
+}
+
+impl RegisterSet {
+    /// Reads clean CSV registers; panics on a problem (fixtures only).
+    fn from_csv(
+        entities: &[u8],
+        inspectors: &[u8],
+        conflicts: &[u8],
+        items: Option<&[u8]>,
+        salt: Vec<u8>,
+    ) -> Self {
+        let opts = ValidationOptions::default();
+        let read = |name: &str, bytes: &[u8], kind| {
+            let table = read_table_bytes(name, bytes, Encoding::Auto).expect("fixture reads");
+            let map = resolve_headers(&table, kind).expect("fixture headers");
+            (table, map)
+        };
+        let (t, m) = read("entities.csv", entities, TableKind::Entities);
+        let entities = EntityRegister::from_rows(entity_rows(&t, &m), &opts);
+        let (t, m) = read("inspectors.csv", inspectors, TableKind::Inspectors);
+        let inspectors = InspectorRegister::from_rows(inspector_rows(&t, &m), &opts);
+        let (t, m) = read("conflicts.csv", conflicts, TableKind::Conflicts);
+        let conflicts = ConflictRegister::from_rows(
+            conflict_rows(&t, &m),
+            Some(&entities.register),
+            Some(&inspectors.register),
+            &opts,
+        );
+        let items = items.map(|bytes| {
+            let (t, m) = read("items.csv", bytes, TableKind::Items);
+            let v = CheckItemList::from_rows(item_rows(&t, &m));
+            assert!(v.is_clean(), "fixture items are clean");
+            v.register
+        });
+        assert!(entities.is_clean() && inspectors.is_clean() && conflicts.is_clean());
+        RegisterSet {
+            entities: entities.register,
+            inspectors: inspectors.register,
+            conflicts: conflicts.register,
+            items,
+            salt,
+        }
+    }
+
+    /// The registers as a draw takes them.
+    pub fn view(&self) -> Registers<'_> {
+        Registers {
+            entities: &self.entities,
+            inspectors: &self.inspectors,
+            conflicts: &self.conflicts,
+            conflict_salt: &self.salt,
+            items: self.items.as_ref(),
+        }
+    }
+}
+
+/// The chain vectors' registers (`tests/vectors/chain/registers/`): the
+/// registers the valid vector chain was drawn from. TEST ONLY.
+pub fn chain_registers() -> &'static RegisterSet {
+    static SET: OnceLock<RegisterSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        RegisterSet::from_csv(
+            include_bytes!("../../tests/vectors/chain/registers/entities.csv"),
+            include_bytes!("../../tests/vectors/chain/registers/inspectors.csv"),
+            include_bytes!("../../tests/vectors/chain/registers/conflicts.csv"),
+            None,
+            vec![0x5a; 32],
+        )
+    })
+}
+
+/// The worked example's four registers (`examples/yangcheng/`).
+pub fn example_registers() -> &'static RegisterSet {
+    static SET: OnceLock<RegisterSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        RegisterSet::from_csv(
+            include_bytes!("../../examples/yangcheng/entities.csv"),
+            include_bytes!("../../examples/yangcheng/inspectors.csv"),
+            include_bytes!("../../examples/yangcheng/conflicts.csv"),
+            Some(include_bytes!("../../examples/yangcheng/items.csv")),
+            b"fuzz".to_vec(),
+        )
+    })
+}
+
+/// The bundled Chinese working-day calendar the CLI uses for deadlines.
+pub fn calendar() -> &'static WorkingCalendar {
+    static CAL: OnceLock<WorkingCalendar> = OnceLock::new();
+    CAL.get_or_init(|| WorkingCalendar::china().expect("bundled calendar"))
+}
+
+fn at(text: &str) -> Timestamp {
+    Timestamp::parse(text).expect("fixed timestamp")
+}
+
+// ---------------------------------------------------------------------------
+// Task files
+
+/// `parse_task` (the CLI's task-file reader) on the text. An accepted task
+/// is valid by `Task::new`; its sample sizes, plan and team rules compute;
+/// and the commitment and draw the CLI would make from it with the worked
+/// example's registers verify at level full.
+pub fn task_file(data: &[u8]) {
+    let task = match parse_task("task.toml", &text(data)) {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = (e.file(), e.to_string());
+            return;
+        }
+    };
+    let again = Task::new(
+        task.id.clone(),
+        task.name.clone(),
+        task.items.clone(),
+        task.ratios,
+        task.team.clone(),
+        task.inspection_date,
+    );
+    assert_eq!(again.as_ref(), Ok(&task), "a parsed task is a valid task");
+    assert!(task.team.team_size >= 2);
+
+    let regs = example_registers();
+    let pools = example_commitment().class_sizes;
+    for p in [pools, [0; 4], [1, 0, 0, 1], [u64::MAX; 4]] {
+        if let Err(e) = task.sample_sizes(p) {
+            let _ = e.to_string();
+        }
+    }
+    match PlanReport::new(&task, pools) {
+        Ok(plan) => assert!(plan.draws.iter().zip(&pools).all(|(d, p)| d <= p)),
+        Err(e) => {
+            let _ = e.to_string();
+        }
+    }
+    if let Some(items) = &regs.items
+        && let Err(e) = task.team_rules_with(items)
+    {
+        let _ = e.to_string();
+    }
+
+    // Commit and draw as `double-random commit` and `draw` do.
+    let issuer = test_issuer();
+    let key = issuer.public_key();
+    let link = |sequence, previous, created_at| ChainLink {
+        issuer: key.issuer().to_owned(),
+        key_id: key.key_id().to_owned(),
+        sequence,
+        previous,
+        created_at: at(created_at),
+    };
+    let commitment = match build_commitment(&CommitRequest {
+        chain: link(0, None, "2024-06-01T08:00:00Z"),
+        task: &task,
+        registers: regs.view(),
+        randomness: RandomnessPlan::Local {},
+        history: None,
+    }) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.to_string();
+            return;
+        }
+    };
+    let c_env = Record::Commitment(commitment.clone()).sign(issuer);
+    let cid = *c_env.record_id().as_bytes();
+    let draw = match perform_draw(
+        link(1, Some(cid), "2024-06-03T02:10:00Z"),
+        &commitment,
+        &cid,
+        RandomnessValue {
+            value: b"381946".to_vec(),
+            beacon_signature: None,
+        },
+        &regs.view(),
+        None,
+        "fuzz",
+    ) {
+        Ok(d) => d,
+        Err(e) => {
+            let _ = e.to_string();
+            return;
+        }
+    };
+    let lines: Vec<ChainLine> = [c_env, Record::Draw(draw).sign(issuer)]
+        .into_iter()
+        .enumerate()
+        .map(|(i, envelope)| ChainLine {
+            line: i + 1,
+            envelope,
+        })
+        .collect();
+    let report = verify_chain(
+        &lines,
+        key,
+        &VerifyOptions {
+            level: Level::Full,
+            registers: Some(regs.view()),
+            only_draw: None,
+            salts: &[],
+        },
+    );
+    assert!(
+        report.holds(),
+        "the library's own draw fails verification: {:#?}",
+        report.errors().collect::<Vec<_>>()
+    );
+    assert_eq!(report.draws_checked_with_registers, 1);
+}
+
+// ---------------------------------------------------------------------------
+// Receipt chains and results ledgers
+
+/// The valid receipt chain of the chain vectors (`tests/vectors/chain/valid.jsonl`),
+/// signed by [`test_issuer`]: two commitments and one draw of eight entities.
+pub const VECTOR_CHAIN: &[u8] = include_bytes!("../../tests/vectors/chain/valid.jsonl");
+
+/// Non-blank lines, as `read_chain` counts them.
+fn record_lines(data: &[u8]) -> usize {
+    data.split(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+        .count()
+}
+
+/// What holds for every report: one record per line read, counts add up,
+/// findings name lines that exist, and the report serialises (the CLI
+/// prints it as JSON).
+fn check_report(report: &Report, records: usize, data: &[u8]) {
+    let lines = data.split(|&b| b == b'\n').count();
+    assert_eq!(
+        report.records, records,
+        "one record or one finding per line"
+    );
+    assert!(report.commitments + report.draws + report.cancellations <= report.records);
+    assert!(report.draws_replayed <= report.draws);
+    assert!(report.draws_checked_with_registers <= report.draws_replayed);
+    for f in &report.findings {
+        assert!(f.line.is_none_or(|l| (1..=lines).contains(&l)));
+    }
+    serde_json::to_string(report).expect("a report serialises");
+}
+
+/// Splits a file into lines and reads each as a record of one of `types`:
+/// an envelope line gives its payload type and payload (its signature is
+/// ignored); any other line is taken as a bare payload and `decode` tries
+/// each type in turn. Lines that decode as nothing are left out.
+fn payload_lines<R>(
+    data: &[u8],
+    types: &[&str],
+    decode: impl Fn(&str, &[u8]) -> Option<R>,
+) -> Vec<(usize, R)> {
+    let mut out = Vec::new();
+    for (i, raw) in data.split(|&b| b == b'\n').enumerate() {
+        let record = match Envelope::from_json(raw) {
+            Ok(env) => decode(env.payload_type(), env.unverified_payload()),
+            Err(_) => types.iter().find_map(|t| decode(t, raw)),
+        };
+        if let Some(r) = record {
+            out.push((i + 1, r));
+        }
+    }
+    out
+}
+
+/// The input's receipt records re-signed with [`test_issuer`], so that
+/// mutated payloads get past the signature check and reach the chain rules
+/// and the replay. A draw or cancellation naming no earlier record of the
+/// file is pointed at the latest earlier commitment, so that a mutated
+/// commitment is still drawn; nothing else is changed.
+pub fn resigned_receipts(data: &[u8]) -> Vec<ChainLine> {
+    let decode = |t: &str, p: &[u8]| Record::decode(t, p).ok();
+    let types = [COMMITMENT_TYPE, DRAW_TYPE, CANCELLATION_TYPE];
+    let mut seen = HashSet::new();
+    let mut last_commitment = None;
+    let mut out = Vec::new();
+    for (line, mut record) in payload_lines(data, &types, decode) {
+        if let (Record::Draw(DrawPayload { commitment, .. }), Some(c))
+        | (Record::Cancellation(CancellationPayload { commitment, .. }), Some(c)) =
+            (&mut record, last_commitment)
+            && !seen.contains(commitment)
+        {
+            *commitment = c;
+        }
+        let envelope = record.sign(test_issuer());
+        let id = *envelope.record_id().as_bytes();
+        if matches!(record, Record::Commitment(_)) {
+            last_commitment = Some(id);
+        }
+        seen.insert(id);
+        out.push(ChainLine { line, envelope });
+    }
+    out
+}
+
+/// The receipt chain verifier on the file as given (level replay, key of
+/// the chain vectors) and on its records re-signed
+/// ([`resigned_receipts`], level full against the vectors' registers);
+/// `DrawIndex::from_chain` (what the ledger commands read) on both.
+pub fn chain_audit(data: &[u8]) {
+    let key = test_issuer().public_key();
+    let replay = VerifyOptions {
+        level: Level::Replay,
+        registers: None,
+        only_draw: None,
+        salts: &[],
+    };
+    let report = verify_chain_bytes(data, key, &replay);
+    check_report(&report, record_lines(data), data);
+    let (read, _) = read_chain(data);
+    check_draw_index(&DrawIndex::from_chain(&read, key), &report);
+
+    let resigned = resigned_receipts(data);
+    let full = VerifyOptions {
+        level: Level::Full,
+        registers: Some(chain_registers().view()),
+        only_draw: None,
+        salts: &[],
+    };
+    let report = verify_chain(&resigned, key, &full);
+    check_report(&report, resigned.len(), data);
+    check_draw_index(&DrawIndex::from_chain(&resigned, key), &report);
+}
+
+/// The draw index holds each draw once; when the chain holds, it holds
+/// exactly the report's draws. (On a broken chain they may differ: a
+/// validly signed copy of a record rejected on an earlier line is a
+/// `duplicate` for the verifier, but the index takes it.)
+fn check_draw_index(index: &DrawIndex, report: &Report) {
+    if report.holds() {
+        assert_eq!(index.draws().len(), report.draws);
+    }
+    for d in index.draws() {
+        assert_eq!(index.get(&d.draw_id).map(|x| x.draw_id), Some(d.draw_id));
+        assert!(
+            index
+                .draws()
+                .iter()
+                .filter(|x| x.draw_id == d.draw_id)
+                .count()
+                == 1
+        );
+        let _ = (d.drawn_on(), d.drawn().count());
+    }
+}
+
+/// The draws of [`VECTOR_CHAIN`], which the ledger seeds record results of.
+pub fn vector_draws() -> &'static DrawIndex {
+    static DRAWS: OnceLock<DrawIndex> = OnceLock::new();
+    DRAWS.get_or_init(|| {
+        let (lines, findings) = read_chain(VECTOR_CHAIN);
+        assert!(findings.is_empty());
+        DrawIndex::from_chain(&lines, test_issuer().public_key())
+    })
+}
+
+/// The input's ledger records re-signed with [`test_issuer`], corrections
+/// also with [`other_issuer`] as approver. A correction naming no earlier
+/// record of the file is pointed at the latest earlier result or
+/// correction, a checkpoint's head at the record before it; nothing else
+/// is changed.
+pub fn resigned_ledger(data: &[u8]) -> Vec<ChainLine> {
+    let decode = |t: &str, p: &[u8]| LedgerRecord::decode(t, p).ok();
+    let types = [RESULT_TYPE, CORRECTION_TYPE, CHECKPOINT_TYPE];
+    let mut seen = HashSet::new();
+    let mut last = None;
+    let mut last_result = None;
+    let mut out = Vec::new();
+    for (line, mut record) in payload_lines(data, &types, decode) {
+        match &mut record {
+            LedgerRecord::Correction(p) => {
+                if let Some(r) = last_result
+                    && !seen.contains(&p.corrects)
+                {
+                    p.corrects = r;
+                }
+            }
+            LedgerRecord::Checkpoint(p) => {
+                if let Some(r) = last
+                    && !seen.contains(&p.head)
+                {
+                    p.head = r;
+                }
+            }
+            _ => {}
+        }
+        let envelope = match &record {
+            LedgerRecord::Correction(p) => sign_correction(p, test_issuer(), other_issuer()),
+            r => r.sign(test_issuer()),
+        };
+        let id = *envelope.record_id().as_bytes();
+        if !matches!(record, LedgerRecord::Checkpoint(_)) {
+            last_result = Some(id);
+        }
+        last = Some(id);
+        seen.insert(id);
+        out.push(ChainLine { line, envelope });
+    }
+    out
+}
+
+/// The ledger verifier on the file as given (against the draws of
+/// [`VECTOR_CHAIN`], approvals checked against [`other_issuer`]) and on its
+/// records re-signed ([`resigned_ledger`]); then what the CLI builds from a
+/// verified ledger: the public view (JSON and CSV), the checkpoint,
+/// the published-file check and the summary.
+pub fn ledger_records(data: &[u8]) {
+    let key = test_issuer().public_key();
+    let draws = vector_draws();
+    let approvers = [other_issuer().public_key().clone()];
+    let (lines, findings) = read_chain(data);
+    assert_eq!(lines.len() + findings.len(), record_lines(data));
+    let (report, ledger) = verify_ledger(
+        &lines,
+        key,
+        draws,
+        &LedgerOptions {
+            approvals: Approvals::Check(&approvers),
+            calendar: calendar(),
+        },
+    );
+    check_report(&report, lines.len(), data);
+    check_ledger(&ledger, draws);
+
+    // Verification is the costly part, so the re-signed records are checked
+    // once, with approvals checked or not by the input's length.
+    let resigned = resigned_ledger(data);
+    let approvals = if data.len().is_multiple_of(2) {
+        Approvals::Check(&approvers)
+    } else {
+        Approvals::NotChecked
+    };
+    let (report, ledger) = verify_ledger(
+        &resigned,
+        key,
+        draws,
+        &LedgerOptions {
+            approvals,
+            calendar: calendar(),
+        },
+    );
+    check_report(&report, resigned.len(), data);
+    check_ledger(&ledger, draws);
+}
+
+/// A ledger state's indexes agree, and everything the CLI builds from it
+/// (`publish`, `summary`) builds.
+fn check_ledger(ledger: &Ledger, draws: &DrawIndex) {
+    for e in ledger.entries() {
+        assert!(draws.get(e.draw()).is_some(), "a result of a known draw");
+        assert_eq!(
+            ledger
+                .entry(e.draw(), e.uscc())
+                .map(|x| x.original().record),
+            Some(e.original().record)
+        );
+        for v in std::iter::once(e.original()).chain(e.corrections()) {
+            assert_eq!(
+                ledger
+                    .entry_by_record(&v.record)
+                    .map(|x| x.original().record),
+                Some(e.original().record)
+            );
+        }
+        let _ = (ledger.is_published(e), e.deadline());
+    }
+    let regs = chain_registers();
+    let key = test_issuer().public_key();
+    let published_at = ledger
+        .head()
+        .map_or(at("2024-07-01T00:00:00Z"), |(_, _, t)| t);
+    let mut files = Vec::new();
+    for disclosure in [
+        InspectorDisclosure::NameAndCertificate,
+        InspectorDisclosure::Omit,
+    ] {
+        let view = PublicView::build(
+            ledger,
+            draws,
+            key.issuer(),
+            published_at,
+            Some(&regs.entities),
+            Some(&regs.inspectors),
+            disclosure,
+        );
+        assert!(view.results.len() <= ledger.entries().len());
+        let json = view.to_json();
+        serde_json::from_slice::<serde_json::Value>(&json).expect("the public JSON is JSON");
+        let csv = view.to_csv();
+        files.push(published_file("public-results.json", &json));
+        files.push(published_file("public-results.csv", &csv));
+        let _ = check_published_file(ledger, "public-results.csv", &csv);
+    }
+    match ledger.next_link(key, published_at) {
+        Ok(link) => match ledger.new_checkpoint(files, link) {
+            Ok(p) => assert_eq!(p.results.0, ledger.entries().len() as u64),
+            Err(e) => {
+                assert!(ledger.head().is_none());
+                let _ = e.to_string();
+            }
+        },
+        Err(e) => {
+            let _ = e.to_string();
+        }
+    }
+    for department in [None, Some("管理股"), Some("水资源股")] {
+        let rows = summarise(ledger, draws, Some(&regs.entities), department);
+        serde_json::to_string(&rows).expect("a summary serialises");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Record payloads
+
+/// Every receipt and ledger payload type.
+pub const PAYLOAD_TYPES: [&str; 6] = [
+    COMMITMENT_TYPE,
+    DRAW_TYPE,
+    CANCELLATION_TYPE,
+    RESULT_TYPE,
+    CORRECTION_TYPE,
+    CHECKPOINT_TYPE,
+];
+
+/// The input as the payload of every record type: where `Record::decode`
+/// or `LedgerRecord::decode` accepts it, encode → decode is the identity and
+/// the encoding is a fixed point; `ResultFields::normalise` is idempotent.
+pub fn record_payload(data: &[u8]) {
+    for ty in PAYLOAD_TYPES {
+        match Record::decode(ty, data) {
+            Ok(r) => {
+                assert_eq!(r.payload_type(), ty);
+                let bytes = r.to_payload();
+                let again = Record::decode(ty, &bytes).expect("our own payload decodes");
+                assert_eq!(again, r);
+                assert_eq!(again.to_payload(), bytes);
+            }
+            Err(e) => {
+                let _ = (e.kind(), e.to_string());
+            }
+        }
+        match LedgerRecord::decode(ty, data) {
+            Ok(r) => {
+                assert_eq!(r.payload_type(), ty);
+                let bytes = r.to_payload();
+                let again = LedgerRecord::decode(ty, &bytes).expect("our own payload decodes");
+                assert_eq!(again, r);
+                assert_eq!(again.to_payload(), bytes);
+                let fields = match &r {
+                    LedgerRecord::Result(p) => Some(&p.result),
+                    LedgerRecord::Correction(p) => Some(&p.result),
+                    _ => None,
+                };
+                if let Some(f) = fields {
+                    let mut once = f.clone();
+                    once.normalise();
+                    let mut twice = once.clone();
+                    twice.normalise();
+                    assert_eq!(once, twice, "normalise is idempotent");
+                }
+            }
+            Err(e) => {
+                let _ = (e.kind(), e.to_string());
+            }
+        }
     }
 }
