@@ -268,19 +268,15 @@ impl LinkChecker {
                     Some((cl.line, None, &id)),
                     format!("record rejected ({}): {e}", e.kind()),
                 );
-                self.note_rejected(id, cl.line);
+                // Not remembered as seen: a validly signed copy later on is
+                // the record itself and is checked as such (the rejected line
+                // already fails the chain).
                 return None;
             }
         };
         let link = chain(&record).clone();
         self.check(ctx, cl.line, &id, &link)
             .then_some((id, record, link))
-    }
-
-    /// Remembers a record that failed its signature or schema, so a later
-    /// duplicate of it is still recognised.
-    fn note_rejected(&mut self, id: Hash, line: usize) {
-        self.seen.entry(id).or_insert(line);
     }
 
     /// Checks one record's link; false when the record is a duplicate and
