@@ -230,8 +230,8 @@ fn main() {
             }
         }
     }
-    // The draw twice, first with a broken signature: the verifier calls the
-    // valid copy a duplicate, the draw index takes it (the first run's alarm).
+    // The draw twice, first with a broken signature: the valid copy is the
+    // record itself (the first run's alarm: it used to be called a duplicate).
     let valid = read("tests/vectors/chain/valid.jsonl");
     let lines: Vec<&[u8]> = valid.split(|&b| b == b'\n').collect();
     let mut broken: Value = serde_json::from_slice(lines[1]).expect("envelope JSON");
@@ -245,6 +245,47 @@ fn main() {
     let drand = drand_chain();
     s.add("drand.jsonl", &drand);
     s.add("drand-payloads", bare_payloads(drand.as_bytes()));
+
+    // proof_bundle: bundles of the valid vector chain for a drawn and an
+    // undrawn entity, one before the draw, and the key files.
+    let s = Seeds::new("proof_bundle");
+    let regs = chain_registers();
+    let hashes = entity_leaf_hashes(&regs.entities).expect("leaf hashes");
+    let draw = match Record::decode(
+        double_random::DRAW_TYPE,
+        Envelope::from_json(lines[1])
+            .expect("draw envelope")
+            .unverified_payload(),
+    )
+    .expect("draw payload")
+    {
+        Record::Draw(d) => d,
+        _ => unreachable!("line 2 of the valid chain is its draw"),
+    };
+    let drawn = draw.drawn_in_order().next().expect("a drawn entity").1.uscc;
+    let undrawn = regs
+        .entities
+        .entities()
+        .iter()
+        .map(|e| e.uscc)
+        .find(|u| draw.drawn_in_order().all(|(_, d)| d.uscc != *u))
+        .expect("an entity not drawn");
+    let text = |l: &[u8]| String::from_utf8(l.to_vec()).expect("UTF-8 line");
+    for (name, uscc, with_draw) in [
+        ("drawn.json", drawn, true),
+        ("not-drawn.json", undrawn, true),
+        ("before-draw.json", drawn, false),
+    ] {
+        let bundle = double_random::ProofBundle {
+            format: double_random::PROOF_BUNDLE_FORMAT.into(),
+            commitment: text(lines[0]),
+            draw: with_draw.then(|| text(lines[1])),
+            proof: prove_entity(&regs.entities, &hashes, &uscc).expect("proof"),
+        };
+        s.add(name, serde_json::to_string_pretty(&bundle).expect("JSON"));
+    }
+    s.add("issuer.pub", test_issuer().public_key().to_text());
+    s.add("approver.pub", other_issuer().public_key().to_text());
 
     // ledger_records: a ledger of the vector chain's draw, built with the
     // library as `record-result`, `correct` and `publish` build it, and

@@ -961,9 +961,7 @@ pub fn chain_audit(data: &[u8]) {
 }
 
 /// The draw index holds each draw once; when the chain holds, it holds
-/// exactly the report's draws. (On a broken chain they may differ: a
-/// validly signed copy of a record rejected on an earlier line is a
-/// `duplicate` for the verifier, but the index takes it.)
+/// exactly the report's draws.
 fn check_draw_index(index: &DrawIndex, report: &Report) {
     if report.holds() {
         assert_eq!(index.draws().len(), report.draws);
@@ -1201,5 +1199,30 @@ pub fn record_payload(data: &[u8]) {
                 let _ = (e.kind(), e.to_string());
             }
         }
+    }
+}
+
+/// Proof bundles (`verify-proof`) and public key files, both read from
+/// strangers: never a panic; a bundle that verifies under the vectors' key
+/// names the entity its proof is for, at a rank inside its class.
+pub fn proof_bundle(data: &[u8]) {
+    if let Ok(bundle) = serde_json::from_slice::<double_random::ProofBundle>(data) {
+        match bundle.verify(test_issuer().public_key()) {
+            Ok(v) => {
+                assert_eq!(v.uscc, bundle.proof.entity.uscc.to_string());
+                assert!(v.rank < v.class_size, "rank inside the class");
+                assert_eq!(v.draw.is_some(), v.draw_at.is_some());
+            }
+            Err(e) => {
+                let _ = e.to_string();
+            }
+        }
+    }
+    if let Ok(text) = std::str::from_utf8(data)
+        && let Ok(key) = double_random::IssuerPublicKey::from_text(text)
+    {
+        let again = double_random::IssuerPublicKey::from_text(&key.to_text())
+            .expect("a key's own text reads back");
+        assert_eq!(again.key_id(), key.key_id());
     }
 }
