@@ -42,13 +42,7 @@ fn name(i: u64) -> String {
 }
 
 fn entity(i: u64, class: CreditClass) -> Entity {
-    Entity {
-        uscc: uscc(i),
-        name: name(i),
-        credit_class: class,
-        region: "140522".into(),
-        industry: "取水".into(),
-    }
+    Entity::new(uscc(i), name(i), class, "140522", "取水")
 }
 
 fn class_of(i: u64, n: u64) -> CreditClass {

@@ -10,10 +10,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 use time::Date;
 
+use crate::commit::{EntityCommitment, EntityCommitter};
 use crate::credit::CreditClass;
 use crate::date::{format_date, parse_date};
 use crate::uscc::{Uscc, UsccError, UsccPolicy};
@@ -265,18 +267,152 @@ pub struct ValidationOptions {
 // Entities
 
 /// An entity subject to checks (检查对象), identified by its USCC.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+///
+/// The text fields are read through [`Entity::name`], [`Entity::region`] and
+/// [`Entity::industry`]. A register holds millions of entities, so their
+/// text is not held one allocation per field: the entities a register reads
+/// together share one block holding their names one after another and
+/// their few distinct (region, industry) pairs once each. An entity keeps
+/// its block alive, so a clone kept after its register is dropped keeps the
+/// text of its neighbours (a thousand or so, at most 64 KiB of names) too.
+#[derive(Clone)]
 pub struct Entity {
     /// Unified social credit code.
     pub uscc: Uscc,
-    /// Registered name.
-    pub name: String,
     /// Credit-risk class.
     pub credit_class: CreditClass,
+    text: Arc<TextBlock>,
+    /// The name is `text.names[name_start..name_start + name_len]`, or runs
+    /// to the end of `text.names` when `name_len` is [`u32::MAX`] (a name
+    /// too long for the count is alone in its block).
+    name_start: u32,
+    name_len: u32,
+    /// Index of the region and industry in `text.places`.
+    place: u32,
+}
+
+/// At most this many entities read together share one block of text.
+pub(crate) const ENTITIES_PER_BLOCK: usize = 1024;
+
+/// A block of text starts a new one past this many bytes of names.
+pub(crate) const BLOCK_BYTES: usize = 64 * 1024;
+
+/// The text of the entities that share it.
+#[derive(Debug)]
+struct TextBlock {
+    names: Box<str>,
+    places: Box<[Place]>,
+}
+
+/// A region and industry.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Place {
+    region: Box<str>,
+    industry: Box<str>,
+}
+
+impl Entity {
+    /// An entity with these fields; `region` (GB/T 2260 code) and `industry`
+    /// are empty when not recorded.
+    pub fn new(
+        uscc: Uscc,
+        name: impl Into<Box<str>>,
+        credit_class: CreditClass,
+        region: impl Into<Box<str>>,
+        industry: impl Into<Box<str>>,
+    ) -> Self {
+        let names: Box<str> = name.into();
+        Entity {
+            uscc,
+            credit_class,
+            name_start: 0,
+            name_len: u32::try_from(names.len()).unwrap_or(u32::MAX),
+            place: 0,
+            text: Arc::new(TextBlock {
+                names,
+                places: Box::new([Place {
+                    region: region.into(),
+                    industry: industry.into(),
+                }]),
+            }),
+        }
+    }
+
+    /// Registered name.
+    pub fn name(&self) -> &str {
+        let names = &self.text.names;
+        let start = self.name_start as usize;
+        let end = match self.name_len {
+            u32::MAX => names.len(),
+            len => start + len as usize,
+        };
+        names.get(start..end).unwrap_or_default()
+    }
+
+    fn place(&self) -> Option<&Place> {
+        self.text.places.get(self.place as usize)
+    }
+
     /// Administrative region code (GB/T 2260), empty when not recorded.
-    pub region: String,
+    pub fn region(&self) -> &str {
+        self.place().map_or("", |p| &p.region)
+    }
+
     /// Industry, empty when not recorded.
-    pub industry: String,
+    pub fn industry(&self) -> &str {
+        self.place().map_or("", |p| &p.industry)
+    }
+
+    /// The fields that make an entity what it is, for comparing and hashing.
+    fn fields(&self) -> (&Uscc, CreditClass, &str, &str, &str) {
+        (
+            &self.uscc,
+            self.credit_class,
+            self.name(),
+            self.region(),
+            self.industry(),
+        )
+    }
+}
+
+/// Entities are equal when their fields are, wherever their text is held.
+impl PartialEq for Entity {
+    fn eq(&self, other: &Self) -> bool {
+        self.fields() == other.fields()
+    }
+}
+
+impl Eq for Entity {}
+
+impl std::hash::Hash for Entity {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.fields().hash(state);
+    }
+}
+
+impl fmt::Debug for Entity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Entity")
+            .field("uscc", &self.uscc)
+            .field("name", &self.name())
+            .field("credit_class", &self.credit_class)
+            .field("region", &self.region())
+            .field("industry", &self.industry())
+            .finish()
+    }
+}
+
+impl Serialize for Entity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Entity", 5)?;
+        st.serialize_field("uscc", &self.uscc)?;
+        st.serialize_field("name", self.name())?;
+        st.serialize_field("credit_class", &self.credit_class)?;
+        st.serialize_field("region", self.region())?;
+        st.serialize_field("industry", self.industry())?;
+        st.end()
+    }
 }
 
 /// One row of an entity register as text.
@@ -314,6 +450,8 @@ pub struct EntityRegister {
     /// Positions in `entities`, ordered by USCC bytes: each class range is
     /// already in USCC order, so this is their merge.
     by_uscc: Vec<usize>,
+    /// The commitment, once computed (the register never changes).
+    commitment: OnceLock<EntityCommitment>,
 }
 
 /// Positions of `entities` (sorted by class, then USCC, with the class
@@ -345,63 +483,91 @@ fn merge_by_uscc(entities: &[Entity], class_start: &[usize; 5]) -> Vec<usize> {
 /// duplicate detection: an open-addressing table of claim numbers, far
 /// smaller than a map from codes (a claim is a number; its code lives in the
 /// caller's lists).
+///
+/// A slot holds the top 32 bits of the code's hash beside the claim number,
+/// so a probe compares codes only when those bits match (the codes are
+/// elsewhere in memory) and the table grows without reading any code.
 struct Claims {
-    /// 0 for an empty slot, else the claim number plus one.
-    slots: Vec<usize>,
+    /// 0 for an empty slot, else `hash_top << 32 | (claim + 1)`.
+    slots: Vec<u64>,
     len: usize,
+    /// Claims past what a slot can hold (2^31 rows and more), by code.
+    overflow: HashMap<Uscc, usize>,
 }
+
+/// Claims below this go in the table (their number plus one fits 32 bits,
+/// and the table, at most half full, needs at most 32 bits of index).
+const TABLE_CLAIMS: usize = 1 << 31;
 
 impl Claims {
     fn new() -> Self {
         Claims {
             slots: vec![0; 1024],
             len: 0,
+            overflow: HashMap::new(),
         }
     }
 
-    fn slot(slots: usize, u: &Uscc) -> usize {
+    /// The top 32 bits of a hash of the code.
+    fn hash_top(u: &Uscc) -> u64 {
         let b = u.as_bytes();
-        let mut h: u64 = 0;
-        for chunk in b.chunks(8) {
+        let word = |at: usize| {
             let mut w = [0u8; 8];
-            for (d, s) in w.iter_mut().zip(chunk) {
-                *d = *s;
-            }
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(0x517c_c1b7_2722_0a95);
-        }
-        let bits = slots.trailing_zeros();
-        (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits.max(1))) as usize & (slots - 1)
+            w.copy_from_slice(&b[at..at + 8]);
+            u64::from_le_bytes(w)
+        };
+        let last = u64::from(u16::from_le_bytes([b[16], b[17]]));
+        let mut h = word(0).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        h = (h.rotate_left(29) ^ word(8)).wrapping_mul(0x517C_C1B7_2722_0A95);
+        h = (h.rotate_left(29) ^ last).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (h ^ (h >> 31)) >> 32
+    }
+
+    /// The home slot of a code whose hash has these top bits.
+    fn home(&self, top: u64) -> usize {
+        let bits = self.slots.len().trailing_zeros();
+        (top >> (32 - bits.clamp(1, 32))) as usize & (self.slots.len() - 1)
     }
 
     /// The claim on `u`, if any; `code(claim)` gives a claim's code.
     fn find<'a>(&self, u: &Uscc, code: impl Fn(usize) -> &'a Uscc) -> Option<usize> {
+        let top = Self::hash_top(u);
         let mask = self.slots.len() - 1;
-        let mut i = Self::slot(self.slots.len(), u);
+        let mut i = self.home(top);
         loop {
             match self.slots.get(i).copied().unwrap_or(0) {
-                0 => return None,
-                v if code(v - 1) == u => return Some(v - 1),
+                0 => break,
+                v if v >> 32 == top && code(claim_of(v)) == u => return Some(claim_of(v)),
                 _ => i = (i + 1) & mask,
             }
+        }
+        if self.overflow.is_empty() {
+            None
+        } else {
+            self.overflow.get(u).copied()
         }
     }
 
     /// Records `claim` for `u`, which must not be claimed yet.
-    fn insert<'a>(&mut self, u: &Uscc, claim: usize, code: impl Fn(usize) -> &'a Uscc) {
+    fn insert(&mut self, u: &Uscc, claim: usize) {
+        if claim >= TABLE_CLAIMS {
+            self.overflow.insert(*u, claim);
+            return;
+        }
         if (self.len + 1) * 2 > self.slots.len() {
             let doubled = vec![0; self.slots.len() * 2];
             let old = std::mem::replace(&mut self.slots, doubled);
             for v in old.into_iter().filter(|&v| v != 0) {
-                self.put(code(v - 1), v);
+                self.put(v);
             }
         }
-        self.put(u, claim + 1);
+        self.put(Self::hash_top(u) << 32 | (claim as u64 + 1));
         self.len += 1;
     }
 
-    fn put(&mut self, u: &Uscc, value: usize) {
+    fn put(&mut self, value: u64) {
         let mask = self.slots.len() - 1;
-        let mut i = Self::slot(self.slots.len(), u);
+        let mut i = self.home(value >> 32);
         while let Some(slot) = self.slots.get_mut(i) {
             if *slot == 0 {
                 *slot = value;
@@ -412,13 +578,16 @@ impl Claims {
     }
 }
 
-/// `text` without surrounding whitespace, reusing its buffer when nothing
-/// is trimmed (cells read from files usually arrive trimmed).
-fn trimmed(text: String) -> String {
-    if text.trim().len() == text.len() {
-        text
-    } else {
-        text.trim().to_owned()
+/// The claim number in an occupied slot.
+fn claim_of(slot: u64) -> usize {
+    (slot & 0xFFFF_FFFF) as usize - 1
+}
+
+/// `text.trim()`, quicker for the usual cell, which has nothing to trim.
+fn trim(text: &str) -> &str {
+    match (text.chars().next(), text.chars().next_back()) {
+        (Some(a), Some(b)) if !a.is_whitespace() && !b.is_whitespace() => text,
+        _ => text.trim(),
     }
 }
 
@@ -458,164 +627,31 @@ impl EntityRegister {
             entities,
             class_start,
             by_uscc,
+            commitment: OnceLock::new(),
         })
     }
 
     /// Builds a register from rows of text, reporting every problem.
     ///
-    /// A row with an error is left out; of two rows with one USCC the first is kept.
+    /// A row with an error is left out; of two rows with one USCC the first
+    /// is kept. The same as pushing each row into an
+    /// [`EntityRegisterBuilder`].
     pub fn from_rows<I>(rows: I, options: &ValidationOptions) -> Validated<Self>
     where
         I: IntoIterator<Item = EntityRow>,
     {
-        const K: RegisterKind = RegisterKind::Entities;
         let rows = rows.into_iter();
-        let expected = rows.size_hint().0;
-        let mut problems = Vec::new();
-        let mut kept: Vec<Entity> = Vec::with_capacity(expected);
-        // Codes claimed by kept rows (claim 2i: kept[i], first seen on
-        // kept_rows[i]) and by rows left out for other errors (claim 2j+1:
-        // refused[j]); a left-out row still claims its code.
-        let mut kept_rows: Vec<usize> = Vec::with_capacity(expected);
-        let mut refused: Vec<(Uscc, usize)> = Vec::new();
-        let mut claims = Claims::new();
+        let mut builder = EntityRegisterBuilder::with_capacity(options, rows.size_hint().0);
         for r in rows {
-            let before = problems.len();
-            let uscc = if r.uscc.trim().is_empty() {
-                problems.push(Problem::new(K, r.row, "uscc", &r.uscc, Rule::MissingField));
-                None
-            } else {
-                match Uscc::parse(&r.uscc, options.uscc_policy) {
-                    Ok(u) => Some(u),
-                    Err(error) => {
-                        problems.push(Problem::new(
-                            K,
-                            r.row,
-                            "uscc",
-                            &r.uscc,
-                            Rule::InvalidUscc { error },
-                        ));
-                        None
-                    }
-                }
-            };
-            let name = r.name.trim();
-            if name.is_empty() {
-                problems.push(Problem::new(K, r.row, "name", &r.name, Rule::MissingField));
-            }
-            let class = if r.credit_class.trim().is_empty() {
-                problems.push(Problem::new(
-                    K,
-                    r.row,
-                    "credit_class",
-                    &r.credit_class,
-                    Rule::MissingField,
-                ));
-                None
-            } else {
-                match r.credit_class.parse::<CreditClass>() {
-                    Ok(c) => Some(c),
-                    Err(_) => {
-                        problems.push(Problem::new(
-                            K,
-                            r.row,
-                            "credit_class",
-                            &r.credit_class,
-                            Rule::UnknownCreditClass,
-                        ));
-                        None
-                    }
-                }
-            };
-            let region = r.region.trim();
-            if !region.is_empty() && !region_ok(region, false) {
-                problems.push(Problem::new(
-                    K,
-                    r.row,
-                    "region",
-                    &r.region,
-                    Rule::InvalidRegion,
-                ));
-            }
-            if let Some(u) = uscc {
-                let code = |claim: usize| -> &Uscc {
-                    if claim.is_multiple_of(2) {
-                        kept.get(claim / 2).map_or(&u, |e| &e.uscc)
-                    } else {
-                        refused.get(claim / 2).map_or(&u, |(c, _)| c)
-                    }
-                };
-                if let Some(claim) = claims.find(&u, code) {
-                    let first_row = if claim.is_multiple_of(2) {
-                        kept_rows.get(claim / 2).copied()
-                    } else {
-                        refused.get(claim / 2).map(|&(_, row)| row)
-                    }
-                    .unwrap_or_default();
-                    problems.push(Problem::new(
-                        K,
-                        r.row,
-                        "uscc",
-                        &r.uscc,
-                        Rule::DuplicateId { first_row },
-                    ));
-                    continue;
-                }
-                if problems.len() > before || class.is_none() {
-                    let claim = 2 * refused.len() + 1;
-                    refused.push((u, r.row));
-                    let code = |claim: usize| -> &Uscc {
-                        if claim.is_multiple_of(2) {
-                            kept.get(claim / 2).map_or(&u, |e| &e.uscc)
-                        } else {
-                            refused.get(claim / 2).map_or(&u, |(c, _)| c)
-                        }
-                    };
-                    claims.insert(&u, claim, code);
-                    continue;
-                }
-            }
-            if problems.len() > before {
-                continue;
-            }
-            let (Some(uscc), Some(credit_class)) = (uscc, class) else {
-                continue;
-            };
-            if !uscc.check_character_is_valid() {
-                problems.push(Problem::new(
-                    K,
-                    r.row,
-                    "uscc",
-                    &r.uscc,
-                    Rule::CheckCharacterAccepted {
-                        expected: uscc.expected_check_character(),
-                    },
-                ));
-            }
-            kept.push(Entity {
-                uscc,
-                name: trimmed(r.name),
-                credit_class,
-                region: trimmed(r.region),
-                industry: trimmed(r.industry),
-            });
-            kept_rows.push(r.row);
-            let claim = 2 * (kept.len() - 1);
-            let code = |claim: usize| -> &Uscc {
-                if claim.is_multiple_of(2) {
-                    kept.get(claim / 2).map_or(&uscc, |e| &e.uscc)
-                } else {
-                    refused.get(claim / 2).map_or(&uscc, |(c, _)| c)
-                }
-            };
-            claims.insert(&uscc, claim, code);
+            builder.push(EntityRowRef::from(&r));
         }
-        drop(claims);
-        drop(kept_rows);
-        drop(refused);
-        // Duplicates were skipped above, so `new` cannot refuse.
-        let register = EntityRegister::new(kept).unwrap_or_default();
-        Validated { register, problems }
+        builder.finish()
+    }
+
+    /// The commitment to this register, once computed (see
+    /// [`crate::commit_entities`]).
+    pub(crate) fn commitment_cache(&self) -> &OnceLock<EntityCommitment> {
+        &self.commitment
     }
 
     /// Number of entities.
@@ -672,6 +708,373 @@ impl EntityRegister {
             class,
             rank: (index - self.class_start[class.index()]) as u64,
         })
+    }
+}
+
+/// The code of claim number `claim` (see [`EntityRegisterBuilder`]), or
+/// `fallback` for a claim that does not exist.
+fn claim_code<'a>(
+    kept: &'a [Entity],
+    pending: &'a [Pending],
+    refused: &'a [(Uscc, usize)],
+    fallback: &'a Uscc,
+    claim: usize,
+) -> &'a Uscc {
+    let i = claim / 2;
+    if !claim.is_multiple_of(2) {
+        refused.get(i).map_or(fallback, |(c, _)| c)
+    } else if let Some(e) = kept.get(i) {
+        &e.uscc
+    } else {
+        pending.get(i - kept.len()).map_or(fallback, |p| &p.uscc)
+    }
+}
+
+/// An entity read from a row, waiting for its block of text.
+struct Pending {
+    uscc: Uscc,
+    credit_class: CreditClass,
+    name_start: u32,
+    name_len: u32,
+    place: u32,
+}
+
+/// The block of text being filled while a register is read: the names and
+/// places of up to [`ENTITIES_PER_BLOCK`] entities, which become
+/// [`Entity`] values when the block is full.
+#[derive(Default)]
+struct BlockBuilder {
+    names: String,
+    places: Vec<Place>,
+    /// Index in `places` by `len(region) ‖ region ‖ industry`.
+    place_index: HashMap<Vec<u8>, u32>,
+    key: Vec<u8>,
+    pending: Vec<Pending>,
+}
+
+impl BlockBuilder {
+    /// Whether the entity with this name must start a new block.
+    fn is_full_for(&self, name: &str) -> bool {
+        self.pending.len() >= ENTITIES_PER_BLOCK
+            || (!self.pending.is_empty() && self.names.len() + name.len() > BLOCK_BYTES)
+    }
+
+    fn add(
+        &mut self,
+        uscc: Uscc,
+        credit_class: CreditClass,
+        name: &str,
+        region: &str,
+        industry: &str,
+    ) {
+        self.key.clear();
+        self.key.extend_from_slice(&region.len().to_le_bytes());
+        self.key.extend_from_slice(region.as_bytes());
+        self.key.extend_from_slice(industry.as_bytes());
+        let place = match self.place_index.get(self.key.as_slice()) {
+            Some(&i) => i,
+            None => {
+                // At most ENTITIES_PER_BLOCK places, far below u32::MAX.
+                let i = u32::try_from(self.places.len()).unwrap_or(u32::MAX);
+                self.places.push(Place {
+                    region: region.into(),
+                    industry: industry.into(),
+                });
+                self.place_index.insert(self.key.clone(), i);
+                i
+            }
+        };
+        // The block holds at most BLOCK_BYTES before this name, so the start
+        // fits; a name too long for its count is alone in its block and so
+        // runs to the end of it.
+        let name_start = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.names.push_str(name);
+        self.pending.push(Pending {
+            uscc,
+            credit_class,
+            name_start,
+            name_len: u32::try_from(name.len()).unwrap_or(u32::MAX),
+            place,
+        });
+    }
+
+    /// Turns the pending entities into entities sharing one block of text.
+    fn finish_block(&mut self, mut each: impl FnMut(Entity)) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let text = Arc::new(TextBlock {
+            names: std::mem::take(&mut self.names).into_boxed_str(),
+            places: std::mem::take(&mut self.places).into_boxed_slice(),
+        });
+        self.place_index.clear();
+        for p in self.pending.drain(..) {
+            each(Entity {
+                uscc: p.uscc,
+                credit_class: p.credit_class,
+                text: Arc::clone(&text),
+                name_start: p.name_start,
+                name_len: p.name_len,
+                place: p.place,
+            });
+        }
+    }
+}
+
+/// One row of an entity register as borrowed text, for
+/// [`EntityRegisterBuilder::push`]: a reader can hand over the cells of a row
+/// it holds in its own buffer, without allocating each cell.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EntityRowRef<'a> {
+    /// Row number in the source.
+    pub row: usize,
+    /// `uscc` column.
+    pub uscc: &'a str,
+    /// `name` column.
+    pub name: &'a str,
+    /// `credit_class` column.
+    pub credit_class: &'a str,
+    /// `region` column.
+    pub region: &'a str,
+    /// `industry` column.
+    pub industry: &'a str,
+}
+
+impl<'a> From<&'a EntityRow> for EntityRowRef<'a> {
+    fn from(r: &'a EntityRow) -> Self {
+        EntityRowRef {
+            row: r.row,
+            uscc: &r.uscc,
+            name: &r.name,
+            credit_class: &r.credit_class,
+            region: &r.region,
+            industry: &r.industry,
+        }
+    }
+}
+
+/// Builds an [`EntityRegister`] from rows of text pushed one at a time,
+/// reporting every problem as [`EntityRegister::from_rows`] does.
+///
+/// ```
+/// use double_random::{EntityRegisterBuilder, EntityRowRef, ValidationOptions};
+/// let mut b = EntityRegisterBuilder::new(&ValidationOptions::default());
+/// b.push(EntityRowRef {
+///     row: 2,
+///     uscc: "91350100M000100Y43",
+///     name: "某某公司",
+///     credit_class: "B",
+///     ..Default::default()
+/// });
+/// b.push(EntityRowRef { row: 3, uscc: "91350100M000100Y43", name: "重复", credit_class: "A", ..Default::default() });
+/// let v = b.finish();
+/// assert_eq!(v.register.len(), 1);
+/// assert_eq!(v.problems[0].row, 3);
+/// ```
+pub struct EntityRegisterBuilder {
+    policy: UsccPolicy,
+    problems: Vec<Problem>,
+    /// The rows kept: `kept`, then those waiting in `block` for their text.
+    kept: Vec<Entity>,
+    block: BlockBuilder,
+    /// Codes claimed by kept rows (claim 2i: the i-th kept row, seen on
+    /// `kept_rows[i]`) and by rows left out for other errors (claim 2j+1:
+    /// `refused[j]`); a left-out row still claims its code.
+    kept_rows: Vec<usize>,
+    refused: Vec<(Uscc, usize)>,
+    claims: Claims,
+    /// The commitment to `kept`, built while the kept rows arrive in
+    /// canonical order (a file written in that order needs no second pass
+    /// to commit); `None` once one does not.
+    committer: Option<EntityCommitter>,
+}
+
+impl fmt::Debug for EntityRegisterBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EntityRegisterBuilder")
+            .field("policy", &self.policy)
+            .field("kept", &self.kept.len())
+            .field("problems", &self.problems.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl EntityRegisterBuilder {
+    /// An empty builder.
+    pub fn new(options: &ValidationOptions) -> Self {
+        Self::with_capacity(options, 0)
+    }
+
+    /// An empty builder with room for `rows` entities.
+    pub fn with_capacity(options: &ValidationOptions, rows: usize) -> Self {
+        EntityRegisterBuilder {
+            policy: options.uscc_policy,
+            problems: Vec::new(),
+            kept: Vec::with_capacity(rows),
+            block: BlockBuilder::default(),
+            kept_rows: Vec::with_capacity(rows),
+            refused: Vec::new(),
+            claims: Claims::new(),
+            committer: Some(EntityCommitter::new()),
+        }
+    }
+
+    /// Checks one row: keeps it, or records its problems.
+    pub fn push(&mut self, r: EntityRowRef<'_>) {
+        const K: RegisterKind = RegisterKind::Entities;
+        let problems = &mut self.problems;
+        let before = problems.len();
+        let uscc = if trim(r.uscc).is_empty() {
+            problems.push(Problem::new(K, r.row, "uscc", r.uscc, Rule::MissingField));
+            None
+        } else {
+            match Uscc::parse(r.uscc, self.policy) {
+                Ok(u) => Some(u),
+                Err(error) => {
+                    problems.push(Problem::new(
+                        K,
+                        r.row,
+                        "uscc",
+                        r.uscc,
+                        Rule::InvalidUscc { error },
+                    ));
+                    None
+                }
+            }
+        };
+        let name = trim(r.name);
+        if name.is_empty() {
+            problems.push(Problem::new(K, r.row, "name", r.name, Rule::MissingField));
+        }
+        let class = if trim(r.credit_class).is_empty() {
+            problems.push(Problem::new(
+                K,
+                r.row,
+                "credit_class",
+                r.credit_class,
+                Rule::MissingField,
+            ));
+            None
+        } else {
+            match r.credit_class.parse::<CreditClass>() {
+                Ok(c) => Some(c),
+                Err(_) => {
+                    problems.push(Problem::new(
+                        K,
+                        r.row,
+                        "credit_class",
+                        r.credit_class,
+                        Rule::UnknownCreditClass,
+                    ));
+                    None
+                }
+            }
+        };
+        let region = trim(r.region);
+        if !region.is_empty() && !region_ok(region, false) {
+            problems.push(Problem::new(
+                K,
+                r.row,
+                "region",
+                r.region,
+                Rule::InvalidRegion,
+            ));
+        }
+        if let Some(u) = uscc {
+            let (kept, pending, refused) = (&self.kept, &self.block.pending, &self.refused);
+            if let Some(claim) = self
+                .claims
+                .find(&u, |c| claim_code(kept, pending, refused, &u, c))
+            {
+                let first_row = if claim.is_multiple_of(2) {
+                    self.kept_rows.get(claim / 2).copied()
+                } else {
+                    refused.get(claim / 2).map(|&(_, row)| row)
+                }
+                .unwrap_or_default();
+                problems.push(Problem::new(
+                    K,
+                    r.row,
+                    "uscc",
+                    r.uscc,
+                    Rule::DuplicateId { first_row },
+                ));
+                return;
+            }
+            if problems.len() > before || class.is_none() {
+                let claim = 2 * self.refused.len() + 1;
+                self.refused.push((u, r.row));
+                self.claims.insert(&u, claim);
+                return;
+            }
+        }
+        if problems.len() > before {
+            return;
+        }
+        let (Some(uscc), Some(credit_class)) = (uscc, class) else {
+            return;
+        };
+        // Only the lenient policy admits a code whose check character fails.
+        if self.policy != UsccPolicy::Strict && !uscc.check_character_is_valid() {
+            problems.push(Problem::new(
+                K,
+                r.row,
+                "uscc",
+                r.uscc,
+                Rule::CheckCharacterAccepted {
+                    expected: uscc.expected_check_character(),
+                },
+            ));
+        }
+        if self.block.is_full_for(name) {
+            self.finish_block();
+        }
+        let claim = 2 * (self.kept.len() + self.block.pending.len());
+        self.block
+            .add(uscc, credit_class, name, region, trim(r.industry));
+        self.kept_rows.push(r.row);
+        self.claims.insert(&uscc, claim);
+    }
+
+    /// Moves the entities waiting for their text into `kept`.
+    fn finish_block(&mut self) {
+        let (kept, committer) = (&mut self.kept, &mut self.committer);
+        self.block.finish_block(|entity| {
+            if let Some(c) = committer
+                && c.push(&entity).is_err()
+            {
+                *committer = None;
+            }
+            kept.push(entity);
+        });
+    }
+
+    /// The register of the rows kept, and every problem found, in row order.
+    pub fn finish(mut self) -> Validated<EntityRegister> {
+        self.finish_block();
+        let EntityRegisterBuilder {
+            problems,
+            kept,
+            kept_rows,
+            refused,
+            claims,
+            block,
+            committer,
+            ..
+        } = self;
+        // Free the bookkeeping before the register's own index is built.
+        drop((kept_rows, refused, claims, block));
+        // Duplicates were skipped in `push`, so `new` cannot refuse.
+        let register = match EntityRegister::new(kept) {
+            Ok(register) => {
+                if let Some(c) = committer {
+                    let _ = register.commitment.set(c.finish());
+                }
+                register
+            }
+            Err(_) => EntityRegister::default(),
+        };
+        Validated { register, problems }
     }
 }
 

@@ -152,13 +152,7 @@ fn lenient_policy_keeps_pilot_codes_with_a_warning() {
 #[test]
 fn typed_constructor_refuses_duplicates_across_classes() {
     let u: Uscc = code(1).parse().unwrap();
-    let e = |c| Entity {
-        uscc: u,
-        name: "x".into(),
-        credit_class: c,
-        region: String::new(),
-        industry: String::new(),
-    };
+    let e = |c| Entity::new(u, "x", c, "", "");
     assert_eq!(
         EntityRegister::new(vec![e(CreditClass::A), e(CreditClass::D)]).unwrap_err(),
         DuplicateEntity { uscc: u }
@@ -423,7 +417,7 @@ fn quarterly_diff() {
         (CreditClass::B, CreditClass::D)
     );
     assert_eq!(d.details_changed.len(), 1);
-    assert_eq!(d.details_changed[0].new.name, "新名称");
+    assert_eq!(d.details_changed[0].new.name(), "新名称");
     let back = RegisterDiff::between(&new, &old);
     assert_eq!(back.removed.len(), 1);
     assert!(RegisterDiff::between(&old, &old).is_empty());
@@ -480,4 +474,117 @@ fn many_rows_duplicates_and_lookups() {
     let missing: Uscc = code(7777).parse().unwrap();
     assert!(v.register.get(&missing).is_none());
     assert!(v.register.position(&missing).is_none());
+}
+
+/// Rows of every class with names short, long and longer than a block's
+/// bytes, and many (region, industry) pairs, in the order given.
+fn varied_rows(n: u32, order: impl Fn(u32) -> u32) -> Vec<EntityRow> {
+    (0..n)
+        .map(|k| {
+            let i = order(k);
+            EntityRow {
+                row: k as usize + 2,
+                uscc: code(i),
+                name: if i == n / 2 {
+                    "长".repeat(BLOCK_BYTES)
+                } else {
+                    format!("单位{}{i}", "x".repeat((i % 40) as usize))
+                },
+                credit_class: ["A", "B", "C", "D"][(i % 4) as usize].into(),
+                region: if i.is_multiple_of(7) {
+                    String::new()
+                } else {
+                    format!("1405{:02}", i % 50)
+                },
+                industry: format!("行业{}", i % 11),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn entities_read_in_blocks_equal_typed_ones() {
+    let n = 3 * ENTITIES_PER_BLOCK as u32 + 17;
+    let rows = varied_rows(n, |k| (k * 7919) % n);
+    let v = EntityRegister::from_rows(rows.clone(), &ValidationOptions::default());
+    assert!(v.problems.is_empty(), "{:?}", v.problems);
+    let typed: Vec<Entity> = rows
+        .iter()
+        .map(|r| {
+            Entity::new(
+                r.uscc.parse().unwrap(),
+                r.name.as_str(),
+                r.credit_class.parse().unwrap(),
+                r.region.as_str(),
+                r.industry.as_str(),
+            )
+        })
+        .collect();
+    let expected = EntityRegister::new(typed).unwrap();
+    assert_eq!(v.register.entities(), expected.entities());
+    for r in &rows {
+        let e = v.register.get(&r.uscc.parse().unwrap()).unwrap();
+        assert_eq!(
+            (e.name(), e.region(), e.industry()),
+            (r.name.as_str(), r.region.as_str(), r.industry.as_str())
+        );
+    }
+    assert_eq!(
+        serde_json::to_string(v.register.entities()).unwrap(),
+        serde_json::to_string(expected.entities()).unwrap()
+    );
+    // Equal entities hash alike, wherever their text is held.
+    let set: std::collections::HashSet<&Entity> = v.register.entities().iter().collect();
+    assert!(expected.entities().iter().all(|e| set.contains(e)));
+    assert_eq!(
+        crate::commit_entities(&v.register),
+        crate::commit_entities(&expected)
+    );
+}
+
+#[test]
+fn entity_is_compact_and_serialises_its_fields() {
+    if cfg!(target_pointer_width = "64") {
+        assert!(std::mem::size_of::<Entity>() <= 40);
+    }
+    let e = Entity::new(code(1).parse().unwrap(), "甲", CreditClass::C, "350100", "");
+    assert_eq!(
+        serde_json::to_string(&e).unwrap(),
+        format!(
+            r#"{{"uscc":"{}","name":"甲","credit_class":"C","region":"350100","industry":""}}"#,
+            code(1)
+        )
+    );
+    assert_eq!(
+        format!("{e:?}"),
+        format!(
+            r#"Entity {{ uscc: Uscc({}), name: "甲", credit_class: C, region: "350100", industry: "" }}"#,
+            code(1)
+        )
+    );
+}
+
+#[test]
+fn commitment_made_while_reading_canonical_rows_is_the_commitment() {
+    let n = 2 * ENTITIES_PER_BLOCK as u32 + 5;
+    // Canonical order: by class, then by code (codes grow with i).
+    let mut canonical: Vec<u32> = (0..n).collect();
+    canonical.sort_by_key(|&i| (i % 4, i));
+    let sorted = EntityRegister::from_rows(
+        varied_rows(n, |k| canonical[k as usize]),
+        &ValidationOptions::default(),
+    );
+    let cached = sorted.register.commitment_cache().get().copied();
+    assert!(cached.is_some());
+    let fresh = EntityRegister::new(sorted.register.entities().to_vec()).unwrap();
+    assert!(fresh.commitment_cache().get().is_none());
+    assert_eq!(cached, crate::commit_entities(&fresh).ok());
+    // Out of order: nothing is kept while reading; the first commit computes it.
+    let shuffled = EntityRegister::from_rows(
+        varied_rows(n, |k| (k * 7919) % n),
+        &ValidationOptions::default(),
+    );
+    assert!(shuffled.register.commitment_cache().get().is_none());
+    assert_eq!(crate::commit_entities(&shuffled.register).ok(), cached);
+    assert_eq!(shuffled.register.commitment_cache().get().copied(), cached);
 }

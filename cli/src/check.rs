@@ -188,20 +188,29 @@ pub fn diff_registers(args: &DiffArgs) -> Result<Status, CliError> {
         diff.details_changed.len()
     )?;
     for e in &diff.added {
-        writeln!(out, "+ {} {} {}", e.uscc, e.credit_class, e.name)?;
+        writeln!(out, "+ {} {} {}", e.uscc, e.credit_class, e.name())?;
     }
     for e in &diff.removed {
-        writeln!(out, "- {} {} {}", e.uscc, e.credit_class, e.name)?;
+        writeln!(out, "- {} {} {}", e.uscc, e.credit_class, e.name())?;
     }
     for c in &diff.class_changed {
         writeln!(
             out,
             "~ {} {} -> {} {}",
-            c.entity.uscc, c.from, c.to, c.entity.name
+            c.entity.uscc,
+            c.from,
+            c.to,
+            c.entity.name()
         )?;
     }
     for c in &diff.details_changed {
-        writeln!(out, "* {} {} (was {})", c.new.uscc, c.new.name, c.old.name)?;
+        writeln!(
+            out,
+            "* {} {} (was {})",
+            c.new.uscc,
+            c.new.name(),
+            c.old.name()
+        )?;
     }
     if !problems.is_empty() {
         writeln!(

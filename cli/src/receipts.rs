@@ -847,7 +847,7 @@ pub fn draw(a: &DrawArgs) -> Result<Status, CliError> {
     let entities = &regs.entities;
     let inspectors = &regs.inspectors;
     for ((class, d), team) in payload.drawn_in_order().zip(&payload.teams) {
-        let name = entities.get(&d.uscc).map_or("", |e| e.name.as_str());
+        let name = entities.get(&d.uscc).map_or("", |e| e.name());
         let members: Vec<String> = team
             .inspectors
             .iter()
