@@ -8,7 +8,7 @@ use double_random::{CreditClass, EntityRegister, RegisterDiff, Severity};
 use serde_json::{Value, json};
 use time::Date;
 
-use crate::common::{CliError, ReadArgs, Status, pad_right, parse_date_arg};
+use crate::common::{self, CliError, ReadArgs, Status, pad_right, parse_date_arg};
 use crate::registers::{self, RegisterFiles};
 
 /// Flags of `check-registers`.
@@ -115,6 +115,7 @@ pub fn check_registers(args: &CheckArgs) -> Result<Status, CliError> {
         report.insert("problems".into(), serde_json::to_value(&problems)?);
         serde_json::to_writer_pretty(&mut out, &Value::Object(report))?;
         writeln!(out)?;
+        common::release(loaded);
         return Ok(status);
     }
     if let Some(e) = &loaded.entities {
@@ -153,6 +154,7 @@ pub fn check_registers(args: &CheckArgs) -> Result<Status, CliError> {
             writeln!(out, "  {p}")?;
         }
     }
+    common::release(loaded);
     Ok(status)
 }
 

@@ -1136,6 +1136,7 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
         None => None,
     };
     print_report(&report, level, a.json, ledger.as_ref())?;
+    crate::common::release(loaded);
     Ok(
         if report.holds() && ledger.as_ref().is_none_or(Report::holds) {
             Status::Ok

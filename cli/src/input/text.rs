@@ -323,6 +323,19 @@ impl Sniffer {
 /// Adds the line breaks of `bytes` to `breaks`; `last` is the byte before
 /// them (updated), so a `\r\n` split between calls counts once.
 fn count_breaks(last: &mut u8, breaks: &mut usize, bytes: &[u8]) {
+    let (Some(&first), Some(&end)) = (bytes.first(), bytes.last()) else {
+        return;
+    };
+    if !bytes.contains(&b'\r') {
+        // Only `\n` breaks (the usual file): count them in one pass, less
+        // the first when it ends a `\r\n` whose `\r` was counted before.
+        *breaks += bytes.iter().filter(|&&b| b == b'\n').count();
+        if *last == b'\r' && first == b'\n' {
+            *breaks = breaks.saturating_sub(1);
+        }
+        *last = end;
+        return;
+    }
     let mut prev = *last;
     for &b in bytes {
         if b == b'\r' || (b == b'\n' && prev != b'\r') {
@@ -398,8 +411,9 @@ impl CsvStream {
         Ok(!self.eof)
     }
 
-    /// The next non-empty record as trimmed cells with its row number, or `None` at the end.
-    pub(super) fn next_record(&mut self) -> Result<Option<(usize, Vec<String>)>, InputError> {
+    /// Reads the next non-empty record into `cells` (trimmed) and returns
+    /// its row number, or `None` at the end.
+    fn next_record(&mut self, cells: &mut CellBuf) -> Result<Option<usize>, InputError> {
         loop {
             // Line breaks between records (and blank lines) are skipped
             // here, so the record starts at the next byte.
@@ -461,55 +475,67 @@ impl CsvStream {
                 }
             }
             let ends = self.ends.get(..nend).unwrap_or_default();
-            let mut fields = Vec::with_capacity(ends.len());
+            let record = self.out.get(..nout).unwrap_or_default();
+            // Most records hold no line break and are valid UTF-8 cut at
+            // character boundaries: check the whole record once, not each field.
+            let breaks_inside = record.iter().any(|&b| b == b'\r' || b == b'\n');
+            let text = std::str::from_utf8(record)
+                .ok()
+                .filter(|t| ends.iter().all(|&e| t.is_char_boundary(e)));
+            cells.clear();
             let mut start = 0;
             for &end in ends {
                 let f = self.out.get(start..end).unwrap_or_default();
-                self.quoted_breaks += line_breaks(f);
-                fields.push(String::from_utf8_lossy(f).trim().to_owned());
+                if breaks_inside {
+                    self.quoted_breaks += line_breaks(f);
+                }
+                match text.and_then(|t| t.get(start..end)) {
+                    Some(cell) => cells.push(cell),
+                    None => cells.push_lossy(f),
+                }
                 start = end;
             }
-            if fields.iter().all(String::is_empty) {
+            if cells.all_empty() {
                 continue;
             }
             match self.width {
                 None => {
-                    if let Some(first) = fields.first_mut() {
-                        *first = first.trim_start_matches('\u{FEFF}').trim().to_owned();
-                    }
-                    self.width = Some(fields.len());
+                    cells.strip_bom_from_first();
+                    self.width = Some(cells.len());
                 }
-                Some(w) if w != fields.len() => {
+                Some(w) if w != cells.len() => {
                     return Err(InputError::Ragged {
                         file: self.name.clone(),
                         row,
                         expected: w,
-                        found: fields.len(),
+                        found: cells.len(),
                     });
                 }
                 Some(_) => {}
             }
-            return Ok(Some((row, fields)));
+            return Ok(Some(row));
         }
     }
 
     /// The header row, or [`InputError::Empty`].
     pub(super) fn headers(&mut self) -> Result<Vec<String>, InputError> {
-        match self.next_record()? {
-            Some((_, h)) => Ok(h),
+        let mut cells = CellBuf::default();
+        match self.next_record(&mut cells)? {
+            Some(_) => Ok(cells.to_strings()),
             None => Err(InputError::Empty {
                 file: self.name.clone(),
             }),
         }
     }
 
-    /// The next data row, or `None` at the end (and after an error).
-    pub(super) fn next_row(&mut self) -> Option<Result<Row, InputError>> {
+    /// Reads the next data row into `cells` and returns its row number;
+    /// `None` at the end (and after an error).
+    pub(super) fn next_row(&mut self, cells: &mut CellBuf) -> Option<Result<usize, InputError>> {
         if self.done {
             return None;
         }
-        match self.next_record() {
-            Ok(Some((line, fields))) => Some(Ok(Row { line, fields })),
+        match self.next_record(cells) {
+            Ok(Some(line)) => Some(Ok(line)),
             Ok(None) => {
                 self.done = true;
                 None
@@ -519,6 +545,77 @@ impl CsvStream {
                 Some(Err(e))
             }
         }
+    }
+}
+
+/// `cell.trim()`, quicker for the usual cell, which has nothing to trim.
+fn trim(cell: &str) -> &str {
+    match (cell.chars().next(), cell.chars().next_back()) {
+        (Some(a), Some(b)) if !a.is_whitespace() && !b.is_whitespace() => cell,
+        _ => cell.trim(),
+    }
+}
+
+/// The trimmed cells of one row, in one reused buffer: reading a register
+/// allocates nothing per row.
+#[derive(Debug, Default)]
+pub(super) struct CellBuf {
+    text: String,
+    /// Byte range of each cell in `text`.
+    bounds: Vec<(usize, usize)>,
+}
+
+impl CellBuf {
+    pub(super) fn clear(&mut self) {
+        self.text.clear();
+        self.bounds.clear();
+    }
+
+    /// Appends a cell, trimmed.
+    pub(super) fn push(&mut self, cell: &str) {
+        let start = self.text.len();
+        self.text.push_str(trim(cell));
+        self.bounds.push((start, self.text.len()));
+    }
+
+    /// Appends a cell of bytes, invalid UTF-8 replaced by U+FFFD, trimmed.
+    fn push_lossy(&mut self, cell: &[u8]) {
+        match std::str::from_utf8(cell) {
+            Ok(text) => self.push(text),
+            Err(_) => self.push(&String::from_utf8_lossy(cell)),
+        }
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.bounds.len()
+    }
+
+    fn all_empty(&self) -> bool {
+        self.bounds.iter().all(|(a, b)| a == b)
+    }
+
+    /// Cell `i`, or `""` past the last.
+    pub(super) fn get(&self, i: usize) -> &str {
+        self.bounds
+            .get(i)
+            .and_then(|&(a, b)| self.text.get(a..b))
+            .unwrap_or_default()
+    }
+
+    /// Strips leading U+FEFF from the first cell (the header row's), then
+    /// whitespace again.
+    fn strip_bom_from_first(&mut self) {
+        if let Some((a, b)) = self.bounds.first_mut() {
+            let cell = self.text.get(*a..*b).unwrap_or_default();
+            let rest = cell.trim_start_matches('\u{FEFF}').trim();
+            let lead = cell.len() - cell.trim_start_matches('\u{FEFF}').trim_start().len();
+            *a += lead;
+            *b = *a + rest.len();
+        }
+    }
+
+    pub(super) fn to_strings(&self) -> Vec<String> {
+        (0..self.len()).map(|i| self.get(i).to_owned()).collect()
     }
 }
 
