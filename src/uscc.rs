@@ -138,11 +138,27 @@ impl Uscc {
     /// lower-case letters are read as upper-case.
     pub fn parse(text: &str, policy: UsccPolicy) -> Result<Self, UsccError> {
         let text = text.trim();
+        let mut bytes = [0u8; USCC_LEN];
+        // The usual cell: 18 ASCII bytes, read byte by byte.
+        if let Ok(ascii) = <&[u8; USCC_LEN]>::try_from(text.as_bytes())
+            && ascii.is_ascii()
+        {
+            for (i, (&b, out)) in ascii.iter().zip(&mut bytes).enumerate() {
+                let up = b.to_ascii_uppercase();
+                if char_value(up).is_none() {
+                    return Err(UsccError::Character {
+                        position: i + 1,
+                        found: char::from(b),
+                    });
+                }
+                *out = up;
+            }
+            return Self::checked(Uscc(bytes), policy);
+        }
         let len = text.chars().count();
         if len != USCC_LEN {
             return Err(UsccError::Length { len });
         }
-        let mut bytes = [0u8; USCC_LEN];
         for (i, ch) in text.chars().enumerate() {
             let up = ch.to_ascii_uppercase();
             let valid = up.is_ascii() && char_value(up as u8).is_some();
@@ -154,7 +170,11 @@ impl Uscc {
             }
             bytes[i] = up as u8;
         }
-        let code = Uscc(bytes);
+        Self::checked(Uscc(bytes), policy)
+    }
+
+    /// `code`, unless its check character fails under the strict policy.
+    fn checked(code: Uscc, policy: UsccPolicy) -> Result<Self, UsccError> {
         if let Err(e) = code.check()
             && policy == UsccPolicy::Strict
         {
@@ -375,6 +395,36 @@ mod tests {
             let y = Uscc::parse(std::str::from_utf8(&b).unwrap(), UsccPolicy::LenientCheckCharacter).unwrap();
             prop_assert_eq!(x.cmp(&y), a.cmp(&b));
             prop_assert_eq!(x.partial_cmp(&y), Some(a.cmp(&b)));
+        }
+
+        #[test]
+        fn parse_equals_the_character_by_character_rules(
+            s in "[ 0-9A-Za-z甲ＡＢ]{16,20}",
+            lenient in any::<bool>(),
+        ) {
+            let policy = if lenient { UsccPolicy::LenientCheckCharacter } else { UsccPolicy::Strict };
+            // The rules as first written: count characters, then check each.
+            let reference = || -> Result<Uscc, UsccError> {
+                let text = s.trim();
+                let len = text.chars().count();
+                if len != USCC_LEN {
+                    return Err(UsccError::Length { len });
+                }
+                let mut bytes = [0u8; USCC_LEN];
+                for (i, ch) in text.chars().enumerate() {
+                    let up = ch.to_ascii_uppercase();
+                    if !(up.is_ascii() && USCC_ALPHABET.contains(&(up as u8))) {
+                        return Err(UsccError::Character { position: i + 1, found: ch });
+                    }
+                    bytes[i] = up as u8;
+                }
+                let code = Uscc(bytes);
+                match code.check() {
+                    Err(e) if policy == UsccPolicy::Strict => Err(e),
+                    _ => Ok(code),
+                }
+            };
+            prop_assert_eq!(Uscc::parse(&s, policy), reference());
         }
 
         #[test]
