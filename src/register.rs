@@ -443,25 +443,35 @@ pub struct DuplicateEntity {
 /// The entity register (检查对象名录库), held in canonical order: by credit
 /// class, then by the bytes of the USCC. Each class is then a contiguous
 /// range and an entity's position gives its class and its rank in the class.
+/// An entity is found by its USCC by searching the four class ranges, each
+/// in USCC order, through a sparse index of every 64th code.
 #[derive(Clone, Debug, Default)]
 pub struct EntityRegister {
     entities: Vec<Entity>,
     class_start: [usize; 5],
-    /// Positions in `entities`, ordered by USCC bytes: each class range is
-    /// already in USCC order, so this is their merge.
-    by_uscc: Vec<usize>,
+    /// The code of every [`FENCE_STEP`]-th entity of each class, class by
+    /// class (a few hundred kilobytes for a million entities, which stay in
+    /// the processor's caches): searching them narrows a search in a class
+    /// to [`FENCE_STEP`] entities.
+    fences: Vec<Uscc>,
+    /// Where each class's fences start in `fences`.
+    fence_start: [usize; 5],
     /// The commitment, once computed (the register never changes).
     commitment: OnceLock<EntityCommitment>,
 }
 
-/// Positions of `entities` (sorted by class, then USCC, with the class
-/// ranges given by `class_start`) ordered by USCC alone: a merge of the
-/// four class ranges, linear in the number of entities.
-fn merge_by_uscc(entities: &[Entity], class_start: &[usize; 5]) -> Vec<usize> {
+/// Entities between two fences of [`EntityRegister`].
+const FENCE_STEP: usize = 64;
+
+/// Refuses a code repeated in `entities` (sorted by class, then USCC, with
+/// the class ranges given by `class_start`): merging the four class ranges
+/// in USCC order, linear in the number of entities, brings equal codes
+/// together. The first repeated code in USCC order is named.
+fn refuse_repeats(entities: &[Entity], class_start: &[usize; 5]) -> Result<(), DuplicateEntity> {
     let [a, b, c, d, e] = *class_start;
     let mut next = [a, b, c, d];
     let end = [b, c, d, e];
-    let mut out = Vec::with_capacity(entities.len());
+    let mut last: Option<&Uscc> = None;
     loop {
         let mut best: Option<(usize, &Uscc)> = None;
         for c in 0..4 {
@@ -472,115 +482,152 @@ fn merge_by_uscc(entities: &[Entity], class_start: &[usize; 5]) -> Vec<usize> {
                 best = Some((c, &e.uscc));
             }
         }
-        let Some((c, _)) = best else { break };
-        out.push(next[c]);
+        let Some((c, u)) = best else { break };
+        if last == Some(u) {
+            return Err(DuplicateEntity { uscc: *u });
+        }
+        last = Some(u);
         next[c] += 1;
     }
-    out
+    Ok(())
 }
 
-/// The USCCs rows have claimed so far while building a register, for
-/// duplicate detection: an open-addressing table of claim numbers, far
-/// smaller than a map from codes (a claim is a number; its code lives in the
-/// caller's lists).
-///
-/// A slot holds the top 32 bits of the code's hash beside the claim number,
-/// so a probe compares codes only when those bits match (the codes are
-/// elsewhere in memory) and the table grows without reading any code.
-struct Claims {
-    /// 0 for an empty slot, else `hash_top << 32 | (claim + 1)`.
-    slots: Vec<u64>,
+/// A 64-bit hash of a code, for the builder's filter and tables.
+fn code_hash(u: &Uscc) -> u64 {
+    hash_code_bytes(u.as_bytes())
+}
+
+fn hash_code_bytes(b: &[u8; crate::uscc::USCC_LEN]) -> u64 {
+    let word = |at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&b[at..at + 8]);
+        u64::from_le_bytes(w)
+    };
+    let last = u64::from(u16::from_le_bytes([b[16], b[17]]));
+    let mut h = word(0).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    h = (h.rotate_left(29) ^ word(8)).wrapping_mul(0x517C_C1B7_2722_0A95);
+    h = (h.rotate_left(29) ^ last).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    h ^ (h >> 31)
+}
+
+/// Hashes codes (and only codes, whose `Hash` writes their 18 bytes) with
+/// [`code_hash`], for maps of codes built while reading a register.
+#[derive(Default)]
+struct CodeHasher(u64);
+
+impl std::hash::Hasher for CodeHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        match <&[u8; crate::uscc::USCC_LEN]>::try_from(bytes) {
+            Ok(code) => self.0 ^= hash_code_bytes(code),
+            Err(_) => {
+                for &b in bytes {
+                    self.0 =
+                        (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517C_C1B7_2722_0A95);
+                }
+            }
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type CodeMap<V> = HashMap<Uscc, V, std::hash::BuildHasherDefault<CodeHasher>>;
+
+/// Bits of filter for each code recorded.
+const SEEN_BITS_PER_CODE: usize = 16;
+
+/// The codes rows have claimed so far while building a register, as a
+/// blocked Bloom filter: two bytes a code, three bits in one 64-byte block.
+/// It tells most new codes apart at once; a row whose code it may have seen
+/// before is a suspect, settled exactly when every row is in. A filter this
+/// small stays in the processor's caches where a table of a million codes
+/// would not, and reading a register is then not a memory miss a row.
+struct Seen {
+    /// Blocks of 8 words (512 bits).
+    words: Vec<u64>,
     len: usize,
-    /// Claims past what a slot can hold (2^31 rows and more), by code.
-    overflow: HashMap<Uscc, usize>,
 }
 
-/// Claims below this go in the table (their number plus one fits 32 bits,
-/// and the table, at most half full, needs at most 32 bits of index).
-const TABLE_CLAIMS: usize = 1 << 31;
-
-impl Claims {
-    fn new() -> Self {
-        Claims {
-            slots: vec![0; 1024],
+impl Seen {
+    fn with_capacity(codes: usize) -> Self {
+        let blocks = codes.max(256).div_ceil(512 / SEEN_BITS_PER_CODE);
+        Seen {
+            words: vec![0; blocks * 8],
             len: 0,
-            overflow: HashMap::new(),
         }
     }
 
-    /// The top 32 bits of a hash of the code.
-    fn hash_top(u: &Uscc) -> u64 {
-        let b = u.as_bytes();
-        let word = |at: usize| {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(&b[at..at + 8]);
-            u64::from_le_bytes(w)
-        };
-        let last = u64::from(u16::from_le_bytes([b[16], b[17]]));
-        let mut h = word(0).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        h = (h.rotate_left(29) ^ word(8)).wrapping_mul(0x517C_C1B7_2722_0A95);
-        h = (h.rotate_left(29) ^ last).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        (h ^ (h >> 31)) >> 32
+    fn is_full(&self) -> bool {
+        self.len >= self.words.len() * 64 / SEEN_BITS_PER_CODE
     }
 
-    /// The home slot of a code whose hash has these top bits.
-    fn home(&self, top: u64) -> usize {
-        let bits = self.slots.len().trailing_zeros();
-        (top >> (32 - bits.clamp(1, 32))) as usize & (self.slots.len() - 1)
+    /// Records `u`; false when it was certainly not recorded before.
+    fn insert(&mut self, u: &Uscc) -> bool {
+        self.insert_hash(code_hash(u))
     }
 
-    /// The claim on `u`, if any; `code(claim)` gives a claim's code.
-    fn find<'a>(&self, u: &Uscc, code: impl Fn(usize) -> &'a Uscc) -> Option<usize> {
-        let top = Self::hash_top(u);
-        let mask = self.slots.len() - 1;
-        let mut i = self.home(top);
-        loop {
-            match self.slots.get(i).copied().unwrap_or(0) {
-                0 => break,
-                v if v >> 32 == top && code(claim_of(v)) == u => return Some(claim_of(v)),
-                _ => i = (i + 1) & mask,
+    /// Records the code with this [`code_hash`]; false when it was
+    /// certainly not recorded before.
+    fn insert_hash(&mut self, h: u64) -> bool {
+        let blocks = (self.words.len() / 8) as u64;
+        // The top 32 bits of the hash scaled to the number of blocks.
+        let block = (((h >> 32) * blocks) >> 32) as usize * 8;
+        let mut seen = true;
+        for k in 0..3 {
+            let bit = (h >> (9 * k)) & 511;
+            let mask = 1u64 << (bit & 63);
+            if let Some(word) = self.words.get_mut(block + (bit >> 6) as usize) {
+                seen &= *word & mask != 0;
+                *word |= mask;
             }
         }
-        if self.overflow.is_empty() {
-            None
-        } else {
-            self.overflow.get(u).copied()
-        }
-    }
-
-    /// Records `claim` for `u`, which must not be claimed yet.
-    fn insert(&mut self, u: &Uscc, claim: usize) {
-        if claim >= TABLE_CLAIMS {
-            self.overflow.insert(*u, claim);
-            return;
-        }
-        if (self.len + 1) * 2 > self.slots.len() {
-            let doubled = vec![0; self.slots.len() * 2];
-            let old = std::mem::replace(&mut self.slots, doubled);
-            for v in old.into_iter().filter(|&v| v != 0) {
-                self.put(v);
-            }
-        }
-        self.put(Self::hash_top(u) << 32 | (claim as u64 + 1));
         self.len += 1;
-    }
-
-    fn put(&mut self, value: u64) {
-        let mask = self.slots.len() - 1;
-        let mut i = self.home(value >> 32);
-        while let Some(slot) = self.slots.get_mut(i) {
-            if *slot == 0 {
-                *slot = value;
-                return;
-            }
-            i = (i + 1) & mask;
-        }
+        seen
     }
 }
 
-/// The claim number in an occupied slot.
-fn claim_of(slot: u64) -> usize {
-    (slot & 0xFFFF_FFFF) as usize - 1
+/// When a row with a valid code came, among the rows that claim codes:
+/// `kept_before` kept rows came before it (for a kept row, its index among
+/// them); a left-out row comes before the kept row at its `kept_before`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Arrival {
+    kept_before: usize,
+    kept: bool,
+    refused_before: usize,
+}
+
+/// Claims are checked against the filter this many at a time: the reads
+/// of the filter's memory for a batch overlap, where one a row would each
+/// wait for memory.
+const CLAIM_BATCH: usize = 64;
+
+/// A row's claim on a code, waiting to be checked against the filter.
+struct Queued {
+    hash: u64,
+    arrival: Arrival,
+    code: Uscc,
+    row: usize,
+    /// The `uscc` cell, in the queue's text.
+    value: (usize, usize),
+    at: usize,
+    warned: bool,
+}
+
+/// A row whose code the filter may have seen before: whether it repeats an
+/// earlier row is settled when every row is in.
+struct Suspect {
+    arrival: Arrival,
+    code: Uscc,
+    row: usize,
+    /// The `uscc` cell, the value a duplicate problem shows.
+    value: Box<str>,
+    /// Where in the problems its duplicate problem goes: after its own.
+    at: usize,
+    /// Whether the lenient-policy warning was recorded there (a repeated
+    /// row gets the duplicate problem instead).
+    warned: bool,
 }
 
 /// `text.trim()`, quicker for the usual cell, which has nothing to trim.
@@ -614,19 +661,21 @@ impl EntityRegister {
         for c in 0..4 {
             class_start[c + 1] += class_start[c];
         }
-        // Equal codes sort next to each other in USCC order, across classes.
-        let by_uscc = merge_by_uscc(&entities, &class_start);
-        if let Some(w) = by_uscc
-            .windows(2)
-            .find(|w| entities.get(w[0]).map(|e| e.uscc) == entities.get(w[1]).map(|e| e.uscc))
-            && let Some(e) = entities.get(w[0])
-        {
-            return Err(DuplicateEntity { uscc: e.uscc });
+        refuse_repeats(&entities, &class_start)?;
+        let mut fences = Vec::new();
+        let mut fence_start = [0usize; 5];
+        for c in 0..4 {
+            let class = entities
+                .get(class_start[c]..class_start[c + 1])
+                .unwrap_or_default();
+            fences.extend(class.iter().step_by(FENCE_STEP).map(|e| e.uscc));
+            fence_start[c + 1] = fences.len();
         }
         Ok(EntityRegister {
             entities,
             class_start,
-            by_uscc,
+            fences,
+            fence_start,
             commitment: OnceLock::new(),
         })
     }
@@ -687,15 +736,21 @@ impl EntityRegister {
 
     /// Position in `entities` of the entity with this USCC.
     fn index_of(&self, uscc: &Uscc) -> Option<usize> {
-        let at = self
-            .by_uscc
-            .binary_search_by(|&i| {
-                self.entities
-                    .get(i)
-                    .map_or(std::cmp::Ordering::Less, |e| e.uscc.cmp(uscc))
-            })
-            .ok()?;
-        self.by_uscc.get(at).copied()
+        (0..4).find_map(|c| {
+            let fences = self
+                .fences
+                .get(self.fence_start[c]..self.fence_start[c + 1])?;
+            // The last fence at or before the code starts its stretch.
+            let k = fences.partition_point(|f| f <= uscc).checked_sub(1)?;
+            let start = self.class_start[c] + k * FENCE_STEP;
+            let end = (start + FENCE_STEP).min(self.class_start[c + 1]);
+            let rank = self
+                .entities
+                .get(start..end)?
+                .binary_search_by(|e| e.uscc.cmp(uscc))
+                .ok()?;
+            Some(start + rank)
+        })
     }
 
     /// Canonical position of an entity: its index in the whole register, and
@@ -708,25 +763,6 @@ impl EntityRegister {
             class,
             rank: (index - self.class_start[class.index()]) as u64,
         })
-    }
-}
-
-/// The code of claim number `claim` (see [`EntityRegisterBuilder`]), or
-/// `fallback` for a claim that does not exist.
-fn claim_code<'a>(
-    kept: &'a [Entity],
-    pending: &'a [Pending],
-    refused: &'a [(Uscc, usize)],
-    fallback: &'a Uscc,
-    claim: usize,
-) -> &'a Uscc {
-    let i = claim / 2;
-    if !claim.is_multiple_of(2) {
-        refused.get(i).map_or(fallback, |(c, _)| c)
-    } else if let Some(e) = kept.get(i) {
-        &e.uscc
-    } else {
-        pending.get(i - kept.len()).map_or(fallback, |p| &p.uscc)
     }
 }
 
@@ -875,14 +911,22 @@ pub struct EntityRegisterBuilder {
     policy: UsccPolicy,
     problems: Vec<Problem>,
     /// The rows kept: `kept`, then those waiting in `block` for their text.
+    /// Until [`EntityRegisterBuilder::finish`], a kept row may still turn
+    /// out to repeat an earlier row's code (see `suspects`).
     kept: Vec<Entity>,
     block: BlockBuilder,
-    /// Codes claimed by kept rows (claim 2i: the i-th kept row, seen on
-    /// `kept_rows[i]`) and by rows left out for other errors (claim 2j+1:
-    /// `refused[j]`); a left-out row still claims its code.
+    /// The row of each kept row.
     kept_rows: Vec<usize>,
-    refused: Vec<(Uscc, usize)>,
-    claims: Claims,
+    /// Rows left out for other errors, which still claim their code: the
+    /// code, the row and the number of kept rows before it.
+    refused: Vec<(Uscc, usize, usize)>,
+    /// Every code claimed so far, but those still in `queue`.
+    seen: Seen,
+    queue: Vec<Queued>,
+    /// The `uscc` cells of the queued claims.
+    queue_text: String,
+    /// Rows whose code may repeat an earlier row's, in row order.
+    suspects: Vec<Suspect>,
     /// The commitment to `kept`, built while the kept rows arrive in
     /// canonical order (a file written in that order needs no second pass
     /// to commit); `None` once one does not.
@@ -914,7 +958,10 @@ impl EntityRegisterBuilder {
             block: BlockBuilder::default(),
             kept_rows: Vec::with_capacity(rows),
             refused: Vec::new(),
-            claims: Claims::new(),
+            seen: Seen::with_capacity(rows),
+            queue: Vec::with_capacity(CLAIM_BATCH),
+            queue_text: String::new(),
+            suspects: Vec::new(),
             committer: Some(EntityCommitter::new()),
         }
     }
@@ -922,6 +969,10 @@ impl EntityRegisterBuilder {
     /// Checks one row: keeps it, or records its problems.
     pub fn push(&mut self, r: EntityRowRef<'_>) {
         const K: RegisterKind = RegisterKind::Entities;
+        if self.seen.is_full() {
+            self.check_claims();
+            self.grow_seen();
+        }
         let problems = &mut self.problems;
         let before = problems.len();
         let uscc = if trim(r.uscc).is_empty() {
@@ -980,33 +1031,23 @@ impl EntityRegisterBuilder {
                 Rule::InvalidRegion,
             ));
         }
-        if let Some(u) = uscc {
-            let (kept, pending, refused) = (&self.kept, &self.block.pending, &self.refused);
-            if let Some(claim) = self
-                .claims
-                .find(&u, |c| claim_code(kept, pending, refused, &u, c))
-            {
-                let first_row = if claim.is_multiple_of(2) {
-                    self.kept_rows.get(claim / 2).copied()
-                } else {
-                    refused.get(claim / 2).map(|&(_, row)| row)
-                }
-                .unwrap_or_default();
-                problems.push(Problem::new(
-                    K,
-                    r.row,
-                    "uscc",
-                    r.uscc,
-                    Rule::DuplicateId { first_row },
-                ));
-                return;
-            }
-            if problems.len() > before || class.is_none() {
-                let claim = 2 * self.refused.len() + 1;
-                self.refused.push((u, r.row));
-                self.claims.insert(&u, claim);
-                return;
-            }
+        // A row with a valid code claims it, unless an earlier row did: then
+        // it is a duplicate. Whether an earlier row did is settled in
+        // `finish` for the rows the filter cannot clear; until then they
+        // are treated as new.
+        let kept_before = self.kept.len() + self.block.pending.len();
+        if let Some(u) = uscc
+            && (problems.len() > before || class.is_none())
+        {
+            let arrival = Arrival {
+                kept_before,
+                kept: false,
+                refused_before: self.refused.len(),
+            };
+            let at = problems.len();
+            self.queue_claim(arrival, u, r, at, false);
+            self.refused.push((u, r.row, kept_before));
+            return;
         }
         if problems.len() > before {
             return;
@@ -1014,8 +1055,10 @@ impl EntityRegisterBuilder {
         let (Some(uscc), Some(credit_class)) = (uscc, class) else {
             return;
         };
+        let at = problems.len();
         // Only the lenient policy admits a code whose check character fails.
-        if self.policy != UsccPolicy::Strict && !uscc.check_character_is_valid() {
+        let warned = self.policy != UsccPolicy::Strict && !uscc.check_character_is_valid();
+        if warned {
             problems.push(Problem::new(
                 K,
                 r.row,
@@ -1026,14 +1069,161 @@ impl EntityRegisterBuilder {
                 },
             ));
         }
+        let arrival = Arrival {
+            kept_before,
+            kept: true,
+            refused_before: 0,
+        };
+        self.queue_claim(arrival, uscc, r, at, warned);
         if self.block.is_full_for(name) {
             self.finish_block();
         }
-        let claim = 2 * (self.kept.len() + self.block.pending.len());
         self.block
             .add(uscc, credit_class, name, region, trim(r.industry));
         self.kept_rows.push(r.row);
-        self.claims.insert(&uscc, claim);
+    }
+
+    /// Queues the claim of row `r` on `code`, checking the queue against
+    /// the filter when it is full.
+    fn queue_claim(
+        &mut self,
+        arrival: Arrival,
+        code: Uscc,
+        r: EntityRowRef<'_>,
+        at: usize,
+        warned: bool,
+    ) {
+        let start = self.queue_text.len();
+        self.queue_text.push_str(r.uscc);
+        self.queue.push(Queued {
+            hash: code_hash(&code),
+            arrival,
+            code,
+            row: r.row,
+            value: (start, self.queue_text.len()),
+            at,
+            warned,
+        });
+        if self.queue.len() >= CLAIM_BATCH {
+            self.check_claims();
+        }
+    }
+
+    /// Records the queued claims in the filter; those it may have seen
+    /// before become suspects.
+    fn check_claims(&mut self) {
+        let (seen, text, suspects) = (&mut self.seen, &self.queue_text, &mut self.suspects);
+        for q in self.queue.drain(..) {
+            if seen.insert_hash(q.hash) {
+                suspects.push(Suspect {
+                    arrival: q.arrival,
+                    code: q.code,
+                    row: q.row,
+                    value: text.get(q.value.0..q.value.1).unwrap_or_default().into(),
+                    at: q.at,
+                    warned: q.warned,
+                });
+            }
+        }
+        self.queue_text.clear();
+    }
+
+    /// Doubles the filter of seen codes, recording every code claimed so far again.
+    fn grow_seen(&mut self) {
+        let mut seen = Seen::with_capacity(2 * self.seen.len);
+        let kept = self.kept.iter().map(|e| &e.uscc);
+        let pending = self.block.pending.iter().map(|p| &p.uscc);
+        let refused = self.refused.iter().map(|(u, _, _)| u);
+        for u in kept.chain(pending).chain(refused) {
+            seen.insert(u);
+        }
+        self.seen = seen;
+    }
+
+    /// Settles the suspects: a suspect whose code an earlier row claimed is
+    /// a duplicate. Its duplicate problem goes where the rules put it (after
+    /// its own problems, in place of the lenient-policy warning a kept row
+    /// had) and a kept duplicate leaves `kept`. Called once every row is in.
+    fn settle_suspects(&mut self) {
+        if self.suspects.is_empty() {
+            return;
+        }
+        // The first claim on each suspect code: one pass over every claim.
+        let mut first: CodeMap<Option<(Arrival, usize)>> = CodeMap::default();
+        for s in &self.suspects {
+            first.insert(s.code, None);
+        }
+        let mut claim = |code: &Uscc, arrival: Arrival, row: usize| {
+            if let Some(f) = first.get_mut(code)
+                && f.is_none_or(|(a, _)| arrival < a)
+            {
+                *f = Some((arrival, row));
+            }
+        };
+        for (i, (e, &row)) in self.kept.iter().zip(&self.kept_rows).enumerate() {
+            let arrival = Arrival {
+                kept_before: i,
+                kept: true,
+                refused_before: 0,
+            };
+            claim(&e.uscc, arrival, row);
+        }
+        for (j, &(code, row, kept_before)) in self.refused.iter().enumerate() {
+            let arrival = Arrival {
+                kept_before,
+                kept: false,
+                refused_before: j,
+            };
+            claim(&code, arrival, row);
+        }
+        // The duplicates, in row order (as `suspects` is).
+        let duplicates: Vec<(&Suspect, usize)> = self
+            .suspects
+            .iter()
+            .filter_map(|s| match first.get(&s.code).copied().flatten() {
+                Some((a, first_row)) if a < s.arrival => Some((s, first_row)),
+                _ => None,
+            })
+            .collect();
+        if duplicates.is_empty() {
+            return;
+        }
+        let old = std::mem::take(&mut self.problems);
+        let mut problems = Vec::with_capacity(old.len() + duplicates.len());
+        let mut old = old.into_iter().enumerate().peekable();
+        let mut leave = Vec::new();
+        for &(s, first_row) in &duplicates {
+            while let Some((_, p)) = old.next_if(|(i, _)| *i < s.at) {
+                problems.push(p);
+            }
+            if s.warned {
+                old.next();
+            }
+            problems.push(Problem::new(
+                RegisterKind::Entities,
+                s.row,
+                "uscc",
+                &s.value,
+                Rule::DuplicateId { first_row },
+            ));
+            if s.arrival.kept {
+                leave.push(s.arrival.kept_before);
+            }
+        }
+        problems.extend(old.map(|(_, p)| p));
+        self.problems = problems;
+        if !leave.is_empty() {
+            // `leave` is in increasing order, as the suspects are.
+            let mut leave = leave.into_iter().peekable();
+            let mut i = 0;
+            self.kept.retain(|_| {
+                let go = leave.next_if_eq(&i).is_some();
+                i += 1;
+                !go
+            });
+            // What was committed while reading included the duplicates.
+            self.committer = None;
+        }
     }
 
     /// Moves the entities waiting for their text into `kept`.
@@ -1052,18 +1242,23 @@ impl EntityRegisterBuilder {
     /// The register of the rows kept, and every problem found, in row order.
     pub fn finish(mut self) -> Validated<EntityRegister> {
         self.finish_block();
+        self.check_claims();
+        self.settle_suspects();
         let EntityRegisterBuilder {
             problems,
             kept,
             kept_rows,
             refused,
-            claims,
+            seen,
+            suspects,
+            queue,
+            queue_text,
             block,
             committer,
             ..
         } = self;
         // Free the bookkeeping before the register's own index is built.
-        drop((kept_rows, refused, claims, block));
+        drop((kept_rows, refused, seen, suspects, queue, queue_text, block));
         // Duplicates were skipped in `push`, so `new` cannot refuse.
         let register = match EntityRegister::new(kept) {
             Ok(register) => {

@@ -474,6 +474,17 @@ fn many_rows_duplicates_and_lookups() {
     let missing: Uscc = code(7777).parse().unwrap();
     assert!(v.register.get(&missing).is_none());
     assert!(v.register.position(&missing).is_none());
+    // Every code below, between and above the register's: found exactly when kept.
+    let kept: std::collections::HashSet<Uscc> =
+        v.register.entities().iter().map(|e| e.uscc).collect();
+    for n in 0..5200u32 {
+        let u: Uscc = code(n).parse().unwrap();
+        assert_eq!(
+            v.register.get(&u).map(|e| e.uscc),
+            kept.get(&u).copied(),
+            "{n}"
+        );
+    }
 }
 
 /// Rows of every class with names short, long and longer than a block's
@@ -587,4 +598,164 @@ fn commitment_made_while_reading_canonical_rows_is_the_commitment() {
     assert!(shuffled.register.commitment_cache().get().is_none());
     assert_eq!(crate::commit_entities(&shuffled.register).ok(), cached);
     assert_eq!(shuffled.register.commitment_cache().get().copied(), cached);
+}
+
+/// The entity rules as first written (a map of claimed codes), kept as the
+/// oracle the builder's problems and entities must equal.
+fn reference_entities(
+    rows: &[EntityRow],
+    options: &ValidationOptions,
+) -> (Vec<Problem>, Vec<Entity>) {
+    const K: RegisterKind = RegisterKind::Entities;
+    let mut problems = Vec::new();
+    let mut kept = Vec::new();
+    let mut claimed: HashMap<Uscc, usize> = HashMap::new();
+    for r in rows {
+        let before = problems.len();
+        let uscc = if r.uscc.trim().is_empty() {
+            problems.push(Problem::new(K, r.row, "uscc", &r.uscc, Rule::MissingField));
+            None
+        } else {
+            match Uscc::parse(&r.uscc, options.uscc_policy) {
+                Ok(u) => Some(u),
+                Err(error) => {
+                    let rule = Rule::InvalidUscc { error };
+                    problems.push(Problem::new(K, r.row, "uscc", &r.uscc, rule));
+                    None
+                }
+            }
+        };
+        if r.name.trim().is_empty() {
+            problems.push(Problem::new(K, r.row, "name", &r.name, Rule::MissingField));
+        }
+        let class = if r.credit_class.trim().is_empty() {
+            let rule = Rule::MissingField;
+            problems.push(Problem::new(
+                K,
+                r.row,
+                "credit_class",
+                &r.credit_class,
+                rule,
+            ));
+            None
+        } else {
+            let c = r.credit_class.parse::<CreditClass>().ok();
+            if c.is_none() {
+                let rule = Rule::UnknownCreditClass;
+                problems.push(Problem::new(
+                    K,
+                    r.row,
+                    "credit_class",
+                    &r.credit_class,
+                    rule,
+                ));
+            }
+            c
+        };
+        let region = r.region.trim();
+        if !region.is_empty() && !region_ok(region, false) {
+            problems.push(Problem::new(
+                K,
+                r.row,
+                "region",
+                &r.region,
+                Rule::InvalidRegion,
+            ));
+        }
+        if let Some(u) = uscc {
+            if let Some(&first_row) = claimed.get(&u) {
+                let rule = Rule::DuplicateId { first_row };
+                problems.push(Problem::new(K, r.row, "uscc", &r.uscc, rule));
+                continue;
+            }
+            claimed.insert(u, r.row);
+        }
+        let (Some(uscc), Some(credit_class)) = (uscc, class) else {
+            continue;
+        };
+        if problems.len() > before {
+            continue;
+        }
+        if !uscc.check_character_is_valid() {
+            let rule = Rule::CheckCharacterAccepted {
+                expected: uscc.expected_check_character(),
+            };
+            problems.push(Problem::new(K, r.row, "uscc", &r.uscc, rule));
+        }
+        kept.push(Entity::new(
+            uscc,
+            r.name.trim(),
+            credit_class,
+            region,
+            r.industry.trim(),
+        ));
+    }
+    kept.sort_by_key(|e| (e.credit_class, e.uscc));
+    (problems, kept)
+}
+
+#[test]
+fn builder_equals_the_reference_rules_on_random_registers() {
+    // A small deterministic xorshift generator.
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = |n: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n
+    };
+    let pilot = "91350203M0001QAY9B";
+    let (mut suspects, mut duplicates) = (0, 0);
+    for round in 0..60 {
+        let n = [1, 5, 40, 700, 3000][round % 5];
+        // Few distinct codes for many rows: plenty of repeats.
+        let pool = 1 + next(n as u64 * 2) as u32;
+        let rows: Vec<EntityRow> = (0..n)
+            .map(|k| {
+                let uscc = match next(40) {
+                    0 => String::new(),
+                    1 => "91350100M000100Y4".to_owned(),
+                    2 => pilot.to_owned(),
+                    3 => format!(" {} ", code(next(u64::from(pool)) as u32).to_lowercase()),
+                    _ => code(next(u64::from(pool)) as u32),
+                };
+                EntityRow {
+                    row: k + 2,
+                    uscc,
+                    name: ["", "  ", "甲", " 乙公司 "][next(4) as usize].to_owned()
+                        + &"x".repeat(next(3) as usize),
+                    credit_class: ["A", "b", "C类", "高风险", "", "E"][next(6) as usize % 6]
+                        .to_owned(),
+                    region: ["", "140522", "1405", " 140581"][next(4) as usize].to_owned(),
+                    industry: ["", "取水", " 供水 "][next(3) as usize].to_owned(),
+                }
+            })
+            .collect();
+        for policy in [UsccPolicy::Strict, UsccPolicy::LenientCheckCharacter] {
+            let options = ValidationOptions {
+                uscc_policy: policy,
+                on: None,
+            };
+            let (problems, kept) = reference_entities(&rows, &options);
+            let mut b = EntityRegisterBuilder::new(&options);
+            for r in &rows {
+                b.push(r.into());
+            }
+            b.check_claims();
+            suspects += b.suspects.len();
+            let v = b.finish();
+            duplicates += v
+                .problems
+                .iter()
+                .filter(|p| matches!(p.rule, Rule::DuplicateId { .. }))
+                .count();
+            assert_eq!(v.problems, problems, "round {round} {policy:?}");
+            assert_eq!(v.register.entities(), kept, "round {round} {policy:?}");
+        }
+    }
+    // The filter cleared some rows it had to suspect: both ways were taken.
+    assert!(
+        duplicates > 1000 && suspects > duplicates + 20,
+        "{suspects} {duplicates}"
+    );
 }
