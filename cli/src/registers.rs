@@ -120,7 +120,11 @@ pub fn read_entities(
             // the reader's buffer and only the text an entity keeps is copied.
             let [uscc, name, credit_class, region, industry] =
                 ["uscc", "name", "credit_class", "region", "industry"].map(|c| cols.index(c));
-            let mut builder = EntityRegisterBuilder::new(options);
+            // Room for about as many rows as a register of this size holds
+            // (CSV rows run to 60 bytes and more), so nothing grows as it is read.
+            let rows = std::fs::metadata(path).map_or(0, |m| m.len() / 64);
+            let rows = usize::try_from(rows).unwrap_or(0);
+            let mut builder = EntityRegisterBuilder::with_capacity(options, rows);
             while let Some(cells) = reader.next_cells() {
                 let cells = cells?;
                 let cell = |i: Option<usize>| i.map_or("", |i| cells.get(i));

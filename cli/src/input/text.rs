@@ -346,12 +346,27 @@ fn count_breaks(last: &mut u8, breaks: &mut usize, bytes: &[u8]) {
     *last = prev;
 }
 
+/// The length of the line at the start of `bytes` when it ends with `\n`
+/// within `bytes` and holds no quote or `\r` (a record csv-core would
+/// split at the delimiter alone).
+fn simple_line(bytes: &[u8]) -> Option<usize> {
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'\n' => return Some(i),
+            b'"' | b'\r' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Streams the rows of a UTF-8 CSV file, one record in memory at a time,
 /// with the same row numbers, trimming and errors as [`parse`].
 pub(super) struct CsvStream {
     name: String,
     file: File,
     core: csv_core::Reader,
+    delimiter: u8,
     buf: Vec<u8>,
     pos: usize,
     len: usize,
@@ -383,6 +398,7 @@ impl CsvStream {
             name: name.to_owned(),
             file,
             core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            delimiter,
             buf: vec![0u8; CHUNK],
             pos: 0,
             len: 0,
@@ -437,6 +453,32 @@ impl CsvStream {
                 }
             }
             let row = (self.breaks + 1).saturating_sub(self.quoted_breaks);
+            // After the header, a whole line in the buffer without quotes or
+            // carriage returns (nearly every line of a register) is split at
+            // the delimiter here: csv-core would give the same fields, and
+            // its state at the start of a record is unchanged by skipping one.
+            if self.width.is_some()
+                && let Some(len) = simple_line(self.buf.get(self.pos..self.len).unwrap_or_default())
+            {
+                let line = self.buf.get(self.pos..self.pos + len).unwrap_or_default();
+                cells.clear();
+                match std::str::from_utf8(line) {
+                    Ok(text) => text
+                        .split(char::from(self.delimiter))
+                        .for_each(|f| cells.push(f)),
+                    Err(_) => line
+                        .split(|&b| b == self.delimiter)
+                        .for_each(|f| cells.push_lossy(f)),
+                }
+                // The line and its `\n`, a break of its own (no `\r` before it).
+                self.pos += len + 1;
+                self.breaks += 1;
+                self.last = b'\n';
+                if let Some(done) = self.check_record(cells, row)? {
+                    return Ok(Some(done));
+                }
+                continue;
+            }
             let mut nout = 0;
             let mut nend = 0;
             loop {
@@ -495,26 +537,39 @@ impl CsvStream {
                 }
                 start = end;
             }
-            if cells.all_empty() {
-                continue;
+            if let Some(done) = self.check_record(cells, row)? {
+                return Ok(Some(done));
             }
-            match self.width {
-                None => {
-                    cells.strip_bom_from_first();
-                    self.width = Some(cells.len());
-                }
-                Some(w) if w != cells.len() => {
-                    return Err(InputError::Ragged {
-                        file: self.name.clone(),
-                        row,
-                        expected: w,
-                        found: cells.len(),
-                    });
-                }
-                Some(_) => {}
-            }
-            return Ok(Some(row));
         }
+    }
+
+    /// The row number of a record read into `cells`, or `None` for a
+    /// record of empty cells (skipped); the header fixes the width rows
+    /// must have.
+    fn check_record(
+        &mut self,
+        cells: &mut CellBuf,
+        row: usize,
+    ) -> Result<Option<usize>, InputError> {
+        if cells.all_empty() {
+            return Ok(None);
+        }
+        match self.width {
+            None => {
+                cells.strip_bom_from_first();
+                self.width = Some(cells.len());
+            }
+            Some(w) if w != cells.len() => {
+                return Err(InputError::Ragged {
+                    file: self.name.clone(),
+                    row,
+                    expected: w,
+                    found: cells.len(),
+                });
+            }
+            Some(_) => {}
+        }
+        Ok(Some(row))
     }
 
     /// The header row, or [`InputError::Empty`].
