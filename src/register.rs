@@ -966,6 +966,15 @@ impl EntityRegisterBuilder {
         }
     }
 
+    /// Whether to commit the kept rows while they arrive in canonical
+    /// order (on unless turned off): a register written in that order then
+    /// needs no second pass when its root is wanted, but one whose root is
+    /// not wanted is hashed for nothing. Rows out of order stop it anyway.
+    pub fn commit_while_reading(mut self, on: bool) -> Self {
+        self.committer = on.then(EntityCommitter::new);
+        self
+    }
+
     /// Checks one row: keeps it, or records its problems.
     pub fn push(&mut self, r: EntityRowRef<'_>) {
         const K: RegisterKind = RegisterKind::Entities;

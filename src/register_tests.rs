@@ -587,6 +587,13 @@ fn commitment_made_while_reading_canonical_rows_is_the_commitment() {
     );
     let cached = sorted.register.commitment_cache().get().copied();
     assert!(cached.is_some());
+    // Unless turned off.
+    let mut b =
+        EntityRegisterBuilder::new(&ValidationOptions::default()).commit_while_reading(false);
+    for r in &varied_rows(n, |k| canonical[k as usize]) {
+        b.push(r.into());
+    }
+    assert!(b.finish().register.commitment_cache().get().is_none());
     let fresh = EntityRegister::new(sorted.register.entities().to_vec()).unwrap();
     assert!(fresh.commitment_cache().get().is_none());
     assert_eq!(cached, crate::commit_entities(&fresh).ok());

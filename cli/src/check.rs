@@ -67,7 +67,7 @@ pub fn check_registers(args: &CheckArgs) -> Result<Status, CliError> {
         conflicts: args.conflicts.clone(),
         items: args.items.clone(),
     };
-    let loaded = registers::load(
+    let loaded = registers::load_for_checking(
         &files,
         args.read.encoding.into(),
         &args.read.options(args.on),

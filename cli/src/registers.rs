@@ -110,6 +110,19 @@ pub fn read_entities(
     options: &ValidationOptions,
     notes: &mut Vec<String>,
 ) -> Result<Validated<EntityRegister>, InputError> {
+    read_entity_file(path, encoding, options, notes, true)
+}
+
+/// Reads an entity register file; with `commit`, a file in canonical order
+/// is committed as it is read (see
+/// [`EntityRegisterBuilder::commit_while_reading`]).
+fn read_entity_file(
+    path: &Path,
+    encoding: Encoding,
+    options: &ValidationOptions,
+    notes: &mut Vec<String>,
+    commit: bool,
+) -> Result<Validated<EntityRegister>, InputError> {
     read(
         path,
         encoding,
@@ -124,7 +137,8 @@ pub fn read_entities(
             // (CSV rows run to 60 bytes and more), so nothing grows as it is read.
             let rows = std::fs::metadata(path).map_or(0, |m| m.len() / 64);
             let rows = usize::try_from(rows).unwrap_or(0);
-            let mut builder = EntityRegisterBuilder::with_capacity(options, rows);
+            let mut builder =
+                EntityRegisterBuilder::with_capacity(options, rows).commit_while_reading(commit);
             while let Some(cells) = reader.next_cells() {
                 let cells = cells?;
                 let cell = |i: Option<usize>| i.map_or("", |i| cells.get(i));
@@ -241,16 +255,36 @@ pub fn load(
     encoding: Encoding,
     options: &ValidationOptions,
 ) -> Result<LoadedRegisters, InputError> {
+    load_registers(files, encoding, options, true)
+}
+
+/// [`load`] for a command that only checks the registers and wants no root:
+/// the entity register is not committed while it is read.
+pub fn load_for_checking(
+    files: &RegisterFiles,
+    encoding: Encoding,
+    options: &ValidationOptions,
+) -> Result<LoadedRegisters, InputError> {
+    load_registers(files, encoding, options, false)
+}
+
+fn load_registers(
+    files: &RegisterFiles,
+    encoding: Encoding,
+    options: &ValidationOptions,
+    commit: bool,
+) -> Result<LoadedRegisters, InputError> {
     let mut out = LoadedRegisters::default();
     if let Some(p) = &files.items {
         out.items = Some(read_items(p, encoding, &mut out.ignored_columns)?);
     }
     if let Some(p) = &files.entities {
-        out.entities = Some(read_entities(
+        out.entities = Some(read_entity_file(
             p,
             encoding,
             options,
             &mut out.ignored_columns,
+            commit,
         )?);
     }
     if let Some(p) = &files.inspectors {
