@@ -444,7 +444,7 @@ pub struct DuplicateEntity {
 /// class, then by the bytes of the USCC. Each class is then a contiguous
 /// range and an entity's position gives its class and its rank in the class.
 /// An entity is found by its USCC by searching the four class ranges, each
-/// in USCC order, through a sparse index of every 64th code.
+/// in USCC order, through a sparse index of every 16th code.
 #[derive(Clone, Debug, Default)]
 pub struct EntityRegister {
     entities: Vec<Entity>,
@@ -461,7 +461,7 @@ pub struct EntityRegister {
 }
 
 /// Entities between two fences of [`EntityRegister`].
-const FENCE_STEP: usize = 64;
+const FENCE_STEP: usize = 16;
 
 /// Refuses a code repeated in `entities` (sorted by class, then USCC, with
 /// the class ranges given by `class_start`): merging the four class ranges
