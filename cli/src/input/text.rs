@@ -258,7 +258,7 @@ pub(super) fn utf8_stream_plan(
                 skip += UTF8_BOM.len();
             }
         }
-        let (valid, bad) = match std::str::from_utf8(chunk) {
+        let (valid, bad) = match simdutf8::compat::from_utf8(chunk) {
             Ok(_) => (end, false),
             Err(e) => (e.valid_up_to(), e.error_len().is_some() || n == 0),
         };
@@ -462,7 +462,7 @@ impl CsvStream {
             {
                 let line = self.buf.get(self.pos..self.pos + len).unwrap_or_default();
                 cells.clear();
-                match std::str::from_utf8(line) {
+                match simdutf8::basic::from_utf8(line) {
                     Ok(text) => text
                         .split(char::from(self.delimiter))
                         .for_each(|f| cells.push(f)),
@@ -521,7 +521,7 @@ impl CsvStream {
             // Most records hold no line break and are valid UTF-8 cut at
             // character boundaries: check the whole record once, not each field.
             let breaks_inside = record.iter().any(|&b| b == b'\r' || b == b'\n');
-            let text = std::str::from_utf8(record)
+            let text = simdutf8::basic::from_utf8(record)
                 .ok()
                 .filter(|t| ends.iter().all(|&e| t.is_char_boundary(e)));
             cells.clear();
