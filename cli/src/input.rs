@@ -434,6 +434,8 @@ mod tests {
             b"uscc,name\n1,\xFFx\n",
             b"\xFF\xFEu\0",
             b"a,\"unterminated\n\n\nx",
+            // Quotes on lines ended by \n alone, early and late in the line.
+            b"h1,h2,h3\nx,\"a,b,c,d\",y\nabcdefghij,\"q,1\",z\n12345678901,\"\"\"x\"\"\",\"\"\n",
         ];
         for bytes in fixed {
             for name in ["f.csv", "f.txt"] {
