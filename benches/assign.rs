@@ -52,12 +52,14 @@ fn fixture() -> Fixture {
     )
     .unwrap();
     let drawn: Vec<Entity> = (0..ENTITIES)
-        .map(|n| Entity {
-            uscc: uscc(n),
-            name: format!("企业{n}"),
-            credit_class: CreditClass::ALL[(n % 4) as usize],
-            region: format!("1405{:02}", 20 + n % 9),
-            industry: String::new(),
+        .map(|n| {
+            Entity::new(
+                uscc(n),
+                format!("企业{n}"),
+                CreditClass::ALL[(n % 4) as usize],
+                format!("1405{:02}", 20 + n % 9),
+                "",
+            )
         })
         .collect();
     // A fixed, spread-out pattern of pairs (multiplicative steps modulo the sizes).

@@ -6,6 +6,8 @@
 #
 #   bash benches/verify_1m.sh            # 3 runs of each command, medians
 #   RUNS=5 ENTITIES=100000 bash benches/verify_1m.sh
+#   DR=/path/to/older/double-random bash benches/verify_1m.sh
+#                                        # time another build (before/after)
 #
 # Needs GNU time at /usr/bin/time (Debian/Ubuntu package `time`).
 # Everything it writes goes to target/bench-1m/ (the registers are reused
@@ -27,7 +29,7 @@ fi
 
 cargo build --quiet --release -p double-random-cli
 cargo build --quiet --release --example gen_registers
-dr="target/release/double-random"
+dr="${DR:-target/release/double-random}"
 
 if [ ! -s "$regs/entities.csv" ]; then
     mkdir -p "$regs"

@@ -138,12 +138,21 @@ impl EntityCommitter {
 }
 
 /// Commits an entity register.
+///
+/// The register keeps its commitment once computed, so committing it again
+/// is free (a register read from a file in canonical order is committed as
+/// it is read).
 pub fn commit_entities(register: &EntityRegister) -> Result<EntityCommitment, CommitError> {
+    if let Some(c) = register.commitment_cache().get() {
+        return Ok(*c);
+    }
     let mut c = EntityCommitter::new();
     for e in register.entities() {
         c.push(e)?;
     }
-    Ok(c.finish())
+    let c = c.finish();
+    let _ = register.commitment_cache().set(c);
+    Ok(c)
 }
 
 fn root_of<T>(
@@ -216,23 +225,23 @@ impl From<&Entity> for ProvenEntity {
     fn from(e: &Entity) -> Self {
         ProvenEntity {
             uscc: e.uscc,
-            name: e.name.clone(),
+            name: e.name().to_owned(),
             credit_class: e.credit_class,
-            region: e.region.clone(),
-            industry: e.industry.clone(),
+            region: e.region().to_owned(),
+            industry: e.industry().to_owned(),
         }
     }
 }
 
 impl From<&ProvenEntity> for Entity {
     fn from(e: &ProvenEntity) -> Self {
-        Entity {
-            uscc: e.uscc,
-            name: e.name.clone(),
-            credit_class: e.credit_class,
-            region: e.region.clone(),
-            industry: e.industry.clone(),
-        }
+        Entity::new(
+            e.uscc,
+            e.name.as_str(),
+            e.credit_class,
+            e.region.as_str(),
+            e.industry.as_str(),
+        )
     }
 }
 

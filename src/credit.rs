@@ -109,13 +109,26 @@ impl FromStr for CreditClass {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim();
         let t = t.strip_suffix('类').unwrap_or(t).trim_end();
-        let found = match t.to_ascii_lowercase().as_str() {
-            "a" | "low" | "低风险" => Some(CreditClass::A),
-            "b" | "general" | "一般风险" => Some(CreditClass::B),
-            "c" | "higher" | "较高风险" => Some(CreditClass::C),
-            "d" | "high" | "高风险" => Some(CreditClass::D),
-            _ => None,
-        };
+        // Compared ignoring ASCII case, without lower-casing a copy: a
+        // register of millions of rows parses a class on each.
+        const SPELLINGS: [(&str, CreditClass); 12] = [
+            ("a", CreditClass::A),
+            ("low", CreditClass::A),
+            ("低风险", CreditClass::A),
+            ("b", CreditClass::B),
+            ("general", CreditClass::B),
+            ("一般风险", CreditClass::B),
+            ("c", CreditClass::C),
+            ("higher", CreditClass::C),
+            ("较高风险", CreditClass::C),
+            ("d", CreditClass::D),
+            ("high", CreditClass::D),
+            ("高风险", CreditClass::D),
+        ];
+        let found = SPELLINGS
+            .iter()
+            .find(|(spelling, _)| t.eq_ignore_ascii_case(spelling))
+            .map(|&(_, class)| class);
         found.ok_or_else(|| CreditClassError { text: s.to_owned() })
     }
 }

@@ -64,9 +64,9 @@ pub fn entity_leaf(e: &Entity, out: &mut Vec<u8>) -> Result<(), FieldTooLong> {
     lp(out, ENTITY_LEAF_TAG)?;
     lp(out, e.uscc.as_bytes())?;
     lp(out, class_bytes(e.credit_class))?;
-    lp(out, e.name.as_bytes())?;
-    lp(out, e.region.as_bytes())?;
-    lp(out, e.industry.as_bytes())
+    lp(out, e.name().as_bytes())?;
+    lp(out, e.region().as_bytes())?;
+    lp(out, e.industry().as_bytes())
 }
 
 /// Writes the leaf bytes of an inspector into `out` (cleared first):
@@ -142,13 +142,13 @@ mod tests {
     use crate::uscc::Uscc;
 
     fn entity() -> Entity {
-        Entity {
-            uscc: "91350100M000100Y43".parse().unwrap(),
-            name: "甲".into(),
-            credit_class: CreditClass::C,
-            region: "350100".into(),
-            industry: String::new(),
-        }
+        Entity::new(
+            "91350100M000100Y43".parse().unwrap(),
+            "甲",
+            CreditClass::C,
+            "350100",
+            "",
+        )
     }
 
     #[test]
@@ -172,12 +172,9 @@ mod tests {
     #[test]
     fn fields_cannot_be_shifted() {
         // Moving text between adjacent fields changes the bytes.
-        let mut a = entity();
-        a.region = "35".into();
-        a.industry = "0100".into();
-        let mut b = entity();
-        b.region = "3501".into();
-        b.industry = "00".into();
+        let e = entity();
+        let a = Entity::new(e.uscc, e.name(), e.credit_class, "35", "0100");
+        let b = Entity::new(e.uscc, e.name(), e.credit_class, "3501", "00");
         let (mut x, mut y) = (Vec::new(), Vec::new());
         entity_leaf(&a, &mut x).unwrap();
         entity_leaf(&b, &mut y).unwrap();

@@ -185,8 +185,9 @@ pub use record::{
 pub use register::{
     CheckItem, CheckItemList, ClassChange, Conflict, ConflictRegister, ConflictRow, DetailChange,
     DuplicateEntity, DuplicateInspector, DuplicateItem, Entity, EntityPosition, EntityRegister,
-    EntityRow, InspectionMethod, Inspector, InspectorRegister, InspectorRow, ItemCategory, ItemRow,
-    Problem, RegisterDiff, RegisterKind, Rule, Severity, Validated, ValidationOptions, split_list,
+    EntityRegisterBuilder, EntityRow, EntityRowRef, InspectionMethod, Inspector, InspectorRegister,
+    InspectorRow, ItemCategory, ItemRow, Problem, RegisterDiff, RegisterKind, Rule, Severity,
+    Validated, ValidationOptions, split_list,
 };
 pub use sample::{
     CLASS_COUNT, ENTITY_STREAM_BASE, LATER_STREAMS_START, MIN_TOTAL_SAMPLE, RESERVED_STREAM,

@@ -10,10 +10,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 use time::Date;
 
+use crate::commit::{EntityCommitment, EntityCommitter};
 use crate::credit::CreditClass;
 use crate::date::{format_date, parse_date};
 use crate::uscc::{Uscc, UsccError, UsccPolicy};
@@ -265,18 +267,152 @@ pub struct ValidationOptions {
 // Entities
 
 /// An entity subject to checks (检查对象), identified by its USCC.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+///
+/// The text fields are read through [`Entity::name`], [`Entity::region`] and
+/// [`Entity::industry`]. A register holds millions of entities, so their
+/// text is not held one allocation per field: the entities a register reads
+/// together share one block holding their names one after another and
+/// their few distinct (region, industry) pairs once each. An entity keeps
+/// its block alive, so a clone kept after its register is dropped keeps the
+/// text of its neighbours (a thousand or so, at most 64 KiB of names) too.
+#[derive(Clone)]
 pub struct Entity {
     /// Unified social credit code.
     pub uscc: Uscc,
-    /// Registered name.
-    pub name: String,
     /// Credit-risk class.
     pub credit_class: CreditClass,
+    text: Arc<TextBlock>,
+    /// The name is `text.names[name_start..name_start + name_len]`, or runs
+    /// to the end of `text.names` when `name_len` is [`u32::MAX`] (a name
+    /// too long for the count is alone in its block).
+    name_start: u32,
+    name_len: u32,
+    /// Index of the region and industry in `text.places`.
+    place: u32,
+}
+
+/// At most this many entities read together share one block of text.
+pub(crate) const ENTITIES_PER_BLOCK: usize = 1024;
+
+/// A block of text starts a new one past this many bytes of names.
+pub(crate) const BLOCK_BYTES: usize = 64 * 1024;
+
+/// The text of the entities that share it.
+#[derive(Debug)]
+struct TextBlock {
+    names: Box<str>,
+    places: Box<[Place]>,
+}
+
+/// A region and industry.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Place {
+    region: Box<str>,
+    industry: Box<str>,
+}
+
+impl Entity {
+    /// An entity with these fields; `region` (GB/T 2260 code) and `industry`
+    /// are empty when not recorded.
+    pub fn new(
+        uscc: Uscc,
+        name: impl Into<Box<str>>,
+        credit_class: CreditClass,
+        region: impl Into<Box<str>>,
+        industry: impl Into<Box<str>>,
+    ) -> Self {
+        let names: Box<str> = name.into();
+        Entity {
+            uscc,
+            credit_class,
+            name_start: 0,
+            name_len: u32::try_from(names.len()).unwrap_or(u32::MAX),
+            place: 0,
+            text: Arc::new(TextBlock {
+                names,
+                places: Box::new([Place {
+                    region: region.into(),
+                    industry: industry.into(),
+                }]),
+            }),
+        }
+    }
+
+    /// Registered name.
+    pub fn name(&self) -> &str {
+        let names = &self.text.names;
+        let start = self.name_start as usize;
+        let end = match self.name_len {
+            u32::MAX => names.len(),
+            len => start + len as usize,
+        };
+        names.get(start..end).unwrap_or_default()
+    }
+
+    fn place(&self) -> Option<&Place> {
+        self.text.places.get(self.place as usize)
+    }
+
     /// Administrative region code (GB/T 2260), empty when not recorded.
-    pub region: String,
+    pub fn region(&self) -> &str {
+        self.place().map_or("", |p| &p.region)
+    }
+
     /// Industry, empty when not recorded.
-    pub industry: String,
+    pub fn industry(&self) -> &str {
+        self.place().map_or("", |p| &p.industry)
+    }
+
+    /// The fields that make an entity what it is, for comparing and hashing.
+    fn fields(&self) -> (&Uscc, CreditClass, &str, &str, &str) {
+        (
+            &self.uscc,
+            self.credit_class,
+            self.name(),
+            self.region(),
+            self.industry(),
+        )
+    }
+}
+
+/// Entities are equal when their fields are, wherever their text is held.
+impl PartialEq for Entity {
+    fn eq(&self, other: &Self) -> bool {
+        self.fields() == other.fields()
+    }
+}
+
+impl Eq for Entity {}
+
+impl std::hash::Hash for Entity {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.fields().hash(state);
+    }
+}
+
+impl fmt::Debug for Entity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Entity")
+            .field("uscc", &self.uscc)
+            .field("name", &self.name())
+            .field("credit_class", &self.credit_class)
+            .field("region", &self.region())
+            .field("industry", &self.industry())
+            .finish()
+    }
+}
+
+impl Serialize for Entity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Entity", 5)?;
+        st.serialize_field("uscc", &self.uscc)?;
+        st.serialize_field("name", self.name())?;
+        st.serialize_field("credit_class", &self.credit_class)?;
+        st.serialize_field("region", self.region())?;
+        st.serialize_field("industry", self.industry())?;
+        st.end()
+    }
 }
 
 /// One row of an entity register as text.
@@ -307,23 +443,35 @@ pub struct DuplicateEntity {
 /// The entity register (检查对象名录库), held in canonical order: by credit
 /// class, then by the bytes of the USCC. Each class is then a contiguous
 /// range and an entity's position gives its class and its rank in the class.
+/// An entity is found by its USCC by searching the four class ranges, each
+/// in USCC order, through a sparse index of every 16th code.
 #[derive(Clone, Debug, Default)]
 pub struct EntityRegister {
     entities: Vec<Entity>,
     class_start: [usize; 5],
-    /// Positions in `entities`, ordered by USCC bytes: each class range is
-    /// already in USCC order, so this is their merge.
-    by_uscc: Vec<usize>,
+    /// The code of every [`FENCE_STEP`]-th entity of each class, class by
+    /// class (a few hundred kilobytes for a million entities, which stay in
+    /// the processor's caches): searching them narrows a search in a class
+    /// to [`FENCE_STEP`] entities.
+    fences: Vec<Uscc>,
+    /// Where each class's fences start in `fences`.
+    fence_start: [usize; 5],
+    /// The commitment, once computed (the register never changes).
+    commitment: OnceLock<EntityCommitment>,
 }
 
-/// Positions of `entities` (sorted by class, then USCC, with the class
-/// ranges given by `class_start`) ordered by USCC alone: a merge of the
-/// four class ranges, linear in the number of entities.
-fn merge_by_uscc(entities: &[Entity], class_start: &[usize; 5]) -> Vec<usize> {
+/// Entities between two fences of [`EntityRegister`].
+const FENCE_STEP: usize = 16;
+
+/// Refuses a code repeated in `entities` (sorted by class, then USCC, with
+/// the class ranges given by `class_start`): merging the four class ranges
+/// in USCC order, linear in the number of entities, brings equal codes
+/// together. The first repeated code in USCC order is named.
+fn refuse_repeats(entities: &[Entity], class_start: &[usize; 5]) -> Result<(), DuplicateEntity> {
     let [a, b, c, d, e] = *class_start;
     let mut next = [a, b, c, d];
     let end = [b, c, d, e];
-    let mut out = Vec::with_capacity(entities.len());
+    let mut last: Option<&Uscc> = None;
     loop {
         let mut best: Option<(usize, &Uscc)> = None;
         for c in 0..4 {
@@ -334,91 +482,161 @@ fn merge_by_uscc(entities: &[Entity], class_start: &[usize; 5]) -> Vec<usize> {
                 best = Some((c, &e.uscc));
             }
         }
-        let Some((c, _)) = best else { break };
-        out.push(next[c]);
+        let Some((c, u)) = best else { break };
+        if last == Some(u) {
+            return Err(DuplicateEntity { uscc: *u });
+        }
+        last = Some(u);
         next[c] += 1;
     }
-    out
+    Ok(())
 }
 
-/// The USCCs rows have claimed so far while building a register, for
-/// duplicate detection: an open-addressing table of claim numbers, far
-/// smaller than a map from codes (a claim is a number; its code lives in the
-/// caller's lists).
-struct Claims {
-    /// 0 for an empty slot, else the claim number plus one.
-    slots: Vec<usize>,
+/// A 64-bit hash of a code, for the builder's filter and tables.
+fn code_hash(u: &Uscc) -> u64 {
+    hash_code_bytes(u.as_bytes())
+}
+
+fn hash_code_bytes(b: &[u8; crate::uscc::USCC_LEN]) -> u64 {
+    let word = |at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&b[at..at + 8]);
+        u64::from_le_bytes(w)
+    };
+    let last = u64::from(u16::from_le_bytes([b[16], b[17]]));
+    let mut h = word(0).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    h = (h.rotate_left(29) ^ word(8)).wrapping_mul(0x517C_C1B7_2722_0A95);
+    h = (h.rotate_left(29) ^ last).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    h ^ (h >> 31)
+}
+
+/// A quick hash for the maps built while reading a register (keys that
+/// rows give, not chosen against the map): codes, whose `Hash` writes
+/// their 18 bytes, go through [`code_hash`]; other bytes eight at a time.
+#[derive(Default)]
+struct CodeHasher(u64);
+
+impl std::hash::Hasher for CodeHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        if let Ok(code) = <&[u8; crate::uscc::USCC_LEN]>::try_from(bytes) {
+            self.0 ^= hash_code_bytes(code);
+            return;
+        }
+        for chunk in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(29) ^ u64::from_le_bytes(w))
+                .wrapping_mul(0x517C_C1B7_2722_0A95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type CodeMap<V> = HashMap<Uscc, V, std::hash::BuildHasherDefault<CodeHasher>>;
+
+/// Bits of filter for each code recorded.
+const SEEN_BITS_PER_CODE: usize = 16;
+
+/// The codes rows have claimed so far while building a register, as a
+/// blocked Bloom filter: two bytes a code, three bits in one 64-byte block.
+/// It tells most new codes apart at once; a row whose code it may have seen
+/// before is a suspect, settled exactly when every row is in. A filter this
+/// small stays in the processor's caches where a table of a million codes
+/// would not, and reading a register is then not a memory miss a row.
+struct Seen {
+    /// Blocks of 8 words (512 bits).
+    words: Vec<u64>,
     len: usize,
 }
 
-impl Claims {
-    fn new() -> Self {
-        Claims {
-            slots: vec![0; 1024],
+impl Seen {
+    fn with_capacity(codes: usize) -> Self {
+        let blocks = codes.max(256).div_ceil(512 / SEEN_BITS_PER_CODE);
+        Seen {
+            words: vec![0; blocks * 8],
             len: 0,
         }
     }
 
-    fn slot(slots: usize, u: &Uscc) -> usize {
-        let b = u.as_bytes();
-        let mut h: u64 = 0;
-        for chunk in b.chunks(8) {
-            let mut w = [0u8; 8];
-            for (d, s) in w.iter_mut().zip(chunk) {
-                *d = *s;
-            }
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(0x517c_c1b7_2722_0a95);
-        }
-        let bits = slots.trailing_zeros();
-        (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits.max(1))) as usize & (slots - 1)
+    fn is_full(&self) -> bool {
+        self.len >= self.words.len() * 64 / SEEN_BITS_PER_CODE
     }
 
-    /// The claim on `u`, if any; `code(claim)` gives a claim's code.
-    fn find<'a>(&self, u: &Uscc, code: impl Fn(usize) -> &'a Uscc) -> Option<usize> {
-        let mask = self.slots.len() - 1;
-        let mut i = Self::slot(self.slots.len(), u);
-        loop {
-            match self.slots.get(i).copied().unwrap_or(0) {
-                0 => return None,
-                v if code(v - 1) == u => return Some(v - 1),
-                _ => i = (i + 1) & mask,
-            }
-        }
+    /// Records `u`; false when it was certainly not recorded before.
+    fn insert(&mut self, u: &Uscc) -> bool {
+        self.insert_hash(code_hash(u))
     }
 
-    /// Records `claim` for `u`, which must not be claimed yet.
-    fn insert<'a>(&mut self, u: &Uscc, claim: usize, code: impl Fn(usize) -> &'a Uscc) {
-        if (self.len + 1) * 2 > self.slots.len() {
-            let doubled = vec![0; self.slots.len() * 2];
-            let old = std::mem::replace(&mut self.slots, doubled);
-            for v in old.into_iter().filter(|&v| v != 0) {
-                self.put(code(v - 1), v);
+    /// Records the code with this [`code_hash`]; false when it was
+    /// certainly not recorded before.
+    fn insert_hash(&mut self, h: u64) -> bool {
+        let blocks = (self.words.len() / 8) as u64;
+        // The top 32 bits of the hash scaled to the number of blocks.
+        let block = (((h >> 32) * blocks) >> 32) as usize * 8;
+        let mut seen = true;
+        for k in 0..3 {
+            let bit = (h >> (9 * k)) & 511;
+            let mask = 1u64 << (bit & 63);
+            if let Some(word) = self.words.get_mut(block + (bit >> 6) as usize) {
+                seen &= *word & mask != 0;
+                *word |= mask;
             }
         }
-        self.put(u, claim + 1);
         self.len += 1;
-    }
-
-    fn put(&mut self, u: &Uscc, value: usize) {
-        let mask = self.slots.len() - 1;
-        let mut i = Self::slot(self.slots.len(), u);
-        while let Some(slot) = self.slots.get_mut(i) {
-            if *slot == 0 {
-                *slot = value;
-                return;
-            }
-            i = (i + 1) & mask;
-        }
+        seen
     }
 }
 
-/// `text` without surrounding whitespace, reusing its buffer when nothing
-/// is trimmed (cells read from files usually arrive trimmed).
-fn trimmed(text: String) -> String {
-    if text.trim().len() == text.len() {
-        text
-    } else {
-        text.trim().to_owned()
+/// When a row with a valid code came, among the rows that claim codes:
+/// `kept_before` kept rows came before it (for a kept row, its index among
+/// them); a left-out row comes before the kept row at its `kept_before`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Arrival {
+    kept_before: usize,
+    kept: bool,
+    refused_before: usize,
+}
+
+/// Claims are checked against the filter this many at a time: the reads
+/// of the filter's memory for a batch overlap, where one a row would each
+/// wait for memory.
+const CLAIM_BATCH: usize = 64;
+
+/// A row's claim on a code, waiting to be checked against the filter.
+struct Queued {
+    hash: u64,
+    arrival: Arrival,
+    code: Uscc,
+    row: usize,
+    /// The `uscc` cell, in the queue's text.
+    value: (usize, usize),
+    at: usize,
+    warned: bool,
+}
+
+/// A row whose code the filter may have seen before: whether it repeats an
+/// earlier row is settled when every row is in.
+struct Suspect {
+    arrival: Arrival,
+    code: Uscc,
+    row: usize,
+    /// The `uscc` cell, the value a duplicate problem shows.
+    value: Box<str>,
+    /// Where in the problems its duplicate problem goes: after its own.
+    at: usize,
+    /// Whether the lenient-policy warning was recorded there (a repeated
+    /// row gets the duplicate problem instead).
+    warned: bool,
+}
+
+/// `text.trim()`, quicker for the usual cell, which has nothing to trim.
+fn trim(text: &str) -> &str {
+    match (text.chars().next(), text.chars().next_back()) {
+        (Some(a), Some(b)) if !a.is_whitespace() && !b.is_whitespace() => text,
+        _ => text.trim(),
     }
 }
 
@@ -445,177 +663,46 @@ impl EntityRegister {
         for c in 0..4 {
             class_start[c + 1] += class_start[c];
         }
-        // Equal codes sort next to each other in USCC order, across classes.
-        let by_uscc = merge_by_uscc(&entities, &class_start);
-        if let Some(w) = by_uscc
-            .windows(2)
-            .find(|w| entities.get(w[0]).map(|e| e.uscc) == entities.get(w[1]).map(|e| e.uscc))
-            && let Some(e) = entities.get(w[0])
-        {
-            return Err(DuplicateEntity { uscc: e.uscc });
+        refuse_repeats(&entities, &class_start)?;
+        let mut fences = Vec::new();
+        let mut fence_start = [0usize; 5];
+        for c in 0..4 {
+            let class = entities
+                .get(class_start[c]..class_start[c + 1])
+                .unwrap_or_default();
+            fences.extend(class.iter().step_by(FENCE_STEP).map(|e| e.uscc));
+            fence_start[c + 1] = fences.len();
         }
         Ok(EntityRegister {
             entities,
             class_start,
-            by_uscc,
+            fences,
+            fence_start,
+            commitment: OnceLock::new(),
         })
     }
 
     /// Builds a register from rows of text, reporting every problem.
     ///
-    /// A row with an error is left out; of two rows with one USCC the first is kept.
+    /// A row with an error is left out; of two rows with one USCC the first
+    /// is kept. The same as pushing each row into an
+    /// [`EntityRegisterBuilder`].
     pub fn from_rows<I>(rows: I, options: &ValidationOptions) -> Validated<Self>
     where
         I: IntoIterator<Item = EntityRow>,
     {
-        const K: RegisterKind = RegisterKind::Entities;
         let rows = rows.into_iter();
-        let expected = rows.size_hint().0;
-        let mut problems = Vec::new();
-        let mut kept: Vec<Entity> = Vec::with_capacity(expected);
-        // Codes claimed by kept rows (claim 2i: kept[i], first seen on
-        // kept_rows[i]) and by rows left out for other errors (claim 2j+1:
-        // refused[j]); a left-out row still claims its code.
-        let mut kept_rows: Vec<usize> = Vec::with_capacity(expected);
-        let mut refused: Vec<(Uscc, usize)> = Vec::new();
-        let mut claims = Claims::new();
+        let mut builder = EntityRegisterBuilder::with_capacity(options, rows.size_hint().0);
         for r in rows {
-            let before = problems.len();
-            let uscc = if r.uscc.trim().is_empty() {
-                problems.push(Problem::new(K, r.row, "uscc", &r.uscc, Rule::MissingField));
-                None
-            } else {
-                match Uscc::parse(&r.uscc, options.uscc_policy) {
-                    Ok(u) => Some(u),
-                    Err(error) => {
-                        problems.push(Problem::new(
-                            K,
-                            r.row,
-                            "uscc",
-                            &r.uscc,
-                            Rule::InvalidUscc { error },
-                        ));
-                        None
-                    }
-                }
-            };
-            let name = r.name.trim();
-            if name.is_empty() {
-                problems.push(Problem::new(K, r.row, "name", &r.name, Rule::MissingField));
-            }
-            let class = if r.credit_class.trim().is_empty() {
-                problems.push(Problem::new(
-                    K,
-                    r.row,
-                    "credit_class",
-                    &r.credit_class,
-                    Rule::MissingField,
-                ));
-                None
-            } else {
-                match r.credit_class.parse::<CreditClass>() {
-                    Ok(c) => Some(c),
-                    Err(_) => {
-                        problems.push(Problem::new(
-                            K,
-                            r.row,
-                            "credit_class",
-                            &r.credit_class,
-                            Rule::UnknownCreditClass,
-                        ));
-                        None
-                    }
-                }
-            };
-            let region = r.region.trim();
-            if !region.is_empty() && !region_ok(region, false) {
-                problems.push(Problem::new(
-                    K,
-                    r.row,
-                    "region",
-                    &r.region,
-                    Rule::InvalidRegion,
-                ));
-            }
-            if let Some(u) = uscc {
-                let code = |claim: usize| -> &Uscc {
-                    if claim.is_multiple_of(2) {
-                        kept.get(claim / 2).map_or(&u, |e| &e.uscc)
-                    } else {
-                        refused.get(claim / 2).map_or(&u, |(c, _)| c)
-                    }
-                };
-                if let Some(claim) = claims.find(&u, code) {
-                    let first_row = if claim.is_multiple_of(2) {
-                        kept_rows.get(claim / 2).copied()
-                    } else {
-                        refused.get(claim / 2).map(|&(_, row)| row)
-                    }
-                    .unwrap_or_default();
-                    problems.push(Problem::new(
-                        K,
-                        r.row,
-                        "uscc",
-                        &r.uscc,
-                        Rule::DuplicateId { first_row },
-                    ));
-                    continue;
-                }
-                if problems.len() > before || class.is_none() {
-                    let claim = 2 * refused.len() + 1;
-                    refused.push((u, r.row));
-                    let code = |claim: usize| -> &Uscc {
-                        if claim.is_multiple_of(2) {
-                            kept.get(claim / 2).map_or(&u, |e| &e.uscc)
-                        } else {
-                            refused.get(claim / 2).map_or(&u, |(c, _)| c)
-                        }
-                    };
-                    claims.insert(&u, claim, code);
-                    continue;
-                }
-            }
-            if problems.len() > before {
-                continue;
-            }
-            let (Some(uscc), Some(credit_class)) = (uscc, class) else {
-                continue;
-            };
-            if !uscc.check_character_is_valid() {
-                problems.push(Problem::new(
-                    K,
-                    r.row,
-                    "uscc",
-                    &r.uscc,
-                    Rule::CheckCharacterAccepted {
-                        expected: uscc.expected_check_character(),
-                    },
-                ));
-            }
-            kept.push(Entity {
-                uscc,
-                name: trimmed(r.name),
-                credit_class,
-                region: trimmed(r.region),
-                industry: trimmed(r.industry),
-            });
-            kept_rows.push(r.row);
-            let claim = 2 * (kept.len() - 1);
-            let code = |claim: usize| -> &Uscc {
-                if claim.is_multiple_of(2) {
-                    kept.get(claim / 2).map_or(&uscc, |e| &e.uscc)
-                } else {
-                    refused.get(claim / 2).map_or(&uscc, |(c, _)| c)
-                }
-            };
-            claims.insert(&uscc, claim, code);
+            builder.push(EntityRowRef::from(&r));
         }
-        drop(claims);
-        drop(kept_rows);
-        drop(refused);
-        // Duplicates were skipped above, so `new` cannot refuse.
-        let register = EntityRegister::new(kept).unwrap_or_default();
-        Validated { register, problems }
+        builder.finish()
+    }
+
+    /// The commitment to this register, once computed (see
+    /// [`crate::commit_entities`]).
+    pub(crate) fn commitment_cache(&self) -> &OnceLock<EntityCommitment> {
+        &self.commitment
     }
 
     /// Number of entities.
@@ -651,15 +738,21 @@ impl EntityRegister {
 
     /// Position in `entities` of the entity with this USCC.
     fn index_of(&self, uscc: &Uscc) -> Option<usize> {
-        let at = self
-            .by_uscc
-            .binary_search_by(|&i| {
-                self.entities
-                    .get(i)
-                    .map_or(std::cmp::Ordering::Less, |e| e.uscc.cmp(uscc))
-            })
-            .ok()?;
-        self.by_uscc.get(at).copied()
+        (0..4).find_map(|c| {
+            let fences = self
+                .fences
+                .get(self.fence_start[c]..self.fence_start[c + 1])?;
+            // The last fence at or before the code starts its stretch.
+            let k = fences.partition_point(|f| f <= uscc).checked_sub(1)?;
+            let start = self.class_start[c] + k * FENCE_STEP;
+            let end = (start + FENCE_STEP).min(self.class_start[c + 1]);
+            let rank = self
+                .entities
+                .get(start..end)?
+                .binary_search_by(|e| e.uscc.cmp(uscc))
+                .ok()?;
+            Some(start + rank)
+        })
     }
 
     /// Canonical position of an entity: its index in the whole register, and
@@ -672,6 +765,522 @@ impl EntityRegister {
             class,
             rank: (index - self.class_start[class.index()]) as u64,
         })
+    }
+}
+
+/// An entity read from a row, waiting for its block of text.
+struct Pending {
+    uscc: Uscc,
+    credit_class: CreditClass,
+    name_start: u32,
+    name_len: u32,
+    place: u32,
+}
+
+/// The block of text being filled while a register is read: the names and
+/// places of up to [`ENTITIES_PER_BLOCK`] entities, which become
+/// [`Entity`] values when the block is full.
+#[derive(Default)]
+struct BlockBuilder {
+    names: String,
+    places: Vec<Place>,
+    /// Index in `places` by `len(region) ‖ region ‖ industry`.
+    place_index: HashMap<Vec<u8>, u32, std::hash::BuildHasherDefault<CodeHasher>>,
+    key: Vec<u8>,
+    pending: Vec<Pending>,
+}
+
+impl BlockBuilder {
+    /// Whether the entity with this name must start a new block.
+    fn is_full_for(&self, name: &str) -> bool {
+        self.pending.len() >= ENTITIES_PER_BLOCK
+            || (!self.pending.is_empty() && self.names.len() + name.len() > BLOCK_BYTES)
+    }
+
+    fn add(
+        &mut self,
+        uscc: Uscc,
+        credit_class: CreditClass,
+        name: &str,
+        region: &str,
+        industry: &str,
+    ) {
+        self.key.clear();
+        self.key.extend_from_slice(&region.len().to_le_bytes());
+        self.key.extend_from_slice(region.as_bytes());
+        self.key.extend_from_slice(industry.as_bytes());
+        let place = match self.place_index.get(self.key.as_slice()) {
+            Some(&i) => i,
+            None => {
+                // At most ENTITIES_PER_BLOCK places, far below u32::MAX.
+                let i = u32::try_from(self.places.len()).unwrap_or(u32::MAX);
+                self.places.push(Place {
+                    region: region.into(),
+                    industry: industry.into(),
+                });
+                self.place_index.insert(self.key.clone(), i);
+                i
+            }
+        };
+        // The block holds at most BLOCK_BYTES before this name, so the start
+        // fits; a name too long for its count is alone in its block and so
+        // runs to the end of it.
+        let name_start = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.names.push_str(name);
+        self.pending.push(Pending {
+            uscc,
+            credit_class,
+            name_start,
+            name_len: u32::try_from(name.len()).unwrap_or(u32::MAX),
+            place,
+        });
+    }
+
+    /// Turns the pending entities into entities sharing one block of text.
+    fn finish_block(&mut self, mut each: impl FnMut(Entity)) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let text = Arc::new(TextBlock {
+            names: std::mem::take(&mut self.names).into_boxed_str(),
+            places: std::mem::take(&mut self.places).into_boxed_slice(),
+        });
+        self.place_index.clear();
+        for p in self.pending.drain(..) {
+            each(Entity {
+                uscc: p.uscc,
+                credit_class: p.credit_class,
+                text: Arc::clone(&text),
+                name_start: p.name_start,
+                name_len: p.name_len,
+                place: p.place,
+            });
+        }
+    }
+}
+
+/// One row of an entity register as borrowed text, for
+/// [`EntityRegisterBuilder::push`]: a reader can hand over the cells of a row
+/// it holds in its own buffer, without allocating each cell.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EntityRowRef<'a> {
+    /// Row number in the source.
+    pub row: usize,
+    /// `uscc` column.
+    pub uscc: &'a str,
+    /// `name` column.
+    pub name: &'a str,
+    /// `credit_class` column.
+    pub credit_class: &'a str,
+    /// `region` column.
+    pub region: &'a str,
+    /// `industry` column.
+    pub industry: &'a str,
+}
+
+impl<'a> From<&'a EntityRow> for EntityRowRef<'a> {
+    fn from(r: &'a EntityRow) -> Self {
+        EntityRowRef {
+            row: r.row,
+            uscc: &r.uscc,
+            name: &r.name,
+            credit_class: &r.credit_class,
+            region: &r.region,
+            industry: &r.industry,
+        }
+    }
+}
+
+/// Builds an [`EntityRegister`] from rows of text pushed one at a time,
+/// reporting every problem as [`EntityRegister::from_rows`] does.
+///
+/// ```
+/// use double_random::{EntityRegisterBuilder, EntityRowRef, ValidationOptions};
+/// let mut b = EntityRegisterBuilder::new(&ValidationOptions::default());
+/// b.push(EntityRowRef {
+///     row: 2,
+///     uscc: "91350100M000100Y43",
+///     name: "某某公司",
+///     credit_class: "B",
+///     ..Default::default()
+/// });
+/// b.push(EntityRowRef { row: 3, uscc: "91350100M000100Y43", name: "重复", credit_class: "A", ..Default::default() });
+/// let v = b.finish();
+/// assert_eq!(v.register.len(), 1);
+/// assert_eq!(v.problems[0].row, 3);
+/// ```
+pub struct EntityRegisterBuilder {
+    policy: UsccPolicy,
+    problems: Vec<Problem>,
+    /// The rows kept: `kept`, then those waiting in `block` for their text.
+    /// Until [`EntityRegisterBuilder::finish`], a kept row may still turn
+    /// out to repeat an earlier row's code (see `suspects`).
+    kept: Vec<Entity>,
+    block: BlockBuilder,
+    /// The row of each kept row.
+    kept_rows: Vec<usize>,
+    /// Rows left out for other errors, which still claim their code: the
+    /// code, the row and the number of kept rows before it.
+    refused: Vec<(Uscc, usize, usize)>,
+    /// Every code claimed so far, but those still in `queue`.
+    seen: Seen,
+    queue: Vec<Queued>,
+    /// The `uscc` cells of the queued claims.
+    queue_text: String,
+    /// Rows whose code may repeat an earlier row's, in row order.
+    suspects: Vec<Suspect>,
+    /// The commitment to `kept`, built while the kept rows arrive in
+    /// canonical order (a file written in that order needs no second pass
+    /// to commit); `None` once one does not.
+    committer: Option<EntityCommitter>,
+}
+
+impl fmt::Debug for EntityRegisterBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EntityRegisterBuilder")
+            .field("policy", &self.policy)
+            .field("kept", &self.kept.len())
+            .field("problems", &self.problems.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl EntityRegisterBuilder {
+    /// An empty builder.
+    pub fn new(options: &ValidationOptions) -> Self {
+        Self::with_capacity(options, 0)
+    }
+
+    /// An empty builder with room for `rows` entities.
+    pub fn with_capacity(options: &ValidationOptions, rows: usize) -> Self {
+        EntityRegisterBuilder {
+            policy: options.uscc_policy,
+            problems: Vec::new(),
+            kept: Vec::with_capacity(rows),
+            block: BlockBuilder::default(),
+            kept_rows: Vec::with_capacity(rows),
+            refused: Vec::new(),
+            seen: Seen::with_capacity(rows),
+            queue: Vec::with_capacity(CLAIM_BATCH),
+            queue_text: String::new(),
+            suspects: Vec::new(),
+            committer: Some(EntityCommitter::new()),
+        }
+    }
+
+    /// Whether to commit the kept rows while they arrive in canonical
+    /// order (on unless turned off): a register written in that order then
+    /// needs no second pass when its root is wanted, but one whose root is
+    /// not wanted is hashed for nothing. Rows out of order stop it anyway.
+    pub fn commit_while_reading(mut self, on: bool) -> Self {
+        self.committer = on.then(EntityCommitter::new);
+        self
+    }
+
+    /// Checks one row: keeps it, or records its problems.
+    pub fn push(&mut self, r: EntityRowRef<'_>) {
+        const K: RegisterKind = RegisterKind::Entities;
+        if self.seen.is_full() {
+            self.check_claims();
+            self.grow_seen();
+        }
+        let problems = &mut self.problems;
+        let before = problems.len();
+        let uscc = if trim(r.uscc).is_empty() {
+            problems.push(Problem::new(K, r.row, "uscc", r.uscc, Rule::MissingField));
+            None
+        } else {
+            match Uscc::parse(r.uscc, self.policy) {
+                Ok(u) => Some(u),
+                Err(error) => {
+                    problems.push(Problem::new(
+                        K,
+                        r.row,
+                        "uscc",
+                        r.uscc,
+                        Rule::InvalidUscc { error },
+                    ));
+                    None
+                }
+            }
+        };
+        let name = trim(r.name);
+        if name.is_empty() {
+            problems.push(Problem::new(K, r.row, "name", r.name, Rule::MissingField));
+        }
+        let class = if trim(r.credit_class).is_empty() {
+            problems.push(Problem::new(
+                K,
+                r.row,
+                "credit_class",
+                r.credit_class,
+                Rule::MissingField,
+            ));
+            None
+        } else {
+            match r.credit_class.parse::<CreditClass>() {
+                Ok(c) => Some(c),
+                Err(_) => {
+                    problems.push(Problem::new(
+                        K,
+                        r.row,
+                        "credit_class",
+                        r.credit_class,
+                        Rule::UnknownCreditClass,
+                    ));
+                    None
+                }
+            }
+        };
+        let region = trim(r.region);
+        if !region.is_empty() && !region_ok(region, false) {
+            problems.push(Problem::new(
+                K,
+                r.row,
+                "region",
+                r.region,
+                Rule::InvalidRegion,
+            ));
+        }
+        // A row with a valid code claims it, unless an earlier row did: then
+        // it is a duplicate. Whether an earlier row did is settled in
+        // `finish` for the rows the filter cannot clear; until then they
+        // are treated as new.
+        let kept_before = self.kept.len() + self.block.pending.len();
+        if let Some(u) = uscc
+            && (problems.len() > before || class.is_none())
+        {
+            let arrival = Arrival {
+                kept_before,
+                kept: false,
+                refused_before: self.refused.len(),
+            };
+            let at = problems.len();
+            self.queue_claim(arrival, u, r, at, false);
+            self.refused.push((u, r.row, kept_before));
+            return;
+        }
+        if problems.len() > before {
+            return;
+        }
+        let (Some(uscc), Some(credit_class)) = (uscc, class) else {
+            return;
+        };
+        let at = problems.len();
+        // Only the lenient policy admits a code whose check character fails.
+        let warned = self.policy != UsccPolicy::Strict && !uscc.check_character_is_valid();
+        if warned {
+            problems.push(Problem::new(
+                K,
+                r.row,
+                "uscc",
+                r.uscc,
+                Rule::CheckCharacterAccepted {
+                    expected: uscc.expected_check_character(),
+                },
+            ));
+        }
+        let arrival = Arrival {
+            kept_before,
+            kept: true,
+            refused_before: 0,
+        };
+        self.queue_claim(arrival, uscc, r, at, warned);
+        if self.block.is_full_for(name) {
+            self.finish_block();
+        }
+        self.block
+            .add(uscc, credit_class, name, region, trim(r.industry));
+        self.kept_rows.push(r.row);
+    }
+
+    /// Queues the claim of row `r` on `code`, checking the queue against
+    /// the filter when it is full.
+    fn queue_claim(
+        &mut self,
+        arrival: Arrival,
+        code: Uscc,
+        r: EntityRowRef<'_>,
+        at: usize,
+        warned: bool,
+    ) {
+        let start = self.queue_text.len();
+        self.queue_text.push_str(r.uscc);
+        self.queue.push(Queued {
+            hash: code_hash(&code),
+            arrival,
+            code,
+            row: r.row,
+            value: (start, self.queue_text.len()),
+            at,
+            warned,
+        });
+        if self.queue.len() >= CLAIM_BATCH {
+            self.check_claims();
+        }
+    }
+
+    /// Records the queued claims in the filter; those it may have seen
+    /// before become suspects.
+    fn check_claims(&mut self) {
+        let (seen, text, suspects) = (&mut self.seen, &self.queue_text, &mut self.suspects);
+        for q in self.queue.drain(..) {
+            if seen.insert_hash(q.hash) {
+                suspects.push(Suspect {
+                    arrival: q.arrival,
+                    code: q.code,
+                    row: q.row,
+                    value: text.get(q.value.0..q.value.1).unwrap_or_default().into(),
+                    at: q.at,
+                    warned: q.warned,
+                });
+            }
+        }
+        self.queue_text.clear();
+    }
+
+    /// Doubles the filter of seen codes, recording every code claimed so far again.
+    fn grow_seen(&mut self) {
+        let mut seen = Seen::with_capacity(2 * self.seen.len);
+        let kept = self.kept.iter().map(|e| &e.uscc);
+        let pending = self.block.pending.iter().map(|p| &p.uscc);
+        let refused = self.refused.iter().map(|(u, _, _)| u);
+        for u in kept.chain(pending).chain(refused) {
+            seen.insert(u);
+        }
+        self.seen = seen;
+    }
+
+    /// Settles the suspects: a suspect whose code an earlier row claimed is
+    /// a duplicate. Its duplicate problem goes where the rules put it (after
+    /// its own problems, in place of the lenient-policy warning a kept row
+    /// had) and a kept duplicate leaves `kept`. Called once every row is in.
+    fn settle_suspects(&mut self) {
+        if self.suspects.is_empty() {
+            return;
+        }
+        // The first claim on each suspect code: one pass over every claim.
+        let mut first: CodeMap<Option<(Arrival, usize)>> = CodeMap::default();
+        for s in &self.suspects {
+            first.insert(s.code, None);
+        }
+        let mut claim = |code: &Uscc, arrival: Arrival, row: usize| {
+            if let Some(f) = first.get_mut(code)
+                && f.is_none_or(|(a, _)| arrival < a)
+            {
+                *f = Some((arrival, row));
+            }
+        };
+        for (i, (e, &row)) in self.kept.iter().zip(&self.kept_rows).enumerate() {
+            let arrival = Arrival {
+                kept_before: i,
+                kept: true,
+                refused_before: 0,
+            };
+            claim(&e.uscc, arrival, row);
+        }
+        for (j, &(code, row, kept_before)) in self.refused.iter().enumerate() {
+            let arrival = Arrival {
+                kept_before,
+                kept: false,
+                refused_before: j,
+            };
+            claim(&code, arrival, row);
+        }
+        // The duplicates, in row order (as `suspects` is).
+        let duplicates: Vec<(&Suspect, usize)> = self
+            .suspects
+            .iter()
+            .filter_map(|s| match first.get(&s.code).copied().flatten() {
+                Some((a, first_row)) if a < s.arrival => Some((s, first_row)),
+                _ => None,
+            })
+            .collect();
+        if duplicates.is_empty() {
+            return;
+        }
+        let old = std::mem::take(&mut self.problems);
+        let mut problems = Vec::with_capacity(old.len() + duplicates.len());
+        let mut old = old.into_iter().enumerate().peekable();
+        let mut leave = Vec::new();
+        for &(s, first_row) in &duplicates {
+            while let Some((_, p)) = old.next_if(|(i, _)| *i < s.at) {
+                problems.push(p);
+            }
+            if s.warned {
+                old.next();
+            }
+            problems.push(Problem::new(
+                RegisterKind::Entities,
+                s.row,
+                "uscc",
+                &s.value,
+                Rule::DuplicateId { first_row },
+            ));
+            if s.arrival.kept {
+                leave.push(s.arrival.kept_before);
+            }
+        }
+        problems.extend(old.map(|(_, p)| p));
+        self.problems = problems;
+        if !leave.is_empty() {
+            // `leave` is in increasing order, as the suspects are.
+            let mut leave = leave.into_iter().peekable();
+            let mut i = 0;
+            self.kept.retain(|_| {
+                let go = leave.next_if_eq(&i).is_some();
+                i += 1;
+                !go
+            });
+            // What was committed while reading included the duplicates.
+            self.committer = None;
+        }
+    }
+
+    /// Moves the entities waiting for their text into `kept`.
+    fn finish_block(&mut self) {
+        let (kept, committer) = (&mut self.kept, &mut self.committer);
+        self.block.finish_block(|entity| {
+            if let Some(c) = committer
+                && c.push(&entity).is_err()
+            {
+                *committer = None;
+            }
+            kept.push(entity);
+        });
+    }
+
+    /// The register of the rows kept, and every problem found, in row order.
+    pub fn finish(mut self) -> Validated<EntityRegister> {
+        self.finish_block();
+        self.check_claims();
+        self.settle_suspects();
+        let EntityRegisterBuilder {
+            problems,
+            kept,
+            kept_rows,
+            refused,
+            seen,
+            suspects,
+            queue,
+            queue_text,
+            block,
+            committer,
+            ..
+        } = self;
+        // Free the bookkeeping before the register's own index is built.
+        drop((kept_rows, refused, seen, suspects, queue, queue_text, block));
+        // Duplicates were skipped in `push`, so `new` cannot refuse.
+        let register = match EntityRegister::new(kept) {
+            Ok(register) => {
+                if let Some(c) = committer {
+                    let _ = register.commitment.set(c.finish());
+                }
+                register
+            }
+            Err(_) => EntityRegister::default(),
+        };
+        Validated { register, problems }
     }
 }
 

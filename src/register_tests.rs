@@ -152,13 +152,7 @@ fn lenient_policy_keeps_pilot_codes_with_a_warning() {
 #[test]
 fn typed_constructor_refuses_duplicates_across_classes() {
     let u: Uscc = code(1).parse().unwrap();
-    let e = |c| Entity {
-        uscc: u,
-        name: "x".into(),
-        credit_class: c,
-        region: String::new(),
-        industry: String::new(),
-    };
+    let e = |c| Entity::new(u, "x", c, "", "");
     assert_eq!(
         EntityRegister::new(vec![e(CreditClass::A), e(CreditClass::D)]).unwrap_err(),
         DuplicateEntity { uscc: u }
@@ -423,7 +417,7 @@ fn quarterly_diff() {
         (CreditClass::B, CreditClass::D)
     );
     assert_eq!(d.details_changed.len(), 1);
-    assert_eq!(d.details_changed[0].new.name, "新名称");
+    assert_eq!(d.details_changed[0].new.name(), "新名称");
     let back = RegisterDiff::between(&new, &old);
     assert_eq!(back.removed.len(), 1);
     assert!(RegisterDiff::between(&old, &old).is_empty());
@@ -480,4 +474,295 @@ fn many_rows_duplicates_and_lookups() {
     let missing: Uscc = code(7777).parse().unwrap();
     assert!(v.register.get(&missing).is_none());
     assert!(v.register.position(&missing).is_none());
+    // Every code below, between and above the register's: found exactly when kept.
+    let kept: std::collections::HashSet<Uscc> =
+        v.register.entities().iter().map(|e| e.uscc).collect();
+    for n in 0..5200u32 {
+        let u: Uscc = code(n).parse().unwrap();
+        assert_eq!(
+            v.register.get(&u).map(|e| e.uscc),
+            kept.get(&u).copied(),
+            "{n}"
+        );
+    }
+}
+
+/// Rows of every class with names short, long and longer than a block's
+/// bytes, and many (region, industry) pairs, in the order given.
+fn varied_rows(n: u32, order: impl Fn(u32) -> u32) -> Vec<EntityRow> {
+    (0..n)
+        .map(|k| {
+            let i = order(k);
+            EntityRow {
+                row: k as usize + 2,
+                uscc: code(i),
+                name: if i == n / 2 {
+                    "长".repeat(BLOCK_BYTES)
+                } else {
+                    format!("单位{}{i}", "x".repeat((i % 40) as usize))
+                },
+                credit_class: ["A", "B", "C", "D"][(i % 4) as usize].into(),
+                region: if i.is_multiple_of(7) {
+                    String::new()
+                } else {
+                    format!("1405{:02}", i % 50)
+                },
+                industry: format!("行业{}", i % 11),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn entities_read_in_blocks_equal_typed_ones() {
+    let n = 3 * ENTITIES_PER_BLOCK as u32 + 17;
+    let rows = varied_rows(n, |k| (k * 7919) % n);
+    let v = EntityRegister::from_rows(rows.clone(), &ValidationOptions::default());
+    assert!(v.problems.is_empty(), "{:?}", v.problems);
+    let typed: Vec<Entity> = rows
+        .iter()
+        .map(|r| {
+            Entity::new(
+                r.uscc.parse().unwrap(),
+                r.name.as_str(),
+                r.credit_class.parse().unwrap(),
+                r.region.as_str(),
+                r.industry.as_str(),
+            )
+        })
+        .collect();
+    let expected = EntityRegister::new(typed).unwrap();
+    assert_eq!(v.register.entities(), expected.entities());
+    for r in &rows {
+        let e = v.register.get(&r.uscc.parse().unwrap()).unwrap();
+        assert_eq!(
+            (e.name(), e.region(), e.industry()),
+            (r.name.as_str(), r.region.as_str(), r.industry.as_str())
+        );
+    }
+    assert_eq!(
+        serde_json::to_string(v.register.entities()).unwrap(),
+        serde_json::to_string(expected.entities()).unwrap()
+    );
+    // Equal entities hash alike, wherever their text is held.
+    let set: std::collections::HashSet<&Entity> = v.register.entities().iter().collect();
+    assert!(expected.entities().iter().all(|e| set.contains(e)));
+    assert_eq!(
+        crate::commit_entities(&v.register),
+        crate::commit_entities(&expected)
+    );
+}
+
+#[test]
+fn entity_is_compact_and_serialises_its_fields() {
+    if cfg!(target_pointer_width = "64") {
+        assert!(std::mem::size_of::<Entity>() <= 40);
+    }
+    let e = Entity::new(code(1).parse().unwrap(), "甲", CreditClass::C, "350100", "");
+    assert_eq!(
+        serde_json::to_string(&e).unwrap(),
+        format!(
+            r#"{{"uscc":"{}","name":"甲","credit_class":"C","region":"350100","industry":""}}"#,
+            code(1)
+        )
+    );
+    assert_eq!(
+        format!("{e:?}"),
+        format!(
+            r#"Entity {{ uscc: Uscc({}), name: "甲", credit_class: C, region: "350100", industry: "" }}"#,
+            code(1)
+        )
+    );
+}
+
+#[test]
+fn commitment_made_while_reading_canonical_rows_is_the_commitment() {
+    let n = 2 * ENTITIES_PER_BLOCK as u32 + 5;
+    // Canonical order: by class, then by code (codes grow with i).
+    let mut canonical: Vec<u32> = (0..n).collect();
+    canonical.sort_by_key(|&i| (i % 4, i));
+    let sorted = EntityRegister::from_rows(
+        varied_rows(n, |k| canonical[k as usize]),
+        &ValidationOptions::default(),
+    );
+    let cached = sorted.register.commitment_cache().get().copied();
+    assert!(cached.is_some());
+    // Unless turned off.
+    let mut b =
+        EntityRegisterBuilder::new(&ValidationOptions::default()).commit_while_reading(false);
+    for r in &varied_rows(n, |k| canonical[k as usize]) {
+        b.push(r.into());
+    }
+    assert!(b.finish().register.commitment_cache().get().is_none());
+    let fresh = EntityRegister::new(sorted.register.entities().to_vec()).unwrap();
+    assert!(fresh.commitment_cache().get().is_none());
+    assert_eq!(cached, crate::commit_entities(&fresh).ok());
+    // Out of order: nothing is kept while reading; the first commit computes it.
+    let shuffled = EntityRegister::from_rows(
+        varied_rows(n, |k| (k * 7919) % n),
+        &ValidationOptions::default(),
+    );
+    assert!(shuffled.register.commitment_cache().get().is_none());
+    assert_eq!(crate::commit_entities(&shuffled.register).ok(), cached);
+    assert_eq!(shuffled.register.commitment_cache().get().copied(), cached);
+}
+
+/// The entity rules as first written (a map of claimed codes), kept as the
+/// oracle the builder's problems and entities must equal.
+fn reference_entities(
+    rows: &[EntityRow],
+    options: &ValidationOptions,
+) -> (Vec<Problem>, Vec<Entity>) {
+    const K: RegisterKind = RegisterKind::Entities;
+    let mut problems = Vec::new();
+    let mut kept = Vec::new();
+    let mut claimed: HashMap<Uscc, usize> = HashMap::new();
+    for r in rows {
+        let before = problems.len();
+        let uscc = if r.uscc.trim().is_empty() {
+            problems.push(Problem::new(K, r.row, "uscc", &r.uscc, Rule::MissingField));
+            None
+        } else {
+            match Uscc::parse(&r.uscc, options.uscc_policy) {
+                Ok(u) => Some(u),
+                Err(error) => {
+                    let rule = Rule::InvalidUscc { error };
+                    problems.push(Problem::new(K, r.row, "uscc", &r.uscc, rule));
+                    None
+                }
+            }
+        };
+        if r.name.trim().is_empty() {
+            problems.push(Problem::new(K, r.row, "name", &r.name, Rule::MissingField));
+        }
+        let class = if r.credit_class.trim().is_empty() {
+            let rule = Rule::MissingField;
+            problems.push(Problem::new(
+                K,
+                r.row,
+                "credit_class",
+                &r.credit_class,
+                rule,
+            ));
+            None
+        } else {
+            let c = r.credit_class.parse::<CreditClass>().ok();
+            if c.is_none() {
+                let rule = Rule::UnknownCreditClass;
+                problems.push(Problem::new(
+                    K,
+                    r.row,
+                    "credit_class",
+                    &r.credit_class,
+                    rule,
+                ));
+            }
+            c
+        };
+        let region = r.region.trim();
+        if !region.is_empty() && !region_ok(region, false) {
+            problems.push(Problem::new(
+                K,
+                r.row,
+                "region",
+                &r.region,
+                Rule::InvalidRegion,
+            ));
+        }
+        if let Some(u) = uscc {
+            if let Some(&first_row) = claimed.get(&u) {
+                let rule = Rule::DuplicateId { first_row };
+                problems.push(Problem::new(K, r.row, "uscc", &r.uscc, rule));
+                continue;
+            }
+            claimed.insert(u, r.row);
+        }
+        let (Some(uscc), Some(credit_class)) = (uscc, class) else {
+            continue;
+        };
+        if problems.len() > before {
+            continue;
+        }
+        if !uscc.check_character_is_valid() {
+            let rule = Rule::CheckCharacterAccepted {
+                expected: uscc.expected_check_character(),
+            };
+            problems.push(Problem::new(K, r.row, "uscc", &r.uscc, rule));
+        }
+        kept.push(Entity::new(
+            uscc,
+            r.name.trim(),
+            credit_class,
+            region,
+            r.industry.trim(),
+        ));
+    }
+    kept.sort_by_key(|e| (e.credit_class, e.uscc));
+    (problems, kept)
+}
+
+#[test]
+fn builder_equals_the_reference_rules_on_random_registers() {
+    // A small deterministic xorshift generator.
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = |n: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n
+    };
+    let pilot = "91350203M0001QAY9B";
+    let (mut suspects, mut duplicates) = (0, 0);
+    for round in 0..60 {
+        let n = [1, 5, 40, 700, 3000][round % 5];
+        // Few distinct codes for many rows: plenty of repeats.
+        let pool = 1 + next(n as u64 * 2) as u32;
+        let rows: Vec<EntityRow> = (0..n)
+            .map(|k| {
+                let uscc = match next(40) {
+                    0 => String::new(),
+                    1 => "91350100M000100Y4".to_owned(),
+                    2 => pilot.to_owned(),
+                    3 => format!(" {} ", code(next(u64::from(pool)) as u32).to_lowercase()),
+                    _ => code(next(u64::from(pool)) as u32),
+                };
+                EntityRow {
+                    row: k + 2,
+                    uscc,
+                    name: ["", "  ", "甲", " 乙公司 "][next(4) as usize].to_owned()
+                        + &"x".repeat(next(3) as usize),
+                    credit_class: ["A", "b", "C类", "高风险", "", "E"][next(6) as usize % 6]
+                        .to_owned(),
+                    region: ["", "140522", "1405", " 140581"][next(4) as usize].to_owned(),
+                    industry: ["", "取水", " 供水 "][next(3) as usize].to_owned(),
+                }
+            })
+            .collect();
+        for policy in [UsccPolicy::Strict, UsccPolicy::LenientCheckCharacter] {
+            let options = ValidationOptions {
+                uscc_policy: policy,
+                on: None,
+            };
+            let (problems, kept) = reference_entities(&rows, &options);
+            let mut b = EntityRegisterBuilder::new(&options);
+            for r in &rows {
+                b.push(r.into());
+            }
+            b.check_claims();
+            suspects += b.suspects.len();
+            let v = b.finish();
+            duplicates += v
+                .problems
+                .iter()
+                .filter(|p| matches!(p.rule, Rule::DuplicateId { .. }))
+                .count();
+            assert_eq!(v.problems, problems, "round {round} {policy:?}");
+            assert_eq!(v.register.entities(), kept, "round {round} {policy:?}");
+        }
+    }
+    // The filter cleared some rows it had to suspect: both ways were taken.
+    assert!(
+        duplicates > 1000 && suspects > duplicates + 20,
+        "{suspects} {duplicates}"
+    );
 }

@@ -77,14 +77,41 @@ pub enum UsccError {
 /// assert!(!pilot.check_character_is_valid());
 /// # Ok::<(), double_random::UsccError>(())
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Uscc([u8; USCC_LEN]);
 
+/// Codes are ordered by their bytes (the canonical order of registers).
+impl Ord for Uscc {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        // The same order as comparing the 18 bytes, as two big-endian
+        // integers: registers sort and search millions of codes, and this
+        // is two loads a side instead of a call to memcmp.
+        self.order_key().cmp(&other.order_key())
+    }
+}
+
+impl PartialOrd for Uscc {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// The value of each byte in the alphabet, 0xFF for bytes outside it.
+const CHAR_VALUES: [u8; 256] = {
+    let mut t = [0xFF; 256];
+    let mut i = 0;
+    while i < USCC_ALPHABET.len() {
+        t[USCC_ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
 fn char_value(c: u8) -> Option<u32> {
-    USCC_ALPHABET
-        .iter()
-        .position(|&a| a == c)
-        .and_then(|p| u32::try_from(p).ok())
+    match CHAR_VALUES[usize::from(c)] {
+        0xFF => None,
+        v => Some(u32::from(v)),
+    }
 }
 
 /// Computes the check character (position 18) for the first 17 characters.
@@ -100,15 +127,38 @@ pub fn uscc_check_character(first17: &[u8; 17]) -> Option<char> {
 }
 
 impl Uscc {
+    /// Bytes 1..=16 and 17..=18 as big-endian integers: ordering these pairs
+    /// is ordering the bytes.
+    fn order_key(&self) -> (u128, u16) {
+        let [head @ .., p, q] = self.0;
+        (u128::from_be_bytes(head), u16::from_be_bytes([p, q]))
+    }
+
     /// Parses a code under `policy`. Surrounding whitespace is ignored and
     /// lower-case letters are read as upper-case.
     pub fn parse(text: &str, policy: UsccPolicy) -> Result<Self, UsccError> {
         let text = text.trim();
+        let mut bytes = [0u8; USCC_LEN];
+        // The usual cell: 18 ASCII bytes, read byte by byte.
+        if let Ok(ascii) = <&[u8; USCC_LEN]>::try_from(text.as_bytes())
+            && ascii.is_ascii()
+        {
+            for (i, (&b, out)) in ascii.iter().zip(&mut bytes).enumerate() {
+                let up = b.to_ascii_uppercase();
+                if char_value(up).is_none() {
+                    return Err(UsccError::Character {
+                        position: i + 1,
+                        found: char::from(b),
+                    });
+                }
+                *out = up;
+            }
+            return Self::checked(Uscc(bytes), policy);
+        }
         let len = text.chars().count();
         if len != USCC_LEN {
             return Err(UsccError::Length { len });
         }
-        let mut bytes = [0u8; USCC_LEN];
         for (i, ch) in text.chars().enumerate() {
             let up = ch.to_ascii_uppercase();
             let valid = up.is_ascii() && char_value(up as u8).is_some();
@@ -120,7 +170,11 @@ impl Uscc {
             }
             bytes[i] = up as u8;
         }
-        let code = Uscc(bytes);
+        Self::checked(Uscc(bytes), policy)
+    }
+
+    /// `code`, unless its check character fails under the strict policy.
+    fn checked(code: Uscc, policy: UsccPolicy) -> Result<Self, UsccError> {
         if let Err(e) = code.check()
             && policy == UsccPolicy::Strict
         {
@@ -328,6 +382,49 @@ mod tests {
             let text = std::str::from_utf8(&code).unwrap();
             prop_assert!(Uscc::parse(text, UsccPolicy::Strict).is_err());
             prop_assert!(Uscc::parse(text, UsccPolicy::LenientCheckCharacter).is_ok());
+        }
+
+        #[test]
+        fn order_is_byte_order(a in proptest::collection::vec(alphabet_char(), 18),
+                               b in proptest::collection::vec(alphabet_char(), 18),
+                               common in 0usize..19) {
+            // Codes sharing a prefix of any length, so every position decides.
+            let mut b = b;
+            b[..common.min(18)].copy_from_slice(&a[..common.min(18)]);
+            let x = Uscc::parse(std::str::from_utf8(&a).unwrap(), UsccPolicy::LenientCheckCharacter).unwrap();
+            let y = Uscc::parse(std::str::from_utf8(&b).unwrap(), UsccPolicy::LenientCheckCharacter).unwrap();
+            prop_assert_eq!(x.cmp(&y), a.cmp(&b));
+            prop_assert_eq!(x.partial_cmp(&y), Some(a.cmp(&b)));
+        }
+
+        #[test]
+        fn parse_equals_the_character_by_character_rules(
+            s in "[ 0-9A-Za-z甲ＡＢ]{16,20}",
+            lenient in any::<bool>(),
+        ) {
+            let policy = if lenient { UsccPolicy::LenientCheckCharacter } else { UsccPolicy::Strict };
+            // The rules as first written: count characters, then check each.
+            let reference = || -> Result<Uscc, UsccError> {
+                let text = s.trim();
+                let len = text.chars().count();
+                if len != USCC_LEN {
+                    return Err(UsccError::Length { len });
+                }
+                let mut bytes = [0u8; USCC_LEN];
+                for (i, ch) in text.chars().enumerate() {
+                    let up = ch.to_ascii_uppercase();
+                    if !(up.is_ascii() && USCC_ALPHABET.contains(&(up as u8))) {
+                        return Err(UsccError::Character { position: i + 1, found: ch });
+                    }
+                    bytes[i] = up as u8;
+                }
+                let code = Uscc(bytes);
+                match code.check() {
+                    Err(e) if policy == UsccPolicy::Strict => Err(e),
+                    _ => Ok(code),
+                }
+            };
+            prop_assert_eq!(Uscc::parse(&s, policy), reference());
         }
 
         #[test]

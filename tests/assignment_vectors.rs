@@ -94,12 +94,14 @@ fn run(c: &Case) -> Value {
     let entities: Vec<Entity> = c
         .entities
         .iter()
-        .map(|e| Entity {
-            uscc: e.uscc,
-            name: e.name.clone(),
-            credit_class: e.credit_class.parse::<CreditClass>().unwrap(),
-            region: e.region.clone(),
-            industry: e.industry.clone(),
+        .map(|e| {
+            Entity::new(
+                e.uscc,
+                e.name.as_str(),
+                e.credit_class.parse::<CreditClass>().unwrap(),
+                e.region.as_str(),
+                e.industry.as_str(),
+            )
         })
         .collect();
     let conflicts = ConflictRegister::new(

@@ -29,12 +29,8 @@ fn code(n: u32) -> double_random::Uscc {
 }
 
 fn entities() -> Vec<Entity> {
-    let e = |n, name: &str, c, region: &str, industry: &str| Entity {
-        uscc: code(n),
-        name: name.into(),
-        credit_class: c,
-        region: region.into(),
-        industry: industry.into(),
+    let e = |n, name: &str, c, region: &str, industry: &str| {
+        Entity::new(code(n), name, c, region, industry)
     };
     vec![
         e(7, "阳城县甲公司", CreditClass::C, "140522", "取水"),

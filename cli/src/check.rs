@@ -8,7 +8,7 @@ use double_random::{CreditClass, EntityRegister, RegisterDiff, Severity};
 use serde_json::{Value, json};
 use time::Date;
 
-use crate::common::{CliError, ReadArgs, Status, pad_right, parse_date_arg};
+use crate::common::{self, CliError, ReadArgs, Status, pad_right, parse_date_arg};
 use crate::registers::{self, RegisterFiles};
 
 /// Flags of `check-registers`.
@@ -67,7 +67,7 @@ pub fn check_registers(args: &CheckArgs) -> Result<Status, CliError> {
         conflicts: args.conflicts.clone(),
         items: args.items.clone(),
     };
-    let loaded = registers::load(
+    let loaded = registers::load_for_checking(
         &files,
         args.read.encoding.into(),
         &args.read.options(args.on),
@@ -115,6 +115,7 @@ pub fn check_registers(args: &CheckArgs) -> Result<Status, CliError> {
         report.insert("problems".into(), serde_json::to_value(&problems)?);
         serde_json::to_writer_pretty(&mut out, &Value::Object(report))?;
         writeln!(out)?;
+        common::release(loaded);
         return Ok(status);
     }
     if let Some(e) = &loaded.entities {
@@ -153,6 +154,7 @@ pub fn check_registers(args: &CheckArgs) -> Result<Status, CliError> {
             writeln!(out, "  {p}")?;
         }
     }
+    common::release(loaded);
     Ok(status)
 }
 
@@ -188,20 +190,29 @@ pub fn diff_registers(args: &DiffArgs) -> Result<Status, CliError> {
         diff.details_changed.len()
     )?;
     for e in &diff.added {
-        writeln!(out, "+ {} {} {}", e.uscc, e.credit_class, e.name)?;
+        writeln!(out, "+ {} {} {}", e.uscc, e.credit_class, e.name())?;
     }
     for e in &diff.removed {
-        writeln!(out, "- {} {} {}", e.uscc, e.credit_class, e.name)?;
+        writeln!(out, "- {} {} {}", e.uscc, e.credit_class, e.name())?;
     }
     for c in &diff.class_changed {
         writeln!(
             out,
             "~ {} {} -> {} {}",
-            c.entity.uscc, c.from, c.to, c.entity.name
+            c.entity.uscc,
+            c.from,
+            c.to,
+            c.entity.name()
         )?;
     }
     for c in &diff.details_changed {
-        writeln!(out, "* {} {} (was {})", c.new.uscc, c.new.name, c.old.name)?;
+        writeln!(
+            out,
+            "* {} {} (was {})",
+            c.new.uscc,
+            c.new.name(),
+            c.old.name()
+        )?;
     }
     if !problems.is_empty() {
         writeln!(

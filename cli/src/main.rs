@@ -55,6 +55,8 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     progress::set_quiet(cli.quiet);
+    // The process ends when the command returns: big registers need not be freed.
+    common::exit_after_command();
     let result = match cli.command {
         Command::CheckRegisters(a) => check::check_registers(&a),
         Command::DiffRegisters(a) => check::diff_registers(&a),

@@ -692,7 +692,7 @@ impl Notice<'_> {
         writeln!(h, "<tbody>")?;
         for (n, ((class, d), team)) in self.draw.drawn_in_order().zip(&self.draw.teams).enumerate()
         {
-            let name = self.entities.get(&d.uscc).map_or("", |e| e.name.as_str());
+            let name = self.entities.get(&d.uscc).map_or("", |e| e.name());
             write!(
                 h,
                 "<tr><td class=\"num\">{}</td><td>{class}</td><td class=\"num\">{}</td><td class=\"mono uscc\">{}</td><td class=\"name\">{}</td><td class=\"team\">",

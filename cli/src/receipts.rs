@@ -887,7 +887,7 @@ pub fn draw(a: &DrawArgs) -> Result<Status, CliError> {
     let entities = &regs.entities;
     let inspectors = &regs.inspectors;
     for ((class, d), team) in payload.drawn_in_order().zip(&payload.teams) {
-        let name = entities.get(&d.uscc).map_or("", |e| e.name.as_str());
+        let name = entities.get(&d.uscc).map_or("", |e| e.name());
         let members: Vec<String> = team
             .inspectors
             .iter()
@@ -1195,6 +1195,7 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
         None => None,
     };
     print_report(&report, level, a.json, ledger.as_ref())?;
+    crate::common::release(loaded);
     Ok(
         if report.holds() && ledger.as_ref().is_none_or(Report::holds) {
             Status::Ok

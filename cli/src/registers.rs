@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use double_random::{
-    CheckItemList, ConflictRegister, ConflictRow, EntityRegister, EntityRow, InspectorRegister,
-    InspectorRow, ItemRow, Validated, ValidationOptions,
+    CheckItemList, ConflictRegister, ConflictRow, EntityRegister, EntityRegisterBuilder,
+    EntityRowRef, InspectorRegister, InspectorRow, ItemRow, Validated, ValidationOptions,
 };
 
 use crate::input::{self, Encoding, InputError, TableKind};
@@ -58,15 +58,15 @@ impl LoadedRegisters {
 }
 
 /// Reads a register file row by row: resolves its headers for `kind`, hands
-/// the rows to `build` as they are read, and then notes in `notes` the
-/// columns no canonical column claims. A read error part-way stops the rows
-/// and is returned instead of what `build` made of the rows before it.
+/// the reader to `build`, which takes the rows as they are read, and then
+/// notes in `notes` the columns no canonical column claims. A read error
+/// part-way is returned instead of what `build` made of the rows before it.
 fn read<T>(
     path: &Path,
     encoding: Encoding,
     kind: TableKind,
     notes: &mut Vec<String>,
-    build: impl FnOnce(&mut dyn Iterator<Item = input::Row>, &input::ColumnMap) -> T,
+    build: impl FnOnce(&mut input::RowReader, &input::ColumnMap) -> Result<T, InputError>,
 ) -> Result<T, InputError> {
     let name = path
         .file_name()
@@ -74,6 +74,20 @@ fn read<T>(
     let _spinner = crate::progress::Progress::spinner(format!("reading {name}"));
     let mut reader = input::RowReader::open(path, encoding)?;
     let cols = reader.resolve(kind)?;
+    let built = build(&mut reader, &cols)?;
+    // Only now is it known which columns without a header hold values.
+    for c in reader.resolve(kind)?.ignored() {
+        notes.push(format!("{}: column {c:?} ignored", path.display()));
+    }
+    Ok(built)
+}
+
+/// Hands the rows of `reader` to `build` as owned [`input::Row`]s, stopping
+/// at a read error, which is returned instead of what `build` made.
+fn owned_rows<T>(
+    reader: &mut input::RowReader,
+    build: impl FnOnce(&mut dyn Iterator<Item = input::Row>) -> T,
+) -> Result<T, InputError> {
     let mut failure = None;
     let mut rows = reader.by_ref().map_while(|r| match r {
         Ok(row) => Some(row),
@@ -82,15 +96,11 @@ fn read<T>(
             None
         }
     });
-    let built = build(&mut rows, &cols);
-    if let Some(e) = failure {
-        return Err(e);
+    let built = build(&mut rows);
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(built),
     }
-    // Only now is it known which columns without a header hold values.
-    for c in reader.resolve(kind)?.ignored() {
-        notes.push(format!("{}: column {c:?} ignored", path.display()));
-    }
-    Ok(built)
 }
 
 /// Reads an entity register file.
@@ -100,18 +110,50 @@ pub fn read_entities(
     options: &ValidationOptions,
     notes: &mut Vec<String>,
 ) -> Result<Validated<EntityRegister>, InputError> {
-    read(path, encoding, TableKind::Entities, notes, |rows, cols| {
-        // Cells are moved, not copied: a national register has millions of rows.
-        let rows = rows.map(|mut r| EntityRow {
-            row: r.line,
-            uscc: cols.take(&mut r, "uscc"),
-            name: cols.take(&mut r, "name"),
-            credit_class: cols.take(&mut r, "credit_class"),
-            region: cols.take(&mut r, "region"),
-            industry: cols.take(&mut r, "industry"),
-        });
-        EntityRegister::from_rows(rows, options)
-    })
+    read_entity_file(path, encoding, options, notes, true)
+}
+
+/// Reads an entity register file; with `commit`, a file in canonical order
+/// is committed as it is read (see
+/// [`EntityRegisterBuilder::commit_while_reading`]).
+fn read_entity_file(
+    path: &Path,
+    encoding: Encoding,
+    options: &ValidationOptions,
+    notes: &mut Vec<String>,
+    commit: bool,
+) -> Result<Validated<EntityRegister>, InputError> {
+    read(
+        path,
+        encoding,
+        TableKind::Entities,
+        notes,
+        |reader, cols| {
+            // A national register has millions of rows: the cells are read into
+            // the reader's buffer and only the text an entity keeps is copied.
+            let [uscc, name, credit_class, region, industry] =
+                ["uscc", "name", "credit_class", "region", "industry"].map(|c| cols.index(c));
+            // Room for about as many rows as a register of this size holds
+            // (CSV rows run to 60 bytes and more), so nothing grows as it is read.
+            let rows = std::fs::metadata(path).map_or(0, |m| m.len() / 64);
+            let rows = usize::try_from(rows).unwrap_or(0);
+            let mut builder =
+                EntityRegisterBuilder::with_capacity(options, rows).commit_while_reading(commit);
+            while let Some(cells) = reader.next_cells() {
+                let cells = cells?;
+                let cell = |i: Option<usize>| i.map_or("", |i| cells.get(i));
+                builder.push(EntityRowRef {
+                    row: cells.line,
+                    uscc: cell(uscc),
+                    name: cell(name),
+                    credit_class: cell(credit_class),
+                    region: cell(region),
+                    industry: cell(industry),
+                });
+            }
+            Ok(builder.finish())
+        },
+    )
 }
 
 /// Reads an inspector register file.
@@ -126,21 +168,23 @@ pub fn read_inspectors(
         encoding,
         TableKind::Inspectors,
         notes,
-        |rows, cols| {
-            let rows = rows.map(|r| {
-                let r = &r;
-                InspectorRow {
-                    row: r.line,
-                    id: cols.get(r, "id").to_owned(),
-                    name: cols.get(r, "name").to_owned(),
-                    department: cols.get(r, "department").to_owned(),
-                    region: cols.get(r, "region").to_owned(),
-                    expertise: cols.get(r, "expertise").to_owned(),
-                    cert_valid_from: cols.get(r, "cert_valid_from").to_owned(),
-                    cert_valid_to: cols.get(r, "cert_valid_to").to_owned(),
-                }
-            });
-            InspectorRegister::from_rows(rows, options)
+        |reader, cols| {
+            owned_rows(reader, |rows| {
+                let rows = rows.map(|r| {
+                    let r = &r;
+                    InspectorRow {
+                        row: r.line,
+                        id: cols.get(r, "id").to_owned(),
+                        name: cols.get(r, "name").to_owned(),
+                        department: cols.get(r, "department").to_owned(),
+                        region: cols.get(r, "region").to_owned(),
+                        expertise: cols.get(r, "expertise").to_owned(),
+                        cert_valid_from: cols.get(r, "cert_valid_from").to_owned(),
+                        cert_valid_to: cols.get(r, "cert_valid_to").to_owned(),
+                    }
+                });
+                InspectorRegister::from_rows(rows, options)
+            })
         },
     )
 }
@@ -154,18 +198,26 @@ pub fn read_conflicts(
     options: &ValidationOptions,
     notes: &mut Vec<String>,
 ) -> Result<Validated<ConflictRegister>, InputError> {
-    read(path, encoding, TableKind::Conflicts, notes, |rows, cols| {
-        let rows = rows.map(|r| {
-            let r = &r;
-            ConflictRow {
-                row: r.line,
-                inspector_id: cols.get(r, "inspector_id").to_owned(),
-                uscc: cols.get(r, "uscc").to_owned(),
-                reason: cols.get(r, "reason").to_owned(),
-            }
-        });
-        ConflictRegister::from_rows(rows, entities, inspectors, options)
-    })
+    read(
+        path,
+        encoding,
+        TableKind::Conflicts,
+        notes,
+        |reader, cols| {
+            owned_rows(reader, |rows| {
+                let rows = rows.map(|r| {
+                    let r = &r;
+                    ConflictRow {
+                        row: r.line,
+                        inspector_id: cols.get(r, "inspector_id").to_owned(),
+                        uscc: cols.get(r, "uscc").to_owned(),
+                        reason: cols.get(r, "reason").to_owned(),
+                    }
+                });
+                ConflictRegister::from_rows(rows, entities, inspectors, options)
+            })
+        },
+    )
 }
 
 /// Reads a check-item list.
@@ -174,23 +226,25 @@ pub fn read_items(
     encoding: Encoding,
     notes: &mut Vec<String>,
 ) -> Result<Validated<CheckItemList>, InputError> {
-    read(path, encoding, TableKind::Items, notes, |rows, cols| {
-        let rows = rows.map(|r| {
-            let r = &r;
-            ItemRow {
-                row: r.line,
-                id: cols.get(r, "id").to_owned(),
-                name: cols.get(r, "name").to_owned(),
-                category: cols.get(r, "category").to_owned(),
-                target_type: cols.get(r, "target_type").to_owned(),
-                basis: cols.get(r, "basis").to_owned(),
-                department: cols.get(r, "department").to_owned(),
-                content: cols.get(r, "content").to_owned(),
-                method: cols.get(r, "method").to_owned(),
-                expertise: cols.get(r, "expertise").to_owned(),
-            }
-        });
-        CheckItemList::from_rows(rows)
+    read(path, encoding, TableKind::Items, notes, |reader, cols| {
+        owned_rows(reader, |rows| {
+            let rows = rows.map(|r| {
+                let r = &r;
+                ItemRow {
+                    row: r.line,
+                    id: cols.get(r, "id").to_owned(),
+                    name: cols.get(r, "name").to_owned(),
+                    category: cols.get(r, "category").to_owned(),
+                    target_type: cols.get(r, "target_type").to_owned(),
+                    basis: cols.get(r, "basis").to_owned(),
+                    department: cols.get(r, "department").to_owned(),
+                    content: cols.get(r, "content").to_owned(),
+                    method: cols.get(r, "method").to_owned(),
+                    expertise: cols.get(r, "expertise").to_owned(),
+                }
+            });
+            CheckItemList::from_rows(rows)
+        })
     })
 }
 
@@ -201,16 +255,36 @@ pub fn load(
     encoding: Encoding,
     options: &ValidationOptions,
 ) -> Result<LoadedRegisters, InputError> {
+    load_registers(files, encoding, options, true)
+}
+
+/// [`load`] for a command that only checks the registers and wants no root:
+/// the entity register is not committed while it is read.
+pub fn load_for_checking(
+    files: &RegisterFiles,
+    encoding: Encoding,
+    options: &ValidationOptions,
+) -> Result<LoadedRegisters, InputError> {
+    load_registers(files, encoding, options, false)
+}
+
+fn load_registers(
+    files: &RegisterFiles,
+    encoding: Encoding,
+    options: &ValidationOptions,
+    commit: bool,
+) -> Result<LoadedRegisters, InputError> {
     let mut out = LoadedRegisters::default();
     if let Some(p) = &files.items {
         out.items = Some(read_items(p, encoding, &mut out.ignored_columns)?);
     }
     if let Some(p) = &files.entities {
-        out.entities = Some(read_entities(
+        out.entities = Some(read_entity_file(
             p,
             encoding,
             options,
             &mut out.ignored_columns,
+            commit,
         )?);
     }
     if let Some(p) = &files.inspectors {
@@ -232,4 +306,75 @@ pub fn load(
         )?);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use double_random::{EntityRow, UsccPolicy, uscc_check_character};
+
+    use super::*;
+
+    fn code(n: u32) -> String {
+        let first: [u8; 17] = format!("91140522MA{n:07}").as_bytes().try_into().unwrap();
+        let check = uscc_check_character(&first).unwrap();
+        format!("{}{check}", std::str::from_utf8(&first).unwrap())
+    }
+
+    /// Reading entities through borrowed cells gives what building them
+    /// from the owned rows of the whole table gives: problems, rows, values
+    /// and entities.
+    #[test]
+    fn entities_from_cells_equal_entities_from_rows() {
+        let mut csv =
+            String::from("\u{FEFF}统一社会信用代码,企业名称,风险分类,行政区划代码,行业,备注\n");
+        for n in 0..3000u32 {
+            let class = ["A", "b", " C类 ", "高风险", "E", ""][(n % 6) as usize];
+            let name = match n % 13 {
+                0 => String::new(),
+                1 => format!("\"带,逗号\n的名称{n}\""),
+                _ => format!("  单位{n}  "),
+            };
+            let region = ["140522", "14052", "", " 140581 "][(n % 4) as usize];
+            let uscc = match n % 17 {
+                0 => code(n / 2),
+                1 => "91350203M0001QAY9B".to_owned(),
+                2 => format!("{}x", code(n)),
+                _ => code(n).to_lowercase(),
+            };
+            csv.push_str(&format!("{uscc},{name},{class},{region},水利,x\n"));
+            if n % 100 == 0 {
+                csv.push_str(",,,,,\n\n");
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("entities.csv");
+        std::fs::write(&path, &csv).unwrap();
+        for policy in [UsccPolicy::Strict, UsccPolicy::LenientCheckCharacter] {
+            let opts = ValidationOptions {
+                uscc_policy: policy,
+                on: None,
+            };
+            let mut notes = Vec::new();
+            let got = read_entities(&path, Encoding::Auto, &opts, &mut notes).unwrap();
+            let table = input::read_table_file(&path, Encoding::Auto).unwrap();
+            let cols = input::resolve_headers(&table, TableKind::Entities).unwrap();
+            let rows = table.rows.iter().map(|r| EntityRow {
+                row: r.line,
+                uscc: cols.get(r, "uscc").to_owned(),
+                name: cols.get(r, "name").to_owned(),
+                credit_class: cols.get(r, "credit_class").to_owned(),
+                region: cols.get(r, "region").to_owned(),
+                industry: cols.get(r, "industry").to_owned(),
+            });
+            let want = EntityRegister::from_rows(rows, &opts);
+            assert!(want.problems.len() > 1000, "{}", want.problems.len());
+            assert!(want.register.len() > 500, "{}", want.register.len());
+            assert_eq!(got.problems, want.problems);
+            assert_eq!(got.register.entities(), want.register.entities());
+            assert_eq!(
+                notes,
+                [format!("{}: column \"备注\" ignored", path.display())]
+            );
+        }
+    }
 }

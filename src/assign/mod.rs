@@ -513,7 +513,7 @@ fn exclusions<'a>(
     let mut excl: Vec<EntityExclusions<'a>> = drawn
         .iter()
         .map(|e| EntityExclusions {
-            region: e.region.as_str(),
+            region: e.region(),
             conflicted: Vec::new(),
             previous: Vec::new(),
         })
@@ -581,13 +581,7 @@ fn exclusions<'a>(
 ///     cert_valid_to: None,
 /// };
 /// let inspectors = InspectorRegister::new(vec![officer("J001"), officer("J002"), officer("J003")])?;
-/// let drawn = [Entity {
-///     uscc: "91350100M000100Y43".parse()?,
-///     name: "某公司".into(),
-///     credit_class: CreditClass::B,
-///     region: "350100".into(),
-///     industry: String::new(),
-/// }];
+/// let drawn = [Entity::new("91350100M000100Y43".parse()?, "某公司", CreditClass::B, "350100", "")];
 /// let date = Date::from_calendar_date(2025, Month::March, 10)?;
 /// let rules = TeamRules::new(2, "执法一队");
 /// let seed = [7u8; 32];
@@ -624,7 +618,7 @@ pub fn assign_teams(
         }
     }
     if plan.cross
-        && let Some(e) = drawn.iter().find(|e| e.region.is_empty())
+        && let Some(e) = drawn.iter().find(|e| e.region().is_empty())
     {
         return Err(AssignError::RegionUnknown { uscc: e.uscc });
     }

@@ -20,13 +20,7 @@ fn code(n: u32) -> Uscc {
 }
 
 fn ent(n: u32, region: &str) -> Entity {
-    Entity {
-        uscc: code(n),
-        name: format!("企业{n}"),
-        credit_class: CreditClass::B,
-        region: region.into(),
-        industry: String::new(),
-    }
+    Entity::new(code(n), format!("企业{n}"), CreditClass::B, region, "")
 }
 
 fn insp(id: &str, dept: &str) -> Inspector {
@@ -124,7 +118,7 @@ fn check_teams(
             assert!(!c.is_conflicted(&m.id, &e.uscc), "{} conflicted", m.id);
             if rules.jurisdiction == JurisdictionPolicy::CrossJurisdiction {
                 assert!(
-                    !m.jurisdiction_covers(&e.region),
+                    !m.jurisdiction_covers(e.region()),
                     "{} same jurisdiction",
                     m.id
                 );
@@ -842,7 +836,7 @@ proptest! {
                         && i.certificate_valid_on(day())
                         && !sc.conflicts.is_conflicted(&i.id, &e.uscc)
                         && !(sc.rules.jurisdiction == JurisdictionPolicy::CrossJurisdiction
-                            && i.jurisdiction_covers(&e.region))
+                            && i.jurisdiction_covers(e.region()))
                         && !(sc.rules.rotation == RotationPolicy::AvoidPreviousTeam
                             && sc.history.previous_team(&e.uscc).contains(&i.id))
                 }).count();

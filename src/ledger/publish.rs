@@ -257,7 +257,7 @@ fn public_result(
         uscc: f.uscc,
         entity_name: entities
             .and_then(|e| e.get(&f.uscc))
-            .map(|e| e.name.clone())
+            .map(|e| e.name().to_owned())
             .unwrap_or_default(),
         task_id: task.id.clone(),
         task_name: task.name.clone(),

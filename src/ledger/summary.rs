@@ -187,7 +187,9 @@ pub fn summarise(
                 let Some(entry) = ledger.entry(&d.draw_id, &uscc) else {
                     base.missing.push(MissingEntity {
                         uscc,
-                        name: entities.and_then(|e| e.get(&uscc)).map(|e| e.name.clone()),
+                        name: entities
+                            .and_then(|e| e.get(&uscc))
+                            .map(|e| e.name().to_owned()),
                         draw: crate::hex::encode(&d.draw_id),
                     });
                     continue;

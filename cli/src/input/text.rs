@@ -258,7 +258,7 @@ pub(super) fn utf8_stream_plan(
                 skip += UTF8_BOM.len();
             }
         }
-        let (valid, bad) = match std::str::from_utf8(chunk) {
+        let (valid, bad) = match simdutf8::compat::from_utf8(chunk) {
             Ok(_) => (end, false),
             Err(e) => (e.valid_up_to(), e.error_len().is_some() || n == 0),
         };
@@ -323,6 +323,19 @@ impl Sniffer {
 /// Adds the line breaks of `bytes` to `breaks`; `last` is the byte before
 /// them (updated), so a `\r\n` split between calls counts once.
 fn count_breaks(last: &mut u8, breaks: &mut usize, bytes: &[u8]) {
+    let (Some(&first), Some(&end)) = (bytes.first(), bytes.last()) else {
+        return;
+    };
+    if !bytes.contains(&b'\r') {
+        // Only `\n` breaks (the usual file): count them in one pass, less
+        // the first when it ends a `\r\n` whose `\r` was counted before.
+        *breaks += bytes.iter().filter(|&&b| b == b'\n').count();
+        if *last == b'\r' && first == b'\n' {
+            *breaks = breaks.saturating_sub(1);
+        }
+        *last = end;
+        return;
+    }
     let mut prev = *last;
     for &b in bytes {
         if b == b'\r' || (b == b'\n' && prev != b'\r') {
@@ -333,12 +346,45 @@ fn count_breaks(last: &mut u8, breaks: &mut usize, bytes: &[u8]) {
     *last = prev;
 }
 
+/// The length of the line at the start of `bytes` when it ends with `\n`
+/// within `bytes` and holds no quote or `\r` (a record csv-core would
+/// split at the delimiter alone).
+fn simple_line(bytes: &[u8]) -> Option<usize> {
+    // Eight bytes at a time: a word with none of the three bytes is passed
+    // over whole (the bit trick flags a byte equal to the one looked for).
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has = |w: u64, b: u8| {
+        let x = w ^ (ONES * u64::from(b));
+        x.wrapping_sub(ONES) & !x & HIGHS != 0
+    };
+    let mut at = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(w);
+        if has(w, b'\n') || has(w, b'"') || has(w, b'\r') {
+            break;
+        }
+        at += 8;
+    }
+    for (i, &b) in bytes.iter().enumerate().skip(at) {
+        match b {
+            b'\n' => return Some(i),
+            b'"' | b'\r' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Streams the rows of a UTF-8 CSV file, one record in memory at a time,
 /// with the same row numbers, trimming and errors as [`parse`].
 pub(super) struct CsvStream {
     name: String,
     file: File,
     core: csv_core::Reader,
+    delimiter: u8,
     buf: Vec<u8>,
     pos: usize,
     len: usize,
@@ -370,6 +416,7 @@ impl CsvStream {
             name: name.to_owned(),
             file,
             core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            delimiter,
             buf: vec![0u8; CHUNK],
             pos: 0,
             len: 0,
@@ -398,8 +445,9 @@ impl CsvStream {
         Ok(!self.eof)
     }
 
-    /// The next non-empty record as trimmed cells with its row number, or `None` at the end.
-    pub(super) fn next_record(&mut self) -> Result<Option<(usize, Vec<String>)>, InputError> {
+    /// Reads the next non-empty record into `cells` (trimmed) and returns
+    /// its row number, or `None` at the end.
+    fn next_record(&mut self, cells: &mut CellBuf) -> Result<Option<usize>, InputError> {
         loop {
             // Line breaks between records (and blank lines) are skipped
             // here, so the record starts at the next byte.
@@ -423,6 +471,32 @@ impl CsvStream {
                 }
             }
             let row = (self.breaks + 1).saturating_sub(self.quoted_breaks);
+            // After the header, a whole line in the buffer without quotes or
+            // carriage returns (nearly every line of a register) is split at
+            // the delimiter here: csv-core would give the same fields, and
+            // its state at the start of a record is unchanged by skipping one.
+            if self.width.is_some()
+                && let Some(len) = simple_line(self.buf.get(self.pos..self.len).unwrap_or_default())
+            {
+                let line = self.buf.get(self.pos..self.pos + len).unwrap_or_default();
+                cells.clear();
+                match simdutf8::basic::from_utf8(line) {
+                    Ok(text) => text
+                        .split(char::from(self.delimiter))
+                        .for_each(|f| cells.push(f)),
+                    Err(_) => line
+                        .split(|&b| b == self.delimiter)
+                        .for_each(|f| cells.push_lossy(f)),
+                }
+                // The line and its `\n`, a break of its own (no `\r` before it).
+                self.pos += len + 1;
+                self.breaks += 1;
+                self.last = b'\n';
+                if let Some(done) = self.check_record(cells, row)? {
+                    return Ok(Some(done));
+                }
+                continue;
+            }
             let mut nout = 0;
             let mut nend = 0;
             loop {
@@ -461,55 +535,80 @@ impl CsvStream {
                 }
             }
             let ends = self.ends.get(..nend).unwrap_or_default();
-            let mut fields = Vec::with_capacity(ends.len());
+            let record = self.out.get(..nout).unwrap_or_default();
+            // Most records hold no line break and are valid UTF-8 cut at
+            // character boundaries: check the whole record once, not each field.
+            let breaks_inside = record.iter().any(|&b| b == b'\r' || b == b'\n');
+            let text = simdutf8::basic::from_utf8(record)
+                .ok()
+                .filter(|t| ends.iter().all(|&e| t.is_char_boundary(e)));
+            cells.clear();
             let mut start = 0;
             for &end in ends {
                 let f = self.out.get(start..end).unwrap_or_default();
-                self.quoted_breaks += line_breaks(f);
-                fields.push(String::from_utf8_lossy(f).trim().to_owned());
+                if breaks_inside {
+                    self.quoted_breaks += line_breaks(f);
+                }
+                match text.and_then(|t| t.get(start..end)) {
+                    Some(cell) => cells.push(cell),
+                    None => cells.push_lossy(f),
+                }
                 start = end;
             }
-            if fields.iter().all(String::is_empty) {
-                continue;
+            if let Some(done) = self.check_record(cells, row)? {
+                return Ok(Some(done));
             }
-            match self.width {
-                None => {
-                    if let Some(first) = fields.first_mut() {
-                        *first = first.trim_start_matches('\u{FEFF}').trim().to_owned();
-                    }
-                    self.width = Some(fields.len());
-                }
-                Some(w) if w != fields.len() => {
-                    return Err(InputError::Ragged {
-                        file: self.name.clone(),
-                        row,
-                        expected: w,
-                        found: fields.len(),
-                    });
-                }
-                Some(_) => {}
-            }
-            return Ok(Some((row, fields)));
         }
+    }
+
+    /// The row number of a record read into `cells`, or `None` for a
+    /// record of empty cells (skipped); the header fixes the width rows
+    /// must have.
+    fn check_record(
+        &mut self,
+        cells: &mut CellBuf,
+        row: usize,
+    ) -> Result<Option<usize>, InputError> {
+        if cells.all_empty() {
+            return Ok(None);
+        }
+        match self.width {
+            None => {
+                cells.strip_bom_from_first();
+                self.width = Some(cells.len());
+            }
+            Some(w) if w != cells.len() => {
+                return Err(InputError::Ragged {
+                    file: self.name.clone(),
+                    row,
+                    expected: w,
+                    found: cells.len(),
+                });
+            }
+            Some(_) => {}
+        }
+        Ok(Some(row))
     }
 
     /// The header row, or [`InputError::Empty`].
     pub(super) fn headers(&mut self) -> Result<Vec<String>, InputError> {
-        match self.next_record()? {
-            Some((_, h)) => Ok(h),
+        let mut cells = CellBuf::default();
+        match self.next_record(&mut cells)? {
+            Some(_) => Ok(cells.to_strings()),
             None => Err(InputError::Empty {
                 file: self.name.clone(),
             }),
         }
     }
 
-    /// The next data row, or `None` at the end (and after an error).
-    pub(super) fn next_row(&mut self) -> Option<Result<Row, InputError>> {
+    /// Reads the next data row into `cells` and returns its row number;
+    /// `None` at the end (and after an error).
+    pub(super) fn next_row(&mut self, cells: &mut CellBuf) -> Option<Result<usize, InputError>> {
         if self.done {
             return None;
         }
-        match self.next_record() {
-            Ok(Some((line, fields))) => Some(Ok(Row { line, fields })),
+        match self.next_record(cells) {
+            Ok(Some(line)) => Some(Ok(line)),
             Ok(None) => {
                 self.done = true;
                 None
@@ -519,6 +618,77 @@ impl CsvStream {
                 Some(Err(e))
             }
         }
+    }
+}
+
+/// `cell.trim()`, quicker for the usual cell, which has nothing to trim.
+fn trim(cell: &str) -> &str {
+    match (cell.chars().next(), cell.chars().next_back()) {
+        (Some(a), Some(b)) if !a.is_whitespace() && !b.is_whitespace() => cell,
+        _ => cell.trim(),
+    }
+}
+
+/// The trimmed cells of one row, in one reused buffer: reading a register
+/// allocates nothing per row.
+#[derive(Debug, Default)]
+pub(super) struct CellBuf {
+    text: String,
+    /// Byte range of each cell in `text`.
+    bounds: Vec<(usize, usize)>,
+}
+
+impl CellBuf {
+    pub(super) fn clear(&mut self) {
+        self.text.clear();
+        self.bounds.clear();
+    }
+
+    /// Appends a cell, trimmed.
+    pub(super) fn push(&mut self, cell: &str) {
+        let start = self.text.len();
+        self.text.push_str(trim(cell));
+        self.bounds.push((start, self.text.len()));
+    }
+
+    /// Appends a cell of bytes, invalid UTF-8 replaced by U+FFFD, trimmed.
+    fn push_lossy(&mut self, cell: &[u8]) {
+        match std::str::from_utf8(cell) {
+            Ok(text) => self.push(text),
+            Err(_) => self.push(&String::from_utf8_lossy(cell)),
+        }
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.bounds.len()
+    }
+
+    fn all_empty(&self) -> bool {
+        self.bounds.iter().all(|(a, b)| a == b)
+    }
+
+    /// Cell `i`, or `""` past the last.
+    pub(super) fn get(&self, i: usize) -> &str {
+        self.bounds
+            .get(i)
+            .and_then(|&(a, b)| self.text.get(a..b))
+            .unwrap_or_default()
+    }
+
+    /// Strips leading U+FEFF from the first cell (the header row's), then
+    /// whitespace again.
+    fn strip_bom_from_first(&mut self) {
+        if let Some((a, b)) = self.bounds.first_mut() {
+            let cell = self.text.get(*a..*b).unwrap_or_default();
+            let rest = cell.trim_start_matches('\u{FEFF}').trim();
+            let lead = cell.len() - cell.trim_start_matches('\u{FEFF}').trim_start().len();
+            *a += lead;
+            *b = *a + rest.len();
+        }
+    }
+
+    pub(super) fn to_strings(&self) -> Vec<String> {
+        (0..self.len()).map(|i| self.get(i).to_owned()).collect()
     }
 }
 
