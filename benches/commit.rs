@@ -93,7 +93,7 @@ fn bench_commit(c: &mut Criterion) {
     });
     assert_eq!(
         commit_entities(&register).expect("commit").size(),
-        N,
+        Some(N),
         "the register commits"
     );
     g.finish();
