@@ -15,7 +15,6 @@ use crate::commit::{
 };
 use crate::credit::CreditClass;
 use crate::merkle::Hash;
-use crate::ratio::BasisPoints;
 use crate::record::{
     ChainLink, CommitmentPayload, Count, DRAW_ALGORITHM, DrawPayload, DrawnEntity,
     EntityRootRecord, PerClass, RandomnessPlan, RandomnessValue, RegisterRoots, RootRecord,
@@ -236,18 +235,10 @@ pub struct Replay {
 /// through [`sample_sizes`]. Cheap whatever the pool sizes, so a verifier
 /// compares a draw's counts with these before it runs the sampler.
 pub fn sample_counts(commitment: &CommitmentPayload) -> Result<[u64; 4], DrawError> {
-    let pools = commitment
-        .registers
-        .entities
-        .class_sizes
-        .to_array()
-        .map(|c| c.0);
-    let mut bp = [BasisPoints::ZERO; 4];
-    for c in CreditClass::ALL {
-        bp[c.index()] = BasisPoints::new(*commitment.task.ratios_bp.get(c))
-            .map_err(|error| TaskError::Ratio { class: c, error })?;
-    }
-    Ok(sample_sizes(pools, bp)?)
+    Ok(sample_sizes(
+        commitment.pools(),
+        commitment.task.ratios()?.0,
+    )?)
 }
 
 /// Recomputes seed, sizes and ranks from a commitment and a randomness value.
@@ -262,13 +253,7 @@ pub fn replay(
 ) -> Result<Replay, DrawError> {
     let seed = derive_seed(commitment_id, randomness);
     let sizes = sample_counts(commitment)?;
-    let pools = commitment
-        .registers
-        .entities
-        .class_sizes
-        .to_array()
-        .map(|c| c.0);
-    let ranks = draw_all(&seed, pools, sizes)?;
+    let ranks = draw_all(&seed, commitment.pools(), sizes)?;
     Ok(Replay { seed, sizes, ranks })
 }
 

@@ -19,6 +19,8 @@ use crate::date::{format_date, parse_date};
 use crate::dsse::{Envelope, EnvelopeError, sign, verify};
 use crate::keys::{IssuerKey, IssuerPublicKey};
 use crate::merkle::Hash;
+use crate::ratio::BasisPoints;
+use crate::task::{Ratios, TaskError};
 use crate::uscc::Uscc;
 
 /// Payload type of commitment records.
@@ -369,6 +371,26 @@ pub struct CommitmentPayload {
     /// The earlier draw whose teams the rotation rule avoids, if the task rotates.
     #[serde(with = "opt_hash")]
     pub history: Option<Hash>,
+}
+
+impl CommitmentPayload {
+    /// The committed entity class sizes A..D (the pools the draw samples).
+    pub fn pools(&self) -> [u64; 4] {
+        self.registers.entities.class_sizes.to_array().map(|c| c.0)
+    }
+}
+
+impl TaskRecord {
+    /// The committed ratios as basis points; a value above 10000 is the
+    /// first class's error.
+    pub fn ratios(&self) -> Result<Ratios, TaskError> {
+        let mut bp = [BasisPoints::ZERO; 4];
+        for class in CreditClass::ALL {
+            bp[class.index()] = BasisPoints::new(*self.ratios_bp.get(class))
+                .map_err(|error| TaskError::Ratio { class, error })?;
+        }
+        Ok(Ratios(bp))
+    }
 }
 
 /// The randomness value a draw used.

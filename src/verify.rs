@@ -20,14 +20,13 @@ use crate::draw::{
 use crate::dsse::Envelope;
 use crate::keys::IssuerPublicKey;
 use crate::merkle::Hash;
-use crate::ratio::BasisPoints;
 use crate::record::{
     ChainLink, CommitmentPayload, Count, DRAW_ALGORITHM, DrawPayload, RandomnessPlan, Record,
     RecordError, RegisterRoots, RootRecord, Timestamp,
 };
 use crate::register::CheckItemList;
 use crate::sample::derive_seed;
-use crate::task::{Ratios, Task, TaskError, merge_key_expertise};
+use crate::task::{Task, merge_key_expertise};
 
 /// How much to check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -689,25 +688,16 @@ pub fn commitment_findings(c: &CommitmentPayload) -> Vec<Finding> {
     // rules as assignment checks them first: nothing here needs a register,
     // so a replay from the records alone catches a commitment no honest
     // office could have made (a team of one, a zero workload cap, ...).
-    let mut ratios = [BasisPoints::ZERO; 4];
-    let mut ratio_error = None;
-    for class in CreditClass::ALL {
-        match BasisPoints::new(*c.task.ratios_bp.get(class)) {
-            Ok(r) => ratios[class.index()] = r,
-            Err(error) => ratio_error = Some(TaskError::Ratio { class, error }),
-        }
-    }
-    let task = match ratio_error {
-        Some(e) => Err(e),
-        None => Task::new(
+    let task = c.task.ratios().and_then(|ratios| {
+        Task::new(
             c.task.id.clone(),
             c.task.name.clone(),
             c.task.items.clone(),
-            Ratios(ratios),
+            ratios,
             c.task.team.clone(),
             c.task.inspection_date,
-        ),
-    };
+        )
+    });
     if let Err(e) = task {
         out.push(finding(
             Error,

@@ -546,13 +546,7 @@ impl Notice<'_> {
 
     fn class_section(&self, h: &mut String) -> fmt::Result {
         let task = &self.commitment.task;
-        let pools = self
-            .commitment
-            .registers
-            .entities
-            .class_sizes
-            .to_array()
-            .map(|c| c.0);
+        let pools = self.commitment.pools();
         let drawn = CreditClass::ALL.map(|c| self.draw.drawn.get(c).len() as u64);
         writeln!(
             h,

@@ -706,12 +706,7 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
     let id = *env.record_id().as_bytes();
     store_salt(&a.chain, &id, &salt)?;
     chain.append(&env)?;
-    let sizes = payload
-        .registers
-        .entities
-        .class_sizes
-        .to_array()
-        .map(|c| c.0);
+    let sizes = payload.pools();
     if a.json {
         crate::outln!(
             "{}",
