@@ -346,6 +346,19 @@ pub enum RandomnessPlan {
 }
 
 impl RandomnessPlan {
+    /// When the randomness exists: a drand round's publication time (`None`
+    /// for a round that never exists or an unknown network), a ceremony's
+    /// scheduled time, `None` for local randomness.
+    pub fn available_at(&self) -> Option<Timestamp> {
+        match self {
+            RandomnessPlan::Drand { chain_hash, round } => {
+                crate::beacon::drand_round_time(chain_hash, round.0)
+            }
+            RandomnessPlan::Ceremony { scheduled_at, .. } => Some(*scheduled_at),
+            RandomnessPlan::Local {} => None,
+        }
+    }
+
     /// A short name: `drand`, `ceremony` or `local`.
     pub fn source(&self) -> &'static str {
         match self {

@@ -799,12 +799,7 @@ pub fn draw_findings(
         }
         BeaconVerdict::Failed { reason } => out.push(finding(Error, "beacon", reason)),
     }
-    let time_floor = match &commitment.randomness {
-        RandomnessPlan::Drand { chain_hash, round } => drand_round_time(chain_hash, round.0),
-        RandomnessPlan::Ceremony { scheduled_at, .. } => Some(*scheduled_at),
-        RandomnessPlan::Local {} => None,
-    };
-    if let Some(t) = time_floor
+    if let Some(t) = commitment.randomness.available_at()
         && draw.chain.created_at < t
     {
         out.push(finding(

@@ -11,7 +11,7 @@ use double_random::{
     Envelope, Finding, FindingSeverity, Hash, History, IssuerKey, IssuerPublicKey, Level,
     PROOF_BUNDLE_FORMAT, ProofBundle, QUICKNET_CHAIN_HASH, RandomnessPlan, RandomnessValue, Record,
     Registers, Report, Timestamp, Uscc, UsccPolicy, VerifyOptions, build_commitment,
-    drand_round_time, entity_leaf_hashes, perform_draw, prove_entity, read_chain, verify_chain,
+    entity_leaf_hashes, perform_draw, prove_entity, read_chain, verify_chain,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -644,11 +644,7 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
         None => now()?,
     };
     let plan = parse_plan(&a.randomness_plan, &a.witness)?;
-    let randomness_time = match &plan {
-        RandomnessPlan::Drand { chain_hash, round } => drand_round_time(chain_hash, round.0),
-        RandomnessPlan::Ceremony { scheduled_at, .. } => Some(*scheduled_at),
-        RandomnessPlan::Local {} => None,
-    };
+    let randomness_time = plan.available_at();
     if let Some(t) = randomness_time
         && t <= created_at
     {
