@@ -8,8 +8,11 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use double_random::{
-    Conflict, ConflictRegister, CreditClass, Entity, Inspector, InspectorRegister, TeamRules, Uscc,
-    assign_teams, uscc_check_character,
+    assignment::{TeamRules, assign_teams},
+    registers::{
+        Conflict, ConflictRegister, CreditClass, Entity, Inspector, InspectorRegister, Uscc,
+        uscc_check_character,
+    },
 };
 use time::{Date, Month};
 

@@ -11,8 +11,8 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use double_random::{
-    CreditClass, Entity, EntityCommitter, EntityRegister, USCC_ALPHABET, Uscc, commit_entities,
-    entity_leaf, uscc_check_character,
+    commitment::{EntityCommitter, commit_entities, entity_leaf},
+    registers::{CreditClass, Entity, EntityRegister, USCC_ALPHABET, Uscc, uscc_check_character},
 };
 use sha2::{Digest, Sha256};
 

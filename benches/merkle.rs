@@ -8,7 +8,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use double_random::{
+use double_random::commitment::{
     MerkleBuilder, inclusion_proof, leaf_hash, root_from_leaf_hashes, verify_inclusion,
 };
 use sha2::{Digest, Sha256};

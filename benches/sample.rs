@@ -5,7 +5,7 @@
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use double_random::{derive_seed, draw_ranks, keystream};
+use double_random::sampling::{derive_seed, draw_ranks, keystream};
 use rand_core::Rng;
 
 fn bench_sample(c: &mut Criterion) {

@@ -13,7 +13,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
-use double_random::uscc_check_character;
+use double_random::registers::uscc_check_character;
 use rand_chacha::ChaCha20Rng;
 use rand_core::{Rng, SeedableRng};
 

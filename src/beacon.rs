@@ -1,7 +1,7 @@
 //! Public randomness beacons: drand round times and, with the `drand`
 //! feature, beacon signature verification.
 
-use crate::record::{RandomnessPlan, RandomnessValue, Timestamp};
+use crate::records::{RandomnessPlan, RandomnessValue, Timestamp};
 
 /// Chain hash of drand's quicknet network (scheme `bls-unchained-g1-rfc9380`, 3 s rounds).
 pub const QUICKNET_CHAIN_HASH: [u8; 32] = [
@@ -145,7 +145,7 @@ mod tests {
     #[cfg(feature = "drand")]
     #[test]
     fn quicknet_round_verifies_and_tampering_fails() {
-        use crate::record::Count;
+        use crate::records::Count;
         let sig = crate::hex::decode(ROUND_123_SIG).unwrap();
         let plan = RandomnessPlan::Drand {
             chain_hash: QUICKNET_CHAIN_HASH,

@@ -5,11 +5,11 @@ use std::collections::{BTreeSet, HashSet};
 use serde::Serialize;
 use time::Date;
 
-use crate::assign::TeamRules;
-use crate::credit::CreditClass;
-use crate::ratio::BasisPoints;
-use crate::register::{CheckItemList, ItemCategory};
-use crate::sample::{SizeError, sample_sizes};
+use crate::assignment::TeamRules;
+use crate::registers::credit::CreditClass;
+use crate::registers::{CheckItemList, ItemCategory};
+use crate::sampling::ratio::BasisPoints;
+use crate::sampling::{SizeError, sample_sizes};
 
 /// Sampling ratios per credit class, exact in basis points.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
@@ -89,7 +89,7 @@ pub enum TaskError {
         /// The class.
         class: CreditClass,
         /// What is wrong.
-        error: crate::ratio::RatioError,
+        error: crate::sampling::ratio::RatioError,
     },
     /// The task names a check item that is not in the item list.
     #[error("task names check item {id:?}, which is not in the check-item list")]
@@ -228,7 +228,7 @@ pub fn merge_key_expertise(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::register::ItemRow;
+    use crate::registers::ItemRow;
 
     fn bp(s: &str) -> BasisPoints {
         BasisPoints::parse_percent(s).unwrap()

@@ -9,24 +9,19 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
-use crate::assign::{History, RotationPolicy};
-use crate::beacon::{BeaconVerdict, check_beacon, drand_round_time};
-use crate::commit::commit_conflicts;
-use crate::credit::CreditClass;
-use crate::draw::{
-    DrawError, Registers, check_randomness_shape, compare_roots, drawn_entities, inspection_date,
+use crate::assignment::{History, RotationPolicy};
+use crate::checks::{
+    Ctx, DrawError, LinkChecker, commitment_findings, compare_roots, draw_findings, drawn_entities,
     register_roots, replay, sample_counts, teams_for,
 };
-use crate::dsse::Envelope;
-use crate::keys::IssuerPublicKey;
-use crate::merkle::Hash;
-use crate::record::{
-    ChainLink, CommitmentPayload, Count, DRAW_ALGORITHM, DrawPayload, RandomnessPlan, Record,
-    RecordError, RegisterRoots, RootRecord, Timestamp,
+use crate::commitment::{Hash, commit_conflicts};
+use crate::records::{
+    CommitmentPayload, Count, DrawPayload, IssuerPublicKey, Record, RegisterRoots, RootRecord,
 };
-use crate::register::CheckItemList;
-use crate::sample::derive_seed;
-use crate::task::{Task, merge_key_expertise};
+use crate::registers::{CheckItemList, CreditClass, Registers};
+use crate::task::merge_key_expertise;
+
+pub use crate::checks::{ChainHead, ChainLine, Finding, FindingSeverity, read_chain};
 
 /// How much to check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -38,35 +33,6 @@ pub enum Level {
     Replay,
     /// Also check against the register files: roots, drawn codes, teams, conflicts.
     Full,
-}
-
-/// How bad a finding is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum FindingSeverity {
-    /// Information: what was checked or could not be.
-    Note,
-    /// Worth a look, but not a broken rule (an open commitment, local randomness).
-    Warning,
-    /// A rule of the format is broken: the verification fails.
-    Error,
-}
-
-/// One finding of the verifier.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    /// Severity.
-    pub severity: FindingSeverity,
-    /// Stable name of the check (e.g. `signature`, `sequence-gap`, `seed`).
-    pub check: &'static str,
-    /// 1-based line of the chain file, when the finding is about one record.
-    pub line: Option<usize>,
-    /// Sequence number of the record, when known.
-    pub sequence: Option<u64>,
-    /// Record id (hex), when the finding is about one record.
-    pub record: Option<String>,
-    /// What was found, in words.
-    pub message: String,
 }
 
 /// The verifier's report.
@@ -92,17 +58,6 @@ pub struct Report {
     pub findings: Vec<Finding>,
 }
 
-/// The last record of a chain.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ChainHead {
-    /// Its sequence number.
-    pub sequence: u64,
-    /// Its record id (hex).
-    pub record: String,
-    /// Its `created_at`.
-    pub created_at: String,
-}
-
 impl Report {
     /// True when no finding is an error.
     pub fn holds(&self) -> bool {
@@ -117,45 +72,6 @@ impl Report {
             .iter()
             .filter(|f| f.severity == FindingSeverity::Error)
     }
-}
-
-/// One line of a chain file.
-#[derive(Clone, Debug)]
-pub struct ChainLine {
-    /// 1-based line number.
-    pub line: usize,
-    /// The envelope on that line.
-    pub envelope: Envelope,
-}
-
-/// Splits a chain file (JSON Lines: one envelope per line) into envelopes.
-///
-/// Blank lines are skipped. A line that is not an envelope becomes an error
-/// finding (check `envelope`) naming the line; it never stops the reading.
-pub fn read_chain(bytes: &[u8]) -> (Vec<ChainLine>, Vec<Finding>) {
-    let mut lines = Vec::new();
-    let mut findings = Vec::new();
-    for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
-        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-        if raw.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        match Envelope::from_json(raw) {
-            Ok(envelope) => lines.push(ChainLine {
-                line: i + 1,
-                envelope,
-            }),
-            Err(e) => findings.push(Finding {
-                severity: FindingSeverity::Error,
-                check: "envelope",
-                line: Some(i + 1),
-                sequence: None,
-                record: None,
-                message: format!("not a valid envelope ({}): {e}", e.kind()),
-            }),
-        }
-    }
-    (lines, findings)
 }
 
 /// Reads and verifies a chain file in one step: [`read_chain`] then
@@ -187,186 +103,6 @@ pub struct VerifyOptions<'a> {
     /// Conflict-list salts per commitment (record id, salt); a commitment not
     /// listed uses `registers.conflict_salt`.
     pub salts: &'a [(Hash, Vec<u8>)],
-}
-
-pub(crate) struct Ctx<'r> {
-    pub(crate) report: &'r mut Report,
-}
-
-impl Ctx<'_> {
-    /// Adds findings made without a location at `at`.
-    pub(crate) fn place(
-        &mut self,
-        at: Option<(usize, Option<u64>, &Hash)>,
-        findings: Vec<Finding>,
-    ) {
-        for f in findings {
-            self.push(f.severity, f.check, at, f.message);
-        }
-    }
-
-    pub(crate) fn push(
-        &mut self,
-        severity: FindingSeverity,
-        check: &'static str,
-        at: Option<(usize, Option<u64>, &Hash)>,
-        message: String,
-    ) {
-        let (line, sequence, record) = match at {
-            Some((l, s, id)) => (Some(l), s, Some(crate::hex::encode(id))),
-            None => (None, None, None),
-        };
-        self.report.findings.push(Finding {
-            severity,
-            check,
-            line,
-            sequence,
-            record,
-            message,
-        });
-    }
-}
-
-/// The chain rules every record kind shares: no duplicate, sequence numbers
-/// from 0 rising by one, each record naming its predecessor, time never
-/// going backwards. Used for receipt chains and for results ledgers.
-#[derive(Debug, Default)]
-pub(crate) struct LinkChecker {
-    seen: HashMap<Hash, usize>,
-    by_sequence: HashMap<u64, Hash>,
-    last: Option<(u64, Hash, Timestamp)>,
-}
-
-impl LinkChecker {
-    /// The last record accepted so far.
-    pub(crate) fn head(&self) -> Option<ChainHead> {
-        self.last.map(|(sequence, id, t)| ChainHead {
-            sequence,
-            record: crate::hex::encode(&id),
-            created_at: t.to_string(),
-        })
-    }
-
-    /// Opens the record of one chain line and checks its link: the record
-    /// with its id and link, or `None` when it was rejected (finding
-    /// `record`) or is a duplicate. Receipt chains and ledgers share it.
-    pub(crate) fn accept<R>(
-        &mut self,
-        ctx: &mut Ctx<'_>,
-        cl: &ChainLine,
-        open: impl FnOnce(&Envelope) -> Result<R, RecordError>,
-        chain: impl FnOnce(&R) -> &ChainLink,
-    ) -> Option<(Hash, R, ChainLink)> {
-        let id = *cl.envelope.record_id().as_bytes();
-        let record = match open(&cl.envelope) {
-            Ok(r) => r,
-            Err(e) => {
-                ctx.push(
-                    FindingSeverity::Error,
-                    "record",
-                    Some((cl.line, None, &id)),
-                    format!("record rejected ({}): {e}", e.kind()),
-                );
-                // Not remembered as seen: a validly signed copy later on is
-                // the record itself and is checked as such (the rejected line
-                // already fails the chain).
-                return None;
-            }
-        };
-        let link = chain(&record).clone();
-        self.check(ctx, cl.line, &id, &link)
-            .then_some((id, record, link))
-    }
-
-    /// Checks one record's link; false when the record is a duplicate and
-    /// must be skipped.
-    fn check(&mut self, ctx: &mut Ctx<'_>, line: usize, id: &Hash, link: &ChainLink) -> bool {
-        use FindingSeverity::Error;
-        let at = Some((line, Some(link.sequence), id));
-        if let Some(first) = self.seen.get(id) {
-            ctx.push(
-                Error,
-                "duplicate",
-                at,
-                format!("the same record is already on line {first}"),
-            );
-            return false;
-        }
-        self.seen.insert(*id, line);
-        // Sequence and link.
-        match self.last {
-            None => {
-                if link.sequence != 0 {
-                    ctx.push(
-                        Error,
-                        "sequence-gap",
-                        at,
-                        format!(
-                            "the chain starts at sequence {}, not 0: records 0..{} are missing",
-                            link.sequence, link.sequence
-                        ),
-                    );
-                } else if link.previous.is_some() {
-                    ctx.push(
-                        Error,
-                        "broken-link",
-                        at,
-                        "record 0 names a previous record".into(),
-                    );
-                }
-            }
-            Some((prev_seq, prev_id, prev_time)) => {
-                if let Some(other) = self.by_sequence.get(&link.sequence) {
-                    ctx.push(
-                        Error,
-                        "fork",
-                        at,
-                        format!(
-                            "a second record at sequence {} (the first is {})",
-                            link.sequence,
-                            crate::hex::encode(other)
-                        ),
-                    );
-                } else if link.sequence != prev_seq.wrapping_add(1) {
-                    ctx.push(
-                        Error,
-                        "sequence-gap",
-                        at,
-                        format!(
-                            "sequence {} follows {prev_seq}: records are missing or out of order",
-                            link.sequence
-                        ),
-                    );
-                } else if link.previous != Some(prev_id) {
-                    ctx.push(
-                        Error,
-                        "broken-link",
-                        at,
-                        format!(
-                            "previous is {}, but the record before is {}",
-                            link.previous
-                                .map_or("null".into(), |p| crate::hex::encode(&p)),
-                            crate::hex::encode(&prev_id)
-                        ),
-                    );
-                }
-                if link.created_at < prev_time {
-                    ctx.push(
-                        Error,
-                        "time-order",
-                        at,
-                        format!(
-                            "created {} before the previous record ({prev_time})",
-                            link.created_at
-                        ),
-                    );
-                }
-            }
-        }
-        self.by_sequence.entry(link.sequence).or_insert(*id);
-        self.last = Some((link.sequence, *id, link.created_at));
-        true
-    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -618,224 +354,6 @@ pub fn verify_chain(
         );
     }
     report
-}
-
-fn finding(severity: FindingSeverity, check: &'static str, message: String) -> Finding {
-    Finding {
-        severity,
-        check,
-        line: None,
-        sequence: None,
-        record: None,
-        message,
-    }
-}
-
-/// The checks a commitment passes on its own, without the rest of the chain:
-/// the drand network is one this format knows, the randomness comes after the
-/// commitment (§6 rule 6), the class sizes add up to the stated size, and
-/// local randomness is flagged as the weakest kind.
-///
-/// The findings carry no line or record; the caller places them. The chain
-/// verifier, proof bundles and the office's own `commit` use the same list.
-pub fn commitment_findings(c: &CommitmentPayload) -> Vec<Finding> {
-    use FindingSeverity::{Error, Warning};
-    let mut out = Vec::new();
-    let created = c.chain.created_at;
-    match &c.randomness {
-        RandomnessPlan::Drand { chain_hash, round } => {
-            if *chain_hash != crate::beacon::QUICKNET_CHAIN_HASH {
-                out.push(finding(
-                    Error,
-                    "randomness",
-                    "the drand network is not one this format knows (only quicknet): its round times and signatures cannot be checked".into(),
-                ));
-            } else {
-                match drand_round_time(chain_hash, round.0) {
-                    None => out.push(finding(
-                        Error,
-                        "randomness-timing",
-                        format!("drand round {} has no publication time (round 0 or beyond the clock): it never exists", round.0),
-                    )),
-                    Some(t) if t <= created => out.push(finding(
-                        Error,
-                        "randomness-timing",
-                        format!(
-                            "drand round {} was published at {t}, not after the commitment ({created})",
-                            round.0
-                        ),
-                    )),
-                    Some(_) => {}
-                }
-            }
-        }
-        RandomnessPlan::Ceremony { scheduled_at, .. } => {
-            if *scheduled_at <= created {
-                out.push(finding(
-                    Error,
-                    "randomness-timing",
-                    format!("the ceremony ({scheduled_at}) is not after the commitment ({created})"),
-                ));
-            }
-        }
-        RandomnessPlan::Local {} => out.push(finding(
-            Warning,
-            "local-randomness",
-            "the randomness plan is local: the issuer itself supplies the value, so nothing outside its control fixes the draw".into(),
-        )),
-    }
-    // The task's own rules, as a task file would be checked, and the team
-    // rules as assignment checks them first: nothing here needs a register,
-    // so a replay from the records alone catches a commitment no honest
-    // office could have made (a team of one, a zero workload cap, ...).
-    let task = c.task.ratios().and_then(|ratios| {
-        Task::new(
-            c.task.id.clone(),
-            c.task.name.clone(),
-            c.task.items.clone(),
-            ratios,
-            c.task.team.clone(),
-            c.task.inspection_date,
-        )
-    });
-    if let Err(e) = task {
-        out.push(finding(
-            Error,
-            "task-rules",
-            format!("the committed task breaks a rule: {e}"),
-        ));
-    } else if let Err(e) = c.task.team.check(true) {
-        out.push(finding(
-            Error,
-            "task-rules",
-            format!("the committed team rules admit no team: {e}"),
-        ));
-    }
-    if !c.task.items.is_empty() && c.registers.items.is_none() {
-        out.push(finding(
-            Error,
-            "task-rules",
-            "the task names check items but commits no check-item list: the expertise its key items require cannot be checked".into(),
-        ));
-    }
-    if c.task.inspection_date.is_none() {
-        out.push(finding(
-            Warning,
-            "inspection-date",
-            "no inspection date is committed: the draw's own date, which the issuer states, decides whose certificates are valid and so can shape the teams".into(),
-        ));
-    }
-    let e = &c.registers.entities;
-    let sum = e
-        .class_sizes
-        .to_array()
-        .iter()
-        .try_fold(0u64, |acc, n| acc.checked_add(n.0));
-    if sum != Some(e.size.0) {
-        out.push(finding(
-            Error,
-            "register-size",
-            format!(
-                "the entity class sizes ({}) do not add up to the stated size {}",
-                e.class_sizes
-                    .to_array()
-                    .map(|n| n.0.to_string())
-                    .join(" + "),
-                e.size.0
-            ),
-        ));
-    }
-    out
-}
-
-/// The checks of a draw that need only its commitment and the draw record
-/// itself (no other record, no register): a known algorithm, randomness that
-/// fits the plan, the beacon signature, the draw dated no earlier than its
-/// randomness, the seed, and the inspection date (§5.2, §6 rule 6).
-///
-/// When the algorithm is unknown that is the only finding: nothing else can
-/// be judged. The chain verifier, proof bundles and the office's own `draw`
-/// use the same list.
-pub fn draw_findings(
-    commitment: &CommitmentPayload,
-    commitment_id: &Hash,
-    draw: &DrawPayload,
-) -> Vec<Finding> {
-    use FindingSeverity::{Error, Note, Warning};
-    let mut out = Vec::new();
-    if draw.algorithm != DRAW_ALGORITHM {
-        out.push(finding(
-            Error,
-            "algorithm",
-            format!("unknown draw algorithm {:?}", draw.algorithm),
-        ));
-        return out;
-    }
-    if let Err(e) = check_randomness_shape(&commitment.randomness, &draw.randomness) {
-        out.push(finding(Error, "randomness", e.to_string()));
-    }
-    match check_beacon(&commitment.randomness, &draw.randomness) {
-        BeaconVerdict::Verified => out.push(finding(
-            Note,
-            "beacon",
-            "the beacon signature of the committed round verifies and gives the value used".into(),
-        )),
-        BeaconVerdict::NotChecked { reason } => {
-            let drand = matches!(commitment.randomness, RandomnessPlan::Drand { .. });
-            // A drand plan must carry the round's signature: without it the
-            // value could be anything the issuer chose.
-            let sev = if drand && draw.randomness.beacon_signature.is_none() {
-                Error
-            } else if drand {
-                Warning
-            } else {
-                Note
-            };
-            out.push(finding(
-                sev,
-                "beacon",
-                format!("beacon not checked: {reason}"),
-            ));
-        }
-        BeaconVerdict::Failed { reason } => out.push(finding(Error, "beacon", reason)),
-    }
-    if let Some(t) = commitment.randomness.available_at()
-        && draw.chain.created_at < t
-    {
-        out.push(finding(
-            Error,
-            "randomness-timing",
-            format!(
-                "the draw is dated {}, before its randomness existed ({t})",
-                draw.chain.created_at
-            ),
-        ));
-    }
-    let seed = derive_seed(commitment_id, &draw.randomness.value);
-    if seed != draw.seed {
-        out.push(finding(
-            Error,
-            "seed",
-            format!(
-                "seed is {}, but the commitment and randomness give {}",
-                crate::hex::encode(&draw.seed),
-                crate::hex::encode(&seed)
-            ),
-        ));
-    }
-    let expected_date = inspection_date(commitment, draw.chain.created_at.date());
-    if draw.inspection_date != expected_date {
-        out.push(finding(
-            Error,
-            "inspection-date",
-            format!(
-                "inspection date {} is not the committed one ({})",
-                crate::date::format_date(draw.inspection_date),
-                crate::date::format_date(expected_date)
-            ),
-        ));
-    }
-    out
 }
 
 /// With the committed check-item list: every item the task names is in it,
@@ -1136,7 +654,7 @@ fn check_draw(
                     format!(
                         "entity {}: officer {id}'s certificate is not valid on {}",
                         t.uscc,
-                        crate::date::format_date(draw.inspection_date)
+                        crate::calendar::date::format_date(draw.inspection_date)
                     ),
                 ),
                 Some(_) => {}

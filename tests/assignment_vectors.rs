@@ -7,8 +7,11 @@
 //! prints what the implementation computes, case by case.
 
 use double_random::{
-    Conflict, ConflictRegister, CreditClass, Entity, History, Inspector, InspectorRegister, Team,
-    TeamRules, Uscc, assign_teams, parse_date,
+    assignment::{History, Team, TeamRules, assign_teams},
+    calendar::parse_date,
+    registers::{
+        Conflict, ConflictRegister, CreditClass, Entity, Inspector, InspectorRegister, Uscc,
+    },
 };
 use serde::Deserialize;
 use serde_json::{Value, json};

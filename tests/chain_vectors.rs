@@ -10,11 +10,20 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use double_random::{
-    BasisPoints, CancellationPayload, ChainLink, CommitRequest, ConflictRegister, ConflictRow,
-    Count, EntityRegister, EntityRow, Envelope, InspectorRegister, InspectorRow, IssuerKey,
-    IssuerPublicKey, Level, RandomnessPlan, RandomnessValue, Ratios, Record, Registers, Task,
-    TeamRules, Timestamp, ValidationOptions, VerifyOptions, build_commitment, perform_draw,
-    uscc_check_character, verify_chain_bytes,
+    assignment::TeamRules,
+    calendar::Timestamp,
+    chain::{CommitRequest, build_commitment, perform_draw},
+    records::{
+        CancellationPayload, ChainLink, Count, Envelope, IssuerKey, IssuerPublicKey,
+        RandomnessPlan, RandomnessValue, Record,
+    },
+    registers::{
+        ConflictRegister, ConflictRow, EntityRegister, EntityRow, InspectorRegister, InspectorRow,
+        Registers, ValidationOptions, uscc_check_character,
+    },
+    sampling::BasisPoints,
+    task::{Ratios, Task},
+    verify::{Level, VerifyOptions, verify_chain_bytes},
 };
 use serde_json::{Value, json};
 
@@ -202,7 +211,12 @@ impl Builder {
         self.push(&Record::Commitment(p))
     }
 
-    fn draw_payload(&self, regs: &Regs, cid: [u8; 32], when: &str) -> double_random::DrawPayload {
+    fn draw_payload(
+        &self,
+        regs: &Regs,
+        cid: [u8; 32],
+        when: &str,
+    ) -> double_random::records::DrawPayload {
         self.draw_payload_result(regs, cid, when).unwrap()
     }
 
@@ -211,7 +225,7 @@ impl Builder {
         regs: &Regs,
         cid: [u8; 32],
         when: &str,
-    ) -> Result<double_random::DrawPayload, double_random::DrawError> {
+    ) -> Result<double_random::records::DrawPayload, double_random::checks::DrawError> {
         let Record::Commitment(c) = self
             .lines
             .iter()
@@ -316,7 +330,7 @@ fn cases() -> Vec<Case> {
     let mut payload = env.unverified_payload().to_vec();
     let pos = payload.iter().position(|&c| c == b'"').unwrap() + 1;
     payload[pos] ^= 0x01;
-    let forged = double_random::sign(env.payload_type(), &payload, &issuer());
+    let forged = double_random::records::sign(env.payload_type(), &payload, &issuer());
     // Keep the original signature over the changed payload.
     let forged_json: Value = serde_json::from_str(&forged.to_json()).unwrap();
     let orig_json: Value = serde_json::from_str(&lines[1]).unwrap();
@@ -336,7 +350,7 @@ fn cases() -> Vec<Case> {
     let mut lines: Vec<String> = valid.lines().map(str::to_owned).collect();
     let env = Envelope::from_json(lines[1].as_bytes()).unwrap();
     let mut v: Value = serde_json::from_str(&lines[1]).unwrap();
-    v["payloadType"] = json!(double_random::CANCELLATION_TYPE);
+    v["payloadType"] = json!(double_random::records::CANCELLATION_TYPE);
     let _ = env;
     lines[1] = serde_json::to_string(&v).unwrap();
     out.push(Case {
@@ -402,24 +416,24 @@ fn cases() -> Vec<Case> {
     cp.registers.entities.class_sizes.A = Count(cp.registers.entities.class_sizes.A.0 + 2);
     let cid = g.push(&Record::Commitment(cp.clone()));
     let value = b"381946".to_vec();
-    let r = double_random::replay(&cp, &cid, &value).unwrap();
-    let mut drawn: [Vec<double_random::DrawnEntity>; 4] = Default::default();
+    let r = double_random::checks::replay(&cp, &cid, &value).unwrap();
+    let mut drawn: [Vec<double_random::records::DrawnEntity>; 4] = Default::default();
     let mut teams = Vec::new();
-    for c in double_random::CreditClass::ALL {
+    for c in double_random::registers::CreditClass::ALL {
         let class = regs.entities.class(c);
         for &rank in &r.ranks[c.index()] {
             let uscc = class.get(rank as usize).unwrap_or(&class[0]).uscc;
-            drawn[c.index()].push(double_random::DrawnEntity {
+            drawn[c.index()].push(double_random::records::DrawnEntity {
                 rank: Count(rank),
                 uscc,
             });
-            teams.push(double_random::Team {
+            teams.push(double_random::assignment::Team {
                 uscc,
                 inspectors: vec!["ZF000".into(), "ZF004".into()],
             });
         }
     }
-    let dp = double_random::DrawPayload {
+    let dp = double_random::records::DrawPayload {
         chain: g.link("2024-06-01T08:10:00Z"),
         commitment: cid,
         randomness: RandomnessValue {
@@ -427,10 +441,10 @@ fn cases() -> Vec<Case> {
             beacon_signature: None,
         },
         seed: r.seed,
-        algorithm: double_random::DRAW_ALGORITHM.into(),
+        algorithm: double_random::records::DRAW_ALGORITHM.into(),
         library_version: "0.1.0".into(),
         inspection_date: at("2024-06-01T08:10:00Z").date(),
-        drawn: double_random::PerClass::from_array(drawn),
+        drawn: double_random::records::PerClass::from_array(drawn),
         teams,
     };
     g.push(&Record::Draw(dp));
@@ -668,7 +682,7 @@ fn cases() -> Vec<Case> {
 
     // Rules no honest office could commit, each caught from the records
     // alone (the public can replay; only auditors hold the conflict list).
-    let tampered_commitment = |edit: &dyn Fn(&mut double_random::CommitmentPayload)| {
+    let tampered_commitment = |edit: &dyn Fn(&mut double_random::records::CommitmentPayload)| {
         let mut g = Builder {
             key: issuer(),
             lines: Vec::new(),
@@ -701,7 +715,7 @@ fn cases() -> Vec<Case> {
         name: "history-not-on-chain",
         description: "a rotating commitment whose history names a draw that is not on the chain",
         chain: tampered_commitment(&|c| {
-            c.task.team.rotation = double_random::RotationPolicy::AvoidPreviousTeam;
+            c.task.team.rotation = double_random::assignment::RotationPolicy::AvoidPreviousTeam;
             c.history = Some([0x11; 32]);
         }),
         with_registers: false,
@@ -741,7 +755,7 @@ fn cases() -> Vec<Case> {
         lines: Vec::new(),
     };
     let mut rt = task("YCSW-TEST-01");
-    rt.team.rotation = double_random::RotationPolicy::AvoidPreviousTeam;
+    rt.team.rotation = double_random::assignment::RotationPolicy::AvoidPreviousTeam;
     let commit_rotating = |g: &mut Builder, when: &str, history| {
         let p = build_commitment(&CommitRequest {
             chain: g.link(when),
@@ -806,8 +820,8 @@ fn cases() -> Vec<Case> {
             let seed = format!(",\"seed\":\"{}\"", "00".repeat(32));
             text.insert_str(text.len() - 1, &seed);
         }
-        g.lines.push(double_random::sign(
-            double_random::DRAW_TYPE,
+        g.lines.push(double_random::records::sign(
+            double_random::records::DRAW_TYPE,
             text.as_bytes(),
             &issuer(),
         ));
@@ -971,8 +985,8 @@ fn proof_bundles_apply_the_draw_record_checks() {
     let f = files();
     let regs = registers(&f);
     let key = issuer();
-    let hashes = double_random::entity_leaf_hashes(&regs.entities).unwrap();
-    let drawn_one = |d: &double_random::DrawPayload| d.drawn.D[0].uscc;
+    let hashes = double_random::commitment::entity_leaf_hashes(&regs.entities).unwrap();
+    let drawn_one = |d: &double_random::records::DrawPayload| d.drawn.D[0].uscc;
     let bundle = |b: &Builder, cid: [u8; 32], draw: &Envelope, uscc| {
         let line = |id: [u8; 32]| {
             b.lines
@@ -981,11 +995,11 @@ fn proof_bundles_apply_the_draw_record_checks() {
                 .unwrap()
                 .to_json()
         };
-        double_random::ProofBundle {
-            format: double_random::PROOF_BUNDLE_FORMAT.into(),
+        double_random::proof::ProofBundle {
+            format: double_random::proof::PROOF_BUNDLE_FORMAT.into(),
             commitment: line(cid),
             draw: Some(draw.to_json()),
-            proof: double_random::prove_entity(&regs.entities, &hashes, &uscc).unwrap(),
+            proof: double_random::commitment::prove_entity(&regs.entities, &hashes, &uscc).unwrap(),
         }
     };
     let mut b = Builder {
@@ -1015,7 +1029,7 @@ fn proof_bundles_apply_the_draw_record_checks() {
     assert!(
         matches!(
             err,
-            double_random::DrawError::Refused {
+            double_random::checks::DrawError::Refused {
                 check: "randomness-timing",
                 ..
             }
@@ -1031,7 +1045,7 @@ fn proof_bundles_apply_the_draw_record_checks() {
     assert!(
         matches!(
             err,
-            double_random::BundleError::Check {
+            double_random::proof::BundleError::Check {
                 which: "draw",
                 check: "randomness-timing",
                 ..
@@ -1050,7 +1064,7 @@ fn proof_bundles_apply_the_draw_record_checks() {
     assert!(
         matches!(
             err,
-            double_random::BundleError::Check {
+            double_random::proof::BundleError::Check {
                 which: "draw",
                 check: "seed",
                 ..
@@ -1077,10 +1091,10 @@ fn commitment_checks_need_no_other_record() {
         history: None,
     })
     .unwrap();
-    let errors = |c: &double_random::CommitmentPayload| -> Vec<&'static str> {
-        double_random::commitment_findings(c)
+    let errors = |c: &double_random::records::CommitmentPayload| -> Vec<&'static str> {
+        double_random::checks::commitment_findings(c)
             .into_iter()
-            .filter(|f| f.severity == double_random::FindingSeverity::Error)
+            .filter(|f| f.severity == double_random::verify::FindingSeverity::Error)
             .map(|f| f.check)
             .collect()
     };
@@ -1089,7 +1103,7 @@ fn commitment_checks_need_no_other_record() {
     for round in [0, 1] {
         let mut c = honest.clone();
         c.randomness = RandomnessPlan::Drand {
-            chain_hash: double_random::QUICKNET_CHAIN_HASH,
+            chain_hash: double_random::beacon::QUICKNET_CHAIN_HASH,
             round: Count(round),
         };
         assert_eq!(errors(&c), ["randomness-timing"], "round {round}");
@@ -1103,10 +1117,10 @@ fn commitment_checks_need_no_other_record() {
     assert_eq!(errors(&c), ["task-rules"]);
     // No committed inspection date: a warning (the issuer's own date decides certificates).
     assert!(
-        double_random::commitment_findings(&honest)
+        double_random::checks::commitment_findings(&honest)
             .iter()
             .any(|f| f.check == "inspection-date"
-                && f.severity == double_random::FindingSeverity::Warning)
+                && f.severity == double_random::verify::FindingSeverity::Warning)
     );
 }
 
@@ -1115,18 +1129,19 @@ fn full_replay_rederives_the_expertise_of_key_items() {
     // A task naming a key item whose expertise the committed team rules leave out.
     let f = files();
     let regs = registers(&f);
-    let items = double_random::CheckItemList::new(vec![double_random::CheckItem {
-        id: "SW-001".into(),
-        name: "取水许可 (TEST ONLY)".into(),
-        category: double_random::ItemCategory::Key,
-        target_type: "取水单位".into(),
-        basis: "取水许可和水资源费征收管理条例".into(),
-        department: "水资源股".into(),
-        content: "取水计量".into(),
-        methods: vec![double_random::InspectionMethod::OnSite],
-        required_expertise: vec!["水资源".into()],
-    }])
-    .unwrap();
+    let items =
+        double_random::registers::CheckItemList::new(vec![double_random::registers::CheckItem {
+            id: "SW-001".into(),
+            name: "取水许可 (TEST ONLY)".into(),
+            category: double_random::registers::ItemCategory::Key,
+            target_type: "取水单位".into(),
+            basis: "取水许可和水资源费征收管理条例".into(),
+            department: "水资源股".into(),
+            content: "取水计量".into(),
+            methods: vec![double_random::registers::InspectionMethod::OnSite],
+            required_expertise: vec!["水资源".into()],
+        }])
+        .unwrap();
     let view = Registers {
         items: Some(&items),
         ..regs_view(&regs)

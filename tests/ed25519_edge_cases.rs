@@ -23,7 +23,7 @@
 
 use std::path::{Path, PathBuf};
 
-use double_random::{
+use double_random::records::{
     Envelope, IssuerKey, IssuerPublicKey, KeyFileError, SignatureError, pae, sign, verify,
 };
 use serde::Deserialize;

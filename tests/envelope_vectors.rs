@@ -10,7 +10,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use double_random::{Envelope, IssuerKey, IssuerPublicKey, KeyFileError, pae, record_id, sign};
+use double_random::records::{
+    Envelope, IssuerKey, IssuerPublicKey, KeyFileError, pae, record_id, sign,
+};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -439,7 +441,8 @@ fn run(v: &Value) -> Result<(), (&'static str, &'static str)> {
     let envelope = Envelope::from_json(v["envelope"].as_str().unwrap().as_bytes())
         .map_err(|e| ("decode", e.kind()))?;
     let expected_type = v["expected_payload_type"].as_str().unwrap();
-    double_random::verify(&envelope, expected_type, &key).map_err(|e| ("verify", e.kind()))?;
+    double_random::records::verify(&envelope, expected_type, &key)
+        .map_err(|e| ("verify", e.kind()))?;
     if let Some(id) = v.get("record_id") {
         assert_eq!(record_id(&envelope).to_string(), id.as_str().unwrap());
     }

@@ -1,6 +1,6 @@
 //! Checks the RFC 6962 Merkle test vectors in `tests/vectors/merkle.json`.
 
-use double_random::{
+use double_random::commitment::{
     EMPTY_ROOT, Hash, InclusionProof, MerkleBuilder, MerkleError, inclusion_proof, leaf_hash,
     root_from_leaf_hashes, verify_inclusion,
 };

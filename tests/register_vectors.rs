@@ -5,10 +5,14 @@
 use std::path::Path;
 
 use double_random::{
-    CheckItem, CheckItemList, Conflict, ConflictRegister, CreditClass, Entity, EntityRegister,
-    InspectionMethod, Inspector, InspectorRegister, ItemCategory, commit_conflicts,
-    commit_entities, commit_inspectors, commit_items, conflict_leaf, entity_leaf, inspector_leaf,
-    item_leaf, leaf_hash, uscc_check_character,
+    commitment::{
+        commit_conflicts, commit_entities, commit_inspectors, commit_items, conflict_leaf,
+        entity_leaf, inspector_leaf, item_leaf, leaf_hash,
+    },
+    registers::{
+        CheckItem, CheckItemList, Conflict, ConflictRegister, CreditClass, Entity, EntityRegister,
+        InspectionMethod, Inspector, InspectorRegister, ItemCategory, uscc_check_character,
+    },
 };
 use serde_json::{Value, json};
 use time::{Date, Month};
@@ -17,7 +21,7 @@ fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-fn code(n: u32) -> double_random::Uscc {
+fn code(n: u32) -> double_random::registers::Uscc {
     let first: [u8; 17] = format!("91140522MA{n:07}").as_bytes().try_into().unwrap();
     format!(
         "{}{}",

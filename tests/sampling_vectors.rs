@@ -1,7 +1,7 @@
 //! Checks `tests/vectors/sampling.json` against the crate, and the ChaCha20
 //! keystream against an independent in-test RFC 8439 block function.
 
-use double_random::{
+use double_random::sampling::{
     BasisPoints, RankSampler, SizeError, derive_seed, draw_all, draw_ranks, keystream, sample_sizes,
 };
 use rand_core::Rng;

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
-use double_random::{CreditClass, EntityRegister, RegisterDiff, Severity};
+use double_random::registers::{CreditClass, EntityRegister, RegisterDiff, Severity};
 use serde_json::{Value, json};
 use time::Date;
 

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Args, ValueEnum};
-use double_random::{UsccPolicy, ValidationOptions};
+use double_random::registers::{UsccPolicy, ValidationOptions};
 use time::Date;
 
 use crate::input::{Encoding, InputError};
@@ -69,7 +69,7 @@ pub enum CliError {
     Task(#[from] crate::task_file::TaskFileError),
     /// Sample sizes could not be computed.
     #[error(transparent)]
-    Sizes(#[from] double_random::SizeError),
+    Sizes(#[from] double_random::sampling::SizeError),
     /// A receipt command could not proceed.
     #[error(transparent)]
     Receipt(Box<crate::receipts::ReceiptError>),
@@ -171,7 +171,8 @@ impl ReadArgs {
 
 /// Parses a date flag (clap value parser).
 pub fn parse_date_arg(s: &str) -> Result<Date, String> {
-    double_random::parse_date(s).ok_or_else(|| format!("{s:?} is not a date (write 2024-03-05)"))
+    double_random::calendar::parse_date(s)
+        .ok_or_else(|| format!("{s:?} is not a date (write 2024-03-05)"))
 }
 
 /// Columns a character takes in a terminal: 2 for CJK ideographs, kana,

@@ -7,11 +7,16 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use double_random::{
-    Approvals, ChainLine, DrawIndex, DrawnTask, Finding, FindingSeverity, FollowUp,
-    InspectionMethod, InspectorDisclosure, IssuerPublicKey, Ledger, LedgerOptions, LedgerRecord,
-    PublicView, Report, ResultCategory, ResultError, ResultFields, SummaryKind, TaskSummary,
-    Timestamp, Uscc, UsccPolicy, WorkingCalendar, check_published_file, published_file, read_chain,
-    sign_correction, summarise, verify_ledger,
+    calendar::{Timestamp, WorkingCalendar},
+    ledger::{
+        Approvals, DrawIndex, DrawnTask, FollowUp, InspectorDisclosure, Ledger, LedgerOptions,
+        LedgerRecord, PublicView, ResultCategory, ResultError, ResultFields, SummaryKind,
+        TaskSummary, check_published_file, published_file, sign_correction, summarise,
+        verify_ledger,
+    },
+    records::IssuerPublicKey,
+    registers::{InspectionMethod, Uscc, UsccPolicy},
+    verify::{ChainLine, Finding, FindingSeverity, Report, read_chain},
 };
 use serde_json::json;
 use time::Date;
@@ -289,7 +294,7 @@ pub fn record_result(a: &RecordResultArgs) -> Result<Status, CliError> {
     let env = LedgerRecord::Result(payload.clone()).sign(&key);
     log.append(&env)?;
     let id = env.record_id().to_string();
-    let entered_on = double_random::china_date(created_at);
+    let entered_on = double_random::ledger::china_date(created_at);
     if a.json {
         crate::outln!(
             "{}",
@@ -298,7 +303,7 @@ pub fn record_result(a: &RecordResultArgs) -> Result<Status, CliError> {
                 "sequence": payload.chain.sequence,
                 "task": payload.result.task,
                 "uscc": payload.result.uscc,
-                "deadline": deadline.map(double_random::format_date),
+                "deadline": deadline.map(double_random::calendar::format_date),
                 "on_time": deadline.map(|d| entered_on <= d),
             })
         );
@@ -314,13 +319,13 @@ pub fn record_result(a: &RecordResultArgs) -> Result<Status, CliError> {
     match deadline {
         Some(d) if entered_on <= d => crate::outln!(
             "  entered {} (Beijing time), on time (deadline {})",
-            double_random::format_date(entered_on),
-            double_random::format_date(d)
+            double_random::calendar::format_date(entered_on),
+            double_random::calendar::format_date(d)
         ),
         Some(d) => crate::outln!(
             "  entered {} (Beijing time), OVERDUE: the deadline was {}",
-            double_random::format_date(entered_on),
-            double_random::format_date(d)
+            double_random::calendar::format_date(entered_on),
+            double_random::calendar::format_date(d)
         ),
         None => crate::outln!("  deadline not checked: the holiday table does not cover the years"),
     }

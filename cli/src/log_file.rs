@@ -15,7 +15,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use double_random::Envelope;
+use double_random::records::Envelope;
 
 use crate::receipts::{ReceiptError, io};
 

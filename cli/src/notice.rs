@@ -12,10 +12,12 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use double_random::{
-    BasisPoints, BeaconVerdict, CheckItemList, CommitmentPayload, CreditClass, DrawPayload,
-    EntityRegister, Finding, FindingSeverity, Hash, InspectorRegister, IssuerPublicKey, Level,
-    QUICKNET_CHAIN_HASH, RandomnessPlan, Record, VerifyOptions, check_beacon, commit_entities,
-    commit_inspectors, commit_items, drand_round_time, read_chain, verify_chain,
+    beacon::{BeaconVerdict, QUICKNET_CHAIN_HASH, check_beacon, drand_round_time},
+    commitment::{Hash, commit_entities, commit_inspectors, commit_items},
+    records::{CommitmentPayload, DrawPayload, IssuerPublicKey, RandomnessPlan, Record},
+    registers::{CheckItemList, CreditClass, EntityRegister, InspectorRegister},
+    sampling::BasisPoints,
+    verify::{Finding, FindingSeverity, Level, VerifyOptions, read_chain, verify_chain},
 };
 
 use crate::common::{CliError, ReadArgs, Status};
@@ -40,7 +42,7 @@ pub enum NoticeError {
         /// The file.
         path: String,
         /// Why.
-        cause: double_random::KeyFileError,
+        cause: double_random::records::KeyFileError,
     },
     /// A register file has errors.
     #[error("{path}: the register has {count} error(s); run `double-random check-registers` on it")]
@@ -529,7 +531,7 @@ impl Notice<'_> {
         writeln!(
             h,
             "<tr><th>检查日期 <span class=\"en\">Inspection date</span></th><td>{}</td></tr>",
-            double_random::format_date(self.draw.inspection_date)
+            double_random::calendar::format_date(self.draw.inspection_date)
         )?;
         writeln!(
             h,

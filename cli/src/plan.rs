@@ -10,7 +10,11 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
-use double_random::{CLASS_COUNT, CreditClass, MIN_TOTAL_SAMPLE, Task, ceil_ratio};
+use double_random::{
+    registers::CreditClass,
+    sampling::{CLASS_COUNT, MIN_TOTAL_SAMPLE, ceil_ratio},
+    task::Task,
+};
 use serde_json::{Map, Value, json};
 
 use crate::common::{CliError, ReadArgs, Status, pad_left, pad_right};

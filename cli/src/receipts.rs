@@ -7,11 +7,20 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use double_random::{
-    CancellationPayload, ChainLine, ChainLink, CommitRequest, CommitmentPayload, CreditClass,
-    Envelope, Finding, FindingSeverity, Hash, History, IssuerKey, IssuerPublicKey, Level,
-    PROOF_BUNDLE_FORMAT, ProofBundle, QUICKNET_CHAIN_HASH, RandomnessPlan, RandomnessValue, Record,
-    Registers, Report, Timestamp, Uscc, UsccPolicy, VerifyOptions, build_commitment,
-    entity_leaf_hashes, perform_draw, prove_entity, read_chain, verify_chain,
+    assignment::History,
+    beacon::QUICKNET_CHAIN_HASH,
+    calendar::Timestamp,
+    chain::{CommitRequest, build_commitment, perform_draw},
+    commitment::{Hash, entity_leaf_hashes, prove_entity},
+    proof::{PROOF_BUNDLE_FORMAT, ProofBundle},
+    records::{
+        CancellationPayload, ChainLink, CommitmentPayload, Envelope, IssuerKey, IssuerPublicKey,
+        RandomnessPlan, RandomnessValue, Record,
+    },
+    registers::{CreditClass, Registers, Uscc, UsccPolicy},
+    verify::{
+        ChainLine, Finding, FindingSeverity, Level, Report, VerifyOptions, read_chain, verify_chain,
+    },
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -40,11 +49,11 @@ pub enum ReceiptError {
         /// The file.
         path: String,
         /// Why.
-        cause: double_random::KeyFileError,
+        cause: double_random::records::KeyFileError,
     },
     /// The issuer name is not acceptable.
     #[error(transparent)]
-    Issuer(#[from] double_random::IssuerNameError),
+    Issuer(#[from] double_random::records::IssuerNameError),
     /// A flag value is malformed.
     #[error("{flag}: {message}")]
     Flag {
@@ -75,7 +84,7 @@ pub enum ReceiptError {
     InvalidRegisters(usize),
     /// The library refused the commitment or draw.
     #[error(transparent)]
-    Draw(#[from] double_random::DrawError),
+    Draw(#[from] double_random::checks::DrawError),
     /// A proof bundle cannot be read.
     #[error("{path}: not a proof bundle: {message}")]
     Bundle {
@@ -377,7 +386,7 @@ impl Chain {
         }
     }
 
-    fn draw_of(&self, id: &Hash) -> Option<&double_random::DrawPayload> {
+    fn draw_of(&self, id: &Hash) -> Option<&double_random::records::DrawPayload> {
         self.records.iter().find_map(|(rid, r)| match r {
             Record::Draw(d) if rid == id => Some(d),
             _ => None,
@@ -474,7 +483,7 @@ fn load_registers(a: &RegisterArgs, on: Option<time::Date>) -> Result<LoadedRegi
     let errors = loaded
         .problems()
         .iter()
-        .filter(|p| p.severity == double_random::Severity::Error)
+        .filter(|p| p.severity == double_random::registers::Severity::Error)
         .count();
     for p in loaded.problems() {
         eprintln!("  {p}");
@@ -611,7 +620,7 @@ fn parse_plan(spec: &str, witnesses: &[String]) -> Result<RandomnessPlan, Receip
             .ok_or_else(|| bad(format!("{round:?} is not a drand round number")))?;
         return Ok(RandomnessPlan::Drand {
             chain_hash,
-            round: double_random::Count(round),
+            round: double_random::records::Count(round),
         });
     }
     if let Some(rest) = spec.strip_prefix("ceremony:") {
@@ -673,7 +682,8 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
     let salt = random_bytes::<32>()?;
     let regs = view(&loaded, &salt).ok_or(ReceiptError::InvalidRegisters(0))?;
     // A rotating task avoids the teams of the task's latest earlier draw.
-    let history = (task.team.rotation == double_random::RotationPolicy::AvoidPreviousTeam)
+    let history = (task.team.rotation
+        == double_random::assignment::RotationPolicy::AvoidPreviousTeam)
         .then(|| {
             chain.records.iter().rev().find_map(|(id, r)| match r {
                 Record::Draw(d)
@@ -1129,7 +1139,7 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
         };
         let l = registers::load(&files, a.read.encoding.into(), &a.read.options(None))?;
         for p in l.problems() {
-            if p.severity == double_random::Severity::Error {
+            if p.severity == double_random::registers::Severity::Error {
                 findings.push(Finding {
                     severity: FindingSeverity::Error,
                     check: "register-file",
@@ -1239,7 +1249,7 @@ pub fn prove(a: &ProveArgs) -> Result<Status, CliError> {
         return Err(ReceiptError::InvalidRegisters(reg.errors().count()).into());
     }
     let register = reg.register;
-    let root = double_random::commit_entities(&register)
+    let root = double_random::commitment::commit_entities(&register)
         .map_err(|e| ReceiptError::Draw(e.into()))?
         .root;
     let (cid, _) = match &a.commitment {

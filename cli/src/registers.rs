@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use double_random::{
+use double_random::registers::{
     CheckItemList, ConflictRegister, ConflictRow, EntityRegister, EntityRegisterBuilder,
     EntityRowRef, InspectorRegister, InspectorRow, ItemRow, Validated, ValidationOptions,
 };
@@ -31,7 +31,7 @@ pub struct LoadedRegisters {
 
 impl LoadedRegisters {
     /// Every problem of every register, in the order items, entities, inspectors, conflicts.
-    pub fn problems(&self) -> Vec<&double_random::Problem> {
+    pub fn problems(&self) -> Vec<&double_random::registers::Problem> {
         let mut v = Vec::new();
         if let Some(x) = &self.items {
             v.extend(&x.problems);
@@ -310,7 +310,7 @@ fn load_registers(
 
 #[cfg(test)]
 mod tests {
-    use double_random::{EntityRow, UsccPolicy, uscc_check_character};
+    use double_random::registers::{EntityRow, UsccPolicy, uscc_check_character};
 
     use super::*;
 

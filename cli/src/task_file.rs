@@ -10,8 +10,10 @@ use std::fmt;
 use std::path::Path;
 
 use double_random::{
-    BasisPoints, JurisdictionPolicy, RatioError, Ratios, RotationPolicy, Task, TaskError,
-    TeamRules, parse_date,
+    assignment::{JurisdictionPolicy, RotationPolicy, TeamRules},
+    calendar::parse_date,
+    sampling::{BasisPoints, RatioError},
+    task::{Ratios, Task, TaskError},
 };
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
@@ -303,7 +305,7 @@ pub fn read_task_file(path: &Path) -> Result<Task, TaskFileError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use double_random::{CreditClass, SizeError};
+    use double_random::{registers::CreditClass, sampling::SizeError};
 
     const EXAMPLE: &str = r#"
 id = "YCSW-2024-01"

@@ -375,7 +375,7 @@ fn verify_names_a_draw_prefix_that_matches_nothing_and_a_missing_item_list() {
         .lines()
         .nth(1)
         .map(|l| {
-            double_random::Envelope::from_json(l.as_bytes())
+            double_random::records::Envelope::from_json(l.as_bytes())
                 .unwrap()
                 .record_id()
                 .to_string()

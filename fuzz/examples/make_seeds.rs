@@ -8,13 +8,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use double_random::{
-    Approvals, BasisPoints, ChainLine, ChainLink, CommitRequest, Count, Envelope, FollowUp,
-    InspectionMethod, InspectorDisclosure, LedgerOptions, LedgerRecord, PublicView,
-    QUICKNET_CHAIN_HASH, RandomnessPlan, RandomnessValue, Ratios, Record, ResultCategory,
-    ResultFields, Task, TeamRules, Timestamp, build_commitment, entity_leaf_hashes, perform_draw,
-    prove_entity, published_file, sign_correction, verify_ledger,
-};
+use double_random::{assignment::TeamRules, beacon::QUICKNET_CHAIN_HASH, calendar::Timestamp, chain::{CommitRequest, build_commitment, perform_draw}, commitment::{entity_leaf_hashes, prove_entity}, ledger::{Approvals, FollowUp, InspectorDisclosure, LedgerOptions, LedgerRecord, PublicView, ResultCategory, ResultFields, published_file, sign_correction, verify_ledger}, records::{ChainLink, Count, Envelope, RandomnessPlan, RandomnessValue, Record}, registers::InspectionMethod, sampling::BasisPoints, task::{Ratios, Task}, verify::ChainLine};
 use double_random_cli::input::{Encoding, read_table_bytes};
 use double_random_fuzz::{
     calendar, chain_registers, example_entities, other_issuer, test_issuer, vector_draws,
@@ -252,7 +246,7 @@ fn main() {
     let regs = chain_registers();
     let hashes = entity_leaf_hashes(&regs.entities).expect("leaf hashes");
     let draw = match Record::decode(
-        double_random::DRAW_TYPE,
+        double_random::records::DRAW_TYPE,
         Envelope::from_json(lines[1])
             .expect("draw envelope")
             .unverified_payload(),
@@ -276,8 +270,8 @@ fn main() {
         ("not-drawn.json", undrawn, true),
         ("before-draw.json", drawn, false),
     ] {
-        let bundle = double_random::ProofBundle {
-            format: double_random::PROOF_BUNDLE_FORMAT.into(),
+        let bundle = double_random::proof::ProofBundle {
+            format: double_random::proof::PROOF_BUNDLE_FORMAT.into(),
             commitment: text(lines[0]),
             draw: with_draw.then(|| text(lines[1])),
             proof: prove_entity(&regs.entities, &hashes, &uscc).expect("proof"),
@@ -302,9 +296,9 @@ fn main() {
     let mut unapproved = ledger.clone();
     let correction = unapproved
         .iter()
-        .position(|e| e.payload_type() == double_random::CORRECTION_TYPE)
+        .position(|e| e.payload_type() == double_random::ledger::CORRECTION_TYPE)
         .expect("a correction");
-    unapproved[correction] = double_random::sign(
+    unapproved[correction] = double_random::records::sign(
         unapproved[correction].payload_type(),
         unapproved[correction].unverified_payload(),
         test_issuer(),
@@ -471,7 +465,7 @@ fn vector_ledger() -> Vec<Envelope> {
         assert!(report.holds(), "{:#?}", report.findings);
         ledger
     };
-    let date = |s: &str| double_random::parse_date(s).expect("date");
+    let date = |s: &str| double_random::calendar::parse_date(s).expect("date");
     let at = |s: &str| Timestamp::parse(s).expect("time");
     let drawn: Vec<_> = draw.drawn().collect();
     let mut first = None;

@@ -14,22 +14,8 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use double_random::{
-    Approvals, CANCELLATION_TYPE, CHECKPOINT_TYPE, COMMITMENT_TYPE, CORRECTION_TYPE,
-    CancellationPayload, ChainLine, ChainLink, CommitRequest, DRAW_TYPE, DrawIndex, DrawPayload,
-    InspectorDisclosure, Ledger, LedgerOptions, LedgerRecord, Level, PublicView, RESULT_TYPE,
-    RandomnessPlan, RandomnessValue, Record, Registers, Report, Task, Timestamp, VerifyOptions,
-    WorkingCalendar, build_commitment, check_published_file, perform_draw, published_file,
-    read_chain, sign_correction, summarise, verify_chain, verify_chain_bytes, verify_ledger,
-};
-use double_random::{
-    BasisPoints, CheckItemList, ConflictRegister, ConflictRow, CreditClass, EntityCommitment,
-    EntityProof, EntityRegister, EntityRow, Envelope, Hash, InclusionProof, InspectorRegister,
-    InspectorRow, IssuerKey, IssuerPublicKey, ItemRow, Uscc, UsccPolicy, ValidationOptions,
-    commit_conflicts, commit_entities, commit_inspectors, commit_items, draw_ranks,
-    entity_leaf_hashes, format_date, inclusion_proof as cut_proof, leaf_hash, parse_date,
-    prove_entity, root_from_leaf_hashes, verify, verify_any_of, verify_inclusion,
-};
+use double_random::{calendar::{Timestamp, WorkingCalendar}, chain::{CommitRequest, build_commitment, perform_draw}, ledger::{Approvals, CHECKPOINT_TYPE, CORRECTION_TYPE, DrawIndex, InspectorDisclosure, Ledger, LedgerOptions, LedgerRecord, PublicView, RESULT_TYPE, check_published_file, published_file, sign_correction, summarise, verify_ledger}, records::{CANCELLATION_TYPE, COMMITMENT_TYPE, CancellationPayload, ChainLink, DRAW_TYPE, DrawPayload, RandomnessPlan, RandomnessValue, Record}, registers::Registers, task::Task, verify::{ChainLine, Level, Report, VerifyOptions, read_chain, verify_chain, verify_chain_bytes}};
+use double_random::{calendar::{format_date, parse_date}, commitment::{EntityCommitment, EntityProof, Hash, InclusionProof, commit_conflicts, commit_entities, commit_inspectors, commit_items, entity_leaf_hashes, inclusion_proof as cut_proof, leaf_hash, prove_entity, root_from_leaf_hashes, verify_inclusion}, records::{Envelope, IssuerKey, IssuerPublicKey, verify, verify_any_of}, registers::{CheckItemList, ConflictRegister, ConflictRow, CreditClass, EntityRegister, EntityRow, InspectorRegister, InspectorRow, ItemRow, Uscc, UsccPolicy, ValidationOptions}, sampling::{BasisPoints, draw_ranks}};
 use double_random_cli::input::{
     ColumnMap, Encoding, Table, TableKind, read_table_bytes, resolve_headers,
 };
@@ -302,7 +288,7 @@ fn check_entity_register(register: &EntityRegister) {
     let commitment = match commit_entities(register) {
         Ok(c) => c,
         // Only an over-long field can stop a canonical register committing.
-        Err(double_random::CommitError::FieldTooLong(_)) => return,
+        Err(double_random::commitment::CommitError::FieldTooLong(_)) => return,
         Err(e) => panic!("a validated register failed to commit: {e}"),
     };
     assert_eq!(commitment.class_sizes, register.class_sizes());
@@ -546,7 +532,7 @@ pub fn inclusion_proof(data: &[u8]) {
             let truth = cut_proof(&hashes[..size], proof.index).expect("index is in the tree");
             assert_eq!(truth, proof);
         }
-        let _ = verify_inclusion(&leaf, &proof, &double_random::EMPTY_ROOT);
+        let _ = verify_inclusion(&leaf, &proof, &double_random::commitment::EMPTY_ROOT);
     }
 
     if let Ok(proof) = serde_json::from_slice::<EntityProof>(data) {
@@ -1206,7 +1192,7 @@ pub fn record_payload(data: &[u8]) {
 /// strangers: never a panic; a bundle that verifies under the vectors' key
 /// names the entity its proof is for, at a rank inside its class.
 pub fn proof_bundle(data: &[u8]) {
-    if let Ok(bundle) = serde_json::from_slice::<double_random::ProofBundle>(data) {
+    if let Ok(bundle) = serde_json::from_slice::<double_random::proof::ProofBundle>(data) {
         match bundle.verify(test_issuer().public_key()) {
             Ok(v) => {
                 assert_eq!(v.uscc, bundle.proof.entity.uscc.to_string());
@@ -1219,9 +1205,9 @@ pub fn proof_bundle(data: &[u8]) {
         }
     }
     if let Ok(text) = std::str::from_utf8(data)
-        && let Ok(key) = double_random::IssuerPublicKey::from_text(text)
+        && let Ok(key) = double_random::records::IssuerPublicKey::from_text(text)
     {
-        let again = double_random::IssuerPublicKey::from_text(&key.to_text())
+        let again = double_random::records::IssuerPublicKey::from_text(&key.to_text())
             .expect("a key's own text reads back");
         assert_eq!(again.key_id(), key.key_id());
     }

@@ -21,10 +21,11 @@ use std::collections::BTreeMap;
 
 use time::{Date, Weekday};
 
-use crate::date::{format_date, parse_date};
-
+pub(crate) mod date;
 #[cfg(test)]
 mod tests;
+
+pub use date::{Timestamp, format_date, parse_date};
 
 /// Working days allowed for entering an inspection result, counted from the
 /// day after the check ends (see [`WorkingCalendar::entry_deadline`]).
@@ -60,7 +61,7 @@ enum DayKind {
 /// one exactly when it falls Monday to Friday.
 ///
 /// ```
-/// use double_random::{Timeliness, WorkingCalendar, parse_date};
+/// use double_random::{calendar::{Timeliness, WorkingCalendar, parse_date}};
 ///
 /// let cal = WorkingCalendar::china()?;
 /// // National Day 2024: 1-7 October off; Sunday 29 September worked.

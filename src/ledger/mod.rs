@@ -16,7 +16,7 @@
 //!   ledger head and the SHA-256 of the files published from it.
 //!
 //! [`verify_ledger`] checks a ledger against the draws ([`DrawIndex`]) and
-//! returns the same [`crate::Report`] as the receipt verifier together with
+//! returns the same [`crate::verify::Report`] as the receipt verifier together with
 //! the [`Ledger`] state, from which [`PublicView`] and [`summarise`] are
 //! built. The format is specified in `docs/spec/ledger.md`.
 //!

@@ -7,10 +7,11 @@ use time::Date;
 use super::category::{FollowUpKind, ResultCategory};
 use super::record::PublishedFile;
 use super::state::{DrawIndex, Ledger, LedgerEntry};
-use crate::merkle::Hash;
-use crate::record::{Count, Timestamp, date_text};
-use crate::register::{EntityRegister, InspectorRegister};
-use crate::uscc::Uscc;
+use crate::calendar::{Timestamp, date::date_text};
+use crate::commitment::merkle::Hash;
+use crate::records::Count;
+use crate::registers::uscc::Uscc;
+use crate::registers::{EntityRegister, InspectorRegister};
 
 /// Format name of the published JSON file.
 pub const PUBLIC_RESULTS_FORMAT: &str = "double-random/public-results/v1";
@@ -195,8 +196,8 @@ impl PublicView {
                 self.authority.clone(),
                 r.department.clone(),
                 r.participating_departments.join("、"),
-                crate::date::format_date(r.inspection_start),
-                crate::date::format_date(r.inspection_end),
+                crate::calendar::date::format_date(r.inspection_start),
+                crate::calendar::date::format_date(r.inspection_end),
                 r.categories
                     .iter()
                     .map(|c| c.name)
@@ -246,7 +247,7 @@ impl PublicView {
 
 fn public_result(
     entry: &LedgerEntry,
-    task: &crate::record::TaskRecord,
+    task: &crate::records::TaskRecord,
     entities: Option<&EntityRegister>,
     inspectors: Option<&InspectorRegister>,
     disclosure: InspectorDisclosure,

@@ -4,12 +4,13 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::Date;
 
 use super::category::{FollowUp, ResultCategory};
-use crate::dsse::{Envelope, sign};
-use crate::keys::{IssuerKey, IssuerPublicKey};
-use crate::merkle::Hash;
-use crate::record::{ChainLink, Count, RecordError, date_text, open_signed, payload_error};
-use crate::register::InspectionMethod;
-use crate::uscc::Uscc;
+use crate::calendar::date::date_text;
+use crate::commitment::merkle::Hash;
+use crate::records::envelope::{Envelope, sign};
+use crate::records::keys::{IssuerKey, IssuerPublicKey};
+use crate::records::{ChainLink, Count, RecordError, open_signed, payload_error};
+use crate::registers::InspectionMethod;
+use crate::registers::uscc::Uscc;
 
 /// Payload type of result records.
 pub const RESULT_TYPE: &str = "application/vnd.double-random.result.v1+json";

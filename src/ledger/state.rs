@@ -10,15 +10,16 @@ use super::record::{
     Approver, CORRECTION_TYPE, CheckpointPayload, CorrectionPayload, LedgerRecord, PublishedFile,
     ResultFields, ResultPayload,
 };
-use crate::assign::Team;
+use crate::assignment::Team;
+use crate::calendar::date::format_date;
 use crate::calendar::{CalendarError, Timeliness, WorkingCalendar};
-use crate::date::format_date;
-use crate::dsse::{Envelope, EnvelopeError, verify};
-use crate::keys::IssuerPublicKey;
-use crate::merkle::Hash;
-use crate::record::{ChainLink, Count, DrawPayload, Record, TaskRecord, Timestamp};
-use crate::uscc::Uscc;
-use crate::verify::{ChainLine, Ctx, Finding, FindingSeverity, LinkChecker, Report};
+use crate::checks::{ChainLine, Ctx, Finding, FindingSeverity, LinkChecker};
+use crate::commitment::merkle::Hash;
+use crate::records::envelope::{Envelope, EnvelopeError, verify};
+use crate::records::keys::IssuerPublicKey;
+use crate::records::{ChainLink, Count, DrawPayload, Record, TaskRecord, Timestamp};
+use crate::registers::uscc::Uscc;
+use crate::verify::Report;
 
 /// The offset of China Standard Time from UTC, in seconds. Entry deadlines
 /// are counted in the Chinese calendar, so a record's `created_at` (UTC) is
@@ -78,7 +79,7 @@ impl DrawnTask {
 /// The draws of an issuer's receipt chain, by record id.
 ///
 /// Built from records whose signature verifies and whose commitment is
-/// earlier on the chain; the chain's own rules are [`crate::verify_chain`]'s
+/// earlier on the chain; the chain's own rules are [`crate::verify::verify_chain`]'s
 /// business, and an auditor runs both.
 #[derive(Clone, Debug, Default)]
 pub struct DrawIndex {

@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use super::category::ResultCategory;
 use super::state::{Deadline, DrawIndex, Ledger};
-use crate::register::EntityRegister;
-use crate::uscc::Uscc;
+use crate::registers::EntityRegister;
+use crate::registers::uscc::Uscc;
 
 /// Which of the two summary tables a row belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -1,19 +1,19 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::assign::{Team, TeamRules};
+use crate::assignment::{Team, TeamRules};
 use crate::calendar::WorkingCalendar;
-use crate::date::parse_date;
-use crate::dsse::Envelope;
-use crate::keys::{IssuerKey, IssuerPublicKey};
-use crate::merkle::Hash;
-use crate::record::{
+use crate::calendar::date::parse_date;
+use crate::commitment::merkle::Hash;
+use crate::records::envelope::Envelope;
+use crate::records::keys::{IssuerKey, IssuerPublicKey};
+use crate::records::{
     ChainLink, CommitmentPayload, Count, DRAW_ALGORITHM, DrawPayload, DrawnEntity,
     EntityRootRecord, PerClass, RandomnessPlan, RandomnessValue, Record, RegisterRoots, RootRecord,
     TaskRecord, Timestamp,
 };
-use crate::register::InspectionMethod;
-use crate::uscc::{Uscc, UsccPolicy, uscc_check_character};
+use crate::registers::InspectionMethod;
+use crate::registers::uscc::{Uscc, UsccPolicy, uscc_check_character};
 use crate::verify::{ChainLine, FindingSeverity, Report, read_chain};
 
 // TEST ONLY keys: their seeds are in this file.

@@ -1,5 +1,5 @@
 use super::*;
-use crate::uscc::uscc_check_character;
+use crate::registers::uscc::uscc_check_character;
 use time::Month;
 
 /// A valid USCC whose organisation code ends in the number `n`.
@@ -548,8 +548,8 @@ fn entities_read_in_blocks_equal_typed_ones() {
     let set: std::collections::HashSet<&Entity> = v.register.entities().iter().collect();
     assert!(expected.entities().iter().all(|e| set.contains(e)));
     assert_eq!(
-        crate::commit_entities(&v.register),
-        crate::commit_entities(&expected)
+        crate::commitment::commit_entities(&v.register),
+        crate::commitment::commit_entities(&expected)
     );
 }
 
@@ -596,14 +596,17 @@ fn commitment_made_while_reading_canonical_rows_is_the_commitment() {
     assert!(b.finish().register.commitment_cache().get().is_none());
     let fresh = EntityRegister::new(sorted.register.entities().to_vec()).unwrap();
     assert!(fresh.commitment_cache().get().is_none());
-    assert_eq!(cached, crate::commit_entities(&fresh).ok());
+    assert_eq!(cached, crate::commitment::commit_entities(&fresh).ok());
     // Out of order: nothing is kept while reading; the first commit computes it.
     let shuffled = EntityRegister::from_rows(
         varied_rows(n, |k| (k * 7919) % n),
         &ValidationOptions::default(),
     );
     assert!(shuffled.register.commitment_cache().get().is_none());
-    assert_eq!(crate::commit_entities(&shuffled.register).ok(), cached);
+    assert_eq!(
+        crate::commitment::commit_entities(&shuffled.register).ok(),
+        cached
+    );
     assert_eq!(shuffled.register.commitment_cache().get().copied(), cached);
 }
 

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::uscc::Uscc;
+use crate::registers::uscc::Uscc;
 
 /// Why teams could not be assigned.
 ///

@@ -7,14 +7,16 @@
 //! Credit classes are indexed `0..4` (A = 0 lowest risk, B = 1, C = 2,
 //! D = 3 highest risk).
 
+pub(crate) mod ratio;
+
+pub use ratio::{BASIS_POINTS_PER_WHOLE, BasisPoints, RatioError};
+
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use rand_chacha::ChaCha20Rng;
 use rand_core::{Rng, SeedableRng};
 use sha2::{Digest, Sha256};
-
-use crate::ratio::{BASIS_POINTS_PER_WHOLE, BasisPoints};
 
 /// Number of credit classes (A, B, C, D).
 pub const CLASS_COUNT: usize = 4;
@@ -110,7 +112,7 @@ pub enum SampleError {
 /// `k_c <= n_c` always holds.
 ///
 /// ```
-/// use double_random::{BasisPoints, sample_sizes};
+/// use double_random::{sampling::{BasisPoints, sample_sizes}};
 /// let r = |s| BasisPoints::parse_percent(s).unwrap();
 /// let k = sample_sizes([30, 0, 0, 0], [r("10%"), r("10%"), r("10%"), r("10%")]).unwrap();
 /// assert_eq!(k, [3, 0, 0, 0]);

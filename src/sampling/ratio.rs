@@ -177,7 +177,7 @@ impl BasisPoints {
     /// "5%").
     ///
     /// ```
-    /// use double_random::BasisPoints;
+    /// use double_random::sampling::BasisPoints;
     /// assert_eq!(BasisPoints::parse_percent("12.5%").unwrap().get(), 1250);
     /// assert_eq!(BasisPoints::parse_percent(" 3％ ").unwrap().get(), 300);
     /// assert!(BasisPoints::parse_percent("0.05").is_err());

@@ -68,14 +68,14 @@ pub enum UsccError {
 /// GB 32100-2015 alphabet, stored upper-case.
 ///
 /// ```
-/// use double_random::{Uscc, UsccPolicy};
+/// use double_random::{registers::{Uscc, UsccPolicy}};
 /// let code: Uscc = "91350100M000100Y43".parse()?;
 /// assert!(code.check_character_is_valid());
 /// // A legal pilot code whose check character fails is admitted only leniently.
 /// assert!(Uscc::parse("91350203M0001QAY9B", UsccPolicy::Strict).is_err());
 /// let pilot = Uscc::parse("91350203M0001QAY9B", UsccPolicy::LenientCheckCharacter)?;
 /// assert!(!pilot.check_character_is_valid());
-/// # Ok::<(), double_random::UsccError>(())
+/// # Ok::<(), double_random::registers::UsccError>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Uscc([u8; USCC_LEN]);

@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// decrease along that order (递加比例).
 ///
 /// ```
-/// use double_random::CreditClass;
+/// use double_random::registers::CreditClass;
 /// assert_eq!("较高风险".parse::<CreditClass>(), Ok(CreditClass::C));
 /// assert_eq!("B类".parse::<CreditClass>(), Ok(CreditClass::B));
 /// assert_eq!("high".parse::<CreditClass>(), Ok(CreditClass::D));

@@ -8,20 +8,29 @@
 //! record carries a `chain` link: issuer, key id, sequence number and the id
 //! of the previous record, so an issuer's records form one hash chain.
 
-use std::fmt;
+pub(crate) mod envelope;
+pub(crate) mod keys;
+
+pub use crate::calendar::Timestamp;
+pub use envelope::{
+    Envelope, EnvelopeDecodeError, EnvelopeError, JsonLocation, RecordId, SIGNATURE_LEN, Signature,
+    pae, record_id, sign, verify, verify_any_of,
+};
+pub use keys::{
+    FINGERPRINT_HEX_LEN, IssuerKey, IssuerNameError, IssuerPublicKey, KEY_ID_DOMAIN,
+    KEY_ID_HEX_LEN, KeyFileError, MAX_ISSUER_LEN, PUBLIC_KEY_HEADER, PublicKeyError,
+    SECRET_KEY_HEADER, SignatureError, check_issuer_name,
+};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use time::{Date, OffsetDateTime};
+use time::Date;
 
-use crate::assign::{Team, TeamRules};
-use crate::credit::CreditClass;
-use crate::date::{format_date, parse_date};
-use crate::dsse::{Envelope, EnvelopeError, sign, verify};
-use crate::keys::{IssuerKey, IssuerPublicKey};
-use crate::merkle::Hash;
-use crate::ratio::BasisPoints;
+use crate::assignment::{Team, TeamRules};
+use crate::commitment::merkle::Hash;
+use crate::registers::credit::CreditClass;
+use crate::registers::uscc::Uscc;
+use crate::sampling::ratio::BasisPoints;
 use crate::task::{Ratios, TaskError};
-use crate::uscc::Uscc;
 
 /// Payload type of commitment records.
 pub const COMMITMENT_TYPE: &str = "application/vnd.double-random.commitment.v1+json";
@@ -32,128 +41,6 @@ pub const CANCELLATION_TYPE: &str = "application/vnd.double-random.cancellation.
 /// The draw algorithm of format v1: sample sizes, the entity sampler and team
 /// assignment as `docs/spec/` specifies them.
 pub const DRAW_ALGORITHM: &str = "double-random/draw/v1";
-
-/// A point in time, whole seconds, UTC; written `YYYY-MM-DDTHH:MM:SSZ`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Timestamp(i64);
-
-impl Timestamp {
-    /// From seconds since the Unix epoch; years 1970..=9999 only.
-    pub fn from_unix(seconds: i64) -> Option<Self> {
-        let t = OffsetDateTime::from_unix_timestamp(seconds).ok()?;
-        (1970..=9999)
-            .contains(&t.year())
-            .then_some(Timestamp(seconds))
-    }
-
-    /// From a date and time (the offset is applied, the result is UTC; sub-seconds dropped).
-    pub fn from_datetime(t: OffsetDateTime) -> Option<Self> {
-        Self::from_unix(t.unix_timestamp())
-    }
-
-    /// Seconds since the Unix epoch.
-    pub fn unix(self) -> i64 {
-        self.0
-    }
-
-    /// The UTC calendar date.
-    pub fn date(self) -> Date {
-        self.datetime().date()
-    }
-
-    fn datetime(self) -> OffsetDateTime {
-        // Constructed only from valid timestamps.
-        OffsetDateTime::from_unix_timestamp(self.0).unwrap_or(OffsetDateTime::UNIX_EPOCH)
-    }
-
-    /// Parses exactly `YYYY-MM-DDTHH:MM:SSZ`.
-    pub fn parse(text: &str) -> Option<Self> {
-        let b = text.as_bytes();
-        if b.len() != 20 || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z' {
-            return None;
-        }
-        let date = parse_date(text.get(..10)?)?;
-        if format_date(date) != text[..10] {
-            return None;
-        }
-        let num = |r: std::ops::Range<usize>| -> Option<u8> {
-            let s = text.get(r)?;
-            if !s.bytes().all(|c| c.is_ascii_digit()) {
-                return None;
-            }
-            s.parse().ok()
-        };
-        let t = time::Time::from_hms(num(11..13)?, num(14..16)?, num(17..19)?).ok()?;
-        Self::from_datetime(date.with_time(t).assume_utc())
-    }
-}
-
-impl fmt::Display for Timestamp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let t = self.datetime();
-        write!(
-            f,
-            "{}T{:02}:{:02}:{:02}Z",
-            format_date(t.date()),
-            t.hour(),
-            t.minute(),
-            t.second()
-        )
-    }
-}
-
-impl Serialize for Timestamp {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Timestamp {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Timestamp::parse(&s).ok_or_else(|| {
-            serde::de::Error::custom(format_args!(
-                "{s:?} is not a UTC time written YYYY-MM-DDTHH:MM:SSZ"
-            ))
-        })
-    }
-}
-
-/// Serde adapter: a calendar date as `YYYY-MM-DD`, canonical only.
-pub(crate) mod date_text {
-    use super::*;
-
-    pub(crate) fn serialize<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&format_date(*d))
-    }
-
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        parse_date(&s)
-            .filter(|d| format_date(*d) == s)
-            .ok_or_else(|| {
-                serde::de::Error::custom(format_args!("{s:?} is not a date written YYYY-MM-DD"))
-            })
-    }
-}
-
-/// Serde adapter: an optional date.
-pub(crate) mod opt_date_text {
-    use super::*;
-
-    pub(crate) fn serialize<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
-        match d {
-            Some(d) => s.serialize_str(&format_date(*d)),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
-        #[derive(Deserialize)]
-        struct W(#[serde(with = "date_text")] Date);
-        Ok(Option::<W>::deserialize(d)?.map(|w| w.0))
-    }
-}
 
 /// Serde adapter: an optional record id as hex or `null`.
 pub(crate) mod opt_hash {
@@ -275,7 +162,7 @@ pub struct TaskRecord {
     /// Team rules, with the expertise required by the task's key items merged in.
     pub team: TeamRules,
     /// Inspection date used for certificate validity; `null` means the draw's date.
-    #[serde(with = "opt_date_text")]
+    #[serde(with = "crate::calendar::date::opt_date_text")]
     pub inspection_date: Option<Date>,
 }
 
@@ -447,7 +334,7 @@ pub struct DrawPayload {
     /// Version of the software that made the draw (informative).
     pub library_version: String,
     /// Date certificates were checked on.
-    #[serde(with = "date_text")]
+    #[serde(with = "crate::calendar::date::date_text")]
     pub inspection_date: Date,
     /// Drawn entities per class, in draw order.
     pub drawn: PerClass<Vec<DrawnEntity>>,

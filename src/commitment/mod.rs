@@ -5,17 +5,25 @@
 //! `start(c) <= i < start(c) + n_c`, and its rank in the class is
 //! `i - start(c)`. An inclusion proof therefore proves class and rank too.
 
+pub(crate) mod leaf;
+pub(crate) mod merkle;
+
+pub use leaf::{
+    CONFLICT_LEAF_TAG, ENTITY_LEAF_TAG, FieldTooLong, INSPECTOR_LEAF_TAG, ITEM_LEAF_TAG,
+    conflict_leaf, entity_leaf, inspector_leaf, item_leaf,
+};
+pub use merkle::{
+    EMPTY_ROOT, Hash, InclusionProof, MerkleBuilder, MerkleError, inclusion_proof, leaf_hash,
+    node_hash, root_from_leaf_hashes, verify_inclusion,
+};
+
 use serde::{Deserialize, Serialize};
 
-use crate::credit::CreditClass;
-use crate::leaf::{FieldTooLong, conflict_leaf, entity_leaf, inspector_leaf, item_leaf};
-use crate::merkle::{
-    Hash, InclusionProof, MerkleBuilder, MerkleError, inclusion_proof, leaf_hash, verify_inclusion,
-};
-use crate::register::{
+use crate::registers::credit::CreditClass;
+use crate::registers::uscc::Uscc;
+use crate::registers::{
     CheckItemList, ConflictRegister, Entity, EntityPosition, EntityRegister, InspectorRegister,
 };
-use crate::uscc::Uscc;
 
 /// Why a register could not be committed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -348,8 +356,8 @@ impl EntityProof {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::register::{EntityRow, ValidationOptions};
-    use crate::uscc::uscc_check_character;
+    use crate::registers::uscc::uscc_check_character;
+    use crate::registers::{EntityRow, ValidationOptions};
 
     fn code(n: u32) -> String {
         let first: [u8; 17] = format!("91140522MA{n:07}").as_bytes().try_into().unwrap();
@@ -380,7 +388,10 @@ mod tests {
         let c = commit_entities(&reg).unwrap();
         assert_eq!(c.class_sizes, reg.class_sizes());
         let hashes = entity_leaf_hashes(&reg).unwrap();
-        assert_eq!(c.root, crate::merkle::root_from_leaf_hashes(&hashes));
+        assert_eq!(
+            c.root,
+            crate::commitment::merkle::root_from_leaf_hashes(&hashes)
+        );
     }
 
     #[test]

@@ -8,6 +8,12 @@
 //! the field, the value and the rule it breaks; rows with an error are left
 //! out of the register, so the register itself is always valid.
 
+pub(crate) mod credit;
+pub(crate) mod uscc;
+
+pub use credit::{CreditClass, CreditClassError};
+pub use uscc::{USCC_ALPHABET, USCC_LEN, Uscc, UsccError, UsccPolicy, uscc_check_character};
+
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::{Arc, OnceLock};
@@ -15,10 +21,8 @@ use std::sync::{Arc, OnceLock};
 use serde::Serialize;
 use time::Date;
 
-use crate::commit::{EntityCommitment, EntityCommitter};
-use crate::credit::CreditClass;
-use crate::date::{format_date, parse_date};
-use crate::uscc::{Uscc, UsccError, UsccPolicy};
+use crate::calendar::date::{format_date, parse_date};
+use crate::commitment::{EntityCommitment, EntityCommitter};
 
 /// Which of the four registers a row or problem belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -497,7 +501,7 @@ fn code_hash(u: &Uscc) -> u64 {
     hash_code_bytes(u.as_bytes())
 }
 
-fn hash_code_bytes(b: &[u8; crate::uscc::USCC_LEN]) -> u64 {
+fn hash_code_bytes(b: &[u8; crate::registers::uscc::USCC_LEN]) -> u64 {
     let word = |at: usize| {
         let mut w = [0u8; 8];
         w.copy_from_slice(&b[at..at + 8]);
@@ -518,7 +522,7 @@ struct CodeHasher(u64);
 
 impl std::hash::Hasher for CodeHasher {
     fn write(&mut self, bytes: &[u8]) {
-        if let Ok(code) = <&[u8; crate::uscc::USCC_LEN]>::try_from(bytes) {
+        if let Ok(code) = <&[u8; crate::registers::uscc::USCC_LEN]>::try_from(bytes) {
             self.0 ^= hash_code_bytes(code);
             return;
         }
@@ -700,7 +704,7 @@ impl EntityRegister {
     }
 
     /// The commitment to this register, once computed (see
-    /// [`crate::commit_entities`]).
+    /// [`crate::commitment::commit_entities`]).
     pub(crate) fn commitment_cache(&self) -> &OnceLock<EntityCommitment> {
         &self.commitment
     }
@@ -895,7 +899,7 @@ impl<'a> From<&'a EntityRow> for EntityRowRef<'a> {
 /// reporting every problem as [`EntityRegister::from_rows`] does.
 ///
 /// ```
-/// use double_random::{EntityRegisterBuilder, EntityRowRef, ValidationOptions};
+/// use double_random::{registers::{EntityRegisterBuilder, EntityRowRef, ValidationOptions}};
 /// let mut b = EntityRegisterBuilder::new(&ValidationOptions::default());
 /// b.push(EntityRowRef {
 ///     row: 2,
@@ -2072,6 +2076,20 @@ impl RegisterDiff {
     }
 }
 
+/// The registers a draw is made from.
+#[derive(Clone, Copy, Debug)]
+pub struct Registers<'a> {
+    /// The entity register.
+    pub entities: &'a EntityRegister,
+    /// The inspector register.
+    pub inspectors: &'a InspectorRegister,
+    /// The declared conflicts.
+    pub conflicts: &'a ConflictRegister,
+    /// The salt of the conflict leaves (kept with the conflict list, not published).
+    pub conflict_salt: &'a [u8],
+    /// The check-item list, if any.
+    pub items: Option<&'a CheckItemList>,
+}
+
 #[cfg(test)]
-#[path = "register_tests.rs"]
 mod tests;

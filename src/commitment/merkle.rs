@@ -372,9 +372,9 @@ pub fn verify_inclusion(
 
 /// Serde adaptor for a `Vec<Hash>` as an array of lowercase hex strings.
 pub(crate) mod hex_path {
+    use crate::commitment::merkle::Hash;
+    use crate::commitment::merkle::MAX_PATH_LEN;
     use crate::hex::{decode_array, encode};
-    use crate::merkle::Hash;
-    use crate::merkle::MAX_PATH_LEN;
     use serde::de::{self, Deserializer, SeqAccess, Visitor};
     use serde::ser::{SerializeSeq, Serializer};
     use std::fmt;

@@ -4,15 +4,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::commit::{EntityCommitment, EntityProof, ProofError};
-use crate::credit::CreditClass;
-use crate::draw::{DrawError, sample_counts};
-use crate::dsse::{Envelope, EnvelopeDecodeError};
-use crate::keys::IssuerPublicKey;
-use crate::merkle::Hash;
-use crate::record::{CommitmentPayload, Record, RecordError};
-use crate::sample::draw_ranks;
-use crate::verify::{Finding, FindingSeverity, commitment_findings, draw_findings};
+use crate::checks::{DrawError, sample_counts};
+use crate::checks::{Finding, FindingSeverity, commitment_findings, draw_findings};
+use crate::commitment::merkle::Hash;
+use crate::commitment::{EntityCommitment, EntityProof, ProofError};
+use crate::records::envelope::{Envelope, EnvelopeDecodeError};
+use crate::records::keys::IssuerPublicKey;
+use crate::records::{CommitmentPayload, Record, RecordError};
+use crate::registers::credit::CreditClass;
+use crate::sampling::draw_ranks;
 
 /// Format id of proof bundles.
 pub const PROOF_BUNDLE_FORMAT: &str = "double-random/entity-proof/v1";

@@ -271,7 +271,7 @@ impl IssuerPublicKey {
     /// Verifies an Ed25519 signature over raw `message` bytes under this key.
     ///
     /// This is exactly the check [`crate::verify`] applies to the
-    /// [`crate::pae`] bytes of an envelope (it calls this function): RFC 8032
+    /// [`crate::records::envelope::pae`] bytes of an envelope (it calls this function): RFC 8032
     /// Ed25519 with ed25519-dalek's `verify_strict`, which refuses
     ///
     /// - a non-canonical `S` (`S ≥ L`),

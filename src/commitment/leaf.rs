@@ -6,9 +6,9 @@
 //! `u32_be` count followed by `lp` of each element. No field is optional:
 //! absent text is the empty string. `docs/FORMAT.md` specifies the same bytes.
 
-use crate::credit::CreditClass;
-use crate::date::format_date;
-use crate::register::{CheckItem, Conflict, Entity, InspectionMethod, Inspector, ItemCategory};
+use crate::calendar::date::format_date;
+use crate::registers::credit::CreditClass;
+use crate::registers::{CheckItem, Conflict, Entity, InspectionMethod, Inspector, ItemCategory};
 
 /// Domain tag of entity leaves.
 pub const ENTITY_LEAF_TAG: &[u8] = b"double-random/entity/v1";
@@ -139,7 +139,7 @@ pub fn item_leaf(i: &CheckItem, out: &mut Vec<u8>) -> Result<(), FieldTooLong> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::uscc::Uscc;
+    use crate::registers::uscc::Uscc;
 
     fn entity() -> Entity {
         Entity::new(

@@ -16,9 +16,9 @@ use rand_chacha::ChaCha20Rng;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::register::{ConflictRegister, Entity, Inspector, InspectorRegister};
-use crate::sample::{keystream, uniform_below};
-use crate::uscc::Uscc;
+use crate::registers::uscc::Uscc;
+use crate::registers::{ConflictRegister, Entity, Inspector, InspectorRegister};
+use crate::sampling::{keystream, uniform_below};
 
 pub use error::{AssignError, Binding, Breakdown, RulesError, SlotKind};
 
@@ -565,10 +565,7 @@ fn exclusions<'a>(
 /// lowest load in this task, one chosen uniformly by rejection sampling.
 ///
 /// ```
-/// use double_random::{
-///     ConflictRegister, CreditClass, Entity, Inspector, InspectorRegister, TeamRules,
-///     assign_teams,
-/// };
+/// use double_random::{assignment::{TeamRules, assign_teams}, registers::{ConflictRegister, CreditClass, Entity, Inspector, InspectorRegister}};
 /// use time::{Date, Month};
 ///
 /// let officer = |id: &str| Inspector {

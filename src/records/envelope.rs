@@ -16,7 +16,7 @@
 //! JSON members are errors.
 //!
 //! ```
-//! use double_random::{IssuerKey, Envelope, sign, verify, record_id};
+//! use double_random::{records::{IssuerKey, Envelope, sign, verify, record_id}};
 //!
 //! // TEST ONLY seed; real keys come from a CSPRNG.
 //! let key = IssuerKey::from_secret_bytes("阳城县水务局", &[7u8; 32]).unwrap();
@@ -37,7 +37,7 @@ use sha2::{Digest, Sha256};
 
 use crate::base64::{self, Base64Error};
 use crate::hex;
-use crate::keys::{IssuerKey, IssuerPublicKey, KEY_ID_HEX_LEN};
+use crate::records::keys::{IssuerKey, IssuerPublicKey, KEY_ID_HEX_LEN};
 
 /// Length of an Ed25519 signature in bytes.
 pub const SIGNATURE_LEN: usize = 64;

@@ -5,9 +5,9 @@ use sha2::{Digest, Sha256};
 use time::Month;
 
 use super::*;
-use crate::credit::CreditClass;
-use crate::register::Conflict;
-use crate::uscc::uscc_check_character;
+use crate::registers::Conflict;
+use crate::registers::credit::CreditClass;
+use crate::registers::uscc::uscc_check_character;
 
 fn code(n: u32) -> Uscc {
     let first: [u8; 17] = format!("91140522MA{n:07}").as_bytes().try_into().unwrap();
@@ -427,7 +427,7 @@ fn same_inputs_same_teams_other_seed_other_teams() {
 fn a_single_candidate_still_consumes_one_word() {
     // The spec relies on uniform(1) consuming exactly one word, so the stream
     // position never depends on how many candidates tie.
-    let mut a = crate::sample::keystream(&seed(1), ASSIGNMENT_STREAM);
+    let mut a = crate::sampling::keystream(&seed(1), ASSIGNMENT_STREAM);
     let before = a.get_word_pos();
     assert_eq!(uniform_below(&mut a, std::num::NonZeroU64::MIN), 0);
     assert_eq!(a.get_word_pos(), before + 2);

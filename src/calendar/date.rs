@@ -1,0 +1,250 @@
+//! Calendar dates as clerks write them.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use time::{Date, Month, OffsetDateTime};
+
+/// Parses a calendar date written `2024-03-05`, `2024/3/5`, `2024.3.5` or
+/// `2024年3月5日`. Returns `None` for anything else, including impossible
+/// dates such as `2023-02-29`.
+pub fn parse_date(text: &str) -> Option<Date> {
+    let t = text.trim();
+    let mut parts = [0u32; 3];
+    let mut n = 0usize;
+    let mut cur: Option<u32> = None;
+    let mut digits = 0usize;
+    let mut seps = Vec::with_capacity(3);
+    for ch in t.chars() {
+        if let Some(d) = ch.to_digit(10) {
+            if !ch.is_ascii_digit() {
+                return None;
+            }
+            digits += 1;
+            if digits > 4 {
+                return None;
+            }
+            cur = Some(cur.unwrap_or(0) * 10 + d);
+        } else {
+            let v = cur.take()?;
+            if n >= 3 {
+                return None;
+            }
+            parts[n] = v;
+            n += 1;
+            digits = 0;
+            seps.push(ch);
+        }
+    }
+    if let Some(v) = cur {
+        if n >= 3 {
+            return None;
+        }
+        parts[n] = v;
+        n += 1;
+    }
+    if n != 3 {
+        return None;
+    }
+    let ok_seps = matches!(
+        seps.as_slice(),
+        ['-', '-'] | ['/', '/'] | ['.', '.'] | ['年', '月', '日']
+    );
+    if !ok_seps {
+        return None;
+    }
+    let year = i32::try_from(parts[0]).ok()?;
+    if !(1900..=9999).contains(&year) {
+        return None;
+    }
+    let month = Month::try_from(u8::try_from(parts[1]).ok()?).ok()?;
+    let day = u8::try_from(parts[2]).ok()?;
+    Date::from_calendar_date(year, month, day).ok()
+}
+
+/// Formats a date as ISO 8601 `YYYY-MM-DD`.
+pub fn format_date(date: Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn accepted_forms() {
+        let d = Date::from_calendar_date(2024, Month::March, 5).unwrap();
+        for t in [
+            "2024-03-05",
+            "2024-3-5",
+            "2024/3/5",
+            "2024.03.05",
+            "2024年3月5日",
+            " 2024-03-05 ",
+        ] {
+            assert_eq!(parse_date(t), Some(d), "{t}");
+        }
+    }
+
+    #[test]
+    fn refused_forms() {
+        for t in [
+            "",
+            "2024",
+            "2024-03",
+            "2024-13-01",
+            "2023-02-29",
+            "2024-03-05-01",
+            "2024/03-05",
+            "05/03/2024x",
+            "２０２４-03-05",
+            "2024年3月5",
+            "99999-01-01",
+            "1899-12-31",
+        ] {
+            assert_eq!(parse_date(t), None, "{t}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn format_parse_round_trip(days in 0i32..3_000_000) {
+            let d = Date::from_julian_day(2_415_021 + days % 2_900_000).unwrap();
+            prop_assume!(d.year() <= 9999);
+            prop_assert_eq!(parse_date(&format_date(d)), Some(d));
+        }
+
+        #[test]
+        fn never_panics(s in "\\PC{0,20}") {
+            let _ = parse_date(&s);
+        }
+    }
+}
+
+/// A point in time, whole seconds, UTC; written `YYYY-MM-DDTHH:MM:SSZ`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(i64);
+
+impl Timestamp {
+    /// From seconds since the Unix epoch; years 1970..=9999 only.
+    pub fn from_unix(seconds: i64) -> Option<Self> {
+        let t = OffsetDateTime::from_unix_timestamp(seconds).ok()?;
+        (1970..=9999)
+            .contains(&t.year())
+            .then_some(Timestamp(seconds))
+    }
+
+    /// From a date and time (the offset is applied, the result is UTC; sub-seconds dropped).
+    pub fn from_datetime(t: OffsetDateTime) -> Option<Self> {
+        Self::from_unix(t.unix_timestamp())
+    }
+
+    /// Seconds since the Unix epoch.
+    pub fn unix(self) -> i64 {
+        self.0
+    }
+
+    /// The UTC calendar date.
+    pub fn date(self) -> Date {
+        self.datetime().date()
+    }
+
+    fn datetime(self) -> OffsetDateTime {
+        // Constructed only from valid timestamps.
+        OffsetDateTime::from_unix_timestamp(self.0).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    }
+
+    /// Parses exactly `YYYY-MM-DDTHH:MM:SSZ`.
+    pub fn parse(text: &str) -> Option<Self> {
+        let b = text.as_bytes();
+        if b.len() != 20 || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z' {
+            return None;
+        }
+        let date = parse_date(text.get(..10)?)?;
+        if format_date(date) != text[..10] {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u8> {
+            let s = text.get(r)?;
+            if !s.bytes().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            s.parse().ok()
+        };
+        let t = time::Time::from_hms(num(11..13)?, num(14..16)?, num(17..19)?).ok()?;
+        Self::from_datetime(date.with_time(t).assume_utc())
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = self.datetime();
+        write!(
+            f,
+            "{}T{:02}:{:02}:{:02}Z",
+            format_date(t.date()),
+            t.hour(),
+            t.minute(),
+            t.second()
+        )
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Timestamp::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format_args!(
+                "{s:?} is not a UTC time written YYYY-MM-DDTHH:MM:SSZ"
+            ))
+        })
+    }
+}
+
+/// Serde adapter: a calendar date as `YYYY-MM-DD`, canonical only.
+pub(crate) mod date_text {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format_date(*d))
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        parse_date(&s)
+            .filter(|d| format_date(*d) == s)
+            .ok_or_else(|| {
+                serde::de::Error::custom(format_args!("{s:?} is not a date written YYYY-MM-DD"))
+            })
+    }
+}
+
+/// Serde adapter: an optional date.
+pub(crate) mod opt_date_text {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_str(&format_date(*d)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+        #[derive(Deserialize)]
+        struct W(#[serde(with = "date_text")] Date);
+        Ok(Option::<W>::deserialize(d)?.map(|w| w.0))
+    }
+}

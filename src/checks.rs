@@ -1,0 +1,756 @@
+//! The checks both sides run: the office before it signs, the auditor when
+//! it verifies. Findings, the record checks of a commitment and of a draw,
+//! the chain-link rules, and the replay of a draw from its records.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use time::Date;
+
+use crate::assignment::{AssignError, History, Team, TeamRules, assign_teams};
+use crate::beacon::{BeaconVerdict, check_beacon, drand_round_time};
+use crate::calendar::Timestamp;
+use crate::commitment::{
+    CommitError, Hash, commit_conflicts, commit_entities, commit_inspectors, commit_items,
+};
+use crate::records::Envelope;
+use crate::records::{
+    ChainLink, CommitmentPayload, Count, DRAW_ALGORITHM, DrawPayload, EntityRootRecord, PerClass,
+    RandomnessPlan, RandomnessValue, RecordError, RegisterRoots, RootRecord,
+};
+use crate::registers::{CreditClass, Entity, EntityRegister, Registers};
+use crate::sampling::{SampleError, SizeError, derive_seed, draw_all, sample_sizes};
+use crate::task::{Task, TaskError};
+use crate::verify::Report;
+
+/// How bad a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingSeverity {
+    /// Information: what was checked or could not be.
+    Note,
+    /// Worth a look, but not a broken rule (an open commitment, local randomness).
+    Warning,
+    /// A rule of the format is broken: the verification fails.
+    Error,
+}
+
+/// One finding of the verifier.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Severity.
+    pub severity: FindingSeverity,
+    /// Stable name of the check (e.g. `signature`, `sequence-gap`, `seed`).
+    pub check: &'static str,
+    /// 1-based line of the chain file, when the finding is about one record.
+    pub line: Option<usize>,
+    /// Sequence number of the record, when known.
+    pub sequence: Option<u64>,
+    /// Record id (hex), when the finding is about one record.
+    pub record: Option<String>,
+    /// What was found, in words.
+    pub message: String,
+}
+
+/// The last record of a chain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChainHead {
+    /// Its sequence number.
+    pub sequence: u64,
+    /// Its record id (hex).
+    pub record: String,
+    /// Its `created_at`.
+    pub created_at: String,
+}
+
+/// One line of a chain file.
+#[derive(Clone, Debug)]
+pub struct ChainLine {
+    /// 1-based line number.
+    pub line: usize,
+    /// The envelope on that line.
+    pub envelope: Envelope,
+}
+
+/// Splits a chain file (JSON Lines: one envelope per line) into envelopes.
+///
+/// Blank lines are skipped. A line that is not an envelope becomes an error
+/// finding (check `envelope`) naming the line; it never stops the reading.
+pub fn read_chain(bytes: &[u8]) -> (Vec<ChainLine>, Vec<Finding>) {
+    let mut lines = Vec::new();
+    let mut findings = Vec::new();
+    for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if raw.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match Envelope::from_json(raw) {
+            Ok(envelope) => lines.push(ChainLine {
+                line: i + 1,
+                envelope,
+            }),
+            Err(e) => findings.push(Finding {
+                severity: FindingSeverity::Error,
+                check: "envelope",
+                line: Some(i + 1),
+                sequence: None,
+                record: None,
+                message: format!("not a valid envelope ({}): {e}", e.kind()),
+            }),
+        }
+    }
+    (lines, findings)
+}
+
+pub(crate) struct Ctx<'r> {
+    pub(crate) report: &'r mut Report,
+}
+
+impl Ctx<'_> {
+    /// Adds findings made without a location at `at`.
+    pub(crate) fn place(
+        &mut self,
+        at: Option<(usize, Option<u64>, &Hash)>,
+        findings: Vec<Finding>,
+    ) {
+        for f in findings {
+            self.push(f.severity, f.check, at, f.message);
+        }
+    }
+
+    pub(crate) fn push(
+        &mut self,
+        severity: FindingSeverity,
+        check: &'static str,
+        at: Option<(usize, Option<u64>, &Hash)>,
+        message: String,
+    ) {
+        let (line, sequence, record) = match at {
+            Some((l, s, id)) => (Some(l), s, Some(crate::hex::encode(id))),
+            None => (None, None, None),
+        };
+        self.report.findings.push(Finding {
+            severity,
+            check,
+            line,
+            sequence,
+            record,
+            message,
+        });
+    }
+}
+
+/// The chain rules every record kind shares: no duplicate, sequence numbers
+/// from 0 rising by one, each record naming its predecessor, time never
+/// going backwards. Used for receipt chains and for results ledgers.
+#[derive(Debug, Default)]
+pub(crate) struct LinkChecker {
+    seen: HashMap<Hash, usize>,
+    by_sequence: HashMap<u64, Hash>,
+    last: Option<(u64, Hash, Timestamp)>,
+}
+
+impl LinkChecker {
+    /// The last record accepted so far.
+    pub(crate) fn head(&self) -> Option<ChainHead> {
+        self.last.map(|(sequence, id, t)| ChainHead {
+            sequence,
+            record: crate::hex::encode(&id),
+            created_at: t.to_string(),
+        })
+    }
+
+    /// Opens the record of one chain line and checks its link: the record
+    /// with its id and link, or `None` when it was rejected (finding
+    /// `record`) or is a duplicate. Receipt chains and ledgers share it.
+    pub(crate) fn accept<R>(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        cl: &ChainLine,
+        open: impl FnOnce(&Envelope) -> Result<R, RecordError>,
+        chain: impl FnOnce(&R) -> &ChainLink,
+    ) -> Option<(Hash, R, ChainLink)> {
+        let id = *cl.envelope.record_id().as_bytes();
+        let record = match open(&cl.envelope) {
+            Ok(r) => r,
+            Err(e) => {
+                ctx.push(
+                    FindingSeverity::Error,
+                    "record",
+                    Some((cl.line, None, &id)),
+                    format!("record rejected ({}): {e}", e.kind()),
+                );
+                // Not remembered as seen: a validly signed copy later on is
+                // the record itself and is checked as such (the rejected line
+                // already fails the chain).
+                return None;
+            }
+        };
+        let link = chain(&record).clone();
+        self.check(ctx, cl.line, &id, &link)
+            .then_some((id, record, link))
+    }
+
+    /// Checks one record's link; false when the record is a duplicate and
+    /// must be skipped.
+    fn check(&mut self, ctx: &mut Ctx<'_>, line: usize, id: &Hash, link: &ChainLink) -> bool {
+        use FindingSeverity::Error;
+        let at = Some((line, Some(link.sequence), id));
+        if let Some(first) = self.seen.get(id) {
+            ctx.push(
+                Error,
+                "duplicate",
+                at,
+                format!("the same record is already on line {first}"),
+            );
+            return false;
+        }
+        self.seen.insert(*id, line);
+        // Sequence and link.
+        match self.last {
+            None => {
+                if link.sequence != 0 {
+                    ctx.push(
+                        Error,
+                        "sequence-gap",
+                        at,
+                        format!(
+                            "the chain starts at sequence {}, not 0: records 0..{} are missing",
+                            link.sequence, link.sequence
+                        ),
+                    );
+                } else if link.previous.is_some() {
+                    ctx.push(
+                        Error,
+                        "broken-link",
+                        at,
+                        "record 0 names a previous record".into(),
+                    );
+                }
+            }
+            Some((prev_seq, prev_id, prev_time)) => {
+                if let Some(other) = self.by_sequence.get(&link.sequence) {
+                    ctx.push(
+                        Error,
+                        "fork",
+                        at,
+                        format!(
+                            "a second record at sequence {} (the first is {})",
+                            link.sequence,
+                            crate::hex::encode(other)
+                        ),
+                    );
+                } else if link.sequence != prev_seq.wrapping_add(1) {
+                    ctx.push(
+                        Error,
+                        "sequence-gap",
+                        at,
+                        format!(
+                            "sequence {} follows {prev_seq}: records are missing or out of order",
+                            link.sequence
+                        ),
+                    );
+                } else if link.previous != Some(prev_id) {
+                    ctx.push(
+                        Error,
+                        "broken-link",
+                        at,
+                        format!(
+                            "previous is {}, but the record before is {}",
+                            link.previous
+                                .map_or("null".into(), |p| crate::hex::encode(&p)),
+                            crate::hex::encode(&prev_id)
+                        ),
+                    );
+                }
+                if link.created_at < prev_time {
+                    ctx.push(
+                        Error,
+                        "time-order",
+                        at,
+                        format!(
+                            "created {} before the previous record ({prev_time})",
+                            link.created_at
+                        ),
+                    );
+                }
+            }
+        }
+        self.by_sequence.entry(link.sequence).or_insert(*id);
+        self.last = Some((link.sequence, *id, link.created_at));
+        true
+    }
+}
+
+fn finding(severity: FindingSeverity, check: &'static str, message: String) -> Finding {
+    Finding {
+        severity,
+        check,
+        line: None,
+        sequence: None,
+        record: None,
+        message,
+    }
+}
+
+/// The checks a commitment passes on its own, without the rest of the chain:
+/// the drand network is one this format knows, the randomness comes after the
+/// commitment (§6 rule 6), the class sizes add up to the stated size, and
+/// local randomness is flagged as the weakest kind.
+///
+/// The findings carry no line or record; the caller places them. The chain
+/// verifier, proof bundles and the office's own `commit` use the same list.
+pub fn commitment_findings(c: &CommitmentPayload) -> Vec<Finding> {
+    use FindingSeverity::{Error, Warning};
+    let mut out = Vec::new();
+    let created = c.chain.created_at;
+    match &c.randomness {
+        RandomnessPlan::Drand { chain_hash, round } => {
+            if *chain_hash != crate::beacon::QUICKNET_CHAIN_HASH {
+                out.push(finding(
+                    Error,
+                    "randomness",
+                    "the drand network is not one this format knows (only quicknet): its round times and signatures cannot be checked".into(),
+                ));
+            } else {
+                match drand_round_time(chain_hash, round.0) {
+                    None => out.push(finding(
+                        Error,
+                        "randomness-timing",
+                        format!("drand round {} has no publication time (round 0 or beyond the clock): it never exists", round.0),
+                    )),
+                    Some(t) if t <= created => out.push(finding(
+                        Error,
+                        "randomness-timing",
+                        format!(
+                            "drand round {} was published at {t}, not after the commitment ({created})",
+                            round.0
+                        ),
+                    )),
+                    Some(_) => {}
+                }
+            }
+        }
+        RandomnessPlan::Ceremony { scheduled_at, .. } => {
+            if *scheduled_at <= created {
+                out.push(finding(
+                    Error,
+                    "randomness-timing",
+                    format!("the ceremony ({scheduled_at}) is not after the commitment ({created})"),
+                ));
+            }
+        }
+        RandomnessPlan::Local {} => out.push(finding(
+            Warning,
+            "local-randomness",
+            "the randomness plan is local: the issuer itself supplies the value, so nothing outside its control fixes the draw".into(),
+        )),
+    }
+    // The task's own rules, as a task file would be checked, and the team
+    // rules as assignment checks them first: nothing here needs a register,
+    // so a replay from the records alone catches a commitment no honest
+    // office could have made (a team of one, a zero workload cap, ...).
+    let task = c.task.ratios().and_then(|ratios| {
+        Task::new(
+            c.task.id.clone(),
+            c.task.name.clone(),
+            c.task.items.clone(),
+            ratios,
+            c.task.team.clone(),
+            c.task.inspection_date,
+        )
+    });
+    if let Err(e) = task {
+        out.push(finding(
+            Error,
+            "task-rules",
+            format!("the committed task breaks a rule: {e}"),
+        ));
+    } else if let Err(e) = c.task.team.check(true) {
+        out.push(finding(
+            Error,
+            "task-rules",
+            format!("the committed team rules admit no team: {e}"),
+        ));
+    }
+    if !c.task.items.is_empty() && c.registers.items.is_none() {
+        out.push(finding(
+            Error,
+            "task-rules",
+            "the task names check items but commits no check-item list: the expertise its key items require cannot be checked".into(),
+        ));
+    }
+    if c.task.inspection_date.is_none() {
+        out.push(finding(
+            Warning,
+            "inspection-date",
+            "no inspection date is committed: the draw's own date, which the issuer states, decides whose certificates are valid and so can shape the teams".into(),
+        ));
+    }
+    let e = &c.registers.entities;
+    let sum = e
+        .class_sizes
+        .to_array()
+        .iter()
+        .try_fold(0u64, |acc, n| acc.checked_add(n.0));
+    if sum != Some(e.size.0) {
+        out.push(finding(
+            Error,
+            "register-size",
+            format!(
+                "the entity class sizes ({}) do not add up to the stated size {}",
+                e.class_sizes
+                    .to_array()
+                    .map(|n| n.0.to_string())
+                    .join(" + "),
+                e.size.0
+            ),
+        ));
+    }
+    out
+}
+
+/// The checks of a draw that need only its commitment and the draw record
+/// itself (no other record, no register): a known algorithm, randomness that
+/// fits the plan, the beacon signature, the draw dated no earlier than its
+/// randomness, the seed, and the inspection date (§5.2, §6 rule 6).
+///
+/// When the algorithm is unknown that is the only finding: nothing else can
+/// be judged. The chain verifier, proof bundles and the office's own `draw`
+/// use the same list.
+pub fn draw_findings(
+    commitment: &CommitmentPayload,
+    commitment_id: &Hash,
+    draw: &DrawPayload,
+) -> Vec<Finding> {
+    use FindingSeverity::{Error, Note, Warning};
+    let mut out = Vec::new();
+    if draw.algorithm != DRAW_ALGORITHM {
+        out.push(finding(
+            Error,
+            "algorithm",
+            format!("unknown draw algorithm {:?}", draw.algorithm),
+        ));
+        return out;
+    }
+    if let Err(e) = check_randomness_shape(&commitment.randomness, &draw.randomness) {
+        out.push(finding(Error, "randomness", e.to_string()));
+    }
+    match check_beacon(&commitment.randomness, &draw.randomness) {
+        BeaconVerdict::Verified => out.push(finding(
+            Note,
+            "beacon",
+            "the beacon signature of the committed round verifies and gives the value used".into(),
+        )),
+        BeaconVerdict::NotChecked { reason } => {
+            let drand = matches!(commitment.randomness, RandomnessPlan::Drand { .. });
+            // A drand plan must carry the round's signature: without it the
+            // value could be anything the issuer chose.
+            let sev = if drand && draw.randomness.beacon_signature.is_none() {
+                Error
+            } else if drand {
+                Warning
+            } else {
+                Note
+            };
+            out.push(finding(
+                sev,
+                "beacon",
+                format!("beacon not checked: {reason}"),
+            ));
+        }
+        BeaconVerdict::Failed { reason } => out.push(finding(Error, "beacon", reason)),
+    }
+    if let Some(t) = commitment.randomness.available_at()
+        && draw.chain.created_at < t
+    {
+        out.push(finding(
+            Error,
+            "randomness-timing",
+            format!(
+                "the draw is dated {}, before its randomness existed ({t})",
+                draw.chain.created_at
+            ),
+        ));
+    }
+    let seed = derive_seed(commitment_id, &draw.randomness.value);
+    if seed != draw.seed {
+        out.push(finding(
+            Error,
+            "seed",
+            format!(
+                "seed is {}, but the commitment and randomness give {}",
+                crate::hex::encode(&draw.seed),
+                crate::hex::encode(&seed)
+            ),
+        ));
+    }
+    let expected_date = inspection_date(commitment, draw.chain.created_at.date());
+    if draw.inspection_date != expected_date {
+        out.push(finding(
+            Error,
+            "inspection-date",
+            format!(
+                "inspection date {} is not the committed one ({})",
+                crate::calendar::date::format_date(draw.inspection_date),
+                crate::calendar::date::format_date(expected_date)
+            ),
+        ));
+    }
+    out
+}
+
+/// Computes the roots of every register.
+pub fn register_roots(r: &Registers<'_>) -> Result<RegisterRoots, CommitError> {
+    let e = commit_entities(r.entities)?;
+    let root = |x: crate::commitment::RegisterRoot| RootRecord {
+        root: x.root,
+        size: Count(x.size),
+    };
+    Ok(RegisterRoots {
+        entities: EntityRootRecord {
+            root: e.root,
+            // A register in memory holds fewer than 2^64 entities.
+            size: Count(e.class_sizes.iter().sum()),
+            class_sizes: PerClass::from_array(e.class_sizes.map(Count)),
+        },
+        inspectors: root(commit_inspectors(r.inspectors)?),
+        conflicts: root(commit_conflicts(r.conflicts, r.conflict_salt)?),
+        items: r.items.map(commit_items).transpose()?.map(root),
+    })
+}
+
+/// Why a commitment or draw cannot be made.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DrawError {
+    /// The task breaks a rule.
+    #[error(transparent)]
+    Task(#[from] TaskError),
+    /// A register could not be committed.
+    #[error(transparent)]
+    Commit(#[from] CommitError),
+    /// Sample sizes cannot be computed.
+    #[error(transparent)]
+    Size(#[from] SizeError),
+    /// The sampler refused its input.
+    #[error(transparent)]
+    Sample(#[from] SampleError),
+    /// Team assignment failed.
+    #[error(transparent)]
+    Assign(#[from] AssignError),
+    /// A register given for the draw is not the one committed.
+    #[error(
+        "the {register} register differs from the committed one (committed root {committed}, this file {actual}); draw with the registers that were committed, or cancel and commit again"
+    )]
+    RegisterMismatch {
+        /// Which register.
+        register: &'static str,
+        /// Committed root (hex).
+        committed: String,
+        /// Root of the register given (hex).
+        actual: String,
+    },
+    /// The randomness does not fit the committed plan.
+    #[error("randomness does not fit the committed plan: {reason}")]
+    Randomness {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The record would fail one of the verifier's record checks
+    /// ([`crate::checks::commitment_findings`], [`crate::checks::draw_findings`]): an office
+    /// never signs a record an auditor must reject.
+    #[error("refused: the record would fail the verifier's check {check}: {message}")]
+    Refused {
+        /// The check's stable name (`docs/FORMAT.md` §7).
+        check: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// The task names check items but no item list was given.
+    #[error("the task names check items; give the check-item list so their expertise rules apply")]
+    ItemsMissing,
+}
+
+/// Checks that a randomness value fits the committed plan: a drand round's
+/// value is 32 bytes and, when its signature is given, the SHA-256 of it
+/// (the drand randomness rule); other sources need a non-empty value.
+pub fn check_randomness_shape(
+    plan: &RandomnessPlan,
+    value: &RandomnessValue,
+) -> Result<(), DrawError> {
+    let fail = |reason: &str| {
+        Err(DrawError::Randomness {
+            reason: reason.to_owned(),
+        })
+    };
+    match plan {
+        RandomnessPlan::Drand { .. } => {
+            if value.value.len() != 32 {
+                return fail("a drand round's randomness is 32 bytes");
+            }
+            if let Some(sig) = &value.beacon_signature
+                && Sha256::digest(sig).as_slice() != value.value.as_slice()
+            {
+                return fail("the value is not the SHA-256 of the beacon signature");
+            }
+            Ok(())
+        }
+        _ if value.beacon_signature.is_some() => {
+            fail("a beacon signature is given, but the plan is not a beacon")
+        }
+        _ if value.value.is_empty() => fail("the randomness value is empty"),
+        _ => Ok(()),
+    }
+}
+
+/// The inspection date a draw under this commitment uses.
+pub fn inspection_date(commitment: &CommitmentPayload, drawn_at: Date) -> Date {
+    commitment.task.inspection_date.unwrap_or(drawn_at)
+}
+
+/// The seed, sizes and ranks of a draw: everything that follows from the
+/// commitment and the randomness alone (no register needed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Replay {
+    /// The seed.
+    pub seed: Hash,
+    /// Number drawn per class.
+    pub sizes: [u64; 4],
+    /// Ranks per class in draw order.
+    pub ranks: [Vec<u64>; 4],
+}
+
+/// The number to draw per class: the committed class sizes and ratios
+/// through [`sample_sizes`]. Cheap whatever the pool sizes, so a verifier
+/// compares a draw's counts with these before it runs the sampler.
+pub fn sample_counts(commitment: &CommitmentPayload) -> Result<[u64; 4], DrawError> {
+    Ok(sample_sizes(
+        commitment.pools(),
+        commitment.task.ratios()?.0,
+    )?)
+}
+
+/// Recomputes seed, sizes and ranks from a commitment and a randomness value.
+///
+/// The sampler's work grows with the sample sizes, which a commitment's
+/// class sizes and ratios fix; a verifier of untrusted records checks the
+/// stated counts against [`sample_counts`] first.
+pub fn replay(
+    commitment: &CommitmentPayload,
+    commitment_id: &Hash,
+    randomness: &[u8],
+) -> Result<Replay, DrawError> {
+    let seed = derive_seed(commitment_id, randomness);
+    let sizes = sample_counts(commitment)?;
+    let ranks = draw_all(&seed, commitment.pools(), sizes)?;
+    Ok(Replay { seed, sizes, ranks })
+}
+
+fn hex(h: &Hash) -> String {
+    crate::hex::encode(h)
+}
+
+/// Checks that registers are the committed ones.
+pub fn check_registers(committed: &RegisterRoots, r: &Registers<'_>) -> Result<(), DrawError> {
+    compare_roots(committed, &register_roots(r)?)
+}
+
+/// Checks registers' roots (from [`register_roots`]) against the committed ones.
+pub fn compare_roots(committed: &RegisterRoots, actual: &RegisterRoots) -> Result<(), DrawError> {
+    // Roots and sizes: a commitment stating the right root with a wrong
+    // size is as wrong as a wrong root.
+    let pairs = [
+        (
+            "entity",
+            (committed.entities.root, committed.entities.size),
+            (actual.entities.root, actual.entities.size),
+        ),
+        (
+            "inspector",
+            (committed.inspectors.root, committed.inspectors.size),
+            (actual.inspectors.root, actual.inspectors.size),
+        ),
+        (
+            "conflict",
+            (committed.conflicts.root, committed.conflicts.size),
+            (actual.conflicts.root, actual.conflicts.size),
+        ),
+    ];
+    for (register, c, a) in pairs {
+        if c.0 != a.0 {
+            return Err(DrawError::RegisterMismatch {
+                register,
+                committed: hex(&c.0),
+                actual: hex(&a.0),
+            });
+        }
+        if c.1 != a.1 {
+            return Err(DrawError::RegisterMismatch {
+                register,
+                committed: format!("{} stated with size {}", hex(&c.0), c.1.0),
+                actual: format!("{} of size {}", hex(&a.0), a.1.0),
+            });
+        }
+    }
+    if committed.entities != actual.entities {
+        return Err(DrawError::RegisterMismatch {
+            register: "entity",
+            committed: hex(&committed.entities.root),
+            actual: hex(&actual.entities.root),
+        });
+    }
+    // The check-item list is part of the commitment: one committed must be
+    // given, and one not committed must not be.
+    if committed.items != actual.items {
+        let text = |r: Option<RootRecord>| r.map_or("(no list)".to_owned(), |r| hex(&r.root));
+        return Err(DrawError::RegisterMismatch {
+            register: "check-item",
+            committed: text(committed.items),
+            actual: text(actual.items),
+        });
+    }
+    Ok(())
+}
+
+/// The drawn entities of a replay, looked up in the register, in draw order.
+pub fn drawn_entities<'r>(
+    replay: &Replay,
+    entities: &'r EntityRegister,
+) -> Vec<(CreditClass, u64, &'r Entity)> {
+    let mut out = Vec::new();
+    for c in CreditClass::ALL {
+        let class = entities.class(c);
+        for &rank in &replay.ranks[c.index()] {
+            // Ranks are below the committed class size, which equals the register's.
+            if let Some(e) = usize::try_from(rank).ok().and_then(|r| class.get(r)) {
+                out.push((c, rank, e));
+            }
+        }
+    }
+    out
+}
+
+/// Assigns the teams of a draw.
+pub fn teams_for(
+    replay: &Replay,
+    drawn: &[(CreditClass, u64, &Entity)],
+    rules: &TeamRules,
+    r: &Registers<'_>,
+    date: Date,
+    history: Option<&History>,
+) -> Result<Vec<Team>, AssignError> {
+    let entities: Vec<Entity> = drawn.iter().map(|(_, _, e)| (*e).clone()).collect();
+    let empty = History::new();
+    let history = history.or(Some(&empty));
+    assign_teams(
+        &replay.seed,
+        &entities,
+        r.inspectors,
+        r.conflicts,
+        rules,
+        date,
+        history,
+    )
+}
