@@ -15,6 +15,7 @@ use crate::commitment::{
     CommitError, Hash, commit_conflicts, commit_entities, commit_inspectors, commit_items,
 };
 use crate::records::Envelope;
+use crate::records::RecordId;
 use crate::records::{
     ChainLink, CommitmentPayload, Count, DRAW_ALGORITHM, DrawPayload, EntityRootRecord, PerClass,
     RandomnessPlan, RandomnessValue, RecordError, RegisterRoots, RootRecord,
@@ -111,7 +112,7 @@ impl Ctx<'_> {
     /// Adds findings made without a location at `at`.
     pub(crate) fn place(
         &mut self,
-        at: Option<(usize, Option<u64>, &Hash)>,
+        at: Option<(usize, Option<u64>, &RecordId)>,
         findings: Vec<Finding>,
     ) {
         for f in findings {
@@ -123,11 +124,11 @@ impl Ctx<'_> {
         &mut self,
         severity: FindingSeverity,
         check: &'static str,
-        at: Option<(usize, Option<u64>, &Hash)>,
+        at: Option<(usize, Option<u64>, &RecordId)>,
         message: String,
     ) {
         let (line, sequence, record) = match at {
-            Some((l, s, id)) => (Some(l), s, Some(crate::hex::encode(id))),
+            Some((l, s, id)) => (Some(l), s, Some(id.to_string())),
             None => (None, None, None),
         };
         self.report.findings.push(Finding {
@@ -146,9 +147,9 @@ impl Ctx<'_> {
 /// going backwards. Used for receipt chains and for results ledgers.
 #[derive(Debug, Default)]
 pub(crate) struct LinkChecker {
-    seen: HashMap<Hash, usize>,
-    by_sequence: HashMap<u64, Hash>,
-    last: Option<(u64, Hash, Timestamp)>,
+    seen: HashMap<RecordId, usize>,
+    by_sequence: HashMap<u64, RecordId>,
+    last: Option<(u64, RecordId, Timestamp)>,
 }
 
 impl LinkChecker {
@@ -156,7 +157,7 @@ impl LinkChecker {
     pub(crate) fn head(&self) -> Option<ChainHead> {
         self.last.map(|(sequence, id, t)| ChainHead {
             sequence,
-            record: crate::hex::encode(&id),
+            record: id.to_string(),
             created_at: t.to_string(),
         })
     }
@@ -170,8 +171,8 @@ impl LinkChecker {
         cl: &ChainLine,
         open: impl FnOnce(&Envelope) -> Result<R, RecordError>,
         chain: impl FnOnce(&R) -> &ChainLink,
-    ) -> Option<(Hash, R, ChainLink)> {
-        let id = *cl.envelope.record_id().as_bytes();
+    ) -> Option<(RecordId, R, ChainLink)> {
+        let id = cl.envelope.record_id();
         let record = match open(&cl.envelope) {
             Ok(r) => r,
             Err(e) => {
@@ -194,7 +195,7 @@ impl LinkChecker {
 
     /// Checks one record's link; false when the record is a duplicate and
     /// must be skipped.
-    fn check(&mut self, ctx: &mut Ctx<'_>, line: usize, id: &Hash, link: &ChainLink) -> bool {
+    fn check(&mut self, ctx: &mut Ctx<'_>, line: usize, id: &RecordId, link: &ChainLink) -> bool {
         use FindingSeverity::Error;
         let at = Some((line, Some(link.sequence), id));
         if let Some(first) = self.seen.get(id) {
@@ -237,8 +238,7 @@ impl LinkChecker {
                         at,
                         format!(
                             "a second record at sequence {} (the first is {})",
-                            link.sequence,
-                            crate::hex::encode(other)
+                            link.sequence, other
                         ),
                     );
                 } else if link.sequence != prev_seq.wrapping_add(1) {
@@ -258,9 +258,8 @@ impl LinkChecker {
                         at,
                         format!(
                             "previous is {}, but the record before is {}",
-                            link.previous
-                                .map_or("null".into(), |p| crate::hex::encode(&p)),
-                            crate::hex::encode(&prev_id)
+                            link.previous.map_or("null".into(), |p| p.to_string()),
+                            prev_id
                         ),
                     );
                 }
@@ -421,7 +420,7 @@ pub fn commitment_findings(c: &CommitmentPayload) -> Vec<Finding> {
 /// use the same list.
 pub fn draw_findings(
     commitment: &CommitmentPayload,
-    commitment_id: &Hash,
+    commitment_id: &RecordId,
     draw: &DrawPayload,
 ) -> Vec<Finding> {
     use FindingSeverity::{Error, Note, Warning};
@@ -474,7 +473,7 @@ pub fn draw_findings(
             ),
         ));
     }
-    let seed = derive_seed(commitment_id, &draw.randomness.value);
+    let seed = derive_seed(commitment_id.as_bytes(), &draw.randomness.value);
     if seed != draw.seed {
         out.push(finding(
             Error,
@@ -639,10 +638,10 @@ pub fn sample_counts(commitment: &CommitmentPayload) -> Result<[u64; 4], DrawErr
 /// stated counts against [`sample_counts`] first.
 pub fn replay(
     commitment: &CommitmentPayload,
-    commitment_id: &Hash,
+    commitment_id: &RecordId,
     randomness: &[u8],
 ) -> Result<Replay, DrawError> {
-    let seed = derive_seed(commitment_id, randomness);
+    let seed = derive_seed(commitment_id.as_bytes(), randomness);
     let sizes = sample_counts(commitment)?;
     let ranks = draw_all(&seed, commitment.pools(), sizes)?;
     Ok(Replay { seed, sizes, ranks })

@@ -59,7 +59,7 @@
 //!     task: &task, registers, randomness: RandomnessPlan::Local {}, history: None,
 //! })?;
 //! let c_env = Record::Commitment(commitment.clone()).sign(&key);
-//! let c_id = *c_env.record_id().as_bytes();
+//! let c_id = c_env.record_id();
 //!
 //! // 2. Draw with the randomness, and sign.
 //! let draw = perform_draw(link(1, Some(c_id), "2024-06-03T02:00:00Z"), &commitment, &c_id,

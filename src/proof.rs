@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::checks::{DrawError, sample_counts};
 use crate::checks::{Finding, FindingSeverity, commitment_findings, draw_findings};
-use crate::commitment::merkle::Hash;
 use crate::commitment::{EntityCommitment, EntityProof, ProofError};
+use crate::records::RecordId;
 use crate::records::envelope::{Envelope, EnvelopeDecodeError};
 use crate::records::keys::IssuerPublicKey;
 use crate::records::{CommitmentPayload, Record, RecordError};
@@ -141,11 +141,11 @@ fn open(
     which: &'static str,
     text: &str,
     key: &IssuerPublicKey,
-) -> Result<(Hash, Record), BundleError> {
+) -> Result<(RecordId, Record), BundleError> {
     let env = Envelope::from_json(text.as_bytes())
         .map_err(|error| BundleError::Envelope { which, error })?;
     let record = Record::open(&env, key).map_err(|error| BundleError::Record { which, error })?;
-    Ok((*env.record_id().as_bytes(), record))
+    Ok((env.record_id(), record))
 }
 
 /// The entity commitment a commitment record states.
@@ -201,7 +201,7 @@ impl ProofBundle {
         self.proof.verify(&ec)?;
         let class = self.proof.entity.credit_class;
         let mut verdict = ProofVerdict {
-            commitment: crate::hex::encode(&cid),
+            commitment: cid.to_string(),
             commitment_at: (c.chain.sequence, c.chain.created_at.to_string()),
             task: c.task.id.clone(),
             uscc: self.proof.entity.uscc.to_string(),
@@ -225,7 +225,7 @@ impl ProofBundle {
         };
         if d.commitment != cid {
             return Err(BundleError::DrawForOtherCommitment {
-                named: crate::hex::encode(&d.commitment),
+                named: d.commitment.to_string(),
                 actual: verdict.commitment,
             });
         }
@@ -243,7 +243,7 @@ impl ProofBundle {
         if listed.iter().zip(&expected).any(|(l, e)| l.rank.0 != *e) {
             return Err(BundleError::Ranks { class });
         }
-        verdict.draw = Some(crate::hex::encode(&did));
+        verdict.draw = Some(did.to_string());
         verdict.draw_at = Some((d.chain.sequence, d.chain.created_at.to_string()));
         if let Some(pos) = expected.iter().position(|&x| x == self.proof.rank) {
             let listed_code = listed[pos].uscc;

@@ -14,7 +14,8 @@ use crate::checks::{
     Ctx, DrawError, LinkChecker, commitment_findings, compare_roots, draw_findings, drawn_entities,
     register_roots, replay, sample_counts, teams_for,
 };
-use crate::commitment::{Hash, commit_conflicts};
+use crate::commitment::commit_conflicts;
+use crate::records::RecordId;
 use crate::records::{
     CommitmentPayload, Count, DrawPayload, IssuerPublicKey, Record, RegisterRoots, RootRecord,
 };
@@ -102,7 +103,7 @@ pub struct VerifyOptions<'a> {
     pub only_draw: Option<&'a str>,
     /// Conflict-list salts per commitment (record id, salt); a commitment not
     /// listed uses `registers.conflict_salt`.
-    pub salts: &'a [(Hash, Vec<u8>)],
+    pub salts: &'a [(RecordId, Vec<u8>)],
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,15 +145,15 @@ pub fn verify_chain(
     use FindingSeverity::{Error, Note, Warning};
 
     let mut links = LinkChecker::default();
-    let mut commitments: HashMap<Hash, CommitmentState> = HashMap::new();
-    let mut draws: HashMap<Hash, DrawPayload> = HashMap::new();
-    let mut commit_order: Vec<Hash> = Vec::new();
+    let mut commitments: HashMap<RecordId, CommitmentState> = HashMap::new();
+    let mut draws: HashMap<RecordId, DrawPayload> = HashMap::new();
+    let mut commit_order: Vec<RecordId> = Vec::new();
     // Sequence numbers of each task's open commitments (no scan of every
     // commitment per record: a long chain stays linear).
     // (sequence, record id): two forked commitments share a sequence number.
-    let mut open_by_task: HashMap<String, BTreeSet<(u64, Hash)>> = HashMap::new();
+    let mut open_by_task: HashMap<String, BTreeSet<(u64, RecordId)>> = HashMap::new();
     // Each task's latest draw, which a rotating commitment's history must name.
-    let mut latest_draw: HashMap<String, Hash> = HashMap::new();
+    let mut latest_draw: HashMap<String, RecordId> = HashMap::new();
     let mut roots = RootCache::default();
 
     if lines.is_empty() {
@@ -218,7 +219,7 @@ pub fn verify_chain(
                         at,
                         format!(
                             "cancels {}, which is not an earlier commitment of this chain",
-                            crate::hex::encode(&p.commitment)
+                            p.commitment
                         ),
                     ),
                     Some(c) if c.outcome != Outcome::Open => ctx.push(
@@ -227,8 +228,7 @@ pub fn verify_chain(
                         at,
                         format!(
                             "cancels commitment {} (sequence {}), which already has an outcome",
-                            crate::hex::encode(&p.commitment),
-                            c.sequence
+                            p.commitment, c.sequence
                         ),
                     ),
                     Some(c) => {
@@ -246,7 +246,7 @@ pub fn verify_chain(
                         at,
                         format!(
                             "draws for {}, which is not an earlier commitment of this chain",
-                            crate::hex::encode(&p.commitment)
+                            p.commitment
                         ),
                     );
                     continue;
@@ -392,9 +392,9 @@ fn expertise_problem(c: &CommitmentPayload, items: &CheckItemList) -> Option<Str
 
 /// Marks a commitment as no longer open for its task.
 fn close(
-    open_by_task: &mut HashMap<String, BTreeSet<(u64, Hash)>>,
+    open_by_task: &mut HashMap<String, BTreeSet<(u64, RecordId)>>,
     c: &CommitmentState,
-    id: &Hash,
+    id: &RecordId,
 ) {
     if let Some(open) = open_by_task.get_mut(&c.payload.task.id) {
         open.remove(&(c.sequence, *id));
@@ -407,11 +407,11 @@ fn close(
 /// avoid cannot be chosen.
 fn history_problem(
     p: &CommitmentPayload,
-    draws: &HashMap<Hash, DrawPayload>,
-    commitments: &HashMap<Hash, CommitmentState>,
-    latest_draw: &HashMap<String, Hash>,
+    draws: &HashMap<RecordId, DrawPayload>,
+    commitments: &HashMap<RecordId, CommitmentState>,
+    latest_draw: &HashMap<String, RecordId>,
 ) -> Option<String> {
-    let name = |h: Option<&Hash>| h.map_or("null".to_owned(), |h| crate::hex::encode(h));
+    let name = |h: Option<&RecordId>| h.map_or("null".to_owned(), |h| h.to_string());
     if let Some(h) = &p.history {
         let task_of_draw = draws
             .get(h)
@@ -480,10 +480,10 @@ impl RootCache {
 #[allow(clippy::too_many_arguments)]
 fn check_draw(
     ctx: &mut Ctx<'_>,
-    at: Option<(usize, Option<u64>, &Hash)>,
+    at: Option<(usize, Option<u64>, &RecordId)>,
     commitment: &CommitmentPayload,
     draw: &DrawPayload,
-    earlier_draws: &HashMap<Hash, DrawPayload>,
+    earlier_draws: &HashMap<RecordId, DrawPayload>,
     options: &VerifyOptions<'_>,
     roots: &mut RootCache,
 ) {
@@ -580,9 +580,7 @@ fn check_draw(
     if let Some((_, salt)) = options.salts.iter().find(|(c, _)| *c == draw.commitment) {
         regs.conflict_salt = salt;
     }
-    let id_hex = at
-        .map(|(_, _, id)| crate::hex::encode(id))
-        .unwrap_or_default();
+    let id_hex = at.map(|(_, _, id)| id.to_string()).unwrap_or_default();
     if options
         .only_draw
         .is_some_and(|p| !id_hex.starts_with(&p.to_ascii_lowercase()))

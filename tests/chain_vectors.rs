@@ -15,7 +15,7 @@ use double_random::{
     chain::{CommitRequest, build_commitment, perform_draw},
     records::{
         CancellationPayload, ChainLink, Count, Envelope, IssuerKey, IssuerPublicKey,
-        RandomnessPlan, RandomnessValue, Record,
+        RandomnessPlan, RandomnessValue, Record, RecordId,
     },
     registers::{
         ConflictRegister, ConflictRow, EntityRegister, EntityRow, InspectorRegister, InspectorRow,
@@ -182,19 +182,19 @@ impl Builder {
             issuer: self.key.issuer().to_owned(),
             key_id: self.key.key_id().to_owned(),
             sequence: self.lines.len() as u64,
-            previous: self.lines.last().map(|e| *e.record_id().as_bytes()),
+            previous: self.lines.last().map(|e| e.record_id()),
             created_at: at(created_at),
         }
     }
 
-    fn push(&mut self, r: &Record) -> [u8; 32] {
+    fn push(&mut self, r: &Record) -> RecordId {
         let env = r.sign(&self.key);
-        let id = *env.record_id().as_bytes();
+        let id = env.record_id();
         self.lines.push(env);
         id
     }
 
-    fn commit(&mut self, regs: &Regs, task_id: &str, when: &str, ceremony: &str) -> [u8; 32] {
+    fn commit(&mut self, regs: &Regs, task_id: &str, when: &str, ceremony: &str) -> RecordId {
         let t = task(task_id);
         let p = build_commitment(&CommitRequest {
             chain: self.link(when),
@@ -214,7 +214,7 @@ impl Builder {
     fn draw_payload(
         &self,
         regs: &Regs,
-        cid: [u8; 32],
+        cid: RecordId,
         when: &str,
     ) -> double_random::records::DrawPayload {
         self.draw_payload_result(regs, cid, when).unwrap()
@@ -223,13 +223,13 @@ impl Builder {
     fn draw_payload_result(
         &self,
         regs: &Regs,
-        cid: [u8; 32],
+        cid: RecordId,
         when: &str,
     ) -> Result<double_random::records::DrawPayload, double_random::checks::DrawError> {
         let Record::Commitment(c) = self
             .lines
             .iter()
-            .find(|e| *e.record_id().as_bytes() == cid)
+            .find(|e| e.record_id() == cid)
             .map(|e| Record::open(e, self.key.public_key()).unwrap())
             .unwrap()
         else {
@@ -249,12 +249,12 @@ impl Builder {
         )
     }
 
-    fn draw(&mut self, regs: &Regs, cid: [u8; 32], when: &str) -> [u8; 32] {
+    fn draw(&mut self, regs: &Regs, cid: RecordId, when: &str) -> RecordId {
         let p = self.draw_payload(regs, cid, when);
         self.push(&Record::Draw(p))
     }
 
-    fn cancel(&mut self, cid: [u8; 32], when: &str) -> [u8; 32] {
+    fn cancel(&mut self, cid: RecordId, when: &str) -> RecordId {
         let p = CancellationPayload {
             chain: self.link(when),
             commitment: cid,
@@ -601,7 +601,7 @@ fn cases() -> Vec<Case> {
     });
 
     // Draw shopping: both attempts of task 02 drawn, the issuer keeps one.
-    let c4 = *g.lines.last().unwrap().record_id().as_bytes();
+    let c4 = g.lines.last().unwrap().record_id();
     let mut h = Builder {
         key: issuer(),
         lines: g.lines.clone(),
@@ -716,7 +716,7 @@ fn cases() -> Vec<Case> {
         description: "a rotating commitment whose history names a draw that is not on the chain",
         chain: tampered_commitment(&|c| {
             c.task.team.rotation = double_random::assignment::RotationPolicy::AvoidPreviousTeam;
-            c.history = Some([0x11; 32]);
+            c.history = Some(RecordId::from([0x11; 32]));
         }),
         with_registers: false,
         tampered_register: false,
@@ -728,7 +728,7 @@ fn cases() -> Vec<Case> {
         key: issuer(),
         lines: b.lines[..2].to_vec(),
     };
-    let other_draw = *b.lines[1].record_id().as_bytes();
+    let other_draw = b.lines[1].record_id();
     let t2 = task("YCSW-TEST-02");
     let p = build_commitment(&CommitRequest {
         chain: g.link("2024-06-03T03:00:00Z"),
@@ -987,11 +987,11 @@ fn proof_bundles_apply_the_draw_record_checks() {
     let key = issuer();
     let hashes = double_random::commitment::entity_leaf_hashes(&regs.entities).unwrap();
     let drawn_one = |d: &double_random::records::DrawPayload| d.drawn.D[0].uscc;
-    let bundle = |b: &Builder, cid: [u8; 32], draw: &Envelope, uscc| {
-        let line = |id: [u8; 32]| {
+    let bundle = |b: &Builder, cid: RecordId, draw: &Envelope, uscc| {
+        let line = |id: RecordId| {
             b.lines
                 .iter()
-                .find(|e| *e.record_id().as_bytes() == id)
+                .find(|e| e.record_id() == id)
                 .unwrap()
                 .to_json()
         };
@@ -1178,10 +1178,9 @@ fn full_replay_rederives_the_expertise_of_key_items() {
     // No draw yet: the rules are checked with the draw. Replay-level checks hold.
     assert!(report.holds(), "{:#?}", report.findings);
     let mut chain = b.text();
-    let cid = *Envelope::from_json(chain.lines().next().unwrap().as_bytes())
+    let cid = Envelope::from_json(chain.lines().next().unwrap().as_bytes())
         .unwrap()
-        .record_id()
-        .as_bytes();
+        .record_id();
     let dp = perform_draw(
         b.link("2024-06-01T08:10:00Z"),
         &honest,

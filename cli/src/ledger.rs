@@ -34,7 +34,8 @@ pub const PUBLIC_CSV: &str = "public-results.csv";
 /// File name of the published JSON in `--out-dir`.
 pub const PUBLIC_JSON: &str = "public-results.json";
 
-fn hex(h: &[u8]) -> String {
+fn hex(h: &(impl AsRef<[u8]> + ?Sized)) -> String {
+    let h = h.as_ref();
     h.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use double_random::{
     beacon::{BeaconVerdict, QUICKNET_CHAIN_HASH, check_beacon, drand_round_time},
-    commitment::{Hash, commit_entities, commit_inspectors, commit_items},
+    commitment::{commit_entities, commit_inspectors, commit_items},
+    records::RecordId,
     records::{CommitmentPayload, DrawPayload, IssuerPublicKey, RandomnessPlan, Record},
     registers::{CheckItemList, CreditClass, EntityRegister, InspectorRegister},
     sampling::BasisPoints,
@@ -95,7 +96,8 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> NoticeError + '_ {
     }
 }
 
-fn hex(h: &[u8]) -> String {
+fn hex(h: &(impl AsRef<[u8]> + ?Sized)) -> String {
+    let h = h.as_ref();
     h.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -140,15 +142,15 @@ pub fn notice(a: &NoticeArgs) -> Result<Status, CliError> {
             errors.len()
         ));
     }
-    let mut records: Vec<(Hash, Record)> = Vec::new();
+    let mut records: Vec<(RecordId, Record)> = Vec::new();
     for l in &lines {
         if let Ok(r) = Record::open(&l.envelope, &key) {
-            records.push((*l.envelope.record_id().as_bytes(), r));
+            records.push((l.envelope.record_id(), r));
         }
     }
 
     // 2. The draw and its commitment.
-    let draws: Vec<(&Hash, &DrawPayload)> = records
+    let draws: Vec<(&RecordId, &DrawPayload)> = records
         .iter()
         .filter_map(|(id, r)| match r {
             Record::Draw(d) => Some((id, d)),
@@ -320,9 +322,9 @@ pub fn escape(s: &str) -> String {
 struct Notice<'a> {
     key: &'a IssuerPublicKey,
     commitment: &'a CommitmentPayload,
-    commitment_id: &'a Hash,
+    commitment_id: &'a RecordId,
     draw: &'a DrawPayload,
-    draw_id: &'a Hash,
+    draw_id: &'a RecordId,
     entities: &'a EntityRegister,
     inspectors: &'a InspectorRegister,
     items: Option<&'a CheckItemList>,

@@ -11,8 +11,9 @@ use double_random::{
     beacon::QUICKNET_CHAIN_HASH,
     calendar::Timestamp,
     chain::{CommitRequest, build_commitment, perform_draw},
-    commitment::{Hash, entity_leaf_hashes, prove_entity},
+    commitment::{entity_leaf_hashes, prove_entity},
     proof::{PROOF_BUNDLE_FORMAT, ProofBundle},
+    records::RecordId,
     records::{
         CancellationPayload, ChainLink, CommitmentPayload, Envelope, IssuerKey, IssuerPublicKey,
         RandomnessPlan, RandomnessValue, Record,
@@ -136,7 +137,8 @@ pub(crate) fn load_public_key(path: &Path) -> Result<IssuerPublicKey, ReceiptErr
     })
 }
 
-fn hex(h: &[u8]) -> String {
+fn hex(h: &(impl AsRef<[u8]> + ?Sized)) -> String {
+    let h = h.as_ref();
     h.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -208,7 +210,7 @@ pub(crate) fn refuse_errors(path: &Path, findings: &[Finding]) -> Result<(), Rec
 pub(crate) struct Chain {
     path: PathBuf,
     pub(crate) lines: Vec<ChainLine>,
-    records: Vec<(Hash, Record)>,
+    records: Vec<(RecordId, Record)>,
     /// Set when opened for appending: the locked file.
     log: Option<LockedLog>,
 }
@@ -266,7 +268,7 @@ impl Chain {
         for l in &lines {
             // Every line verified above.
             if let Ok(r) = Record::open(&l.envelope, key) {
-                records.push((*l.envelope.record_id().as_bytes(), r));
+                records.push((l.envelope.record_id(), r));
             }
         }
         Ok(Chain {
@@ -309,7 +311,7 @@ impl Chain {
     }
 
     /// Commitments without a draw or cancellation.
-    fn open_commitments(&self) -> Vec<(Hash, &CommitmentPayload)> {
+    fn open_commitments(&self) -> Vec<(RecordId, &CommitmentPayload)> {
         self.records
             .iter()
             .filter_map(|(id, r)| match r {
@@ -331,7 +333,7 @@ impl Chain {
         &self,
         prefix: Option<&str>,
         task_id: Option<&str>,
-    ) -> Result<(Hash, CommitmentPayload), ReceiptError> {
+    ) -> Result<(RecordId, CommitmentPayload), ReceiptError> {
         if let Some(t) = task_id {
             return self
                 .open_commitments()
@@ -386,7 +388,7 @@ impl Chain {
         }
     }
 
-    fn draw_of(&self, id: &Hash) -> Option<&double_random::records::DrawPayload> {
+    fn draw_of(&self, id: &RecordId) -> Option<&double_random::records::DrawPayload> {
         self.records.iter().find_map(|(rid, r)| match r {
             Record::Draw(d) if rid == id => Some(d),
             _ => None,
@@ -402,7 +404,7 @@ fn secrets_path(chain: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
-fn store_salt(chain: &Path, commitment: &Hash, salt: &[u8]) -> Result<(), ReceiptError> {
+fn store_salt(chain: &Path, commitment: &RecordId, salt: &[u8]) -> Result<(), ReceiptError> {
     let path = secrets_path(chain);
     let mut f = if path.exists() {
         OpenOptions::new()
@@ -418,7 +420,7 @@ fn store_salt(chain: &Path, commitment: &Hash, salt: &[u8]) -> Result<(), Receip
 }
 
 /// Every (commitment, salt) pair of the sidecar file; empty when it is missing.
-fn read_salts(chain: &Path) -> Vec<(Hash, Vec<u8>)> {
+fn read_salts(chain: &Path) -> Vec<(RecordId, Vec<u8>)> {
     let Ok(text) = std::fs::read_to_string(secrets_path(chain)) else {
         return Vec::new();
     };
@@ -427,14 +429,17 @@ fn read_salts(chain: &Path) -> Vec<(Hash, Vec<u8>)> {
             let v: serde_json::Value = serde_json::from_str(line).ok()?;
             let c = unhex("commitment", v["commitment"].as_str()?).ok()?;
             let salt = unhex("conflict salt", v["conflict_salt"].as_str()?).ok()?;
-            Some((<[u8; 32]>::try_from(c.as_slice()).ok()?, salt))
+            Some((
+                RecordId::from(<[u8; 32]>::try_from(c.as_slice()).ok()?),
+                salt,
+            ))
         })
         .collect()
 }
 
 fn find_salt(
     chain: &Path,
-    commitment: &Hash,
+    commitment: &RecordId,
     given: Option<&str>,
 ) -> Result<Vec<u8>, ReceiptError> {
     if let Some(h) = given {
@@ -709,7 +714,7 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
     .map_err(ReceiptError::from)?;
     drop(spinner);
     let env = Record::Commitment(payload.clone()).sign(&key);
-    let id = *env.record_id().as_bytes();
+    let id = env.record_id();
     store_salt(&a.chain, &id, &salt)?;
     chain.append(&env)?;
     let sizes = payload.pools();
@@ -862,7 +867,7 @@ pub fn draw(a: &DrawArgs) -> Result<Status, CliError> {
     )
     .map_err(ReceiptError::from)?;
     let env = Record::Draw(payload.clone()).sign(&key);
-    let id = *env.record_id().as_bytes();
+    let id = env.record_id();
     chain.append(&env)?;
     if a.json {
         crate::outln!(
@@ -1281,11 +1286,11 @@ pub fn prove(a: &ProveArgs) -> Result<Status, CliError> {
         flag: "--uscc",
         message: e.to_string(),
     })?;
-    let line_of = |id: &Hash| {
+    let line_of = |id: &RecordId| {
         chain
             .lines
             .iter()
-            .find(|l| l.envelope.record_id().as_bytes() == id)
+            .find(|l| l.envelope.record_id() == *id)
             .map(|l| l.envelope.to_json())
     };
     let draw_id = chain.records.iter().find_map(|(id, r)| match r {

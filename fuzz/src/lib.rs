@@ -787,7 +787,7 @@ pub fn task_file(data: &[u8]) {
         }
     };
     let c_env = Record::Commitment(commitment.clone()).sign(issuer);
-    let cid = *c_env.record_id().as_bytes();
+    let cid = c_env.record_id();
     let draw = match perform_draw(
         link(1, Some(cid), "2024-06-03T02:10:00Z"),
         &commitment,
@@ -907,7 +907,7 @@ pub fn resigned_receipts(data: &[u8]) -> Vec<ChainLine> {
             *commitment = c;
         }
         let envelope = record.sign(test_issuer());
-        let id = *envelope.record_id().as_bytes();
+        let id = envelope.record_id();
         if matches!(record, Record::Commitment(_)) {
             last_commitment = Some(id);
         }
@@ -1010,7 +1010,7 @@ pub fn resigned_ledger(data: &[u8]) -> Vec<ChainLine> {
             LedgerRecord::Correction(p) => sign_correction(p, test_issuer(), other_issuer()),
             r => r.sign(test_issuer()),
         };
-        let id = *envelope.record_id().as_bytes();
+        let id = envelope.record_id();
         if !matches!(record, LedgerRecord::Checkpoint(_)) {
             last_result = Some(id);
         }

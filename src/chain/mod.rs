@@ -12,7 +12,7 @@ use crate::checks::{
     commitment_findings, draw_findings, drawn_entities, inspection_date, register_roots, replay,
     teams_for,
 };
-use crate::commitment::Hash;
+use crate::records::RecordId;
 use crate::records::{
     ChainLink, CommitmentPayload, Count, DRAW_ALGORITHM, DrawPayload, DrawnEntity, PerClass,
     RandomnessPlan, RandomnessValue, TaskRecord,
@@ -32,7 +32,7 @@ pub struct CommitRequest<'a> {
     /// Where the randomness will come from.
     pub randomness: RandomnessPlan,
     /// The earlier draw whose teams a rotating task avoids.
-    pub history: Option<Hash>,
+    pub history: Option<RecordId>,
 }
 
 /// Builds a commitment payload: the task with its effective team rules, and
@@ -99,7 +99,7 @@ fn refuse_errors(findings: Vec<Finding>) -> Result<(), DrawError> {
 pub fn perform_draw(
     chain: ChainLink,
     commitment: &CommitmentPayload,
-    commitment_id: &Hash,
+    commitment_id: &RecordId,
     randomness: RandomnessValue,
     registers: &Registers<'_>,
     history: Option<&History>,

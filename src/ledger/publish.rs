@@ -8,7 +8,6 @@ use super::category::{FollowUpKind, ResultCategory};
 use super::record::PublishedFile;
 use super::state::{DrawIndex, Ledger, LedgerEntry};
 use crate::calendar::{Timestamp, date::date_text};
-use crate::commitment::merkle::Hash;
 use crate::records::Count;
 use crate::registers::uscc::Uscc;
 use crate::registers::{EntityRegister, InspectorRegister};
@@ -113,10 +112,6 @@ pub struct PublicView {
     pub disclosure: InspectorDisclosure,
 }
 
-fn hex(h: &Hash) -> String {
-    crate::hex::encode(h)
-}
-
 impl PublicView {
     /// Builds the public view: for every result, its latest version, with
     /// the entity's name from `entities` and inspectors' names from
@@ -147,7 +142,7 @@ impl PublicView {
             format: PUBLIC_RESULTS_FORMAT,
             authority: authority.to_owned(),
             published_at,
-            ledger_head: ledger.head().map(|(id, _, _)| hex(&id)),
+            ledger_head: ledger.head().map(|(id, _, _)| id.to_string()),
             ledger_head_sequence: ledger.head().map(|(_, s, _)| Count(s)),
             results,
             disclosure,
@@ -301,7 +296,7 @@ fn public_result(
         entered_at: entry.original().created_at,
         corrected: !entry.corrections().is_empty(),
         corrected_at: entry.corrections().last().map(|c| c.created_at),
-        record: hex(&v.record),
+        record: v.record.to_string(),
     }
 }
 

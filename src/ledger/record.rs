@@ -6,6 +6,7 @@ use time::Date;
 use super::category::{FollowUp, ResultCategory};
 use crate::calendar::date::date_text;
 use crate::commitment::merkle::Hash;
+use crate::records::RecordId;
 use crate::records::envelope::{Envelope, sign};
 use crate::records::keys::{IssuerKey, IssuerPublicKey};
 use crate::records::{ChainLink, Count, RecordError, open_signed, payload_error};
@@ -72,8 +73,7 @@ mod methods {
 #[serde(deny_unknown_fields)]
 pub struct ResultFields {
     /// Record id of the draw (on the issuer's receipt chain) that drew the entity.
-    #[serde(with = "crate::hex::hash")]
-    pub draw: Hash,
+    pub draw: RecordId,
     /// Task id, as the draw's commitment states it.
     pub task: String,
     /// The inspected entity.
@@ -148,8 +148,7 @@ pub struct CorrectionPayload {
     /// Chain link; `created_at` is when the correction was made.
     pub chain: ChainLink,
     /// Record id of the version corrected: the result, or its latest correction.
-    #[serde(with = "crate::hex::hash")]
-    pub corrects: Hash,
+    pub corrects: RecordId,
     /// Why.
     pub reason: String,
     /// Who approved it.
@@ -178,8 +177,7 @@ pub struct CheckpointPayload {
     /// Chain link.
     pub chain: ChainLink,
     /// Record id of the latest ledger record before this one.
-    #[serde(with = "crate::hex::hash")]
-    pub head: Hash,
+    pub head: RecordId,
     /// Its sequence number.
     #[serde(with = "crate::json::u64_string")]
     pub head_sequence: u64,

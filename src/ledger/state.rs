@@ -15,6 +15,7 @@ use crate::calendar::date::format_date;
 use crate::calendar::{CalendarError, Timeliness, WorkingCalendar};
 use crate::checks::{ChainLine, Ctx, Finding, FindingSeverity, LinkChecker};
 use crate::commitment::merkle::Hash;
+use crate::records::RecordId;
 use crate::records::envelope::{Envelope, EnvelopeError, verify};
 use crate::records::keys::IssuerPublicKey;
 use crate::records::{ChainLink, Count, DrawPayload, Record, TaskRecord, Timestamp};
@@ -32,8 +33,8 @@ pub fn china_date(t: Timestamp) -> Date {
         .map_or(t.date(), Timestamp::date)
 }
 
-fn hex(h: &Hash) -> String {
-    crate::hex::encode(h)
+fn hex(h: &impl AsRef<[u8]>) -> String {
+    crate::hex::encode(h.as_ref())
 }
 
 // ---------------------------------------------------------------------------
@@ -43,7 +44,7 @@ fn hex(h: &Hash) -> String {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DrawnTask {
     /// Record id of the draw.
-    pub draw_id: Hash,
+    pub draw_id: RecordId,
     /// Sequence number of the draw on the receipt chain.
     pub sequence: u64,
     /// The task, as committed.
@@ -84,7 +85,7 @@ impl DrawnTask {
 #[derive(Clone, Debug, Default)]
 pub struct DrawIndex {
     draws: Vec<DrawnTask>,
-    by_id: HashMap<Hash, usize>,
+    by_id: HashMap<RecordId, usize>,
 }
 
 impl DrawIndex {
@@ -93,7 +94,7 @@ impl DrawIndex {
         let mut commitments = HashMap::new();
         let mut index = DrawIndex::default();
         for l in lines {
-            let id = *l.envelope.record_id().as_bytes();
+            let id = l.envelope.record_id();
             match Record::open(&l.envelope, key) {
                 Ok(Record::Commitment(c)) => {
                     commitments.entry(id).or_insert(c);
@@ -121,7 +122,7 @@ impl DrawIndex {
     }
 
     /// The draw with this record id.
-    pub fn get(&self, id: &Hash) -> Option<&DrawnTask> {
+    pub fn get(&self, id: &RecordId) -> Option<&DrawnTask> {
         self.by_id.get(id).and_then(|&i| self.draws.get(i))
     }
 
@@ -373,7 +374,7 @@ pub enum Deadline {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CorrectionNote {
     /// The version corrected.
-    pub corrects: Hash,
+    pub corrects: RecordId,
     /// Why.
     pub reason: String,
     /// Who approved it.
@@ -384,7 +385,7 @@ pub struct CorrectionNote {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResultVersion {
     /// Record id.
-    pub record: Hash,
+    pub record: RecordId,
     /// Sequence number on the ledger.
     pub sequence: u64,
     /// When it was recorded.
@@ -425,7 +426,7 @@ impl LedgerEntry {
     }
 
     /// The draw.
-    pub fn draw(&self) -> &Hash {
+    pub fn draw(&self) -> &RecordId {
         &self.first.fields.draw
     }
 
@@ -439,7 +440,7 @@ impl LedgerEntry {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckpointRecord {
     /// Record id.
-    pub record: Hash,
+    pub record: RecordId,
     /// Sequence number.
     pub sequence: u64,
     /// The payload.
@@ -456,10 +457,10 @@ pub struct CheckpointRecord {
 #[derive(Clone, Debug, Default)]
 pub struct Ledger {
     entries: Vec<LedgerEntry>,
-    by_key: HashMap<(Hash, Uscc), usize>,
-    by_record: HashMap<Hash, usize>,
+    by_key: HashMap<(RecordId, Uscc), usize>,
+    by_record: HashMap<RecordId, usize>,
     checkpoints: Vec<CheckpointRecord>,
-    head: Option<(Hash, u64, Timestamp)>,
+    head: Option<(RecordId, u64, Timestamp)>,
     records: u64,
 }
 
@@ -470,14 +471,14 @@ impl Ledger {
     }
 
     /// The result of `uscc` for `draw`.
-    pub fn entry(&self, draw: &Hash, uscc: &Uscc) -> Option<&LedgerEntry> {
+    pub fn entry(&self, draw: &RecordId, uscc: &Uscc) -> Option<&LedgerEntry> {
         self.by_key
             .get(&(*draw, *uscc))
             .and_then(|&i| self.entries.get(i))
     }
 
     /// The result one of whose versions has this record id.
-    pub fn entry_by_record(&self, record: &Hash) -> Option<&LedgerEntry> {
+    pub fn entry_by_record(&self, record: &RecordId) -> Option<&LedgerEntry> {
         self.by_record
             .get(record)
             .and_then(|&i| self.entries.get(i))
@@ -505,7 +506,7 @@ impl Ledger {
     }
 
     /// The latest record: id, sequence, time.
-    pub fn head(&self) -> Option<(Hash, u64, Timestamp)> {
+    pub fn head(&self) -> Option<(RecordId, u64, Timestamp)> {
         self.head
     }
 
@@ -563,7 +564,7 @@ impl Ledger {
     pub fn new_correction(
         &self,
         draws: &DrawIndex,
-        target: &Hash,
+        target: &RecordId,
         reason: &str,
         approver: &IssuerPublicKey,
         mut fields: ResultFields,
@@ -730,7 +731,7 @@ impl Ledger {
         &self,
         draws: &DrawIndex,
         f: &ResultFields,
-        corrects: &Hash,
+        corrects: &RecordId,
         reason: &str,
         created_at: Timestamp,
     ) -> Vec<ResultError> {
@@ -1017,7 +1018,7 @@ pub fn verify_ledger(
 
 fn deadline_of(
     ctx: &mut Ctx<'_>,
-    at: Option<(usize, Option<u64>, &Hash)>,
+    at: Option<(usize, Option<u64>, &RecordId)>,
     calendar: &WorkingCalendar,
     f: &ResultFields,
     entered: Timestamp,

@@ -190,7 +190,7 @@ pub fn summarise(
                         name: entities
                             .and_then(|e| e.get(&uscc))
                             .map(|e| e.name().to_owned()),
-                        draw: crate::hex::encode(&d.draw_id),
+                        draw: d.draw_id.to_string(),
                     });
                     continue;
                 };

@@ -4,7 +4,7 @@ use super::*;
 use crate::assignment::{Team, TeamRules};
 use crate::calendar::WorkingCalendar;
 use crate::calendar::date::parse_date;
-use crate::commitment::merkle::Hash;
+use crate::records::RecordId;
 use crate::records::envelope::Envelope;
 use crate::records::keys::{IssuerKey, IssuerPublicKey};
 use crate::records::{
@@ -45,7 +45,7 @@ fn d(s: &str) -> time::Date {
     parse_date(s).unwrap()
 }
 
-fn link(key: &IssuerKey, seq: u64, prev: Option<Hash>, at: &str) -> ChainLink {
+fn link(key: &IssuerKey, seq: u64, prev: Option<RecordId>, at: &str) -> ChainLink {
     ChainLink {
         issuer: key.issuer().into(),
         key_id: key.key_id().into(),
@@ -57,7 +57,7 @@ fn link(key: &IssuerKey, seq: u64, prev: Option<Hash>, at: &str) -> ChainLink {
 
 /// A receipt chain with one commitment and one draw of entities 1, 2, 3
 /// (entity 4 in the pool, not drawn). Not replayable: the ledger only reads it.
-fn receipts() -> (Vec<ChainLine>, Hash) {
+fn receipts() -> (Vec<ChainLine>, RecordId) {
     let k = issuer();
     let mut team = TeamRules::new(2, "水资源股");
     team.participating_departments = vec!["管理股".into()];
@@ -91,7 +91,7 @@ fn receipts() -> (Vec<ChainLine>, Hash) {
         history: None,
     };
     let ce = Record::Commitment(c).sign(&k);
-    let cid = *ce.record_id().as_bytes();
+    let cid = ce.record_id();
     let drawn = [1u32, 2, 3].map(|n| DrawnEntity {
         rank: Count(u64::from(n)),
         uscc: code(n),
@@ -121,7 +121,7 @@ fn receipts() -> (Vec<ChainLine>, Hash) {
             .to_vec(),
     };
     let de = Record::Draw(draw).sign(&k);
-    let did = *de.record_id().as_bytes();
+    let did = de.record_id();
     let lines = [ce, de]
         .into_iter()
         .enumerate()
@@ -133,7 +133,7 @@ fn receipts() -> (Vec<ChainLine>, Hash) {
     (lines, did)
 }
 
-fn fields(draw: Hash, n: u32, end: &str) -> ResultFields {
+fn fields(draw: RecordId, n: u32, end: &str) -> ResultFields {
     ResultFields {
         draw,
         task: "YCSW-2024-01".into(),
@@ -150,7 +150,7 @@ fn fields(draw: Hash, n: u32, end: &str) -> ResultFields {
 
 struct Fixture {
     draws: DrawIndex,
-    draw: Hash,
+    draw: RecordId,
     lines: Vec<Envelope>,
     cal: WorkingCalendar,
 }
@@ -193,17 +193,23 @@ impl Fixture {
         self.verify(&[head().public_key().clone()]).1
     }
 
-    fn add_result(&mut self, f: ResultFields, at: &str) -> Result<Hash, ResultError> {
+    fn add_result(&mut self, f: ResultFields, at: &str) -> Result<RecordId, ResultError> {
         let l = self.ledger();
         let link = l.next_link(issuer().public_key(), t(at))?;
         let p = l.new_result(&self.draws, f, link)?;
         let env = LedgerRecord::Result(p).sign(&issuer());
-        let id = *env.record_id().as_bytes();
+        let id = env.record_id();
         self.lines.push(env);
         Ok(id)
     }
 
-    fn correct(&mut self, target: Hash, f: ResultFields, at: &str, approver: &IssuerKey) -> Hash {
+    fn correct(
+        &mut self,
+        target: RecordId,
+        f: ResultFields,
+        at: &str,
+        approver: &IssuerKey,
+    ) -> RecordId {
         let l = self.ledger();
         let link = l.next_link(issuer().public_key(), t(at)).unwrap();
         let p = l
@@ -217,7 +223,7 @@ impl Fixture {
             )
             .unwrap();
         let env = sign_correction(&p, &issuer(), approver);
-        let id = *env.record_id().as_bytes();
+        let id = env.record_id();
         self.lines.push(env);
         id
     }
@@ -627,7 +633,7 @@ fn a_checkpoint_with_a_wrong_head_fails() {
     let (h, s, _) = ledger.head().unwrap();
     let cp = CheckpointPayload {
         chain: link(&issuer(), s + 1, Some(h), "2024-09-16T00:00:00Z"),
-        head: fx.lines[0].record_id().as_bytes().to_owned(),
+        head: fx.lines[0].record_id(),
         head_sequence: 0,
         results: Count(5),
         files: vec![],

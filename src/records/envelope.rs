@@ -75,9 +75,68 @@ pub fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
 pub struct RecordId([u8; 32]);
 
 impl RecordId {
+    /// A record id from its 32 hash bytes.
+    pub const fn from_bytes(bytes: [u8; 32]) -> Self {
+        RecordId(bytes)
+    }
+
     /// The 32 hash bytes.
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.0
+    }
+
+    /// Whether the lowercase hex of this id starts with `prefix` (either case).
+    pub fn starts_with_hex(&self, prefix: &str) -> bool {
+        self.to_string()
+            .starts_with(&prefix.trim().to_ascii_lowercase())
+    }
+}
+
+/// Why a text is not a record id.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{text:?} is not a record id (64 lowercase hex digits): {reason}")]
+pub struct RecordIdError {
+    /// The text given.
+    pub text: String,
+    /// What is wrong.
+    pub reason: String,
+}
+
+impl std::str::FromStr for RecordId {
+    type Err = RecordIdError;
+
+    /// Parses exactly 64 lowercase hex digits, the only spelling of the format.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        hex::decode_array::<32>(text)
+            .map(RecordId)
+            .map_err(|e| RecordIdError {
+                text: text.chars().take(80).collect(),
+                reason: e.to_string(),
+            })
+    }
+}
+
+impl serde::Serialize for RecordId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RecordId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::hex::hash::deserialize(d).map(RecordId)
+    }
+}
+
+impl AsRef<[u8]> for RecordId {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<[u8; 32]> for RecordId {
+    fn from(bytes: [u8; 32]) -> Self {
+        RecordId(bytes)
     }
 }
 

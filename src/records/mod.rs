@@ -13,8 +13,8 @@ pub(crate) mod keys;
 
 pub use crate::calendar::Timestamp;
 pub use envelope::{
-    Envelope, EnvelopeDecodeError, EnvelopeError, JsonLocation, RecordId, SIGNATURE_LEN, Signature,
-    pae, record_id, sign, verify, verify_any_of,
+    Envelope, EnvelopeDecodeError, EnvelopeError, JsonLocation, RecordId, RecordIdError,
+    SIGNATURE_LEN, Signature, pae, record_id, sign, verify, verify_any_of,
 };
 pub use keys::{
     FINGERPRINT_HEX_LEN, IssuerKey, IssuerNameError, IssuerPublicKey, KEY_ID_DOMAIN,
@@ -41,24 +41,6 @@ pub const CANCELLATION_TYPE: &str = "application/vnd.double-random.cancellation.
 /// The draw algorithm of format v1: sample sizes, the entity sampler and team
 /// assignment as `docs/spec/` specifies them.
 pub const DRAW_ALGORITHM: &str = "double-random/draw/v1";
-
-/// Serde adapter: an optional record id as hex or `null`.
-pub(crate) mod opt_hash {
-    use super::*;
-
-    pub(crate) fn serialize<S: Serializer>(h: &Option<Hash>, s: S) -> Result<S::Ok, S::Error> {
-        match h {
-            Some(h) => s.serialize_str(&crate::hex::encode(h)),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Hash>, D::Error> {
-        #[derive(Deserialize)]
-        struct W(#[serde(with = "crate::hex::hash")] Hash);
-        Ok(Option::<W>::deserialize(d)?.map(|w| w.0))
-    }
-}
 
 /// Serde adapter: optional bytes as hex or `null`.
 pub(crate) mod opt_bytes {
@@ -141,8 +123,9 @@ pub struct ChainLink {
     #[serde(with = "crate::json::u64_string")]
     pub sequence: u64,
     /// Record id of the record at `sequence - 1`; `null` only at sequence 0.
-    #[serde(with = "opt_hash")]
-    pub previous: Option<Hash>,
+    // Required (`null` at sequence 0): serde would read a missing `Option` as `None`.
+    #[serde(deserialize_with = "Option::deserialize")]
+    pub previous: Option<RecordId>,
     /// When the record was made, as the issuer states it.
     pub created_at: Timestamp,
 }
@@ -269,8 +252,9 @@ pub struct CommitmentPayload {
     /// The randomness plan.
     pub randomness: RandomnessPlan,
     /// The earlier draw whose teams the rotation rule avoids, if the task rotates.
-    #[serde(with = "opt_hash")]
-    pub history: Option<Hash>,
+    // Required (`null` when none).
+    #[serde(deserialize_with = "Option::deserialize")]
+    pub history: Option<RecordId>,
 }
 
 impl CommitmentPayload {
@@ -322,8 +306,7 @@ pub struct DrawPayload {
     /// Chain link.
     pub chain: ChainLink,
     /// Record id of the commitment drawn.
-    #[serde(with = "crate::hex::hash")]
-    pub commitment: Hash,
+    pub commitment: RecordId,
     /// The randomness used.
     pub randomness: RandomnessValue,
     /// `derive_seed(commitment, randomness.value)`.
@@ -358,8 +341,7 @@ pub struct CancellationPayload {
     /// Chain link.
     pub chain: ChainLink,
     /// Record id of the commitment cancelled.
-    #[serde(with = "crate::hex::hash")]
-    pub commitment: Hash,
+    pub commitment: RecordId,
     /// Why.
     pub reason: String,
 }
