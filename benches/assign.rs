@@ -8,7 +8,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use double_random::{
-    assignment::{TeamRules, assign_teams},
+    assignment::v1::{TeamRules, assign_teams},
     registers::{
         Conflict, ConflictRegister, CreditClass, Entity, Inspector, InspectorRegister, Uscc,
         uscc_check_character,

@@ -8,7 +8,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use time::Date;
 
-use crate::assignment::{AssignError, History, Team, TeamRules, assign_teams};
+use crate::assignment::v1::{AssignError, TeamRules, assign_teams};
+use crate::assignment::{History, Team};
 use crate::beacon::{BeaconVerdict, check_beacon, drand_round_time};
 use crate::calendar::Timestamp;
 use crate::commitment::{

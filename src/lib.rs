@@ -11,6 +11,7 @@
 //! ```
 //! use double_random::prelude::*;
 //! use double_random::registers::uscc_check_character;
+//! use double_random::assignment::v1::TeamRules;
 //! use double_random::verify::verify_chain_bytes;
 //!
 //! // Registers, as a spreadsheet gives them (row numbers are for error messages).

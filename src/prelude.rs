@@ -3,7 +3,7 @@
 //! Registers in, a commitment and a draw out, a chain that refuses misuse,
 //! and the verifier. Everything else lives in its module.
 
-pub use crate::assignment::{JurisdictionPolicy, RotationPolicy, Team, TeamRules};
+pub use crate::assignment::{JurisdictionPolicy, RotationPolicy, Team};
 pub use crate::calendar::Timestamp;
 pub use crate::chain::{CommitRequest, build_commitment, perform_draw};
 pub use crate::checks::{DrawError, Finding, FindingSeverity};

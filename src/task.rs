@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashSet};
 use serde::Serialize;
 use time::Date;
 
-use crate::assignment::TeamRules;
+use crate::assignment::v1::TeamRules;
 use crate::registers::credit::CreditClass;
 use crate::registers::{CheckItemList, ItemCategory};
 use crate::sampling::ratio::BasisPoints;

@@ -7,7 +7,10 @@
 //! prints what the implementation computes, case by case.
 
 use double_random::{
-    assignment::{History, Team, TeamRules, assign_teams},
+    assignment::{
+        History, Team,
+        v1::{TeamRules, assign_teams},
+    },
     calendar::parse_date,
     registers::{
         Conflict, ConflictRegister, CreditClass, Entity, Inspector, InspectorRegister, Uscc,

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use double_random::{
-    assignment::TeamRules,
+    assignment::v1::TeamRules,
     calendar::Timestamp,
     chain::{CommitRequest, build_commitment, perform_draw},
     records::{

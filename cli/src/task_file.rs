@@ -10,7 +10,7 @@ use std::fmt;
 use std::path::Path;
 
 use double_random::{
-    assignment::{JurisdictionPolicy, RotationPolicy, TeamRules},
+    assignment::{JurisdictionPolicy, RotationPolicy, v1::TeamRules},
     calendar::parse_date,
     sampling::{BasisPoints, RatioError},
     task::{Ratios, Task, TaskError},

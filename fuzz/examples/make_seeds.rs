@@ -8,7 +8,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use double_random::{assignment::TeamRules, beacon::QUICKNET_CHAIN_HASH, calendar::Timestamp, chain::{CommitRequest, build_commitment, perform_draw}, commitment::{entity_leaf_hashes, prove_entity}, ledger::{Approvals, FollowUp, InspectorDisclosure, LedgerOptions, LedgerRecord, PublicView, ResultCategory, ResultFields, published_file, sign_correction, verify_ledger}, records::{ChainLink, Count, Envelope, RandomnessPlan, RandomnessValue, Record}, registers::InspectionMethod, sampling::BasisPoints, task::{Ratios, Task}, verify::ChainLine};
+use double_random::{assignment::v1::TeamRules, beacon::QUICKNET_CHAIN_HASH, calendar::Timestamp, chain::{CommitRequest, build_commitment, perform_draw}, commitment::{entity_leaf_hashes, prove_entity}, ledger::{Approvals, FollowUp, InspectorDisclosure, LedgerOptions, LedgerRecord, PublicView, ResultCategory, ResultFields, published_file, sign_correction, verify_ledger}, records::{ChainLink, Count, Envelope, RandomnessPlan, RandomnessValue, Record}, registers::InspectionMethod, sampling::BasisPoints, task::{Ratios, Task}, verify::ChainLine};
 use double_random_cli::input::{Encoding, read_table_bytes};
 use double_random_fuzz::{
     calendar, chain_registers, example_entities, other_issuer, test_issuer, vector_draws,

@@ -6,7 +6,7 @@
 //! pure: the caller supplies time, registers and randomness, and signs the
 //! payload with [`crate::records::Record::sign`].
 
-use crate::assignment::{History, assign_teams};
+use crate::assignment::{History, v1::assign_teams};
 use crate::checks::{
     DrawError, Finding, FindingSeverity, check_randomness_shape, check_registers,
     commitment_findings, draw_findings, drawn_entities, inspection_date, register_roots, replay,

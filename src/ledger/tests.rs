@@ -1,7 +1,7 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::assignment::{Team, TeamRules};
+use crate::assignment::{Team, v1::TeamRules};
 use crate::calendar::WorkingCalendar;
 use crate::calendar::date::parse_date;
 use crate::records::RecordId;

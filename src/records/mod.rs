@@ -25,7 +25,7 @@ pub use keys::{
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::Date;
 
-use crate::assignment::{Team, TeamRules};
+use crate::assignment::{Team, v1::TeamRules};
 use crate::commitment::merkle::Hash;
 use crate::registers::credit::CreditClass;
 use crate::registers::uscc::Uscc;
