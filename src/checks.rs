@@ -8,21 +8,21 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use time::Date;
 
-use crate::assignment::v1::{AssignError, TeamRules, assign_teams};
-use crate::assignment::{History, Team};
+use crate::assignment::{AssignError, History, Team, assign_teams};
 use crate::beacon::{BeaconVerdict, check_beacon, drand_round_time};
 use crate::calendar::Timestamp;
 use crate::commitment::{
     CommitError, Hash, commit_conflicts, commit_entities, commit_inspectors, commit_items,
 };
-use crate::records::Envelope;
-use crate::records::RecordId;
 use crate::records::{
-    ChainLink, CommitmentPayload, Count, DRAW_ALGORITHM, DrawPayload, EntityRootRecord, PerClass,
-    RandomnessPlan, RandomnessValue, RecordError, RegisterRoots, RootRecord,
+    ChainLink, CommitmentPayload, Count, DrawPayload, EntityRootRecord, Envelope, PerClass,
+    RandomnessPlan, RandomnessValue, RecordError, RecordId, RegisterRoots, RootRecord, TaskRecord,
+    TeamSpec, Witnessing,
 };
 use crate::registers::{CreditClass, Entity, EntityRegister, Registers};
-use crate::sampling::{SampleError, SizeError, derive_seed, draw_all, sample_sizes};
+use crate::sampling::{
+    SampleError, SizeError, derive_seed, draw_all, sample_sizes, sample_sizes_with,
+};
 use crate::task::{Task, TaskError};
 use crate::verify::Report;
 
@@ -53,6 +53,25 @@ pub struct Finding {
     pub record: Option<String>,
     /// What was found, in words.
     pub message: String,
+}
+
+impl std::fmt::Display for Finding {
+    /// `error [check] line 3 (sequence 2): message`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let severity = match self.severity {
+            FindingSeverity::Note => "note",
+            FindingSeverity::Warning => "warning",
+            FindingSeverity::Error => "error",
+        };
+        write!(f, "{severity} [{}]", self.check)?;
+        if let Some(l) = self.line {
+            write!(f, " line {l}")?;
+        }
+        if let Some(s) = self.sequence {
+            write!(f, " (sequence {s})")?;
+        }
+        write!(f, ": {}", self.message)
+    }
 }
 
 /// The last record of a chain.
@@ -110,17 +129,6 @@ pub(crate) struct Ctx<'r> {
 }
 
 impl Ctx<'_> {
-    /// Adds findings made without a location at `at`.
-    pub(crate) fn place(
-        &mut self,
-        at: Option<(usize, Option<u64>, &RecordId)>,
-        findings: Vec<Finding>,
-    ) {
-        for f in findings {
-            self.push(f.severity, f.check, at, f.message);
-        }
-    }
-
     pub(crate) fn push(
         &mut self,
         severity: FindingSeverity,
@@ -194,81 +202,87 @@ impl LinkChecker {
             .then_some((id, record, link))
     }
 
-    /// Checks one record's link; false when the record is a duplicate and
-    /// must be skipped.
+    /// Checks one record's link and remembers it; false when the record is
+    /// a duplicate and must be skipped.
     fn check(&mut self, ctx: &mut Ctx<'_>, line: usize, id: &RecordId, link: &ChainLink) -> bool {
+        let (findings, duplicate) = self.examine(line, id, link);
+        ctx.report.findings.extend(findings);
+        if !duplicate {
+            self.apply(line, id, link);
+        }
+        !duplicate
+    }
+
+    /// The findings of one record's link, without remembering it, and
+    /// whether it is a duplicate (to be skipped).
+    pub(crate) fn examine(
+        &self,
+        line: usize,
+        id: &RecordId,
+        link: &ChainLink,
+    ) -> (Vec<Finding>, bool) {
         use FindingSeverity::Error;
-        let at = Some((line, Some(link.sequence), id));
+        let mut out = Vec::new();
+        let mut push = |check: &'static str, message: String| {
+            out.push(Finding {
+                severity: Error,
+                check,
+                line: Some(line),
+                sequence: Some(link.sequence),
+                record: Some(id.to_string()),
+                message,
+            })
+        };
         if let Some(first) = self.seen.get(id) {
-            ctx.push(
-                Error,
+            push(
                 "duplicate",
-                at,
                 format!("the same record is already on line {first}"),
             );
-            return false;
+            return (out, true);
         }
-        self.seen.insert(*id, line);
-        // Sequence and link.
         match self.last {
             None => {
                 if link.sequence != 0 {
-                    ctx.push(
-                        Error,
+                    push(
                         "sequence-gap",
-                        at,
                         format!(
                             "the chain starts at sequence {}, not 0: records 0..{} are missing",
                             link.sequence, link.sequence
                         ),
                     );
                 } else if link.previous.is_some() {
-                    ctx.push(
-                        Error,
-                        "broken-link",
-                        at,
-                        "record 0 names a previous record".into(),
-                    );
+                    push("broken-link", "record 0 names a previous record".into());
                 }
             }
             Some((prev_seq, prev_id, prev_time)) => {
                 if let Some(other) = self.by_sequence.get(&link.sequence) {
-                    ctx.push(
-                        Error,
+                    push(
                         "fork",
-                        at,
                         format!(
-                            "a second record at sequence {} (the first is {})",
-                            link.sequence, other
+                            "a second record at sequence {} (the first is {other})",
+                            link.sequence
                         ),
                     );
                 } else if link.sequence != prev_seq.wrapping_add(1) {
-                    ctx.push(
-                        Error,
+                    push(
                         "sequence-gap",
-                        at,
                         format!(
                             "sequence {} follows {prev_seq}: records are missing or out of order",
                             link.sequence
                         ),
                     );
                 } else if link.previous != Some(prev_id) {
-                    ctx.push(
-                        Error,
+                    push(
                         "broken-link",
-                        at,
                         format!(
-                            "previous is {}, but the record before is {}",
+                            "previous is {}, but the record before is {prev_id}",
                             link.previous.map_or("null".into(), |p| p.to_string()),
-                            prev_id
                         ),
                     );
                 }
                 if link.created_at < prev_time {
-                    ctx.push(
-                        Error,
+                    push(
                         "time-order",
-                        at,
                         format!(
                             "created {} before the previous record ({prev_time})",
                             link.created_at
@@ -277,9 +291,19 @@ impl LinkChecker {
                 }
             }
         }
+        (out, false)
+    }
+
+    /// Remembers a record's link (after [`LinkChecker::examine`]).
+    pub(crate) fn apply(&mut self, line: usize, id: &RecordId, link: &ChainLink) {
+        self.seen.insert(*id, line);
         self.by_sequence.entry(link.sequence).or_insert(*id);
         self.last = Some((link.sequence, *id, link.created_at));
-        true
+    }
+
+    /// The record at `sequence`, the first one seen there.
+    pub(crate) fn at_sequence(&self, sequence: u64) -> Option<RecordId> {
+        self.by_sequence.get(&sequence).copied()
     }
 }
 
@@ -291,6 +315,52 @@ fn finding(severity: FindingSeverity, check: &'static str, message: String) -> F
         sequence: None,
         record: None,
         message,
+    }
+}
+
+/// What breaks the committed task's own rules, version by version, or `None`.
+fn task_problem(t: &TaskRecord) -> Option<String> {
+    let ratios = match t.ratios() {
+        Ok(r) => r,
+        Err(e) => return Some(format!("the committed task breaks a rule: {e}")),
+    };
+    match &t.team {
+        TeamSpec::V1(team) => {
+            if let Some(p) = crate::task::v1_task_problem(&t.id, &t.name, &t.items, team) {
+                return Some(format!("the committed task breaks a rule: {p}"));
+            }
+            if let Err(e) = sample_sizes([0; 4], ratios.0) {
+                return Some(format!("the committed task breaks a rule: {e}"));
+            }
+            team.check(true)
+                .err()
+                .map(|e| format!("the committed team rules admit no team: {e}"))
+        }
+        TeamSpec::V2(team) => {
+            let task = Task::new(
+                t.id.clone(),
+                t.name.clone(),
+                t.items.clone(),
+                ratios,
+                team.clone(),
+                t.inspection_date.unwrap_or(Date::MIN),
+            )
+            .and_then(|task| task.with_scope(t.scope.clone().unwrap_or_default()))
+            .and_then(|task| task.excluding_draws(t.exclude_drawn.clone()))
+            .map(|task| task.with_top_up(t.top_up));
+            if let Err(e) = task {
+                return Some(format!("the committed task breaks a rule: {e}"));
+            }
+            if let Some(scope) = &t.scope
+                && *scope != scope.clone().canonical()
+            {
+                return Some(
+                    "the committed scope's lists are not sorted by bytes with each value once"
+                        .into(),
+                );
+            }
+            None
+        }
     }
 }
 
@@ -351,28 +421,8 @@ pub fn commitment_findings(c: &CommitmentPayload) -> Vec<Finding> {
     // rules as assignment checks them first: nothing here needs a register,
     // so a replay from the records alone catches a commitment no honest
     // office could have made (a team of one, a zero workload cap, ...).
-    let task = c.task.ratios().and_then(|ratios| {
-        Task::new(
-            c.task.id.clone(),
-            c.task.name.clone(),
-            c.task.items.clone(),
-            ratios,
-            c.task.team.clone(),
-            c.task.inspection_date,
-        )
-    });
-    if let Err(e) = task {
-        out.push(finding(
-            Error,
-            "task-rules",
-            format!("the committed task breaks a rule: {e}"),
-        ));
-    } else if let Err(e) = c.task.team.check(true) {
-        out.push(finding(
-            Error,
-            "task-rules",
-            format!("the committed team rules admit no team: {e}"),
-        ));
+    if let Some(problem) = task_problem(&c.task) {
+        out.push(finding(Error, "task-rules", problem));
     }
     if !c.task.items.is_empty() && c.registers.items.is_none() {
         out.push(finding(
@@ -426,11 +476,15 @@ pub fn draw_findings(
 ) -> Vec<Finding> {
     use FindingSeverity::{Error, Note, Warning};
     let mut out = Vec::new();
-    if draw.algorithm != DRAW_ALGORITHM {
+    let expected = commitment.draw_algorithm();
+    if draw.algorithm != expected || draw.format != commitment.format {
         out.push(finding(
             Error,
             "algorithm",
-            format!("unknown draw algorithm {:?}", draw.algorithm),
+            format!(
+                "draw algorithm {:?} in a {:?} record, but a draw of this {:?} commitment uses {expected:?}",
+                draw.algorithm, draw.format, commitment.format
+            ),
         ));
         return out;
     }
@@ -486,28 +540,62 @@ pub fn draw_findings(
             ),
         ));
     }
-    let expected_date = inspection_date(commitment, draw.chain.created_at.date());
-    if draw.inspection_date != expected_date {
+    // Version 1 draws state the date they used; version 2 takes the committed one.
+    if let Some(stated) = draw.inspection_date {
+        let expected_date = commitment
+            .task
+            .inspection_date
+            .unwrap_or(draw.chain.created_at.date());
+        if stated != expected_date {
+            out.push(finding(
+                Error,
+                "inspection-date",
+                format!(
+                    "inspection date {} is not the committed one ({})",
+                    crate::calendar::format_date(stated),
+                    crate::calendar::format_date(expected_date)
+                ),
+            ));
+        }
+    }
+    if draw.witnessing == Some(Witnessing::Unwitnessed) {
         out.push(finding(
-            Error,
-            "inspection-date",
-            format!(
-                "inspection date {} is not the committed one ({})",
-                crate::calendar::date::format_date(draw.inspection_date),
-                crate::calendar::date::format_date(expected_date)
-            ),
+            Warning,
+            "unwitnessed",
+            "the office drew without witness cosignatures of the commitment dated before the randomness: only its own word places the commitment first".into(),
         ));
     }
     out
 }
 
-/// Computes the roots of every register.
-pub fn register_roots(r: &Registers<'_>) -> Result<RegisterRoots, CommitError> {
-    let e = commit_entities(r.entities)?;
+/// Computes the roots of every register a commitment binds. With a `pool`
+/// (format version 2) the entity root and class sizes are the pool's and the
+/// master register's root is committed beside them; without (version 1) the
+/// entity register is the pool.
+pub fn register_roots(
+    r: &Registers<'_>,
+    pool: Option<&EntityRegister>,
+    conflict_salt: &[u8],
+) -> Result<RegisterRoots, CommitError> {
     let root = |x: crate::commitment::RegisterRoot| RootRecord {
         root: x.root,
         size: Count(x.size),
     };
+    let (pool_register, master) = match pool {
+        Some(p) => {
+            let m = commit_entities(r.entities)?;
+            let size = m.class_sizes.iter().sum();
+            (
+                p,
+                Some(RootRecord {
+                    root: m.root,
+                    size: Count(size),
+                }),
+            )
+        }
+        None => (r.entities, None),
+    };
+    let e = commit_entities(pool_register)?;
     Ok(RegisterRoots {
         entities: EntityRootRecord {
             root: e.root,
@@ -515,8 +603,9 @@ pub fn register_roots(r: &Registers<'_>) -> Result<RegisterRoots, CommitError> {
             size: Count(e.class_sizes.iter().sum()),
             class_sizes: PerClass::from_array(e.class_sizes.map(Count)),
         },
+        master,
         inspectors: root(commit_inspectors(r.inspectors)?),
-        conflicts: root(commit_conflicts(r.conflicts, r.conflict_salt)?),
+        conflicts: root(commit_conflicts(r.conflicts, conflict_salt)?),
         items: r.items.map(commit_items).transpose()?.map(root),
     })
 }
@@ -540,6 +629,12 @@ pub enum DrawError {
     /// Team assignment failed.
     #[error(transparent)]
     Assign(#[from] AssignError),
+    /// Team assignment of format version 1 failed.
+    #[error(transparent)]
+    AssignV1(#[from] crate::assignment::v1::AssignError),
+    /// The committed team could be unstaffable for some randomness.
+    #[error(transparent)]
+    Staffing(#[from] crate::assignment::StaffingError),
     /// A register given for the draw is not the one committed.
     #[error(
         "the {register} register differs from the committed one (committed root {committed}, this file {actual}); draw with the registers that were committed, or cancel and commit again"
@@ -605,7 +700,8 @@ pub fn check_randomness_shape(
     }
 }
 
-/// The inspection date a draw under this commitment uses.
+/// The inspection date a draw of this commitment uses: the committed one,
+/// or (version 1, none committed) the UTC date of the draw's `created_at`.
 pub fn inspection_date(commitment: &CommitmentPayload, drawn_at: Date) -> Date {
     commitment.task.inspection_date.unwrap_or(drawn_at)
 }
@@ -626,9 +722,10 @@ pub struct Replay {
 /// through [`sample_sizes`]. Cheap whatever the pool sizes, so a verifier
 /// compares a draw's counts with these before it runs the sampler.
 pub fn sample_counts(commitment: &CommitmentPayload) -> Result<[u64; 4], DrawError> {
-    Ok(sample_sizes(
+    Ok(sample_sizes_with(
         commitment.pools(),
         commitment.task.ratios()?.0,
+        commitment.task.top_up,
     )?)
 }
 
@@ -653,8 +750,13 @@ fn hex(h: &Hash) -> String {
 }
 
 /// Checks that registers are the committed ones.
-pub fn check_registers(committed: &RegisterRoots, r: &Registers<'_>) -> Result<(), DrawError> {
-    compare_roots(committed, &register_roots(r)?)
+pub fn check_registers(
+    committed: &RegisterRoots,
+    r: &Registers<'_>,
+    pool: Option<&EntityRegister>,
+    conflict_salt: &[u8],
+) -> Result<(), DrawError> {
+    compare_roots(committed, &register_roots(r, pool, conflict_salt)?)
 }
 
 /// Checks registers' roots (from [`register_roots`]) against the committed ones.
@@ -694,6 +796,18 @@ pub fn compare_roots(committed: &RegisterRoots, actual: &RegisterRoots) -> Resul
             });
         }
     }
+    if committed.master != actual.master {
+        let text = |r: Option<RootRecord>| {
+            r.map_or("(none)".to_owned(), |r| {
+                format!("{} of size {}", hex(&r.root), r.size.0)
+            })
+        };
+        return Err(DrawError::RegisterMismatch {
+            register: "master entity",
+            committed: text(committed.master),
+            actual: text(actual.master),
+        });
+    }
     if committed.entities != actual.entities {
         return Err(DrawError::RegisterMismatch {
             register: "entity",
@@ -732,25 +846,37 @@ pub fn drawn_entities<'r>(
     out
 }
 
-/// Assigns the teams of a draw.
+/// Assigns the teams of a draw with the committed rules: assignment v1 for
+/// a version-1 commitment, v2 for version 2.
 pub fn teams_for(
+    commitment: &CommitmentPayload,
     replay: &Replay,
     drawn: &[(CreditClass, u64, &Entity)],
-    rules: &TeamRules,
     r: &Registers<'_>,
     date: Date,
     history: Option<&History>,
-) -> Result<Vec<Team>, AssignError> {
+) -> Result<Vec<Team>, DrawError> {
     let entities: Vec<Entity> = drawn.iter().map(|(_, _, e)| (*e).clone()).collect();
     let empty = History::new();
     let history = history.or(Some(&empty));
-    assign_teams(
-        &replay.seed,
-        &entities,
-        r.inspectors,
-        r.conflicts,
-        rules,
-        date,
-        history,
-    )
+    Ok(match &commitment.task.team {
+        TeamSpec::V1(rules) => crate::assignment::v1::assign_teams(
+            &replay.seed,
+            &entities,
+            r.inspectors,
+            r.conflicts,
+            rules,
+            date,
+            history,
+        )?,
+        TeamSpec::V2(rules) => assign_teams(
+            &replay.seed,
+            &entities,
+            r.inspectors,
+            r.conflicts,
+            rules,
+            date,
+            history,
+        )?,
+    })
 }

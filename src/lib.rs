@@ -8,11 +8,20 @@
 //! replay it. Everything that decides a draw is specified in `docs/FORMAT.md`
 //! and pinned by the test vectors in `tests/vectors/`.
 //!
+//! # The flow, for an embedder
+//!
+//! 1. Build the registers from validated rows ([`registers`]).
+//! 2. Open the issuer's [`chain::Chain`] from the stored lines (or start an
+//!    empty one) with the issuer's public key.
+//! 3. [`chain::Chain::commit`] the task before the randomness exists; store
+//!    the pending record's line, then [`chain::Chain::push`] it. Publish the
+//!    commitment, and have witnesses cosign the chain head (docs/spec/witness.md).
+//! 4. When the public randomness exists, [`chain::Chain::draw`] and push.
+//! 5. Anyone verifies with [`verify::verify_chain_bytes`].
+//!
 //! ```
 //! use double_random::prelude::*;
 //! use double_random::registers::uscc_check_character;
-//! use double_random::assignment::v1::TeamRules;
-//! use double_random::verify::verify_chain_bytes;
 //!
 //! // Registers, as a spreadsheet gives them (row numbers are for error messages).
 //! let code = |n: u32| {
@@ -40,41 +49,50 @@
 //!     entities: &entities.register,
 //!     inspectors: &inspectors.register,
 //!     conflicts: &conflicts,
-//!     conflict_salt: &[7; 32],
 //!     items: None,
 //! };
 //!
-//! // The task: ratios rising with risk, teams of two.
+//! // The task: ratios rising with risk, teams of two, inspected on 3 June.
 //! let bp = |s| BasisPoints::parse_percent(s).unwrap();
+//! let date = double_random::calendar::parse_date("2024-06-03").unwrap();
 //! let task = Task::new("T-1", "取水许可检查", vec![],
-//!     Ratios([bp("5%"), bp("10%"), bp("20%"), bp("50%")]), TeamRules::new(2, "管理股"), None)?;
+//!     Ratios([bp("5%"), bp("10%"), bp("20%"), bp("50%")]), TeamRules::new(2, "管理股"), date)?;
 //!
-//! // 1. Commit before the randomness exists, and sign.
+//! // 1. Commit before the randomness exists. The chain makes the link,
+//! //    refuses misuse, and checks the record as the verifier will.
 //! let key = IssuerKey::from_secret_bytes("阳城县水务局", &[1; 32])?; // a TEST key
-//! let link = |sequence, previous, at: &str| ChainLink {
-//!     issuer: key.issuer().into(), key_id: key.key_id().into(), sequence, previous,
-//!     created_at: Timestamp::parse(at).unwrap(),
-//! };
-//! let commitment = build_commitment(&CommitRequest {
-//!     chain: link(0, None, "2024-06-01T08:00:00Z"),
-//!     task: &task, registers, randomness: RandomnessPlan::Local {}, history: None,
+//! let at = |s: &str| Timestamp::parse(s).unwrap();
+//! let salt = [7; 32]; // fresh random bytes in real use, kept with the conflict list
+//! let mut chain = Chain::new(key.public_key().clone());
+//! let pending = chain.commit(&key, &Commit {
+//!     task: &task, registers, conflict_salt: &salt,
+//!     randomness: RandomnessPlan::Local {}, created_at: at("2024-06-01T08:00:00Z"),
 //! })?;
-//! let c_env = Record::Commitment(commitment.clone()).sign(&key);
-//! let c_id = c_env.record_id();
+//! let mut stored = vec![pending.line()]; // the caller's storage
+//! let commitment = chain.push(pending)?;
 //!
-//! // 2. Draw with the randomness, and sign.
-//! let draw = perform_draw(link(1, Some(c_id), "2024-06-03T02:00:00Z"), &commitment, &c_id,
-//!     RandomnessValue { value: b"381946".to_vec(), beacon_signature: None },
-//!     &registers, None, "0.1.0")?;
-//! assert_eq!(draw.teams.len(), draw.drawn_in_order().count());
-//! let d_env = Record::Draw(draw).sign(&key);
+//! // A second commitment of the same task while the first is open is refused.
+//! assert!(chain.commit(&key, &Commit {
+//!     task: &task, registers, conflict_salt: &salt,
+//!     randomness: RandomnessPlan::Local {}, created_at: at("2024-06-01T09:00:00Z"),
+//! }).is_err());
+//!
+//! // 2. Draw with the randomness.
+//! let pending = chain.draw(&key, &Draw {
+//!     commitment, registers, conflict_salt: &salt,
+//!     randomness: RandomnessValue { value: b"381946".to_vec(), beacon_signature: None },
+//!     created_at: at("2024-06-03T02:00:00Z"), witnessing: Witnessing::Unwitnessed,
+//!     library_version: "0.1.0",
+//! })?;
+//! stored.push(pending.line());
+//! chain.push(pending)?;
 //!
 //! // 3. Anyone verifies: signatures, chain, replay, and the registers.
-//! let chain = format!("{}\n{}\n", c_env.to_json(), d_env.to_json());
-//! let report = verify_chain_bytes(chain.as_bytes(), key.public_key(), &VerifyOptions {
-//!     level: Level::Full, registers: Some(registers), only_draw: None, salts: &[],
+//! let text = stored.join("\n");
+//! let report = verify_chain_bytes(text.as_bytes(), key.public_key(), &VerifyOptions {
+//!     registers: Some(registers), conflict_salt: &salt, ..VerifyOptions::level(Level::Full)
 //! });
-//! assert!(report.holds(), "{:?}", report.findings);
+//! assert!(report.holds(), "{report}");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!

@@ -3,13 +3,13 @@
 //! Registers in, a commitment and a draw out, a chain that refuses misuse,
 //! and the verifier. Everything else lives in its module.
 
-pub use crate::assignment::{JurisdictionPolicy, RotationPolicy, Team};
+pub use crate::assignment::{JurisdictionPolicy, Place, RotationPolicy, Team, TeamRules};
 pub use crate::calendar::Timestamp;
-pub use crate::chain::{CommitRequest, build_commitment, perform_draw};
+pub use crate::chain::{Chain, ChainError, Commit, Draw, Pending};
 pub use crate::checks::{DrawError, Finding, FindingSeverity};
 pub use crate::records::{
     ChainLink, CommitmentPayload, DrawPayload, Envelope, IssuerKey, IssuerPublicKey,
-    RandomnessPlan, RandomnessValue, Record, RecordId,
+    RandomnessPlan, RandomnessValue, Record, RecordId, Witnessing,
 };
 pub use crate::registers::{
     ConflictRegister, CreditClass, EntityRegister, EntityRow, InspectorRegister, InspectorRow,

@@ -1,15 +1,23 @@
-//! Spot-check tasks (抽查任务): what is checked, by whom, and how much is drawn.
+//! Spot-check tasks (抽查任务): what is checked, from which pool, by whom,
+//! and how much is drawn.
+//!
+//! [`Task`] is a task of format version 2, as the office commits it. The
+//! rules of version-1 tasks, which the verifier still applies to version-1
+//! commitments, are kept frozen in this module too ([`v1_task_problem`]).
 
 use std::collections::{BTreeSet, HashSet};
 
 use serde::Serialize;
 use time::Date;
 
-use crate::assignment::v1::TeamRules;
-use crate::registers::credit::CreditClass;
-use crate::registers::{CheckItemList, ItemCategory};
+use crate::assignment::{RulesError, TeamRules};
+use crate::records::{RecordId, TopUp};
+use crate::registers::Scope;
+
+use crate::registers::{CheckItemList, CreditClass, ItemCategory};
+pub use crate::registers::{DEFAULT_STATUSES, STATUSES};
 use crate::sampling::ratio::BasisPoints;
-use crate::sampling::{SizeError, sample_sizes};
+use crate::sampling::{SizeError, sample_sizes_with};
 
 /// Sampling ratios per credit class, exact in basis points.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
@@ -22,10 +30,11 @@ impl Ratios {
     }
 }
 
-/// A spot-check task (抽查任务).
+/// A spot-check task (抽查任务) of format version 2.
 ///
-/// Build it with [`Task::new`], which checks every rule; fields stay public
-/// for reading.
+/// Build it with [`Task::new`], which checks every rule, then narrow it
+/// with [`Task::with_scope`], [`Task::with_top_up`] and
+/// [`Task::excluding_draws`]; fields stay public for reading.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Task {
     /// Task id, unique for the issuer (e.g. `YCSW-2024-01`).
@@ -36,50 +45,31 @@ pub struct Task {
     pub items: Vec<String>,
     /// Sampling ratio per credit class, not decreasing from A to D.
     pub ratios: Ratios,
-    /// Who inspects: departments, team size, limits.
+    /// The at-least-3 top-up policy.
+    pub top_up: TopUp,
+    /// The part of the master register the task draws from (定向抽查).
+    pub scope: Scope,
+    /// Earlier draws whose drawn entities the pool leaves out (一业一查).
+    pub exclude_drawn: Vec<RecordId>,
+    /// Who inspects: departments, the places of a team, limits.
     pub team: TeamRules,
-    /// Planned inspection date, used for certificate validity; if absent the
-    /// draw date is used.
-    pub inspection_date: Option<Date>,
+    /// Planned inspection date: certificates must be valid on it.
+    pub inspection_date: Date,
 }
 
 /// A task that breaks a rule.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TaskError {
-    /// A required text field is empty.
+    /// A required text field is empty or only white space.
     #[error("task field {field} is empty")]
     MissingField {
         /// The field name.
         field: &'static str,
     },
-    /// Fewer than two officers per team (行政处罚法 art. 42).
-    #[error(
-        "team_size is {team_size}; at least 2 officers must inspect together (行政处罚法 art. 42)"
-    )]
-    TeamTooSmall {
-        /// The size asked for.
-        team_size: u32,
-    },
-    /// The team cannot hold one officer of each department of a joint task.
-    #[error(
-        "team_size {team_size} cannot hold one officer from each of the task's {departments} departments; raise team_size"
-    )]
-    TeamSmallerThanDepartments {
-        /// The size asked for.
-        team_size: u32,
-        /// Number of departments (initiating plus participating).
-        departments: usize,
-    },
-    /// A department is named twice (initiating and participating, or twice participating).
-    #[error("department {department:?} is named more than once in the task")]
-    DuplicateDepartment {
-        /// The repeated department.
-        department: String,
-    },
-    /// The workload cap is zero.
-    #[error("workload_cap must be at least 1")]
-    ZeroWorkloadCap,
+    /// The team rules admit no team, whatever the registers.
+    #[error(transparent)]
+    Team(#[from] RulesError),
     /// Ratios decrease from a lower-risk to a higher-risk class.
     #[error(transparent)]
     Ratios(#[from] SizeError),
@@ -103,26 +93,58 @@ pub enum TaskError {
         /// The item id.
         id: String,
     },
+    /// A scope value is empty or only white space.
+    #[error("the task's scope lists an empty value under {field}")]
+    EmptyScopeValue {
+        /// The scope list.
+        field: &'static str,
+    },
+    /// A scope entity type is not two USCC characters.
+    #[error(
+        "scope entity type {value:?} is not two USCC characters (登记管理部门码 and 机构类别码, e.g. 91)"
+    )]
+    BadEntityType {
+        /// The value given.
+        value: String,
+    },
+    /// A scope status is not one of the statuses columns.md lists.
+    #[error(
+        "scope status {value:?} is unknown; use active, suspended, abnormal-list, serious-violation-list, revoked, deregistered or moved-out"
+    )]
+    UnknownStatus {
+        /// The value given.
+        value: String,
+    },
+    /// A draw to exclude is named twice.
+    #[error("draw {draw} is named twice in exclude_drawn")]
+    DuplicateExclusion {
+        /// The draw's record id.
+        draw: RecordId,
+    },
 }
 
 impl Task {
-    /// Builds a task and checks its rules: non-empty id, name and initiating
-    /// department, team size at least 2 and at least the number of
-    /// departments, no department or item named twice, a cap of at least 1,
-    /// and ratios not decreasing from A to D.
+    /// Builds a task and checks its rules: non-empty id and name, team rules
+    /// that admit a team ([`TeamRules::check`]), no item named twice, ratios
+    /// not decreasing from A to D. The scope starts as
+    /// [`Scope::everything_in_business`], the top-up as
+    /// [`TopUp::PositiveRatio`], with no exclusion.
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
         items: Vec<String>,
         ratios: Ratios,
         team: TeamRules,
-        inspection_date: Option<Date>,
+        inspection_date: Date,
     ) -> Result<Self, TaskError> {
         let task = Task {
             id: id.into().trim().to_owned(),
             name: name.into().trim().to_owned(),
             items,
             ratios,
+            top_up: TopUp::default(),
+            scope: Scope::everything_in_business(),
+            exclude_drawn: Vec::new(),
             team,
             inspection_date,
         };
@@ -130,45 +152,38 @@ impl Task {
         Ok(task)
     }
 
+    /// The same task drawing from `scope` (checked, then written canonically).
+    pub fn with_scope(mut self, scope: Scope) -> Result<Self, TaskError> {
+        check_scope(&scope)?;
+        self.scope = scope.canonical();
+        Ok(self)
+    }
+
+    /// The same task with another top-up policy.
+    pub fn with_top_up(mut self, top_up: TopUp) -> Self {
+        self.top_up = top_up;
+        self
+    }
+
+    /// The same task leaving out the entities drawn by these earlier draws.
+    pub fn excluding_draws(mut self, draws: Vec<RecordId>) -> Result<Self, TaskError> {
+        let mut seen = HashSet::new();
+        for d in &draws {
+            if !seen.insert(*d) {
+                return Err(TaskError::DuplicateExclusion { draw: *d });
+            }
+        }
+        self.exclude_drawn = draws;
+        Ok(self)
+    }
+
     fn validate(&self) -> Result<(), TaskError> {
-        for (field, value) in [
-            ("id", &self.id),
-            ("name", &self.name),
-            ("initiating_department", &self.team.initiating_department),
-        ] {
+        for (field, value) in [("id", &self.id), ("name", &self.name)] {
             if value.trim().is_empty() {
                 return Err(TaskError::MissingField { field });
             }
         }
-        if self.team.team_size < 2 {
-            return Err(TaskError::TeamTooSmall {
-                team_size: self.team.team_size,
-            });
-        }
-        let departments: Vec<&str> = self.team.departments().collect();
-        // Sets, not pairwise scans: a signed record may name a million.
-        let mut seen = HashSet::new();
-        for d in &departments {
-            if d.trim().is_empty() {
-                return Err(TaskError::MissingField {
-                    field: "participating_departments",
-                });
-            }
-            if !seen.insert(*d) {
-                return Err(TaskError::DuplicateDepartment {
-                    department: (*d).to_owned(),
-                });
-            }
-        }
-        if (self.team.team_size as usize) < departments.len() {
-            return Err(TaskError::TeamSmallerThanDepartments {
-                team_size: self.team.team_size,
-                departments: departments.len(),
-            });
-        }
-        if self.team.workload_cap == Some(0) {
-            return Err(TaskError::ZeroWorkloadCap);
-        }
+        self.team.check()?;
         let mut seen = HashSet::new();
         for id in &self.items {
             if !seen.insert(id.as_str()) {
@@ -176,18 +191,18 @@ impl Task {
             }
         }
         // Checks the ratio order with the same code the draw uses.
-        sample_sizes([0; 4], self.ratios.0)?;
+        sample_sizes_with([0; 4], self.ratios.0, self.top_up)?;
+        check_scope(&self.scope)?;
         Ok(())
     }
 
     /// Number to draw per class for pools of these sizes (see `docs/spec/sampling.md`).
     pub fn sample_sizes(&self, pools: [u64; 4]) -> Result<[u64; 4], SizeError> {
-        sample_sizes(pools, self.ratios.0)
+        sample_sizes_with(pools, self.ratios.0, self.top_up)
     }
 
     /// The team rules with the expertise required by the task's key items
-    /// added: every expertise tag of every key (重点) item the task names.
-    /// Every named item must be in `items`.
+    /// merged in ([`merge_key_expertise`]). Every named item must be in `items`.
     pub fn team_rules_with(&self, items: &CheckItemList) -> Result<TeamRules, TaskError> {
         merge_key_expertise(&self.team, &self.items, items)
     }
@@ -198,14 +213,149 @@ impl Task {
     }
 }
 
-/// `team` with every expertise tag of every key (重点) item among `named`
-/// added, the tags sorted by bytes and each kept once: the effective team
-/// rules of a task naming those items. Every named item must be in `list`.
+/// Checks a scope's values: none empty, entity types of two USCC
+/// characters, statuses among [`STATUSES`].
+pub fn check_scope(scope: &Scope) -> Result<(), TaskError> {
+    for (field, list) in [
+        ("industries", &scope.industries),
+        ("regions", &scope.regions),
+        ("entity_types", &scope.entity_types),
+        ("statuses", &scope.statuses),
+        ("target_types", &scope.target_types),
+    ] {
+        if list.iter().any(|v| v.trim().is_empty()) {
+            return Err(TaskError::EmptyScopeValue { field });
+        }
+    }
+    for t in &scope.entity_types {
+        let ok = t.len() == 2
+            && t.bytes()
+                .all(|b| crate::registers::USCC_ALPHABET.contains(&b));
+        if !ok {
+            return Err(TaskError::BadEntityType { value: t.clone() });
+        }
+    }
+    for s in &scope.statuses {
+        if !STATUSES.contains(&s.as_str()) {
+            return Err(TaskError::UnknownStatus { value: s.clone() });
+        }
+    }
+    Ok(())
+}
+
+/// `team` with the expertise of every key (重点) item among `named` made a
+/// requirement of some place: a tag no place requires yet is added to the
+/// first place of the item's department, else to the first place of the
+/// initiating department, else to the first place (docs/task-file.md). The
+/// tags of each place are kept sorted by bytes, each once. Every named item
+/// must be in `list`.
 pub fn merge_key_expertise(
     team: &TeamRules,
     named: &[String],
     list: &CheckItemList,
 ) -> Result<TeamRules, TaskError> {
+    let mut rules = team.clone();
+    let mut done = HashSet::new();
+    for id in named {
+        if !done.insert(id.as_str()) {
+            continue;
+        }
+        let item = list
+            .get(id)
+            .ok_or_else(|| TaskError::UnknownItem { id: id.clone() })?;
+        if item.category != ItemCategory::Key {
+            continue;
+        }
+        for tag in &item.required_expertise {
+            if rules.places.iter().any(|p| p.expertise.contains(tag)) {
+                continue;
+            }
+            let of = |d: &str| {
+                rules
+                    .places
+                    .iter()
+                    .position(|p| p.department.as_deref() == Some(d))
+            };
+            let at = of(&item.department)
+                .or_else(|| of(&rules.initiating_department))
+                .unwrap_or(0);
+            if let Some(place) = rules.places.get_mut(at) {
+                place.expertise.push(tag.clone());
+            }
+        }
+    }
+    for p in &mut rules.places {
+        let tags: BTreeSet<String> = std::mem::take(&mut p.expertise).into_iter().collect();
+        p.expertise = tags.into_iter().collect();
+    }
+    Ok(rules)
+}
+
+/// The rules of a version-1 task, frozen: what is wrong with a committed
+/// version-1 task, or `None`. Empty id, name or department, a team below 2
+/// or below the number of departments, a repeated department, a zero cap or
+/// a repeated item (docs/FORMAT.md §7, `task-rules`, as version 1 had it).
+pub fn v1_task_problem(
+    id: &str,
+    name: &str,
+    items: &[String],
+    team: &crate::assignment::v1::TeamRules,
+) -> Option<String> {
+    for (field, value) in [
+        ("id", id),
+        ("name", name),
+        ("initiating_department", team.initiating_department.as_str()),
+    ] {
+        if value.trim().is_empty() {
+            return Some(format!("task field {field} is empty"));
+        }
+    }
+    if team.team_size < 2 {
+        return Some(format!(
+            "team_size is {}; at least 2 officers must inspect together (行政处罚法 art. 42)",
+            team.team_size
+        ));
+    }
+    let departments: Vec<&str> = team.departments().collect();
+    let mut seen = HashSet::new();
+    for d in &departments {
+        if d.trim().is_empty() {
+            return Some("task field participating_departments is empty".into());
+        }
+        if !seen.insert(*d) {
+            return Some(format!(
+                "department {d:?} is named more than once in the task"
+            ));
+        }
+    }
+    if (team.team_size as usize) < departments.len() {
+        return Some(format!(
+            "team_size {} cannot hold one officer from each of the task's {} departments",
+            team.team_size,
+            departments.len()
+        ));
+    }
+    if team.workload_cap == Some(0) {
+        return Some("workload_cap must be at least 1".into());
+    }
+    let mut seen = HashSet::new();
+    for i in items {
+        if !seen.insert(i.as_str()) {
+            return Some(format!(
+                "check item {i:?} is named more than once in the task"
+            ));
+        }
+    }
+    None
+}
+
+/// Version 1's effective rules: `team` with every expertise tag of every key
+/// item among `named` added to `required_expertise` (sorted, each once).
+pub fn merge_key_expertise_v1(
+    team: &crate::assignment::v1::TeamRules,
+    named: &[String],
+    list: &CheckItemList,
+) -> Result<crate::assignment::v1::TeamRules, TaskError> {
     let mut tags: BTreeSet<&str> = team.required_expertise.iter().map(String::as_str).collect();
     let mut done = HashSet::new();
     for id in named {
@@ -220,7 +370,6 @@ pub fn merge_key_expertise(
         }
     }
     let mut rules = team.clone();
-    // BTreeSet order is byte order: sorted, each once.
     rules.required_expertise = tags.into_iter().map(str::to_owned).collect();
     Ok(rules)
 }
@@ -228,6 +377,7 @@ pub fn merge_key_expertise(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assignment::Place;
     use crate::registers::ItemRow;
 
     fn bp(s: &str) -> BasisPoints {
@@ -238,52 +388,35 @@ mod tests {
         Ratios([bp("3%"), bp("5%"), bp("12.5%"), bp("60%")])
     }
 
+    fn date() -> Date {
+        crate::calendar::parse_date("2024-06-03").unwrap()
+    }
+
     fn task(team: TeamRules) -> Result<Task, TaskError> {
-        Task::new("T-1", "取水许可检查", vec![], ratios(), team, None)
+        Task::new("T-1", "取水许可检查", vec![], ratios(), team, date())
     }
 
     #[test]
     fn valid_task() {
         let t = task(TeamRules::new(2, "管理股")).unwrap();
         assert!(!t.is_joint());
+        assert_eq!(t.top_up, TopUp::PositiveRatio);
+        assert_eq!(t.scope, Scope::everything_in_business());
         assert_eq!(t.sample_sizes([30, 0, 0, 0]).unwrap(), [3, 0, 0, 0]);
     }
 
     #[test]
     fn rules_are_enforced() {
-        assert_eq!(
-            task(TeamRules::new(1, "管理股")).unwrap_err(),
-            TaskError::TeamTooSmall { team_size: 1 }
-        );
-        assert_eq!(
-            task(TeamRules::new(2, " ")).unwrap_err(),
-            TaskError::MissingField {
-                field: "initiating_department"
-            }
-        );
-        let mut joint = TeamRules::new(2, "管理股");
-        joint.participating_departments = vec!["水资源股".into(), "河道股".into()];
-        assert_eq!(
-            task(joint.clone()).unwrap_err(),
-            TaskError::TeamSmallerThanDepartments {
-                team_size: 2,
-                departments: 3
-            }
-        );
-        joint.team_size = 3;
-        assert!(task(joint.clone()).unwrap().is_joint());
-        joint.participating_departments.push("管理股".into());
-        joint.team_size = 4;
         assert!(matches!(
-            task(joint).unwrap_err(),
-            TaskError::DuplicateDepartment { .. }
+            task(TeamRules::new(1, "管理股")).unwrap_err(),
+            TaskError::Team(_)
         ));
         let mut capped = TeamRules::new(2, "管理股");
         capped.workload_cap = Some(0);
-        assert_eq!(task(capped).unwrap_err(), TaskError::ZeroWorkloadCap);
+        assert!(matches!(task(capped).unwrap_err(), TaskError::Team(_)));
         let decreasing = Ratios([bp("5%"), bp("3%"), bp("10%"), bp("20%")]);
         assert!(matches!(
-            Task::new("T", "n", vec![], decreasing, TeamRules::new(2, "a"), None).unwrap_err(),
+            Task::new("T", "n", vec![], decreasing, TeamRules::new(2, "a"), date()).unwrap_err(),
             TaskError::Ratios(SizeError::RatioDecreasing { .. })
         ));
         assert!(matches!(
@@ -293,42 +426,104 @@ mod tests {
                 vec!["X".into(), "X".into()],
                 ratios(),
                 TeamRules::new(2, "a"),
-                None
+                date()
             )
             .unwrap_err(),
             TaskError::DuplicateItem { .. }
         ));
+        assert_eq!(
+            Task::new(" ", "n", vec![], ratios(), TeamRules::new(2, "a"), date()).unwrap_err(),
+            TaskError::MissingField { field: "id" }
+        );
     }
 
     #[test]
-    fn key_items_add_expertise() {
-        let row = |row, id: &str, cat: &str, exp: &str| ItemRow {
+    fn scopes_are_checked_and_canonical() {
+        let t = task(TeamRules::new(2, "管理股")).unwrap();
+        let s = Scope {
+            industries: vec!["河道采砂".into(), "B".into(), "河道采砂".into()],
+            entity_types: vec!["92".into(), "91".into()],
+            ..Scope::default()
+        };
+        let t = t.with_scope(s).unwrap();
+        assert_eq!(t.scope.industries, ["B", "河道采砂"]);
+        assert_eq!(t.scope.entity_types, ["91", "92"]);
+        for (bad, err) in [
+            (
+                Scope {
+                    entity_types: vec!["9".into()],
+                    ..Scope::default()
+                },
+                "BadEntityType",
+            ),
+            (
+                Scope {
+                    statuses: vec!["closed".into()],
+                    ..Scope::default()
+                },
+                "UnknownStatus",
+            ),
+            (
+                Scope {
+                    regions: vec![" ".into()],
+                    ..Scope::default()
+                },
+                "EmptyScopeValue",
+            ),
+        ] {
+            let e = t.clone().with_scope(bad).unwrap_err();
+            assert!(format!("{e:?}").starts_with(err), "{e:?}");
+        }
+        let d = RecordId::from([1; 32]);
+        assert!(matches!(
+            t.excluding_draws(vec![d, d]).unwrap_err(),
+            TaskError::DuplicateExclusion { .. }
+        ));
+    }
+
+    #[test]
+    fn key_items_add_expertise_to_their_departments_place() {
+        let row = |row, id: &str, cat: &str, dept: &str, exp: &str| ItemRow {
             row,
             id: id.into(),
             name: "n".into(),
             category: cat.into(),
-            department: "水资源股".into(),
+            department: dept.into(),
             method: "实地核查".into(),
             expertise: exp.into(),
             ..Default::default()
         };
         let items = CheckItemList::from_rows(vec![
-            row(2, "K", "重点", "水资源;取水计量"),
-            row(3, "G", "一般", "节约用水"),
+            row(2, "K", "重点", "河道股", "采砂;河道"),
+            row(3, "G", "一般", "水资源股", "节约用水"),
+            row(4, "K2", "重点", "水资源股", "水资源"),
         ])
         .register;
         let mut team = TeamRules::new(2, "水资源股");
-        team.required_expertise = vec!["水资源".into()];
-        let t = Task::new("T", "n", vec!["K".into(), "G".into()], ratios(), team, None).unwrap();
+        team.participating_departments = vec!["河道股".into()];
+        team.places[1] = Place {
+            department: Some("河道股".into()),
+            expertise: vec![],
+        };
+        let t = Task::new(
+            "T",
+            "n",
+            vec!["K".into(), "G".into(), "K2".into()],
+            ratios(),
+            team,
+            date(),
+        )
+        .unwrap();
         let rules = t.team_rules_with(&items).unwrap();
-        assert_eq!(rules.required_expertise, ["取水计量", "水资源"]);
+        assert_eq!(rules.places[0].expertise, ["水资源"]);
+        assert_eq!(rules.places[1].expertise, ["河道", "采砂"]);
         let t = Task::new(
             "T",
             "n",
             vec!["Z".into()],
             ratios(),
             TeamRules::new(2, "a"),
-            None,
+            date(),
         )
         .unwrap();
         assert_eq!(

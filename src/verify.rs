@@ -3,24 +3,28 @@
 //!
 //! [`verify_chain`] never stops at the first problem: it reports every
 //! finding, each naming the line of the chain file, the sequence number, the
-//! record and a stable check name (`docs/FORMAT.md`, "Checks").
+//! record and a stable check name (`docs/FORMAT.md`, "Checks"). The rules
+//! run record by record on a [`ChainState`], which the office's
+//! [`crate::chain::Chain`] keeps too, so appending a record costs the checks
+//! of that record only.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::fmt;
 
 use serde::Serialize;
 
 use crate::assignment::{History, RotationPolicy};
 use crate::checks::{
-    Ctx, DrawError, LinkChecker, commitment_findings, compare_roots, draw_findings, drawn_entities,
+    DrawError, LinkChecker, commitment_findings, compare_roots, draw_findings, drawn_entities,
     register_roots, replay, sample_counts, teams_for,
 };
-use crate::commitment::commit_conflicts;
-use crate::records::RecordId;
+use crate::commitment::{commit_conflicts, commit_entities};
 use crate::records::{
-    CommitmentPayload, Count, DrawPayload, IssuerPublicKey, Record, RegisterRoots, RootRecord,
+    CancellationPayload, ChainLink, CommitmentPayload, Count, DrawPayload, IssuerPublicKey, Record,
+    RecordId, RegisterRoots, RootRecord, TeamSpec,
 };
-use crate::registers::{CheckItemList, CreditClass, Registers};
-use crate::task::merge_key_expertise;
+use crate::registers::{CheckItemList, CreditClass, EntityRegister, Registers, Uscc};
+use crate::task::{merge_key_expertise, merge_key_expertise_v1};
 
 pub use crate::checks::{ChainHead, ChainLine, Finding, FindingSeverity, read_chain};
 
@@ -36,7 +40,7 @@ pub enum Level {
     Full,
 }
 
-/// The verifier's report.
+/// The verifier's report on a receipt chain.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Report {
     /// Records read.
@@ -75,6 +79,38 @@ impl Report {
     }
 }
 
+impl fmt::Display for Report {
+    /// A plain-text account: counts, head, then one line per finding.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{} record(s): {} commitment(s), {} draw(s), {} cancellation(s); {} draw(s) replayed, {} checked against the registers",
+            self.records,
+            self.commitments,
+            self.draws,
+            self.cancellations,
+            self.draws_replayed,
+            self.draws_checked_with_registers
+        )?;
+        match &self.head {
+            Some(h) => writeln!(f, "head: sequence {} record {}", h.sequence, h.record)?,
+            None => writeln!(f, "head: none")?,
+        }
+        for x in &self.findings {
+            writeln!(f, "{x}")?;
+        }
+        write!(
+            f,
+            "{}",
+            if self.holds() {
+                "every rule checked holds"
+            } else {
+                "the chain FAILS"
+            }
+        )
+    }
+}
+
 /// Reads and verifies a chain file in one step: [`read_chain`] then
 /// [`verify_chain`], with the reading findings first.
 pub fn verify_chain_bytes(
@@ -95,29 +131,726 @@ pub fn verify_chain_bytes(
 pub struct VerifyOptions<'a> {
     /// How deep.
     pub level: Level,
-    /// Registers for [`Level::Full`].
+    /// Registers for [`Level::Full`]: the master entity register (each
+    /// commitment's scope derives its pool), inspectors, conflicts, items.
     pub registers: Option<Registers<'a>>,
     /// With registers: only draws whose record id starts with this hex prefix,
     /// either case (all draws when `None`). A prefix that matches no draw is
     /// an error finding (`only-draw`): nothing would have been checked.
     pub only_draw: Option<&'a str>,
-    /// Conflict-list salts per commitment (record id, salt); a commitment not
-    /// listed uses `registers.conflict_salt`.
+    /// Conflict-list salts per commitment (record id, salt). A commitment
+    /// not listed uses `conflict_salt`.
     pub salts: &'a [(RecordId, Vec<u8>)],
+    /// The conflict-list salt of commitments not in `salts` (empty when none
+    /// was given: their conflict roots cannot match).
+    pub conflict_salt: &'a [u8],
 }
 
+impl<'a> VerifyOptions<'a> {
+    /// Options for a level, with no registers and no salts.
+    pub fn level(level: Level) -> Self {
+        VerifyOptions {
+            level,
+            registers: None,
+            only_draw: None,
+            salts: &[],
+            conflict_salt: &[],
+        }
+    }
+}
+
+/// Whether a commitment has had its outcome.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Outcome {
+#[non_exhaustive]
+pub enum Outcome {
+    /// Neither drawn nor cancelled yet.
     Open,
-    Drawn,
+    /// Drawn (by the draw named).
+    Drawn(RecordId),
+    /// Cancelled.
     Cancelled,
 }
 
-struct CommitmentState {
+#[derive(Clone, Debug)]
+struct CommitmentMeta {
+    index: usize,
     line: usize,
     sequence: u64,
-    payload: CommitmentPayload,
     outcome: Outcome,
+}
+
+/// The rules of an issuer's chain, applied one record at a time.
+///
+/// It holds every accepted record and what the rules need to judge the next
+/// one: the link to extend, each commitment's outcome, each task's open
+/// commitments and latest draw. [`verify_chain`] feeds it every line;
+/// the office's [`crate::chain::Chain`] keeps one so that appending costs the
+/// checks of the new record only.
+#[derive(Debug)]
+pub struct ChainState {
+    key: IssuerPublicKey,
+    links: LinkChecker,
+    records: Vec<(RecordId, Record)>,
+    commitments: HashMap<RecordId, CommitmentMeta>,
+    draws: HashMap<RecordId, usize>,
+    commit_order: Vec<RecordId>,
+    // Sequence numbers of each task's open commitments (no scan of every
+    // commitment per record: a long chain stays linear). (sequence, record
+    // id): two forked commitments share a sequence number.
+    open_by_task: HashMap<String, BTreeSet<(u64, RecordId)>>,
+    // Each task's latest draw, which a rotating commitment's history must name.
+    latest_draw: HashMap<String, RecordId>,
+}
+
+/// The findings of one line, before the state takes the record in.
+pub(crate) struct Examined {
+    pub(crate) findings: Vec<Finding>,
+    duplicate: bool,
+}
+
+impl Examined {
+    /// A record examined on this state before and found clean.
+    pub(crate) fn accepted() -> Self {
+        Examined {
+            findings: Vec::new(),
+            duplicate: false,
+        }
+    }
+
+    /// Whether an error is among the findings.
+    pub(crate) fn has_error(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|f| f.severity == FindingSeverity::Error)
+    }
+}
+
+fn at(line: usize, link: &ChainLink, id: &RecordId, f: Finding) -> Finding {
+    Finding {
+        line: Some(line),
+        sequence: Some(link.sequence),
+        record: Some(id.to_string()),
+        ..f
+    }
+}
+
+fn error(check: &'static str, message: String) -> Finding {
+    Finding {
+        severity: FindingSeverity::Error,
+        check,
+        line: None,
+        sequence: None,
+        record: None,
+        message,
+    }
+}
+
+impl ChainState {
+    /// An empty chain of the issuer whose key this is.
+    pub fn new(key: IssuerPublicKey) -> Self {
+        ChainState {
+            key,
+            links: LinkChecker::default(),
+            records: Vec::new(),
+            commitments: HashMap::new(),
+            draws: HashMap::new(),
+            commit_order: Vec::new(),
+            open_by_task: HashMap::new(),
+            latest_draw: HashMap::new(),
+        }
+    }
+
+    /// The issuer's key.
+    pub fn key(&self) -> &IssuerPublicKey {
+        &self.key
+    }
+
+    /// The last accepted record.
+    pub fn head(&self) -> Option<ChainHead> {
+        self.links.head()
+    }
+
+    /// Accepted records in chain order, with their ids.
+    pub fn records(&self) -> &[(RecordId, Record)] {
+        &self.records
+    }
+
+    /// The record at a sequence number, when the chain holds one.
+    pub fn record_at(&self, sequence: u64) -> Option<RecordId> {
+        self.links.at_sequence(sequence)
+    }
+
+    /// A commitment of the chain and its outcome.
+    pub fn commitment(&self, id: &RecordId) -> Option<(&CommitmentPayload, Outcome)> {
+        let m = self.commitments.get(id)?;
+        match &self.records.get(m.index)?.1 {
+            Record::Commitment(c) => Some((c, m.outcome)),
+            _ => None,
+        }
+    }
+
+    /// A draw of the chain.
+    pub fn draw(&self, id: &RecordId) -> Option<&DrawPayload> {
+        match &self.records.get(*self.draws.get(id)?)?.1 {
+            Record::Draw(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// The commitments still waiting for a draw or a cancellation, in chain order.
+    pub fn open_commitments(&self) -> Vec<(RecordId, &CommitmentPayload)> {
+        self.commit_order
+            .iter()
+            .filter_map(|id| match self.commitment(id) {
+                Some((c, Outcome::Open)) => Some((*id, c)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The latest draw of a task on the chain.
+    pub fn latest_draw_of(&self, task_id: &str) -> Option<RecordId> {
+        self.latest_draw.get(task_id).copied()
+    }
+
+    /// Judges one line's record (already opened) without taking it in.
+    pub(crate) fn examine(
+        &self,
+        line: usize,
+        id: &RecordId,
+        record: &Record,
+        options: &VerifyOptions<'_>,
+        roots: &mut RootCache,
+        report: &mut Report,
+    ) -> Examined {
+        use FindingSeverity::Warning;
+        let link = record.chain();
+        let (mut findings, duplicate) = self.links.examine(line, id, link);
+        if duplicate {
+            return Examined {
+                findings,
+                duplicate,
+            };
+        }
+        let mut push = |f: Finding| findings.push(at(line, link, id, f));
+        match record {
+            Record::Commitment(p) => {
+                // A second commitment of a task while an earlier one is still
+                // open: the earlier attempt is abandoned whatever happens later
+                // (drawing both and keeping one would be draw shopping).
+                if let Some(&(earlier, _)) =
+                    self.open_by_task.get(&p.task.id).and_then(BTreeSet::first)
+                {
+                    push(error(
+                        "abandoned-commitment",
+                        format!(
+                            "task {} is committed again while its commitment at sequence {earlier} is still open (neither drawn nor cancelled)",
+                            p.task.id
+                        ),
+                    ));
+                }
+                for f in commitment_findings(p) {
+                    push(f);
+                }
+                if let Some(problem) = self.history_problem(p) {
+                    push(error("history", problem));
+                }
+                if let Some(problem) = self.exclusion_problem(p) {
+                    push(error("exclusion", problem));
+                }
+            }
+            Record::Cancellation(p) => match self.commitment(&p.commitment) {
+                None => push(error(
+                    "cancellation-without-commitment",
+                    format!(
+                        "cancels {}, which is not an earlier commitment of this chain",
+                        p.commitment
+                    ),
+                )),
+                Some((c, outcome)) if outcome != Outcome::Open => push(error(
+                    "second-outcome",
+                    format!(
+                        "cancels commitment {} (sequence {}), which already has an outcome",
+                        p.commitment, c.chain.sequence
+                    ),
+                )),
+                Some((c, _)) => {
+                    if let Some(f) = late_cancellation(c, p) {
+                        push(Finding {
+                            severity: Warning,
+                            ..f
+                        });
+                    }
+                }
+            },
+            Record::Draw(p) => match self.commitment(&p.commitment) {
+                None => push(error(
+                    "draw-without-commitment",
+                    format!(
+                        "draws for {}, which is not an earlier commitment of this chain",
+                        p.commitment
+                    ),
+                )),
+                Some((c, Outcome::Drawn(_))) => push(error(
+                    "second-draw",
+                    format!(
+                        "commitment at sequence {} was already drawn: a re-draw",
+                        c.chain.sequence
+                    ),
+                )),
+                Some((c, Outcome::Cancelled)) => push(error(
+                    "draw-after-cancellation",
+                    format!("commitment at sequence {} was cancelled", c.chain.sequence),
+                )),
+                Some((c, Outcome::Open)) => {
+                    if let Some(problem) = self.excluded_drawn(c, p) {
+                        push(error("exclusion", problem));
+                    }
+                    if options.level >= Level::Replay {
+                        for f in self.check_draw(id, c, p, options, roots, report) {
+                            push(f);
+                        }
+                    }
+                }
+            },
+        }
+        Examined {
+            findings,
+            duplicate,
+        }
+    }
+
+    /// Takes an examined record in: its link, and what it does to the
+    /// outcome of its commitment.
+    pub(crate) fn apply(&mut self, line: usize, id: RecordId, record: Record, examined: &Examined) {
+        if examined.duplicate {
+            return;
+        }
+        let link = record.chain().clone();
+        self.links.apply(line, &id, &link);
+        let index = self.records.len();
+        match &record {
+            Record::Commitment(p) => {
+                self.open_by_task
+                    .entry(p.task.id.clone())
+                    .or_default()
+                    .insert((link.sequence, id));
+                self.commit_order.push(id);
+                self.commitments.insert(
+                    id,
+                    CommitmentMeta {
+                        index,
+                        line,
+                        sequence: link.sequence,
+                        outcome: Outcome::Open,
+                    },
+                );
+            }
+            Record::Cancellation(p) => {
+                self.close(&p.commitment, Outcome::Cancelled);
+            }
+            Record::Draw(p) => {
+                if self
+                    .commitments
+                    .get(&p.commitment)
+                    .is_some_and(|m| m.outcome == Outcome::Open)
+                {
+                    self.close(&p.commitment, Outcome::Drawn(id));
+                    if let Some((c, _)) = self.commitment(&p.commitment) {
+                        let task = c.task.id.clone();
+                        self.latest_draw.insert(task, id);
+                    }
+                    self.draws.insert(id, index);
+                }
+            }
+        }
+        self.records.push((id, record));
+    }
+
+    fn close(&mut self, commitment: &RecordId, outcome: Outcome) {
+        let Some(m) = self.commitments.get(commitment).cloned() else {
+            return;
+        };
+        if m.outcome != Outcome::Open {
+            return;
+        }
+        if let Some((c, _)) = self.commitment(commitment) {
+            let task = c.task.id.clone();
+            if let Some(open) = self.open_by_task.get_mut(&task) {
+                open.remove(&(m.sequence, *commitment));
+            }
+        }
+        if let Some(m) = self.commitments.get_mut(commitment) {
+            m.outcome = outcome;
+        }
+    }
+
+    /// The end-of-chain findings: open commitments (an error when the task
+    /// was committed again later), `only-draw`, and the level notes.
+    pub(crate) fn finish(&self, options: &VerifyOptions<'_>, report: &Report) -> Vec<Finding> {
+        use FindingSeverity::{Error, Note, Warning};
+        let mut out = Vec::new();
+        let mut later_tasks: HashSet<&str> = HashSet::new();
+        let mut open = Vec::new();
+        for id in self.commit_order.iter().rev() {
+            let Some((c, outcome)) = self.commitment(id) else {
+                continue;
+            };
+            let later_same_task = !later_tasks.insert(c.task.id.as_str());
+            if outcome == Outcome::Open {
+                open.push((id, c, later_same_task));
+            }
+        }
+        for (id, c, later_same_task) in open.into_iter().rev() {
+            let line = self.commitments.get(id).map_or(0, |m| m.line);
+            let f = if later_same_task {
+                Finding {
+                    severity: Error,
+                    ..error(
+                        "abandoned-commitment",
+                        format!(
+                            "task {} was committed again later, but this commitment has neither a draw nor a signed cancellation",
+                            c.task.id
+                        ),
+                    )
+                }
+            } else {
+                Finding {
+                    severity: Warning,
+                    ..error(
+                        "open-commitment",
+                        format!("task {}: committed, not yet drawn or cancelled", c.task.id),
+                    )
+                }
+            };
+            out.push(at(line, &c.chain, id, f));
+        }
+        if let Some(prefix) = options.only_draw
+            && options.level == Level::Full
+            && options.registers.is_some()
+            && report.draws_checked_with_registers == 0
+        {
+            out.push(error(
+                "only-draw",
+                format!("no draw on the chain has a record id starting with {prefix:?}: nothing was checked against the registers"),
+            ));
+        }
+        let note = |message: &str| Finding {
+            severity: Note,
+            ..error("level", message.into())
+        };
+        if options.level == Level::Chain {
+            out.push(note("signatures and chain only: draws were not replayed"));
+        } else if options.level == Level::Replay {
+            out.push(note(
+                "without register files, drawn codes and teams were not checked against the committed registers",
+            ));
+        }
+        out
+    }
+
+    /// What is wrong with a commitment's `history`, if anything: a set history
+    /// names an earlier draw of the same task, and a rotating task's names the
+    /// task's latest draw (`null` only before its first draw), so the teams to
+    /// avoid cannot be chosen.
+    fn history_problem(&self, p: &CommitmentPayload) -> Option<String> {
+        let name = |h: Option<&RecordId>| h.map_or("null".to_owned(), |h| h.to_string());
+        if let Some(h) = &p.history {
+            let task_of_draw = self
+                .draw(h)
+                .and_then(|d| self.commitment(&d.commitment))
+                .map(|(c, _)| c.task.id.as_str());
+            match task_of_draw {
+                None => {
+                    return Some(format!(
+                        "the commitment's history names draw {h}, which is not an earlier draw of this chain"
+                    ));
+                }
+                Some(t) if t != p.task.id => {
+                    return Some(format!(
+                        "the commitment's history names draw {h}, a draw of task {t}, not of {}",
+                        p.task.id
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        let latest = self.latest_draw.get(&p.task.id);
+        if p.task.team.rotation() == RotationPolicy::AvoidPreviousTeam
+            && p.history.as_ref() != latest
+        {
+            return Some(format!(
+                "task {} rotates teams, so its history must name its latest earlier draw ({}), not {}",
+                p.task.id,
+                name(latest),
+                name(p.history.as_ref())
+            ));
+        }
+        None
+    }
+
+    /// Every draw a commitment excludes must be an earlier draw of this chain.
+    fn exclusion_problem(&self, p: &CommitmentPayload) -> Option<String> {
+        let missing = p
+            .task
+            .exclude_drawn
+            .iter()
+            .find(|d| self.draw(d).is_none())?;
+        Some(format!(
+            "the commitment excludes the entities of draw {missing}, which is not an earlier draw of this chain"
+        ))
+    }
+
+    /// The codes drawn by the draws a commitment excludes.
+    fn excluded_codes(&self, c: &CommitmentPayload) -> HashSet<Uscc> {
+        c.task
+            .exclude_drawn
+            .iter()
+            .filter_map(|d| self.draw(d))
+            .flat_map(|d| d.drawn_in_order().map(|(_, x)| x.uscc))
+            .collect()
+    }
+
+    /// A draw that lists an entity its commitment excluded.
+    fn excluded_drawn(&self, c: &CommitmentPayload, d: &DrawPayload) -> Option<String> {
+        if c.task.exclude_drawn.is_empty() {
+            return None;
+        }
+        let excluded = self.excluded_codes(c);
+        let hit = d
+            .drawn_in_order()
+            .find(|(_, x)| excluded.contains(&x.uscc))?;
+        Some(format!(
+            "draws {}, which the commitment excluded (drawn by an earlier draw it names)",
+            hit.1.uscc
+        ))
+    }
+
+    /// Replays a draw (level replay) and checks it against the registers
+    /// (level full).
+    fn check_draw(
+        &self,
+        draw_id: &RecordId,
+        commitment: &CommitmentPayload,
+        draw: &DrawPayload,
+        options: &VerifyOptions<'_>,
+        roots: &mut RootCache,
+        report: &mut Report,
+    ) -> Vec<Finding> {
+        let mut out = Vec::new();
+        report.draws_replayed += 1;
+        let findings = draw_findings(commitment, &draw.commitment, draw);
+        let unknown_algorithm = findings.iter().any(|f| f.check == "algorithm");
+        out.extend(findings);
+        if unknown_algorithm {
+            return out;
+        }
+        // The counts first: the sampler's work is then bounded by the draw
+        // record's own length, whatever class sizes a commitment claims.
+        let sizes = match sample_counts(commitment) {
+            Ok(s) => s,
+            Err(e) => {
+                out.push(error("replay", format!("cannot replay: {e}")));
+                return out;
+            }
+        };
+        let mut ranks_ok = true;
+        for c in CreditClass::ALL {
+            let stated = draw.drawn.get(c).len();
+            if stated as u64 != sizes[c.index()] {
+                ranks_ok = false;
+                out.push(error(
+                    "sample-size",
+                    format!(
+                        "class {c}: {stated} drawn, the committed pool and ratio give {}",
+                        sizes[c.index()]
+                    ),
+                ));
+            }
+        }
+        let r = if ranks_ok {
+            match replay(commitment, &draw.commitment, &draw.randomness.value) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    out.push(error("replay", format!("cannot replay: {e}")));
+                    return out;
+                }
+            }
+        } else {
+            None
+        };
+        if let Some(r) = &r {
+            for c in CreditClass::ALL {
+                let stated: Vec<u64> = draw.drawn.get(c).iter().map(|d| d.rank.0).collect();
+                let expected = &r.ranks[c.index()];
+                if stated != *expected {
+                    ranks_ok = false;
+                    out.push(error(
+                        "ranks",
+                        format!("class {c}: ranks {stated:?}, the seed gives {expected:?}"),
+                    ));
+                }
+            }
+        }
+        let drawn: Vec<_> = draw.drawn_in_order().map(|(_, d)| d.uscc).collect();
+        if draw.teams.len() != drawn.len()
+            || draw.teams.iter().zip(&drawn).any(|(t, u)| t.uscc != *u)
+        {
+            out.push(error(
+                "teams",
+                "teams are not one per drawn entity in draw order".into(),
+            ));
+        }
+        let size = commitment.task.team.team_size();
+        for t in &draw.teams {
+            let ids: HashSet<&String> = t.inspectors.iter().collect();
+            if t.inspectors.len() != size || ids.len() != size {
+                out.push(error(
+                    "team-size",
+                    format!(
+                        "entity {}: team of {} distinct officers, the task requires {size}",
+                        t.uscc,
+                        ids.len()
+                    ),
+                ));
+            }
+        }
+
+        let Some(regs) = options.registers else {
+            return out;
+        };
+        if options
+            .only_draw
+            .is_some_and(|p| !draw_id.starts_with_hex(p))
+        {
+            return out;
+        }
+        report.draws_checked_with_registers += 1;
+        let salt = options
+            .salts
+            .iter()
+            .find(|(c, _)| *c == draw.commitment)
+            .map_or(options.conflict_salt, |(_, s)| s.as_slice());
+        let pool_holder;
+        let pool: &EntityRegister = match &commitment.task.scope {
+            Some(scope) => {
+                pool_holder = regs.entities.pool(scope, &self.excluded_codes(commitment));
+                &pool_holder
+            }
+            None => regs.entities,
+        };
+        let scoped = commitment.task.scope.is_some();
+        if let Err(e) = roots
+            .get(&regs, scoped.then_some(pool), salt)
+            .and_then(|actual| compare_roots(&commitment.registers, &actual))
+        {
+            let check = match e {
+                DrawError::RegisterMismatch { .. } => "register-root",
+                _ => "registers",
+            };
+            let mut message = e.to_string();
+            if matches!(
+                e,
+                DrawError::RegisterMismatch {
+                    register: "conflict",
+                    ..
+                }
+            ) && salt.is_empty()
+            {
+                message.push_str("; no conflict-list salt was given for this commitment, and the root cannot match without it");
+            }
+            out.push(error(check, message));
+            return out;
+        }
+        if let Some(items) = regs.items
+            && let Some(problem) = expertise_problem(commitment, items)
+        {
+            out.push(error("task-rules", problem));
+        }
+        let Some(r) = r.filter(|_| ranks_ok) else {
+            return out;
+        };
+        let entities = drawn_entities(&r, pool);
+        for ((_, rank, e), stated) in entities.iter().zip(draw.drawn_in_order()) {
+            if e.uscc != stated.1.uscc {
+                out.push(error(
+                    "drawn-entity",
+                    format!(
+                        "class {} rank {rank} is {} in the committed pool, the draw says {}",
+                        e.credit_class, e.uscc, stated.1.uscc
+                    ),
+                ));
+            }
+        }
+        let date = crate::checks::inspection_date(commitment, draw.chain.created_at.date());
+        // Every officer on every team: in the register, certificate valid, no declared conflict.
+        for t in &draw.teams {
+            for id in &t.inspectors {
+                match regs.inspectors.get(id) {
+                    None => out.push(error(
+                        "team-member",
+                        format!(
+                            "entity {}: officer {id} is not in the inspector register",
+                            t.uscc
+                        ),
+                    )),
+                    Some(i) if !i.certificate_valid_on(date) => out.push(error(
+                        "certificate",
+                        format!(
+                            "entity {}: officer {id}'s certificate is not valid on {}",
+                            t.uscc,
+                            crate::calendar::format_date(date)
+                        ),
+                    )),
+                    Some(_) => {}
+                }
+                if regs.conflicts.is_conflicted(id, &t.uscc) {
+                    out.push(error(
+                        "conflict",
+                        format!(
+                            "entity {}: officer {id} declared a conflict with it and must not inspect it",
+                            t.uscc
+                        ),
+                    ));
+                }
+            }
+        }
+        let history = match commitment.history {
+            None => None,
+            Some(h) => match self.draw(&h) {
+                Some(d) => Some(History::from_teams(&d.teams)),
+                // Reported at the commitment (check `history`).
+                None => return out,
+            },
+        };
+        match teams_for(commitment, &r, &entities, &regs, date, history.as_ref()) {
+            Ok(teams) if teams == draw.teams => {}
+            Ok(_) => out.push(error(
+                "teams",
+                "the teams are not the ones the seed assigns under the committed rules".into(),
+            )),
+            Err(e) => out.push(error(
+                "teams",
+                format!("the committed rules admit no assignment: {e}"),
+            )),
+        }
+        out
+    }
+}
+
+/// A cancellation made once the randomness was public (or due): the office
+/// saw, or could have seen, what the draw would be. Reported as a warning.
+fn late_cancellation(c: &CommitmentPayload, p: &CancellationPayload) -> Option<Finding> {
+    let t = c.randomness.available_at()?;
+    (p.chain.created_at >= t).then(|| {
+        error(
+            "late-cancellation",
+            format!(
+                "cancelled at {}, when the committed randomness was already public ({t}): the office could know the draw it cancelled",
+                p.chain.created_at
+            ),
+        )
+    })
 }
 
 /// Verifies an issuer's chain of records.
@@ -139,220 +872,44 @@ pub fn verify_chain(
         records: lines.len(),
         ..Report::default()
     };
-    let mut ctx = Ctx {
-        report: &mut report,
-    };
-    use FindingSeverity::{Error, Note, Warning};
-
-    let mut links = LinkChecker::default();
-    let mut commitments: HashMap<RecordId, CommitmentState> = HashMap::new();
-    let mut draws: HashMap<RecordId, DrawPayload> = HashMap::new();
-    let mut commit_order: Vec<RecordId> = Vec::new();
-    // Sequence numbers of each task's open commitments (no scan of every
-    // commitment per record: a long chain stays linear).
-    // (sequence, record id): two forked commitments share a sequence number.
-    let mut open_by_task: HashMap<String, BTreeSet<(u64, RecordId)>> = HashMap::new();
-    // Each task's latest draw, which a rotating commitment's history must name.
-    let mut latest_draw: HashMap<String, RecordId> = HashMap::new();
-    let mut roots = RootCache::default();
-
     if lines.is_empty() {
-        ctx.push(
-            Warning,
-            "empty-chain",
-            None,
-            "the chain holds no record".into(),
-        );
+        report.findings.push(Finding {
+            severity: FindingSeverity::Warning,
+            ..error("empty-chain", "the chain holds no record".into())
+        });
     }
-
+    let mut state = ChainState::new(key.clone());
+    let mut roots = RootCache::default();
     for cl in lines {
-        let Some((id, record, link)) =
-            links.accept(&mut ctx, cl, |e| Record::open(e, key), Record::chain)
-        else {
-            continue;
+        let id = cl.envelope.record_id();
+        let record = match Record::open(&cl.envelope, key) {
+            Ok(r) => r,
+            Err(e) => {
+                // Not remembered as seen: a validly signed copy later on is
+                // the record itself and is checked as such (the rejected line
+                // already fails the chain).
+                report.findings.push(Finding {
+                    line: Some(cl.line),
+                    record: Some(id.to_string()),
+                    ..error("record", format!("record rejected ({}): {e}", e.kind()))
+                });
+                continue;
+            }
         };
-        let at = Some((cl.line, Some(link.sequence), &id));
-
-        match record {
-            Record::Commitment(p) => {
-                ctx.report.commitments += 1;
-                // A second commitment of a task while an earlier one is still
-                // open: the earlier attempt is abandoned whatever happens later
-                // (drawing both and keeping one would be draw shopping).
-                if let Some(&(earlier, _)) = open_by_task.get(&p.task.id).and_then(BTreeSet::first)
-                {
-                    ctx.push(
-                        Error,
-                        "abandoned-commitment",
-                        at,
-                        format!(
-                            "task {} is committed again while its commitment at sequence {earlier} is still open (neither drawn nor cancelled)",
-                            p.task.id
-                        ),
-                    );
-                }
-                ctx.place(at, commitment_findings(&p));
-                if let Some(problem) = history_problem(&p, &draws, &commitments, &latest_draw) {
-                    ctx.push(Error, "history", at, problem);
-                }
-                open_by_task
-                    .entry(p.task.id.clone())
-                    .or_default()
-                    .insert((link.sequence, id));
-                commit_order.push(id);
-                commitments.insert(
-                    id,
-                    CommitmentState {
-                        line: cl.line,
-                        sequence: link.sequence,
-                        payload: p,
-                        outcome: Outcome::Open,
-                    },
-                );
-            }
-            Record::Cancellation(p) => {
-                ctx.report.cancellations += 1;
-                match commitments.get_mut(&p.commitment) {
-                    None => ctx.push(
-                        Error,
-                        "cancellation-without-commitment",
-                        at,
-                        format!(
-                            "cancels {}, which is not an earlier commitment of this chain",
-                            p.commitment
-                        ),
-                    ),
-                    Some(c) if c.outcome != Outcome::Open => ctx.push(
-                        Error,
-                        "second-outcome",
-                        at,
-                        format!(
-                            "cancels commitment {} (sequence {}), which already has an outcome",
-                            p.commitment, c.sequence
-                        ),
-                    ),
-                    Some(c) => {
-                        c.outcome = Outcome::Cancelled;
-                        close(&mut open_by_task, c, &p.commitment);
-                    }
-                }
-            }
-            Record::Draw(p) => {
-                ctx.report.draws += 1;
-                let Some(c) = commitments.get_mut(&p.commitment) else {
-                    ctx.push(
-                        Error,
-                        "draw-without-commitment",
-                        at,
-                        format!(
-                            "draws for {}, which is not an earlier commitment of this chain",
-                            p.commitment
-                        ),
-                    );
-                    continue;
-                };
-                match c.outcome {
-                    Outcome::Drawn => {
-                        ctx.push(
-                            Error,
-                            "second-draw",
-                            at,
-                            format!(
-                                "commitment at sequence {} was already drawn: a re-draw",
-                                c.sequence
-                            ),
-                        );
-                        continue;
-                    }
-                    Outcome::Cancelled => {
-                        ctx.push(
-                            Error,
-                            "draw-after-cancellation",
-                            at,
-                            format!("commitment at sequence {} was cancelled", c.sequence),
-                        );
-                        continue;
-                    }
-                    Outcome::Open => {
-                        c.outcome = Outcome::Drawn;
-                        close(&mut open_by_task, c, &p.commitment);
-                        latest_draw.insert(c.payload.task.id.clone(), id);
-                    }
-                }
-                let commitment = c.payload.clone();
-                if options.level >= Level::Replay {
-                    check_draw(&mut ctx, at, &commitment, &p, &draws, options, &mut roots);
-                }
-                draws.insert(id, p);
+        let examined = state.examine(cl.line, &id, &record, options, &mut roots, &mut report);
+        if !examined.duplicate {
+            match &record {
+                Record::Commitment(_) => report.commitments += 1,
+                Record::Draw(_) => report.draws += 1,
+                Record::Cancellation(_) => report.cancellations += 1,
             }
         }
+        report.findings.extend(examined.findings.iter().cloned());
+        state.apply(cl.line, id, record, &examined);
     }
-
-    ctx.report.head = links.head();
-
-    // Open commitments, from the last: a task seen later was committed again.
-    let mut later_tasks: HashSet<&str> = HashSet::new();
-    let mut open = Vec::new();
-    for id in commit_order.iter().rev() {
-        let Some(c) = commitments.get(id) else {
-            continue;
-        };
-        let later_same_task = !later_tasks.insert(c.payload.task.id.as_str());
-        if c.outcome == Outcome::Open {
-            open.push((id, c, later_same_task));
-        }
-    }
-    for (id, c, later_same_task) in open.into_iter().rev() {
-        let at = Some((c.line, Some(c.sequence), id));
-        if later_same_task {
-            ctx.push(
-                Error,
-                "abandoned-commitment",
-                at,
-                format!(
-                    "task {} was committed again later, but this commitment has neither a draw nor a signed cancellation",
-                    c.payload.task.id
-                ),
-            );
-        } else {
-            ctx.push(
-                Warning,
-                "open-commitment",
-                at,
-                format!(
-                    "task {}: committed, not yet drawn or cancelled",
-                    c.payload.task.id
-                ),
-            );
-        }
-    }
-    if let Some(prefix) = options.only_draw
-        && options.level == Level::Full
-        && options.registers.is_some()
-        && ctx.report.draws_checked_with_registers == 0
-    {
-        ctx.push(
-            Error,
-            "only-draw",
-            None,
-            format!("no draw on the chain has a record id starting with {prefix:?}: nothing was checked against the registers"),
-        );
-    }
-    if options.level == Level::Chain {
-        ctx.push(
-            Note,
-            "level",
-            None,
-            "signatures and chain only: draws were not replayed".into(),
-        );
-    } else if options.level == Level::Replay {
-        ctx.push(
-            Note,
-            "level",
-            None,
-            "without register files, drawn codes and teams were not checked against the committed registers".into(),
-        );
-    }
+    report.head = state.head();
+    let end = state.finish(options, &report);
+    report.findings.extend(end);
     report
 }
 
@@ -360,22 +917,30 @@ pub fn verify_chain(
 /// and the committed team rules require the expertise of every key item
 /// (FORMAT §4: the effective rules are the task's with those tags merged in).
 fn expertise_problem(c: &CommitmentPayload, items: &CheckItemList) -> Option<String> {
-    let expected = match merge_key_expertise(&c.task.team, &c.task.items, items) {
-        Ok(rules) => rules.required_expertise,
-        Err(e) => {
-            return Some(format!(
-                "the committed task does not fit the committed list: {e}"
-            ));
-        }
+    let expected: Vec<String> = match &c.task.team {
+        TeamSpec::V1(team) => match merge_key_expertise_v1(team, &c.task.items, items) {
+            Ok(rules) => rules.required_expertise,
+            Err(e) => {
+                return Some(format!(
+                    "the committed task does not fit the committed list: {e}"
+                ));
+            }
+        },
+        TeamSpec::V2(team) => match merge_key_expertise(team, &c.task.items, items) {
+            Ok(rules) => rules
+                .required_expertise()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            Err(e) => {
+                return Some(format!(
+                    "the committed task does not fit the committed list: {e}"
+                ));
+            }
+        },
     };
     // As sets: the order of the committed tags does not change assignment.
-    let committed: HashSet<&str> = c
-        .task
-        .team
-        .required_expertise
-        .iter()
-        .map(String::as_str)
-        .collect();
+    let committed: HashSet<&str> = c.task.team.required_expertise().into_iter().collect();
     let missing: Vec<&str> = expected
         .iter()
         .map(String::as_str)
@@ -390,82 +955,60 @@ fn expertise_problem(c: &CommitmentPayload, items: &CheckItemList) -> Option<Str
     })
 }
 
-/// Marks a commitment as no longer open for its task.
-fn close(
-    open_by_task: &mut HashMap<String, BTreeSet<(u64, RecordId)>>,
-    c: &CommitmentState,
-    id: &RecordId,
-) {
-    if let Some(open) = open_by_task.get_mut(&c.payload.task.id) {
-        open.remove(&(c.sequence, *id));
-    }
-}
-
-/// What is wrong with a commitment's `history`, if anything: a set history
-/// names an earlier draw of the same task, and a rotating task's names the
-/// task's latest draw (`null` only before its first draw), so the teams to
-/// avoid cannot be chosen.
-fn history_problem(
-    p: &CommitmentPayload,
-    draws: &HashMap<RecordId, DrawPayload>,
-    commitments: &HashMap<RecordId, CommitmentState>,
-    latest_draw: &HashMap<String, RecordId>,
-) -> Option<String> {
-    let name = |h: Option<&RecordId>| h.map_or("null".to_owned(), |h| h.to_string());
-    if let Some(h) = &p.history {
-        let task_of_draw = draws
-            .get(h)
-            .and_then(|d| commitments.get(&d.commitment))
-            .map(|c| c.payload.task.id.as_str());
-        match task_of_draw {
-            None => {
-                return Some(format!(
-                    "the commitment's history names draw {}, which is not an earlier draw of this chain",
-                    name(Some(h))
-                ));
-            }
-            Some(t) if t != p.task.id => {
-                return Some(format!(
-                    "the commitment's history names draw {}, a draw of task {t}, not of {}",
-                    name(Some(h)),
-                    p.task.id
-                ));
-            }
-            Some(_) => {}
-        }
-    }
-    let latest = latest_draw.get(&p.task.id);
-    if p.task.team.rotation == RotationPolicy::AvoidPreviousTeam && p.history.as_ref() != latest {
-        return Some(format!(
-            "task {} rotates teams, so its history must name its latest earlier draw ({}), not {}",
-            p.task.id,
-            name(latest),
-            name(p.history.as_ref())
-        ));
-    }
-    None
-}
-
 /// The register files' roots, computed once: a chain of many draws checked
-/// against a national register hashes it once. Only the conflict list's root
-/// depends on the commitment (its salt), so it is kept per salt.
+/// against a national register hashes the master register once. The pool's
+/// root depends on the commitment's scope and the conflict list's on its
+/// salt, so those are kept per pool and per salt.
 #[derive(Default)]
-struct RootCache {
+pub(crate) struct RootCache {
     base: Option<Result<RegisterRoots, DrawError>>,
+    master: Option<Result<RootRecord, DrawError>>,
     conflicts: HashMap<Vec<u8>, Result<RootRecord, DrawError>>,
 }
 
+impl std::fmt::Debug for RootCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RootCache")
+    }
+}
+
 impl RootCache {
-    fn get(&mut self, regs: &Registers<'_>) -> Result<RegisterRoots, DrawError> {
+    fn get(
+        &mut self,
+        regs: &Registers<'_>,
+        pool: Option<&EntityRegister>,
+        salt: &[u8],
+    ) -> Result<RegisterRoots, DrawError> {
         let mut roots = self
             .base
-            .get_or_insert_with(|| register_roots(regs).map_err(DrawError::from))
+            .get_or_insert_with(|| register_roots(regs, None, &[]).map_err(DrawError::from))
             .clone()?;
+        if let Some(pool) = pool {
+            let master = self
+                .master
+                .get_or_insert_with(|| {
+                    commit_entities(regs.entities)
+                        .map(|m| RootRecord {
+                            root: m.root,
+                            size: Count(m.class_sizes.iter().sum()),
+                        })
+                        .map_err(DrawError::from)
+                })
+                .clone()?;
+            roots.master = Some(master);
+            if !std::ptr::eq(pool, regs.entities) {
+                let e = commit_entities(pool)?;
+                roots.entities.root = e.root;
+                roots.entities.size = Count(e.class_sizes.iter().sum());
+                roots.entities.class_sizes =
+                    crate::records::PerClass::from_array(e.class_sizes.map(Count));
+            }
+        }
         roots.conflicts = self
             .conflicts
-            .entry(regs.conflict_salt.to_vec())
+            .entry(salt.to_vec())
             .or_insert_with(|| {
-                commit_conflicts(regs.conflicts, regs.conflict_salt)
+                commit_conflicts(regs.conflicts, salt)
                     .map(|r| RootRecord {
                         root: r.root,
                         size: Count(r.size),
@@ -474,230 +1017,5 @@ impl RootCache {
             })
             .clone()?;
         Ok(roots)
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn check_draw(
-    ctx: &mut Ctx<'_>,
-    at: Option<(usize, Option<u64>, &RecordId)>,
-    commitment: &CommitmentPayload,
-    draw: &DrawPayload,
-    earlier_draws: &HashMap<RecordId, DrawPayload>,
-    options: &VerifyOptions<'_>,
-    roots: &mut RootCache,
-) {
-    use FindingSeverity::Error;
-    ctx.report.draws_replayed += 1;
-    let findings = draw_findings(commitment, &draw.commitment, draw);
-    let unknown_algorithm = findings.iter().any(|f| f.check == "algorithm");
-    ctx.place(at, findings);
-    if unknown_algorithm {
-        return;
-    }
-    // The counts first: the sampler's work is then bounded by the draw
-    // record's own length, whatever class sizes a commitment claims.
-    let sizes = match sample_counts(commitment) {
-        Ok(s) => s,
-        Err(e) => {
-            ctx.push(Error, "replay", at, format!("cannot replay: {e}"));
-            return;
-        }
-    };
-    let mut ranks_ok = true;
-    for c in CreditClass::ALL {
-        let stated = draw.drawn.get(c).len();
-        if stated as u64 != sizes[c.index()] {
-            ranks_ok = false;
-            ctx.push(
-                Error,
-                "sample-size",
-                at,
-                format!(
-                    "class {c}: {stated} drawn, the committed pool and ratio give {}",
-                    sizes[c.index()]
-                ),
-            );
-        }
-    }
-    let r = if ranks_ok {
-        match replay(commitment, &draw.commitment, &draw.randomness.value) {
-            Ok(r) => Some(r),
-            Err(e) => {
-                ctx.push(Error, "replay", at, format!("cannot replay: {e}"));
-                return;
-            }
-        }
-    } else {
-        None
-    };
-    if let Some(r) = &r {
-        for c in CreditClass::ALL {
-            let stated: Vec<u64> = draw.drawn.get(c).iter().map(|d| d.rank.0).collect();
-            let expected = &r.ranks[c.index()];
-            if stated != *expected {
-                ranks_ok = false;
-                ctx.push(
-                    Error,
-                    "ranks",
-                    at,
-                    format!("class {c}: ranks {stated:?}, the seed gives {expected:?}"),
-                );
-            }
-        }
-    }
-    let drawn: Vec<_> = draw.drawn_in_order().map(|(_, d)| d.uscc).collect();
-    if draw.teams.len() != drawn.len() || draw.teams.iter().zip(&drawn).any(|(t, u)| t.uscc != *u) {
-        ctx.push(
-            Error,
-            "teams",
-            at,
-            "teams are not one per drawn entity in draw order".into(),
-        );
-    }
-    let size = commitment.task.team.team_size as usize;
-    for t in &draw.teams {
-        let mut ids: Vec<&String> = t.inspectors.iter().collect();
-        ids.sort();
-        ids.dedup();
-        if t.inspectors.len() != size || ids.len() != size {
-            ctx.push(
-                Error,
-                "team-size",
-                at,
-                format!(
-                    "entity {}: team of {} distinct officers, the task requires {size}",
-                    t.uscc,
-                    ids.len()
-                ),
-            );
-        }
-    }
-
-    let Some(mut regs) = options.registers else {
-        return;
-    };
-    if let Some((_, salt)) = options.salts.iter().find(|(c, _)| *c == draw.commitment) {
-        regs.conflict_salt = salt;
-    }
-    let id_hex = at.map(|(_, _, id)| id.to_string()).unwrap_or_default();
-    if options
-        .only_draw
-        .is_some_and(|p| !id_hex.starts_with(&p.to_ascii_lowercase()))
-    {
-        return;
-    }
-    ctx.report.draws_checked_with_registers += 1;
-    if let Err(e) = roots
-        .get(&regs)
-        .and_then(|actual| compare_roots(&commitment.registers, &actual))
-    {
-        let check = match e {
-            DrawError::RegisterMismatch { .. } => "register-root",
-            _ => "registers",
-        };
-        let mut message = e.to_string();
-        if matches!(
-            e,
-            DrawError::RegisterMismatch {
-                register: "conflict",
-                ..
-            }
-        ) && regs.conflict_salt.is_empty()
-        {
-            message.push_str("; no conflict-list salt was given for this commitment, and the root cannot match without it");
-        }
-        ctx.push(Error, check, at, message);
-        return;
-    }
-    if let Some(items) = regs.items
-        && let Some(problem) = expertise_problem(commitment, items)
-    {
-        ctx.push(Error, "task-rules", at, problem);
-    }
-    let Some(r) = r.filter(|_| ranks_ok) else {
-        return;
-    };
-    let entities = drawn_entities(&r, regs.entities);
-    for ((_, rank, e), stated) in entities.iter().zip(draw.drawn_in_order()) {
-        if e.uscc != stated.1.uscc {
-            ctx.push(
-                Error,
-                "drawn-entity",
-                at,
-                format!(
-                    "class {} rank {rank} is {} in the committed register, the draw says {}",
-                    e.credit_class, e.uscc, stated.1.uscc
-                ),
-            );
-        }
-    }
-    // Every officer on every team: in the register, certificate valid, no declared conflict.
-    for t in &draw.teams {
-        for id in &t.inspectors {
-            match regs.inspectors.get(id) {
-                None => ctx.push(
-                    Error,
-                    "team-member",
-                    at,
-                    format!(
-                        "entity {}: officer {id} is not in the inspector register",
-                        t.uscc
-                    ),
-                ),
-                Some(i) if !i.certificate_valid_on(draw.inspection_date) => ctx.push(
-                    Error,
-                    "certificate",
-                    at,
-                    format!(
-                        "entity {}: officer {id}'s certificate is not valid on {}",
-                        t.uscc,
-                        crate::calendar::date::format_date(draw.inspection_date)
-                    ),
-                ),
-                Some(_) => {}
-            }
-            if regs.conflicts.is_conflicted(id, &t.uscc) {
-                ctx.push(
-                    Error,
-                    "conflict",
-                    at,
-                    format!(
-                        "entity {}: officer {id} declared a conflict with it and must not inspect it",
-                        t.uscc
-                    ),
-                );
-            }
-        }
-    }
-    let history = match commitment.history {
-        None => None,
-        Some(h) => match earlier_draws.get(&h) {
-            Some(d) => Some(History::from_teams(&d.teams)),
-            // Reported at the commitment (check `history`).
-            None => return,
-        },
-    };
-    match teams_for(
-        &r,
-        &entities,
-        &commitment.task.team,
-        &regs,
-        draw.inspection_date,
-        history.as_ref(),
-    ) {
-        Ok(teams) if teams == draw.teams => {}
-        Ok(_) => ctx.push(
-            Error,
-            "teams",
-            at,
-            "the teams are not the ones the seed assigns under the committed rules".into(),
-        ),
-        Err(e) => ctx.push(
-            Error,
-            "teams",
-            at,
-            format!("the committed rules admit no assignment: {e}"),
-        ),
     }
 }

@@ -9,14 +9,17 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use std::collections::HashSet;
+
 use double_random::{
-    assignment::v1::TeamRules,
+    assignment::{History, TeamRules},
     calendar::Timestamp,
-    chain::{CommitRequest, build_commitment, perform_draw},
+    chain::{CommitRequest, DrawRequest, build_commitment, perform_draw},
     records::{
-        CancellationPayload, ChainLink, Count, Envelope, IssuerKey, IssuerPublicKey,
-        RandomnessPlan, RandomnessValue, Record, RecordId,
+        CancellationPayload, ChainLink, Count, Envelope, FormatVersion, IssuerKey, IssuerPublicKey,
+        RandomnessPlan, RandomnessValue, Record, RecordId, TeamSpec, Witnessing,
     },
+    registers::Uscc,
     registers::{
         ConflictRegister, ConflictRow, EntityRegister, EntityRow, InspectorRegister, InspectorRow,
         Registers, ValidationOptions, uscc_check_character,
@@ -30,7 +33,7 @@ use serde_json::{Value, json};
 const TEST_ONLY: &str = "TEST ONLY: the secret seed of this key is published; never trust it.";
 
 fn dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/chain")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/v2/chain")
 }
 
 fn issuer() -> IssuerKey {
@@ -140,12 +143,15 @@ fn registers(f: &Files) -> Regs {
 
 const SALT: [u8; 32] = [0x5a; 32];
 
+fn no_exclusion() -> HashSet<Uscc> {
+    HashSet::new()
+}
+
 fn regs_view(r: &Regs) -> Registers<'_> {
     Registers {
         entities: &r.entities,
         inspectors: &r.inspectors,
         conflicts: &r.conflicts,
-        conflict_salt: &SALT,
         items: None,
     }
 }
@@ -154,14 +160,15 @@ fn task(id: &str) -> Task {
     let bp = |s| BasisPoints::parse_percent(s).unwrap();
     let mut team = TeamRules::new(2, "管理股");
     team.participating_departments = vec!["水资源股".into()];
-    team.workload_cap = Some(3);
+    team.places[1].department = Some("水资源股".into());
+    team.workload_cap = Some(4);
     Task::new(
         id,
         "取水许可监督检查 (TEST ONLY)",
         vec![],
         Ratios([bp("10%"), bp("20%"), bp("30%"), bp("60%")]),
         team,
-        None,
+        double_random::calendar::parse_date("2024-06-03").unwrap(),
     )
     .unwrap()
 }
@@ -188,7 +195,7 @@ impl Builder {
     }
 
     fn push(&mut self, r: &Record) -> RecordId {
-        let env = r.sign(&self.key);
+        let env = r.sign(&self.key).unwrap();
         let id = env.record_id();
         self.lines.push(env);
         id
@@ -200,6 +207,8 @@ impl Builder {
             chain: self.link(when),
             task: &t,
             registers: regs_view(regs),
+            conflict_salt: &SALT,
+            excluded: &no_exclusion(),
             randomness: RandomnessPlan::Ceremony {
                 procedure: "six rolls of a ten-sided die, digits as ASCII (TEST ONLY)".into(),
                 scheduled_at: at(ceremony),
@@ -235,18 +244,21 @@ impl Builder {
         else {
             panic!("not a commitment")
         };
-        perform_draw(
-            self.link(when),
-            &c,
-            &cid,
-            RandomnessValue {
+        perform_draw(&DrawRequest {
+            chain: self.link(when),
+            commitment: &c,
+            commitment_id: cid,
+            randomness: RandomnessValue {
                 value: b"381946".to_vec(),
                 beacon_signature: None,
             },
-            &regs_view(regs),
-            None,
-            "0.1.0",
-        )
+            registers: regs_view(regs),
+            conflict_salt: &SALT,
+            history: None,
+            excluded: &no_exclusion(),
+            witnessing: Witnessing::Witnessed,
+            library_version: "0.1.0",
+        })
     }
 
     fn draw(&mut self, regs: &Regs, cid: RecordId, when: &str) -> RecordId {
@@ -256,6 +268,7 @@ impl Builder {
 
     fn cancel(&mut self, cid: RecordId, when: &str) -> RecordId {
         let p = CancellationPayload {
+            format: FormatVersion::V2,
             chain: self.link(when),
             commitment: cid,
             reason: "登记地址无法联系，任务调整 (TEST ONLY)".into(),
@@ -408,6 +421,8 @@ fn cases() -> Vec<Case> {
         chain: g.link("2024-06-01T08:00:00Z"),
         task: &t,
         registers: regs_view(&regs),
+        conflict_salt: &SALT,
+        excluded: &no_exclusion(),
         randomness: RandomnessPlan::Local {},
         history: None,
     })
@@ -434,6 +449,8 @@ fn cases() -> Vec<Case> {
         }
     }
     let dp = double_random::records::DrawPayload {
+        format: FormatVersion::V2,
+        witnessing: Some(Witnessing::Witnessed),
         chain: g.link("2024-06-01T08:10:00Z"),
         commitment: cid,
         randomness: RandomnessValue {
@@ -443,7 +460,7 @@ fn cases() -> Vec<Case> {
         seed: r.seed,
         algorithm: double_random::records::DRAW_ALGORITHM.into(),
         library_version: "0.1.0".into(),
-        inspection_date: at("2024-06-01T08:10:00Z").date(),
+        inspection_date: None,
         drawn: double_random::records::PerClass::from_array(drawn),
         teams,
     };
@@ -627,6 +644,8 @@ fn cases() -> Vec<Case> {
         chain: g.link("2024-06-01T08:00:00Z"),
         task: &t,
         registers: regs_view(&regs),
+        conflict_salt: &SALT,
+        excluded: &no_exclusion(),
         randomness: RandomnessPlan::Local {},
         history: None,
     })
@@ -657,18 +676,21 @@ fn cases() -> Vec<Case> {
     sizes.D = Count(huge);
     cp.registers.entities.size = Count(total);
     let cid = g.push(&Record::Commitment(cp));
-    let dp = perform_draw(
-        g.link("2024-06-01T08:10:00Z"),
-        &honest,
-        &cid,
-        RandomnessValue {
+    let dp = perform_draw(&DrawRequest {
+        chain: g.link("2024-06-01T08:10:00Z"),
+        commitment: &honest,
+        commitment_id: cid,
+        randomness: RandomnessValue {
             value: b"381946".to_vec(),
             beacon_signature: None,
         },
-        &regs_view(&regs),
-        None,
-        "0.1.0",
-    )
+        registers: regs_view(&regs),
+        conflict_salt: &SALT,
+        history: None,
+        excluded: &no_exclusion(),
+        witnessing: Witnessing::Witnessed,
+        library_version: "0.1.0",
+    })
     .unwrap();
     g.push(&Record::Draw(dp));
     out.push(Case {
@@ -696,8 +718,10 @@ fn cases() -> Vec<Case> {
         name: "team-of-one",
         description: "a commitment whose team rules say one officer per team (at least two must inspect together)",
         chain: tampered_commitment(&|c| {
-            c.task.team.team_size = 1;
-            c.task.team.participating_departments.clear();
+            if let TeamSpec::V2(t) = &mut c.task.team {
+                t.places.truncate(1);
+                t.participating_departments.clear();
+            }
         }),
         with_registers: false,
         tampered_register: false,
@@ -715,7 +739,9 @@ fn cases() -> Vec<Case> {
         name: "history-not-on-chain",
         description: "a rotating commitment whose history names a draw that is not on the chain",
         chain: tampered_commitment(&|c| {
-            c.task.team.rotation = double_random::assignment::RotationPolicy::AvoidPreviousTeam;
+            if let TeamSpec::V2(t) = &mut c.task.team {
+                t.rotation = double_random::assignment::RotationPolicy::AvoidPreviousTeam;
+            }
             c.history = Some(RecordId::from([0x11; 32]));
         }),
         with_registers: false,
@@ -734,8 +760,10 @@ fn cases() -> Vec<Case> {
         chain: g.link("2024-06-03T03:00:00Z"),
         task: &t2,
         registers: regs_view(&regs),
+        conflict_salt: &SALT,
+        excluded: &no_exclusion(),
         randomness: RandomnessPlan::Local {},
-        history: Some(other_draw),
+        history: Some((other_draw, &History::new())),
     })
     .unwrap();
     g.push(&Record::Commitment(p));
@@ -761,6 +789,8 @@ fn cases() -> Vec<Case> {
             chain: g.link(when),
             task: &rt,
             registers: regs_view(&regs),
+            conflict_salt: &SALT,
+            excluded: &no_exclusion(),
             randomness: RandomnessPlan::Local {},
             history,
         })
@@ -768,21 +798,24 @@ fn cases() -> Vec<Case> {
         g.push(&Record::Commitment(p))
     };
     let r0 = commit_rotating(&mut g, "2024-06-01T08:00:00Z", None);
-    let dp = perform_draw(
-        g.link("2024-06-01T08:10:00Z"),
-        &match Record::open(g.lines.last().unwrap(), issuer().public_key()).unwrap() {
+    let dp = perform_draw(&DrawRequest {
+        chain: g.link("2024-06-01T08:10:00Z"),
+        commitment: &match Record::open(g.lines.last().unwrap(), issuer().public_key()).unwrap() {
             Record::Commitment(c) => c,
             _ => unreachable!(),
         },
-        &r0,
-        RandomnessValue {
+        commitment_id: r0,
+        randomness: RandomnessValue {
             value: b"381946".to_vec(),
             beacon_signature: None,
         },
-        &regs_view(&regs),
-        None,
-        "0.1.0",
-    )
+        registers: regs_view(&regs),
+        conflict_salt: &SALT,
+        history: None,
+        excluded: &no_exclusion(),
+        witnessing: Witnessing::Witnessed,
+        library_version: "0.1.0",
+    })
     .unwrap();
     g.push(&Record::Draw(dp));
     commit_rotating(&mut g, "2024-07-01T08:00:00Z", None);
@@ -813,7 +846,7 @@ fn cases() -> Vec<Case> {
             lines: b.lines[..1].to_vec(),
         };
         let p = g.draw_payload(&regs, c0, "2024-06-03T02:10:00Z");
-        let mut text = String::from_utf8(Record::Draw(p.clone()).to_payload()).unwrap();
+        let mut text = String::from_utf8(Record::Draw(p.clone()).to_payload().unwrap()).unwrap();
         if edit == "unknown" {
             text.insert_str(text.len() - 1, ",\"note\":\"x\"");
         } else {
@@ -868,6 +901,7 @@ fn verdict(case: &Case) -> (bool, BTreeSet<&'static str>) {
             registers: case.with_registers.then(|| regs_view(&regs)),
             only_draw: None,
             salts: &[],
+            conflict_salt: &SALT,
         },
     );
     let checks = report.errors().map(|f| f.check).collect();
@@ -909,16 +943,7 @@ fn any_single_byte_change_to_any_record_kind_is_detected() {
         for delta in [0x01u8, 0x20] {
             let mut t = bytes.to_vec();
             t[i] ^= delta;
-            let report = verify_chain_bytes(
-                &t,
-                &key,
-                &VerifyOptions {
-                    level: Level::Replay,
-                    registers: None,
-                    only_draw: None,
-                    salts: &[],
-                },
-            );
+            let report = verify_chain_bytes(&t, &key, &VerifyOptions::level(Level::Replay));
             assert!(!report.holds(), "byte {i} ^ {delta:#x} not detected");
             checked += 1;
         }
@@ -1015,7 +1040,7 @@ fn proof_bundles_apply_the_draw_record_checks() {
 
     // Honest: holds, and says the entity was drawn.
     let honest = b.draw_payload(&regs, cid, "2024-06-03T02:10:00Z");
-    let env = Record::Draw(honest.clone()).sign(&key);
+    let env = Record::Draw(honest.clone()).sign(&key).unwrap();
     let v = bundle(&b, cid, &env, drawn_one(&honest))
         .verify(key.public_key())
         .unwrap();
@@ -1038,7 +1063,7 @@ fn proof_bundles_apply_the_draw_record_checks() {
     );
     let mut early = honest.clone();
     early.chain.created_at = at("2024-06-02T02:10:00Z");
-    let env = Record::Draw(early.clone()).sign(&key);
+    let env = Record::Draw(early.clone()).sign(&key).unwrap();
     let err = bundle(&b, cid, &env, drawn_one(&early))
         .verify(key.public_key())
         .unwrap_err();
@@ -1057,7 +1082,7 @@ fn proof_bundles_apply_the_draw_record_checks() {
     // A seed field that is not the derived seed (ranks still the derived ones).
     let mut forged = honest.clone();
     forged.seed[0] ^= 1;
-    let env = Record::Draw(forged.clone()).sign(&key);
+    let env = Record::Draw(forged.clone()).sign(&key).unwrap();
     let err = bundle(&b, cid, &env, drawn_one(&forged))
         .verify(key.public_key())
         .unwrap_err();
@@ -1087,6 +1112,8 @@ fn commitment_checks_need_no_other_record() {
         chain: b.link("2024-06-01T08:00:00Z"),
         task: &t,
         registers: regs_view(&regs),
+        conflict_salt: &SALT,
+        excluded: &no_exclusion(),
         randomness: RandomnessPlan::Local {},
         history: None,
     })
@@ -1110,17 +1137,22 @@ fn commitment_checks_need_no_other_record() {
     }
     // A zero workload cap; ratios falling from A to D.
     let mut c = honest.clone();
-    c.task.team.workload_cap = Some(0);
+    if let TeamSpec::V2(t) = &mut c.task.team {
+        t.workload_cap = Some(0);
+    }
     assert!(errors(&c).contains(&"task-rules"));
     let mut c = honest.clone();
     c.task.ratios_bp.A = 9000;
     assert_eq!(errors(&c), ["task-rules"]);
-    // No committed inspection date: a warning (the issuer's own date decides certificates).
+    // Version 2 always commits the inspection date: no warning about it.
     assert!(
-        double_random::checks::commitment_findings(&honest)
+        !double_random::checks::commitment_findings(&honest)
             .iter()
-            .any(|f| f.check == "inspection-date"
-                && f.severity == double_random::verify::FindingSeverity::Warning)
+            .any(|f| f.check == "inspection-date")
+    );
+    assert_eq!(
+        honest.task.inspection_date,
+        double_random::calendar::parse_date("2024-06-03")
     );
 }
 
@@ -1152,18 +1184,27 @@ fn full_replay_rederives_the_expertise_of_key_items() {
     };
     let mut t = task("YCSW-TEST-01");
     t.items = vec!["SW-001".into()];
-    t.team.team_size = 3;
+    t.team.places.push(double_random::assignment::Place {
+        department: None,
+        expertise: vec![],
+    });
     let honest = build_commitment(&CommitRequest {
         chain: b.link("2024-06-01T08:00:00Z"),
         task: &t,
         registers: view,
+        conflict_salt: &SALT,
+        excluded: &no_exclusion(),
         randomness: RandomnessPlan::Local {},
         history: None,
     })
     .unwrap();
-    assert_eq!(honest.task.team.required_expertise, ["水资源"]);
+    assert_eq!(honest.task.team.required_expertise(), ["水资源"]);
     let mut dropped = honest.clone();
-    dropped.task.team.required_expertise.clear();
+    if let TeamSpec::V2(t) = &mut dropped.task.team {
+        for p in &mut t.places {
+            p.expertise.clear();
+        }
+    }
     b.push(&Record::Commitment(dropped));
     let report = verify_chain_bytes(
         b.text().as_bytes(),
@@ -1173,6 +1214,7 @@ fn full_replay_rederives_the_expertise_of_key_items() {
             registers: Some(view),
             only_draw: None,
             salts: &[],
+            conflict_salt: &SALT,
         },
     );
     // No draw yet: the rules are checked with the draw. Replay-level checks hold.
@@ -1181,20 +1223,23 @@ fn full_replay_rederives_the_expertise_of_key_items() {
     let cid = Envelope::from_json(chain.lines().next().unwrap().as_bytes())
         .unwrap()
         .record_id();
-    let dp = perform_draw(
-        b.link("2024-06-01T08:10:00Z"),
-        &honest,
-        &cid,
-        RandomnessValue {
+    let dp = perform_draw(&DrawRequest {
+        chain: b.link("2024-06-01T08:10:00Z"),
+        commitment: &honest,
+        commitment_id: cid,
+        randomness: RandomnessValue {
             value: b"381946".to_vec(),
             beacon_signature: None,
         },
-        &view,
-        None,
-        "0.1.0",
-    )
+        registers: view,
+        conflict_salt: &SALT,
+        history: None,
+        excluded: &no_exclusion(),
+        witnessing: Witnessing::Witnessed,
+        library_version: "0.1.0",
+    })
     .unwrap();
-    chain.push_str(&(Record::Draw(dp).sign(&issuer()).to_json() + "\n"));
+    chain.push_str(&(Record::Draw(dp).sign(&issuer()).unwrap().to_json() + "\n"));
     let report = verify_chain_bytes(
         chain.as_bytes(),
         issuer().public_key(),
@@ -1203,6 +1248,7 @@ fn full_replay_rederives_the_expertise_of_key_items() {
             registers: Some(view),
             only_draw: None,
             salts: &[],
+            conflict_salt: &SALT,
         },
     );
     let checks: Vec<_> = report.errors().map(|f| f.check).collect();

@@ -24,7 +24,7 @@ use time::Date;
 use crate::common::{CliError, ReadArgs, Status, parse_date_arg};
 use crate::log_file::{LockedLog, read_shared};
 use crate::receipts::{
-    Chain, ReceiptError, io, load_public_key, load_secret_key, now, parse_time_arg, read,
+    ChainFile, ReceiptError, io, load_public_key, load_secret_key, now, parse_time_arg, read,
     refuse_errors,
 };
 use crate::registers;
@@ -46,7 +46,7 @@ fn calendar() -> Result<WorkingCalendar, ReceiptError> {
 
 /// The receipt chain's draws, refusing a chain that breaks a rule.
 fn load_draws(chain: &Path, key: &IssuerPublicKey) -> Result<DrawIndex, ReceiptError> {
-    let chain = Chain::load(chain, key, false)?;
+    let chain = ChainFile::load(chain, key, false)?;
     Ok(DrawIndex::from_chain(&chain.lines, key))
 }
 

@@ -118,16 +118,7 @@ pub fn notice(a: &NoticeArgs) -> Result<Status, CliError> {
 
     // 1. The chain must verify (signatures, chain rules, replay of every draw).
     let (lines, mut findings) = read_chain(&bytes);
-    let report = verify_chain(
-        &lines,
-        &key,
-        &VerifyOptions {
-            level: Level::Replay,
-            registers: None,
-            only_draw: None,
-            salts: &[],
-        },
-    );
+    let report = verify_chain(&lines, &key, &VerifyOptions::level(Level::Replay));
     findings.extend(report.findings.iter().cloned());
     let errors: Vec<&Finding> = findings
         .iter()
@@ -481,12 +472,12 @@ impl Notice<'_> {
         writeln!(
             h,
             "<tr><th>发起部门 <span class=\"en\">Initiating</span></th><td>{}</td></tr>",
-            Esc(&team.initiating_department)
+            Esc(team.initiating_department())
         )?;
-        let participating = if team.participating_departments.is_empty() {
+        let participating = if team.participating_departments().is_empty() {
             "无（单部门抽查）".to_owned()
         } else {
-            team.participating_departments
+            team.participating_departments()
                 .iter()
                 .map(|d| escape(d))
                 .collect::<Vec<_>>()
@@ -516,13 +507,13 @@ impl Notice<'_> {
         writeln!(
             h,
             "<tr><th>检查组 <span class=\"en\">Team</span></th><td>每组 {} 名执法人员{}</td></tr>",
-            team.team_size,
-            if team.required_expertise.is_empty() {
+            team.team_size(),
+            if team.required_expertise().is_empty() {
                 String::new()
             } else {
                 format!(
                     "，须含专长：{}",
-                    team.required_expertise
+                    team.required_expertise()
                         .iter()
                         .map(|e| escape(e))
                         .collect::<Vec<_>>()
@@ -533,7 +524,10 @@ impl Notice<'_> {
         writeln!(
             h,
             "<tr><th>检查日期 <span class=\"en\">Inspection date</span></th><td>{}</td></tr>",
-            double_random::calendar::format_date(self.draw.inspection_date)
+            double_random::calendar::format_date(double_random::checks::inspection_date(
+                self.commitment,
+                self.draw.chain.created_at.date()
+            ))
         )?;
         writeln!(
             h,

@@ -80,7 +80,16 @@ impl PlanReport {
         for c in CreditClass::ALL {
             by_ratio[c.index()] = ceil_ratio(pools[c.index()], task.ratios.get(c));
         }
-        let pool_total: u64 = pools.iter().sum();
+        // Under the positive-ratio top-up, a class at 0% takes no part in
+        // the minimum rules (docs/spec/sampling.md §2).
+        let pool_total: u64 = CreditClass::ALL
+            .iter()
+            .filter(|&&c| {
+                task.top_up == double_random::records::TopUp::AnyClass
+                    || task.ratios.get(c).get() > 0
+            })
+            .map(|c| pools[c.index()])
+            .sum();
         let rule = if pool_total == 0 {
             MinimumRule::None
         } else if pool_total < MIN_TOTAL_SAMPLE {
@@ -172,7 +181,7 @@ impl PlanReport {
             "departments: {}{}; team of {}",
             departments.join(", "),
             if task.is_joint() { " (joint)" } else { "" },
-            task.team.team_size
+            task.team.team_size()
         )?;
         if !task.items.is_empty() {
             writeln!(out, "items: {}", task.items.join(", "))?;
@@ -223,18 +232,22 @@ impl PlanReport {
 
 /// Runs `plan`.
 pub fn plan(args: &PlanArgs) -> Result<Status, CliError> {
-    let task = read_task_file(&args.task)?;
+    let today = crate::receipts::beijing_date(crate::receipts::now()?);
+    let task = read_task_file(&args.task, today)?.task;
     let mut notes = Vec::new();
     let entities = registers::read_entities(
         &args.entities,
         args.read.encoding.into(),
-        &args.read.options(task.inspection_date),
+        &args.read.options(Some(task.inspection_date)),
         &mut notes,
     )?;
     for n in &notes {
         eprintln!("note: {n}");
     }
-    let report = PlanReport::new(&task, entities.register.class_sizes())?;
+    let pool = entities
+        .register
+        .pool(&task.scope, &std::collections::HashSet::new());
+    let report = PlanReport::new(&task, pool.class_sizes())?;
     let status = if entities.is_clean() {
         Status::Ok
     } else {
@@ -274,8 +287,10 @@ mod tests {
                  team_size = 2\n[ratios]\nA = \"{}\"\nB = \"{}\"\nC = \"{}\"\nD = \"{}\"\n",
                 ratios[0], ratios[1], ratios[2], ratios[3]
             ),
+            time::macros::date!(2024 - 07 - 01),
         )
         .unwrap()
+        .task
     }
 
     #[test]
@@ -303,7 +318,17 @@ mod tests {
         assert_eq!(r.draws, [0, 0, 2, 1]);
         assert_eq!(r.rule, MinimumRule::TopUpToThree);
         assert!(r.rule_line().contains("C +1"), "{}", r.rule_line());
+        // A class at 0% is never drawn by the (default) positive-ratio top-up...
         let r = PlanReport::new(&t, [2, 0, 0, 0]).unwrap();
+        assert_eq!(r.draws, [0, 0, 0, 0]);
+        let r = PlanReport::new(&t, [2, 0, 1, 0]).unwrap();
+        assert_eq!(r.draws, [0, 0, 1, 0]);
+        assert_eq!(r.rule, MinimumRule::AllFewerThanThree);
+        // ... but is under the any-class rule of format version 1.
+        let any = t
+            .clone()
+            .with_top_up(double_random::records::TopUp::AnyClass);
+        let r = PlanReport::new(&any, [2, 0, 0, 0]).unwrap();
         assert_eq!(r.draws, [2, 0, 0, 0]);
         assert_eq!(r.rule, MinimumRule::AllFewerThanThree);
         assert!(r.rule_line().contains("all 2"));

@@ -7,16 +7,15 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use double_random::{
-    assignment::History,
     beacon::QUICKNET_CHAIN_HASH,
     calendar::Timestamp,
-    chain::{CommitRequest, build_commitment, perform_draw},
+    chain::{Chain, ChainError, Commit, Draw, Pending},
     commitment::{entity_leaf_hashes, prove_entity},
     proof::{PROOF_BUNDLE_FORMAT, ProofBundle},
     records::RecordId,
     records::{
-        CancellationPayload, ChainLink, CommitmentPayload, Envelope, IssuerKey, IssuerPublicKey,
-        RandomnessPlan, RandomnessValue, Record,
+        CommitmentPayload, IssuerKey, IssuerPublicKey, RandomnessPlan, RandomnessValue, Record,
+        Witnessing,
     },
     registers::{CreditClass, Registers, Uscc, UsccPolicy},
     verify::{
@@ -205,30 +204,45 @@ pub(crate) fn refuse_errors(path: &Path, findings: &[Finding]) -> Result<(), Rec
     }
 }
 
-/// A chain file read and checked: signatures, chain rules and every draw
-/// replayed from the records ([`Level::Replay`]).
-pub(crate) struct Chain {
+/// The library's refusal of a chain, as the command's error.
+pub(crate) fn chain_error(path: &Path, e: ChainError) -> ReceiptError {
+    match e {
+        ChainError::Broken { errors } => ReceiptError::BrokenChain {
+            path: path.display().to_string(),
+            count: errors.len(),
+            first: errors
+                .first()
+                .map_or(String::new(), |f| format!("[{}] {}", f.check, f.message)),
+        },
+        ChainError::Draw(d) => ReceiptError::Draw(d),
+        other => ReceiptError::Selection(other.to_string()),
+    }
+}
+
+/// A chain file read and checked by the library's [`Chain`] (signatures,
+/// chain rules and every draw replayed from the records), with its lines.
+pub(crate) struct ChainFile {
     path: PathBuf,
     pub(crate) lines: Vec<ChainLine>,
-    records: Vec<(RecordId, Record)>,
+    pub(crate) chain: Chain,
     /// Set when opened for appending: the locked file.
     log: Option<LockedLog>,
 }
 
-impl Chain {
+impl ChainFile {
     /// Reads a chain to look at it; a missing file is an empty chain when
     /// `may_be_new`.
     pub(crate) fn load(
         path: &Path,
         key: &IssuerPublicKey,
         may_be_new: bool,
-    ) -> Result<Chain, ReceiptError> {
+    ) -> Result<ChainFile, ReceiptError> {
         let bytes = match read_shared(path) {
             Ok(b) => b,
             Err(e) if may_be_new && e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(e) => return Err(io(path)(e)),
         };
-        Chain::check(path, &bytes, key, None)
+        ChainFile::check(path, &bytes, key, None)
     }
 
     /// Opens a chain to append to it, holding its lock until the command
@@ -237,10 +251,10 @@ impl Chain {
         path: &Path,
         key: &IssuerPublicKey,
         may_be_new: bool,
-    ) -> Result<Chain, ReceiptError> {
+    ) -> Result<ChainFile, ReceiptError> {
         let log = LockedLog::open(path, may_be_new)?;
         let bytes = log.bytes().to_vec();
-        Chain::check(path, &bytes, key, Some(log))
+        ChainFile::check(path, &bytes, key, Some(log))
     }
 
     /// Refuses a chain with any error at replay level: nothing is added to,
@@ -250,82 +264,31 @@ impl Chain {
         bytes: &[u8],
         key: &IssuerPublicKey,
         log: Option<LockedLog>,
-    ) -> Result<Chain, ReceiptError> {
-        let (lines, mut findings) = read_chain(bytes);
-        let report = verify_chain(
-            &lines,
-            key,
-            &VerifyOptions {
-                level: Level::Replay,
-                registers: None,
-                only_draw: None,
-                salts: &[],
-            },
-        );
-        findings.extend(report.findings);
-        refuse_errors(path, &findings)?;
-        let mut records = Vec::new();
-        for l in &lines {
-            // Every line verified above.
-            if let Ok(r) = Record::open(&l.envelope, key) {
-                records.push((l.envelope.record_id(), r));
-            }
-        }
-        Ok(Chain {
+    ) -> Result<ChainFile, ReceiptError> {
+        let chain = Chain::open(key.clone(), bytes).map_err(|e| chain_error(path, e))?;
+        let (lines, _) = read_chain(bytes);
+        Ok(ChainFile {
             path: path.to_owned(),
             lines,
-            records,
+            chain,
             log,
         })
     }
 
-    fn link(&self, key: &IssuerKey, created_at: Timestamp) -> Result<ChainLink, ReceiptError> {
-        if let Some((_, last)) = self.records.last()
-            && created_at < last.chain().created_at
-        {
-            return Err(ReceiptError::Flag {
-                flag: "--created-at",
-                message: format!(
-                    "{created_at} is before the chain's last record ({})",
-                    last.chain().created_at
-                ),
-            });
-        }
-        Ok(ChainLink {
-            issuer: key.issuer().to_owned(),
-            key_id: key.key_id().to_owned(),
-            sequence: self.records.len() as u64,
-            previous: self.records.last().map(|(id, _)| *id),
-            created_at,
-        })
-    }
-
-    fn append(&mut self, env: &Envelope) -> Result<(), ReceiptError> {
+    /// Writes a pending record to the file, then takes it into the chain.
+    fn append(&mut self, pending: Pending) -> Result<RecordId, ReceiptError> {
         match &mut self.log {
-            Some(log) => log.append(env),
-            None => Err(ReceiptError::Selection(format!(
-                "{}: the chain was opened read-only",
-                self.path.display()
-            ))),
+            Some(log) => log.append(pending.envelope())?,
+            None => {
+                return Err(ReceiptError::Selection(format!(
+                    "{}: the chain was opened read-only",
+                    self.path.display()
+                )));
+            }
         }
-    }
-
-    /// Commitments without a draw or cancellation.
-    fn open_commitments(&self) -> Vec<(RecordId, &CommitmentPayload)> {
-        self.records
-            .iter()
-            .filter_map(|(id, r)| match r {
-                Record::Commitment(c) => Some((*id, c)),
-                _ => None,
-            })
-            .filter(|(id, _)| {
-                !self.records.iter().any(|(_, r)| match r {
-                    Record::Draw(d) => d.commitment == *id,
-                    Record::Cancellation(c) => c.commitment == *id,
-                    Record::Commitment(_) => false,
-                })
-            })
-            .collect()
+        self.chain
+            .push(pending)
+            .map_err(|e| chain_error(&self.path, e))
     }
 
     /// The commitment named by a hex prefix, the open one of a task, or the only open one.
@@ -336,9 +299,8 @@ impl Chain {
     ) -> Result<(RecordId, CommitmentPayload), ReceiptError> {
         if let Some(t) = task_id {
             return self
-                .open_commitments()
-                .into_iter()
-                .find(|(_, c)| c.task.id == t)
+                .chain
+                .open_commitment_of(t)
                 .map(|(id, c)| (id, c.clone()))
                 .ok_or_else(|| {
                     ReceiptError::Selection(format!("task {t} has no open commitment on the chain"))
@@ -346,15 +308,16 @@ impl Chain {
         }
         match prefix {
             Some(p) => {
-                let p = p.trim().to_ascii_lowercase();
                 let found: Vec<_> = self
-                    .records
+                    .chain
+                    .records()
                     .iter()
                     .filter_map(|(id, r)| match r {
-                        Record::Commitment(c) if hex(id).starts_with(&p) => Some((*id, c.clone())),
+                        Record::Commitment(c) if id.starts_with_hex(p) => Some((*id, c.clone())),
                         _ => None,
                     })
                     .collect();
+                let p = p.trim().to_ascii_lowercase();
                 match found.len() {
                     1 => Ok(found
                         .into_iter()
@@ -369,7 +332,7 @@ impl Chain {
                 }
             }
             None => {
-                let open = self.open_commitments();
+                let open = self.chain.open_commitments();
                 match open.as_slice() {
                     [(id, c)] => Ok((*id, (*c).clone())),
                     [] => Err(ReceiptError::Selection(
@@ -386,13 +349,6 @@ impl Chain {
                 }
             }
         }
-    }
-
-    fn draw_of(&self, id: &RecordId) -> Option<&double_random::records::DrawPayload> {
-        self.records.iter().find_map(|(rid, r)| match r {
-            Record::Draw(d) if rid == id => Some(d),
-            _ => None,
-        })
     }
 }
 
@@ -499,12 +455,11 @@ fn load_registers(a: &RegisterArgs, on: Option<time::Date>) -> Result<LoadedRegi
     Ok(loaded)
 }
 
-fn view<'a>(l: &'a LoadedRegisters, salt: &'a [u8]) -> Option<Registers<'a>> {
+fn view(l: &LoadedRegisters) -> Option<Registers<'_>> {
     Some(Registers {
         entities: &l.entities.as_ref()?.register,
         inspectors: &l.inspectors.as_ref()?.register,
         conflicts: &l.conflicts.as_ref()?.register,
-        conflict_salt: salt,
         items: l.items.as_ref().map(|v| &v.register),
     })
 }
@@ -648,11 +603,16 @@ fn parse_plan(spec: &str, witnesses: &[String]) -> Result<RandomnessPlan, Receip
     )))
 }
 
+/// The Beijing (UTC+8) calendar date of a time: the date an office means.
+pub(crate) fn beijing_date(t: Timestamp) -> time::Date {
+    Timestamp::from_unix(t.unix() + 8 * 3600)
+        .unwrap_or(t)
+        .date()
+}
+
 /// Runs `commit`.
 pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
     let key = load_secret_key(&a.key)?;
-    let mut chain = Chain::load_for_append(&a.chain, key.public_key(), true)?;
-    let task = read_task_file(&a.task)?;
     let created_at = match a.created_at {
         Some(t) => t,
         None => now()?,
@@ -670,53 +630,54 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
         }
         .into());
     }
-    if let Some((id, _)) = chain
-        .open_commitments()
-        .into_iter()
-        .find(|(_, c)| c.task.id == task.id)
-    {
-        return Err(ReceiptError::Selection(format!(
-            "task {} already has an open commitment {}; draw it or cancel it first",
-            task.id,
-            &hex(&id)[..16]
-        ))
-        .into());
-    }
-    let date = task.inspection_date.unwrap_or(created_at.date());
-    let loaded = load_registers(&a.registers, Some(date))?;
-    let salt = random_bytes::<32>()?;
-    let regs = view(&loaded, &salt).ok_or(ReceiptError::InvalidRegisters(0))?;
-    // A rotating task avoids the teams of the task's latest earlier draw.
-    let history = (task.team.rotation
-        == double_random::assignment::RotationPolicy::AvoidPreviousTeam)
-        .then(|| {
-            chain.records.iter().rev().find_map(|(id, r)| match r {
-                Record::Draw(d)
-                    if chain.records.iter().any(|(cid, c)| {
-                        *cid == d.commitment
-                            && matches!(c, Record::Commitment(c) if c.task.id == task.id)
-                    }) =>
-                {
-                    Some(*id)
-                }
+    // Without a date in the task file, certificates are checked on the
+    // (Beijing) day the randomness is due, or today for local randomness.
+    let fallback = beijing_date(randomness_time.unwrap_or(created_at));
+    let file = read_task_file(&a.task, fallback)?;
+    let mut chain = ChainFile::load_for_append(&a.chain, key.public_key(), true)?;
+    let mut task = file.task;
+    if !file.exclude_drawn_by.is_empty() {
+        let draws: Vec<RecordId> = chain
+            .chain
+            .records()
+            .iter()
+            .filter_map(|(id, r)| match r {
+                Record::Draw(d) => chain
+                    .chain
+                    .commitment(&d.commitment)
+                    .filter(|(c, _)| file.exclude_drawn_by.contains(&c.task.id))
+                    .map(|_| *id),
                 _ => None,
             })
-        })
-        .flatten();
+            .collect();
+        task = task
+            .excluding_draws(draws)
+            .map_err(|e| ReceiptError::Selection(e.to_string()))?;
+    }
+    let loaded = load_registers(&a.registers, Some(task.inspection_date))?;
+    let salt = random_bytes::<32>()?;
+    let regs = view(&loaded).ok_or(ReceiptError::InvalidRegisters(0))?;
     let spinner = crate::progress::Progress::spinner("committing the registers (Merkle roots)");
-    let payload = build_commitment(&CommitRequest {
-        chain: chain.link(&key, created_at)?,
-        task: &task,
-        registers: regs,
-        randomness: plan.clone(),
-        history,
-    })
-    .map_err(ReceiptError::from)?;
+    let pending = chain
+        .chain
+        .commit(
+            &key,
+            &Commit {
+                task: &task,
+                registers: regs,
+                conflict_salt: &salt,
+                randomness: plan.clone(),
+                created_at,
+            },
+        )
+        .map_err(|e| chain_error(&a.chain, e))?;
     drop(spinner);
-    let env = Record::Commitment(payload.clone()).sign(&key);
-    let id = env.record_id();
+    let Record::Commitment(payload) = pending.record().clone() else {
+        return Err(ReceiptError::Selection("not a commitment".into()).into());
+    };
+    let id = pending.id();
     store_salt(&a.chain, &id, &salt)?;
-    chain.append(&env)?;
+    chain.append(pending)?;
     let sizes = payload.pools();
     if a.json {
         crate::outln!(
@@ -727,7 +688,9 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
                 "task": payload.task.id,
                 "randomness": plan.source(),
                 "randomness_time": randomness_time.map(|t| t.to_string()),
+                "inspection_date": double_random::calendar::format_date(task.inspection_date),
                 "pools": {"A": sizes[0], "B": sizes[1], "C": sizes[2], "D": sizes[3]},
+                "master_size": payload.registers.master.map(|m| m.size.0),
             })
         );
         return Ok(Status::Ok);
@@ -741,6 +704,15 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
         sizes[1],
         sizes[2],
         sizes[3]
+    );
+    crate::outln!(
+        "  inspection date {}{}",
+        double_random::calendar::format_date(task.inspection_date),
+        if file.date_given {
+            ""
+        } else {
+            " (not in the task file: the day the randomness is due)"
+        }
     );
     match &plan {
         RandomnessPlan::Drand { round, .. } => crate::outln!(
@@ -805,16 +777,9 @@ pub struct DrawArgs {
 /// Runs `draw`.
 pub fn draw(a: &DrawArgs) -> Result<Status, CliError> {
     let key = load_secret_key(&a.key)?;
-    let mut chain = Chain::load_for_append(&a.chain, key.public_key(), false)?;
+    let mut chain = ChainFile::load_for_append(&a.chain, key.public_key(), false)?;
     let (cid, commitment) =
         chain.select_commitment(a.commitment.as_deref(), a.task_id.as_deref())?;
-    if !chain.open_commitments().iter().any(|(id, _)| *id == cid) {
-        return Err(ReceiptError::Selection(format!(
-            "commitment {} already has an outcome (a draw or a cancellation); it is never drawn again",
-            &hex(&cid)[..16]
-        ))
-        .into());
-    }
     let signature = a
         .beacon_signature
         .as_deref()
@@ -835,40 +800,32 @@ pub fn draw(a: &DrawArgs) -> Result<Status, CliError> {
         Some(t) => t,
         None => now()?,
     };
-    let date = commitment.task.inspection_date.unwrap_or(created_at.date());
+    let date = double_random::checks::inspection_date(&commitment, created_at.date());
     let loaded = load_registers(&a.registers, Some(date))?;
     let salt = find_salt(&a.chain, &cid, a.conflict_salt.as_deref())?;
-    let regs = view(&loaded, &salt).ok_or(ReceiptError::InvalidRegisters(0))?;
-    let history = match commitment.history {
-        None => None,
-        Some(h) => Some(History::from_teams(
-            &chain
-                .draw_of(&h)
-                .ok_or_else(|| {
-                    ReceiptError::Selection(format!(
-                        "the commitment's history names draw {}, which is not on the chain",
-                        hex(&h)
-                    ))
-                })?
-                .teams,
-        )),
+    let regs = view(&loaded).ok_or(ReceiptError::InvalidRegisters(0))?;
+    let pending = chain
+        .chain
+        .draw(
+            &key,
+            &Draw {
+                commitment: cid,
+                randomness: RandomnessValue {
+                    value,
+                    beacon_signature: signature,
+                },
+                registers: regs,
+                conflict_salt: &salt,
+                created_at,
+                witnessing: Witnessing::Unwitnessed,
+                library_version: env!("CARGO_PKG_VERSION"),
+            },
+        )
+        .map_err(|e| chain_error(&a.chain, e))?;
+    let Record::Draw(payload) = pending.record().clone() else {
+        return Err(ReceiptError::Selection("not a draw".into()).into());
     };
-    let payload = perform_draw(
-        chain.link(&key, created_at)?,
-        &commitment,
-        &cid,
-        RandomnessValue {
-            value,
-            beacon_signature: signature,
-        },
-        &regs,
-        history.as_ref(),
-        env!("CARGO_PKG_VERSION"),
-    )
-    .map_err(ReceiptError::from)?;
-    let env = Record::Draw(payload.clone()).sign(&key);
-    let id = env.record_id();
-    chain.append(&env)?;
+    let id = chain.append(pending)?;
     if a.json {
         crate::outln!(
             "{}",
@@ -943,39 +900,23 @@ pub struct CancelArgs {
 /// Runs `cancel`.
 pub fn cancel(a: &CancelArgs) -> Result<Status, CliError> {
     let key = load_secret_key(&a.key)?;
-    let mut chain = Chain::load_for_append(&a.chain, key.public_key(), false)?;
+    let mut chain = ChainFile::load_for_append(&a.chain, key.public_key(), false)?;
     let (cid, commitment) =
         chain.select_commitment(a.commitment.as_deref(), a.task_id.as_deref())?;
-    if !chain.open_commitments().iter().any(|(id, _)| *id == cid) {
-        return Err(ReceiptError::Selection(format!(
-            "commitment {} already has an outcome",
-            &hex(&cid)[..16]
-        ))
-        .into());
-    }
-    if a.reason.trim().is_empty() {
-        return Err(ReceiptError::Flag {
-            flag: "--reason",
-            message: "a cancellation must say why".into(),
-        }
-        .into());
-    }
     let created_at = match a.created_at {
         Some(t) => t,
         None => now()?,
     };
-    let payload = CancellationPayload {
-        chain: chain.link(&key, created_at)?,
-        commitment: cid,
-        reason: a.reason.trim().to_owned(),
-    };
-    let env = Record::Cancellation(payload).sign(&key);
-    chain.append(&env)?;
+    let pending = chain
+        .chain
+        .cancel(&key, cid, &a.reason, created_at)
+        .map_err(|e| chain_error(&a.chain, e))?;
+    let id = chain.append(pending)?;
     crate::outln!(
         "cancelled the commitment {} of task {}; record {}",
         &hex(&cid)[..16],
         commitment.task.id,
-        env.record_id()
+        id
     );
     Ok(Status::Ok)
 }
@@ -1176,7 +1117,7 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
     } else {
         Vec::new()
     };
-    let registers = loaded.as_ref().and_then(|l| view(l, &salt));
+    let registers = loaded.as_ref().and_then(view);
     let mut report = verify_chain(
         &lines,
         &key,
@@ -1185,6 +1126,7 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
             registers,
             only_draw: a.draw.as_deref(),
             salts: &salts,
+            conflict_salt: &salt,
         },
     );
     report.records += findings.len();
@@ -1242,7 +1184,7 @@ pub struct ProveArgs {
 /// Runs `prove`.
 pub fn prove(a: &ProveArgs) -> Result<Status, CliError> {
     let key = load_public_key(&a.public_key)?;
-    let chain = Chain::load(&a.chain, &key, false)?;
+    let chain = ChainFile::load(&a.chain, &key, false)?;
     let mut notes = Vec::new();
     let reg = registers::read_entities(
         &a.entities,
@@ -1254,35 +1196,46 @@ pub fn prove(a: &ProveArgs) -> Result<Status, CliError> {
         return Err(ReceiptError::InvalidRegisters(reg.errors().count()).into());
     }
     let register = reg.register;
-    let root = double_random::commitment::commit_entities(&register)
-        .map_err(|e| ReceiptError::Draw(e.into()))?
-        .root;
-    let (cid, _) = match &a.commitment {
+    let commit_error = |e: double_random::commitment::CommitError| ReceiptError::Draw(e.into());
+    // The commitment: named, or the latest whose pool this register gives.
+    let (cid, commitment) = match &a.commitment {
         Some(p) => chain.select_commitment(Some(p), None)?,
-        None => chain
-            .records
-            .iter()
-            .rev()
-            .find_map(|(id, r)| match r {
-                Record::Commitment(c) if c.registers.entities.root == root => {
-                    Some((*id, c.clone()))
+        None => {
+            let mut found = None;
+            for (id, r) in chain.chain.records().iter().rev() {
+                let Record::Commitment(c) = r else { continue };
+                let pool = chain
+                    .chain
+                    .pool(c, &register)
+                    .map_err(|e| chain_error(&a.chain, e))?;
+                let root = double_random::commitment::commit_entities(&pool)
+                    .map_err(commit_error)?
+                    .root;
+                if root == c.registers.entities.root {
+                    found = Some((*id, c.clone()));
+                    break;
                 }
-                _ => None,
-            })
-            .ok_or_else(|| {
+            }
+            found.ok_or_else(|| {
                 ReceiptError::Selection(
-                    "no commitment on the chain has this entity register's root".into(),
+                    "no commitment on the chain draws from this entity register (no pool root matches)"
+                        .into(),
                 )
-            })?,
+            })?
+        }
     };
+    let pool = chain
+        .chain
+        .pool(&commitment, &register)
+        .map_err(|e| chain_error(&a.chain, e))?;
     let uscc = Uscc::parse(&a.uscc, UsccPolicy::LenientCheckCharacter).map_err(|e| {
         ReceiptError::Flag {
             flag: "--uscc",
             message: e.to_string(),
         }
     })?;
-    let hashes = entity_leaf_hashes(&register).map_err(|e| ReceiptError::Draw(e.into()))?;
-    let proof = prove_entity(&register, &hashes, &uscc).map_err(|e| ReceiptError::Flag {
+    let hashes = entity_leaf_hashes(&pool).map_err(commit_error)?;
+    let proof = prove_entity(&pool, &hashes, &uscc).map_err(|e| ReceiptError::Flag {
         flag: "--uscc",
         message: e.to_string(),
     })?;
@@ -1293,10 +1246,10 @@ pub fn prove(a: &ProveArgs) -> Result<Status, CliError> {
             .find(|l| l.envelope.record_id() == *id)
             .map(|l| l.envelope.to_json())
     };
-    let draw_id = chain.records.iter().find_map(|(id, r)| match r {
-        Record::Draw(d) if d.commitment == cid => Some(*id),
+    let draw_id = match chain.chain.commitment(&cid) {
+        Some((_, double_random::verify::Outcome::Drawn(d))) => Some(d),
         _ => None,
-    });
+    };
     let bundle = ProofBundle {
         format: PROOF_BUNDLE_FORMAT.to_owned(),
         commitment: line_of(&cid).unwrap_or_default(),

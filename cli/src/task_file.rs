@@ -10,8 +10,9 @@ use std::fmt;
 use std::path::Path;
 
 use double_random::{
-    assignment::{JurisdictionPolicy, RotationPolicy, v1::TeamRules},
+    assignment::{JurisdictionPolicy, Place, RotationPolicy, TeamRules},
     calendar::parse_date,
+    records::{Scope, TopUp},
     sampling::{BasisPoints, RatioError},
     task::{Ratios, Task, TaskError},
 };
@@ -51,6 +52,14 @@ pub enum TaskFileError {
         /// The parser's error, with line, column and the offending text.
         error: Box<toml::de::Error>,
     },
+    /// The team's places do not fit the departments or the team size.
+    #[error("task file {file}: {message}")]
+    Places {
+        /// The file name as given.
+        file: String,
+        /// What does not fit, and what would.
+        message: String,
+    },
     /// The values are well formed but break a task rule (team size, ratio
     /// order, a department named twice...).
     #[error("task file {file}: {error}")]
@@ -70,6 +79,7 @@ impl TaskFileError {
             TaskFileError::Io { file, .. }
             | TaskFileError::NotUtf8 { file, .. }
             | TaskFileError::Toml { file, .. }
+            | TaskFileError::Places { file, .. }
             | TaskFileError::Task { file, .. } => file,
         }
     }
@@ -86,8 +96,17 @@ struct TaskToml {
     participating_departments: Vec<String>,
     #[serde(default)]
     items: Vec<String>,
-    team_size: u32,
+    #[serde(default)]
+    team_size: Option<u32>,
+    #[serde(default)]
+    places: Option<Vec<PlaceToml>>,
     ratios: RatiosToml,
+    #[serde(default)]
+    top_up: TopUpField,
+    #[serde(default)]
+    scope: Option<ScopeToml>,
+    #[serde(default)]
+    exclude_drawn_by: Vec<String>,
     #[serde(default)]
     workload_cap: Option<u32>,
     #[serde(default)]
@@ -98,6 +117,41 @@ struct TaskToml {
     required_expertise: Vec<String>,
     #[serde(default)]
     inspection_date: Option<DateField>,
+}
+
+/// One `[[places]]` entry: a department (or any) and the tags its member holds.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlaceToml {
+    #[serde(default)]
+    department: Option<String>,
+    #[serde(default)]
+    expertise: Vec<String>,
+}
+
+/// `[scope]`: which part of the entity register the task draws from.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScopeToml {
+    #[serde(default)]
+    industries: Vec<String>,
+    #[serde(default)]
+    regions: Vec<String>,
+    #[serde(default)]
+    entity_types: Vec<String>,
+    #[serde(default)]
+    statuses: Option<Vec<String>>,
+    #[serde(default)]
+    target_types: Vec<String>,
+}
+
+/// `top_up`: how the at-least-3 rule tops up a small draw.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum TopUpField {
+    #[default]
+    PositiveRatio,
+    AnyClass,
 }
 
 /// `[ratios]`: one percent text per credit class, all four required.
@@ -242,54 +296,165 @@ impl<'de> Deserialize<'de> for DateField {
     }
 }
 
-/// Parses task-file text; `file` names the file in errors.
-pub fn parse_task(file: &str, text: &str) -> Result<Task, TaskFileError> {
+/// A task file read: the task, whether the file gave the inspection date,
+/// and the tasks whose draws it excludes (resolved against the chain when
+/// committing).
+#[derive(Clone, Debug)]
+pub struct TaskFile {
+    /// The task (its inspection date is the file's, or the fallback).
+    pub task: Task,
+    /// Whether the file gave `inspection_date`.
+    pub date_given: bool,
+    /// `exclude_drawn_by`: task ids whose draws on the chain the pool leaves out.
+    pub exclude_drawn_by: Vec<String>,
+}
+
+fn trimmed(v: &[String]) -> Vec<String> {
+    v.iter()
+        .map(|x| x.trim().to_owned())
+        .filter(|x| !x.is_empty())
+        .collect()
+}
+
+/// Parses task-file text; `file` names the file in errors; `fallback_date`
+/// is the inspection date when the file gives none.
+pub fn parse_task(file: &str, text: &str, fallback_date: Date) -> Result<TaskFile, TaskFileError> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let raw: TaskToml = toml::from_str(text).map_err(|error| TaskFileError::Toml {
         file: file.to_owned(),
         error: Box::new(error),
     })?;
+    let places_error = |message: String| TaskFileError::Places {
+        file: file.to_owned(),
+        message,
+    };
     let ratios = Ratios([
         raw.ratios.a.0,
         raw.ratios.b.0,
         raw.ratios.c.0,
         raw.ratios.d.0,
     ]);
+    let initiating = raw.initiating_department.trim().to_owned();
+    let participating: Vec<String> = raw
+        .participating_departments
+        .iter()
+        .map(|d| d.trim().to_owned())
+        .collect();
+    let departments: Vec<String> = std::iter::once(initiating.clone())
+        .chain(participating.iter().cloned())
+        .collect();
+    let mut places: Vec<Place> = match &raw.places {
+        Some(list) => {
+            if let Some(n) = raw.team_size
+                && n as usize != list.len()
+            {
+                return Err(places_error(format!(
+                    "team_size is {n} but {} places are listed; leave team_size out or make them agree",
+                    list.len()
+                )));
+            }
+            list.iter()
+                .map(|p| Place {
+                    department: p
+                        .department
+                        .as_ref()
+                        .map(|d| d.trim().to_owned())
+                        .filter(|d| !d.is_empty() && d != "any"),
+                    expertise: trimmed(&p.expertise),
+                })
+                .collect()
+        }
+        None => {
+            let Some(size) = raw.team_size else {
+                return Err(places_error(
+                    "give team_size (officers per team) or list the team's places".into(),
+                ));
+            };
+            if (size as usize) < departments.len() {
+                return Err(places_error(format!(
+                    "team_size {size} cannot hold one officer from each of the task's {} departments; raise team_size to {} or list the places",
+                    departments.len(),
+                    departments.len()
+                )));
+            }
+            let mut places: Vec<Place> = departments
+                .iter()
+                .map(|d| Place {
+                    department: Some(d.clone()),
+                    expertise: Vec::new(),
+                })
+                .collect();
+            while places.len() < size as usize {
+                places.push(Place {
+                    department: None,
+                    expertise: Vec::new(),
+                });
+            }
+            places
+        }
+    };
+    // Task-level expertise: the first place of the initiating department holds it.
+    let extra = trimmed(&raw.required_expertise);
+    if !extra.is_empty() {
+        let at = places
+            .iter()
+            .position(|p| p.department.as_deref() == Some(initiating.as_str()))
+            .unwrap_or(0);
+        if let Some(p) = places.get_mut(at) {
+            p.expertise.extend(extra);
+        }
+    }
+    for p in &mut places {
+        p.expertise.sort_unstable();
+        p.expertise.dedup();
+    }
     let team = TeamRules {
-        team_size: raw.team_size,
-        initiating_department: raw.initiating_department.trim().to_owned(),
-        participating_departments: raw
-            .participating_departments
-            .iter()
-            .map(|d| d.trim().to_owned())
-            .collect(),
-        required_expertise: raw
-            .required_expertise
-            .iter()
-            .map(|t| t.trim().to_owned())
-            .filter(|t| !t.is_empty())
-            .collect(),
+        initiating_department: initiating,
+        participating_departments: participating,
+        places,
         workload_cap: raw.workload_cap,
         jurisdiction: raw.jurisdiction.into(),
         rotation: raw.rotation.into(),
     };
     let items = raw.items.iter().map(|i| i.trim().to_owned()).collect();
-    Task::new(
+    let date_given = raw.inspection_date.is_some();
+    let task_error = |error| TaskFileError::Task {
+        file: file.to_owned(),
+        error,
+    };
+    let mut task = Task::new(
         raw.id,
         raw.name,
         items,
         ratios,
         team,
-        raw.inspection_date.map(|d| d.0),
+        raw.inspection_date.map_or(fallback_date, |d| d.0),
     )
-    .map_err(|error| TaskFileError::Task {
-        file: file.to_owned(),
-        error,
+    .map_err(task_error)?;
+    task = task.with_top_up(match raw.top_up {
+        TopUpField::PositiveRatio => TopUp::PositiveRatio,
+        TopUpField::AnyClass => TopUp::AnyClass,
+    });
+    if let Some(sc) = raw.scope {
+        let defaults = Scope::everything_in_business().statuses;
+        let scope = Scope {
+            industries: trimmed(&sc.industries),
+            regions: trimmed(&sc.regions),
+            entity_types: trimmed(&sc.entity_types),
+            statuses: sc.statuses.map_or(defaults, |s| trimmed(&s)),
+            target_types: trimmed(&sc.target_types),
+        };
+        task = task.with_scope(scope).map_err(task_error)?;
+    }
+    Ok(TaskFile {
+        task,
+        date_given,
+        exclude_drawn_by: trimmed(&raw.exclude_drawn_by),
     })
 }
 
-/// Reads and parses a task file.
-pub fn read_task_file(path: &Path) -> Result<Task, TaskFileError> {
+/// Reads and parses a task file; `fallback_date` as in [`parse_task`].
+pub fn read_task_file(path: &Path, fallback_date: Date) -> Result<TaskFile, TaskFileError> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|cause| TaskFileError::Io {
         file: file.clone(),
@@ -299,7 +464,7 @@ pub fn read_task_file(path: &Path) -> Result<Task, TaskFileError> {
         file: file.clone(),
         offset: e.valid_up_to(),
     })?;
-    parse_task(&file, text)
+    parse_task(&file, text, fallback_date)
 }
 
 #[cfg(test)]
@@ -322,8 +487,10 @@ C = "12.5%"
 D = "60%"
 "#;
 
+    const FALLBACK: Date = time::macros::date!(2024 - 07 - 01);
+
     fn parse(text: &str) -> Result<Task, TaskFileError> {
-        parse_task("t.toml", text)
+        parse_task("t.toml", text, FALLBACK).map(|f| f.task)
     }
 
     fn err(text: &str) -> String {
@@ -341,7 +508,7 @@ D = "60%"
         assert_eq!(t.id, "YCSW-2024-01");
         assert_eq!(t.name, "2024年度取水许可监督检查");
         assert_eq!(t.items, ["SW-001"]);
-        assert_eq!(t.team.team_size, 2);
+        assert_eq!(t.team.team_size(), 2);
         assert_eq!(t.team.initiating_department, "管理股");
         assert_eq!(t.team.participating_departments, ["水资源股"]);
         assert!(t.is_joint());
@@ -353,7 +520,12 @@ D = "60%"
         assert_eq!(t.team.workload_cap, None);
         assert_eq!(t.team.jurisdiction, JurisdictionPolicy::AnyJurisdiction);
         assert_eq!(t.team.rotation, RotationPolicy::Off);
-        assert_eq!(t.inspection_date, None);
+        assert_eq!(t.inspection_date, FALLBACK);
+        // One place per department, the initiating first.
+        let depts: Vec<_> = t.team.places.iter().map(|p| p.department.clone()).collect();
+        assert_eq!(depts, [Some("管理股".into()), Some("水资源股".into())]);
+        assert_eq!(t.top_up, TopUp::PositiveRatio);
+        assert_eq!(t.scope, Scope::everything_in_business());
     }
 
     #[test]
@@ -366,8 +538,8 @@ D = "60%"
         assert_eq!(t.team.workload_cap, Some(5));
         assert_eq!(t.team.jurisdiction, JurisdictionPolicy::CrossJurisdiction);
         assert_eq!(t.team.rotation, RotationPolicy::AvoidPreviousTeam);
-        assert_eq!(t.team.required_expertise, ["水资源"]);
-        assert_eq!(t.inspection_date, Some(time::macros::date!(2024 - 06 - 03)));
+        assert_eq!(t.team.places[0].expertise, ["水资源"]);
+        assert_eq!(t.inspection_date, time::macros::date!(2024 - 06 - 03));
         for (text, policy) in [
             ("any", JurisdictionPolicy::AnyJurisdiction),
             ("any-jurisdiction", JurisdictionPolicy::AnyJurisdiction),
@@ -392,7 +564,7 @@ D = "60%"
             let t = parse(&with(&format!("inspection_date = {text}"))).unwrap();
             assert_eq!(
                 t.inspection_date,
-                Some(time::macros::date!(2024 - 06 - 03)),
+                time::macros::date!(2024 - 06 - 03),
                 "{text}"
             );
         }
@@ -421,7 +593,7 @@ D = "60%"
         let e = err(&EXAMPLE.replace("C = \"12.5%\"\n", ""));
         assert!(e.contains("missing field `C`"), "{e}");
         let e = err(&EXAMPLE.replace("team_size = 2\n", ""));
-        assert!(e.contains("team_size"), "{e}");
+        assert!(e.contains("team_size") && e.contains("places"), "{e}");
     }
 
     #[test]
@@ -453,18 +625,27 @@ D = "60%"
         }
         assert!(e.to_string().contains("class D"), "{e}");
         let e = parse(&EXAMPLE.replace("team_size = 2", "team_size = 1")).unwrap_err();
-        assert!(matches!(
-            e,
-            TaskFileError::Task {
-                error: TaskError::TeamTooSmall { team_size: 1 },
-                ..
-            }
-        ));
+        assert!(
+            matches!(e, TaskFileError::Places { .. }),
+            "a team of 1 cannot hold both departments: {e}"
+        );
+        let single = EXAMPLE.replace("participating_departments = [\"水资源股\"]", "");
+        let e = parse(&single.replace("team_size = 2", "team_size = 1")).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                TaskFileError::Task {
+                    error: TaskError::Team(_),
+                    ..
+                }
+            ),
+            "{e}"
+        );
         let e = parse(&with("workload_cap = 0")).unwrap_err();
         assert!(matches!(
             e,
             TaskFileError::Task {
-                error: TaskError::ZeroWorkloadCap,
+                error: TaskError::Team(_),
                 ..
             }
         ));
@@ -495,17 +676,20 @@ D = "60%"
     fn files() {
         let dir = tempfile::tempdir().unwrap();
         let missing = dir.path().join("missing.toml");
-        let e = read_task_file(&missing).unwrap_err();
+        let e = read_task_file(&missing, FALLBACK).unwrap_err();
         assert!(matches!(e, TaskFileError::Io { .. }));
         assert!(e.file().ends_with("missing.toml"));
         let gbk = dir.path().join("gbk.toml");
         std::fs::write(&gbk, b"name = \"\xB9\xDC\xC0\xED\"\n").unwrap();
         assert!(matches!(
-            read_task_file(&gbk).unwrap_err(),
+            read_task_file(&gbk, FALLBACK).unwrap_err(),
             TaskFileError::NotUtf8 { offset: 8, .. }
         ));
         let ok = dir.path().join("ok.toml");
         std::fs::write(&ok, format!("\u{FEFF}{EXAMPLE}")).unwrap();
-        assert_eq!(read_task_file(&ok).unwrap().id, "YCSW-2024-01");
+        assert_eq!(
+            read_task_file(&ok, FALLBACK).unwrap().task.id,
+            "YCSW-2024-01"
+        );
     }
 }

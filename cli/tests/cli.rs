@@ -254,11 +254,27 @@ fn plan_applies_the_minimum_rules() {
         .map(str::to_owned)
         .collect();
     std::fs::write(&small, rows.join("\n")).expect("write");
-    let (c, v, _) = plan_json(&task, &small);
+    let classes: Vec<&str> = rows[1..]
+        .iter()
+        .map(|r| r.split(',').nth(2).unwrap_or(""))
+        .collect();
+    let any = dir.path().join("any.toml");
+    let text = std::fs::read_to_string(&task).expect("read");
+    std::fs::write(
+        &any,
+        text.replace("team_size = 2\n", "team_size = 2\ntop_up = \"any-class\"\n"),
+    )
+    .expect("write");
+    let (c, v, _) = plan_json(&any, &small);
     assert_eq!(c, 0);
     assert_eq!(v["total"], 2);
     assert_eq!(v["pool_total"], 2);
     assert_eq!(v["minimum_rule"], "all-fewer-than-3");
+    // Under the default positive-ratio top-up, classes at 0% are not drawn at all.
+    let (c, v, _) = plan_json(&task, &small);
+    assert_eq!(c, 0);
+    let at_positive_ratio = classes.iter().filter(|c| matches!(**c, "C" | "D")).count();
+    assert_eq!(v["total"], at_positive_ratio, "{classes:?}");
 }
 
 #[test]

@@ -257,8 +257,8 @@ fn public_result(
             .unwrap_or_default(),
         task_id: task.id.clone(),
         task_name: task.name.clone(),
-        department: task.team.initiating_department.clone(),
-        participating_departments: task.team.participating_departments.clone(),
+        department: task.team.initiating_department().to_owned(),
+        participating_departments: task.team.participating_departments().to_vec(),
         inspection_start: f.inspection_start,
         inspection_end: f.inspection_end,
         categories: f

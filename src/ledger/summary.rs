@@ -162,11 +162,11 @@ pub fn summarise(
         let task = &last.task;
         let mut base = TaskSummary {
             kind: SummaryKind::Initiated,
-            department: task.team.initiating_department.clone(),
+            department: task.team.initiating_department().to_owned(),
             task_id: task.id.clone(),
             task_name: task.name.clone(),
-            initiating_department: task.team.initiating_department.clone(),
-            participating_departments: task.team.participating_departments.clone(),
+            initiating_department: task.team.initiating_department().to_owned(),
+            participating_departments: task.team.participating_departments().to_vec(),
             planned: 0,
             drawn: 0,
             inspected: 0,
@@ -226,7 +226,7 @@ pub fn summarise(
         base.entry_rate = Rate::new(base.entered, base.drawn);
         base.publication_rate = Rate::new(base.published, base.drawn);
         let mut task_rows = vec![base.clone()];
-        for p in &task.team.participating_departments {
+        for p in task.team.participating_departments() {
             let mut r = base.clone();
             r.kind = SummaryKind::Cooperated;
             r.department = p.clone();

@@ -8,9 +8,9 @@ use crate::records::RecordId;
 use crate::records::envelope::Envelope;
 use crate::records::keys::{IssuerKey, IssuerPublicKey};
 use crate::records::{
-    ChainLink, CommitmentPayload, Count, DRAW_ALGORITHM, DrawPayload, DrawnEntity,
-    EntityRootRecord, PerClass, RandomnessPlan, RandomnessValue, Record, RegisterRoots, RootRecord,
-    TaskRecord, Timestamp,
+    ChainLink, CommitmentPayload, Count, DrawPayload, DrawnEntity, EntityRootRecord, FormatVersion,
+    PerClass, RandomnessPlan, RandomnessValue, Record, RegisterRoots, RootRecord, TaskRecord,
+    TeamSpec, Timestamp, TopUp,
 };
 use crate::registers::InspectionMethod;
 use crate::registers::uscc::{Uscc, UsccPolicy, uscc_check_character};
@@ -62,16 +62,21 @@ fn receipts() -> (Vec<ChainLine>, RecordId) {
     let mut team = TeamRules::new(2, "水资源股");
     team.participating_departments = vec!["管理股".into()];
     let c = CommitmentPayload {
+        format: FormatVersion::V1,
         chain: link(&k, 0, None, "2024-09-01T01:00:00Z"),
         task: TaskRecord {
             id: "YCSW-2024-01".into(),
             name: "取水许可监督检查".into(),
             items: vec![],
             ratios_bp: PerClass::from_array([500; 4]),
-            team,
+            top_up: TopUp::AnyClass,
+            scope: None,
+            exclude_drawn: vec![],
+            team: TeamSpec::V1(team),
             inspection_date: None,
         },
         registers: RegisterRoots {
+            master: None,
             entities: EntityRootRecord {
                 root: [9; 32],
                 size: Count(40),
@@ -90,13 +95,15 @@ fn receipts() -> (Vec<ChainLine>, RecordId) {
         randomness: RandomnessPlan::Local {},
         history: None,
     };
-    let ce = Record::Commitment(c).sign(&k);
+    let ce = Record::Commitment(c).sign(&k).unwrap();
     let cid = ce.record_id();
     let drawn = [1u32, 2, 3].map(|n| DrawnEntity {
         rank: Count(u64::from(n)),
         uscc: code(n),
     });
     let draw = DrawPayload {
+        format: FormatVersion::V1,
+        witnessing: None,
         chain: link(&k, 1, Some(cid), "2024-09-02T01:00:00Z"),
         commitment: cid,
         randomness: RandomnessValue {
@@ -104,9 +111,9 @@ fn receipts() -> (Vec<ChainLine>, RecordId) {
             beacon_signature: None,
         },
         seed: [6; 32],
-        algorithm: DRAW_ALGORITHM.into(),
+        algorithm: crate::records::v1::DRAW_ALGORITHM.into(),
         library_version: "test".into(),
-        inspection_date: d("2024-09-02"),
+        inspection_date: Some(d("2024-09-02")),
         drawn: PerClass {
             A: vec![],
             B: drawn.to_vec(),
@@ -120,7 +127,7 @@ fn receipts() -> (Vec<ChainLine>, RecordId) {
             })
             .to_vec(),
     };
-    let de = Record::Draw(draw).sign(&k);
+    let de = Record::Draw(draw).sign(&k).unwrap();
     let did = de.record_id();
     let lines = [ce, de]
         .into_iter()

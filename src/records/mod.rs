@@ -1,5 +1,6 @@
-//! Signed records (format version 1): commitment, draw and cancellation
-//! payloads, their exact JSON, and strict decoding.
+//! Signed records: commitment, draw and cancellation payloads, their exact
+//! JSON in format version 2 (written) and version 1 (still read), and strict
+//! decoding.
 //!
 //! A payload is compact JSON with members in the order the structs declare
 //! them; integers that may exceed 2^53 are decimal strings, hashes lowercase
@@ -25,22 +26,29 @@ pub use keys::{
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::Date;
 
-use crate::assignment::{Team, v1::TeamRules};
+use crate::assignment::{JurisdictionPolicy, RotationPolicy, Team, TeamRules};
 use crate::commitment::merkle::Hash;
 use crate::registers::credit::CreditClass;
 use crate::registers::uscc::Uscc;
 use crate::sampling::ratio::BasisPoints;
 use crate::task::{Ratios, TaskError};
 
-/// Payload type of commitment records.
-pub const COMMITMENT_TYPE: &str = "application/vnd.double-random.commitment.v1+json";
-/// Payload type of draw records.
-pub const DRAW_TYPE: &str = "application/vnd.double-random.draw.v1+json";
-/// Payload type of cancellation records.
-pub const CANCELLATION_TYPE: &str = "application/vnd.double-random.cancellation.v1+json";
-/// The draw algorithm of format v1: sample sizes, the entity sampler and team
-/// assignment as `docs/spec/` specifies them.
-pub const DRAW_ALGORITHM: &str = "double-random/draw/v1";
+pub mod v1;
+mod v2;
+
+pub use crate::registers::Scope;
+pub use crate::sampling::TopUp;
+
+/// Payload type of commitment records (format version 2).
+pub const COMMITMENT_TYPE: &str = "application/vnd.double-random.commitment.v2+json";
+/// Payload type of draw records (format version 2).
+pub const DRAW_TYPE: &str = "application/vnd.double-random.draw.v2+json";
+/// Payload type of cancellation records (format version 2).
+pub const CANCELLATION_TYPE: &str = "application/vnd.double-random.cancellation.v2+json";
+/// The draw algorithm of format version 2: sample sizes with the committed
+/// top-up policy, the entity sampler, and team assignment v2, as `docs/spec/`
+/// specifies them.
+pub const DRAW_ALGORITHM: &str = "double-random/draw/v2";
 
 /// Serde adapter: optional bytes as hex or `null`.
 pub(crate) mod opt_bytes {
@@ -130,25 +138,6 @@ pub struct ChainLink {
     pub created_at: Timestamp,
 }
 
-/// The task as committed: what is checked, the ratios and the effective team rules.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TaskRecord {
-    /// Task id.
-    pub id: String,
-    /// Task name.
-    pub name: String,
-    /// Check-item ids.
-    pub items: Vec<String>,
-    /// Sampling ratios in basis points (1 bp = 0.01%), not decreasing from A to D.
-    pub ratios_bp: PerClass<u32>,
-    /// Team rules, with the expertise required by the task's key items merged in.
-    pub team: TeamRules,
-    /// Inspection date used for certificate validity; `null` means the draw's date.
-    #[serde(with = "crate::calendar::date::opt_date_text")]
-    pub inspection_date: Option<Date>,
-}
-
 /// A committed register: Merkle root and number of leaves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -171,22 +160,6 @@ pub struct EntityRootRecord {
     pub size: Count,
     /// Number of entities per class (the strata the draw uses); they sum to `size`.
     pub class_sizes: PerClass<Count>,
-}
-
-/// Every register root the commitment binds.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RegisterRoots {
-    /// The entity register (检查对象名录库).
-    pub entities: EntityRootRecord,
-    /// The inspector register (执法检查人员名录库).
-    pub inspectors: RootRecord,
-    /// The declared conflicts (回避), salted leaves; the list itself stays unpublished.
-    pub conflicts: RootRecord,
-    /// The check-item list, when one was given.
-    // Required (`null` when absent): serde would read a missing `Option` as `None`.
-    #[serde(deserialize_with = "Option::deserialize")]
-    pub items: Option<RootRecord>,
 }
 
 /// Where the randomness will come from, fixed before it exists.
@@ -239,10 +212,173 @@ impl RandomnessPlan {
     }
 }
 
-/// A commitment: the inputs of a draw, fixed and signed before the randomness exists.
+/// The randomness value a draw used.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct RandomnessValue {
+    /// The bytes that enter the seed (for drand: the round's 32-byte randomness).
+    #[serde(with = "crate::hex::bytes")]
+    pub value: Vec<u8>,
+    /// The beacon's signature over the round, when the source is a beacon.
+    #[serde(with = "opt_bytes")]
+    pub beacon_signature: Option<Vec<u8>>,
+}
+
+/// The version of the published format a record was written in.
+///
+/// Version 1 chains keep verifying; the office's tool writes version 2.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum FormatVersion {
+    /// Format version 1 (`…v1+json` payload types, `double-random/draw/v1`).
+    V1,
+    /// Format version 2 (`…v2+json` payload types, `double-random/draw/v2`).
+    V2,
+}
+
+/// Whether the office saw witness cosignatures of the commitment dated
+/// before the randomness existed when it drew (FORMAT §5.2, witness.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Witnessing {
+    /// The commitment was cosigned by the office's witnesses before the randomness time.
+    Witnessed,
+    /// Drawn without such cosignatures: nothing but the office's own word
+    /// places the commitment before the randomness (and local randomness).
+    Unwitnessed,
+}
+
+/// The team rules as committed: version 1's rules, or version 2's places.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum TeamSpec {
+    /// Format version 1: team size, departments and tags (assignment v1).
+    V1(crate::assignment::v1::TeamRules),
+    /// Format version 2: the places of a team (assignment v2).
+    V2(TeamRules),
+}
+
+impl TeamSpec {
+    /// Officers per team.
+    pub fn team_size(&self) -> usize {
+        match self {
+            TeamSpec::V1(r) => r.team_size as usize,
+            TeamSpec::V2(r) => r.team_size(),
+        }
+    }
+
+    /// The initiating department.
+    pub fn initiating_department(&self) -> &str {
+        match self {
+            TeamSpec::V1(r) => &r.initiating_department,
+            TeamSpec::V2(r) => &r.initiating_department,
+        }
+    }
+
+    /// The task's departments, initiating first.
+    pub fn departments(&self) -> Vec<&str> {
+        match self {
+            TeamSpec::V1(r) => r.departments().collect(),
+            TeamSpec::V2(r) => r.departments().collect(),
+        }
+    }
+
+    /// The most entities one officer may be given, if capped.
+    pub fn workload_cap(&self) -> Option<u32> {
+        match self {
+            TeamSpec::V1(r) => r.workload_cap,
+            TeamSpec::V2(r) => r.workload_cap,
+        }
+    }
+
+    /// The rotation rule.
+    pub fn rotation(&self) -> RotationPolicy {
+        match self {
+            TeamSpec::V1(r) => r.rotation,
+            TeamSpec::V2(r) => r.rotation,
+        }
+    }
+
+    /// The participating departments, in the task's order.
+    pub fn participating_departments(&self) -> &[String] {
+        match self {
+            TeamSpec::V1(r) => &r.participating_departments,
+            TeamSpec::V2(r) => &r.participating_departments,
+        }
+    }
+
+    /// The jurisdiction rule.
+    pub fn jurisdiction(&self) -> JurisdictionPolicy {
+        match self {
+            TeamSpec::V1(r) => r.jurisdiction,
+            TeamSpec::V2(r) => r.jurisdiction,
+        }
+    }
+
+    /// Every expertise tag the team must hold, sorted, each once.
+    pub fn required_expertise(&self) -> Vec<&str> {
+        let mut tags: Vec<&str> = match self {
+            TeamSpec::V1(r) => r.required_expertise.iter().map(String::as_str).collect(),
+            TeamSpec::V2(r) => r.required_expertise().into_iter().collect(),
+        };
+        tags.sort_unstable();
+        tags.dedup();
+        tags
+    }
+}
+
+/// The task as committed: what is checked, from which pool, the ratios and
+/// the effective team rules.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TaskRecord {
+    /// Task id.
+    pub id: String,
+    /// Task name.
+    pub name: String,
+    /// Check-item ids.
+    pub items: Vec<String>,
+    /// Sampling ratios in basis points (1 bp = 0.01%), not decreasing from A to D.
+    pub ratios_bp: PerClass<u32>,
+    /// The at-least-3 top-up policy (version 1: [`TopUp::AnyClass`]).
+    pub top_up: TopUp,
+    /// The scope that derives the pool from the master register; `None` in
+    /// version 1, where the pool is the register committed.
+    pub scope: Option<Scope>,
+    /// Earlier draws of this chain whose drawn entities are left out of the pool.
+    pub exclude_drawn: Vec<RecordId>,
+    /// Team rules, with the expertise required by the task's key items merged in.
+    pub team: TeamSpec,
+    /// Inspection date used for certificate validity; always set in version 2,
+    /// `None` in version 1 means the draw's date.
+    #[serde(with = "crate::calendar::date::opt_date_text")]
+    pub inspection_date: Option<Date>,
+}
+
+/// Every register root the commitment binds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RegisterRoots {
+    /// The pool the draw samples (检查对象名录库, after the task's scope).
+    pub entities: EntityRootRecord,
+    /// The master entity register the pool is derived from (version 2);
+    /// `None` in version 1.
+    pub master: Option<RootRecord>,
+    /// The inspector register (执法检查人员名录库).
+    pub inspectors: RootRecord,
+    /// The declared conflicts (回避), salted leaves; the list itself stays unpublished.
+    pub conflicts: RootRecord,
+    /// The check-item list, when one was given.
+    pub items: Option<RootRecord>,
+}
+
+/// A commitment: the inputs of a draw, fixed and signed before the randomness exists.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CommitmentPayload {
+    /// The format version it is written in.
+    #[serde(skip)]
+    pub format: FormatVersion,
     /// Chain link.
     pub chain: ChainLink,
     /// The task.
@@ -252,8 +388,6 @@ pub struct CommitmentPayload {
     /// The randomness plan.
     pub randomness: RandomnessPlan,
     /// The earlier draw whose teams the rotation rule avoids, if the task rotates.
-    // Required (`null` when none).
-    #[serde(deserialize_with = "Option::deserialize")]
     pub history: Option<RecordId>,
 }
 
@@ -261,6 +395,14 @@ impl CommitmentPayload {
     /// The committed entity class sizes A..D (the pools the draw samples).
     pub fn pools(&self) -> [u64; 4] {
         self.registers.entities.class_sizes.to_array().map(|c| c.0)
+    }
+
+    /// The draw algorithm a draw of this commitment must use.
+    pub fn draw_algorithm(&self) -> &'static str {
+        match self.format {
+            FormatVersion::V1 => v1::DRAW_ALGORITHM,
+            FormatVersion::V2 => DRAW_ALGORITHM,
+        }
     }
 }
 
@@ -277,32 +419,22 @@ impl TaskRecord {
     }
 }
 
-/// The randomness value a draw used.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RandomnessValue {
-    /// The bytes that enter the seed (for drand: the round's 32-byte randomness).
-    #[serde(with = "crate::hex::bytes")]
-    pub value: Vec<u8>,
-    /// The beacon's signature over the round, when the source is a beacon.
-    #[serde(with = "opt_bytes")]
-    pub beacon_signature: Option<Vec<u8>>,
-}
-
 /// One drawn entity: its rank in its class and its code.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DrawnEntity {
     /// Rank within the class, as the sampler drew it.
     pub rank: Count,
-    /// The entity at that rank of the committed register.
+    /// The entity at that rank of the committed pool.
     pub uscc: Uscc,
 }
 
 /// A draw: the outcome of one commitment.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DrawPayload {
+    /// The format version it is written in.
+    #[serde(skip)]
+    pub format: FormatVersion,
     /// Chain link.
     pub chain: ChainLink,
     /// Record id of the commitment drawn.
@@ -312,13 +444,17 @@ pub struct DrawPayload {
     /// `derive_seed(commitment, randomness.value)`.
     #[serde(with = "crate::hex::hash")]
     pub seed: Hash,
-    /// Algorithm id, [`DRAW_ALGORITHM`].
+    /// Algorithm id ([`DRAW_ALGORITHM`] in version 2).
     pub algorithm: String,
     /// Version of the software that made the draw (informative).
     pub library_version: String,
-    /// Date certificates were checked on.
-    #[serde(with = "crate::calendar::date::date_text")]
-    pub inspection_date: Date,
+    /// Version 2: whether the office saw the commitment witnessed before the
+    /// randomness time; `None` in version 1.
+    pub witnessing: Option<Witnessing>,
+    /// Version 1: the date certificates were checked on, stated by the draw;
+    /// `None` in version 2, where the commitment fixes it.
+    #[serde(with = "crate::calendar::date::opt_date_text")]
+    pub inspection_date: Option<Date>,
     /// Drawn entities per class, in draw order.
     pub drawn: PerClass<Vec<DrawnEntity>>,
     /// Teams, one per drawn entity, in draw order (class A first, then B, C, D).
@@ -332,12 +468,19 @@ impl DrawPayload {
             .into_iter()
             .flat_map(move |c| self.drawn.get(c).iter().map(move |d| (c, d)))
     }
+
+    /// Number of drawn entities.
+    pub fn drawn_count(&self) -> usize {
+        self.drawn.to_array().iter().map(|v| v.len()).sum()
+    }
 }
 
 /// A cancellation: a commitment that will never be drawn, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CancellationPayload {
+    /// The format version it is written in.
+    #[serde(skip)]
+    pub format: FormatVersion,
     /// Chain link.
     pub chain: ChainLink,
     /// Record id of the commitment cancelled.
@@ -347,7 +490,11 @@ pub struct CancellationPayload {
 }
 
 /// A decoded, signature-checked record.
+// Records are held one per chain line, never in bulk arrays: the size of the
+// commitment variant costs nothing worth boxing it (and breaking matches) for.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Record {
     /// A commitment.
     Commitment(CommitmentPayload),
@@ -376,61 +523,71 @@ impl Record {
         }
     }
 
-    /// The payload type this record is signed under.
-    pub fn payload_type(&self) -> &'static str {
+    /// The format version the record is written in.
+    pub fn format(&self) -> FormatVersion {
         match self {
-            Record::Commitment(_) => COMMITMENT_TYPE,
-            Record::Draw(_) => DRAW_TYPE,
-            Record::Cancellation(_) => CANCELLATION_TYPE,
+            Record::Commitment(p) => p.format,
+            Record::Draw(p) => p.format,
+            Record::Cancellation(p) => p.format,
         }
     }
 
-    /// The exact payload bytes: compact JSON in declaration order.
-    pub fn to_payload(&self) -> Vec<u8> {
-        let r = match self {
-            Record::Commitment(p) => serde_json::to_vec(p),
-            Record::Draw(p) => serde_json::to_vec(p),
-            Record::Cancellation(p) => serde_json::to_vec(p),
-        };
-        // Serialising these plain structs to a Vec cannot fail.
-        r.unwrap_or_default()
+    /// The payload type this record is signed under.
+    pub fn payload_type(&self) -> &'static str {
+        match (self.format(), self) {
+            (FormatVersion::V1, Record::Commitment(_)) => v1::COMMITMENT_TYPE,
+            (FormatVersion::V1, Record::Draw(_)) => v1::DRAW_TYPE,
+            (FormatVersion::V1, Record::Cancellation(_)) => v1::CANCELLATION_TYPE,
+            (FormatVersion::V2, Record::Commitment(_)) => COMMITMENT_TYPE,
+            (FormatVersion::V2, Record::Draw(_)) => DRAW_TYPE,
+            (FormatVersion::V2, Record::Cancellation(_)) => CANCELLATION_TYPE,
+        }
+    }
+
+    /// The exact payload bytes: compact JSON of the record's format version,
+    /// members in the order the format gives. A record that its version
+    /// cannot express (version-2 team rules in a version-1 commitment) gives
+    /// an error.
+    pub fn to_payload(&self) -> Result<Vec<u8>, RecordError> {
+        match self.format() {
+            FormatVersion::V1 => v1::encode(self),
+            FormatVersion::V2 => v2::encode(self),
+        }
     }
 
     /// Signs the record into an envelope.
-    pub fn sign(&self, key: &IssuerKey) -> Envelope {
-        sign(self.payload_type(), &self.to_payload(), key)
+    pub fn sign(&self, key: &IssuerKey) -> Result<Envelope, RecordError> {
+        Ok(sign(self.payload_type(), &self.to_payload()?, key))
     }
 
     /// Verifies an envelope's signature under `key` and decodes its payload strictly.
     pub fn open(envelope: &Envelope, key: &IssuerPublicKey) -> Result<Record, RecordError> {
-        open_signed(
-            envelope,
-            key,
-            &[COMMITMENT_TYPE, DRAW_TYPE, CANCELLATION_TYPE],
-            Record::decode,
-            Record::chain,
-        )
+        open_signed(envelope, key, RECEIPT_TYPES, Record::decode, Record::chain)
     }
 
     /// Decodes a payload of a known type strictly (no signature check).
     pub fn decode(payload_type: &str, payload: &[u8]) -> Result<Record, RecordError> {
-        let bad = |e| payload_error(payload_type, e);
         match payload_type {
-            COMMITMENT_TYPE => serde_json::from_slice(payload)
-                .map(Record::Commitment)
-                .map_err(bad),
-            DRAW_TYPE => serde_json::from_slice(payload)
-                .map(Record::Draw)
-                .map_err(bad),
-            CANCELLATION_TYPE => serde_json::from_slice(payload)
-                .map(Record::Cancellation)
-                .map_err(bad),
+            v1::COMMITMENT_TYPE | v1::DRAW_TYPE | v1::CANCELLATION_TYPE => {
+                v1::decode(payload_type, payload)
+            }
+            COMMITMENT_TYPE | DRAW_TYPE | CANCELLATION_TYPE => v2::decode(payload_type, payload),
             other => Err(RecordError::UnknownPayloadType {
                 payload_type: other.to_owned(),
             }),
         }
     }
 }
+
+/// Every payload type of the receipt chain, both versions.
+pub const RECEIPT_TYPES: &[&str] = &[
+    v1::COMMITMENT_TYPE,
+    v1::DRAW_TYPE,
+    v1::CANCELLATION_TYPE,
+    COMMITMENT_TYPE,
+    DRAW_TYPE,
+    CANCELLATION_TYPE,
+];
 
 /// Opens a signed record of one of `types`: the payload type is known, the
 /// signature verifies under `key`, the payload decodes strictly, and its
@@ -519,6 +676,14 @@ pub enum RecordError {
         /// Issuer of the key.
         actual: String,
     },
+    /// A record its format version cannot express (only made by code, never read).
+    #[error("the record cannot be written in format {format:?}: {reason}")]
+    NotExpressible {
+        /// The format version asked for.
+        format: FormatVersion,
+        /// What does not fit.
+        reason: &'static str,
+    },
 }
 
 impl RecordError {
@@ -530,6 +695,7 @@ impl RecordError {
             RecordError::Payload { .. } => "bad-payload",
             RecordError::KeyIdMismatch { .. } => "key-id-mismatch",
             RecordError::IssuerMismatch { .. } => "issuer-mismatch",
+            RecordError::NotExpressible { .. } => "not-expressible",
         }
     }
 }

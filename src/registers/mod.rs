@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::calendar::date::{format_date, parse_date};
@@ -365,6 +365,16 @@ impl Entity {
     /// Industry, empty when not recorded.
     pub fn industry(&self) -> &str {
         self.place().map_or("", |p| &p.industry)
+    }
+
+    /// Its registration status (docs/columns.md); `active` until registers carry statuses.
+    pub fn status(&self) -> &str {
+        "active"
+    }
+
+    /// Its target types (检查对象类型); none until registers carry them.
+    pub fn target_types(&self) -> &[String] {
+        &[]
     }
 
     /// The fields that make an entity what it is, for comparing and hashing.
@@ -2076,19 +2086,131 @@ impl RegisterDiff {
     }
 }
 
-/// The registers a draw is made from.
+/// The registers a draw is made from: the master entity register (the
+/// task's scope derives the pool from it), the inspectors, the declared
+/// conflicts and the check-item list. The conflict list's salt belongs to a
+/// commitment, not to the registers, and is passed beside them.
 #[derive(Clone, Copy, Debug)]
 pub struct Registers<'a> {
-    /// The entity register.
+    /// The master entity register.
     pub entities: &'a EntityRegister,
     /// The inspector register.
     pub inspectors: &'a InspectorRegister,
     /// The declared conflicts.
     pub conflicts: &'a ConflictRegister,
-    /// The salt of the conflict leaves (kept with the conflict list, not published).
-    pub conflict_salt: &'a [u8],
     /// The check-item list, if any.
     pub items: Option<&'a CheckItemList>,
+}
+
+/// Which part of the master entity register a task draws from (定向抽查).
+///
+/// Each list restricts one attribute; an empty list does not restrict.
+/// Lists are sorted by bytes, each value once.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scope {
+    /// Industries (行业): an entity is in scope when its industry is one of these.
+    pub industries: Vec<String>,
+    /// Region prefixes (行政区划代码): an entity is in scope when its region starts with one.
+    pub regions: Vec<String>,
+    /// Entity types: the first two characters of the USCC (登记管理部门码 and
+    /// 机构类别码), e.g. `91` enterprise, `92` individual business.
+    pub entity_types: Vec<String>,
+    /// Registration statuses (`active`, `suspended`, ...; columns.md).
+    pub statuses: Vec<String>,
+    /// Target types (检查对象类型) an entity must hold one of.
+    pub target_types: Vec<String>,
+}
+
+/// Every registration status a register may give (docs/columns.md).
+pub const STATUSES: [&str; 7] = [
+    "abnormal-list",
+    "active",
+    "deregistered",
+    "moved-out",
+    "revoked",
+    "serious-violation-list",
+    "suspended",
+];
+
+/// The registration statuses a task draws from when it names none: every
+/// entity still in business (columns.md). Deregistered, revoked and
+/// moved-out entities are left out.
+pub const DEFAULT_STATUSES: [&str; 4] = [
+    "abnormal-list",
+    "active",
+    "serious-violation-list",
+    "suspended",
+];
+
+impl Scope {
+    /// The scope of a task that names no restriction: the whole register
+    /// minus entities no longer in business ([`DEFAULT_STATUSES`]).
+    pub fn everything_in_business() -> Scope {
+        Scope {
+            statuses: DEFAULT_STATUSES.map(str::to_owned).to_vec(),
+            ..Scope::default()
+        }
+    }
+
+    /// The same scope with every list sorted by bytes and each value once,
+    /// the form a commitment carries.
+    pub fn canonical(mut self) -> Scope {
+        for list in [
+            &mut self.industries,
+            &mut self.regions,
+            &mut self.entity_types,
+            &mut self.statuses,
+            &mut self.target_types,
+        ] {
+            list.sort_unstable();
+            list.dedup();
+        }
+        self
+    }
+}
+
+/// Whether an entity is in a scope: for each list that is not empty, the
+/// entity matches one of its values (industry equal; region starting with
+/// the prefix; the first two USCC characters equal; status equal; one of the
+/// entity's target types equal). docs/FORMAT.md §3.1.
+pub fn in_scope(e: &Entity, scope: &Scope) -> bool {
+    let any =
+        |list: &[String], f: &dyn Fn(&str) -> bool| list.is_empty() || list.iter().any(|v| f(v));
+    let code = e.uscc.to_string();
+    any(&scope.industries, &|v| e.industry() == v)
+        && any(&scope.regions, &|v| e.region().starts_with(v))
+        && any(&scope.entity_types, &|v| code.get(..2) == Some(v))
+        && any(&scope.statuses, &|v| e.status() == v)
+        && any(&scope.target_types, &|v| {
+            e.target_types().iter().any(|t| t == v)
+        })
+}
+
+impl EntityRegister {
+    /// The pool a task draws from: the entities in `scope` whose code is not
+    /// in `excluded`, in canonical order. Borrowed when that is every entity.
+    pub fn pool(
+        &self,
+        scope: &Scope,
+        excluded: &std::collections::HashSet<Uscc>,
+    ) -> std::borrow::Cow<'_, EntityRegister> {
+        let keep = |e: &Entity| in_scope(e, scope) && !excluded.contains(&e.uscc);
+        if self.entities().iter().all(keep) {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let entities: Vec<Entity> = self
+            .entities()
+            .iter()
+            .filter(|e| keep(e))
+            .cloned()
+            .collect();
+        // A subset of a register has no duplicate codes.
+        match EntityRegister::new(entities) {
+            Ok(r) => std::borrow::Cow::Owned(r),
+            Err(_) => std::borrow::Cow::Borrowed(self),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use rand_chacha::ChaCha20Rng;
 use rand_core::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// Number of credit classes (A, B, C, D).
@@ -96,6 +97,44 @@ pub enum SampleError {
         /// The offending index.
         class_index: u8,
     },
+}
+
+/// How the at-least-3 rule tops up a small draw (docs/spec/sampling.md §2).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum TopUp {
+    /// Extra picks go to the highest-risk class with entities left, whatever
+    /// its ratio (format version 1's rule).
+    AnyClass,
+    /// Extra picks go only to classes whose ratio is above 0, so a class at 0%
+    /// ("无事不扰") is never inspected by the top-up (the default of version 2).
+    #[default]
+    PositiveRatio,
+}
+
+/// Per-class sample sizes under a top-up policy: [`sample_sizes`] for
+/// [`TopUp::AnyClass`]; for [`TopUp::PositiveRatio`] the same rules applied
+/// to the classes whose ratio is above 0 only (a class at 0% draws nothing,
+/// and counts neither towards the at-least-3 minimum nor for "fewer than 3:
+/// all").
+pub fn sample_sizes_with(
+    pools: [u64; CLASS_COUNT],
+    ratios: [BasisPoints; CLASS_COUNT],
+    top_up: TopUp,
+) -> Result<[u64; CLASS_COUNT], SizeError> {
+    match top_up {
+        TopUp::AnyClass => sample_sizes(pools, ratios),
+        TopUp::PositiveRatio => {
+            let mut eligible = pools;
+            for c in 0..CLASS_COUNT {
+                if ratios[c] == BasisPoints::ZERO {
+                    eligible[c] = 0;
+                }
+            }
+            sample_sizes(eligible, ratios)
+        }
+    }
 }
 
 /// Per-class sample sizes.
