@@ -8,7 +8,22 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use double_random::{assignment::v1::TeamRules, beacon::QUICKNET_CHAIN_HASH, calendar::Timestamp, chain::{CommitRequest, build_commitment, perform_draw}, commitment::{entity_leaf_hashes, prove_entity}, ledger::{Approvals, FollowUp, InspectorDisclosure, LedgerOptions, LedgerRecord, PublicView, ResultCategory, ResultFields, published_file, sign_correction, verify_ledger}, records::{ChainLink, Count, Envelope, RandomnessPlan, RandomnessValue, Record}, registers::InspectionMethod, sampling::BasisPoints, task::{Ratios, Task}, verify::ChainLine};
+use double_random::{
+    assignment::TeamRules,
+    beacon::QUICKNET_CHAIN_HASH,
+    calendar::Timestamp,
+    chain::{Chain, Commit, Draw},
+    commitment::{entity_leaf_hashes, prove_entity},
+    ledger::{
+        Approvals, FollowUp, InspectorDisclosure, LedgerOptions, LedgerRecord, PublicView,
+        ResultCategory, ResultFields, published_file, sign_correction, verify_ledger,
+    },
+    records::{Count, Envelope, RandomnessPlan, RandomnessValue, Record, Witnessing},
+    registers::InspectionMethod,
+    sampling::BasisPoints,
+    task::{Ratios, Task},
+    verify::ChainLine,
+};
 use double_random_cli::input::{Encoding, read_table_bytes};
 use double_random_fuzz::{
     calendar, chain_registers, example_entities, other_issuer, test_issuer, vector_draws,
@@ -385,54 +400,58 @@ fn drand_chain() -> String {
     // SHA-256 of the signature: the round's randomness.
     let value = hex("fb8f7bc29bf24db51871ec8c79f3a1e4bd0557bc0dfcee9ed1d924e69d1c60dc");
     let key = test_issuer();
-    let link = |sequence, previous, created_at| ChainLink {
-        issuer: key.issuer().to_owned(),
-        key_id: key.key_id().to_owned(),
-        sequence,
-        previous,
-        created_at: Timestamp::parse(created_at).expect("time"),
-    };
     let bp = |s| BasisPoints::parse_percent(s).expect("ratio");
     let mut team = TeamRules::new(2, "管理股");
     team.participating_departments = vec!["水资源股".into()];
+    team.places[1].department = Some("水资源股".into());
     let task = Task::new(
         "YCSW-TEST-DRAND",
         "取水许可监督检查 (TEST ONLY)",
         vec![],
         Ratios([bp("10%"), bp("20%"), bp("30%"), bp("60%")]),
         team,
-        None,
+        double_random::calendar::parse_date("2023-08-24").expect("date"),
     )
     .expect("task");
-    let regs = chain_registers().view();
-    let commitment = build_commitment(&CommitRequest {
-        chain: link(0, None, "2023-08-22T08:00:00Z"),
-        task: &task,
-        registers: regs,
-        randomness: RandomnessPlan::Drand {
-            chain_hash: QUICKNET_CHAIN_HASH,
-            round: Count(123),
-        },
-        history: None,
-    })
-    .expect("commitment");
-    let c = Record::Commitment(commitment.clone()).sign(key);
-    let cid = c.record_id();
-    let draw = perform_draw(
-        link(1, Some(cid), "2023-08-24T02:00:00Z"),
-        &commitment,
-        &cid,
-        RandomnessValue {
-            value,
-            beacon_signature: Some(sig),
-        },
-        &regs,
-        None,
-        "0.1.0",
-    )
-    .expect("draw");
-    let d = Record::Draw(draw).sign(key);
-    format!("{}\n{}\n", c.to_json(), d.to_json())
+    let set = chain_registers();
+    let regs = set.view();
+    let at = |t| Timestamp::parse(t).expect("time");
+    let mut chain = Chain::new(key.public_key().clone());
+    let c = chain
+        .commit(
+            key,
+            &Commit {
+                task: &task,
+                registers: regs,
+                conflict_salt: &set.salt,
+                randomness: RandomnessPlan::Drand {
+                    chain_hash: QUICKNET_CHAIN_HASH,
+                    round: Count(123),
+                },
+                created_at: at("2023-08-22T08:00:00Z"),
+            },
+        )
+        .expect("commitment");
+    let c_line = c.line();
+    let cid = chain.push(c).expect("push");
+    let d = chain
+        .draw(
+            key,
+            &Draw {
+                commitment: cid,
+                randomness: RandomnessValue {
+                    value,
+                    beacon_signature: Some(sig),
+                },
+                registers: regs,
+                conflict_salt: &set.salt,
+                created_at: at("2023-08-24T02:00:00Z"),
+                witnessing: Witnessing::Unwitnessed,
+                library_version: "0.1.0",
+            },
+        )
+        .expect("draw");
+    format!("{}\n{}\n", c_line, d.line())
 }
 
 /// A results ledger of the vector chain's draw: a result per drawn entity

@@ -14,8 +14,38 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use double_random::{calendar::{Timestamp, WorkingCalendar}, chain::{CommitRequest, build_commitment, perform_draw}, ledger::{Approvals, CHECKPOINT_TYPE, CORRECTION_TYPE, DrawIndex, InspectorDisclosure, Ledger, LedgerOptions, LedgerRecord, PublicView, RESULT_TYPE, check_published_file, published_file, sign_correction, summarise, verify_ledger}, records::{CANCELLATION_TYPE, COMMITMENT_TYPE, CancellationPayload, ChainLink, DRAW_TYPE, DrawPayload, RandomnessPlan, RandomnessValue, Record}, registers::Registers, task::Task, verify::{ChainLine, Level, Report, VerifyOptions, read_chain, verify_chain, verify_chain_bytes}};
-use double_random::{calendar::{format_date, parse_date}, commitment::{EntityCommitment, EntityProof, Hash, InclusionProof, commit_conflicts, commit_entities, commit_inspectors, commit_items, entity_leaf_hashes, inclusion_proof as cut_proof, leaf_hash, prove_entity, root_from_leaf_hashes, verify_inclusion}, records::{Envelope, IssuerKey, IssuerPublicKey, verify, verify_any_of}, registers::{CheckItemList, ConflictRegister, ConflictRow, CreditClass, EntityRegister, EntityRow, InspectorRegister, InspectorRow, ItemRow, Uscc, UsccPolicy, ValidationOptions}, sampling::{BasisPoints, draw_ranks}};
+use double_random::{
+    calendar::{Timestamp, WorkingCalendar},
+    chain::{Chain, ChainError, Commit, Draw},
+    ledger::{
+        Approvals, CHECKPOINT_TYPE, CORRECTION_TYPE, DrawIndex, InspectorDisclosure, Ledger,
+        LedgerOptions, LedgerRecord, PublicView, RESULT_TYPE, check_published_file, published_file,
+        sign_correction, summarise, verify_ledger,
+    },
+    records::{
+        CANCELLATION_TYPE, COMMITMENT_TYPE, CancellationPayload, DRAW_TYPE, DrawPayload,
+        RECEIPT_TYPES, RandomnessPlan, RandomnessValue, Record, Witnessing,
+    },
+    registers::Registers,
+    task::Task,
+    verify::{
+        ChainLine, Level, Report, VerifyOptions, read_chain, verify_chain, verify_chain_bytes,
+    },
+};
+use double_random::{
+    calendar::{format_date, parse_date},
+    commitment::{
+        EntityCommitment, EntityProof, Hash, InclusionProof, commit_conflicts, commit_entities,
+        commit_inspectors, commit_items, entity_leaf_hashes, inclusion_proof as cut_proof,
+        leaf_hash, prove_entity, root_from_leaf_hashes, verify_inclusion,
+    },
+    records::{Envelope, IssuerKey, IssuerPublicKey, verify, verify_any_of},
+    registers::{
+        CheckItemList, ConflictRegister, ConflictRow, CreditClass, EntityRegister, EntityRow,
+        InspectorRegister, InspectorRow, ItemRow, Uscc, UsccPolicy, ValidationOptions,
+    },
+    sampling::{BasisPoints, draw_ranks},
+};
 use double_random_cli::input::{
     ColumnMap, Encoding, Table, TableKind, read_table_bytes, resolve_headers,
 };
@@ -673,7 +703,6 @@ impl RegisterSet {
             entities: &self.entities,
             inspectors: &self.inspectors,
             conflicts: &self.conflicts,
-            conflict_salt: &self.salt,
             items: self.items.as_ref(),
         }
     }
@@ -726,8 +755,9 @@ fn at(text: &str) -> Timestamp {
 /// and the commitment and draw the CLI would make from it with the worked
 /// example's registers verify at level full.
 pub fn task_file(data: &[u8]) {
-    let task = match parse_task("task.toml", &text(data)) {
-        Ok(t) => t,
+    let date = double_random::calendar::parse_date("2024-06-03").expect("fixed date");
+    let task = match parse_task("task.toml", &text(data), date) {
+        Ok(t) => t.task,
         Err(e) => {
             let _ = (e.file(), e.to_string());
             return;
@@ -740,9 +770,12 @@ pub fn task_file(data: &[u8]) {
         task.ratios,
         task.team.clone(),
         task.inspection_date,
-    );
+    )
+    .and_then(|t| t.with_scope(task.scope.clone()))
+    .and_then(|t| t.excluding_draws(task.exclude_drawn.clone()))
+    .map(|t| t.with_top_up(task.top_up));
     assert_eq!(again.as_ref(), Ok(&task), "a parsed task is a valid task");
-    assert!(task.team.team_size >= 2);
+    assert!(task.team.team_size() >= 2);
 
     let regs = example_registers();
     let pools = example_commitment().class_sizes;
@@ -766,47 +799,63 @@ pub fn task_file(data: &[u8]) {
     // Commit and draw as `double-random commit` and `draw` do.
     let issuer = test_issuer();
     let key = issuer.public_key();
-    let link = |sequence, previous, created_at| ChainLink {
-        issuer: key.issuer().to_owned(),
-        key_id: key.key_id().to_owned(),
-        sequence,
-        previous,
-        created_at: at(created_at),
-    };
-    let commitment = match build_commitment(&CommitRequest {
-        chain: link(0, None, "2024-06-01T08:00:00Z"),
-        task: &task,
-        registers: regs.view(),
-        randomness: RandomnessPlan::Local {},
-        history: None,
-    }) {
-        Ok(c) => c,
+    let mut chain = Chain::new(key.clone());
+    let commit = chain.commit(
+        issuer,
+        &Commit {
+            task: &task,
+            registers: regs.view(),
+            conflict_salt: &regs.salt,
+            randomness: RandomnessPlan::Local {},
+            created_at: at("2024-06-01T08:00:00Z"),
+        },
+    );
+    let pending = match commit {
+        Ok(p) => p,
         Err(e) => {
             let _ = e.to_string();
             return;
         }
     };
-    let c_env = Record::Commitment(commitment.clone()).sign(issuer);
-    let cid = c_env.record_id();
-    let draw = match perform_draw(
-        link(1, Some(cid), "2024-06-03T02:10:00Z"),
-        &commitment,
-        &cid,
-        RandomnessValue {
-            value: b"381946".to_vec(),
-            beacon_signature: None,
+    let mut lines = vec![pending.envelope().clone()];
+    let cid = chain
+        .push(pending)
+        .expect("pushed on the head it was made on");
+    let draw = chain.draw(
+        issuer,
+        &Draw {
+            commitment: cid,
+            randomness: RandomnessValue {
+                value: b"381946".to_vec(),
+                beacon_signature: None,
+            },
+            registers: regs.view(),
+            conflict_salt: &regs.salt,
+            created_at: at("2024-06-03T02:10:00Z"),
+            witnessing: Witnessing::Unwitnessed,
+            library_version: "fuzz",
         },
-        &regs.view(),
-        None,
-        "fuzz",
-    ) {
+    );
+    let pending = match draw {
         Ok(d) => d,
         Err(e) => {
+            // The staffing check at commit makes an unstaffable draw impossible.
+            assert!(
+                !matches!(
+                    e,
+                    ChainError::Draw(double_random::checks::DrawError::Assign(_))
+                ),
+                "a committed task could not be staffed: {e}"
+            );
             let _ = e.to_string();
             return;
         }
     };
-    let lines: Vec<ChainLine> = [c_env, Record::Draw(draw).sign(issuer)]
+    lines.push(pending.envelope().clone());
+    chain
+        .push(pending)
+        .expect("pushed on the head it was made on");
+    let lines: Vec<ChainLine> = lines
         .into_iter()
         .enumerate()
         .map(|(i, envelope)| ChainLine {
@@ -818,10 +867,9 @@ pub fn task_file(data: &[u8]) {
         &lines,
         key,
         &VerifyOptions {
-            level: Level::Full,
             registers: Some(regs.view()),
-            only_draw: None,
-            salts: &[],
+            conflict_salt: &regs.salt,
+            ..VerifyOptions::level(Level::Full)
         },
     );
     assert!(
@@ -894,7 +942,7 @@ fn payload_lines<R>(
 /// commitment is still drawn; nothing else is changed.
 pub fn resigned_receipts(data: &[u8]) -> Vec<ChainLine> {
     let decode = |t: &str, p: &[u8]| Record::decode(t, p).ok();
-    let types = [COMMITMENT_TYPE, DRAW_TYPE, CANCELLATION_TYPE];
+    let types = RECEIPT_TYPES;
     let mut seen = HashSet::new();
     let mut last_commitment = None;
     let mut out = Vec::new();
@@ -906,7 +954,9 @@ pub fn resigned_receipts(data: &[u8]) -> Vec<ChainLine> {
         {
             *commitment = c;
         }
-        let envelope = record.sign(test_issuer());
+        let Ok(envelope) = record.sign(test_issuer()) else {
+            continue;
+        };
         let id = envelope.record_id();
         if matches!(record, Record::Commitment(_)) {
             last_commitment = Some(id);
@@ -923,12 +973,7 @@ pub fn resigned_receipts(data: &[u8]) -> Vec<ChainLine> {
 /// `DrawIndex::from_chain` (what the ledger commands read) on both.
 pub fn chain_audit(data: &[u8]) {
     let key = test_issuer().public_key();
-    let replay = VerifyOptions {
-        level: Level::Replay,
-        registers: None,
-        only_draw: None,
-        salts: &[],
-    };
+    let replay = VerifyOptions::level(Level::Replay);
     let report = verify_chain_bytes(data, key, &replay);
     check_report(&report, record_lines(data), data);
     let (read, _) = read_chain(data);
@@ -936,10 +981,9 @@ pub fn chain_audit(data: &[u8]) {
 
     let resigned = resigned_receipts(data);
     let full = VerifyOptions {
-        level: Level::Full,
         registers: Some(chain_registers().view()),
-        only_draw: None,
-        salts: &[],
+        conflict_salt: &chain_registers().salt,
+        ..VerifyOptions::level(Level::Full)
     };
     let report = verify_chain(&resigned, key, &full);
     check_report(&report, resigned.len(), data);
@@ -1134,8 +1178,11 @@ fn check_ledger(ledger: &Ledger, draws: &DrawIndex) {
 // ---------------------------------------------------------------------------
 // Record payloads
 
-/// Every receipt and ledger payload type.
-pub const PAYLOAD_TYPES: [&str; 6] = [
+/// Every receipt and ledger payload type (both format versions of receipts).
+pub const PAYLOAD_TYPES: [&str; 9] = [
+    double_random::records::v1::COMMITMENT_TYPE,
+    double_random::records::v1::DRAW_TYPE,
+    double_random::records::v1::CANCELLATION_TYPE,
     COMMITMENT_TYPE,
     DRAW_TYPE,
     CANCELLATION_TYPE,
@@ -1152,10 +1199,10 @@ pub fn record_payload(data: &[u8]) {
         match Record::decode(ty, data) {
             Ok(r) => {
                 assert_eq!(r.payload_type(), ty);
-                let bytes = r.to_payload();
+                let bytes = r.to_payload().expect("a decoded record encodes");
                 let again = Record::decode(ty, &bytes).expect("our own payload decodes");
                 assert_eq!(again, r);
-                assert_eq!(again.to_payload(), bytes);
+                assert_eq!(again.to_payload().ok(), Some(bytes));
             }
             Err(e) => {
                 let _ = (e.kind(), e.to_string());
