@@ -946,7 +946,7 @@ pub fn resigned_receipts(data: &[u8]) -> Vec<ChainLine> {
     let mut seen = HashSet::new();
     let mut last_commitment = None;
     let mut out = Vec::new();
-    for (line, mut record) in payload_lines(data, &types, decode) {
+    for (line, mut record) in payload_lines(data, types, decode) {
         if let (Record::Draw(DrawPayload { commitment, .. }), Some(c))
         | (Record::Cancellation(CancellationPayload { commitment, .. }), Some(c)) =
             (&mut record, last_commitment)
