@@ -24,7 +24,6 @@ use crate::sampling::{
     SampleError, SizeError, derive_seed, draw_all, sample_sizes, sample_sizes_with,
 };
 use crate::task::{Task, TaskError};
-use crate::verify::Report;
 
 /// How bad a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -125,7 +124,7 @@ pub fn read_chain(bytes: &[u8]) -> (Vec<ChainLine>, Vec<Finding>) {
 }
 
 pub(crate) struct Ctx<'r> {
-    pub(crate) report: &'r mut Report,
+    pub(crate) findings: &'r mut Vec<Finding>,
 }
 
 impl Ctx<'_> {
@@ -140,7 +139,7 @@ impl Ctx<'_> {
             Some((l, s, id)) => (Some(l), s, Some(id.to_string())),
             None => (None, None, None),
         };
-        self.report.findings.push(Finding {
+        self.findings.push(Finding {
             severity,
             check,
             line,
@@ -206,7 +205,7 @@ impl LinkChecker {
     /// a duplicate and must be skipped.
     fn check(&mut self, ctx: &mut Ctx<'_>, line: usize, id: &RecordId, link: &ChainLink) -> bool {
         let (findings, duplicate) = self.examine(line, id, link);
-        ctx.report.findings.extend(findings);
+        ctx.findings.extend(findings);
         if !duplicate {
             self.apply(line, id, link);
         }

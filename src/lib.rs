@@ -98,6 +98,10 @@
 //!
 //! # Crate features
 //!
+//! - `os-random` (off by default; the CLI turns it on): keys and
+//!   conflict-list salts from the operating system's CSPRNG
+//!   (`IssuerKey::generate_from_os`, `chain::fresh_salt`). Without it the
+//!   library does no I/O at all and the caller brings the randomness.
 //! - `drand` (off by default; the CLI turns it on): the verifier checks the
 //!   BLS signature of a drand quicknet round against the network's key, via
 //!   the `drand-verify` crate. Without it, a beacon signature is reported as
@@ -140,3 +144,10 @@ pub mod verify;
 pub mod prelude;
 
 pub use base64::Base64Error;
+
+/// The `time` crate, whose `Date` appears in this crate's signatures
+/// (inspection dates, certificate validity, deadlines).
+pub use time;
+
+/// The `rand_core` crate, whose `CryptoRng` [`records::IssuerKey::generate`] takes.
+pub use rand_core;

@@ -10,13 +10,13 @@ use double_random::{
     calendar::{Timestamp, WorkingCalendar},
     ledger::{
         Approvals, DrawIndex, DrawnTask, FollowUp, InspectorDisclosure, Ledger, LedgerOptions,
-        LedgerRecord, PublicView, ResultCategory, ResultError, ResultFields, SummaryKind,
-        TaskSummary, check_published_file, published_file, sign_correction, summarise,
+        LedgerRecord, LedgerReport, PublicView, ResultCategory, ResultError, ResultFields,
+        SummaryKind, TaskSummary, check_published_file, published_file, sign_correction, summarise,
         verify_ledger,
     },
     records::IssuerPublicKey,
     registers::{InspectionMethod, Uscc, UsccPolicy},
-    verify::{ChainLine, Finding, FindingSeverity, Report, read_chain},
+    verify::{ChainLine, Finding, FindingSeverity, read_chain},
 };
 use serde_json::json;
 use time::Date;
@@ -771,7 +771,7 @@ pub fn verify_ledger_files(
     published: &[PathBuf],
     key: &IssuerPublicKey,
     receipt_lines: &[ChainLine],
-) -> Result<Report, CliError> {
+) -> Result<LedgerReport, CliError> {
     let approvers = approver_keys
         .iter()
         .map(|p| load_public_key(p))
@@ -805,7 +805,7 @@ pub fn verify_ledger_files(
 }
 
 /// Prints a ledger report's findings (text form of `verify`).
-pub fn print_ledger_report(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
+pub fn print_ledger_report(out: &mut impl Write, report: &LedgerReport) -> std::io::Result<()> {
     writeln!(out, "ledger: {} record(s)", report.records)?;
     for f in &report.findings {
         crate::receipts::write_finding(out, f)?;

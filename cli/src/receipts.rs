@@ -166,12 +166,6 @@ pub(crate) fn parse_time_arg(s: &str) -> Result<Timestamp, String> {
         .ok_or_else(|| format!("{s:?} is not a UTC time written YYYY-MM-DDTHH:MM:SSZ"))
 }
 
-fn random_bytes<const N: usize>() -> Result<[u8; N], ReceiptError> {
-    let mut b = [0u8; N];
-    getrandom::fill(&mut b).map_err(|e| ReceiptError::Entropy(e.to_string()))?;
-    Ok(b)
-}
-
 /// Creates a file only this user can read, refusing to overwrite.
 fn create_private(path: &Path) -> Result<File, ReceiptError> {
     let mut o = OpenOptions::new();
@@ -486,8 +480,10 @@ fn with_ext(prefix: &Path, ext: &str) -> PathBuf {
 
 /// Runs `keygen`.
 pub fn keygen(a: &KeygenArgs) -> Result<Status, CliError> {
-    let seed = random_bytes::<32>()?;
-    let key = IssuerKey::from_secret_bytes(&a.issuer, &seed).map_err(ReceiptError::from)?;
+    let key = IssuerKey::generate_from_os(&a.issuer).map_err(|e| match e {
+        double_random::records::OsKeyError::Issuer(e) => ReceiptError::Issuer(e),
+        other => ReceiptError::Entropy(other.to_string()),
+    })?;
     if let Some(dir) = a.out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(io(dir))?;
     }
@@ -655,7 +651,8 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
             .map_err(|e| ReceiptError::Selection(e.to_string()))?;
     }
     let loaded = load_registers(&a.registers, Some(task.inspection_date))?;
-    let salt = random_bytes::<32>()?;
+    let salt =
+        double_random::chain::fresh_salt().map_err(|e| ReceiptError::Entropy(e.to_string()))?;
     let regs = view(&loaded).ok_or(ReceiptError::InvalidRegisters(0))?;
     let spinner = crate::progress::Progress::spinner("committing the registers (Merkle roots)");
     let pending = chain
@@ -1000,10 +997,10 @@ fn print_report(
     report: &Report,
     level: Level,
     json: bool,
-    ledger: Option<&Report>,
+    ledger: Option<&double_random::ledger::LedgerReport>,
 ) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
-    let holds = report.holds() && ledger.is_none_or(Report::holds);
+    let holds = report.holds() && ledger.is_none_or(double_random::ledger::LedgerReport::holds);
     if json {
         let v = json!({
             "holds": holds,
@@ -1145,7 +1142,11 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
     print_report(&report, level, a.json, ledger.as_ref())?;
     crate::common::release(loaded);
     Ok(
-        if report.holds() && ledger.as_ref().is_none_or(Report::holds) {
+        if report.holds()
+            && ledger
+                .as_ref()
+                .is_none_or(double_random::ledger::LedgerReport::holds)
+        {
             Status::Ok
         } else {
             Status::Failed

@@ -16,7 +16,7 @@
 //!   ledger head and the SHA-256 of the files published from it.
 //!
 //! [`verify_ledger`] checks a ledger against the draws ([`DrawIndex`]) and
-//! returns the same [`crate::verify::Report`] as the receipt verifier together with
+//! returns a [`LedgerReport`] (the same findings as the receipt verifier) together with
 //! the [`Ledger`] state, from which [`PublicView`] and [`summarise`] are
 //! built. The format is specified in `docs/spec/ledger.md`.
 //!
@@ -43,7 +43,7 @@ pub use record::{
 };
 pub use state::{
     ApprovalError, Approvals, CHINA_UTC_OFFSET_SECONDS, CheckpointRecord, CorrectionNote, Deadline,
-    DrawIndex, DrawnTask, Ledger, LedgerEntry, LedgerOptions, ResultError, ResultVersion,
-    check_approval, check_published_file, china_date, verify_ledger,
+    DrawIndex, DrawnTask, Ledger, LedgerEntry, LedgerOptions, LedgerReport, ResultError,
+    ResultVersion, check_approval, check_published_file, china_date, verify_ledger,
 };
 pub use summary::{CategoryCount, MissingEntity, Rate, SummaryKind, TaskSummary, summarise};

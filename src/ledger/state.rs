@@ -13,6 +13,7 @@ use super::record::{
 use crate::assignment::Team;
 use crate::calendar::date::format_date;
 use crate::calendar::{CalendarError, Timeliness, WorkingCalendar};
+use crate::checks::ChainHead;
 use crate::checks::{ChainLine, Ctx, Finding, FindingSeverity, LinkChecker};
 use crate::commitment::merkle::Hash;
 use crate::records::RecordId;
@@ -20,7 +21,6 @@ use crate::records::envelope::{Envelope, EnvelopeError, verify};
 use crate::records::keys::IssuerPublicKey;
 use crate::records::{ChainLink, Count, DrawPayload, Record, TaskRecord, Timestamp};
 use crate::registers::uscc::Uscc;
-use crate::verify::Report;
 
 /// The offset of China Standard Time from UTC, in seconds. Entry deadlines
 /// are counted in the Chinese calendar, so a record's `created_at` (UTC) is
@@ -825,14 +825,11 @@ pub fn verify_ledger(
     key: &IssuerPublicKey,
     draws: &DrawIndex,
     options: &LedgerOptions<'_>,
-) -> (Report, Ledger) {
+) -> (LedgerReport, Ledger) {
     use FindingSeverity::{Error, Note, Warning};
-    let mut report = Report {
-        records: lines.len(),
-        ..Report::default()
-    };
+    let mut findings = Vec::new();
     let mut ctx = Ctx {
-        report: &mut report,
+        findings: &mut findings,
     };
     let mut ledger = Ledger::default();
     let mut links = LinkChecker::default();
@@ -1013,7 +1010,62 @@ pub fn verify_ledger(
             format!("{corrections_unchecked} correction(s): approvals were not checked"),
         );
     }
+    let report = LedgerReport {
+        records: lines.len(),
+        head: links.head(),
+        findings,
+    };
     (report, ledger)
+}
+
+/// The verifier's report on a results ledger.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct LedgerReport {
+    /// Lines read.
+    pub records: usize,
+    /// The ledger's head: its last record whose signature verified.
+    pub head: Option<ChainHead>,
+    /// Every finding, in ledger order.
+    pub findings: Vec<Finding>,
+}
+
+impl LedgerReport {
+    /// True when no finding is an error.
+    pub fn holds(&self) -> bool {
+        self.findings
+            .iter()
+            .all(|f| f.severity < FindingSeverity::Error)
+    }
+
+    /// The error findings.
+    pub fn errors(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == FindingSeverity::Error)
+    }
+}
+
+impl std::fmt::Display for LedgerReport {
+    /// A plain-text account: records, head, then one line per finding.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "{} ledger record(s)", self.records)?;
+        match &self.head {
+            Some(h) => writeln!(f, "head: sequence {} record {}", h.sequence, h.record)?,
+            None => writeln!(f, "head: none")?,
+        }
+        for x in &self.findings {
+            writeln!(f, "{x}")?;
+        }
+        write!(
+            f,
+            "{}",
+            if self.holds() {
+                "every rule checked holds"
+            } else {
+                "the ledger FAILS"
+            }
+        )
+    }
 }
 
 fn deadline_of(

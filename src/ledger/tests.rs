@@ -14,7 +14,7 @@ use crate::records::{
 };
 use crate::registers::InspectionMethod;
 use crate::registers::uscc::{Uscc, UsccPolicy, uscc_check_character};
-use crate::verify::{ChainLine, FindingSeverity, Report, read_chain};
+use crate::verify::{ChainLine, FindingSeverity, read_chain};
 
 // TEST ONLY keys: their seeds are in this file.
 fn issuer() -> IssuerKey {
@@ -184,7 +184,7 @@ impl Fixture {
             .collect()
     }
 
-    fn verify(&self, approvers: &[IssuerPublicKey]) -> (Report, Ledger) {
+    fn verify(&self, approvers: &[IssuerPublicKey]) -> (LedgerReport, Ledger) {
         verify_ledger(
             &self.chain_lines(),
             issuer().public_key(),
@@ -236,7 +236,7 @@ impl Fixture {
     }
 }
 
-fn checks(r: &Report, sev: FindingSeverity) -> Vec<&'static str> {
+fn checks(r: &LedgerReport, sev: FindingSeverity) -> Vec<&'static str> {
     r.findings
         .iter()
         .filter(|f| f.severity == sev)
@@ -663,7 +663,7 @@ fn ledger_text() -> (Fixture, Vec<u8>) {
     (fx, text)
 }
 
-fn verify_text(fx: &Fixture, text: &[u8]) -> Report {
+fn verify_text(fx: &Fixture, text: &[u8]) -> LedgerReport {
     let (lines, mut findings) = read_chain(text);
     let (mut report, _) = verify_ledger(
         &lines,

@@ -97,6 +97,15 @@ pub enum SampleError {
         /// The offending index.
         class_index: u8,
     },
+    /// The ranks asked for do not fit in this machine's memory (a hostile or
+    /// mistaken size): refused before any of them is drawn.
+    #[error("cannot hold {k} ranks of class {} in memory", class_letter(*.class_index))]
+    OutOfMemory {
+        /// The class index.
+        class_index: u8,
+        /// The requested sample size.
+        k: u64,
+    },
 }
 
 /// How the at-least-3 rule tops up a small draw (docs/spec/sampling.md §2).
@@ -277,10 +286,6 @@ impl Hasher for PositionHasher {
 
 type PositionMap = HashMap<u64, u64, BuildHasherDefault<PositionHasher>>;
 
-fn capacity_hint(k: u64) -> usize {
-    usize::try_from(k).unwrap_or(usize::MAX).min(1 << 16)
-}
-
 /// Streaming entity sampler for one class: a sparse partial Fisher–Yates
 /// shuffle of the ranks `0..n` driven by the class's ChaCha20 stream.
 ///
@@ -361,8 +366,17 @@ impl RankSampler {
                 k: self.i.saturating_add(count),
             });
         }
-        let mut out = Vec::with_capacity(capacity_hint(count));
-        self.moved.reserve(capacity_hint(count));
+        // Every rank is kept, and each step may remember one moved entry:
+        // reserve both up front, so a size no memory can hold is an error
+        // here rather than an allocation failure (an abort) halfway.
+        let too_large = SampleError::OutOfMemory {
+            class_index: self.class_index,
+            k: count,
+        };
+        let len = usize::try_from(count).map_err(|_| too_large.clone())?;
+        let mut out = Vec::new();
+        out.try_reserve_exact(len).map_err(|_| too_large.clone())?;
+        self.moved.try_reserve(len).map_err(|_| too_large)?;
         for _ in 0..count {
             match self.next_rank() {
                 Some(r) => out.push(r),
@@ -423,6 +437,44 @@ pub fn draw_all(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn hostile_sizes_are_errors_not_aborts() {
+        // 2^40 ranks would need 8 TiB: refused before drawing, never an abort.
+        let e = draw_ranks(&[1; 32], 3, 1 << 40, 1 << 40).unwrap_err();
+        assert!(
+            matches!(e, SampleError::OutOfMemory { class_index: 3, .. }),
+            "{e}"
+        );
+        let e = draw_all(&[1; 32], [0, 0, 0, u64::MAX], [0, 0, 0, u64::MAX]).unwrap_err();
+        assert!(matches!(e, SampleError::OutOfMemory { .. }), "{e}");
+    }
+
+    #[test]
+    fn top_up_policies_as_the_spec_tables_them() {
+        let r = |p: [u16; 4]| p.map(|x| BasisPoints::new(u32::from(x) * 100).unwrap());
+        for (pools, ratios, any, positive) in [
+            ([10, 10, 10, 10], [0, 0, 0, 0], [0, 0, 0, 3], [0, 0, 0, 0]),
+            ([10, 10, 5, 1], [0, 0, 10, 10], [0, 0, 2, 1], [0, 0, 2, 1]),
+            ([2, 0, 0, 0], [0, 0, 10, 10], [2, 0, 0, 0], [0, 0, 0, 0]),
+            ([2, 0, 1, 0], [0, 0, 10, 10], [2, 0, 1, 0], [0, 0, 1, 0]),
+            ([100, 0, 0, 1], [1, 1, 1, 1], [2, 0, 0, 1], [2, 0, 0, 1]),
+        ] {
+            assert_eq!(
+                sample_sizes_with(pools, r(ratios), TopUp::AnyClass).unwrap(),
+                any,
+                "{pools:?}"
+            );
+            assert_eq!(sample_sizes(pools, r(ratios)).unwrap(), any);
+            assert_eq!(
+                sample_sizes_with(pools, r(ratios), TopUp::PositiveRatio).unwrap(),
+                positive,
+                "{pools:?}"
+            );
+        }
+        // The ratio order is checked under both policies.
+        assert!(sample_sizes_with([0; 4], r([5, 0, 5, 5]), TopUp::PositiveRatio).is_err());
+    }
+
     use super::*;
     use proptest::prelude::*;
     use std::collections::HashSet;
