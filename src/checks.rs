@@ -78,10 +78,10 @@ impl std::fmt::Display for Finding {
 pub struct ChainHead {
     /// Its sequence number.
     pub sequence: u64,
-    /// Its record id (hex).
-    pub record: String,
+    /// Its record id.
+    pub record: RecordId,
     /// Its `created_at`.
-    pub created_at: String,
+    pub created_at: Timestamp,
 }
 
 /// One line of a chain file.
@@ -165,8 +165,8 @@ impl LinkChecker {
     pub(crate) fn head(&self) -> Option<ChainHead> {
         self.last.map(|(sequence, id, t)| ChainHead {
             sequence,
-            record: id.to_string(),
-            created_at: t.to_string(),
+            record: id,
+            created_at: t,
         })
     }
 

@@ -41,7 +41,7 @@ pub struct ProofVerdict {
     /// The commitment's sequence number and time on the issuer's chain: look
     /// them up on the published chain (a bundle cannot show the chain rules:
     /// no second draw, no cancellation, no abandoned attempt).
-    pub commitment_at: (u64, String),
+    pub commitment_at: (u64, crate::calendar::Timestamp),
     /// The task id.
     pub task: String,
     /// The entity's USCC.
@@ -55,7 +55,7 @@ pub struct ProofVerdict {
     /// The draw's record id (hex), if a draw is in the bundle.
     pub draw: Option<String>,
     /// The draw's sequence number and time on the issuer's chain.
-    pub draw_at: Option<(u64, String)>,
+    pub draw_at: Option<(u64, crate::calendar::Timestamp)>,
     /// Whether the draw picked it, and at which position of its class's draw order (0-based).
     pub drawn_at: Option<u64>,
     /// Warnings and notes of the record checks (local randomness, a beacon
@@ -202,7 +202,7 @@ impl ProofBundle {
         let class = self.proof.entity.credit_class;
         let mut verdict = ProofVerdict {
             commitment: cid.to_string(),
-            commitment_at: (c.chain.sequence, c.chain.created_at.to_string()),
+            commitment_at: (c.chain.sequence, c.chain.created_at),
             task: c.task.id.clone(),
             uscc: self.proof.entity.uscc.to_string(),
             class,
@@ -244,7 +244,7 @@ impl ProofBundle {
             return Err(BundleError::Ranks { class });
         }
         verdict.draw = Some(did.to_string());
-        verdict.draw_at = Some((d.chain.sequence, d.chain.created_at.to_string()));
+        verdict.draw_at = Some((d.chain.sequence, d.chain.created_at));
         if let Some(pos) = expected.iter().position(|&x| x == self.proof.rank) {
             let listed_code = listed[pos].uscc;
             if listed_code != self.proof.entity.uscc {
