@@ -12,6 +12,7 @@ use std::hint::black_box;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use double_random::{
     commitment::{EntityCommitter, commit_entities, entity_leaf},
+    records::FormatVersion,
     registers::{CreditClass, Entity, EntityRegister, USCC_ALPHABET, Uscc, uscc_check_character},
 };
 use sha2::{Digest, Sha256};
@@ -62,7 +63,7 @@ fn bench_commit(c: &mut Criterion) {
     let mut leaves = Vec::with_capacity(N as usize);
     let mut buf = Vec::new();
     for e in register.entities() {
-        entity_leaf(e, &mut buf).expect("short fields");
+        entity_leaf(e, FormatVersion::V2, &mut buf).expect("short fields");
         leaves.push(buf.clone());
     }
     let bytes: usize = leaves.iter().map(Vec::len).sum();
@@ -84,7 +85,7 @@ fn bench_commit(c: &mut Criterion) {
     // commitment once computed, so calling it again would time a lookup.
     g.bench_function("commit_entities", |b| {
         b.iter(|| {
-            let mut c = EntityCommitter::new();
+            let mut c = EntityCommitter::new(FormatVersion::V2);
             for e in black_box(&register).entities() {
                 c.push(e).expect("canonical order");
             }
@@ -92,7 +93,9 @@ fn bench_commit(c: &mut Criterion) {
         })
     });
     assert_eq!(
-        commit_entities(&register).expect("commit").size(),
+        commit_entities(&register, FormatVersion::V2)
+            .expect("commit")
+            .size(),
         Some(N),
         "the register commits"
     );
@@ -104,7 +107,7 @@ fn bench_commit(c: &mut Criterion) {
         g.throughput(Throughput::Elements(n));
         g.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, &n| {
             b.iter(|| {
-                let mut c = EntityCommitter::new();
+                let mut c = EntityCommitter::new(FormatVersion::V2);
                 for i in 0..n {
                     c.push(&entity(i, class_of(i, n))).expect("canonical order");
                 }

@@ -60,6 +60,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             credit_class: ["A", "B", "C", "D"][(i % 4) as usize].into(),
             region: "140522".into(),
             industry: if i % 2 == 0 { "取水" } else { "供水" }.into(),
+            ..Default::default()
         }),
         &opts,
     );

@@ -15,9 +15,9 @@ use crate::commitment::{
     CommitError, Hash, commit_conflicts, commit_entities, commit_inspectors, commit_items,
 };
 use crate::records::{
-    ChainLink, CommitmentPayload, Count, DrawPayload, EntityRootRecord, Envelope, PerClass,
-    RandomnessPlan, RandomnessValue, RecordError, RecordId, RegisterRoots, RootRecord, TaskRecord,
-    TeamSpec, Witnessing,
+    ChainLink, CommitmentPayload, Count, DrawPayload, EntityRootRecord, Envelope, FormatVersion,
+    PerClass, RandomnessPlan, RandomnessValue, RecordError, RecordId, RegisterRoots, RootRecord,
+    TaskRecord, TeamSpec, Witnessing,
 };
 use crate::registers::{CreditClass, Entity, EntityRegister, Registers};
 use crate::sampling::{
@@ -567,12 +567,43 @@ pub fn draw_findings(
     out
 }
 
-/// Computes the roots of every register a commitment binds. With a `pool`
-/// (format version 2) the entity root and class sizes are the pool's and the
-/// master register's root is committed beside them; without (version 1) the
-/// entity register is the pool.
+/// The entity roots a commitment of format `version` binds: the pool's
+/// root and class sizes, and (version 2) the master register's root and
+/// size. `pool` is the pool the commitment's scope and exclusions derive
+/// from `master` (version 2); `None` takes the master register itself, as
+/// version 1 does. The leaves are those of `version` (docs/FORMAT.md §2).
+pub fn entity_roots(
+    master: &EntityRegister,
+    version: FormatVersion,
+    pool: Option<&EntityRegister>,
+) -> Result<(EntityRootRecord, Option<RootRecord>), CommitError> {
+    let master_root = match version {
+        FormatVersion::V1 => None,
+        _ => {
+            let m = commit_entities(master, version)?;
+            Some(RootRecord {
+                root: m.root,
+                // A register in memory holds fewer than 2^64 entities.
+                size: Count(m.class_sizes.iter().sum()),
+            })
+        }
+    };
+    let e = commit_entities(pool.unwrap_or(master), version)?;
+    Ok((
+        EntityRootRecord {
+            root: e.root,
+            size: Count(e.class_sizes.iter().sum()),
+            class_sizes: PerClass::from_array(e.class_sizes.map(Count)),
+        },
+        master_root,
+    ))
+}
+
+/// Computes the roots of every register a commitment of format `version`
+/// binds ([`entity_roots`] for the entities; `pool` as there).
 pub fn register_roots(
     r: &Registers<'_>,
+    version: FormatVersion,
     pool: Option<&EntityRegister>,
     conflict_salt: &[u8],
 ) -> Result<RegisterRoots, CommitError> {
@@ -580,28 +611,9 @@ pub fn register_roots(
         root: x.root,
         size: Count(x.size),
     };
-    let (pool_register, master) = match pool {
-        Some(p) => {
-            let m = commit_entities(r.entities)?;
-            let size = m.class_sizes.iter().sum();
-            (
-                p,
-                Some(RootRecord {
-                    root: m.root,
-                    size: Count(size),
-                }),
-            )
-        }
-        None => (r.entities, None),
-    };
-    let e = commit_entities(pool_register)?;
+    let (entities, master) = entity_roots(r.entities, version, pool)?;
     Ok(RegisterRoots {
-        entities: EntityRootRecord {
-            root: e.root,
-            // A register in memory holds fewer than 2^64 entities.
-            size: Count(e.class_sizes.iter().sum()),
-            class_sizes: PerClass::from_array(e.class_sizes.map(Count)),
-        },
+        entities,
         master,
         inspectors: root(commit_inspectors(r.inspectors)?),
         conflicts: root(commit_conflicts(r.conflicts, conflict_salt)?),
@@ -748,18 +760,34 @@ fn hex(h: &Hash) -> String {
     crate::hex::encode(h)
 }
 
-/// Checks that registers are the committed ones.
+/// Checks that registers are the committed ones (a commitment of format
+/// `version`; `pool` as in [`entity_roots`]).
 pub fn check_registers(
     committed: &RegisterRoots,
     r: &Registers<'_>,
+    version: FormatVersion,
     pool: Option<&EntityRegister>,
     conflict_salt: &[u8],
 ) -> Result<(), DrawError> {
-    compare_roots(committed, &register_roots(r, pool, conflict_salt)?)
+    compare_roots(committed, &register_roots(r, version, pool, conflict_salt)?)
 }
 
 /// Checks registers' roots (from [`register_roots`]) against the committed ones.
 pub fn compare_roots(committed: &RegisterRoots, actual: &RegisterRoots) -> Result<(), DrawError> {
+    // The master register first: when it differs, so does the pool derived
+    // from it, and the master is what the auditor was given.
+    if committed.master != actual.master {
+        let text = |r: Option<RootRecord>| {
+            r.map_or("(none)".to_owned(), |r| {
+                format!("{} of size {}", hex(&r.root), r.size.0)
+            })
+        };
+        return Err(DrawError::RegisterMismatch {
+            register: "master entity",
+            committed: text(committed.master),
+            actual: text(actual.master),
+        });
+    }
     // Roots and sizes: a commitment stating the right root with a wrong
     // size is as wrong as a wrong root.
     let pairs = [
@@ -794,18 +822,6 @@ pub fn compare_roots(committed: &RegisterRoots, actual: &RegisterRoots) -> Resul
                 actual: format!("{} of size {}", hex(&a.0), a.1.0),
             });
         }
-    }
-    if committed.master != actual.master {
-        let text = |r: Option<RootRecord>| {
-            r.map_or("(none)".to_owned(), |r| {
-                format!("{} of size {}", hex(&r.root), r.size.0)
-            })
-        };
-        return Err(DrawError::RegisterMismatch {
-            register: "master entity",
-            committed: text(committed.master),
-            actual: text(actual.master),
-        });
     }
     if committed.entities != actual.entities {
         return Err(DrawError::RegisterMismatch {

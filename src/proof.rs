@@ -10,12 +10,25 @@ use crate::commitment::{EntityCommitment, EntityProof, ProofError};
 use crate::records::RecordId;
 use crate::records::envelope::{Envelope, EnvelopeDecodeError};
 use crate::records::keys::IssuerPublicKey;
-use crate::records::{CommitmentPayload, Record, RecordError};
+use crate::records::{CommitmentPayload, FormatVersion, Record, RecordError};
 use crate::registers::credit::CreditClass;
 use crate::sampling::draw_ranks;
 
-/// Format id of proof bundles.
+/// Format id of proof bundles for a commitment of format version 1.
 pub const PROOF_BUNDLE_FORMAT: &str = "double-random/entity-proof/v1";
+
+/// Format id of proof bundles for a commitment of format version 2: the
+/// proven entity also carries `status` and `target_types`, which the
+/// version-2 leaf commits.
+pub const PROOF_BUNDLE_FORMAT_V2: &str = "double-random/entity-proof/v2";
+
+/// The format id of a bundle proving an entity of a commitment of `version`.
+pub fn proof_bundle_format(version: FormatVersion) -> &'static str {
+    match version {
+        FormatVersion::V1 => PROOF_BUNDLE_FORMAT,
+        _ => PROOF_BUNDLE_FORMAT_V2,
+    }
+}
 
 /// A self-contained proof for one entity: the signed commitment, the signed
 /// draw (if the commitment was drawn), and the entity's inclusion proof.
@@ -23,7 +36,8 @@ pub const PROOF_BUNDLE_FORMAT: &str = "double-random/entity-proof/v1";
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProofBundle {
-    /// [`PROOF_BUNDLE_FORMAT`].
+    /// [`PROOF_BUNDLE_FORMAT`] or [`PROOF_BUNDLE_FORMAT_V2`], as the
+    /// commitment's format version requires ([`proof_bundle_format`]).
     pub format: String,
     /// The commitment envelope (JSON text).
     pub commitment: String,
@@ -67,9 +81,21 @@ pub struct ProofVerdict {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum BundleError {
-    /// The format id is not [`PROOF_BUNDLE_FORMAT`].
+    /// The format id is not a known one.
     #[error("unknown proof bundle format {0:?}")]
     Format(String),
+    /// The format id is not the one for the commitment's format version.
+    #[error(
+        "a bundle for a commitment of format {version:?} has format {expected:?}, not {found:?}"
+    )]
+    FormatForVersion {
+        /// The bundle's format id.
+        found: String,
+        /// The id the commitment's version requires.
+        expected: &'static str,
+        /// The commitment's format version.
+        version: FormatVersion,
+    },
     /// An envelope cannot be decoded.
     #[error("{which} envelope: {error}")]
     Envelope {
@@ -185,7 +211,7 @@ impl ProofBundle {
     /// entity's class the ranks the seed gives, and whether the entity's rank
     /// is among them.
     pub fn verify(&self, key: &IssuerPublicKey) -> Result<ProofVerdict, BundleError> {
-        if self.format != PROOF_BUNDLE_FORMAT {
+        if self.format != PROOF_BUNDLE_FORMAT && self.format != PROOF_BUNDLE_FORMAT_V2 {
             return Err(BundleError::Format(self.format.clone()));
         }
         let (cid, record) = open("commitment", &self.commitment, key)?;
@@ -195,10 +221,18 @@ impl ProofBundle {
                 found: record.kind(),
             });
         };
+        let expected = proof_bundle_format(c.format);
+        if self.format != expected {
+            return Err(BundleError::FormatForVersion {
+                found: self.format.clone(),
+                expected,
+                version: c.format,
+            });
+        }
         let mut findings = Vec::new();
         keep_or_fail("commitment", commitment_findings(&c), &mut findings)?;
         let ec = entity_commitment(&c);
-        self.proof.verify(&ec)?;
+        self.proof.verify(&ec, c.format)?;
         let class = self.proof.entity.credit_class;
         let mut verdict = ProofVerdict {
             commitment: cid.to_string(),

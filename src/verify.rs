@@ -16,12 +16,12 @@ use serde::Serialize;
 use crate::assignment::{History, RotationPolicy};
 use crate::checks::{
     DrawError, LinkChecker, commitment_findings, compare_roots, draw_findings, drawn_entities,
-    register_roots, replay, sample_counts, teams_for,
+    entity_roots, replay, sample_counts, teams_for,
 };
-use crate::commitment::{commit_conflicts, commit_entities};
+use crate::commitment::{commit_conflicts, commit_inspectors, commit_items};
 use crate::records::{
-    CancellationPayload, ChainLink, CommitmentPayload, Count, DrawPayload, IssuerPublicKey, Record,
-    RecordId, RegisterRoots, RootRecord, TeamSpec,
+    CancellationPayload, ChainLink, CommitmentPayload, Count, DrawPayload, FormatVersion,
+    IssuerPublicKey, Record, RecordId, RegisterRoots, RootRecord, TeamSpec,
 };
 use crate::registers::{CheckItemList, CreditClass, EntityRegister, Registers, Uscc};
 use crate::task::{merge_key_expertise, merge_key_expertise_v1};
@@ -739,9 +739,8 @@ impl ChainState {
             }
             None => regs.entities,
         };
-        let scoped = commitment.task.scope.is_some();
         if let Err(e) = roots
-            .get(&regs, scoped.then_some(pool), salt)
+            .get(&regs, commitment.format, pool, salt)
             .and_then(|actual| compare_roots(&commitment.registers, &actual))
         {
             let check = match e {
@@ -956,13 +955,14 @@ fn expertise_problem(c: &CommitmentPayload, items: &CheckItemList) -> Option<Str
 }
 
 /// The register files' roots, computed once: a chain of many draws checked
-/// against a national register hashes the master register once. The pool's
-/// root depends on the commitment's scope and the conflict list's on its
-/// salt, so those are kept per pool and per salt.
+/// against a national register hashes the master register once per format
+/// version (the register keeps its entity roots, one per leaf version). The
+/// pool's root depends on the commitment's scope and the conflict list's on
+/// its salt, so those are computed per pool and kept per salt.
 #[derive(Default)]
 pub(crate) struct RootCache {
-    base: Option<Result<RegisterRoots, DrawError>>,
-    master: Option<Result<RootRecord, DrawError>>,
+    /// The inspector and check-item roots.
+    base: Option<Result<(RootRecord, Option<RootRecord>), DrawError>>,
     conflicts: HashMap<Vec<u8>, Result<RootRecord, DrawError>>,
 }
 
@@ -973,38 +973,30 @@ impl std::fmt::Debug for RootCache {
 }
 
 impl RootCache {
+    /// The roots a commitment of format `version` binds, `pool` derived
+    /// from the master register by its scope (the register itself in
+    /// version 1).
     fn get(
         &mut self,
         regs: &Registers<'_>,
-        pool: Option<&EntityRegister>,
+        version: FormatVersion,
+        pool: &EntityRegister,
         salt: &[u8],
     ) -> Result<RegisterRoots, DrawError> {
-        let mut roots = self
+        let root = |r: crate::commitment::RegisterRoot| RootRecord {
+            root: r.root,
+            size: Count(r.size),
+        };
+        let (inspectors, items) = self
             .base
-            .get_or_insert_with(|| register_roots(regs, None, &[]).map_err(DrawError::from))
+            .get_or_insert_with(|| {
+                let inspectors = root(commit_inspectors(regs.inspectors)?);
+                let items = regs.items.map(commit_items).transpose()?.map(root);
+                Ok((inspectors, items))
+            })
             .clone()?;
-        if let Some(pool) = pool {
-            let master = self
-                .master
-                .get_or_insert_with(|| {
-                    commit_entities(regs.entities)
-                        .map(|m| RootRecord {
-                            root: m.root,
-                            size: Count(m.class_sizes.iter().sum()),
-                        })
-                        .map_err(DrawError::from)
-                })
-                .clone()?;
-            roots.master = Some(master);
-            if !std::ptr::eq(pool, regs.entities) {
-                let e = commit_entities(pool)?;
-                roots.entities.root = e.root;
-                roots.entities.size = Count(e.class_sizes.iter().sum());
-                roots.entities.class_sizes =
-                    crate::records::PerClass::from_array(e.class_sizes.map(Count));
-            }
-        }
-        roots.conflicts = self
+        let (entities, master) = entity_roots(regs.entities, version, Some(pool))?;
+        let conflicts = self
             .conflicts
             .entry(salt.to_vec())
             .or_insert_with(|| {
@@ -1016,6 +1008,12 @@ impl RootCache {
                     .map_err(DrawError::from)
             })
             .clone()?;
-        Ok(roots)
+        Ok(RegisterRoots {
+            entities,
+            master,
+            inspectors,
+            conflicts,
+            items,
+        })
     }
 }

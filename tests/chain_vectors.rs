@@ -22,7 +22,7 @@ use double_random::{
     registers::Uscc,
     registers::{
         ConflictRegister, ConflictRow, EntityRegister, EntityRow, InspectorRegister, InspectorRow,
-        Registers, ValidationOptions, uscc_check_character,
+        Registers, Scope, ValidationOptions, uscc_check_character,
     },
     sampling::BasisPoints,
     task::{Ratios, Task},
@@ -57,11 +57,40 @@ struct Files {
     conflicts: String,
 }
 
+/// The entity register's row of entity `i`: two industries, each with its
+/// target type, and a few entities no longer in business (7 deregistered,
+/// 11 deregistered, 13 revoked) or on the abnormal list (20).
+fn entity_line(i: u32, class: &str, industry: &str) -> String {
+    let status = match i {
+        7 | 11 => "注销",
+        13 => "吊销",
+        20 => "列入经营异常名录",
+        _ => "",
+    };
+    let types = match (i, industry) {
+        (4, _) => "取水单位;河道采砂场",
+        (_, "河道采砂") => "河道采砂场",
+        _ => "取水单位",
+    };
+    format!(
+        "{},测试单位{i:02},{class},140522,{industry},{status},{types}",
+        code(i)
+    )
+}
+
+fn class_of(i: u32) -> &'static str {
+    ["A", "A", "B", "C", "B", "D"][(i % 6) as usize]
+}
+
+fn industry_of(i: u32) -> &'static str {
+    if i % 3 == 2 { "河道采砂" } else { "取水" }
+}
+
 fn files() -> Files {
-    let mut entities = String::from("uscc,name,credit_class,region,industry\n");
+    let mut entities = String::from("uscc,name,credit_class,region,industry,status,target_types\n");
     for i in 0..30u32 {
-        let class = ["A", "A", "B", "C", "B", "D"][(i % 6) as usize];
-        entities += &format!("{},测试单位{i:02},{class},140522,取水\n", code(i));
+        entities += &entity_line(i, class_of(i), industry_of(i));
+        entities += "\n";
     }
     let mut inspectors =
         String::from("id,name,department,region,expertise,cert_valid_from,cert_valid_to\n");
@@ -104,6 +133,8 @@ fn registers(f: &Files) -> Regs {
             credit_class: v[2].clone(),
             region: v[3].clone(),
             industry: v[4].clone(),
+            status: v.get(5).cloned().unwrap_or_default(),
+            target_types: v.get(6).cloned().unwrap_or_default(),
         }),
         &opts,
     );
@@ -202,13 +233,32 @@ impl Builder {
     }
 
     fn commit(&mut self, regs: &Regs, task_id: &str, when: &str, ceremony: &str) -> RecordId {
-        let t = task(task_id);
+        self.commit_task(regs, &task(task_id), when, ceremony)
+    }
+
+    /// The codes drawn by these draws of the chain built so far.
+    fn drawn_by(&self, draws: &[RecordId]) -> HashSet<Uscc> {
+        self.lines
+            .iter()
+            .filter(|e| draws.contains(&e.record_id()))
+            .filter_map(|e| match Record::open(e, self.key.public_key()).unwrap() {
+                Record::Draw(d) => {
+                    Some(d.drawn_in_order().map(|(_, x)| x.uscc).collect::<Vec<_>>())
+                }
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    }
+
+    fn commit_task(&mut self, regs: &Regs, t: &Task, when: &str, ceremony: &str) -> RecordId {
+        let excluded = self.drawn_by(&t.exclude_drawn);
         let p = build_commitment(&CommitRequest {
             chain: self.link(when),
-            task: &t,
+            task: t,
             registers: regs_view(regs),
             conflict_salt: &SALT,
-            excluded: &no_exclusion(),
+            excluded: &excluded,
             randomness: RandomnessPlan::Ceremony {
                 procedure: "six rolls of a ten-sided die, digits as ASCII (TEST ONLY)".into(),
                 scheduled_at: at(ceremony),
@@ -244,6 +294,7 @@ impl Builder {
         else {
             panic!("not a commitment")
         };
+        let excluded = self.drawn_by(&c.task.exclude_drawn);
         perform_draw(&DrawRequest {
             chain: self.link(when),
             commitment: &c,
@@ -255,7 +306,7 @@ impl Builder {
             registers: regs_view(regs),
             conflict_salt: &SALT,
             history: None,
-            excluded: &no_exclusion(),
+            excluded: &excluded,
             witnessing: Witnessing::Witnessed,
             library_version: "0.1.0",
         })
@@ -281,14 +332,21 @@ impl Builder {
     }
 }
 
+/// The entity register files of the vectors (under `registers/`).
+const HONEST: &str = "entities.csv";
+/// Entity 4 moved from class B to class A.
+const TAMPERED: &str = "entities-tampered.csv";
+/// Entity 2 moved from the industry 河道采砂 to 取水.
+const MOVED: &str = "entities-moved.csv";
+
 struct Case {
     name: &'static str,
     description: &'static str,
     chain: String,
     /// Verify with the register files (full) or from the records alone (replay).
     with_registers: bool,
-    /// Use the tampered entity register.
-    tampered_register: bool,
+    /// The entity register file used with the registers.
+    entities: &'static str,
     /// Expected failing checks; empty means the chain holds.
     fails: Vec<&'static str>,
 }
@@ -319,7 +377,7 @@ fn cases() -> Vec<Case> {
         description: "commitment, its draw, a second commitment still open",
         chain: valid.clone(),
         with_registers: true,
-        tampered_register: false,
+        entities: HONEST,
         fails: vec![],
     }];
 
@@ -333,7 +391,7 @@ fn cases() -> Vec<Case> {
         description: "the second commitment is cancelled with a signed reason",
         chain: cancelled.text(),
         with_registers: true,
-        tampered_register: false,
+        entities: HONEST,
         fails: vec![],
     });
 
@@ -355,7 +413,7 @@ fn cases() -> Vec<Case> {
         description: "one byte of the draw's payload changed after signing",
         chain: lines.join("\n") + "\n",
         with_registers: false,
-        tampered_register: false,
+        entities: HONEST,
         fails: vec!["record", "sequence-gap"],
     });
 
@@ -371,7 +429,7 @@ fn cases() -> Vec<Case> {
         description: "the draw's payloadType replaced by the cancellation type, signature kept",
         chain: lines.join("\n") + "\n",
         with_registers: false,
-        tampered_register: false,
+        entities: HONEST,
         fails: vec!["record", "sequence-gap"],
     });
 
@@ -388,7 +446,7 @@ fn cases() -> Vec<Case> {
         description: "a correctly signed draw whose seed is not SHA-256 of the commitment and randomness",
         chain: g.text(),
         with_registers: false,
-        tampered_register: false,
+        entities: HONEST,
         fails: vec!["seed"],
     });
 
@@ -406,7 +464,7 @@ fn cases() -> Vec<Case> {
         description: "a correctly signed draw that swaps one drawn rank of class D",
         chain: g.text(),
         with_registers: false,
-        tampered_register: false,
+        entities: HONEST,
         fails: vec!["ranks"],
     });
 
@@ -470,7 +528,7 @@ fn cases() -> Vec<Case> {
         description: "a commitment misstating the class sizes and a draw that follows them: from the records alone it replays",
         chain: g.text(),
         with_registers: false,
-        tampered_register: false,
+        entities: HONEST,
         fails: vec![],
     });
     out.push(Case {
@@ -478,7 +536,7 @@ fn cases() -> Vec<Case> {
         description: "the same chain checked against the register files: the committed entity record is not the register's",
         chain: g.text(),
         with_registers: true,
-        tampered_register: false,
+        entities: HONEST,
         fails: vec!["register-root"],
     });
 
@@ -496,7 +554,7 @@ fn cases() -> Vec<Case> {
         description: "a correctly signed draw with one class-D entity left out",
         chain: g.text(),
         with_registers: false,
-        tampered_register: false,
+        entities: HONEST,
         fails: vec!["sample-size"],
     });
 
@@ -505,7 +563,7 @@ fn cases() -> Vec<Case> {
         description: "the valid chain checked against an entity register with one row's class changed",
         chain: valid.clone(),
         with_registers: true,
-        tampered_register: true,
+        entities: TAMPERED,
         fails: vec!["register-root"],
     });
 
@@ -515,7 +573,7 @@ fn cases() -> Vec<Case> {
         description: "the draw (sequence 1) removed from the chain",
         chain: format!("{}\n{}\n", lines[0], lines[2]),
         with_registers: false,
-        tampered_register: false,
+        entities: HONEST,
         fails: vec!["sequence-gap"],
     });
 
@@ -535,7 +593,7 @@ fn cases() -> Vec<Case> {
         description: "two different records at sequence 2",
         chain: format!("{valid}{}\n", g.lines[2].to_json()),
         with_registers: false,
-        tampered_register: false,
+        entities: HONEST,
         fails: vec!["fork"],
     });
 
@@ -550,7 +608,7 @@ fn cases() -> Vec<Case> {
         description: "the first commitment drawn twice (draw shopping)",
         chain: g.text(),
         with_registers: false,
-        tampered_register: false,
+        entities: HONEST,
         fails: vec!["second-draw"],
     });
 
@@ -577,7 +635,7 @@ fn cases() -> Vec<Case> {
         description: "a draw for a commitment that is not on this chain",
         chain: g.text(),
         with_registers: false,
-        tampered_register: false,
+        entities: HONEST,
         fails: vec!["draw-without-commitment"],
     });
 
@@ -593,7 +651,7 @@ fn cases() -> Vec<Case> {
         description: "a cancelled commitment drawn anyway",
         chain: g.text(),
         with_registers: false,
-        tampered_register: false,
+        entities: HONEST,
         fails: vec!["draw-after-cancellation"],
     });
 
@@ -613,7 +671,7 @@ fn cases() -> Vec<Case> {
         description: "task 02 committed again without drawing or cancelling the first attempt",
         chain: g.text(),
         with_registers: false,
-        tampered_register: false,
+        entities: HONEST,
         fails: vec!["abandoned-commitment"],
     });
 
@@ -630,7 +688,7 @@ fn cases() -> Vec<Case> {
         description: "task 02 committed twice while the first is open, both drawn: draw shopping",
         chain: h.text(),
         with_registers: false,
-        tampered_register: false,
+        entities: HONEST,
         fails: vec!["abandoned-commitment"],
     });
 
@@ -658,7 +716,7 @@ fn cases() -> Vec<Case> {
         description: "a commitment whose entity class sizes do not sum to its stated register size",
         chain: g.text(),
         with_registers: false,
-        tampered_register: false,
+        entities: HONEST,
         fails: vec!["register-size"],
     });
 
@@ -698,7 +756,7 @@ fn cases() -> Vec<Case> {
         description: "a commitment claiming 2^62 entities of class D and a draw listing far fewer: refuted by the counts, before any sampling",
         chain: g.text(),
         with_registers: false,
-        tampered_register: false,
+        entities: HONEST,
         fails: vec!["sample-size"],
     });
 
@@ -715,6 +773,38 @@ fn cases() -> Vec<Case> {
         g.text()
     };
     out.push(Case {
+        name: "exclusion-not-on-chain",
+        description: "a commitment excluding the entities of a draw that is not on the chain",
+        chain: tampered_commitment(&|c| c.task.exclude_drawn = vec![RecordId::from([0x22; 32])]),
+        with_registers: false,
+        entities: HONEST,
+        fails: vec!["exclusion"],
+    });
+    out.push(Case {
+        name: "scope-unknown-status",
+        description: "a commitment whose scope names a registration status the format does not know",
+        chain: tampered_commitment(&|c| {
+            if let Some(s) = &mut c.task.scope {
+                s.statuses = vec!["closed".into()];
+            }
+        }),
+        with_registers: false,
+        entities: HONEST,
+        fails: vec!["task-rules"],
+    });
+    out.push(Case {
+        name: "scope-not-canonical",
+        description: "a commitment whose scope lists its industries out of byte order",
+        chain: tampered_commitment(&|c| {
+            if let Some(s) = &mut c.task.scope {
+                s.industries = vec!["河道采砂".into(), "取水".into()];
+            }
+        }),
+        with_registers: false,
+        entities: HONEST,
+        fails: vec!["task-rules"],
+    });
+    out.push(Case {
         name: "team-of-one",
         description: "a commitment whose team rules say one officer per team (at least two must inspect together)",
         chain: tampered_commitment(&|c| {
@@ -724,7 +814,7 @@ fn cases() -> Vec<Case> {
             }
         }),
         with_registers: false,
-        tampered_register: false,
+        entities: HONEST,
         fails: vec!["task-rules"],
     });
     out.push(Case {
@@ -732,7 +822,7 @@ fn cases() -> Vec<Case> {
         description: "a task naming check items whose commitment has no check-item list (their expertise rules could be dropped unseen)",
         chain: tampered_commitment(&|c| c.task.items = vec!["SW-001".into()]),
         with_registers: false,
-        tampered_register: false,
+        entities: HONEST,
         fails: vec!["task-rules"],
     });
     out.push(Case {
@@ -745,7 +835,7 @@ fn cases() -> Vec<Case> {
             c.history = Some(RecordId::from([0x11; 32]));
         }),
         with_registers: false,
-        tampered_register: false,
+        entities: HONEST,
         fails: vec!["history"],
     });
 
@@ -772,7 +862,7 @@ fn cases() -> Vec<Case> {
         description: "a commitment whose history names the draw of a different task",
         chain: g.text(),
         with_registers: false,
-        tampered_register: false,
+        entities: HONEST,
         fails: vec!["history"],
     });
 
@@ -824,8 +914,92 @@ fn cases() -> Vec<Case> {
         description: "a rotating task committed again after its first draw with history null: the previous teams would not be avoided",
         chain: g.text(),
         with_registers: false,
-        tampered_register: false,
+        entities: HONEST,
         fails: vec!["history"],
+    });
+
+    // 定向抽查: two tasks scoped to one industry, the second leaving out what
+    // the first drew (一业一查). Entity 11 (河道采砂, class D) is deregistered:
+    // outside every pool of a task that names no statuses.
+    let sand = Scope {
+        industries: vec!["河道采砂".into()],
+        ..Scope::everything_in_business()
+    };
+    let mut g = Builder {
+        key: issuer(),
+        lines: Vec::new(),
+    };
+    let t1 = task("YCHD-TEST-01").with_scope(sand.clone()).unwrap();
+    let s1 = g.commit_task(&regs, &t1, "2024-06-01T08:00:00Z", "2024-06-03T02:00:00Z");
+    let d1 = g.draw(&regs, s1, "2024-06-03T02:10:00Z");
+    let t2 = task("YCHD-TEST-02")
+        .with_scope(sand)
+        .unwrap()
+        .excluding_draws(vec![d1])
+        .unwrap();
+    let s2 = g.commit_task(&regs, &t2, "2024-06-03T03:00:00Z", "2024-06-05T02:00:00Z");
+    let first = g.drawn_by(&[d1]);
+    let honest2 = g.draw_payload(&regs, s2, "2024-06-05T02:10:00Z");
+    let mut scoped = Builder {
+        key: issuer(),
+        lines: g.lines.clone(),
+    };
+    let d2 = scoped.push(&Record::Draw(honest2.clone()));
+    let second = scoped.drawn_by(&[d2]);
+    assert!(first.is_disjoint(&second) && !second.is_empty());
+    let dead = code(11).parse::<Uscc>().unwrap();
+    assert!(!first.contains(&dead) && !second.contains(&dead));
+    for d in first.iter().chain(&second) {
+        let i = (0..30).find(|&i| code(i) == d.to_string()).unwrap();
+        assert_eq!(industry_of(i), "河道采砂", "{d}");
+    }
+    out.push(Case {
+        name: "scope-and-exclusion",
+        description: "two tasks scoped to the industry 河道采砂 (the default statuses leave out a deregistered entity), the second excluding the entities the first drew",
+        chain: scoped.text(),
+        with_registers: true,
+        entities: HONEST,
+        fails: vec![],
+    });
+    out.push(Case {
+        name: "scope-entity-moved",
+        description: "the same chain checked against a register in which an entity of the scoped pool moved to another industry: the master register is not the committed one",
+        chain: scoped.text(),
+        with_registers: true,
+        entities: MOVED,
+        fails: vec!["register-root"],
+    });
+    // The second draw re-signed listing an entity the first drew.
+    let mut broken = honest2.clone();
+    let reused = *first.iter().min().unwrap();
+    let first_drawn = [
+        &mut broken.drawn.A,
+        &mut broken.drawn.B,
+        &mut broken.drawn.C,
+        &mut broken.drawn.D,
+    ]
+    .into_iter()
+    .find(|v| !v.is_empty())
+    .unwrap();
+    let old = first_drawn[0].uscc;
+    first_drawn[0].uscc = reused;
+    for t in &mut broken.teams {
+        if t.uscc == old {
+            t.uscc = reused;
+        }
+    }
+    let mut gb = Builder {
+        key: issuer(),
+        lines: g.lines.clone(),
+    };
+    gb.push(&Record::Draw(broken));
+    out.push(Case {
+        name: "exclusion-broken",
+        description: "a correctly signed draw of the second scoped task that lists an entity the first task drew, which its commitment excludes",
+        chain: gb.text(),
+        with_registers: false,
+        entities: HONEST,
+        fails: vec!["exclusion"],
     });
 
     // Unknown member and duplicate member in a signed payload.
@@ -863,31 +1037,35 @@ fn cases() -> Vec<Case> {
             description,
             chain: g.text(),
             with_registers: false,
-            tampered_register: false,
+            entities: HONEST,
             fails: vec!["record"],
         });
     }
     out
 }
 
-fn tampered_files() -> Files {
+/// The register files with entity `i`'s row changed to `class` and `industry`.
+fn changed_files(i: u32, class: &str, industry: &str) -> Files {
     let mut f = files();
-    // Entity 4 moves from class B to class A.
-    let line = format!("{},测试单位04,B,140522,取水", code(4));
+    let line = entity_line(i, class_of(i), industry_of(i));
     assert!(f.entities.contains(&line));
-    f.entities = f
-        .entities
-        .replace(&line, &format!("{},测试单位04,A,140522,取水", code(4)));
+    f.entities = f.entities.replace(&line, &entity_line(i, class, industry));
     f
+}
+
+fn files_named(name: &str) -> Files {
+    match name {
+        // Entity 4 moves from class B to class A.
+        TAMPERED => changed_files(4, "A", industry_of(4)),
+        // Entity 2, in the pool of the sand-mining tasks, moves out of their scope.
+        MOVED => changed_files(2, class_of(2), "取水"),
+        _ => files(),
+    }
 }
 
 fn verdict(case: &Case) -> (bool, BTreeSet<&'static str>) {
     let key = issuer().public_key().clone();
-    let f = if case.tampered_register {
-        tampered_files()
-    } else {
-        files()
-    };
+    let f = files_named(case.entities);
     let regs = registers(&f);
     let report = verify_chain_bytes(
         case.chain.as_bytes(),
@@ -1010,7 +1188,10 @@ fn proof_bundles_apply_the_draw_record_checks() {
     let f = files();
     let regs = registers(&f);
     let key = issuer();
-    let hashes = double_random::commitment::entity_leaf_hashes(&regs.entities).unwrap();
+    let pool = regs
+        .entities
+        .pool(&task("YCSW-TEST-01").scope, &no_exclusion());
+    let hashes = double_random::commitment::entity_leaf_hashes(&pool, FormatVersion::V2).unwrap();
     let drawn_one = |d: &double_random::records::DrawPayload| d.drawn.D[0].uscc;
     let bundle = |b: &Builder, cid: RecordId, draw: &Envelope, uscc| {
         let line = |id: RecordId| {
@@ -1021,10 +1202,16 @@ fn proof_bundles_apply_the_draw_record_checks() {
                 .to_json()
         };
         double_random::proof::ProofBundle {
-            format: double_random::proof::PROOF_BUNDLE_FORMAT.into(),
+            format: double_random::proof::PROOF_BUNDLE_FORMAT_V2.into(),
             commitment: line(cid),
             draw: Some(draw.to_json()),
-            proof: double_random::commitment::prove_entity(&regs.entities, &hashes, &uscc).unwrap(),
+            proof: double_random::commitment::prove_entity(
+                &pool,
+                &hashes,
+                &uscc,
+                FormatVersion::V2,
+            )
+            .unwrap(),
         }
     };
     let mut b = Builder {
@@ -1045,6 +1232,23 @@ fn proof_bundles_apply_the_draw_record_checks() {
         .verify(key.public_key())
         .unwrap();
     assert_eq!(v.drawn_at, Some(0));
+    // A bundle of a version-2 commitment must say so: its entity carries
+    // the status and target types the version-2 leaf commits.
+    let mut old = bundle(&b, cid, &env, drawn_one(&honest));
+    old.format = double_random::proof::PROOF_BUNDLE_FORMAT.into();
+    assert!(matches!(
+        old.verify(key.public_key()),
+        Err(double_random::proof::BundleError::FormatForVersion { .. })
+    ));
+    let mut bare = bundle(&b, cid, &env, drawn_one(&honest));
+    bare.proof.entity.status = None;
+    bare.proof.entity.target_types = None;
+    assert!(matches!(
+        bare.verify(key.public_key()),
+        Err(double_random::proof::BundleError::Proof(
+            double_random::commitment::ProofError::EntityFields { .. }
+        ))
+    ));
 
     // Dated before the ceremony that gives its randomness (perform_draw
     // refuses to make it, so the date is edited and the record re-signed).
@@ -1257,7 +1461,6 @@ fn full_replay_rederives_the_expertise_of_key_items() {
 
 fn expected_files() -> Vec<(PathBuf, String)> {
     let f = files();
-    let t = tampered_files();
     let key = issuer();
     let mut out = vec![
         (dir().join("registers/entities.csv"), f.entities.clone()),
@@ -1267,7 +1470,14 @@ fn expected_files() -> Vec<(PathBuf, String)> {
             dir().join("registers/conflict-salt.hex"),
             format!("{}\n", "5a".repeat(32)),
         ),
-        (dir().join("registers/entities-tampered.csv"), t.entities),
+        (
+            dir().join(format!("registers/{TAMPERED}")),
+            files_named(TAMPERED).entities,
+        ),
+        (
+            dir().join(format!("registers/{MOVED}")),
+            files_named(MOVED).entities,
+        ),
         (dir().join("issuer.pub"), key.public_key().to_text()),
     ];
     let mut index = Vec::new();
@@ -1279,7 +1489,7 @@ fn expected_files() -> Vec<(PathBuf, String)> {
             "chain": format!("{}.jsonl", c.name),
             "registers": if c.with_registers {
                 json!({
-                    "entities": if c.tampered_register { "registers/entities-tampered.csv" } else { "registers/entities.csv" },
+                    "entities": format!("registers/{}", c.entities),
                     "inspectors": "registers/inspectors.csv",
                     "conflicts": "registers/conflicts.csv",
                     "conflict_salt": "registers/conflict-salt.hex",

@@ -54,6 +54,7 @@ fn registers(entities_file: &str) -> Regs {
                 credit_class: v[2].clone(),
                 region: v[3].clone(),
                 industry: v[4].clone(),
+                ..Default::default()
             }),
         &opts,
     );

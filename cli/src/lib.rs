@@ -13,4 +13,5 @@ pub mod plan;
 pub mod progress;
 pub mod receipts;
 pub mod registers;
+pub mod scope;
 pub mod task_file;

@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use double_random::{
     beacon::{BeaconVerdict, QUICKNET_CHAIN_HASH, check_beacon, drand_round_time},
-    commitment::{commit_entities, commit_inspectors, commit_items},
+    chain::Chain,
+    checks::entity_roots,
+    commitment::{commit_inspectors, commit_items},
     records::RecordId,
     records::{CommitmentPayload, DrawPayload, IssuerPublicKey, RandomnessPlan, Record},
     registers::{CheckItemList, CreditClass, EntityRegister, InspectorRegister},
@@ -212,9 +214,18 @@ pub fn notice(a: &NoticeArgs) -> Result<Status, CliError> {
     let entities = entities.register;
     let inspectors = inspectors.register;
     let committed = &commitment.registers;
-    if commit_entities(&entities).map(|c| c.root).ok() != Some(committed.entities.root) {
+    // The pool the commitment's scope and exclusions derive from the master
+    // register (the register itself for a version-1 commitment).
+    let Ok(chain) = Chain::open(key.clone(), &bytes) else {
+        return refuse("the chain does not verify; run `double-random verify`");
+    };
+    let Ok(pool) = chain.pool(commitment, &entities) else {
+        return refuse("the commitment excludes a draw that is not on the chain");
+    };
+    let roots = entity_roots(&entities, commitment.format, Some(&pool)).ok();
+    if roots.as_ref().map(|(e, m)| (e, *m)) != Some((&committed.entities, committed.master)) {
         return refuse(&format!(
-            "{} is not the entity register the draw was committed with (its Merkle root differs)",
+            "{} is not the entity register the draw was committed with (its Merkle root, or that of the pool its scope gives, differs)",
             a.entities.display()
         ));
     }
@@ -235,7 +246,7 @@ pub fn notice(a: &NoticeArgs) -> Result<Status, CliError> {
     for (class, d) in draw.drawn_in_order() {
         let at_rank = usize::try_from(d.rank.0)
             .ok()
-            .and_then(|r| entities.class(class).get(r));
+            .and_then(|r| pool.class(class).get(r));
         if at_rank.map(|e| &e.uscc) != Some(&d.uscc) {
             return refuse(&format!(
                 "class {class} rank {} is not {} in the entity register",
@@ -250,7 +261,8 @@ pub fn notice(a: &NoticeArgs) -> Result<Status, CliError> {
         commitment_id: &draw.commitment,
         draw,
         draw_id,
-        entities: &entities,
+        entities: &pool,
+        master_size: entities.len(),
         inspectors: &inspectors,
         items: items.as_ref(),
         chain_file: file_name(&a.chain),
@@ -316,7 +328,10 @@ struct Notice<'a> {
     commitment_id: &'a RecordId,
     draw: &'a DrawPayload,
     draw_id: &'a RecordId,
+    /// The pool the draw sampled.
     entities: &'a EntityRegister,
+    /// Entities in the master register the pool was derived from.
+    master_size: usize,
     inspectors: &'a InspectorRegister,
     items: Option<&'a CheckItemList>,
     chain_file: String,
@@ -521,6 +536,33 @@ impl Notice<'_> {
                 )
             }
         )?;
+        if let Some(scope) = &task.scope {
+            write!(
+                h,
+                "<tr><th>抽查范围 <span class=\"en\">Scope</span></th><td id=\"scope\">"
+            )?;
+            for (i, line) in crate::scope::chinese(scope).iter().enumerate() {
+                if i > 0 {
+                    write!(h, "<br>")?;
+                }
+                write!(h, "{}", Esc(line))?;
+            }
+            writeln!(h, "</td></tr>")?;
+            writeln!(
+                h,
+                "<tr><th>名录库 <span class=\"en\">Pool</span></th><td id=\"pool\">检查对象名录库共 {} 户，按抽查范围{}确定本任务名录库 {} 户</td></tr>",
+                self.master_size,
+                if task.exclude_drawn.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "并排除此前 {} 次抽取已抽中的对象后",
+                        task.exclude_drawn.len()
+                    )
+                },
+                self.commitment.registers.entities.size.0
+            )?;
+        }
         writeln!(
             h,
             "<tr><th>检查日期 <span class=\"en\">Inspection date</span></th><td>{}</td></tr>",

@@ -1,18 +1,22 @@
 //! `plan`: what a task means for a register before anyone commits to it.
 //!
-//! Per credit class: the pool size (valid entities of that class), the
-//! task's ratio and the number to draw, plus the totals and which minimum
-//! rule applied (all drawn when the pool holds fewer than 3, otherwise at
-//! least 3, topped up from the highest-risk classes first; see
-//! `docs/spec/sampling.md`).
+//! The task's scope (定向抽查) and the pool it gives; per credit class: the
+//! master register's count, the pool's, the task's ratio, the effective
+//! rate (number drawn ÷ pool) and the number to draw, plus the totals, the
+//! top-up policy, which minimum rule applied (all drawn when the pool holds
+//! fewer than 3, otherwise at least 3, topped up from the highest-risk
+//! classes first; see `docs/spec/sampling.md`) and the entities the scope
+//! leaves out by registration status alone.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
 use double_random::{
-    registers::CreditClass,
-    sampling::{CLASS_COUNT, MIN_TOTAL_SAMPLE, ceil_ratio},
+    records::TopUp,
+    registers::{CreditClass, EntityRegister, in_scope_but_status, in_statuses},
+    sampling::{BasisPoints, CLASS_COUNT, MIN_TOTAL_SAMPLE, ceil_ratio},
     task::Task,
 };
 use serde_json::{Map, Value, json};
@@ -27,7 +31,8 @@ pub struct PlanArgs {
     /// Task file (TOML; see docs/task-file.md).
     #[arg(long)]
     pub task: PathBuf,
-    /// Entity register (CSV or .xlsx): the task's pool.
+    /// Entity register (CSV or .xlsx): the master register the task's scope
+    /// selects its pool from.
     #[arg(long)]
     pub entities: PathBuf,
     /// Print a JSON report instead of text.
@@ -62,7 +67,9 @@ impl MinimumRule {
 /// The numbers of a plan.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlanReport {
-    /// Valid entities per class, A..D.
+    /// Valid entities of the master register per class, A..D.
+    pub master: [u64; CLASS_COUNT],
+    /// Entities of the task's pool (the master register in its scope) per class, A..D.
     pub pools: [u64; CLASS_COUNT],
     /// `ceil(n_c * ratio_c)` per class, before the minimum rule.
     pub by_ratio: [u64; CLASS_COUNT],
@@ -70,11 +77,68 @@ pub struct PlanReport {
     pub draws: [u64; CLASS_COUNT],
     /// Which minimum rule applied.
     pub rule: MinimumRule,
+    /// Entities the scope leaves out by registration status alone (in
+    /// scope on every other list), by status code.
+    pub left_out_by_status: BTreeMap<&'static str, u64>,
+}
+
+/// The effective rate `draw / pool` in basis points, rounded down; `None`
+/// for an empty pool. Integers only.
+pub fn effective_rate(draw: u64, pool: u64) -> Option<BasisPoints> {
+    if pool == 0 {
+        return None;
+    }
+    let bp = u128::from(draw.min(pool)) * 10_000 / u128::from(pool);
+    BasisPoints::new(u32::try_from(bp).unwrap_or(10_000)).ok()
+}
+
+/// The effective rate as percent text: `"—"` for an empty pool, and `≈`
+/// before a rate that is not a whole number of basis points.
+pub fn effective_rate_text(draw: u64, pool: u64) -> String {
+    match effective_rate(draw, pool) {
+        None => "—".to_owned(),
+        Some(bp) if u128::from(draw) * 10_000 % u128::from(pool) == 0 => bp.to_string(),
+        Some(bp) => format!("≈{bp}"),
+    }
+}
+
+/// The top-up policy in words.
+pub fn top_up_text(top_up: TopUp) -> &'static str {
+    match top_up {
+        TopUp::AnyClass => {
+            "any-class: the at-least-3 top-up may take entities of every class, a class at 0% too"
+        }
+        _ => "positive-ratio: the at-least-3 top-up takes only classes whose ratio is above 0%",
+    }
 }
 
 impl PlanReport {
-    /// Computes the plan of `task` for pools of these sizes.
+    /// Computes the plan of `task` for pools of these sizes (the master
+    /// register taken to be the pool).
     pub fn new(task: &Task, pools: [u64; CLASS_COUNT]) -> Result<Self, CliError> {
+        Self::with_master(task, pools, pools, BTreeMap::new())
+    }
+
+    /// Computes the plan of `task` on a master register: the pool its
+    /// scope selects (no exclusion of earlier draws: those are resolved on
+    /// the chain at commit).
+    pub fn for_register(task: &Task, master: &EntityRegister) -> Result<Self, CliError> {
+        let pool = master.pool(&task.scope, &std::collections::HashSet::new());
+        let mut left_out: BTreeMap<&'static str, u64> = BTreeMap::new();
+        for e in master.entities() {
+            if in_scope_but_status(e, &task.scope) && !in_statuses(e, &task.scope) {
+                *left_out.entry(e.status().code()).or_default() += 1;
+            }
+        }
+        Self::with_master(task, master.class_sizes(), pool.class_sizes(), left_out)
+    }
+
+    fn with_master(
+        task: &Task,
+        master: [u64; CLASS_COUNT],
+        pools: [u64; CLASS_COUNT],
+        left_out_by_status: BTreeMap<&'static str, u64>,
+    ) -> Result<Self, CliError> {
         let draws = task.sample_sizes(pools)?;
         let mut by_ratio = [0; CLASS_COUNT];
         for c in CreditClass::ALL {
@@ -100,11 +164,18 @@ impl PlanReport {
             MinimumRule::TopUpToThree
         };
         Ok(PlanReport {
+            master,
             pools,
             by_ratio,
             draws,
             rule,
+            left_out_by_status,
         })
+    }
+
+    /// Total master register size.
+    pub fn master_total(&self) -> u64 {
+        self.master.iter().sum()
     }
 
     /// Total pool size.
@@ -117,25 +188,36 @@ impl PlanReport {
         self.draws.iter().sum()
     }
 
-    /// The JSON report of `plan --json`.
+    /// The JSON report of `plan --json`: per class the master register's
+    /// count, the pool's (the scoped pool), the ratio, the effective rate
+    /// and the number to draw.
     pub fn to_json(&self, task: &Task) -> Value {
         let mut classes = Map::new();
         for c in CreditClass::ALL {
             let i = c.index();
+            let rate = effective_rate(self.draws[i], self.pools[i]);
             classes.insert(
                 c.to_string(),
                 json!({
+                    "master": self.master[i],
                     "pool": self.pools[i],
                     "ratio_bp": task.ratios.get(c).get(),
+                    "ratio": task.ratios.get(c).to_string(),
+                    "effective_rate_bp": rate.map(|r| r.get()),
+                    "effective_rate": effective_rate_text(self.draws[i], self.pools[i]),
                     "draw": self.draws[i],
                 }),
             );
         }
         json!({
             "task": task.id,
+            "scope": task.scope,
+            "top_up": task.top_up,
             "classes": classes,
             "total": self.total(),
             "pool_total": self.pool_total(),
+            "master_total": self.master_total(),
+            "left_out_by_status": self.left_out_by_status,
             "minimum_rule": self.rule.name(),
         })
     }
@@ -145,7 +227,7 @@ impl PlanReport {
         let ratio_total: u64 = self.by_ratio.iter().sum();
         match self.rule {
             MinimumRule::None if self.pool_total() == 0 => {
-                "the register holds no valid entity: nothing to draw".to_owned()
+                "the pool holds no entity: nothing to draw".to_owned()
             }
             MinimumRule::None => format!(
                 "the ratios give {ratio_total}, at least {MIN_TOTAL_SAMPLE}: no top-up needed"
@@ -186,9 +268,13 @@ impl PlanReport {
         if !task.items.is_empty() {
             writeln!(out, "items: {}", task.items.join(", "))?;
         }
+        for (i, line) in crate::scope::english(&task.scope).iter().enumerate() {
+            writeln!(out, "{}{line}", if i == 0 { "scope: " } else { "       " })?;
+        }
+        writeln!(out, "top-up: {}", top_up_text(task.top_up))?;
         writeln!(out)?;
-        let widths = [6, 10, 10, 8, 8];
-        let row = |cells: [&str; 5]| -> String {
+        let widths = [6, 10, 10, 8, 8, 11, 8];
+        let row = |cells: [&str; 7]| -> String {
             let mut line = format!(
                 "{}{}",
                 pad_right(cells[0], widths[0]),
@@ -199,7 +285,19 @@ impl PlanReport {
             }
             line.trim_end().to_owned()
         };
-        writeln!(out, "{}", row(["class", "risk", "pool", "ratio", "draw"]))?;
+        writeln!(
+            out,
+            "{}",
+            row([
+                "class",
+                "risk",
+                "register",
+                "pool",
+                "ratio",
+                "effective",
+                "draw"
+            ])
+        )?;
         for c in CreditClass::ALL {
             let i = c.index();
             writeln!(
@@ -208,8 +306,10 @@ impl PlanReport {
                 row([
                     &c.to_string(),
                     c.chinese_name(),
+                    &self.master[i].to_string(),
                     &self.pools[i].to_string(),
                     &task.ratios.get(c).to_string(),
+                    &effective_rate_text(self.draws[i], self.pools[i]),
                     &self.draws[i].to_string(),
                 ])
             )?;
@@ -220,12 +320,28 @@ impl PlanReport {
             row([
                 "total",
                 "",
+                &self.master_total().to_string(),
                 &self.pool_total().to_string(),
                 "",
+                &effective_rate_text(self.total(), self.pool_total()),
                 &self.total().to_string()
             ])
         )?;
         writeln!(out)?;
+        writeln!(
+            out,
+            "register: the master register; pool: its entities in the task's scope; effective: draw ÷ pool (≈: rounded down to 0.01%)"
+        )?;
+        if self.left_out_by_status.is_empty() {
+            writeln!(out, "left out by status: none")?;
+        } else {
+            let parts: Vec<String> = self
+                .left_out_by_status
+                .iter()
+                .map(|(code, n)| format!("{n} {code} ({})", crate::scope::status_name(code)))
+                .collect();
+            writeln!(out, "left out by status: {}", parts.join(", "))?;
+        }
         writeln!(out, "rule: {}", self.rule_line())
     }
 }
@@ -233,7 +349,8 @@ impl PlanReport {
 /// Runs `plan`.
 pub fn plan(args: &PlanArgs) -> Result<Status, CliError> {
     let today = crate::receipts::beijing_date(crate::receipts::now()?);
-    let task = read_task_file(&args.task, today)?.task;
+    let file = read_task_file(&args.task, today)?;
+    let task = file.task;
     let mut notes = Vec::new();
     let entities = registers::read_entities(
         &args.entities,
@@ -244,10 +361,7 @@ pub fn plan(args: &PlanArgs) -> Result<Status, CliError> {
     for n in &notes {
         eprintln!("note: {n}");
     }
-    let pool = entities
-        .register
-        .pool(&task.scope, &std::collections::HashSet::new());
-    let report = PlanReport::new(&task, pool.class_sizes())?;
+    let report = PlanReport::for_register(&task, &entities.register)?;
     let status = if entities.is_clean() {
         Status::Ok
     } else {
@@ -266,12 +380,41 @@ pub fn plan(args: &PlanArgs) -> Result<Status, CliError> {
     }
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &report.to_json(&task))?;
+        let mut v = report.to_json(&task);
+        v["exclude_drawn_by"] = json!(file.exclude_drawn_by);
+        v["exclude_drawn_in_year"] = json!(file.exclude_drawn_in_year);
+        serde_json::to_writer_pretty(&mut out, &v)?;
         writeln!(out)?;
     } else {
         report.write_text(&task, &mut out)?;
+        if let Some(line) =
+            exclusion_line(&file.exclude_drawn_by, file.exclude_drawn_in_year, &task)
+        {
+            writeln!(out, "{line}")?;
+        }
     }
     Ok(status)
+}
+
+/// What a task's exclusions of earlier draws will leave out, in words; `None`
+/// when it excludes none.
+pub fn exclusion_line(by: &[String], in_year: bool, task: &Task) -> Option<String> {
+    let mut parts = Vec::new();
+    if !by.is_empty() {
+        parts.push(format!("the draws of task(s) {}", by.join(", ")));
+    }
+    if in_year {
+        parts.push(format!(
+            "every draw inspected in {}",
+            task.inspection_date.year()
+        ));
+    }
+    (!parts.is_empty()).then(|| {
+        format!(
+            "excludes: the entities of {} (resolved on the chain at commit; the pool above does not count them)",
+            parts.join(" and ")
+        )
+    })
 }
 
 #[cfg(test)]
@@ -337,7 +480,7 @@ mod tests {
         assert_eq!(r.rule, MinimumRule::AllFewerThanThree);
         let r = PlanReport::new(&t, [0; 4]).unwrap();
         assert_eq!(r.total(), 0);
-        assert!(r.rule_line().contains("no valid entity"));
+        assert!(r.rule_line().contains("no entity"));
     }
 
     #[test]
@@ -349,12 +492,92 @@ mod tests {
         let text = String::from_utf8(buf).unwrap();
         let table: Vec<&str> = text
             .lines()
-            .filter(|l| l.starts_with(['c', 'A', 'B', 'C', 'D', 't']) && !l.starts_with("task"))
+            .filter(|l| {
+                l.starts_with(['c', 'A', 'B', 'C', 'D', 't'])
+                    && !l.starts_with("task")
+                    && !l.starts_with("top-up")
+            })
             .collect();
         assert_eq!(table.len(), 6, "{text}");
         for l in &table {
-            assert_eq!(crate::common::display_width(l), 42, "{l:?}\n{text}");
+            assert_eq!(crate::common::display_width(l), 61, "{l:?}\n{text}");
         }
         assert!(text.contains("task T-1  取水许可检查"));
+        assert!(text.contains("scope: statuses: abnormal-list"), "{text}");
+        assert!(text.contains("top-up: positive-ratio"), "{text}");
+        assert!(text.contains("left out by status: none"), "{text}");
+    }
+
+    #[test]
+    fn effective_rates_are_integer_percent_text() {
+        assert_eq!(effective_rate_text(3, 14), "≈21.42%");
+        assert_eq!(effective_rate_text(1, 4), "25%");
+        assert_eq!(effective_rate_text(0, 10), "0%");
+        assert_eq!(effective_rate_text(0, 0), "—");
+        assert_eq!(effective_rate_text(1, 3), "≈33.33%");
+        assert_eq!(
+            effective_rate(u64::MAX, u64::MAX).map(|b| b.get()),
+            Some(10_000)
+        );
+        assert_eq!(effective_rate(1, u64::MAX).map(|b| b.get()), Some(0));
+    }
+
+    #[test]
+    fn a_scoped_plan_counts_the_master_register_the_pool_and_statuses() {
+        use double_random::registers::{EntityRow, ValidationOptions};
+        let code = |n: u32| {
+            let first: [u8; 17] = format!("91140522MA{n:07}").as_bytes().try_into().unwrap();
+            let check = double_random::registers::uscc_check_character(&first).unwrap();
+            format!("{}{check}", std::str::from_utf8(&first).unwrap())
+        };
+        let rows = (0..20u32).map(|i| EntityRow {
+            row: i as usize + 2,
+            uscc: code(i),
+            name: format!("单位{i}"),
+            credit_class: ["A", "B", "C", "D"][(i % 4) as usize].into(),
+            industry: if i % 2 == 0 { "河道采砂" } else { "取水" }.into(),
+            status: match i {
+                0 => "注销",
+                2 => "迁出",
+                3 => "注销",
+                _ => "",
+            }
+            .into(),
+            ..Default::default()
+        });
+        let master = EntityRegister::from_rows(rows, &ValidationOptions::default()).register;
+        let t = task(["0%", "5%", "20%", "100%"]);
+        let scope = double_random::registers::Scope {
+            industries: vec!["河道采砂".into()],
+            ..double_random::registers::Scope::everything_in_business()
+        };
+        let t = t.with_scope(scope).unwrap();
+        let r = PlanReport::for_register(&t, &master).unwrap();
+        assert_eq!(r.master, [5, 5, 5, 5]);
+        // 河道采砂: 0, 4, 8, 12, 16 (A) and 2, 6, 10, 14, 18 (C); 0 and 2 not in business.
+        assert_eq!(r.pools, [4, 0, 4, 0]);
+        assert_eq!(r.draws, [0, 0, 3, 0]);
+        // Entity 3 (取水) is out of scope anyway: not counted as left out by status.
+        assert_eq!(
+            r.left_out_by_status.into_iter().collect::<Vec<_>>(),
+            [("deregistered", 1), ("moved-out", 1)]
+        );
+        let r = PlanReport::for_register(&t, &master).unwrap();
+        let v = r.to_json(&t);
+        assert_eq!(v["classes"]["C"]["pool"], 4);
+        assert_eq!(v["classes"]["C"]["master"], 5);
+        assert_eq!(v["classes"]["C"]["effective_rate"], "75%");
+        assert_eq!(v["classes"]["A"]["effective_rate"], "0%");
+        assert_eq!(v["top_up"], "positive-ratio");
+        assert_eq!(v["scope"]["industries"][0], "河道采砂");
+        assert_eq!(v["left_out_by_status"]["moved-out"], 1);
+        let mut buf = Vec::new();
+        r.write_text(&t, &mut buf).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        assert!(text.contains("scope: industries: 河道采砂"), "{text}");
+        assert!(
+            text.contains("left out by status: 1 deregistered (注销), 1 moved-out (迁出)"),
+            "{text}"
+        );
     }
 }

@@ -11,7 +11,7 @@ use double_random::{
     calendar::Timestamp,
     chain::{Chain, ChainError, Commit, Draw, Pending},
     commitment::{entity_leaf_hashes, prove_entity},
-    proof::{PROOF_BUNDLE_FORMAT, ProofBundle},
+    proof::{ProofBundle, proof_bundle_format},
     records::RecordId,
     records::{
         CommitmentPayload, IssuerKey, IssuerPublicKey, RandomnessPlan, RandomnessValue, Record,
@@ -632,20 +632,25 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
     let file = read_task_file(&a.task, fallback)?;
     let mut chain = ChainFile::load_for_append(&a.chain, key.public_key(), true)?;
     let mut task = file.task;
-    if !file.exclude_drawn_by.is_empty() {
-        let draws: Vec<RecordId> = chain
-            .chain
-            .records()
-            .iter()
-            .filter_map(|(id, r)| match r {
-                Record::Draw(d) => chain
-                    .chain
-                    .commitment(&d.commitment)
-                    .filter(|(c, _)| file.exclude_drawn_by.contains(&c.task.id))
-                    .map(|_| *id),
-                _ => None,
-            })
-            .collect();
+    // exclude_drawn_by and exclude_drawn_in_year: the draws on the chain now,
+    // each once, in chain order.
+    let mut excluded: std::collections::HashSet<RecordId> = chain
+        .chain
+        .draws_of_tasks(&file.exclude_drawn_by)
+        .into_iter()
+        .collect();
+    if file.exclude_drawn_in_year {
+        let year = task.inspection_date.year();
+        excluded.extend(chain.chain.draws_in_inspection_year(year));
+    }
+    let draws: Vec<RecordId> = chain
+        .chain
+        .records()
+        .iter()
+        .map(|(id, _)| *id)
+        .filter(|id| excluded.contains(id))
+        .collect();
+    if !draws.is_empty() {
         task = task
             .excluding_draws(draws)
             .map_err(|e| ReceiptError::Selection(e.to_string()))?;
@@ -1209,7 +1214,7 @@ pub fn prove(a: &ProveArgs) -> Result<Status, CliError> {
                     .chain
                     .pool(c, &register)
                     .map_err(|e| chain_error(&a.chain, e))?;
-                let root = double_random::commitment::commit_entities(&pool)
+                let root = double_random::commitment::commit_entities(&pool, c.format)
                     .map_err(commit_error)?
                     .root;
                 if root == c.registers.entities.root {
@@ -1235,11 +1240,12 @@ pub fn prove(a: &ProveArgs) -> Result<Status, CliError> {
             message: e.to_string(),
         }
     })?;
-    let hashes = entity_leaf_hashes(&pool).map_err(commit_error)?;
-    let proof = prove_entity(&pool, &hashes, &uscc).map_err(|e| ReceiptError::Flag {
-        flag: "--uscc",
-        message: e.to_string(),
-    })?;
+    let hashes = entity_leaf_hashes(&pool, commitment.format).map_err(commit_error)?;
+    let proof =
+        prove_entity(&pool, &hashes, &uscc, commitment.format).map_err(|e| ReceiptError::Flag {
+            flag: "--uscc",
+            message: e.to_string(),
+        })?;
     let line_of = |id: &RecordId| {
         chain
             .lines
@@ -1252,7 +1258,7 @@ pub fn prove(a: &ProveArgs) -> Result<Status, CliError> {
         _ => None,
     };
     let bundle = ProofBundle {
-        format: PROOF_BUNDLE_FORMAT.to_owned(),
+        format: proof_bundle_format(commitment.format).to_owned(),
         commitment: line_of(&cid).unwrap_or_default(),
         draw: draw_id.and_then(|d| line_of(&d)),
         proof,

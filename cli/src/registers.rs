@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use double_random::records::FormatVersion;
 use double_random::registers::{
     CheckItemList, ConflictRegister, ConflictRow, EntityRegister, EntityRegisterBuilder,
     EntityRowRef, InspectorRegister, InspectorRow, ItemRow, Validated, ValidationOptions,
@@ -115,7 +116,9 @@ pub fn read_entities(
 
 /// Reads an entity register file; with `commit`, a file in canonical order
 /// is committed as it is read (see
-/// [`EntityRegisterBuilder::commit_while_reading`]).
+/// [`EntityRegisterBuilder::commit_while_reading`]), with the leaves of
+/// format version 2, the version the tool writes (a version-1 root is
+/// computed when a version-1 commitment asks for it).
 fn read_entity_file(
     path: &Path,
     encoding: Encoding,
@@ -131,14 +134,30 @@ fn read_entity_file(
         |reader, cols| {
             // A national register has millions of rows: the cells are read into
             // the reader's buffer and only the text an entity keeps is copied.
-            let [uscc, name, credit_class, region, industry] =
-                ["uscc", "name", "credit_class", "region", "industry"].map(|c| cols.index(c));
+            let [
+                uscc,
+                name,
+                credit_class,
+                region,
+                industry,
+                status,
+                target_types,
+            ] = [
+                "uscc",
+                "name",
+                "credit_class",
+                "region",
+                "industry",
+                "status",
+                "target_types",
+            ]
+            .map(|c| cols.index(c));
             // Room for about as many rows as a register of this size holds
             // (CSV rows run to 60 bytes and more), so nothing grows as it is read.
             let rows = std::fs::metadata(path).map_or(0, |m| m.len() / 64);
             let rows = usize::try_from(rows).unwrap_or(0);
-            let mut builder =
-                EntityRegisterBuilder::with_capacity(options, rows).commit_while_reading(commit);
+            let mut builder = EntityRegisterBuilder::with_capacity(options, rows)
+                .commit_while_reading(commit.then_some(FormatVersion::V2));
             while let Some(cells) = reader.next_cells() {
                 let cells = cells?;
                 let cell = |i: Option<usize>| i.map_or("", |i| cells.get(i));
@@ -149,6 +168,8 @@ fn read_entity_file(
                     credit_class: cell(credit_class),
                     region: cell(region),
                     industry: cell(industry),
+                    status: cell(status),
+                    target_types: cell(target_types),
                 });
             }
             Ok(builder.finish())
@@ -325,8 +346,9 @@ mod tests {
     /// and entities.
     #[test]
     fn entities_from_cells_equal_entities_from_rows() {
-        let mut csv =
-            String::from("\u{FEFF}统一社会信用代码,企业名称,风险分类,行政区划代码,行业,备注\n");
+        let mut csv = String::from(
+            "\u{FEFF}统一社会信用代码,企业名称,风险分类,行政区划代码,行业,备注,登记状态,检查对象类型\n",
+        );
         for n in 0..3000u32 {
             let class = ["A", "b", " C类 ", "高风险", "E", ""][(n % 6) as usize];
             let name = match n % 13 {
@@ -335,15 +357,19 @@ mod tests {
                 _ => format!("  单位{n}  "),
             };
             let region = ["140522", "14052", "", " 140581 "][(n % 4) as usize];
+            let status = ["", "注销", "在业", "倒闭", " 吊销，未注销 "][(n % 5) as usize];
+            let types = ["", "取水单位", "取水单位、河道采砂场"][(n % 3) as usize];
             let uscc = match n % 17 {
                 0 => code(n / 2),
                 1 => "91350203M0001QAY9B".to_owned(),
                 2 => format!("{}x", code(n)),
                 _ => code(n).to_lowercase(),
             };
-            csv.push_str(&format!("{uscc},{name},{class},{region},水利,x\n"));
+            csv.push_str(&format!(
+                "{uscc},{name},{class},{region},水利,x,\"{status}\",{types}\n"
+            ));
             if n % 100 == 0 {
-                csv.push_str(",,,,,\n\n");
+                csv.push_str(",,,,,,,\n\n");
             }
         }
         let dir = tempfile::tempdir().unwrap();
@@ -365,6 +391,8 @@ mod tests {
                 credit_class: cols.get(r, "credit_class").to_owned(),
                 region: cols.get(r, "region").to_owned(),
                 industry: cols.get(r, "industry").to_owned(),
+                status: cols.get(r, "status").to_owned(),
+                target_types: cols.get(r, "target_types").to_owned(),
             });
             let want = EntityRegister::from_rows(rows, &opts);
             assert!(want.problems.len() > 1000, "{}", want.problems.len());

@@ -108,6 +108,8 @@ struct TaskToml {
     #[serde(default)]
     exclude_drawn_by: Vec<String>,
     #[serde(default)]
+    exclude_drawn_in_year: bool,
+    #[serde(default)]
     workload_cap: Option<u32>,
     #[serde(default)]
     jurisdiction: JurisdictionField,
@@ -307,6 +309,10 @@ pub struct TaskFile {
     pub date_given: bool,
     /// `exclude_drawn_by`: task ids whose draws on the chain the pool leaves out.
     pub exclude_drawn_by: Vec<String>,
+    /// `exclude_drawn_in_year`: the pool leaves out the entities of every
+    /// draw on the chain whose inspection date is in this task's inspection
+    /// year.
+    pub exclude_drawn_in_year: bool,
 }
 
 fn trimmed(v: &[String]) -> Vec<String> {
@@ -450,6 +456,7 @@ pub fn parse_task(file: &str, text: &str, fallback_date: Date) -> Result<TaskFil
         task,
         date_given,
         exclude_drawn_by: trimmed(&raw.exclude_drawn_by),
+        exclude_drawn_in_year: raw.exclude_drawn_in_year,
     })
 }
 

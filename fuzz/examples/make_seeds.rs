@@ -18,7 +18,9 @@ use double_random::{
         Approvals, FollowUp, InspectorDisclosure, LedgerOptions, LedgerRecord, PublicView,
         ResultCategory, ResultFields, published_file, sign_correction, verify_ledger,
     },
-    records::{Count, Envelope, RandomnessPlan, RandomnessValue, Record, Witnessing},
+    records::{
+        Count, Envelope, FormatVersion, RandomnessPlan, RandomnessValue, Record, Witnessing,
+    },
     registers::InspectionMethod,
     sampling::BasisPoints,
     task::{Ratios, Task},
@@ -178,13 +180,15 @@ fn main() {
         }
     }
     let register = example_entities();
-    let hashes = entity_leaf_hashes(register).expect("example leaves");
-    for (i, e) in register.entities().iter().enumerate().step_by(3).take(6) {
-        let proof = prove_entity(register, &hashes, &e.uscc).expect("proof");
-        s.add(
-            &format!("entity-proof-{i}"),
-            serde_json::to_string(&proof).expect("json"),
-        );
+    for (v, version) in [("", FormatVersion::V2), ("-v1", FormatVersion::V1)] {
+        let hashes = entity_leaf_hashes(register, version).expect("example leaves");
+        for (i, e) in register.entities().iter().enumerate().step_by(3).take(6) {
+            let proof = prove_entity(register, &hashes, &e.uscc, version).expect("proof");
+            s.add(
+                &format!("entity-proof{v}-{i}"),
+                serde_json::to_string(&proof).expect("json"),
+            );
+        }
     }
 
     // sampler: the sampling vectors' rank cases, plus the extremes.
@@ -259,7 +263,8 @@ fn main() {
     // undrawn entity, one before the draw, and the key files.
     let s = Seeds::new("proof_bundle");
     let regs = chain_registers();
-    let hashes = entity_leaf_hashes(&regs.entities).expect("leaf hashes");
+    // The chain vectors here are version 1's: version-1 leaves and bundles.
+    let hashes = entity_leaf_hashes(&regs.entities, FormatVersion::V1).expect("leaf hashes");
     let draw = match Record::decode(
         double_random::records::DRAW_TYPE,
         Envelope::from_json(lines[1])
@@ -289,7 +294,7 @@ fn main() {
             format: double_random::proof::PROOF_BUNDLE_FORMAT.into(),
             commitment: text(lines[0]),
             draw: with_draw.then(|| text(lines[1])),
-            proof: prove_entity(&regs.entities, &hashes, &uscc).expect("proof"),
+            proof: prove_entity(&regs.entities, &hashes, &uscc, FormatVersion::V1).expect("proof"),
         };
         s.add(name, serde_json::to_string_pretty(&bundle).expect("JSON"));
     }

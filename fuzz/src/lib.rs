@@ -39,7 +39,7 @@ use double_random::{
         commit_inspectors, commit_items, entity_leaf_hashes, inclusion_proof as cut_proof,
         leaf_hash, prove_entity, root_from_leaf_hashes, verify_inclusion,
     },
-    records::{Envelope, IssuerKey, IssuerPublicKey, verify, verify_any_of},
+    records::{Envelope, FormatVersion, IssuerKey, IssuerPublicKey, verify, verify_any_of},
     registers::{
         CheckItemList, ConflictRegister, ConflictRow, CreditClass, EntityRegister, EntityRow,
         InspectorRegister, InspectorRow, ItemRow, Uscc, UsccPolicy, ValidationOptions,
@@ -111,11 +111,10 @@ pub fn example_entities() -> &'static EntityRegister {
     })
 }
 
-/// The commitment to [`example_entities`].
-pub fn example_commitment() -> &'static EntityCommitment {
-    static COMMITMENT: OnceLock<EntityCommitment> = OnceLock::new();
-    COMMITMENT
-        .get_or_init(|| commit_entities(example_entities()).expect("example register commits"))
+/// The commitment to [`example_entities`] with the leaves of `version`.
+pub fn example_commitment(version: FormatVersion) -> EntityCommitment {
+    // The register keeps its commitment per version: computed once.
+    commit_entities(example_entities(), version).expect("example register commits")
 }
 
 /// Lossy text of the input: every input reaches the parser, not only valid UTF-8.
@@ -251,6 +250,8 @@ pub fn register_rows(data: &[u8]) {
             credit_class: field(f, 2),
             region: field(f, 3),
             industry: field(f, 4),
+            status: field(f, 5),
+            target_types: field(f, 6),
         }),
         &opts,
     );
@@ -315,22 +316,25 @@ pub fn register_rows(data: &[u8]) {
 /// A register built by the library commits, and its entities prove
 /// membership, class and rank against that commitment.
 fn check_entity_register(register: &EntityRegister) {
-    let commitment = match commit_entities(register) {
-        Ok(c) => c,
-        // Only an over-long field can stop a canonical register committing.
-        Err(double_random::commitment::CommitError::FieldTooLong(_)) => return,
-        Err(e) => panic!("a validated register failed to commit: {e}"),
-    };
-    assert_eq!(commitment.class_sizes, register.class_sizes());
-    assert_eq!(commitment.size(), Some(register.len() as u64));
-    let Ok(hashes) = entity_leaf_hashes(register) else {
-        return;
-    };
-    for e in register.entities().iter().take(4) {
-        let proof = prove_entity(register, &hashes, &e.uscc).expect("entity is in its register");
-        proof
-            .verify(&commitment)
-            .expect("proof from the register verifies");
+    for version in [FormatVersion::V1, FormatVersion::V2] {
+        let commitment = match commit_entities(register, version) {
+            Ok(c) => c,
+            // Only an over-long field can stop a canonical register committing.
+            Err(double_random::commitment::CommitError::FieldTooLong(_)) => return,
+            Err(e) => panic!("a validated register failed to commit: {e}"),
+        };
+        assert_eq!(commitment.class_sizes, register.class_sizes());
+        assert_eq!(commitment.size(), Some(register.len() as u64));
+        let Ok(hashes) = entity_leaf_hashes(register, version) else {
+            return;
+        };
+        for e in register.entities().iter().take(4) {
+            let proof = prove_entity(register, &hashes, &e.uscc, version)
+                .expect("entity is in its register");
+            proof
+                .verify(&commitment, version)
+                .expect("proof from the register verifies");
+        }
     }
 }
 
@@ -357,6 +361,8 @@ pub fn entity_rows<'t>(
         credit_class: map.get(r, "credit_class").to_owned(),
         region: map.get(r, "region").to_owned(),
         industry: map.get(r, "industry").to_owned(),
+        status: map.get(r, "status").to_owned(),
+        target_types: map.get(r, "target_types").to_owned(),
     })
 }
 
@@ -443,7 +449,7 @@ fn table(name: &str, data: &[u8], encoding: Encoding) {
         match kind {
             TableKind::Entities => {
                 let v = EntityRegister::from_rows(entity_rows(&table, &map), &opts);
-                let _ = commit_entities(&v.register);
+                let _ = commit_entities(&v.register, FormatVersion::V2);
             }
             TableKind::Inspectors => {
                 let _ = InspectorRegister::from_rows(inspector_rows(&table, &map), &opts);
@@ -572,16 +578,18 @@ pub fn inclusion_proof(data: &[u8]) {
             Some(&proof)
         );
         let register = example_entities();
-        match proof.verify(example_commitment()) {
-            Ok(()) => {
-                // Only the register's own proof of that entity verifies.
-                let hashes = entity_leaf_hashes(register).expect("example leaves");
-                let truth = prove_entity(register, &hashes, &proof.entity.uscc)
-                    .expect("a verified entity is in the register");
-                assert_eq!(truth, proof);
-            }
-            Err(e) => {
-                let _ = e.to_string();
+        for version in [FormatVersion::V1, FormatVersion::V2] {
+            match proof.verify(&example_commitment(version), version) {
+                Ok(()) => {
+                    // Only the register's own proof of that entity verifies.
+                    let hashes = entity_leaf_hashes(register, version).expect("example leaves");
+                    let truth = prove_entity(register, &hashes, &proof.entity.uscc, version)
+                        .expect("a verified entity is in the register");
+                    assert_eq!(truth, proof);
+                }
+                Err(e) => {
+                    let _ = e.to_string();
+                }
             }
         }
     }
@@ -778,7 +786,7 @@ pub fn task_file(data: &[u8]) {
     assert!(task.team.team_size() >= 2);
 
     let regs = example_registers();
-    let pools = example_commitment().class_sizes;
+    let pools = example_commitment(FormatVersion::V2).class_sizes;
     for p in [pools, [0; 4], [1, 0, 0, 1], [u64::MAX; 4]] {
         if let Err(e) = task.sample_sizes(p) {
             let _ = e.to_string();
@@ -992,13 +1000,12 @@ pub fn chain_audit(data: &[u8]) {
 
 /// What holds for every ledger report: one record per line read, findings
 /// name lines that exist, and the report serialises.
-fn check_ledger_report(
-    report: &double_random::ledger::LedgerReport,
-    records: usize,
-    data: &[u8],
-) {
+fn check_ledger_report(report: &double_random::ledger::LedgerReport, records: usize, data: &[u8]) {
     let lines = data.split(|&b| b == b'\n').count();
-    assert_eq!(report.records, records, "one record or one finding per line");
+    assert_eq!(
+        report.records, records,
+        "one record or one finding per line"
+    );
     for f in &report.findings {
         assert!(f.line.is_none_or(|l| (1..=lines).contains(&l)));
     }

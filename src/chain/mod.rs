@@ -109,7 +109,12 @@ pub fn build_commitment(req: &CommitRequest<'_>) -> Result<CommitmentPayload, Dr
             team: TeamSpec::V2(team),
             inspection_date: Some(task.inspection_date),
         },
-        registers: register_roots(&req.registers, Some(&pool), req.conflict_salt)?,
+        registers: register_roots(
+            &req.registers,
+            FormatVersion::V2,
+            Some(&pool),
+            req.conflict_salt,
+        )?,
         randomness: req.randomness.clone(),
         history: req.history.map(|(id, _)| id),
     };
@@ -179,6 +184,7 @@ pub fn perform_draw(req: &DrawRequest<'_>) -> Result<DrawPayload, DrawError> {
     check_registers(
         &commitment.registers,
         &req.registers,
+        commitment.format,
         pool,
         req.conflict_salt,
     )?;
@@ -508,6 +514,36 @@ impl Chain {
     /// A task's latest draw.
     pub fn latest_draw_of(&self, task_id: &str) -> Option<RecordId> {
         self.state.latest_draw_of(task_id)
+    }
+
+    /// The draws of the chain made for commitments of these task ids, in
+    /// chain order: what a task file's `exclude_drawn_by` names.
+    pub fn draws_of_tasks(&self, task_ids: &[String]) -> Vec<RecordId> {
+        self.draws_where(|c, _| task_ids.contains(&c.task.id))
+    }
+
+    /// The draws of the chain whose inspection date (the committed one, or
+    /// for a version-1 commitment without one the draw's UTC date) falls in
+    /// `year`, in chain order: every earlier draw of the year, which a task
+    /// file's `exclude_drawn_in_year` excludes.
+    pub fn draws_in_inspection_year(&self, year: i32) -> Vec<RecordId> {
+        self.draws_where(|c, d| inspection_date(c, d.chain.created_at.date()).year() == year)
+    }
+
+    fn draws_where(
+        &self,
+        keep: impl Fn(&CommitmentPayload, &DrawPayload) -> bool,
+    ) -> Vec<RecordId> {
+        self.records()
+            .iter()
+            .filter_map(|(id, r)| match r {
+                Record::Draw(d) => self
+                    .commitment(&d.commitment)
+                    .filter(|(c, _)| keep(c, d))
+                    .map(|_| *id),
+                _ => None,
+            })
+            .collect()
     }
 
     /// The pool a commitment of this chain draws from, derived from the

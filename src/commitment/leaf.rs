@@ -1,4 +1,8 @@
-//! Canonical leaf bytes of register entries (format version 1).
+//! Canonical leaf bytes of register entries.
+//!
+//! Format version 2 changes the entity leaf only (it commits the
+//! registration status and target types); the inspector, conflict and
+//! check-item leaves are version 1's in both versions.
 //!
 //! Every leaf is a sequence of length-prefixed fields: `lp(x) = u32_be(len(x)) || x`.
 //! The first field is a domain tag naming the register and the version, so a
@@ -7,11 +11,14 @@
 //! absent text is the empty string. `docs/FORMAT.md` specifies the same bytes.
 
 use crate::calendar::date::format_date;
+use crate::records::FormatVersion;
 use crate::registers::credit::CreditClass;
 use crate::registers::{CheckItem, Conflict, Entity, InspectionMethod, Inspector, ItemCategory};
 
-/// Domain tag of entity leaves.
+/// Domain tag of entity leaves of format version 1.
 pub const ENTITY_LEAF_TAG: &[u8] = b"double-random/entity/v1";
+/// Domain tag of entity leaves of format version 2.
+pub const ENTITY_LEAF_TAG_V2: &[u8] = b"double-random/entity/v2";
 /// Domain tag of inspector leaves.
 pub const INSPECTOR_LEAF_TAG: &[u8] = b"double-random/inspector/v1";
 /// Domain tag of conflict leaves.
@@ -56,17 +63,40 @@ fn class_bytes(c: CreditClass) -> &'static [u8] {
     }
 }
 
-/// Writes the leaf bytes of an entity into `out` (cleared first):
-/// `lp(tag) || lp(uscc) || lp(class) || lp(name) || lp(region) || lp(industry)`,
-/// the class as one ASCII letter `A`..`D`.
-pub fn entity_leaf(e: &Entity, out: &mut Vec<u8>) -> Result<(), FieldTooLong> {
+/// Writes the leaf bytes of an entity of format `version` into `out`
+/// (cleared first). Version 1:
+/// `lp("double-random/entity/v1") || lp(uscc) || lp(class) || lp(name) ||
+/// lp(region) || lp(industry)`, the class as one ASCII letter `A`..`D`.
+/// Version 2 adds the registration status and the target types:
+/// `lp("double-random/entity/v2") || lp(uscc) || lp(class) || lp(name) ||
+/// lp(region) || lp(industry) || lp(status) || list(target_types)`, the
+/// status as its code (`active`, ...), the target types sorted by bytes,
+/// each once.
+pub fn entity_leaf(
+    e: &Entity,
+    version: FormatVersion,
+    out: &mut Vec<u8>,
+) -> Result<(), FieldTooLong> {
     out.clear();
-    lp(out, ENTITY_LEAF_TAG)?;
+    let v1 = version == FormatVersion::V1;
+    lp(
+        out,
+        if v1 {
+            ENTITY_LEAF_TAG
+        } else {
+            ENTITY_LEAF_TAG_V2
+        },
+    )?;
     lp(out, e.uscc.as_bytes())?;
     lp(out, class_bytes(e.credit_class))?;
     lp(out, e.name().as_bytes())?;
     lp(out, e.region().as_bytes())?;
-    lp(out, e.industry().as_bytes())
+    lp(out, e.industry().as_bytes())?;
+    if v1 {
+        return Ok(());
+    }
+    lp(out, e.status().code().as_bytes())?;
+    list(out, e.target_types().iter().map(|t| t.as_bytes()))
 }
 
 /// Writes the leaf bytes of an inspector into `out` (cleared first):
@@ -154,7 +184,7 @@ mod tests {
     #[test]
     fn entity_leaf_bytes_are_pinned() {
         let mut out = Vec::new();
-        entity_leaf(&entity(), &mut out).unwrap();
+        entity_leaf(&entity(), FormatVersion::V1, &mut out).unwrap();
         let mut expected = Vec::new();
         expected.extend_from_slice(&[0, 0, 0, 23]);
         expected.extend_from_slice(b"double-random/entity/v1");
@@ -170,14 +200,56 @@ mod tests {
     }
 
     #[test]
+    fn entity_leaf_v2_commits_status_and_target_types() {
+        let e = entity()
+            .with_status(crate::registers::RegistrationStatus::Suspended)
+            .with_target_types(["取水单位", "河道采砂场", "取水单位"]);
+        let mut out = Vec::new();
+        entity_leaf(&e, FormatVersion::V2, &mut out).unwrap();
+        let mut expected = Vec::new();
+        expected.extend_from_slice(&[0, 0, 0, 23]);
+        expected.extend_from_slice(b"double-random/entity/v2");
+        expected.extend_from_slice(&[0, 0, 0, 18]);
+        expected.extend_from_slice(b"91350100M000100Y43");
+        expected.extend_from_slice(&[0, 0, 0, 1, b'C']);
+        expected.extend_from_slice(&[0, 0, 0, 3]);
+        expected.extend_from_slice("甲".as_bytes());
+        expected.extend_from_slice(&[0, 0, 0, 6]);
+        expected.extend_from_slice(b"350100");
+        expected.extend_from_slice(&[0, 0, 0, 0]);
+        expected.extend_from_slice(&[0, 0, 0, 9]);
+        expected.extend_from_slice(b"suspended");
+        expected.extend_from_slice(&[0, 0, 0, 2]);
+        expected.extend_from_slice(&[0, 0, 0, 12]);
+        expected.extend_from_slice("取水单位".as_bytes());
+        expected.extend_from_slice(&[0, 0, 0, 15]);
+        expected.extend_from_slice("河道采砂场".as_bytes());
+        assert_eq!(out, expected);
+        // The v1 leaf of the same entity ignores both.
+        let mut v1 = Vec::new();
+        entity_leaf(&e, FormatVersion::V1, &mut v1).unwrap();
+        let mut plain = Vec::new();
+        entity_leaf(&entity(), FormatVersion::V1, &mut plain).unwrap();
+        assert_eq!(v1, plain);
+    }
+
+    #[test]
     fn fields_cannot_be_shifted() {
         // Moving text between adjacent fields changes the bytes.
         let e = entity();
         let a = Entity::new(e.uscc, e.name(), e.credit_class, "35", "0100");
         let b = Entity::new(e.uscc, e.name(), e.credit_class, "3501", "00");
         let (mut x, mut y) = (Vec::new(), Vec::new());
-        entity_leaf(&a, &mut x).unwrap();
-        entity_leaf(&b, &mut y).unwrap();
+        for v in [FormatVersion::V1, FormatVersion::V2] {
+            entity_leaf(&a, v, &mut x).unwrap();
+            entity_leaf(&b, v, &mut y).unwrap();
+            assert_ne!(x, y);
+        }
+        // Nor can a target type move into the status or across the list.
+        let a = e.clone().with_target_types(["甲乙"]);
+        let b = e.clone().with_target_types(["甲", "乙"]);
+        entity_leaf(&a, FormatVersion::V2, &mut x).unwrap();
+        entity_leaf(&b, FormatVersion::V2, &mut y).unwrap();
         assert_ne!(x, y);
     }
 

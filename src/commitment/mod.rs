@@ -4,13 +4,17 @@
 //! so leaf index `i` belongs to class `c` exactly when
 //! `start(c) <= i < start(c) + n_c`, and its rank in the class is
 //! `i - start(c)`. An inclusion proof therefore proves class and rank too.
+//!
+//! The entity leaf depends on the format version of the commitment it is
+//! for (version 2 commits the registration status and target types), so
+//! every entity root is computed for a [`FormatVersion`].
 
 pub(crate) mod leaf;
 pub(crate) mod merkle;
 
 pub use leaf::{
-    CONFLICT_LEAF_TAG, ENTITY_LEAF_TAG, FieldTooLong, INSPECTOR_LEAF_TAG, ITEM_LEAF_TAG,
-    conflict_leaf, entity_leaf, inspector_leaf, item_leaf,
+    CONFLICT_LEAF_TAG, ENTITY_LEAF_TAG, ENTITY_LEAF_TAG_V2, FieldTooLong, INSPECTOR_LEAF_TAG,
+    ITEM_LEAF_TAG, conflict_leaf, entity_leaf, inspector_leaf, item_leaf,
 };
 pub use merkle::{
     EMPTY_ROOT, Hash, InclusionProof, MerkleBuilder, MerkleError, inclusion_proof, leaf_hash,
@@ -19,10 +23,12 @@ pub use merkle::{
 
 use serde::{Deserialize, Serialize};
 
+use crate::records::FormatVersion;
 use crate::registers::credit::CreditClass;
 use crate::registers::uscc::Uscc;
 use crate::registers::{
     CheckItemList, ConflictRegister, Entity, EntityPosition, EntityRegister, InspectorRegister,
+    RegistrationStatus,
 };
 
 /// Why a register could not be committed.
@@ -101,8 +107,9 @@ impl EntityCommitment {
 
 /// Streams entities in canonical order into an entity commitment, in
 /// O(log n) memory: a national register need not fit in memory.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct EntityCommitter {
+    version: FormatVersion,
     tree: MerkleBuilder,
     class_sizes: [u64; 4],
     last: Option<(CreditClass, Uscc)>,
@@ -110,9 +117,20 @@ pub struct EntityCommitter {
 }
 
 impl EntityCommitter {
-    /// An empty committer.
-    pub fn new() -> Self {
-        Self::default()
+    /// An empty committer with the entity leaves of `version`.
+    pub fn new(version: FormatVersion) -> Self {
+        EntityCommitter {
+            version,
+            tree: MerkleBuilder::new(),
+            class_sizes: [0; 4],
+            last: None,
+            buf: Vec::new(),
+        }
+    }
+
+    /// The format version whose leaves it commits.
+    pub fn version(&self) -> FormatVersion {
+        self.version
     }
 
     /// Adds the next entity; it must come strictly after the previous one in
@@ -129,7 +147,7 @@ impl EntityCommitter {
                 previous_class: prev.0,
             });
         }
-        entity_leaf(e, &mut self.buf)?;
+        entity_leaf(e, self.version, &mut self.buf)?;
         self.tree.push_leaf(&self.buf)?;
         self.class_sizes[e.credit_class.index()] += 1;
         self.last = Some(key);
@@ -145,21 +163,26 @@ impl EntityCommitter {
     }
 }
 
-/// Commits an entity register.
+/// Commits an entity register with the entity leaves of `version` (the
+/// format version of the commitment the root is for).
 ///
-/// The register keeps its commitment once computed, so committing it again
-/// is free (a register read from a file in canonical order is committed as
-/// it is read).
-pub fn commit_entities(register: &EntityRegister) -> Result<EntityCommitment, CommitError> {
-    if let Some(c) = register.commitment_cache().get() {
+/// The register keeps its commitment for each version once computed, so
+/// committing it again is free (a register read from a file in canonical
+/// order is committed as it is read).
+pub fn commit_entities(
+    register: &EntityRegister,
+    version: FormatVersion,
+) -> Result<EntityCommitment, CommitError> {
+    let cache = register.commitment_cache(version);
+    if let Some(c) = cache.get() {
         return Ok(*c);
     }
-    let mut c = EntityCommitter::new();
+    let mut c = EntityCommitter::new(version);
     for e in register.entities() {
         c.push(e)?;
     }
     let c = c.finish();
-    let _ = register.commitment_cache().set(c);
+    let _ = cache.set(c);
     Ok(c)
 }
 
@@ -213,7 +236,10 @@ pub struct EntityProof {
     pub proof: InclusionProof,
 }
 
-/// The entity fields an [`EntityProof`] carries.
+/// The entity fields an [`EntityProof`] carries: those its leaf commits.
+/// A proof into a version-2 pool carries `status` and `target_types`; a
+/// proof into a version-1 register carries neither (and its JSON has no such
+/// members).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProvenEntity {
@@ -227,29 +253,54 @@ pub struct ProvenEntity {
     pub region: String,
     /// Industry.
     pub industry: String,
+    /// Registration status (version 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<RegistrationStatus>,
+    /// Target types, sorted by bytes, each once (version 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_types: Option<Vec<String>>,
 }
 
-impl From<&Entity> for ProvenEntity {
-    fn from(e: &Entity) -> Self {
+impl ProvenEntity {
+    /// The fields of `e` a leaf of `version` commits.
+    pub fn new(e: &Entity, version: FormatVersion) -> Self {
+        let v2 = version != FormatVersion::V1;
         ProvenEntity {
             uscc: e.uscc,
             name: e.name().to_owned(),
             credit_class: e.credit_class,
             region: e.region().to_owned(),
             industry: e.industry().to_owned(),
+            status: v2.then(|| e.status()),
+            target_types: v2.then(|| e.target_types().to_vec()),
         }
+    }
+
+    /// Whether it carries exactly the fields a leaf of `version` commits.
+    pub fn fits(&self, version: FormatVersion) -> bool {
+        let v2 = version != FormatVersion::V1;
+        let sorted = self
+            .target_types
+            .as_ref()
+            .is_none_or(|t| t.windows(2).all(|w| w[0] < w[1]));
+        self.status.is_some() == v2 && self.target_types.is_some() == v2 && sorted
     }
 }
 
 impl From<&ProvenEntity> for Entity {
     fn from(e: &ProvenEntity) -> Self {
-        Entity::new(
+        let entity = Entity::new(
             e.uscc,
             e.name.as_str(),
             e.credit_class,
             e.region.as_str(),
             e.industry.as_str(),
         )
+        .with_status(e.status.unwrap_or_default());
+        match &e.target_types {
+            Some(t) if !t.is_empty() => entity.with_target_types(t.iter().cloned()),
+            _ => entity,
+        }
     }
 }
 
@@ -284,6 +335,15 @@ pub enum ProofError {
         /// Rank stated.
         rank: u64,
     },
+    /// The proven entity carries fields its commitment's leaf does not
+    /// commit, lacks some it does, or lists target types out of order.
+    #[error(
+        "the proof's entity does not have the fields a leaf of format {version:?} commits (status and target types in version 2 only, target types sorted by bytes, each once)"
+    )]
+    EntityFields {
+        /// The commitment's format version.
+        version: FormatVersion,
+    },
     /// A leaf could not be encoded.
     #[error(transparent)]
     Commit(#[from] CommitError),
@@ -292,14 +352,18 @@ pub enum ProofError {
     Merkle(#[from] MerkleError),
 }
 
-/// Leaf hashes of an entity register in canonical order (what proofs are cut from).
-pub fn entity_leaf_hashes(register: &EntityRegister) -> Result<Vec<Hash>, CommitError> {
+/// Leaf hashes of an entity register in canonical order, with the leaves of
+/// `version` (what proofs are cut from).
+pub fn entity_leaf_hashes(
+    register: &EntityRegister,
+    version: FormatVersion,
+) -> Result<Vec<Hash>, CommitError> {
     let mut buf = Vec::new();
     register
         .entities()
         .iter()
         .map(|e| {
-            entity_leaf(e, &mut buf)?;
+            entity_leaf(e, version, &mut buf)?;
             Ok(leaf_hash(&buf))
         })
         .collect()
@@ -307,11 +371,13 @@ pub fn entity_leaf_hashes(register: &EntityRegister) -> Result<Vec<Hash>, Commit
 
 /// Proves one entity's membership, class and rank.
 ///
-/// `leaf_hashes` must be [`entity_leaf_hashes`] of the same register.
+/// `leaf_hashes` must be [`entity_leaf_hashes`] of the same register and
+/// `version`.
 pub fn prove_entity(
     register: &EntityRegister,
     leaf_hashes: &[Hash],
     uscc: &Uscc,
+    version: FormatVersion,
 ) -> Result<EntityProof, ProofError> {
     let entity = register
         .get(uscc)
@@ -320,17 +386,26 @@ pub fn prove_entity(
         .position(uscc)
         .ok_or(ProofError::NotInRegister { uscc: *uscc })?;
     Ok(EntityProof {
-        entity: entity.into(),
+        entity: ProvenEntity::new(entity, version),
         rank,
         proof: inclusion_proof(leaf_hashes, index)?,
     })
 }
 
 impl EntityProof {
-    /// Checks the proof against a commitment: the tree size is the committed
-    /// size, the leaf index is the stated rank within the stated class under
-    /// the committed class sizes, and the path leads to the committed root.
-    pub fn verify(&self, commitment: &EntityCommitment) -> Result<(), ProofError> {
+    /// Checks the proof against a commitment of format `version`: the
+    /// entity carries the fields that version's leaf commits, the tree size
+    /// is the committed size, the leaf index is the stated rank within the
+    /// stated class under the committed class sizes, and the path leads to
+    /// the committed root from the leaf of `version`.
+    pub fn verify(
+        &self,
+        commitment: &EntityCommitment,
+        version: FormatVersion,
+    ) -> Result<(), ProofError> {
+        if !self.entity.fits(version) {
+            return Err(ProofError::EntityFields { version });
+        }
         let committed = commitment.size().ok_or(ProofError::ClassSizes)?;
         if self.proof.tree_size != committed {
             return Err(ProofError::TreeSize {
@@ -347,7 +422,7 @@ impl EntityProof {
             });
         }
         let mut buf = Vec::new();
-        entity_leaf(&Entity::from(&self.entity), &mut buf).map_err(CommitError::from)?;
+        entity_leaf(&Entity::from(&self.entity), version, &mut buf).map_err(CommitError::from)?;
         verify_inclusion(&leaf_hash(&buf), &self.proof, &commitment.root)?;
         Ok(())
     }
@@ -358,6 +433,8 @@ mod tests {
     use super::*;
     use crate::registers::uscc::uscc_check_character;
     use crate::registers::{EntityRow, ValidationOptions};
+
+    const V: FormatVersion = FormatVersion::V2;
 
     fn code(n: u32) -> String {
         let first: [u8; 17] = format!("91140522MA{n:07}").as_bytes().try_into().unwrap();
@@ -375,7 +452,9 @@ mod tests {
             name: format!("单位{i}"),
             credit_class: ["A", "B", "C", "D"][(i * 7 % 4) as usize].into(),
             region: "140522".into(),
-            industry: String::new(),
+            status: ["", "注销", "歇业"][(i % 3) as usize].into(),
+            target_types: ["", "取水单位;河道采砂场"][(i % 2) as usize].into(),
+            ..Default::default()
         });
         let v = EntityRegister::from_rows(rows, &ValidationOptions::default());
         assert!(v.problems.is_empty());
@@ -385,9 +464,9 @@ mod tests {
     #[test]
     fn streaming_equals_batch_and_counts_classes() {
         let reg = register(37);
-        let c = commit_entities(&reg).unwrap();
+        let c = commit_entities(&reg, V).unwrap();
         assert_eq!(c.class_sizes, reg.class_sizes());
-        let hashes = entity_leaf_hashes(&reg).unwrap();
+        let hashes = entity_leaf_hashes(&reg, V).unwrap();
         assert_eq!(
             c.root,
             crate::commitment::merkle::root_from_leaf_hashes(&hashes)
@@ -397,7 +476,7 @@ mod tests {
     #[test]
     fn out_of_order_streams_are_refused() {
         let reg = register(5);
-        let mut c = EntityCommitter::new();
+        let mut c = EntityCommitter::new(V);
         let es = reg.entities();
         c.push(&es[1]).unwrap();
         assert!(matches!(
@@ -413,29 +492,29 @@ mod tests {
     #[test]
     fn every_entity_proves_class_and_rank() {
         let reg = register(23);
-        let c = commit_entities(&reg).unwrap();
-        let hashes = entity_leaf_hashes(&reg).unwrap();
+        let c = commit_entities(&reg, V).unwrap();
+        let hashes = entity_leaf_hashes(&reg, V).unwrap();
         for e in reg.entities() {
-            let p = prove_entity(&reg, &hashes, &e.uscc).unwrap();
+            let p = prove_entity(&reg, &hashes, &e.uscc, V).unwrap();
             assert_eq!(reg.position(&e.uscc).unwrap().rank, p.rank);
-            p.verify(&c).unwrap();
+            p.verify(&c, V).unwrap();
             let json = serde_json::to_string(&p).unwrap();
             let back: EntityProof = serde_json::from_str(&json).unwrap();
-            back.verify(&c).unwrap();
+            back.verify(&c, V).unwrap();
         }
     }
 
     #[test]
     fn tampered_proofs_fail() {
         let reg = register(23);
-        let c = commit_entities(&reg).unwrap();
-        let hashes = entity_leaf_hashes(&reg).unwrap();
+        let c = commit_entities(&reg, V).unwrap();
+        let hashes = entity_leaf_hashes(&reg, V).unwrap();
         let e = &reg.entities()[5];
-        let p = prove_entity(&reg, &hashes, &e.uscc).unwrap();
+        let p = prove_entity(&reg, &hashes, &e.uscc, V).unwrap();
 
         let mut q = p.clone();
         q.rank += 1;
-        assert!(matches!(q.verify(&c), Err(ProofError::Position { .. })));
+        assert!(matches!(q.verify(&c, V), Err(ProofError::Position { .. })));
 
         let mut q = p.clone();
         q.entity.credit_class = if e.credit_class == CreditClass::A {
@@ -443,25 +522,76 @@ mod tests {
         } else {
             CreditClass::A
         };
-        assert!(q.verify(&c).is_err());
+        assert!(q.verify(&c, V).is_err());
 
         let mut q = p.clone();
         q.entity.name.push('x');
-        assert!(matches!(q.verify(&c), Err(ProofError::Merkle(_))));
+        assert!(matches!(q.verify(&c, V), Err(ProofError::Merkle(_))));
+
+        let mut q = p.clone();
+        q.entity.status = Some(RegistrationStatus::Revoked);
+        assert!(matches!(q.verify(&c, V), Err(ProofError::Merkle(_))));
+
+        // A proof must carry exactly the fields its version's leaf commits.
+        let mut q = p.clone();
+        q.entity.status = None;
+        assert!(matches!(
+            q.verify(&c, V),
+            Err(ProofError::EntityFields { .. })
+        ));
+        assert!(matches!(
+            p.verify(&c, FormatVersion::V1),
+            Err(ProofError::EntityFields { .. })
+        ));
+        let mut q = p.clone();
+        q.entity.target_types = Some(vec!["b".into(), "a".into()]);
+        assert!(matches!(
+            q.verify(&c, V),
+            Err(ProofError::EntityFields { .. })
+        ));
 
         let mut q = p.clone();
         q.proof.tree_size += 1;
-        assert!(matches!(q.verify(&c), Err(ProofError::TreeSize { .. })));
+        assert!(matches!(q.verify(&c, V), Err(ProofError::TreeSize { .. })));
 
         let mut other = c;
         other.root[0] ^= 1;
-        assert!(p.verify(&other).is_err());
+        assert!(p.verify(&other, V).is_err());
 
         let missing: Uscc = code(999).parse().unwrap();
         assert!(matches!(
-            prove_entity(&reg, &hashes, &missing),
+            prove_entity(&reg, &hashes, &missing, V),
             Err(ProofError::NotInRegister { .. })
         ));
+    }
+
+    #[test]
+    fn each_version_has_its_own_root_and_proofs() {
+        let reg = register(23);
+        let c1 = commit_entities(&reg, FormatVersion::V1).unwrap();
+        let c2 = commit_entities(&reg, FormatVersion::V2).unwrap();
+        assert_ne!(c1.root, c2.root);
+        assert_eq!(c1.class_sizes, c2.class_sizes);
+        // Both are cached, each under its version.
+        assert_eq!(commit_entities(&reg, FormatVersion::V1).unwrap(), c1);
+        let h1 = entity_leaf_hashes(&reg, FormatVersion::V1).unwrap();
+        let e = &reg.entities()[3];
+        let p1 = prove_entity(&reg, &h1, &e.uscc, FormatVersion::V1).unwrap();
+        p1.verify(&c1, FormatVersion::V1).unwrap();
+        let json = serde_json::to_string(&p1).unwrap();
+        assert!(
+            !json.contains("status") && !json.contains("target_types"),
+            "{json}"
+        );
+        assert!(p1.verify(&c2, FormatVersion::V2).is_err());
+        let h2 = entity_leaf_hashes(&reg, FormatVersion::V2).unwrap();
+        let p2 = prove_entity(&reg, &h2, &e.uscc, FormatVersion::V2).unwrap();
+        let json = serde_json::to_string(&p2).unwrap();
+        assert!(
+            json.contains("\"status\"") && json.contains("\"target_types\""),
+            "{json}"
+        );
+        assert!(p2.verify(&c1, FormatVersion::V1).is_err());
     }
 
     #[test]

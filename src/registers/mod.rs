@@ -9,9 +9,11 @@
 //! out of the register, so the register itself is always valid.
 
 pub(crate) mod credit;
+pub(crate) mod status;
 pub(crate) mod uscc;
 
 pub use credit::{CreditClass, CreditClassError};
+pub use status::{RegistrationStatus, StatusError, is_unclassified_text, status_spellings};
 pub use uscc::{USCC_ALPHABET, USCC_LEN, Uscc, UsccError, UsccPolicy, uscc_check_character};
 
 use std::collections::{BTreeMap, HashMap};
@@ -23,6 +25,7 @@ use time::Date;
 
 use crate::calendar::date::{format_date, parse_date};
 use crate::commitment::{EntityCommitment, EntityCommitter};
+use crate::records::FormatVersion;
 
 /// Which of the four registers a row or problem belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -95,6 +98,17 @@ pub enum Rule {
         "unknown credit class (write A, B, C or D; A类..D类; low, general, higher, high; or 低风险, 一般风险, 较高风险, 高风险)"
     )]
     UnknownCreditClass,
+    /// The entity has no credit-risk class: every entity is drawn within
+    /// its class, so an entity without one cannot be in any pool.
+    #[error(
+        "no credit-risk class (信用风险分类): draws are made per class A-D, so every entity needs one; give bodies without a rating (e.g. public institutions, 事业单位) the class your office's rules assign them, and scope a task to their entity type if they are to be drawn apart (docs/columns.md)"
+    )]
+    Unclassified,
+    /// The registration status is not one of the accepted spellings.
+    #[error(
+        "unknown registration status (write 存续/在业/开业 or active; 歇业 or suspended; 吊销 or revoked; 注销 or deregistered; 迁出 or moved-out; 列入经营异常名录 or abnormal-list; 列入严重违法失信名单 or serious-violation-list)"
+    )]
+    UnknownStatus,
     /// The same identifier appears on an earlier row.
     #[error("duplicate: the same value is on row {first_row}")]
     DuplicateId {
@@ -272,11 +286,12 @@ pub struct ValidationOptions {
 
 /// An entity subject to checks (检查对象), identified by its USCC.
 ///
-/// The text fields are read through [`Entity::name`], [`Entity::region`] and
-/// [`Entity::industry`]. A register holds millions of entities, so their
-/// text is not held one allocation per field: the entities a register reads
-/// together share one block holding their names one after another and
-/// their few distinct (region, industry) pairs once each. An entity keeps
+/// The text fields are read through [`Entity::name`], [`Entity::region`],
+/// [`Entity::industry`] and [`Entity::target_types`]. A register holds
+/// millions of entities, so their text is not held one allocation per
+/// field: the entities a register reads together share one block holding
+/// their names one after another and their few distinct (region, industry,
+/// target types) combinations once each. An entity keeps
 /// its block alive, so a clone kept after its register is dropped keeps the
 /// text of its neighbours (a thousand or so, at most 64 KiB of names) too.
 #[derive(Clone)]
@@ -285,13 +300,14 @@ pub struct Entity {
     pub uscc: Uscc,
     /// Credit-risk class.
     pub credit_class: CreditClass,
+    status: RegistrationStatus,
     text: Arc<TextBlock>,
     /// The name is `text.names[name_start..name_start + name_len]`, or runs
     /// to the end of `text.names` when `name_len` is [`u32::MAX`] (a name
     /// too long for the count is alone in its block).
     name_start: u32,
     name_len: u32,
-    /// Index of the region and industry in `text.places`.
+    /// Index of the region, industry and target types in `text.places`.
     place: u32,
 }
 
@@ -308,16 +324,20 @@ struct TextBlock {
     places: Box<[Place]>,
 }
 
-/// A region and industry.
+/// A region, industry and target types.
 #[derive(Debug, PartialEq, Eq, Hash)]
 struct Place {
     region: Box<str>,
     industry: Box<str>,
+    /// Sorted by bytes, each once.
+    target_types: Box<[String]>,
 }
 
 impl Entity {
     /// An entity with these fields; `region` (GB/T 2260 code) and `industry`
-    /// are empty when not recorded.
+    /// are empty when not recorded. Its status is
+    /// [`RegistrationStatus::Active`] and it has no target types until
+    /// [`Entity::with_status`] and [`Entity::with_target_types`] say otherwise.
     pub fn new(
         uscc: Uscc,
         name: impl Into<Box<str>>,
@@ -329,6 +349,7 @@ impl Entity {
         Entity {
             uscc,
             credit_class,
+            status: RegistrationStatus::Active,
             name_start: 0,
             name_len: u32::try_from(names.len()).unwrap_or(u32::MAX),
             place: 0,
@@ -337,6 +358,50 @@ impl Entity {
                 places: Box::new([Place {
                     region: region.into(),
                     industry: industry.into(),
+                    target_types: Box::new([]),
+                }]),
+            }),
+        }
+    }
+
+    /// The same entity with this registration status.
+    pub fn with_status(mut self, status: RegistrationStatus) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// The same entity with these target types (检查对象类型): trimmed,
+    /// empty ones dropped, sorted by bytes, each once.
+    pub fn with_target_types<I, T>(self, types: I) -> Self
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<String>,
+    {
+        let mut types: Vec<String> = types
+            .into_iter()
+            .map(|t| {
+                let t: String = t.into();
+                t.trim().to_owned()
+            })
+            .filter(|t| !t.is_empty())
+            .collect();
+        types.sort_unstable();
+        types.dedup();
+        let name = self.name().to_owned();
+        let names: Box<str> = name.into();
+        Entity {
+            uscc: self.uscc,
+            credit_class: self.credit_class,
+            status: self.status,
+            name_start: 0,
+            name_len: u32::try_from(names.len()).unwrap_or(u32::MAX),
+            place: 0,
+            text: Arc::new(TextBlock {
+                names,
+                places: Box::new([Place {
+                    region: self.region().into(),
+                    industry: self.industry().into(),
+                    target_types: types.into_boxed_slice(),
                 }]),
             }),
         }
@@ -367,24 +432,39 @@ impl Entity {
         self.place().map_or("", |p| &p.industry)
     }
 
-    /// Its registration status (docs/columns.md); `active` until registers carry statuses.
-    pub fn status(&self) -> &str {
-        "active"
+    /// Its registration status (登记状态; docs/columns.md): `active` when
+    /// the register has no status column.
+    pub fn status(&self) -> RegistrationStatus {
+        self.status
     }
 
-    /// Its target types (检查对象类型); none until registers carry them.
+    /// Its target types (检查对象类型), sorted by bytes, each once; none
+    /// when the register has no target-type column.
     pub fn target_types(&self) -> &[String] {
-        &[]
+        self.place().map_or(&[], |p| &p.target_types)
     }
 
     /// The fields that make an entity what it is, for comparing and hashing.
-    fn fields(&self) -> (&Uscc, CreditClass, &str, &str, &str) {
+    #[allow(clippy::type_complexity)]
+    fn fields(
+        &self,
+    ) -> (
+        &Uscc,
+        CreditClass,
+        &str,
+        &str,
+        &str,
+        RegistrationStatus,
+        &[String],
+    ) {
         (
             &self.uscc,
             self.credit_class,
             self.name(),
             self.region(),
             self.industry(),
+            self.status,
+            self.target_types(),
         )
     }
 }
@@ -412,6 +492,8 @@ impl fmt::Debug for Entity {
             .field("credit_class", &self.credit_class)
             .field("region", &self.region())
             .field("industry", &self.industry())
+            .field("status", &self.status)
+            .field("target_types", &self.target_types())
             .finish()
     }
 }
@@ -419,12 +501,14 @@ impl fmt::Debug for Entity {
 impl Serialize for Entity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("Entity", 5)?;
+        let mut st = s.serialize_struct("Entity", 7)?;
         st.serialize_field("uscc", &self.uscc)?;
         st.serialize_field("name", self.name())?;
         st.serialize_field("credit_class", &self.credit_class)?;
         st.serialize_field("region", self.region())?;
         st.serialize_field("industry", self.industry())?;
+        st.serialize_field("status", &self.status)?;
+        st.serialize_field("target_types", self.target_types())?;
         st.end()
     }
 }
@@ -444,6 +528,10 @@ pub struct EntityRow {
     pub region: String,
     /// `industry` column.
     pub industry: String,
+    /// `status` column (empty: active).
+    pub status: String,
+    /// `target_types` column, types separated as inspector expertise is.
+    pub target_types: String,
 }
 
 /// Two entities with one USCC were given to [`EntityRegister::new`].
@@ -470,8 +558,9 @@ pub struct EntityRegister {
     fences: Vec<Uscc>,
     /// Where each class's fences start in `fences`.
     fence_start: [usize; 5],
-    /// The commitment, once computed (the register never changes).
-    commitment: OnceLock<EntityCommitment>,
+    /// The commitment with the leaves of each format version (v1, v2),
+    /// once computed (the register never changes).
+    commitment: [OnceLock<EntityCommitment>; 2],
 }
 
 /// Entities between two fences of [`EntityRegister`].
@@ -692,7 +781,7 @@ impl EntityRegister {
             class_start,
             fences,
             fence_start,
-            commitment: OnceLock::new(),
+            commitment: Default::default(),
         })
     }
 
@@ -713,10 +802,13 @@ impl EntityRegister {
         builder.finish()
     }
 
-    /// The commitment to this register, once computed (see
-    /// [`crate::commitment::commit_entities`]).
-    pub(crate) fn commitment_cache(&self) -> &OnceLock<EntityCommitment> {
-        &self.commitment
+    /// The commitment to this register with the leaves of `version`, once
+    /// computed (see [`crate::commitment::commit_entities`]).
+    pub(crate) fn commitment_cache(&self, version: FormatVersion) -> &OnceLock<EntityCommitment> {
+        match version {
+            FormatVersion::V1 => &self.commitment[0],
+            _ => &self.commitment[1],
+        }
     }
 
     /// Number of entities.
@@ -786,6 +878,7 @@ impl EntityRegister {
 struct Pending {
     uscc: Uscc,
     credit_class: CreditClass,
+    status: RegistrationStatus,
     name_start: u32,
     name_len: u32,
     place: u32,
@@ -798,7 +891,8 @@ struct Pending {
 struct BlockBuilder {
     names: String,
     places: Vec<Place>,
-    /// Index in `places` by `len(region) ‖ region ‖ industry`.
+    /// Index in `places` by `len(region) ‖ region ‖ len(industry) ‖
+    /// industry ‖ (len(type) ‖ type)…`.
     place_index: HashMap<Vec<u8>, u32, std::hash::BuildHasherDefault<CodeHasher>>,
     key: Vec<u8>,
     pending: Vec<Pending>,
@@ -811,18 +905,26 @@ impl BlockBuilder {
             || (!self.pending.is_empty() && self.names.len() + name.len() > BLOCK_BYTES)
     }
 
-    fn add(
-        &mut self,
-        uscc: Uscc,
-        credit_class: CreditClass,
-        name: &str,
-        region: &str,
-        industry: &str,
-    ) {
+    fn add(&mut self, e: Fields<'_>, target_types: &str) {
+        let Fields {
+            uscc,
+            credit_class,
+            status,
+            name,
+            region,
+            industry,
+        } = e;
         self.key.clear();
         self.key.extend_from_slice(&region.len().to_le_bytes());
         self.key.extend_from_slice(region.as_bytes());
+        self.key.extend_from_slice(&industry.len().to_le_bytes());
         self.key.extend_from_slice(industry.as_bytes());
+        if !target_types.is_empty() {
+            for t in split_list(target_types) {
+                self.key.extend_from_slice(&t.len().to_le_bytes());
+                self.key.extend_from_slice(t.as_bytes());
+            }
+        }
         let place = match self.place_index.get(self.key.as_slice()) {
             Some(&i) => i,
             None => {
@@ -831,6 +933,7 @@ impl BlockBuilder {
                 self.places.push(Place {
                     region: region.into(),
                     industry: industry.into(),
+                    target_types: split_list(target_types).into_boxed_slice(),
                 });
                 self.place_index.insert(self.key.clone(), i);
                 i
@@ -844,6 +947,7 @@ impl BlockBuilder {
         self.pending.push(Pending {
             uscc,
             credit_class,
+            status,
             name_start,
             name_len: u32::try_from(name.len()).unwrap_or(u32::MAX),
             place,
@@ -864,6 +968,7 @@ impl BlockBuilder {
             each(Entity {
                 uscc: p.uscc,
                 credit_class: p.credit_class,
+                status: p.status,
                 text: Arc::clone(&text),
                 name_start: p.name_start,
                 name_len: p.name_len,
@@ -890,6 +995,10 @@ pub struct EntityRowRef<'a> {
     pub region: &'a str,
     /// `industry` column.
     pub industry: &'a str,
+    /// `status` column (empty: active).
+    pub status: &'a str,
+    /// `target_types` column, types separated as inspector expertise is.
+    pub target_types: &'a str,
 }
 
 impl<'a> From<&'a EntityRow> for EntityRowRef<'a> {
@@ -901,8 +1010,20 @@ impl<'a> From<&'a EntityRow> for EntityRowRef<'a> {
             credit_class: &r.credit_class,
             region: &r.region,
             industry: &r.industry,
+            status: &r.status,
+            target_types: &r.target_types,
         }
     }
+}
+
+/// The checked fields of an entity read from a row.
+struct Fields<'a> {
+    uscc: Uscc,
+    credit_class: CreditClass,
+    status: RegistrationStatus,
+    name: &'a str,
+    region: &'a str,
+    industry: &'a str,
 }
 
 /// Builds an [`EntityRegister`] from rows of text pushed one at a time,
@@ -978,16 +1099,19 @@ impl EntityRegisterBuilder {
             queue: Vec::with_capacity(CLAIM_BATCH),
             queue_text: String::new(),
             suspects: Vec::new(),
-            committer: Some(EntityCommitter::new()),
+            committer: Some(EntityCommitter::new(FormatVersion::V2)),
         }
     }
 
     /// Whether to commit the kept rows while they arrive in canonical
-    /// order (on unless turned off): a register written in that order then
-    /// needs no second pass when its root is wanted, but one whose root is
-    /// not wanted is hashed for nothing. Rows out of order stop it anyway.
-    pub fn commit_while_reading(mut self, on: bool) -> Self {
-        self.committer = on.then(EntityCommitter::new);
+    /// order, and with the leaves of which format version (on, with
+    /// version 2's, the version the office's tool writes, unless turned
+    /// off with `None`): a register written in that order then needs no
+    /// second pass when its root is wanted, but one whose root is not
+    /// wanted is hashed for nothing. Rows out of order stop it anyway. A
+    /// root with the other version's leaves is computed when asked for.
+    pub fn commit_while_reading(mut self, version: Option<FormatVersion>) -> Self {
+        self.committer = version.map(EntityCommitter::new);
         self
     }
 
@@ -1022,28 +1146,16 @@ impl EntityRegisterBuilder {
         if name.is_empty() {
             problems.push(Problem::new(K, r.row, "name", r.name, Rule::MissingField));
         }
-        let class = if trim(r.credit_class).is_empty() {
-            problems.push(Problem::new(
-                K,
-                r.row,
-                "credit_class",
-                r.credit_class,
-                Rule::MissingField,
-            ));
-            None
-        } else {
-            match r.credit_class.parse::<CreditClass>() {
-                Ok(c) => Some(c),
-                Err(_) => {
-                    problems.push(Problem::new(
-                        K,
-                        r.row,
-                        "credit_class",
-                        r.credit_class,
-                        Rule::UnknownCreditClass,
-                    ));
-                    None
-                }
+        let class = match r.credit_class.parse::<CreditClass>() {
+            Ok(c) => Some(c),
+            Err(_) => {
+                let rule = if is_unclassified_text(r.credit_class) {
+                    Rule::Unclassified
+                } else {
+                    Rule::UnknownCreditClass
+                };
+                problems.push(Problem::new(K, r.row, "credit_class", r.credit_class, rule));
+                None
             }
         };
         let region = trim(r.region);
@@ -1056,6 +1168,23 @@ impl EntityRegisterBuilder {
                 Rule::InvalidRegion,
             ));
         }
+        let status = if trim(r.status).is_empty() {
+            RegistrationStatus::Active
+        } else {
+            match r.status.parse::<RegistrationStatus>() {
+                Ok(s) => s,
+                Err(_) => {
+                    problems.push(Problem::new(
+                        K,
+                        r.row,
+                        "status",
+                        r.status,
+                        Rule::UnknownStatus,
+                    ));
+                    RegistrationStatus::Active
+                }
+            }
+        };
         // A row with a valid code claims it, unless an earlier row did: then
         // it is a duplicate. Whether an earlier row did is settled in
         // `finish` for the rows the filter cannot clear; until then they
@@ -1103,8 +1232,15 @@ impl EntityRegisterBuilder {
         if self.block.is_full_for(name) {
             self.finish_block();
         }
-        self.block
-            .add(uscc, credit_class, name, region, trim(r.industry));
+        let fields = Fields {
+            uscc,
+            credit_class,
+            status,
+            name,
+            region,
+            industry: trim(r.industry),
+        };
+        self.block.add(fields, r.target_types);
         self.kept_rows.push(r.row);
     }
 
@@ -1288,7 +1424,8 @@ impl EntityRegisterBuilder {
         let register = match EntityRegister::new(kept) {
             Ok(register) => {
                 if let Some(c) = committer {
-                    let _ = register.commitment.set(c.finish());
+                    let version = c.version();
+                    let _ = register.commitment_cache(version).set(c.finish());
                 }
                 register
             }
@@ -2175,13 +2312,27 @@ impl Scope {
 /// the prefix; the first two USCC characters equal; status equal; one of the
 /// entity's target types equal). docs/FORMAT.md §3.1.
 pub fn in_scope(e: &Entity, scope: &Scope) -> bool {
+    in_scope_but_status(e, scope) && in_statuses(e, scope)
+}
+
+/// Whether an entity's status is among the scope's statuses (an empty list
+/// takes every status).
+pub fn in_statuses(e: &Entity, scope: &Scope) -> bool {
+    scope.statuses.is_empty() || scope.statuses.iter().any(|v| e.status().code() == v)
+}
+
+/// Whether an entity is in a scope on every list but `statuses`: the
+/// entities a scope leaves out by status alone are those for which this
+/// holds and [`in_statuses`] does not.
+pub fn in_scope_but_status(e: &Entity, scope: &Scope) -> bool {
     let any =
         |list: &[String], f: &dyn Fn(&str) -> bool| list.is_empty() || list.iter().any(|v| f(v));
-    let code = e.uscc.to_string();
+    let code = e.uscc.as_bytes();
     any(&scope.industries, &|v| e.industry() == v)
         && any(&scope.regions, &|v| e.region().starts_with(v))
-        && any(&scope.entity_types, &|v| code.get(..2) == Some(v))
-        && any(&scope.statuses, &|v| e.status() == v)
+        && any(&scope.entity_types, &|v| {
+            code.get(..2) == Some(v.as_bytes())
+        })
         && any(&scope.target_types, &|v| {
             e.target_types().iter().any(|t| t == v)
         })

@@ -20,6 +20,7 @@ fn erow(row: usize, uscc: &str, class: &str) -> EntityRow {
         credit_class: class.into(),
         region: "140522".into(),
         industry: "取水".into(),
+        ..Default::default()
     }
 }
 
@@ -98,10 +99,15 @@ fn every_entity_problem_is_reported_at_once() {
             region: "14052".into(),
             ..erow(9, &code(6), "B")
         },
+        erow(10, &code(8), "未分类"),
+        EntityRow {
+            status: "closed".into(),
+            ..erow(11, &code(9), "A")
+        },
     ];
     let v = EntityRegister::from_rows(rows, &ValidationOptions::default());
     let got = rules(&v.problems);
-    assert_eq!(got.len(), 7, "{got:?}");
+    assert_eq!(got.len(), 9, "{got:?}");
     assert!(matches!(
         got[0],
         (
@@ -116,8 +122,19 @@ fn every_entity_problem_is_reported_at_once() {
     assert_eq!(got[2], (5, "credit_class", Rule::UnknownCreditClass));
     assert_eq!(got[3], (6, "name", Rule::MissingField));
     assert_eq!(got[4], (7, "uscc", Rule::MissingField));
-    assert_eq!(got[5], (8, "credit_class", Rule::MissingField));
+    assert_eq!(got[5], (8, "credit_class", Rule::Unclassified));
     assert_eq!(got[6], (9, "region", Rule::InvalidRegion));
+    assert_eq!(got[7], (10, "credit_class", Rule::Unclassified));
+    assert_eq!(got[8], (11, "status", Rule::UnknownStatus));
+    assert_eq!(v.problems[8].value, "closed");
+    let text = v.problems[7].to_string();
+    assert!(
+        text.contains("row 10, field credit_class") && text.contains("no credit-risk class"),
+        "{text}"
+    );
+    let json = serde_json::to_value(&v.problems[8]).unwrap();
+    assert_eq!(json["rule"], "unknown-status");
+    assert_eq!(json["field"], "status");
     assert_eq!(v.problems[0].value, bad_check);
     assert!(!v.is_clean());
     assert_eq!(v.register.len(), 1);
@@ -508,6 +525,10 @@ fn varied_rows(n: u32, order: impl Fn(u32) -> u32) -> Vec<EntityRow> {
                     format!("1405{:02}", i % 50)
                 },
                 industry: format!("行业{}", i % 11),
+                status: ["", "注销", "歇业", "在业", "列入经营异常名录"][(i % 5) as usize].into(),
+                target_types: ["", "取水单位", "河道采砂场、取水单位", " 取水单位; "]
+                    [(i % 4) as usize]
+                    .into(),
             }
         })
         .collect()
@@ -529,6 +550,12 @@ fn entities_read_in_blocks_equal_typed_ones() {
                 r.region.as_str(),
                 r.industry.as_str(),
             )
+            .with_status(if r.status.is_empty() {
+                RegistrationStatus::Active
+            } else {
+                r.status.parse().unwrap()
+            })
+            .with_target_types(split_list(&r.target_types))
         })
         .collect();
     let expected = EntityRegister::new(typed).unwrap();
@@ -548,8 +575,8 @@ fn entities_read_in_blocks_equal_typed_ones() {
     let set: std::collections::HashSet<&Entity> = v.register.entities().iter().collect();
     assert!(expected.entities().iter().all(|e| set.contains(e)));
     assert_eq!(
-        crate::commitment::commit_entities(&v.register),
-        crate::commitment::commit_entities(&expected)
+        crate::commitment::commit_entities(&v.register, FormatVersion::V2),
+        crate::commitment::commit_entities(&expected, FormatVersion::V2)
     );
 }
 
@@ -562,17 +589,24 @@ fn entity_is_compact_and_serialises_its_fields() {
     assert_eq!(
         serde_json::to_string(&e).unwrap(),
         format!(
-            r#"{{"uscc":"{}","name":"甲","credit_class":"C","region":"350100","industry":""}}"#,
+            r#"{{"uscc":"{}","name":"甲","credit_class":"C","region":"350100","industry":"","status":"active","target_types":[]}}"#,
             code(1)
         )
     );
     assert_eq!(
         format!("{e:?}"),
         format!(
-            r#"Entity {{ uscc: Uscc({}), name: "甲", credit_class: C, region: "350100", industry: "" }}"#,
+            r#"Entity {{ uscc: Uscc({}), name: "甲", credit_class: C, region: "350100", industry: "", status: Active, target_types: [] }}"#,
             code(1)
         )
     );
+    let e = e
+        .with_status(RegistrationStatus::Deregistered)
+        .with_target_types([" 取水单位 ", "", "取水单位", "B"]);
+    assert_eq!(e.status(), RegistrationStatus::Deregistered);
+    assert_eq!(e.target_types(), ["B", "取水单位"]);
+    assert_eq!(e.name(), "甲");
+    assert_eq!(e.region(), "350100");
 }
 
 #[test]
@@ -585,29 +619,67 @@ fn commitment_made_while_reading_canonical_rows_is_the_commitment() {
         varied_rows(n, |k| canonical[k as usize]),
         &ValidationOptions::default(),
     );
-    let cached = sorted.register.commitment_cache().get().copied();
+    let cached = sorted
+        .register
+        .commitment_cache(FormatVersion::V2)
+        .get()
+        .copied();
     assert!(cached.is_some());
     // Unless turned off.
     let mut b =
-        EntityRegisterBuilder::new(&ValidationOptions::default()).commit_while_reading(false);
+        EntityRegisterBuilder::new(&ValidationOptions::default()).commit_while_reading(None);
     for r in &varied_rows(n, |k| canonical[k as usize]) {
         b.push(r.into());
     }
-    assert!(b.finish().register.commitment_cache().get().is_none());
+    assert!(
+        b.finish()
+            .register
+            .commitment_cache(FormatVersion::V2)
+            .get()
+            .is_none()
+    );
     let fresh = EntityRegister::new(sorted.register.entities().to_vec()).unwrap();
-    assert!(fresh.commitment_cache().get().is_none());
-    assert_eq!(cached, crate::commitment::commit_entities(&fresh).ok());
+    assert!(fresh.commitment_cache(FormatVersion::V2).get().is_none());
+    assert_eq!(
+        cached,
+        crate::commitment::commit_entities(&fresh, FormatVersion::V2).ok()
+    );
+    // The other version's root is not kept while reading: computed when asked.
+    assert!(
+        sorted
+            .register
+            .commitment_cache(FormatVersion::V1)
+            .get()
+            .is_none()
+    );
+    assert_ne!(
+        crate::commitment::commit_entities(&sorted.register, FormatVersion::V1).ok(),
+        cached
+    );
     // Out of order: nothing is kept while reading; the first commit computes it.
     let shuffled = EntityRegister::from_rows(
         varied_rows(n, |k| (k * 7919) % n),
         &ValidationOptions::default(),
     );
-    assert!(shuffled.register.commitment_cache().get().is_none());
+    assert!(
+        shuffled
+            .register
+            .commitment_cache(FormatVersion::V2)
+            .get()
+            .is_none()
+    );
     assert_eq!(
-        crate::commitment::commit_entities(&shuffled.register).ok(),
+        crate::commitment::commit_entities(&shuffled.register, FormatVersion::V2).ok(),
         cached
     );
-    assert_eq!(shuffled.register.commitment_cache().get().copied(), cached);
+    assert_eq!(
+        shuffled
+            .register
+            .commitment_cache(FormatVersion::V2)
+            .get()
+            .copied(),
+        cached
+    );
 }
 
 /// The entity rules as first written (a map of claimed codes), kept as the
@@ -639,7 +711,7 @@ fn reference_entities(
             problems.push(Problem::new(K, r.row, "name", &r.name, Rule::MissingField));
         }
         let class = if r.credit_class.trim().is_empty() {
-            let rule = Rule::MissingField;
+            let rule = Rule::Unclassified;
             problems.push(Problem::new(
                 K,
                 r.row,
@@ -651,7 +723,11 @@ fn reference_entities(
         } else {
             let c = r.credit_class.parse::<CreditClass>().ok();
             if c.is_none() {
-                let rule = Rule::UnknownCreditClass;
+                let rule = if is_unclassified_text(&r.credit_class) {
+                    Rule::Unclassified
+                } else {
+                    Rule::UnknownCreditClass
+                };
                 problems.push(Problem::new(
                     K,
                     r.row,
@@ -671,6 +747,14 @@ fn reference_entities(
                 &r.region,
                 Rule::InvalidRegion,
             ));
+        }
+        let status = match r.status.trim() {
+            "" => Some(RegistrationStatus::Active),
+            t => t.parse::<RegistrationStatus>().ok(),
+        };
+        if status.is_none() {
+            let rule = Rule::UnknownStatus;
+            problems.push(Problem::new(K, r.row, "status", &r.status, rule));
         }
         if let Some(u) = uscc {
             if let Some(&first_row) = claimed.get(&u) {
@@ -692,13 +776,11 @@ fn reference_entities(
             };
             problems.push(Problem::new(K, r.row, "uscc", &r.uscc, rule));
         }
-        kept.push(Entity::new(
-            uscc,
-            r.name.trim(),
-            credit_class,
-            region,
-            r.industry.trim(),
-        ));
+        kept.push(
+            Entity::new(uscc, r.name.trim(), credit_class, region, r.industry.trim())
+                .with_status(status.unwrap_or_default())
+                .with_target_types(split_list(&r.target_types)),
+        );
     }
     kept.sort_by_key(|e| (e.credit_class, e.uscc));
     (problems, kept)
@@ -738,6 +820,8 @@ fn builder_equals_the_reference_rules_on_random_registers() {
                         .to_owned(),
                     region: ["", "140522", "1405", " 140581"][next(4) as usize].to_owned(),
                     industry: ["", "取水", " 供水 "][next(3) as usize].to_owned(),
+                    status: ["", "注销", " 在业 ", "x"][next(8) as usize % 4].to_owned(),
+                    target_types: ["", "取水单位", "b;a、a"][next(3) as usize].to_owned(),
                 }
             })
             .collect();

@@ -85,6 +85,20 @@ const ENTITIES: &[ColumnSpec] = &[
     ),
     opt("region", REGION),
     opt("industry", &["行业", "所属行业", "行业类别"]),
+    opt(
+        "status",
+        &[
+            "登记状态",
+            "经营状态",
+            "企业状态",
+            "主体状态",
+            "企业登记状态",
+        ],
+    ),
+    opt(
+        "target_types",
+        &["检查对象类型", "对象类型", "检查对象类别", "target_type"],
+    ),
 ];
 
 const INSPECTORS: &[ColumnSpec] = &[
