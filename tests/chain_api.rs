@@ -351,3 +351,56 @@ fn a_broken_chain_is_refused_and_a_refused_record_changes_nothing() {
     chain.accept(env).unwrap();
     assert_eq!(chain.head(), other.head());
 }
+
+#[test]
+fn exclusions_resolve_to_the_draws_of_named_tasks_or_of_an_inspection_year() {
+    let f = Fixture::new();
+    let mut chain = Chain::new(f.key.public_key().clone());
+    let mut last_year = task("T-2023");
+    last_year.inspection_date = double_random::calendar::parse_date("2023-11-01").unwrap();
+    let this_year = task("T-2024");
+    let mut draws = Vec::new();
+    for (t, day) in [(&last_year, "01"), (&this_year, "02")] {
+        let when = |h: u8| format!("2024-05-{day}T{h:02}:00:00Z");
+        let p = chain
+            .commit(&f.key, &commit(&f, t, &when(8), ceremony(&when(9))))
+            .unwrap();
+        let c = chain.push(p).unwrap();
+        let p = chain.draw(&f.key, &draw(&f, c, &when(10))).unwrap();
+        draws.push(chain.push(p).unwrap());
+    }
+    assert_eq!(chain.draws_of_tasks(&["T-2024".into()]), [draws[1]]);
+    assert_eq!(chain.draws_of_tasks(&["T-9".into()]), []);
+    assert_eq!(chain.draws_in_inspection_year(2024), [draws[1]]);
+    assert_eq!(chain.draws_in_inspection_year(2023), [draws[0]]);
+
+    // A task excluding this year's draws leaves out exactly their entities.
+    let drawn: Vec<Uscc> = chain
+        .draw_record(&draws[1])
+        .unwrap()
+        .drawn_in_order()
+        .map(|(_, d)| d.uscc)
+        .collect();
+    let t = task("T-LATER")
+        .excluding_draws(chain.draws_in_inspection_year(2024))
+        .unwrap();
+    let p = chain
+        .commit(
+            &f.key,
+            &commit(
+                &f,
+                &t,
+                "2024-05-03T08:00:00Z",
+                ceremony("2024-05-03T09:00:00Z"),
+            ),
+        )
+        .unwrap();
+    let Record::Commitment(c) = p.record().clone() else {
+        panic!("a commitment");
+    };
+    let pool = chain.pool(&c, &f.entities).unwrap();
+    assert_eq!(pool.len(), f.entities.len() - drawn.len());
+    assert!(drawn.iter().all(|u| pool.get(u).is_none()));
+    assert_eq!(c.registers.entities.size.0, pool.len() as u64);
+    assert_eq!(c.registers.master.unwrap().size.0, f.entities.len() as u64);
+}

@@ -76,6 +76,9 @@ pub enum CliError {
     /// A notice could not be made.
     #[error(transparent)]
     Notice(Box<crate::notice::NoticeError>),
+    /// A year plan or one of its task files could not be read or breaks a rule.
+    #[error(transparent)]
+    Year(Box<crate::year::YearPlanError>),
 }
 
 /// `println!` for command output that returns the write error (`?`) instead

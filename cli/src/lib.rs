@@ -15,3 +15,4 @@ pub mod receipts;
 pub mod registers;
 pub mod scope;
 pub mod task_file;
+pub mod year;

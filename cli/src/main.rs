@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use double_random_cli::{check, common, ledger, notice, plan, progress, receipts};
+use double_random_cli::{check, common, ledger, notice, plan, progress, receipts, year};
 
 /// Provable "double random, one public" (双随机、一公开) spot-check draws.
 #[derive(Debug, Parser)]
@@ -24,8 +24,10 @@ enum Command {
     CheckRegisters(check::CheckArgs),
     /// Quarterly change list (季度增减清单) between two versions of an entity register.
     DiffRegisters(check::DiffArgs),
-    /// Per credit class: pool size, ratio and number to draw for a task file.
+    /// A task's scope and pool, and per credit class: pool, ratio, effective rate, number to draw.
     Plan(plan::PlanArgs),
+    /// The year's plan (年度抽查工作计划): pools and draw sizes per batch, overlaps, an HTML document.
+    Year(year::YearArgs),
     /// Generate an issuer's signing key (PREFIX.key, mode 0600) and public key (PREFIX.pub).
     Keygen(receipts::KeygenArgs),
     /// Commit a task and its registers to the chain before the randomness exists.
@@ -61,6 +63,7 @@ fn main() -> ExitCode {
         Command::CheckRegisters(a) => check::check_registers(&a),
         Command::DiffRegisters(a) => check::diff_registers(&a),
         Command::Plan(a) => plan::plan(&a),
+        Command::Year(a) => year::year(&a),
         Command::Keygen(a) => receipts::keygen(&a),
         Command::Commit(a) => receipts::commit(&a),
         Command::Draw(a) => receipts::draw(&a),

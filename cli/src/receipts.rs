@@ -693,6 +693,8 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
                 "inspection_date": double_random::calendar::format_date(task.inspection_date),
                 "pools": {"A": sizes[0], "B": sizes[1], "C": sizes[2], "D": sizes[3]},
                 "master_size": payload.registers.master.map(|m| m.size.0),
+                "scope": task.scope,
+                "exclude_drawn": task.exclude_drawn,
             })
         );
         return Ok(Status::Ok);
@@ -707,6 +709,22 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
         sizes[2],
         sizes[3]
     );
+    crate::outln!(
+        "  scope    {}",
+        crate::scope::english(&task.scope).join("; ")
+    );
+    if let Some(master) = payload.registers.master {
+        crate::outln!(
+            "  master   {} entities; the pool is {} of them, after the scope{}",
+            master.size.0,
+            payload.registers.entities.size.0,
+            match task.exclude_drawn.len() {
+                0 => String::new(),
+                1 => " and the exclusion of 1 earlier draw".to_owned(),
+                n => format!(" and the exclusion of {n} earlier draws"),
+            }
+        );
+    }
     crate::outln!(
         "  inspection date {}{}",
         double_random::calendar::format_date(task.inspection_date),
@@ -1240,6 +1258,16 @@ pub fn prove(a: &ProveArgs) -> Result<Status, CliError> {
             message: e.to_string(),
         }
     })?;
+    if pool.get(&uscc).is_none() && register.get(&uscc).is_some() {
+        return Err(ReceiptError::Flag {
+            flag: "--uscc",
+            message: format!(
+                "entity {uscc} is in the register but not in the pool of task {}: its scope or exclusions leave it out, so it could not be drawn",
+                commitment.task.id
+            ),
+        }
+        .into());
+    }
     let hashes = entity_leaf_hashes(&pool, commitment.format).map_err(commit_error)?;
     let proof =
         prove_entity(&pool, &hashes, &uscc, commitment.format).map_err(|e| ReceiptError::Flag {

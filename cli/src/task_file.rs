@@ -272,29 +272,32 @@ struct DateField(Date);
 
 impl<'de> Deserialize<'de> for DateField {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match toml::Value::deserialize(d)? {
-            toml::Value::String(s) => parse_date(&s).map(DateField).ok_or_else(|| {
-                de::Error::custom(format_args!(
-                    "inspection_date {s:?} is not a date; write 2024-06-03"
-                ))
-            }),
-            toml::Value::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
-                (Some(date), None, None) => Month::try_from(date.month)
-                    .ok()
-                    .and_then(|m| Date::from_calendar_date(i32::from(date.year), m, date.day).ok())
-                    .map(DateField)
-                    .ok_or_else(|| {
-                        de::Error::custom(format_args!("inspection_date {dt} is not a real date"))
-                    }),
-                _ => Err(de::Error::custom(format_args!(
-                    "inspection_date {dt} has a time or offset; write a date only, such as 2024-06-03"
-                ))),
-            },
-            other => Err(de::Error::custom(format_args!(
-                "inspection_date must be a date such as 2024-06-03, not a {}",
-                other.type_str()
-            ))),
+        toml_date("inspection_date", toml::Value::deserialize(d)?)
+            .map(DateField)
+            .map_err(de::Error::custom)
+    }
+}
+
+/// A date of a TOML file under `key`: a TOML local date (`2024-06-03`) or a
+/// string [`parse_date`] accepts; anything else is a message naming `key`.
+pub(crate) fn toml_date(key: &str, value: toml::Value) -> Result<Date, String> {
+    match value {
+        toml::Value::String(s) => {
+            parse_date(&s).ok_or_else(|| format!("{key} {s:?} is not a date; write 2024-06-03"))
         }
+        toml::Value::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
+            (Some(date), None, None) => Month::try_from(date.month)
+                .ok()
+                .and_then(|m| Date::from_calendar_date(i32::from(date.year), m, date.day).ok())
+                .ok_or_else(|| format!("{key} {dt} is not a real date")),
+            _ => Err(format!(
+                "{key} {dt} has a time or offset; write a date only, such as 2024-06-03"
+            )),
+        },
+        other => Err(format!(
+            "{key} must be a date such as 2024-06-03, not a {}",
+            other.type_str()
+        )),
     }
 }
 

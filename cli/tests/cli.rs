@@ -200,6 +200,7 @@ fn plan_json_on_the_example_tasks() {
         let (c, v, err) = plan_json(task, &entities);
         assert_eq!(c, 0, "{}: {err}", task.display());
         let mut pools = 0;
+        let mut masters = 0;
         let mut draws = 0;
         for class in ["A", "B", "C", "D"] {
             let k = &v["classes"][class];
@@ -209,10 +210,15 @@ fn plan_json_on_the_example_tasks() {
             );
             assert!(d <= n, "{class}: {v}");
             assert!(k["ratio_bp"].as_u64().expect("ratio") <= 10_000);
+            // The example's tasks are scoped: their pools are parts of the register.
+            assert!(n <= k["master"].as_u64().expect("master"), "{class}: {v}");
             pools += n;
+            masters += k["master"].as_u64().expect("master");
             draws += d;
         }
-        assert_eq!(pools, register_size);
+        assert_eq!(masters, register_size);
+        assert_eq!(v["master_total"], register_size);
+        assert!(0 < pools && pools < register_size, "{v}");
         assert_eq!(v["pool_total"], pools);
         assert_eq!(v["total"], draws);
         assert!(draws >= 3.min(pools), "{v}");
@@ -279,7 +285,13 @@ fn plan_applies_the_minimum_rules() {
 
 #[test]
 fn plan_exit_statuses() {
-    let task = example("tasks/water-permits.toml");
+    // The water-permit task without its scope: the whole register in business.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let task = dir.path().join("unscoped.toml");
+    let scoped = std::fs::read_to_string(example("tasks/water-permits.toml")).expect("read");
+    let unscoped = scoped.replace("[scope]\ntarget_types = [\"取水单位\"]\n", "");
+    assert_ne!(scoped, unscoped);
+    std::fs::write(&task, unscoped).expect("write");
     // A register with problems: the plan of the valid rows, problems on stderr, exit 1.
     let (c, v, err) = plan_json(&task, &data("entities_bad.csv"));
     assert_eq!(c, 1);
@@ -288,7 +300,6 @@ fn plan_exit_statuses() {
     assert!(err.contains("91140522000000009C"), "{err}");
 
     // An invalid task file: exit 2, the TOML error with its line.
-    let dir = tempfile::tempdir().expect("tempdir");
     let bad_task = dir.path().join("bad.toml");
     let text = std::fs::read_to_string(&task)
         .expect("read")

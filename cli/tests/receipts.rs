@@ -268,9 +268,10 @@ fn cancellation_and_proofs() {
     let o = verify(&s, &chain, Some(&entities));
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 
-    // Every entity gets a proof; the drawn ones say so.
+    // Every entity of the task's pool gets a proof; the drawn ones say so.
+    // The others are not in the pool (the task is scoped to permit holders).
     let register = std::fs::read_to_string(example("entities.csv")).unwrap();
-    let mut drawn = 0;
+    let (mut drawn, mut proved, mut outside) = (0, 0, 0);
     for line in register.lines().skip(1) {
         let uscc = line.split(',').next().unwrap();
         let out = s.p("proof.json");
@@ -287,7 +288,19 @@ fn cancellation_and_proofs() {
             "--out",
             &out,
         ]);
+        if !line.contains("取水单位") || line.contains(",注销,") || line.contains(",迁出,")
+        {
+            assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+            assert!(
+                text(&o).contains("not in the pool of task YCSW-2024-01"),
+                "{}",
+                text(&o)
+            );
+            outside += 1;
+            continue;
+        }
         assert!(o.status.success(), "{}", text(&o));
+        proved += 1;
         let o = run(&[
             "verify-proof",
             "--proof",
@@ -317,8 +330,8 @@ fn cancellation_and_proofs() {
         ]);
         assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     }
-    // water-permits draws 6 of 40.
-    assert_eq!(drawn, 6);
+    // water-permits draws 5 of its pool of 26 (of 40).
+    assert_eq!((drawn, proved, outside), (5, 26, 14));
 }
 
 #[test]

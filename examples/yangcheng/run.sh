@@ -13,9 +13,12 @@
 # commitment, and waits for a drand round in the future. This example cannot
 # reach the network, so it uses drand quicknet round 123 (published
 # 2023-08-23T15:15:33Z), whose signature is public and checked by the bundled
-# verifier, and dates the commitments a few minutes before that round with
-# --created-at. The inspection dates in the task files, the inspections and
-# the entry of their results are in 2024.
+# verifier, and dates the first two commitments a few minutes before that
+# round with --created-at. The third task leaves out every entity drawn this
+# year, so it is committed after the first two draws; its randomness is a
+# public ceremony (公开摇号) whose outcome is written in this script. The
+# inspection dates in the task files, the inspections and the entry of their
+# results are in 2024.
 #
 # The seed hashes the commitment's record id, which is signed with the key
 # made fresh by each run: each run draws other entities. Which entities were
@@ -73,21 +76,40 @@ echo "== 1. check the one list and two libraries (一单两库)"
 "$dr" check-registers "${regs[@]}" --on 2024-06-03
 
 echo
-echo "== 2. plan each task: pool, ratio and number to draw per credit class"
+echo "== 2. plan each task: its scope (定向抽查), the pool it gives, ratio, effective rate and number to draw per credit class"
 for task in "$here"/tasks/*.toml; do
     echo "-- $(basename "$task")"
     "$dr" plan --task "$task" --entities "$here/entities.csv"
     echo
 done
 
+echo "== 2b. the year's plan (年度抽查工作计划): pools per batch, entities more than one task could draw, tasks to merge"
+"$dr" year --plan "$here/year-plan.toml" --entities "$here/entities.csv" \
+    --out "$out/year-plan.html"
+echo
+
 echo "== 3. the bureau's signing key, and the unit head's (单位主要负责人) key that approves corrections"
 "$dr" keygen --issuer "阳城县水务局" --out "$out/keys/issuer"
 "$dr" keygen --issuer "阳城县水务局局长" --out "$out/keys/head"
 
 echo
-echo "== 4. commit every task before the randomness exists (publish these records)"
+# draw_task TASK DRAW-FLAGS...: draws the open commitment of TASK, saves the
+# draw as $out/draws/TASK.json and lists the drawn entities and their teams.
+draw_task() {
+    local task=$1 json="$out/draws/$1.json"
+    shift
+    "$dr" draw "${chain[@]}" --key "$out/keys/issuer.key" \
+        --task-id "$task" "${regs[@]}" "$@" --json > "$json"
+    drawn_teams "$json" > "$out/draws/$task.tsv"
+    echo "drew task $task"
+    echo "  record $(field record "$(cat "$json")")"
+    echo "  seed   $(field seed "$(cat "$json")")"
+    list_drawn "$out/draws/$task.tsv"
+}
+
+echo "== 4. commit the first two tasks before the randomness exists (publish these records)"
 minute=10
-for task in water-permits river-sand joint-works; do
+for task in water-permits river-sand; do
     "$dr" commit "${chain[@]}" --key "$out/keys/issuer.key" \
         --task "$here/tasks/$task.toml" "${regs[@]}" \
         --randomness-plan "drand:quicknet:$round" \
@@ -96,22 +118,27 @@ for task in water-permits river-sand joint-works; do
     echo
 done
 
-echo "== 5. take the randomness and draw each task (entities, then teams)"
+echo "== 5. take the randomness and draw them (entities, then teams)"
 echo "   RECORDED STAND-IN: the signature of drand quicknet round $round (2023-08-23T15:15:33Z),"
 echo "   not a live round; its SHA-256 is the randomness. Draws saved as $out/draws/TASK.json"
-second=10
-for task in "${tasks[@]}"; do
-    json="$out/draws/$task.json"
-    "$dr" draw "${chain[@]}" --key "$out/keys/issuer.key" \
-        --task-id "$task" --beacon-signature "$signature" \
-        "${regs[@]}" --created-at "2023-08-23T15:16:${second}Z" --json > "$json"
-    drawn_teams "$json" > "$out/draws/$task.tsv"
-    echo "drew task $task"
-    echo "  record $(field record "$(cat "$json")")"
-    echo "  seed   $(field seed "$(cat "$json")")"
-    list_drawn "$out/draws/$task.tsv"
-    second=$((second + 10))
-done
+draw_task YCSW-2024-01 --beacon-signature "$signature" --created-at 2023-08-23T15:16:10Z
+draw_task YCHD-2024-01 --beacon-signature "$signature" --created-at 2023-08-23T15:16:20Z
+
+echo
+echo "== 5b. the joint works task (一业一查): committed after those draws, its pool leaves out"
+echo "   every entity drawn this year (exclude_drawn_in_year); its randomness is a public ceremony"
+"$dr" commit "${chain[@]}" --key "$out/keys/issuer.key" \
+    --task "$here/tasks/joint-works.toml" "${regs[@]}" \
+    --randomness-plan "ceremony:2024-08-28T02:00:00Z:公开摇号：十面骰连掷六次，点数依次写为 ASCII 数字" \
+    --witness "县纪委监委驻县水务局纪检监察组" --witness "县司法局行政执法监督人员" \
+    --created-at 2024-08-26T02:00:00Z
+# The ceremony rolled 5, 0, 2, 8, 1, 7: the ASCII digits "502817".
+draw_task YCGC-2024-01 --randomness 353032383137 --created-at 2024-08-28T02:30:00Z
+if grep -F -f <(cut -f1 "$out/draws/YCSW-2024-01.tsv" "$out/draws/YCHD-2024-01.tsv") \
+    "$out/draws/YCGC-2024-01.tsv" >/dev/null; then
+    echo "the joint works task drew an entity already drawn this year" >&2
+    exit 1
+fi
 
 echo
 echo "== 6. verify everything, as an auditor would (exit 0 = everything holds)"

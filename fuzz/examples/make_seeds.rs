@@ -265,13 +265,9 @@ fn main() {
     let regs = chain_registers();
     // The chain vectors here are version 1's: version-1 leaves and bundles.
     let hashes = entity_leaf_hashes(&regs.entities, FormatVersion::V1).expect("leaf hashes");
-    let draw = match Record::decode(
-        double_random::records::DRAW_TYPE,
-        Envelope::from_json(lines[1])
-            .expect("draw envelope")
-            .unverified_payload(),
-    )
-    .expect("draw payload")
+    let draw_env = Envelope::from_json(lines[1]).expect("draw envelope");
+    let draw = match Record::decode(draw_env.payload_type(), draw_env.unverified_payload())
+        .expect("draw payload")
     {
         Record::Draw(d) => d,
         _ => unreachable!("line 2 of the valid chain is its draw"),
@@ -359,6 +355,57 @@ fn main() {
     s.add(
         "bare-ratio.toml",
         EVERY_KEY_TASK.replace("\"2.5%\"", "0.025"),
+    );
+    s.add(
+        "scoped.toml",
+        EVERY_KEY_TASK.replace(
+            "inspection_date = 2024-09-02",
+            "inspection_date = 2024-09-02\ntop_up = \"any-class\"\nexclude_drawn_by = [\"YCSW-2024-01\"]\n\
+             exclude_drawn_in_year = true\n[scope]\nindustries = [\"水利工程\"]\nregions = [\"1405\"]\n\
+             entity_types = [\"91\", \"12\"]\nstatuses = [\"active\", \"suspended\"]\n\
+             target_types = [\"取水单位\"]",
+        ),
+    );
+
+    year_plan_seeds();
+}
+
+/// The year-plan seeds: the worked example's plan, the documented one and
+/// variants of every key.
+fn year_plan_seeds() {
+    let s = Seeds::new("year_plan");
+    let example = String::from_utf8(read("examples/yangcheng/year-plan.toml")).expect("UTF-8");
+    s.add("yangcheng.toml", &example);
+    let doc = String::from_utf8(read("docs/year-plan.md")).expect("UTF-8");
+    for (i, block) in doc.split("```toml\n").skip(1).enumerate() {
+        let block = block.split("```").next().expect("block");
+        s.add(&format!("year-plan-md-{i}.toml"), block);
+    }
+    s.add(
+        "string-dates-bom.toml",
+        format!(
+            "\u{feff}{}",
+            example
+                .replace("start = 2024-06-01", "start = \"2024年6月1日\"")
+                .replace("end = 2024-06-30", "end = \"2024/6/30\"")
+        ),
+    );
+    s.add(
+        "hostile-names.toml",
+        example
+            .replace(
+                "issuer = \"阳城县水务局\"",
+                "issuer = \"<script>x</script>\"",
+            )
+            .replace("第二批", "<b>&第二批\\\"</b>"),
+    );
+    s.add(
+        "threshold.toml",
+        example.replace("merge_threshold = \"50%\"", "merge_threshold = \"12.25%\""),
+    );
+    s.add(
+        "reversed-batch.toml",
+        example.replace("end = 2024-07-31", "end = 2024-06-30"),
     );
 }
 

@@ -49,8 +49,10 @@ use double_random::{
 use double_random_cli::input::{
     ColumnMap, Encoding, Table, TableKind, read_table_bytes, resolve_headers,
 };
+use double_random_cli::notice::escape;
 use double_random_cli::plan::PlanReport;
 use double_random_cli::task_file::parse_task;
+use double_random_cli::year::{analyse, parse_year_plan};
 
 // ---------------------------------------------------------------------------
 // Fixtures
@@ -798,6 +800,13 @@ pub fn task_file(data: &[u8]) {
             let _ = e.to_string();
         }
     }
+    // The task's scope on the example register: its pool is part of the register.
+    match PlanReport::for_register(&task, example_entities()) {
+        Ok(plan) => assert!(plan.pools.iter().zip(&plan.master).all(|(p, m)| p <= m)),
+        Err(e) => {
+            let _ = e.to_string();
+        }
+    }
     if let Some(items) = &regs.items
         && let Err(e) = task.team_rules_with(items)
     {
@@ -1280,4 +1289,49 @@ pub fn proof_bundle(data: &[u8]) {
             .expect("a key's own text reads back");
         assert_eq!(again.key_id(), key.key_id());
     }
+}
+
+// ---------------------------------------------------------------------------
+// Year plans
+
+/// `parse_year_plan` (the CLI's year-plan reader) on the text. An accepted
+/// plan keeps its rules (a year 1900–9999, a threshold above 0, at least one
+/// batch, each inside the year with its start not after its end, at least
+/// one task file, no file twice); the report of the plan with no task read
+/// builds on the example register, and its HTML document escapes every
+/// text of the plan.
+pub fn year_plan(data: &[u8]) {
+    let plan = match parse_year_plan("plan.toml", &text(data)) {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = e.to_string();
+            return;
+        }
+    };
+    assert!((1900..=9999).contains(&plan.year));
+    assert!(plan.merge_threshold.get() > 0);
+    assert!(!plan.name.trim().is_empty());
+    assert!(!plan.batches.is_empty());
+    let mut seen = std::collections::HashSet::new();
+    for b in &plan.batches {
+        assert!(b.start <= b.end, "{b:?}");
+        assert_eq!((b.start.year(), b.end.year()), (plan.year, plan.year));
+        assert!(!b.tasks.is_empty());
+        for t in &b.tasks {
+            assert!(seen.insert(t.clone()), "{t} twice");
+        }
+    }
+    let report = analyse(&plan, Vec::new(), example_entities()).expect("a plan without tasks");
+    let html = report
+        .to_html("entities.csv")
+        .expect("the document formats");
+    assert!(html.contains(&escape(&plan.name)));
+    for b in &plan.batches {
+        assert!(html.contains(&escape(&b.name)));
+    }
+    if let Some(i) = &plan.issuer {
+        assert!(html.contains(&escape(i)));
+    }
+    assert!(!html.contains("<script"));
+    let _ = report.to_json().to_string();
 }
