@@ -59,6 +59,17 @@ fn class_counts(reg: &EntityRegister) -> Value {
     Value::Object(m)
 }
 
+/// Entities per registration status code (only the statuses present).
+fn status_counts(
+    register: &double_random::registers::EntityRegister,
+) -> std::collections::BTreeMap<&'static str, usize> {
+    let mut out = std::collections::BTreeMap::new();
+    for e in register.entities() {
+        *out.entry(e.status().code()).or_default() += 1;
+    }
+    out
+}
+
 /// Runs `check-registers`.
 pub fn check_registers(args: &CheckArgs) -> Result<Status, CliError> {
     let files = RegisterFiles {
@@ -92,7 +103,11 @@ pub fn check_registers(args: &CheckArgs) -> Result<Status, CliError> {
         if let Some(e) = &loaded.entities {
             report.insert(
                 "entities".into(),
-                json!({ "count": e.register.len(), "per_class": class_counts(&e.register) }),
+                json!({
+                    "count": e.register.len(),
+                    "per_class": class_counts(&e.register),
+                    "per_status": status_counts(&e.register),
+                }),
             );
         }
         if let Some(i) = &loaded.inspectors {
@@ -129,6 +144,14 @@ pub fn check_registers(args: &CheckArgs) -> Result<Status, CliError> {
                 pad_right(c.chinese_name(), 8),
                 sizes[c.index()]
             )?;
+        }
+        let statuses = status_counts(&e.register);
+        if statuses.keys().any(|s| *s != "active") {
+            let parts: Vec<String> = statuses
+                .iter()
+                .map(|(s, n)| format!("{n} {s} ({})", crate::scope::status_name(s)))
+                .collect();
+            writeln!(out, "  statuses: {}", parts.join(", "))?;
         }
     }
     if let Some(i) = &loaded.inspectors {
@@ -206,9 +229,14 @@ pub fn diff_registers(args: &DiffArgs) -> Result<Status, CliError> {
         )?;
     }
     for c in &diff.details_changed {
+        let status = if c.old.status() == c.new.status() {
+            String::new()
+        } else {
+            format!("; status {} -> {}", c.old.status(), c.new.status())
+        };
         writeln!(
             out,
-            "* {} {} (was {})",
+            "* {} {} (was {}{status})",
             c.new.uscc,
             c.new.name(),
             c.old.name()

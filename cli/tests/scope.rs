@@ -428,6 +428,19 @@ fn an_unclassified_entity_is_refused_with_a_named_error() {
             && t.contains("no credit-risk class"),
         "{t}"
     );
+    // check-registers counts the statuses.
+    let o = run(&[
+        "check-registers",
+        "--entities",
+        &s.p("entities.csv"),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v["entities"]["per_status"],
+        serde_json::json!({"active": 38, "deregistered": 1, "suspended": 1})
+    );
     let csv = register() + &format!("{},某公司,B,140522,河道采砂,倒闭\n", code(99));
     std::fs::write(s.p("entities-status.csv"), csv).unwrap();
     let o = run(&["check-registers", "--entities", &s.p("entities-status.csv")]);
