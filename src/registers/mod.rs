@@ -892,7 +892,7 @@ struct BlockBuilder {
     names: String,
     places: Vec<Place>,
     /// Index in `places` by `len(region) ‖ region ‖ len(industry) ‖
-    /// industry ‖ (len(type) ‖ type)…`.
+    /// industry ‖ the target-types cell`.
     place_index: HashMap<Vec<u8>, u32, std::hash::BuildHasherDefault<CodeHasher>>,
     key: Vec<u8>,
     pending: Vec<Pending>,
@@ -919,12 +919,10 @@ impl BlockBuilder {
         self.key.extend_from_slice(region.as_bytes());
         self.key.extend_from_slice(&industry.len().to_le_bytes());
         self.key.extend_from_slice(industry.as_bytes());
-        if !target_types.is_empty() {
-            for t in split_list(target_types) {
-                self.key.extend_from_slice(&t.len().to_le_bytes());
-                self.key.extend_from_slice(t.as_bytes());
-            }
-        }
+        // The cell as written: two spellings of one list make two places
+        // with equal contents, which costs a little memory, never a wrong
+        // entity; splitting every row's cell would cost an allocation a row.
+        self.key.extend_from_slice(target_types.as_bytes());
         let place = match self.place_index.get(self.key.as_slice()) {
             Some(&i) => i,
             None => {
@@ -1171,7 +1169,7 @@ impl EntityRegisterBuilder {
         let status = if trim(r.status).is_empty() {
             RegistrationStatus::Active
         } else {
-            match r.status.parse::<RegistrationStatus>() {
+            match RegistrationStatus::parse_cell(r.status) {
                 Ok(s) => s,
                 Err(_) => {
                     problems.push(Problem::new(

@@ -158,6 +158,19 @@ pub fn status_spellings() -> impl Iterator<Item = (&'static str, RegistrationSta
     SPELLINGS.into_iter()
 }
 
+impl RegistrationStatus {
+    /// [`FromStr`] for a register cell: the usual cell, a spelling as
+    /// listed, is matched without allocating (a register of millions of
+    /// rows parses a status on each).
+    pub fn parse_cell(s: &str) -> Result<Self, StatusError> {
+        let t = s.trim();
+        match SPELLINGS.iter().find(|(spelling, _)| *spelling == t) {
+            Some(&(_, status)) => Ok(status),
+            None => s.parse(),
+        }
+    }
+}
+
 impl FromStr for RegistrationStatus {
     type Err = StatusError;
 
@@ -255,6 +268,12 @@ mod tests {
     fn every_spelling_parses() {
         for (text, status) in status_spellings() {
             assert_eq!(text.parse(), Ok(status), "{text}");
+            assert_eq!(RegistrationStatus::parse_cell(text), Ok(status), "{text}");
+            assert_eq!(
+                RegistrationStatus::parse_cell(&text.to_uppercase()),
+                Ok(status),
+                "{text}"
+            );
             assert_eq!(format!(" {text} ").parse(), Ok(status), "{text}");
         }
         for s in RegistrationStatus::ALL {
