@@ -739,6 +739,16 @@ impl ChainState {
             }
             None => regs.entities,
         };
+        if salt.is_empty() && commitment.registers.conflicts.size.0 > 0 {
+            out.push(error(
+                "conflict-salt",
+                format!(
+                    "no conflict-list salt for commitment {}: its conflict root cannot be checked, and nothing of this draw is checked against the files (give the commitment's salt from the office's secrets file)",
+                    draw.commitment
+                ),
+            ));
+            return out;
+        }
         let scoped = commitment.task.scope.is_some();
         if let Err(e) = roots
             .get(&regs, scoped.then_some(pool), salt)
@@ -755,9 +765,8 @@ impl ChainState {
                     register: "conflict",
                     ..
                 }
-            ) && salt.is_empty()
-            {
-                message.push_str("; no conflict-list salt was given for this commitment, and the root cannot match without it");
+            ) {
+                message.push_str("; either the conflict list differs from the one committed, or the salt given is not this commitment's");
             }
             out.push(error(check, message));
             return out;
