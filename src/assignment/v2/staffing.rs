@@ -177,20 +177,41 @@ pub enum StaffingError {
 }
 
 /// A kind of officer: department and the places they fit.
-struct Kind {
-    dept: usize,
-    mask: u64,
-    count: u64,
+pub(super) struct Kind {
+    pub(super) dept: usize,
+    pub(super) mask: u64,
+    pub(super) count: u64,
 }
 
 /// Entities of one class with the same exclusions.
 struct Group {
     class: usize,
-    /// Excluded officers per kind.
-    x: Vec<u64>,
+    /// Officers excluded by jurisdiction: index into [`Grouping::regions`].
+    region: usize,
+    /// Officers excluded one by one (conflicts, previous team) beyond
+    /// those, per kind: (kind, count), by kind.
+    single: Vec<(usize, u64)>,
     count: u64,
     /// Pool index of the first entity of the group.
     first: usize,
+}
+
+/// The entity groups, and the officers each region excludes.
+struct Grouping {
+    groups: Vec<Group>,
+    /// Per distinct region (0: none): (kind, officers whose jurisdiction covers it), by kind.
+    regions: Vec<Vec<(usize, u64)>>,
+}
+
+impl Grouping {
+    /// Officers of kind `k` excluded for the entities of group `g`.
+    fn x(&self, g: &Group, k: usize) -> u64 {
+        let find = |v: &[(usize, u64)]| {
+            v.binary_search_by_key(&k, |&(kind, _)| kind)
+                .map_or(0, |i| v[i].1)
+        };
+        find(&self.regions[g.region]) + find(&g.single)
+    }
 }
 
 /// Checks, when a task is committed, that every possible draw of `sizes[c]`
@@ -280,16 +301,16 @@ pub fn staffing_check(
     }
 
     // Entity groups: same class, same excluded officers per kind.
-    let groups = group_entities(
+    let grouping = group_entities(
         pool,
         &drawn_from,
         &plan,
-        &kinds,
         &kind_of,
         inspectors,
         conflicts,
         history,
     );
+    let groups = &grouping.groups;
 
     // Components: places joined by a kind that fits both.
     let mut root: Vec<usize> = (0..s).collect();
@@ -328,15 +349,29 @@ pub fn staffing_check(
         }
     }
 
+    // Bound the work of steps 1 and 2 (each group against each component,
+    // a small matching each) before doing it.
+    let per_group = components.iter().fold(0u64, |w, c| {
+        let n = c.places.len() as u64;
+        w.saturating_add(n * n * c.kinds.len().max(1) as u64)
+    });
+    let work = per_group.saturating_mul(groups.len() as u64);
+    if work > STAFFING_WORK_LIMIT {
+        return Err(StaffingError::TooComplex {
+            work,
+            limit: STAFFING_WORK_LIMIT,
+        });
+    }
+
     // 1. Each entity alone (exact): every component's places matched.
     let mut matcher = Matcher::default();
     let mut unstaffable: Option<usize> = None;
-    for g in &groups {
+    for g in groups {
         let alone = components.iter().all(|c| {
             let avail: Vec<u64> = c
                 .kinds
                 .iter()
-                .map(|&k| kinds[k].count.saturating_sub(g.x[k]))
+                .map(|&k| kinds[k].count.saturating_sub(grouping.x(g, k)))
                 .collect();
             c.matching(&kinds, &avail, &mut matcher) == c.places.len()
         });
@@ -365,13 +400,13 @@ pub fn staffing_check(
     let mut work = 0u64;
     let mut per_component = Vec::with_capacity(components.len());
     for c in &components {
-        let merged = c.merge(&groups);
-        let values = c.candidates(&kinds, &merged);
-        let patterns = values
-            .iter()
-            .fold(1u64, |n, v| n.saturating_mul(v.len() as u64));
+        let merged = c.merge(&grouping);
+        let xs = c.exclusion_values(&merged);
+        let patterns = c.kinds.iter().zip(&xs).fold(1u64, |n, (&k, x)| {
+            n.saturating_mul(c.candidate_count(kinds[k].count, x))
+        });
         work = work.saturating_add(patterns.saturating_mul(merged.len().max(1) as u64));
-        per_component.push((merged, values));
+        per_component.push((merged, xs));
     }
     let mut report = StaffingReport {
         entities: groups.iter().map(|g| g.count).sum(),
@@ -394,8 +429,9 @@ pub fn staffing_check(
         };
     }
     let mut best = Worst::default();
-    for (ci, (c, (merged, values))) in components.iter().zip(&per_component).enumerate() {
-        c.enumerate(ci, &kinds, merged, values, &sizes, &mut best);
+    for (ci, (c, (merged, xs))) in components.iter().zip(&per_component).enumerate() {
+        let values = c.candidates(&kinds, xs);
+        c.enumerate(ci, &kinds, merged, &values, &sizes, &mut best);
     }
     report.patterns = best.patterns;
     let safe = best.need.max(1);
@@ -440,12 +476,11 @@ fn group_entities(
     pool: &EntityRegister,
     drawn_from: &dyn Fn(usize) -> bool,
     plan: &Plan<'_>,
-    kinds: &[Kind],
     kind_of: &[usize],
     inspectors: &InspectorRegister,
     conflicts: &ConflictRegister,
     history: Option<&History>,
-) -> Vec<Group> {
+) -> Grouping {
     let entities = pool.entities();
     let index_in_pool = |u: &Uscc| {
         pool.position(u)
@@ -477,28 +512,29 @@ fn group_entities(
     single.sort_unstable();
     single.dedup();
 
-    // With cross-jurisdiction: officers per kind and jurisdiction, and the
-    // excluded counts per distinct region.
-    let mut by_jurisdiction: Vec<HashMap<&str, u64>> = Vec::new();
+    // With cross-jurisdiction: officers per jurisdiction and kind.
+    let mut by_jurisdiction: HashMap<&str, Vec<(usize, u64)>> = HashMap::new();
     if plan.cross {
-        by_jurisdiction = (0..kinds.len()).map(|_| HashMap::new()).collect();
         for (i, &k) in kind_of.iter().enumerate() {
             let j = plan.reg[i].region.as_str();
             if k != NONE && !j.is_empty() {
-                *by_jurisdiction[k].entry(j).or_insert(0) += 1;
+                let v = by_jurisdiction.entry(j).or_default();
+                match v.binary_search_by_key(&k, |&(kind, _)| kind) {
+                    Ok(at) => v[at].1 += 1,
+                    Err(at) => v.insert(at, (k, 1)),
+                }
             }
         }
     }
     let mut region_ids: HashMap<&str, usize> = HashMap::new();
-    let mut region_x: Vec<Vec<u64>> = vec![vec![0; kinds.len()]];
+    let mut regions: Vec<Vec<(usize, u64)>> = vec![Vec::new()];
 
     let mut groups: Vec<Group> = Vec::new();
-    let mut plain: HashMap<(usize, usize), usize> = HashMap::new();
-    // (class, region, excluded officers per kind beyond the region's)
-    type Profile = (usize, usize, Vec<(usize, u64)>);
-    let mut special: HashMap<Profile, usize> = HashMap::new();
+    // (class, region, profile) to group.
+    type Key = (usize, usize, Vec<(usize, u64)>);
+    let mut index: HashMap<Key, usize> = HashMap::new();
     let mut cursor = 0;
-    let mut counts: Vec<u64> = vec![0; kinds.len()];
+    let mut excluded: Vec<usize> = Vec::new();
     for (e, entity) in entities.iter().enumerate() {
         let class = entity.credit_class.index();
         if !drawn_from(class) {
@@ -506,16 +542,24 @@ fn group_entities(
         }
         let region = if plan.cross {
             let r = entity.region();
-            let next = region_x.len();
+            let next = regions.len();
             let id = *region_ids.entry(r).or_insert(next);
             if id == next {
-                let mut x = vec![0u64; kinds.len()];
-                for (end, _) in r.char_indices().skip(1).chain([(r.len(), ' ')]) {
-                    for (k, m) in by_jurisdiction.iter().enumerate() {
-                        x[k] += m.get(&r[..end]).copied().unwrap_or(0);
+                // A jurisdiction covers the region when it is a prefix of it.
+                let mut x: Vec<(usize, u64)> = Vec::new();
+                let ends = r.char_indices().skip(1).map(|(end, _)| end);
+                for end in ends.chain([r.len()]) {
+                    for &(k, n) in by_jurisdiction
+                        .get(&r[..end])
+                        .map_or(&[][..], Vec::as_slice)
+                    {
+                        match x.binary_search_by_key(&k, |&(kind, _)| kind) {
+                            Ok(at) => x[at].1 += n,
+                            Err(at) => x.insert(at, (k, n)),
+                        }
                     }
                 }
-                region_x.push(x);
+                regions.push(x);
             }
             id
         } else {
@@ -524,48 +568,37 @@ fn group_entities(
         while single.get(cursor).is_some_and(|&(i, _)| i < e) {
             cursor += 1;
         }
-        let start = cursor;
-        while single.get(cursor).is_some_and(|&(i, _)| i == e) {
+        excluded.clear();
+        while let Some(&(_, officer)) = single.get(cursor).filter(|&&(i, _)| i == e) {
+            // Already excluded by jurisdiction: counted there.
+            if !(plan.cross && plan.reg[officer].jurisdiction_covers(entity.region())) {
+                excluded.push(kind_of[officer]);
+            }
             cursor += 1;
         }
+        excluded.sort_unstable();
         let mut profile: Vec<(usize, u64)> = Vec::new();
-        if start < cursor {
-            counts.fill(0);
-            for &(_, i) in &single[start..cursor] {
-                // Already excluded by jurisdiction: counted there.
-                if !(plan.cross && plan.reg[i].jurisdiction_covers(entity.region())) {
-                    counts[kind_of[i]] += 1;
-                }
+        for &k in &excluded {
+            match profile.last_mut() {
+                Some((last, n)) if *last == k => *n += 1,
+                _ => profile.push((k, 1)),
             }
-            profile = counts
-                .iter()
-                .enumerate()
-                .filter(|&(_, &n)| n > 0)
-                .map(|(k, &n)| (k, n))
-                .collect();
         }
-        let g = if profile.is_empty() {
-            *plain.entry((class, region)).or_insert(groups.len())
-        } else {
-            *special
-                .entry((class, region, profile.clone()))
-                .or_insert(groups.len())
-        };
+        let g = *index
+            .entry((class, region, profile.clone()))
+            .or_insert(groups.len());
         if g == groups.len() {
-            let mut x = region_x[region].clone();
-            for &(k, n) in &profile {
-                x[k] += n;
-            }
             groups.push(Group {
                 class,
-                x,
+                region,
+                single: profile,
                 count: 0,
                 first: e,
             });
         }
         groups[g].count += 1;
     }
-    groups
+    Grouping { groups, regions }
 }
 
 /// Runs the assignment on one entity alone, without a cap: the place and
@@ -592,10 +625,10 @@ fn alone_failure(
 }
 
 /// Places that share kinds of officers, and those kinds.
-struct Component {
-    root: usize,
-    places: Vec<usize>,
-    kinds: Vec<usize>,
+pub(super) struct Component {
+    pub(super) root: usize,
+    pub(super) places: Vec<usize>,
+    pub(super) kinds: Vec<usize>,
 }
 
 /// Entities of one class with the same exclusions among a component's kinds.
@@ -683,11 +716,11 @@ impl Component {
     }
 
     /// The groups, merged by class and exclusions among this component's kinds.
-    fn merge(&self, groups: &[Group]) -> Vec<Merged> {
+    fn merge(&self, grouping: &Grouping) -> Vec<Merged> {
         let mut index: HashMap<(usize, Vec<u64>), usize> = HashMap::new();
         let mut merged: Vec<Merged> = Vec::new();
-        for g in groups {
-            let x: Vec<u64> = self.kinds.iter().map(|&k| g.x[k]).collect();
+        for g in &grouping.groups {
+            let x: Vec<u64> = self.kinds.iter().map(|&k| grouping.x(g, k)).collect();
             let m = *index.entry((g.class, x.clone())).or_insert_with(|| {
                 merged.push(Merged {
                     class: g.class,
@@ -703,19 +736,48 @@ impl Component {
         merged
     }
 
+    /// Per kind of the component: the distinct exclusion counts of the
+    /// groups, ascending.
+    fn exclusion_values(&self, merged: &[Merged]) -> Vec<Vec<u64>> {
+        (0..self.kinds.len())
+            .map(|j| {
+                let mut v: Vec<u64> = merged.iter().map(|m| m.x[j]).collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            })
+            .collect()
+    }
+
+    /// How many values [`Component::candidates`] gives a kind of `total`
+    /// officers with these exclusion counts (without listing them).
+    pub(super) fn candidate_count(&self, total: u64, xs: &[u64]) -> u64 {
+        let s = self.places.len() as u64;
+        let mut count = 1; // `total` itself
+        let mut covered = 0u64; // values below this are counted
+        for &x in xs {
+            let (lo, hi) = (x.max(covered), x.saturating_add(s).min(total));
+            if lo < hi {
+                count += hi - lo;
+                covered = hi;
+            }
+        }
+        count
+    }
+
     /// For each kind, the numbers of officers left outside A worth
     /// examining: `x + j` for each group's exclusions `x` and `j` in
-    /// `0..places`, up to the kind's size, and the kind's size (all left).
-    fn candidates(&self, kinds: &[Kind], merged: &[Merged]) -> Vec<Vec<u64>> {
+    /// `0..places`, below the kind's size, and the kind's size (all left).
+    pub(super) fn candidates(&self, kinds: &[Kind], xs: &[Vec<u64>]) -> Vec<Vec<u64>> {
         let s = self.places.len() as u64;
         self.kinds
             .iter()
-            .enumerate()
-            .map(|(j, &k)| {
+            .zip(xs)
+            .map(|(&k, xs)| {
                 let total = kinds[k].count;
-                let mut v: Vec<u64> = merged
+                let mut v: Vec<u64> = xs
                     .iter()
-                    .flat_map(|m| (0..s).map(move |d| m.x[j] + d))
+                    .flat_map(|&x| (0..s).map(move |d| x.saturating_add(d)))
                     .filter(|&l| l < total)
                     .collect();
                 v.push(total);

@@ -4,6 +4,7 @@ use proptest::prelude::*;
 use sha2::{Digest, Sha256};
 use time::Month;
 
+use super::staffing::{Component, Kind};
 use super::*;
 use crate::registers::credit::CreditClass;
 use crate::registers::uscc::uscc_check_character;
@@ -1337,4 +1338,64 @@ fn staffing_check_groups_a_large_pool() {
     assert!(report.groups <= 8, "{report:?}");
     // 3,600 entities, one place per department, 40 officers each.
     assert_eq!(report.smallest_safe_cap, Some(90));
+}
+
+#[test]
+fn staffing_check_refuses_a_pattern_space_too_large() {
+    // Eleven open places each needing its own tag, officers holding
+    // varied sets of tags: dozens of kinds in one component.
+    let mut rules = TeamRules::new(12, "A");
+    for (k, p) in rules.places.iter_mut().enumerate().skip(1) {
+        p.expertise = vec![format!("t{k}")];
+    }
+    let inspectors: Vec<Inspector> = (0..60u32)
+        .map(|n| {
+            let tags: Vec<String> = (1..12)
+                .filter(|k| n.wrapping_mul(2_654_435_761).rotate_left(*k) & 3 != 0)
+                .map(|k| format!("t{k}"))
+                .collect();
+            let mut i = insp(&format!("a{n:02}"), "A");
+            i.expertise = tags;
+            i.expertise.sort();
+            i
+        })
+        .collect();
+    let r = reg(inspectors);
+    let pool = EntityRegister::new((0..8).map(|n| ent(n, "1")).collect()).unwrap();
+    let c = ConflictRegister::default();
+    let capped = rules.clone().with_workload_cap(3);
+    assert!(matches!(
+        staffing_check(&pool, [0, 4, 0, 0], &r, &c, &capped, day(), None),
+        Err(StaffingError::TooComplex { work, limit: STAFFING_WORK_LIMIT }) if work > STAFFING_WORK_LIMIT
+    ));
+    // Without a cap, each team alone decides: checked, and no safe cap reported.
+    let report = staffing_check(&pool, [0, 4, 0, 0], &r, &c, &rules, day(), None).unwrap();
+    assert_eq!(report.smallest_safe_cap, None);
+    assert!(report.officer_kinds > 20, "{report:?}");
+}
+
+#[test]
+fn candidate_counts_match_the_candidates() {
+    let kinds = [Kind {
+        dept: 0,
+        mask: 0b111,
+        count: 9,
+    }];
+    let c = Component {
+        root: 0,
+        places: vec![0, 1, 2],
+        kinds: vec![0],
+    };
+    for xs in [
+        vec![],
+        vec![0],
+        vec![0, 1],
+        vec![0, 2, 7],
+        vec![5, 6, 8, 9],
+        vec![0, 3, 6],
+        vec![9],
+    ] {
+        let listed = c.candidates(&kinds, std::slice::from_ref(&xs));
+        assert_eq!(c.candidate_count(9, &xs), listed[0].len() as u64, "{xs:?}");
+    }
 }
