@@ -100,8 +100,7 @@ impl Place {
 /// // A joint task of two departments whose items need two kinds of
 /// // expertise, checked by two officers: each department's officer
 /// // brings one of the tags.
-/// let rules = TeamRules::joint("水资源股", ["河道股"]);
-/// let mut rules = rules;
+/// let mut rules = TeamRules::joint("水资源股", ["河道股"]);
 /// rules.places[0] = Place::for_department("水资源股").requiring("取水许可");
 /// rules.places[1] = Place::for_department("河道股").requiring("河道管理");
 /// assert_eq!(rules.team_size(), 2);
