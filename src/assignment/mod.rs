@@ -127,10 +127,3 @@ impl History {
         self.teams.is_empty()
     }
 }
-
-mod v2;
-
-pub use v2::{
-    AssignError, Place, RulesError, StaffingError, StaffingReport, TeamRules, assign_teams,
-    staffing_check,
-};

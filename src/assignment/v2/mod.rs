@@ -207,6 +207,14 @@ impl TeamRules {
         self
     }
 
+    /// Every tag some place requires, sorted by bytes, each once.
+    pub fn required_expertise(&self) -> std::collections::BTreeSet<&str> {
+        self.places
+            .iter()
+            .flat_map(|p| p.expertise.iter().map(String::as_str))
+            .collect()
+    }
+
     /// Officers per team: the number of places.
     pub fn team_size(&self) -> usize {
         self.places.len()
