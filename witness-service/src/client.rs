@@ -160,6 +160,24 @@ impl Client {
         kind: LogKind,
         key_change: Option<&Envelope>,
     ) -> Result<Received, ClientError> {
+        let witness = self.witness_key(base)?;
+        let held = self.held(base, issuer, kind)?;
+        self.request_from(base, entries, issuer, kind, key_change, &witness, held)
+    }
+
+    /// Steps 2 to 4 of [`Client::request`], from a head the caller believes
+    /// the witness holds and the witness key it already knows.
+    #[allow(clippy::too_many_arguments)]
+    pub fn request_from(
+        &self,
+        base: &str,
+        entries: &[LogEntry],
+        issuer: &IssuerPublicKey,
+        kind: LogKind,
+        key_change: Option<&Envelope>,
+        witness: &IssuerPublicKey,
+        believed: Option<Head>,
+    ) -> Result<Received, ClientError> {
         let base = base.trim_end_matches('/');
         let Some(last) = entries.last() else {
             return Err(ClientError::EmptyChain);
@@ -168,8 +186,7 @@ impl Client {
             sequence: last.link.sequence,
             record: last.id,
         };
-        let witness = self.witness_key(base)?;
-        let mut held = self.held(base, issuer, kind)?;
+        let mut held = believed;
         let url = format!("{base}/add-checkpoint");
         for attempt in 0..2 {
             let segment =
@@ -187,9 +204,9 @@ impl Client {
             let body = AddCheckpointBody::from_request(&request).to_json();
             let (status, text) = self.answer(&url, Some(body))?;
             if status == 200 {
-                let cosignature = open_answer(&url, &text, &witness, issuer, kind, ours)?;
+                let cosignature = open_answer(&url, &text, witness, issuer, kind, ours)?;
                 return Ok(Received {
-                    witness,
+                    witness: witness.clone(),
                     cosignature,
                     previous: held,
                     sent: request.records.len(),
