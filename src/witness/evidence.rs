@@ -187,6 +187,24 @@ pub enum EvidenceProblem {
 }
 
 impl EvidenceProblem {
+    /// A stable short name of the case: `unreadable`, `line-too-long`,
+    /// `too-many-lines`, `not-checked`, `untrusted`, `invalid`,
+    /// `other-log`, `from-the-future`, `rollback`, `fork`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            EvidenceProblem::Unreadable { .. } => "unreadable",
+            EvidenceProblem::LineTooLong { .. } => "line-too-long",
+            EvidenceProblem::TooManyLines { .. } => "too-many-lines",
+            EvidenceProblem::NotChecked { .. } => "not-checked",
+            EvidenceProblem::Untrusted { .. } => "untrusted",
+            EvidenceProblem::Invalid { .. } => "invalid",
+            EvidenceProblem::OtherLog { .. } => "other-log",
+            EvidenceProblem::FromTheFuture { .. } => "from-the-future",
+            EvidenceProblem::Rollback { .. } => "rollback",
+            EvidenceProblem::Fork { .. } => "fork",
+        }
+    }
+
     /// The check name a verifier reports: `rollback`, `fork`, or
     /// `cosignature` for every problem of a line.
     pub fn check(&self) -> &'static str {
