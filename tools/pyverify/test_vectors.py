@@ -321,3 +321,152 @@ if __name__ == "__main__":
                 print(f"SKIP {name}: {exc}")
     print(f"{passed} passed, {failed} failed, {skipped} skipped")
     sys.exit(1 if failed else 0)
+
+
+# --------------------------------------------------------------- witness --
+# docs/spec/witness.md, written from the spec: sections 3 (cosignature),
+# 4 (the file), 5 (key change) and 8 (what a verifier concludes).
+WDIR = os.path.join(VEC, "v2", "witness")
+COSIG_TYPE = "application/vnd.double-random.cosignature.v2+json"
+KEY_CHANGE_TYPE = "application/vnd.double-random.key-change.v2+json"
+S_COSIG = V.s_obj(dict(
+    log=V.s_obj(dict(issuer=V.s_str, key_id=V.s_hex64,
+                     kind=V.s_enum("receipts", "results"))),
+    head=V.s_obj(dict(sequence=V.s_u64, record=V.s_hex64)),
+    witness=V.s_obj(dict(name=V.s_str, key_id=V.s_hex64)),
+    time=V.s_time))
+ASCII_WS = b" \t\n\x0c\r"
+
+
+def json_lines(data):
+    """FORMAT.md §6: split at LF, drop a CR before it, skip blank lines."""
+    for number, raw in enumerate(data.split(b"\n"), 1):
+        if raw.endswith(b"\r"):
+            raw = raw[:-1]
+        if all(c in ASCII_WS for c in raw):
+            continue
+        yield number, raw
+
+
+def witness_key(name):
+    return V.parse_public_key_file(open(os.path.join(WDIR, name), "rb").read())
+
+
+def chain_ids(path, key):
+    ids = {}
+    for _, raw in json_lines(open(path, "rb").read()):
+        ptype, payload, sigs = V.decode_envelope(raw)
+        assert V.verify_envelope(ptype, payload, sigs, key) is None
+        link = V.S_CHAIN(C.json_strict(payload)["chain"], "chain")
+        ids.setdefault(link["sequence"], set()).add(C.record_id(ptype, payload))
+    return ids
+
+
+def sort_line(raw, log, trusted, now, chain):
+    """§8: a finding (kind, cause) for the line, or the counted statement."""
+    try:
+        ptype, payload, sigs = V.decode_envelope(raw)
+    except C.FormatError:
+        return ("unreadable", None), None
+    if ptype != COSIG_TYPE:
+        return ("not-checked", None), None
+    kids = [kid for kid, _ in sigs]
+    key = next((k for kid in kids for k in trusted if k["key_id"] == kid), None)
+    if key is None:
+        return ("untrusted", None), None
+    mine = [s for kid, s in sigs if kid == key["key_id"]]
+    if len(mine) != 1:
+        return ("invalid", "duplicate-keyid"), None
+    if not C.ed25519_verify_strict(key["public_key"], C.pae(ptype, payload), mine[0]):
+        return ("invalid", "bad-signature"), None
+    try:
+        st = S_COSIG(C.json_strict(payload), "cosignature")
+    except C.FormatError:
+        return ("invalid", "bad-payload"), None
+    if st["witness"] != {"name": key["issuer"], "key_id": key["key_id"]}:
+        return ("invalid", "witness-mismatch"), None
+    if st["log"] != log:
+        return ("other-log", None), None
+    if st["time"] > now:  # canonical times compare as text
+        return ("from-the-future", None), None
+    head = st["head"]
+    if head["sequence"] not in chain:
+        return ("rollback", None), None
+    if head["record"] not in chain[head["sequence"]]:
+        return ("fork", None), None
+    return None, st
+
+
+def test_witness_cases():
+    cases = json.load(open(os.path.join(WDIR, "cases.json"), "rb"))["cases"]
+    assert len(cases) >= 13
+    for case in cases:
+        issuer = witness_key(case["issuer"])
+        chain = chain_ids(os.path.join(WDIR, case["chain"]), issuer)
+        trusted = [witness_key(k) for k in case["trusted"]]
+        log = {"issuer": issuer["issuer"], "key_id": issuer["key_id"], "kind": case["kind"]}
+        data = open(os.path.join(WDIR, case["cosignatures"]), "rb").read()
+        findings, counted = [], []
+        for number, raw in json_lines(data):
+            problem, st = sort_line(raw, log, trusted, case["now"], chain)
+            if problem is None:
+                counted.append(st)
+                continue
+            kind, cause = problem
+            check = kind if kind in ("rollback", "fork") else "cosignature"
+            findings.append({"line": number, "check": check, "kind": kind, "cause": cause})
+        # The Rust library lists unreadable lines first, then the others.
+        order = sorted(findings, key=lambda f: (f["kind"] != "unreadable", f["line"]))
+        assert order == case["findings"], case["name"]
+        for q in case["queries"]:
+            s = int(q["sequence"])
+            earliest = {}
+            for st in counted:
+                if st["head"]["sequence"] >= s:
+                    kid = st["witness"]["key_id"]
+                    earliest[kid] = min(earliest.get(kid, st["time"]), st["time"])
+            found = sorted(k for k, t in earliest.items() if t < q["before"])
+            assert found == q["witnesses"], (case["name"], q)
+            assert (len(found) >= q["threshold"]) == q["holds"], (case["name"], q)
+
+
+def test_key_changes():
+    def key_of(b64, stated, issuer):
+        pk = C.b64decode_strict(b64)
+        if len(pk) != 32:
+            raise ValueError("bad-key")
+        try:
+            C.check_public_key(pk)
+        except C.FormatError:
+            raise ValueError("bad-key") from None
+        if C.key_id(pk) != stated:
+            raise ValueError("key-id-mismatch")
+        return pk
+
+    def verdict(text):
+        ptype, payload, sigs = V.decode_envelope(text.encode("utf-8"))
+        if ptype != KEY_CHANGE_TYPE:
+            return "payload-type"
+        try:
+            kc = V.s_obj(dict(issuer=V.s_str, old_key_id=V.s_hex64, old_public_key=V.s_str,
+                              new_key_id=V.s_hex64, new_public_key=V.s_str,
+                              created_at=V.s_time))(C.json_strict(payload), "key_change")
+        except C.FormatError:
+            return "bad-payload"
+        try:
+            old = key_of(kc["old_public_key"], kc["old_key_id"], kc["issuer"])
+            new = key_of(kc["new_public_key"], kc["new_key_id"], kc["issuer"])
+        except ValueError as e:
+            return str(e)
+        if old == new:
+            return "same-key"
+        for pk in (old, new):
+            mine = [s for kid, s in sigs if kid == C.key_id(pk)]
+            if len(mine) != 1 or not C.ed25519_verify_strict(pk, C.pae(ptype, payload), mine[0]):
+                return "bad-signature"
+        return None
+
+    cases = json.load(open(os.path.join(WDIR, "key-changes.json"), "rb"))["cases"]
+    assert len(cases) >= 5
+    for case in cases:
+        assert verdict(case["envelope"]) == case["error"], case["name"]
