@@ -14,8 +14,9 @@ use std::path::{Path, PathBuf};
 use double_random::calendar::Timestamp;
 use double_random::records::{Envelope, IssuerKey, IssuerPublicKey, RecordId, sign};
 use double_random::witness::{
-    COSIGNATURE_TYPE, CosignedHead, EvidenceProblem, FileLimits, Head, KEY_CHANGE_TYPE, KeyChange,
-    LogId, LogKind, WitnessIndex, read_cosignature_file, read_log,
+    AddCheckpointBody, COSIGNATURE_TYPE, CheckpointRequest, CosignedHead, EvidenceProblem,
+    FileLimits, Head, KEY_CHANGE_TYPE, KeyChange, Limits, LogId, LogKind, LogState, WitnessIndex,
+    add_checkpoint, parse_add_checkpoint, read_cosignature_file, read_log,
 };
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -377,6 +378,187 @@ fn key_change_cases() -> Vec<Value> {
     ]
 }
 
+/// The chain's first record re-made for the new key (same payload, the
+/// link's key id replaced), signed by it: a log of the new key.
+fn new_key_record(records: &[Envelope]) -> Envelope {
+    let payload = String::from_utf8(records[0].unverified_payload().to_vec()).unwrap();
+    let changed = payload.replace(issuer().key_id(), issuer_new().key_id());
+    assert_ne!(payload, changed);
+    sign(records[0].payload_type(), changed.as_bytes(), &issuer_new())
+}
+
+fn tampered(e: &Envelope) -> Envelope {
+    let mut v: Value = serde_json::from_str(&e.to_json()).unwrap();
+    let payload = v["payload"].as_str().unwrap().to_owned();
+    let mut chars: Vec<char> = payload.chars().collect();
+    chars[40] = if chars[40] == 'A' { 'B' } else { 'A' };
+    v["payload"] = Value::String(chars.into_iter().collect());
+    Envelope::from_json(v.to_string().as_bytes()).unwrap()
+}
+
+/// Witness state-machine cases (docs/spec/witness.md §6.2): the witness
+/// (witness-a) holds `state` and binds the issuer name to `known_key`; a
+/// request arrives at `now`.
+fn add_checkpoint_cases() -> Vec<Value> {
+    let records = chain_records();
+    let (old_key, new_key) = (issuer(), issuer_new());
+    let state0 = json!({
+        "issuer_public_key": "issuer.pub", "kind": "receipts",
+        "head": {"sequence": "0", "record": records[0].record_id().to_string()},
+        "head_created_at": "2024-06-01T08:00:00Z", "cosigned_at": "2024-06-01T08:00:05Z",
+    });
+    let state1 = json!({
+        "issuer_public_key": "issuer.pub", "kind": "receipts",
+        "head": {"sequence": "1", "record": records[1].record_id().to_string()},
+        "head_created_at": "2024-06-03T02:10:00Z", "cosigned_at": "2024-06-03T02:10:05Z",
+    });
+    let body =
+        |key: &IssuerKey, old: Option<usize>, recs: Vec<Envelope>, change: Option<Envelope>| {
+            AddCheckpointBody::from_request(&CheckpointRequest {
+                issuer: key.public_key().clone(),
+                kind: LogKind::Receipts,
+                old: old.map(|s| head(&records, s)),
+                records: recs,
+                key_change: change,
+            })
+            .to_json()
+        };
+    let from = |i: usize| records[i..].to_vec();
+    let change = KeyChange::new(
+        old_key.public_key(),
+        new_key.public_key(),
+        t("2024-06-05T00:00:00Z"),
+    )
+    .unwrap()
+    .sign(&old_key, &new_key);
+    let case = |name: &str,
+                description: &str,
+                state: Value,
+                known: Option<&str>,
+                now: &str,
+                body: String,
+                error: Option<&str>| {
+        json!({"name": name, "description": description, "state": state,
+               "known_key": known, "now": now, "body": body, "error": error})
+    };
+    let later = "2024-06-03T03:00:05Z";
+    vec![
+        case(
+            "first-time",
+            "A witness that never saw the log takes the whole chain and cosigns head 2.",
+            Value::Null,
+            None,
+            later,
+            body(&old_key, None, from(0), None),
+            None,
+        ),
+        case(
+            "extend",
+            "Holding head 0, the witness takes records 1 and 2.",
+            state0.clone(),
+            Some("issuer.pub"),
+            later,
+            body(&old_key, Some(0), from(1), None),
+            None,
+        ),
+        case(
+            "same-head-again",
+            "No records with the right old head: head 0 cosigned again, later.",
+            state0.clone(),
+            Some("issuer.pub"),
+            later,
+            body(&old_key, Some(0), vec![], None),
+            None,
+        ),
+        case(
+            "conflict",
+            "The requester believes the witness holds nothing; it holds head 0 (HTTP 409, held head 0).",
+            state0.clone(),
+            Some("issuer.pub"),
+            later,
+            body(&old_key, None, from(0), None),
+            Some("conflict"),
+        ),
+        case(
+            "fork",
+            "Holding head 1, the witness is sent another record at sequence 1 (the draw re-signed a minute later): the issuer shows it another chain (HTTP 409, held head 1).",
+            state1,
+            Some("issuer.pub"),
+            later,
+            body(&old_key, Some(1), vec![fork_record(&records)], None),
+            Some("fork"),
+        ),
+        case(
+            "stale",
+            "Holding head 0, the witness is sent records from sequence 0 again.",
+            state0.clone(),
+            Some("issuer.pub"),
+            later,
+            body(&old_key, Some(0), from(0), None),
+            Some("stale"),
+        ),
+        case(
+            "gap",
+            "The first time, records starting at sequence 1.",
+            Value::Null,
+            None,
+            later,
+            body(&old_key, None, from(1), None),
+            Some("gap"),
+        ),
+        case(
+            "bad-record",
+            "One base64 character of record 1's payload changed: its signature fails.",
+            state0.clone(),
+            Some("issuer.pub"),
+            later,
+            body(
+                &old_key,
+                Some(0),
+                vec![tampered(&records[1]), records[2].clone()],
+                None,
+            ),
+            Some("bad-record"),
+        ),
+        case(
+            "time-backwards",
+            "The witness's clock reads earlier than its last cosignature of the log.",
+            state0.clone(),
+            Some("issuer.pub"),
+            "2024-06-01T08:00:04Z",
+            body(&old_key, Some(0), from(1), None),
+            Some("time-backwards"),
+        ),
+        case(
+            "unknown-key",
+            "The witness binds the issuer's name to issuer.pub; issuer-new.pub comes without a key change.",
+            Value::Null,
+            Some("issuer.pub"),
+            later,
+            body(&new_key, None, vec![new_key_record(&records)], None),
+            Some("unknown-key"),
+        ),
+        case(
+            "key-change",
+            "The same, with a key change signed by both keys: accepted, the name moves to issuer-new.pub.",
+            Value::Null,
+            Some("issuer.pub"),
+            later,
+            body(&new_key, None, vec![new_key_record(&records)], Some(change)),
+            None,
+        ),
+        case(
+            "empty",
+            "Nothing held and nothing sent.",
+            Value::Null,
+            None,
+            later,
+            body(&old_key, None, vec![], None),
+            Some("empty"),
+        ),
+    ]
+}
+
 /// Every vector file, by name.
 fn build() -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
@@ -432,6 +614,20 @@ fn build() -> BTreeMap<String, Vec<u8>> {
         "note": TEST_ONLY,
         "cases": key_change_cases(),
     });
+    let ac = json!({
+        "description": "Witness state-machine cases (docs/spec/witness.md §6.2). The witness is witness-a.key; `state` is what it holds for the request's log (null: never cosigned), `known_key` the key its issuer name is bound to (null: name unknown), `now` its clock, `body` the add-checkpoint request body. `error` is the refusal's kind, or null: the witness cosigns, and `cosignature` is the envelope it answers (Ed25519 is deterministic).",
+        "note": TEST_ONLY,
+        "cases": add_checkpoint_cases().into_iter().map(|mut c| {
+            let answer = run_add_checkpoint(&c).map(|e| e.to_json());
+            c["cosignature"] = json!(answer.as_ref().ok());
+            assert_eq!(answer.err().as_deref(), c["error"].as_str(), "{}", c["name"]);
+            c
+        }).collect::<Vec<_>>(),
+    });
+    files.insert(
+        "add-checkpoint.json".into(),
+        (serde_json::to_string_pretty(&ac).unwrap() + "\n").into_bytes(),
+    );
     files.insert(
         "key-changes.json".into(),
         (serde_json::to_string_pretty(&kc).unwrap() + "\n").into_bytes(),
@@ -549,5 +745,57 @@ fn the_secret_key_files_are_the_published_test_keys() {
         let k = IssuerKey::from_secret_text(&text).unwrap();
         let seed: [u8; 32] = core::array::from_fn(|i| first.wrapping_add(i as u8));
         assert_eq!(k.to_secret_bytes(), seed, "{name}");
+    }
+}
+
+/// Runs one add-checkpoint case: the cosignature, or the refusal's kind.
+fn run_add_checkpoint(c: &Value) -> Result<Envelope, String> {
+    let request = parse_add_checkpoint(c["body"].as_str().unwrap().as_bytes(), &Limits::default())
+        .map_err(|e| e.kind().to_owned())?;
+    let state = (!c["state"].is_null()).then(|| {
+        let s = &c["state"];
+        LogState {
+            issuer: load_key(s["issuer_public_key"].as_str().unwrap()),
+            kind: s["kind"].as_str().unwrap().parse().unwrap(),
+            head: serde_json::from_value(s["head"].clone()).unwrap(),
+            head_created_at: t(s["head_created_at"].as_str().unwrap()),
+            cosigned_at: t(s["cosigned_at"].as_str().unwrap()),
+        }
+    });
+    let known = c["known_key"].as_str().map(load_key);
+    let witness = IssuerKey::from_secret_text(
+        &std::fs::read_to_string(dir().join("witness-a.key"))
+            .unwrap_or_else(|_| witness_a().to_secret_text()),
+    )
+    .unwrap();
+    add_checkpoint(
+        state.as_ref(),
+        known.as_ref(),
+        &request,
+        &witness,
+        t(c["now"].as_str().unwrap()),
+        &Limits::default(),
+    )
+    .map(|a| a.cosignature)
+    .map_err(|r| r.kind().to_owned())
+}
+
+#[test]
+fn every_add_checkpoint_case_gets_its_answer() {
+    let v: Value =
+        serde_json::from_slice(&std::fs::read(dir().join("add-checkpoint.json")).unwrap()).unwrap();
+    let cases = v["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 12);
+    for c in cases {
+        let got = run_add_checkpoint(c);
+        match c["error"].as_str() {
+            Some(kind) => assert_eq!(got.unwrap_err(), kind, "{}", c["name"]),
+            None => assert_eq!(
+                got.unwrap().to_json(),
+                c["cosignature"].as_str().unwrap(),
+                "{}",
+                c["name"]
+            ),
+        }
     }
 }
