@@ -92,3 +92,127 @@ pub fn records_after(entries: &[LogEntry], held: Option<Head>) -> Result<&[LogEn
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use double_random::records::{ChainLink, Envelope, IssuerKey, sign};
+    use double_random::witness::{CheckpointRequest, Limits, LogKind, Refusal, read_log};
+
+    fn key(name: &str, first: u8) -> IssuerKey {
+        let seed: [u8; 32] = core::array::from_fn(|i| first.wrapping_add(i as u8));
+        IssuerKey::from_secret_bytes(name, &seed).unwrap()
+    }
+
+    fn chain(k: &IssuerKey, n: u64, note: &str) -> Vec<Envelope> {
+        let mut out: Vec<Envelope> = Vec::new();
+        for sequence in 0..n {
+            let link = ChainLink {
+                issuer: k.issuer().into(),
+                key_id: k.key_id().into(),
+                sequence,
+                previous: out.last().map(Envelope::record_id),
+                created_at: Timestamp::from_unix(1_717_200_000).unwrap(),
+            };
+            let payload = serde_json::json!({"chain": link, "note": note}).to_string();
+            out.push(sign(
+                "application/vnd.double-random.test.v2+json",
+                payload.as_bytes(),
+                k,
+            ));
+        }
+        out
+    }
+
+    fn entries(k: &IssuerKey, records: &[Envelope]) -> Vec<LogEntry> {
+        let text: String = records.iter().map(|r| r.to_json() + "\n").collect();
+        read_log(text.as_bytes(), k.public_key()).unwrap()
+    }
+
+    #[test]
+    fn records_after_finds_the_held_head_or_says_why_not() {
+        let k = key("局 (TEST ONLY)", 1);
+        let e = entries(&k, &chain(&k, 4, "a"));
+        let other = entries(&k, &chain(&k, 4, "b"));
+        let h = |x: &LogEntry| Head {
+            sequence: x.link.sequence,
+            record: x.id,
+        };
+        assert_eq!(records_after(&e, None).unwrap().len(), 4);
+        assert_eq!(records_after(&e, Some(h(&e[1]))).unwrap().len(), 2);
+        assert_eq!(records_after(&e, Some(h(&e[3]))).unwrap().len(), 0);
+        assert!(matches!(
+            records_after(&e, Some(h(&other[2]))),
+            Err(NotOnChain::Fork { .. })
+        ));
+        assert!(matches!(
+            records_after(&e[..2], Some(h(&e[3]))),
+            Err(NotOnChain::Rollback { len: 2, .. })
+        ));
+    }
+
+    #[test]
+    fn the_store_keeps_state_across_opens_and_belongs_to_one_witness() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = key("见证方 (TEST ONLY)", 0x41);
+        let k = key("局 (TEST ONLY)", 1);
+        let records = chain(&k, 3, "a");
+        let clock = || Timestamp::from_unix(1_717_300_000);
+        {
+            let mut store = store::Store::open(dir.path(), &w).unwrap();
+            let req = CheckpointRequest {
+                issuer: k.public_key().clone(),
+                kind: LogKind::Receipts,
+                old: None,
+                records: records.clone(),
+                key_change: None,
+            };
+            store
+                .add_checkpoint(&req, &w, clock, &Limits::default())
+                .unwrap()
+                .unwrap();
+            // A refusal writes nothing.
+            let r = store
+                .add_checkpoint(&req, &w, clock, &Limits::default())
+                .unwrap()
+                .unwrap_err();
+            assert!(matches!(r, Refusal::Conflict { .. }));
+            assert_eq!(store.cosignature_count().unwrap(), 1);
+        }
+        let store = store::Store::open(dir.path(), &w).unwrap();
+        let (state, envelope) = store.log(k.key_id(), LogKind::Receipts).unwrap().unwrap();
+        assert_eq!(state.head.sequence, 2);
+        assert_eq!(state.head.record, records[2].record_id());
+        assert!(double_random::witness::Cosignature::open(&envelope, w.public_key()).is_ok());
+        assert!(store.log(k.key_id(), LogKind::Results).unwrap().is_none());
+        drop(store);
+        let other = key("别的见证方 (TEST ONLY)", 0x51);
+        assert!(matches!(
+            store::Store::open(dir.path(), &other),
+            Err(store::StoreError::OtherWitness { .. })
+        ));
+    }
+
+    #[test]
+    fn refusals_map_to_their_status() {
+        use crate::api::refusal_answer;
+        let held = Head {
+            sequence: 3,
+            record: RecordId::from_bytes([7; 32]),
+        };
+        let (s, a) = refusal_answer(&Refusal::Conflict { held: Some(held) });
+        assert_eq!(
+            (s, a.error.as_str(), a.held),
+            (409, "conflict", Some(Some(held)))
+        );
+        let (s, a) = refusal_answer(&Refusal::Empty);
+        assert_eq!((s, a.error.as_str()), (422, "empty"));
+        let t = Timestamp::from_unix(5).unwrap();
+        let (s, _) = refusal_answer(&Refusal::TimeBackwards { last: t, now: t });
+        assert_eq!(s, 503);
+        let json = refusal_answer(&Refusal::Conflict { held: None })
+            .1
+            .to_json();
+        assert!(json.contains("\"held\":null"), "{json}");
+    }
+}
