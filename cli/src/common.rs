@@ -76,6 +76,10 @@ pub enum CliError {
     /// A notice could not be made.
     #[error(transparent)]
     Notice(Box<crate::notice::NoticeError>),
+    /// A witness command could not proceed.
+    #[cfg(feature = "witness")]
+    #[error(transparent)]
+    Witness(Box<crate::witness::WitnessCliError>),
 }
 
 /// `println!` for command output that returns the write error (`?`) instead

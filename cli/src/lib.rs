@@ -14,3 +14,5 @@ pub mod progress;
 pub mod receipts;
 pub mod registers;
 pub mod task_file;
+#[cfg(feature = "witness")]
+pub mod witness;

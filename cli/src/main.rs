@@ -50,6 +50,9 @@ enum Command {
     Summary(ledger::SummaryArgs),
     /// Render a printable HTML notice (抽查结果公示) of a verified draw.
     Notice(notice::NoticeArgs),
+    /// Witnesses (见证方) cosign a chain's head with their own clock: serve, cosign, request.
+    #[cfg(feature = "witness")]
+    Witness(double_random_cli::witness::WitnessArgs),
 }
 
 fn main() -> ExitCode {
@@ -73,6 +76,8 @@ fn main() -> ExitCode {
         Command::Publish(a) => ledger::publish(&a),
         Command::Summary(a) => ledger::summary(&a),
         Command::Notice(a) => notice::notice(&a),
+        #[cfg(feature = "witness")]
+        Command::Witness(a) => double_random_cli::witness::witness(&a),
     };
     match result {
         Ok(status) => status.into(),
