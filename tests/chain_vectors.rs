@@ -1067,6 +1067,7 @@ fn verdict(case: &Case) -> (bool, BTreeSet<&'static str>) {
             } else {
                 &SALT
             },
+            witnesses: None,
         },
     );
     let checks = report.errors().map(|f| f.check).collect();
@@ -1402,6 +1403,7 @@ fn full_replay_rederives_the_expertise_of_key_items() {
             only_draw: None,
             salts: &[],
             conflict_salt: &SALT,
+            witnesses: None,
         },
     );
     // No draw yet: the rules are checked with the draw. Replay-level checks hold.
@@ -1436,6 +1438,7 @@ fn full_replay_rederives_the_expertise_of_key_items() {
             only_draw: None,
             salts: &[],
             conflict_salt: &SALT,
+            witnesses: None,
         },
     );
     let checks: Vec<_> = report.errors().map(|f| f.check).collect();

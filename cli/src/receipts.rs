@@ -19,7 +19,8 @@ use double_random::{
     },
     registers::{CreditClass, Registers, Uscc, UsccPolicy},
     verify::{
-        ChainLine, Finding, FindingSeverity, Level, Report, VerifyOptions, read_chain, verify_chain,
+        ChainLine, Finding, FindingSeverity, Level, Report, VerifyOptions, WitnessOptions,
+        read_chain, verify_chain,
     },
 };
 use serde_json::json;
@@ -267,6 +268,35 @@ impl ChainFile {
             chain,
             log,
         })
+    }
+
+    /// The file's bytes as this command holds them (after its appends).
+    fn bytes(&self) -> Vec<u8> {
+        self.log
+            .as_ref()
+            .map(|l| l.bytes().to_vec())
+            .unwrap_or_default()
+    }
+
+    /// Asks witness services to cosign the chain's head, appending their
+    /// cosignatures to CHAIN.cosignatures.jsonl. A witness that does not
+    /// answer is reported on standard error; the record stays appended.
+    fn ask_witnesses(&self, urls: &[String]) -> Result<(), CliError> {
+        if urls.is_empty() {
+            return Ok(());
+        }
+        #[cfg(feature = "witness")]
+        {
+            crate::witness::cosign_head(&self.path, &self.bytes(), self.chain.key(), urls)
+        }
+        #[cfg(not(feature = "witness"))]
+        {
+            Err(ReceiptError::Flag {
+                flag: "--witness-url",
+                message: "this build has no witness client (feature `witness`)".into(),
+            }
+            .into())
+        }
     }
 
     /// Writes a pending record to the file, then takes it into the chain.
@@ -548,6 +578,10 @@ pub struct CommitArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
+    /// A witness service to cosign the new head right after the record is
+    /// appended (repeat for several); cosignatures go to CHAIN.cosignatures.jsonl.
+    #[arg(long = "witness-url")]
+    pub witness_urls: Vec<String>,
 }
 
 fn parse_plan(spec: &str, witnesses: &[String]) -> Result<RandomnessPlan, ReceiptError> {
@@ -675,6 +709,7 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
     let id = pending.id();
     store_salt(&a.chain, &id, &salt)?;
     chain.append(pending)?;
+    chain.ask_witnesses(&a.witness_urls)?;
     let sizes = payload.pools();
     if a.json {
         crate::outln!(
@@ -769,6 +804,76 @@ pub struct DrawArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub witnesses: WitnessArgs,
+    /// Draw although no trusted witness cosigned the commitment before its
+    /// randomness existed; the draw record then says `unwitnessed`, and every
+    /// verifier reports it.
+    #[arg(long)]
+    pub unwitnessed: bool,
+    /// A witness service to cosign the new head (repeat for several).
+    #[arg(long = "witness-url")]
+    pub witness_urls: Vec<String>,
+}
+
+/// Whether the commitment was witnessed before its randomness existed, by
+/// the trusted witnesses given: refuses the draw when it was not, unless
+/// `--unwitnessed` (the record then says so). Local randomness has no time
+/// to witness: it is drawn as unwitnessed, the weakest kind.
+fn draw_witnessing(
+    a: &DrawArgs,
+    chain: &ChainFile,
+    commitment: &CommitmentPayload,
+) -> Result<Witnessing, CliError> {
+    use double_random::witness::{FileLimits, LogId, LogKind, WitnessIndex, read_cosignature_file};
+    let Some(t) = commitment.randomness.available_at() else {
+        return Ok(Witnessing::Unwitnessed);
+    };
+    if a.unwitnessed {
+        eprintln!(
+            "double-random: drawing without witness evidence (--unwitnessed): the draw record says so, and every verifier reports it"
+        );
+        return Ok(Witnessing::Unwitnessed);
+    }
+    let Some((keys, bytes)) = load_witnesses(&a.witnesses, &a.chain)? else {
+        return Err(ReceiptError::Flag {
+            flag: "--witness-key",
+            message: format!(
+                "give the public keys of the witnesses who cosigned the commitment before its randomness ({t}), or draw with --unwitnessed (the record will say so)"
+            ),
+        }
+        .into());
+    };
+    let ids: Vec<(u64, RecordId)> = chain
+        .chain
+        .records()
+        .iter()
+        .map(|(id, r)| (r.chain().sequence, *id))
+        .collect();
+    let file = read_cosignature_file(&bytes, &FileLimits::default());
+    let log = LogId::of(chain.chain.key(), LogKind::Receipts);
+    let index = WitnessIndex::build(&file, &log, &keys, &ids, now().ok());
+    match index.check_witnessed(commitment.chain.sequence, t, a.witnesses.witness_threshold) {
+        Ok(found) => {
+            for w in &found {
+                eprintln!(
+                    "  witnessed before the randomness ({t}) by {} at {} (head {})",
+                    w.witness.name, w.time, w.head.sequence
+                );
+            }
+            Ok(Witnessing::Witnessed)
+        }
+        Err(e) => Err(ReceiptError::Selection(format!(
+            "the commitment (sequence {}) is not witnessed before its randomness ({t}): {e}; a draw now would rest on the office's word alone. If the witnesses did cosign in time, their cosignatures are missing from {}; otherwise draw with --unwitnessed (the record will say so)",
+            commitment.chain.sequence,
+            a.witnesses
+                .cosignatures
+                .clone()
+                .unwrap_or_else(|| cosignatures_path(&a.chain))
+                .display()
+        ))
+        .into()),
+    }
 }
 
 /// Runs `draw`.
@@ -801,6 +906,7 @@ pub fn draw(a: &DrawArgs) -> Result<Status, CliError> {
     let loaded = load_registers(&a.registers, Some(date))?;
     let salt = find_salt(&a.chain, &cid, a.conflict_salt.as_deref())?;
     let regs = view(&loaded).ok_or(ReceiptError::InvalidRegisters(0))?;
+    let witnessing = draw_witnessing(a, &chain, &commitment)?;
     let pending = chain
         .chain
         .draw(
@@ -814,7 +920,7 @@ pub fn draw(a: &DrawArgs) -> Result<Status, CliError> {
                 registers: regs,
                 conflict_salt: &salt,
                 created_at,
-                witnessing: Witnessing::Unwitnessed,
+                witnessing,
                 library_version: env!("CARGO_PKG_VERSION"),
             },
         )
@@ -823,6 +929,7 @@ pub fn draw(a: &DrawArgs) -> Result<Status, CliError> {
         return Err(ReceiptError::Selection("not a draw".into()).into());
     };
     let id = chain.append(pending)?;
+    chain.ask_witnesses(&a.witness_urls)?;
     if a.json {
         crate::outln!(
             "{}",
@@ -892,6 +999,9 @@ pub struct CancelArgs {
     /// Record time instead of the clock (UTC, YYYY-MM-DDTHH:MM:SSZ).
     #[arg(long, value_parser = parse_time_arg)]
     pub created_at: Option<Timestamp>,
+    /// A witness service to cosign the new head (repeat for several).
+    #[arg(long = "witness-url")]
+    pub witness_urls: Vec<String>,
 }
 
 /// Runs `cancel`.
@@ -909,6 +1019,7 @@ pub fn cancel(a: &CancelArgs) -> Result<Status, CliError> {
         .cancel(&key, cid, &a.reason, created_at)
         .map_err(|e| chain_error(&a.chain, e))?;
     let id = chain.append(pending)?;
+    chain.ask_witnesses(&a.witness_urls)?;
     crate::outln!(
         "cancelled the commitment {} of task {}; record {}",
         &hex(&cid)[..16],
@@ -932,12 +1043,67 @@ pub enum LevelArg {
     Full,
 }
 
+/// The witness flags of `verify`, `draw` and `notice`.
+#[derive(Debug, Args)]
+pub struct WitnessArgs {
+    /// A trusted witness's public key file (repeat for several): each draw's
+    /// commitment must be cosigned by them before its randomness existed.
+    #[arg(long = "witness-key")]
+    pub witness_keys: Vec<PathBuf>,
+    /// How many distinct trusted witnesses each commitment needs (default 1).
+    #[arg(long, default_value_t = 1, requires = "witness_keys")]
+    pub witness_threshold: usize,
+    /// The cosignature file (default: CHAIN.cosignatures.jsonl beside the chain).
+    #[arg(long)]
+    pub cosignatures: Option<PathBuf>,
+}
+
+/// The cosignature file kept beside a chain.
+pub(crate) fn cosignatures_path(chain: &Path) -> PathBuf {
+    let mut s = chain.as_os_str().to_owned();
+    s.push(".cosignatures.jsonl");
+    PathBuf::from(s)
+}
+
+/// Trusted witness keys and the cosignature file's bytes.
+pub(crate) type WitnessData = (Vec<IssuerPublicKey>, Vec<u8>);
+
+/// The trusted witness keys and the cosignature file's bytes (empty when
+/// the file does not exist), or `None` without witness keys.
+pub(crate) fn load_witnesses(
+    a: &WitnessArgs,
+    chain: &Path,
+) -> Result<Option<WitnessData>, ReceiptError> {
+    if a.witness_keys.is_empty() {
+        return Ok(None);
+    }
+    let keys = a
+        .witness_keys
+        .iter()
+        .map(|p| load_public_key(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let path = a
+        .cosignatures
+        .clone()
+        .unwrap_or_else(|| cosignatures_path(chain));
+    let bytes = match read_shared(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && a.cosignatures.is_none() => {
+            Vec::new()
+        }
+        Err(e) => return Err(io(&path)(e)),
+    };
+    Ok(Some((keys, bytes)))
+}
+
 /// Flags of `verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// The issuer's chain file.
     #[arg(long)]
     pub chain: PathBuf,
+    #[command(flatten)]
+    pub witnesses: WitnessArgs,
     /// The issuer's public key file.
     #[arg(long)]
     pub public_key: PathBuf,
@@ -1038,10 +1204,12 @@ fn print_report(
     writeln!(
         out,
         "{}",
-        if holds {
-            "verdict: everything checked holds"
-        } else {
-            "verdict: FAILED"
+        match (holds, report.witnesses_checked) {
+            (true, true) =>
+                "verdict: everything checked holds, the commitments' publication before their randomness included (witnessed)",
+            (true, false) =>
+                "verdict: everything checked holds, EXCEPT publication time: no --witness-key was given, so nothing shows the commitments were published before their randomness",
+            (false, _) => "verdict: FAILED",
         }
     )?;
     Ok(())
@@ -1109,6 +1277,7 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
         Vec::new()
     };
     let registers = loaded.as_ref().and_then(view);
+    let witness_data = load_witnesses(&a.witnesses, &a.chain)?;
     let mut report = verify_chain(
         &lines,
         &key,
@@ -1118,6 +1287,12 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
             only_draw: a.draw.as_deref(),
             salts: &salts,
             conflict_salt: &salt,
+            witnesses: witness_data.as_ref().map(|(keys, bytes)| WitnessOptions {
+                trusted: keys,
+                threshold: a.witnesses.witness_threshold,
+                cosignatures: bytes,
+                now: now().ok(),
+            }),
         },
     );
     report.records += findings.len();

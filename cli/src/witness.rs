@@ -367,6 +367,37 @@ fn cosign(args: &CosignArgs) -> Result<Status, CliError> {
     Ok(Status::Ok)
 }
 
+/// Asks each witness service at `urls` to cosign the head of the receipt
+/// chain `bytes` (the file at `chain`), appending every cosignature to the
+/// chain's cosignature file. Failures are reported on standard error, with
+/// the command that retries; they do not undo the record just appended.
+pub fn cosign_head(
+    chain: &Path,
+    bytes: &[u8],
+    issuer: &IssuerPublicKey,
+    urls: &[String],
+) -> Result<(), CliError> {
+    let entries = read_log(bytes, issuer).map_err(|cause| WitnessCliError::Log {
+        path: chain.display().to_string(),
+        cause,
+    })?;
+    let client = Client::new(Duration::from_secs(20));
+    let path = cosignature_path(chain);
+    for url in urls {
+        match client.request(url, &entries, issuer, LogKind::Receipts, None) {
+            Ok(got) => {
+                append_envelope(&path, got.cosignature.envelope())?;
+                eprintln!("  witness {url}: {}", describe(got.cosignature.statement()));
+            }
+            Err(e) => eprintln!(
+                "double-random: witness {url} did not cosign: {e}; the record is on the chain: ask again with `double-random witness request --chain {} --url {url} ...`",
+                chain.display()
+            ),
+        }
+    }
+    Ok(())
+}
+
 fn request(args: &RequestArgs) -> Result<Status, CliError> {
     let issuer = public_key(&args.public_key)?;
     let change = key_change(args.key_change.as_deref())?;

@@ -98,6 +98,7 @@ fn build(dir: &Path, issuer: &str, task: &Path, entities: &Path) -> Built {
     let args = regs(&[
         "draw",
         "--json",
+        "--unwitnessed",
         "--chain",
         "chain.jsonl",
         "--key",

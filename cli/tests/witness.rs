@@ -4,9 +4,8 @@
 //! over loopback (the CLI's `witness request`, the client library, raw
 //! HTTP), kill it (`kill -9` included) and start it again.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
@@ -139,47 +138,12 @@ fn text(o: &Output) -> String {
     )
 }
 
-/// A running `double-random witness serve`, killed (SIGKILL) when dropped.
-struct Server {
-    child: Child,
-    url: String,
-}
+mod support;
+use support::Server;
 
-impl Server {
-    fn start(f: &Fixture) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_double-random"))
-            .args(["witness", "serve", "--key"])
-            .arg(f.path("witness.key"))
-            .arg("--state")
-            .arg(f.state())
-            .args(["--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the binary starts");
-        let mut line = String::new();
-        let stdout = child.stdout.take().unwrap();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
-        let addr = line.trim();
-        assert!(addr.starts_with("127.0.0.1:"), "bound address {line:?}");
-        Server {
-            url: format!("http://{addr}"),
-            child,
-        }
-    }
-
-    /// `kill -9`, and wait for the process to be gone.
-    fn kill(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// The fixture's witness, started.
+fn serve(f: &Fixture) -> Server {
+    Server::start(&f.path("witness.key"), &f.state())
 }
 
 fn client() -> Client {
@@ -242,7 +206,7 @@ fn request_of(records: &[Envelope], old: Option<Head>, from: usize) -> Checkpoin
 #[test]
 fn an_honest_chain_is_cosigned_then_cosigned_again_after_appending() {
     let f = Fixture::new();
-    let server = Server::start(&f);
+    let server = serve(&f);
     let (status, info) = get(&format!("{}/", server.url));
     assert_eq!(status, 200);
     assert_eq!(info["key_id"], witness_key().key_id());
@@ -298,7 +262,7 @@ fn an_honest_chain_is_cosigned_then_cosigned_again_after_appending() {
 #[test]
 fn a_conflict_is_answered_409_and_the_client_retries_from_the_held_head() {
     let f = Fixture::new();
-    let server = Server::start(&f);
+    let server = serve(&f);
     let records = chain(&issuer(), 6, "a");
     let c = client();
     let w = witness_key().public_key().clone();
@@ -345,7 +309,7 @@ fn a_conflict_is_answered_409_and_the_client_retries_from_the_held_head() {
 #[test]
 fn a_cut_chain_and_a_second_chain_under_the_same_key_are_refused() {
     let f = Fixture::new();
-    let server = Server::start(&f);
+    let server = serve(&f);
     let records = chain(&issuer(), 5, "a");
     write_chain(&f.path("chain.jsonl"), &records);
     let o = f.request("chain.jsonl", "issuer.pub", &[&server.url], &[]);
@@ -395,7 +359,7 @@ fn a_cut_chain_and_a_second_chain_under_the_same_key_are_refused() {
 #[test]
 fn a_second_key_with_the_same_name_needs_a_key_change_signed_by_both_keys() {
     let f = Fixture::new();
-    let server = Server::start(&f);
+    let server = serve(&f);
     write_chain(&f.path("chain.jsonl"), &chain(&issuer(), 2, "a"));
     let o = f.request("chain.jsonl", "issuer.pub", &[&server.url], &[]);
     assert!(o.status.success(), "{}", text(&o));
@@ -458,12 +422,12 @@ fn the_state_survives_a_restart_and_kill_9_during_requests() {
     let i = issuer().public_key().clone();
     let all = entries(&records);
 
-    let server = Server::start(&f);
+    let server = serve(&f);
     client()
         .request(&server.url, &all[..3], &i, LogKind::Receipts, None)
         .unwrap();
     server.kill();
-    let server = Server::start(&f);
+    let server = serve(&f);
     assert_eq!(held(&server.url), Some(2));
     let err = client()
         .request(
@@ -481,7 +445,7 @@ fn the_state_survives_a_restart_and_kill_9_during_requests() {
     let mut confirmed = 2u64;
     let mut next = 3usize;
     for round in 0..3 {
-        let server = Server::start(&f);
+        let server = serve(&f);
         let url = server.url.clone();
         let (i2, all2) = (i.clone(), all.clone());
         let start = next;
@@ -504,7 +468,7 @@ fn the_state_survives_a_restart_and_kill_9_during_requests() {
         server.kill();
         let answered = requester.join().unwrap();
 
-        let server = Server::start(&f);
+        let server = serve(&f);
         let h = held(&server.url).unwrap();
         // Everything answered was stored: the held head is at least the last
         // cosignature received, and it is a head of the honest chain.
@@ -538,7 +502,7 @@ fn the_state_survives_a_restart_and_kill_9_during_requests() {
 #[test]
 fn of_concurrent_requests_for_one_log_one_wins() {
     let f = Fixture::new();
-    let server = Server::start(&f);
+    let server = serve(&f);
     let records = chain(&issuer(), 4, "a");
     let (status, _) = post(&server.url, &request_of(&records[..2], None, 0));
     assert_eq!(status, 200);
