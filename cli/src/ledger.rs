@@ -74,6 +74,7 @@ fn load_ledger(
         &LedgerOptions {
             approvals: Approvals::NotChecked,
             calendar: cal,
+            witnesses: None,
         },
     );
     findings.extend(report.findings);
@@ -105,6 +106,47 @@ fn split_values(values: &[String]) -> impl Iterator<Item = &str> {
         .flat_map(|v| v.split([',', '，', ';', '；']))
         .map(str::trim)
         .filter(|s| !s.is_empty())
+}
+
+/// `--witness-url` of the verbs that append to the ledger.
+#[derive(Debug, clap::Args)]
+pub struct LedgerWitnessArgs {
+    /// A witness service to cosign the ledger's new head right after the
+    /// record is appended (repeat for several); cosignatures go to
+    /// LEDGER.cosignatures.jsonl.
+    #[arg(long = "witness-url")]
+    pub witness_urls: Vec<String>,
+}
+
+/// Asks witness services to cosign the ledger's head after an append.
+fn ask_witnesses(
+    path: &Path,
+    log: &LockedLog,
+    key: &IssuerPublicKey,
+    urls: &[String],
+) -> Result<(), CliError> {
+    if urls.is_empty() {
+        return Ok(());
+    }
+    #[cfg(feature = "witness")]
+    {
+        crate::witness::cosign_head(
+            path,
+            log.bytes(),
+            key,
+            double_random::witness::LogKind::Results,
+            urls,
+        )
+    }
+    #[cfg(not(feature = "witness"))]
+    {
+        let _ = (path, log, key);
+        Err(flag(
+            "--witness-url",
+            "this build has no witness client (feature `witness`)".into(),
+        )
+        .into())
+    }
 }
 
 /// The result flags shared by `record-result` and `correct`.
@@ -217,6 +259,8 @@ fn refused(e: &ResultError) -> Status {
 /// Flags of `record-result`.
 #[derive(Debug, Args)]
 pub struct RecordResultArgs {
+    #[command(flatten)]
+    pub witness: LedgerWitnessArgs,
     /// The issuer's results ledger (JSON Lines); created if missing.
     #[arg(long)]
     pub ledger: PathBuf,
@@ -294,6 +338,7 @@ pub fn record_result(a: &RecordResultArgs) -> Result<Status, CliError> {
     let deadline = cal.entry_deadline(payload.result.inspection_end).ok();
     let env = LedgerRecord::Result(payload.clone()).sign(&key);
     log.append(&env)?;
+    ask_witnesses(&a.ledger, &log, key.public_key(), &a.witness.witness_urls)?;
     let id = env.record_id().to_string();
     let entered_on = double_random::ledger::china_date(created_at);
     if a.json {
@@ -339,6 +384,8 @@ pub fn record_result(a: &RecordResultArgs) -> Result<Status, CliError> {
 /// Flags of `correct`.
 #[derive(Debug, Args)]
 pub struct CorrectArgs {
+    #[command(flatten)]
+    pub witness: LedgerWitnessArgs,
     /// The issuer's results ledger.
     #[arg(long)]
     pub ledger: PathBuf,
@@ -421,6 +468,7 @@ pub fn correct(a: &CorrectArgs) -> Result<Status, CliError> {
     };
     let env = sign_correction(&payload, &key, &approver);
     log.append(&env)?;
+    ask_witnesses(&a.ledger, &log, key.public_key(), &a.witness.witness_urls)?;
     let id = env.record_id().to_string();
     if a.json {
         crate::outln!(
@@ -455,6 +503,8 @@ pub fn correct(a: &CorrectArgs) -> Result<Status, CliError> {
 /// Flags of `publish`.
 #[derive(Debug, Args)]
 pub struct PublishArgs {
+    #[command(flatten)]
+    pub witness: LedgerWitnessArgs,
     /// The issuer's results ledger; the checkpoint is appended to it.
     #[arg(long)]
     pub ledger: PathBuf,
@@ -560,6 +610,7 @@ pub fn publish(a: &PublishArgs) -> Result<Status, CliError> {
     std::fs::write(&json_path, &json_bytes).map_err(io(&json_path))?;
     let env = LedgerRecord::Checkpoint(payload.clone()).sign(&key);
     log.append(&env)?;
+    ask_witnesses(&a.ledger, &log, key.public_key(), &a.witness.witness_urls)?;
     let id = env.record_id().to_string();
     if a.json {
         crate::outln!(
@@ -638,6 +689,7 @@ pub fn summary(a: &SummaryArgs) -> Result<Status, CliError> {
         &LedgerOptions {
             approvals: Approvals::NotChecked,
             calendar: &cal,
+            witnesses: None,
         },
     );
     findings.extend(report.findings);
@@ -771,6 +823,7 @@ pub fn verify_ledger_files(
     published: &[PathBuf],
     key: &IssuerPublicKey,
     receipt_lines: &[ChainLine],
+    witnesses: Option<double_random::verify::WitnessOptions<'_>>,
 ) -> Result<LedgerReport, CliError> {
     let approvers = approver_keys
         .iter()
@@ -786,6 +839,7 @@ pub fn verify_ledger_files(
         &LedgerOptions {
             approvals: Approvals::Check(&approvers),
             calendar: &cal,
+            witnesses,
         },
     );
     for p in published {

@@ -287,7 +287,13 @@ impl ChainFile {
         }
         #[cfg(feature = "witness")]
         {
-            crate::witness::cosign_head(&self.path, &self.bytes(), self.chain.key(), urls)
+            crate::witness::cosign_head(
+                &self.path,
+                &self.bytes(),
+                self.chain.key(),
+                double_random::witness::LogKind::Receipts,
+                urls,
+            )
         }
         #[cfg(not(feature = "witness"))]
         {
@@ -1305,6 +1311,21 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
             &a.published,
             &key,
             &lines,
+            load_witnesses(
+                &WitnessArgs {
+                    witness_keys: a.witnesses.witness_keys.clone(),
+                    witness_threshold: a.witnesses.witness_threshold,
+                    cosignatures: None,
+                },
+                path,
+            )?
+            .as_ref()
+            .map(|(keys, bytes)| WitnessOptions {
+                trusted: keys,
+                threshold: a.witnesses.witness_threshold,
+                cosignatures: bytes,
+                now: now().ok(),
+            }),
         )?),
         None => None,
     };

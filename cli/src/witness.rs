@@ -375,6 +375,7 @@ pub fn cosign_head(
     chain: &Path,
     bytes: &[u8],
     issuer: &IssuerPublicKey,
+    kind: LogKind,
     urls: &[String],
 ) -> Result<(), CliError> {
     let entries = read_log(bytes, issuer).map_err(|cause| WitnessCliError::Log {
@@ -384,13 +385,13 @@ pub fn cosign_head(
     let client = Client::new(Duration::from_secs(20));
     let path = cosignature_path(chain);
     for url in urls {
-        match client.request(url, &entries, issuer, LogKind::Receipts, None) {
+        match client.request(url, &entries, issuer, kind, None) {
             Ok(got) => {
                 append_envelope(&path, got.cosignature.envelope())?;
                 eprintln!("  witness {url}: {}", describe(got.cosignature.statement()));
             }
             Err(e) => eprintln!(
-                "double-random: witness {url} did not cosign: {e}; the record is on the chain: ask again with `double-random witness request --chain {} --url {url} ...`",
+                "double-random: witness {url} did not cosign: {e}; the record is appended: ask again with `double-random witness request --chain {} --kind {kind} --url {url} ...`",
                 chain.display()
             ),
         }

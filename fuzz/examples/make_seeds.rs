@@ -532,6 +532,7 @@ fn vector_ledger() -> Vec<Envelope> {
             &LedgerOptions {
                 approvals: Approvals::Check(&approvers),
                 calendar: calendar(),
+                witnesses: None,
             },
         );
         assert!(report.holds(), "{:#?}", report.findings);

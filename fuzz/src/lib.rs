@@ -1098,6 +1098,7 @@ pub fn ledger_records(data: &[u8]) {
         &LedgerOptions {
             approvals: Approvals::Check(&approvers),
             calendar: calendar(),
+            witnesses: None,
         },
     );
     check_ledger_report(&report, lines.len(), data);
@@ -1118,6 +1119,7 @@ pub fn ledger_records(data: &[u8]) {
         &LedgerOptions {
             approvals,
             calendar: calendar(),
+            witnesses: None,
         },
     );
     check_ledger_report(&report, resigned.len(), data);

@@ -192,6 +192,7 @@ impl Fixture {
             &LedgerOptions {
                 approvals: Approvals::Check(approvers),
                 calendar: &self.cal,
+                witnesses: None,
             },
         )
     }
@@ -672,6 +673,7 @@ fn verify_text(fx: &Fixture, text: &[u8]) -> LedgerReport {
         &LedgerOptions {
             approvals: Approvals::Check(&[head().public_key().clone()]),
             calendar: &fx.cal,
+            witnesses: None,
         },
     );
     findings.append(&mut report.findings);
@@ -700,4 +702,65 @@ proptest! {
         let r = verify_text(&fx, &changed);
         prop_assert!(!r.holds(), "byte {} changed from {:?}", i, text[i] as char);
     }
+}
+
+#[test]
+fn results_are_on_time_only_when_witnessed_before_their_deadline() {
+    use crate::verify::WitnessOptions;
+    use crate::witness::{CosignedHead, Head, LogId, LogKind};
+    let mut fx = Fixture::new();
+    // Inspection ended 2024-09-13: the deadline is 20 working days later.
+    let id = fx
+        .add_result(fields(fx.draw, 1, "2024-09-13"), "2024-09-20T02:00:00Z")
+        .unwrap();
+    let due = fx.cal.entry_deadline(d("2024-09-13")).unwrap();
+    let witness = IssuerKey::from_secret_bytes("纪检组 (TEST ONLY)", &[7; 32]).unwrap();
+    let cosign = |at: &str| {
+        CosignedHead::new(
+            LogId::of(issuer().public_key(), LogKind::Results),
+            Head {
+                sequence: 0,
+                record: id,
+            },
+            witness.public_key(),
+            t(at),
+        )
+        .sign(&witness)
+        .to_json()
+            + "\n"
+    };
+    let verify = |cosignatures: &str| {
+        let trusted = [witness.public_key().clone()];
+        verify_ledger(
+            &fx.chain_lines(),
+            issuer().public_key(),
+            &fx.draws,
+            &LedgerOptions {
+                approvals: Approvals::Check(&[]),
+                calendar: &fx.cal,
+                witnesses: Some(WitnessOptions {
+                    trusted: &trusted,
+                    threshold: 1,
+                    cosignatures: cosignatures.as_bytes(),
+                    now: None,
+                }),
+            },
+        )
+        .0
+    };
+    // Cosigned the day it was entered: on time.
+    let r = verify(&cosign("2024-09-20T03:00:00Z"));
+    assert!(r.holds(), "{r}");
+    // Cosigned only after the deadline ended (16:00 UTC of the deadline day
+    // is midnight in Beijing): the office's date alone does not count.
+    let late = format!("{}T16:00:00Z", crate::calendar::format_date(due));
+    let r = verify(&cosign(&late));
+    assert!(
+        checks(&r, FindingSeverity::Error).contains(&"result-witnessed"),
+        "{r}"
+    );
+    let just_in_time = format!("{}T15:59:59Z", crate::calendar::format_date(due));
+    assert!(verify(&cosign(&just_in_time)).holds());
+    // No cosignature at all.
+    assert!(checks(&verify(""), FindingSeverity::Error).contains(&"result-witnessed"));
 }
