@@ -1467,6 +1467,16 @@ pub struct VerifyProofArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
+    /// A trusted witness's public key file (repeat): the commitment must be
+    /// cosigned by one of them before its randomness (with --cosignatures).
+    #[arg(long = "witness-key", requires = "cosignatures")]
+    pub witness_keys: Vec<PathBuf>,
+    /// How many distinct trusted witnesses are required (default 1).
+    #[arg(long, default_value_t = 1, requires = "witness_keys")]
+    pub witness_threshold: usize,
+    /// The issuer's published cosignature file (CHAIN.cosignatures.jsonl).
+    #[arg(long, requires = "witness_keys")]
+    pub cosignatures: Option<PathBuf>,
 }
 
 /// Runs `verify-proof`.
@@ -1478,9 +1488,37 @@ pub fn verify_proof(a: &VerifyProofArgs) -> Result<Status, CliError> {
         message: e.to_string(),
     })?;
     let result = bundle.verify(&key);
+    // Witness evidence, when witness keys are given: who cosigned the
+    // commitment before its randomness existed.
+    let witnessed =
+        match &a.cosignatures {
+            Some(path) if result.is_ok() => {
+                let trusted = a
+                    .witness_keys
+                    .iter()
+                    .map(|p| load_public_key(p))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let bytes = read(path)?;
+                Some(bundle.witnesses(&key, &bytes, &trusted).map_err(|e| {
+                    ReceiptError::Bundle {
+                        path: a.proof.display().to_string(),
+                        message: e.to_string(),
+                    }
+                })?)
+            }
+            _ => None,
+        };
+    let witnessed_enough = witnessed
+        .as_ref()
+        .is_none_or(|w| w.len() >= a.witness_threshold.max(1));
     if a.json {
         let v = match &result {
-            Ok(v) => json!({"holds": true, "verdict": v}),
+            Ok(v) => json!({
+                "holds": witnessed_enough,
+                "verdict": v,
+                "witnesses": witnessed,
+                "witnesses_checked": witnessed.is_some(),
+            }),
             Err(e) => json!({"holds": false, "error": e.to_string()}),
         };
         crate::outln!("{}", serde_json::to_string_pretty(&v)?);
@@ -1523,6 +1561,24 @@ pub fn verify_proof(a: &VerifyProofArgs) -> Result<Status, CliError> {
                 if let Some((sequence, at)) = &v.draw_at {
                     crate::outln!("  draw at sequence {sequence}, {at}");
                 }
+                match &witnessed {
+                    None => crate::outln!(
+                        "  publication time NOT checked: give --witness-key and --cosignatures to see who witnessed the commitment before its randomness"
+                    ),
+                    Some(w) if w.is_empty() => crate::outln!(
+                        "  NOT WITNESSED: no trusted witness cosigned this commitment before its randomness"
+                    ),
+                    Some(w) => {
+                        for x in w {
+                            crate::outln!(
+                                "  witnessed before the randomness by {} at {} (head {})",
+                                x.name,
+                                x.time,
+                                x.sequence
+                            );
+                        }
+                    }
+                }
             }
             Err(e) => crate::outln!("the proof FAILS: {e}"),
         }
@@ -1532,7 +1588,7 @@ pub fn verify_proof(a: &VerifyProofArgs) -> Result<Status, CliError> {
             );
         }
     }
-    Ok(if result.is_ok() {
+    Ok(if result.is_ok() && witnessed_enough {
         Status::Ok
     } else {
         Status::Failed

@@ -165,6 +165,47 @@ fn witnesses_decide_what_came_before_the_randomness() {
     let d = draw("chain.jsonl", &extra);
     assert!(d.status.success(), "{}", text(&d));
     assert!(String::from_utf8_lossy(&d.stderr).contains("witnessed before the randomness"));
+    // A company's proof shows who witnessed the commitment, and when.
+    let drawn: Value = serde_json::from_slice(&d.stdout).unwrap();
+    let uscc = ["A", "B", "C", "D"]
+        .iter()
+        .find_map(|c| drawn["drawn"][c][0]["uscc"].as_str())
+        .unwrap()
+        .to_owned();
+    let p = run(&[
+        s("prove"),
+        s("--chain"),
+        o.p("chain.jsonl"),
+        s("--public-key"),
+        o.p("issuer.pub"),
+        s("--entities"),
+        example("entities.csv").display().to_string(),
+        s("--uscc"),
+        uscc,
+        s("--out"),
+        o.p("bundle.json"),
+    ]);
+    assert!(p.status.success(), "{}", text(&p));
+    let mut vp = vec![
+        s("verify-proof"),
+        s("--proof"),
+        o.p("bundle.json"),
+        s("--public-key"),
+        o.p("issuer.pub"),
+        s("--cosignatures"),
+        o.p("chain.jsonl.cosignatures.jsonl"),
+    ];
+    vp.extend(keys.iter().cloned());
+    let p = run(&vp);
+    assert!(p.status.success(), "{}", text(&p));
+    assert_eq!(
+        String::from_utf8_lossy(&p.stdout)
+            .matches("witnessed before the randomness by")
+            .count(),
+        2,
+        "{}",
+        text(&p)
+    );
     let verify = |chain: &str, key: &str, extra: &[String]| {
         let mut args = vec![
             s("verify"),
