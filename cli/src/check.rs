@@ -71,6 +71,7 @@ pub fn check_registers(args: &CheckArgs) -> Result<Status, CliError> {
         &files,
         args.read.encoding.into(),
         &args.read.options(args.on),
+        registers::CertificateDates::Required,
     )?;
     let problems = loaded.problems();
     let errors = problems

@@ -434,7 +434,13 @@ fn load_registers(a: &RegisterArgs, on: Option<time::Date>) -> Result<LoadedRegi
         conflicts: Some(a.conflicts.clone()),
         items: a.items.clone(),
     };
-    let loaded = registers::load(&files, a.read.encoding.into(), &a.read.options(on))?;
+    // The office's side: an officer without certificate dates cannot be drawn.
+    let loaded = registers::load(
+        &files,
+        a.read.encoding.into(),
+        &a.read.options(on),
+        registers::CertificateDates::Required,
+    )?;
     let errors = loaded
         .problems()
         .iter()
@@ -1080,7 +1086,14 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
             conflicts: a.conflicts.clone(),
             items: a.items.clone(),
         };
-        let l = registers::load(&files, a.read.encoding.into(), &a.read.options(None))?;
+        // The verifier reads the registers as recorded: chains committed
+        // before certificate dates were required still verify.
+        let l = registers::load(
+            &files,
+            a.read.encoding.into(),
+            &a.read.options(None),
+            registers::CertificateDates::AsRecorded,
+        )?;
         for p in l.problems() {
             if p.severity == double_random::registers::Severity::Error {
                 findings.push(Finding {
