@@ -627,7 +627,8 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
         return Err(ReceiptError::Flag {
             flag: "--randomness-plan",
             message: format!(
-                "the randomness exists at {t}, not after this commitment ({created_at}); choose a later round or time"
+                "the randomness exists at {t} ({}), not after this commitment ({created_at}); choose a later round or time",
+                t.beijing().labelled()
             ),
         }
         .into());
@@ -721,10 +722,11 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
         RandomnessPlan::Drand { round, .. } => crate::outln!(
             "  randomness: drand round {} (published {}); publish this record before then, then run `double-random draw` with the round's randomness",
             round.0,
-            randomness_time.map_or("at an unknown time".into(), |t| t.to_string())
+            randomness_time.map_or("at an unknown time".into(), |t| t.beijing().labelled())
         ),
         RandomnessPlan::Ceremony { scheduled_at, .. } => crate::outln!(
-            "  randomness: public ceremony at {scheduled_at}; publish this record before then"
+            "  randomness: public ceremony at {}; publish this record before then",
+            scheduled_at.beijing().labelled()
         ),
         RandomnessPlan::Local {} => {
             crate::outln!(
