@@ -14,3 +14,4 @@ pub mod progress;
 pub mod receipts;
 pub mod registers;
 pub mod task_file;
+pub mod xlsx;
