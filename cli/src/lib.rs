@@ -16,3 +16,4 @@ pub mod registers;
 pub mod task_file;
 #[cfg(feature = "witness")]
 pub mod witness;
+pub mod xlsx;

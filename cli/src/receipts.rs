@@ -470,7 +470,13 @@ fn load_registers(a: &RegisterArgs, on: Option<time::Date>) -> Result<LoadedRegi
         conflicts: Some(a.conflicts.clone()),
         items: a.items.clone(),
     };
-    let loaded = registers::load(&files, a.read.encoding.into(), &a.read.options(on))?;
+    // The office's side: an officer without certificate dates cannot be drawn.
+    let loaded = registers::load(
+        &files,
+        a.read.encoding.into(),
+        &a.read.options(on),
+        registers::CertificateDates::Required,
+    )?;
     let errors = loaded
         .problems()
         .iter()
@@ -661,7 +667,8 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
         return Err(ReceiptError::Flag {
             flag: "--randomness-plan",
             message: format!(
-                "the randomness exists at {t}, not after this commitment ({created_at}); choose a later round or time"
+                "the randomness exists at {t} ({}), not after this commitment ({created_at}); choose a later round or time",
+                t.beijing().labelled()
             ),
         }
         .into());
@@ -756,10 +763,11 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
         RandomnessPlan::Drand { round, .. } => crate::outln!(
             "  randomness: drand round {} (published {}); publish this record before then, then run `double-random draw` with the round's randomness",
             round.0,
-            randomness_time.map_or("at an unknown time".into(), |t| t.to_string())
+            randomness_time.map_or("at an unknown time".into(), |t| t.beijing().labelled())
         ),
         RandomnessPlan::Ceremony { scheduled_at, .. } => crate::outln!(
-            "  randomness: public ceremony at {scheduled_at}; publish this record before then"
+            "  randomness: public ceremony at {}; publish this record before then",
+            scheduled_at.beijing().labelled()
         ),
         RandomnessPlan::Local {} => {
             crate::outln!(
@@ -1254,7 +1262,14 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
             conflicts: a.conflicts.clone(),
             items: a.items.clone(),
         };
-        let l = registers::load(&files, a.read.encoding.into(), &a.read.options(None))?;
+        // The verifier reads the registers as recorded: chains committed
+        // before certificate dates were required still verify.
+        let l = registers::load(
+            &files,
+            a.read.encoding.into(),
+            &a.read.options(None),
+            registers::CertificateDates::AsRecorded,
+        )?;
         for p in l.problems() {
             if p.severity == double_random::registers::Severity::Error {
                 findings.push(Finding {

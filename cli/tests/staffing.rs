@@ -53,10 +53,11 @@ fn an_accepted_commitment_is_never_unstaffable() {
         let class = ["B", "C", "C", "D"][(i % 4) as usize];
         entities += &format!("{},单位{i:02},{class},140522,水利工程\n", code(i));
     }
-    let mut inspectors = String::from("id,name,department,expertise\n");
+    let mut inspectors =
+        String::from("id,name,department,expertise,cert_valid_from,cert_valid_to\n");
     for i in 0..3 {
-        inspectors += &format!("GC{i:02},工程{i},工程股,质量安全\n");
-        inspectors += &format!("SB{i:02},水保{i},水保股,\n");
+        inspectors += &format!("GC{i:02},工程{i},工程股,质量安全,2020-01-01,2030-12-31\n");
+        inspectors += &format!("SB{i:02},水保{i},水保股,,2020-01-01,2030-12-31\n");
     }
     let mut conflicts = String::from("inspector_id,uscc,reason\n");
     for (i, e) in [(0, 1), (1, 5), (2, 9), (0, 13)] {

@@ -506,6 +506,7 @@ fn summary_names_every_drawn_entity_without_a_result() {
     let r = &rows[0];
     assert_eq!(
         (
+            r.pool,
             r.planned,
             r.drawn,
             r.inspected,
@@ -513,7 +514,8 @@ fn summary_names_every_drawn_entity_without_a_result() {
             r.entered_on_time,
             r.published
         ),
-        (40, 3, 1, 1, 1, 0)
+        (40, 3, 3, 1, 1, 1, 0),
+        "planned is the number to inspect (计划抽查户数), not the pool"
     );
     assert_eq!(
         r.missing.iter().map(|m| m.uscc).collect::<Vec<_>>(),
@@ -596,6 +598,59 @@ fn publication_shows_the_corrected_version_and_tampering_is_detected() {
     tampered[last] ^= 1;
     let bad = check_published_file(&ledger, "public-results.json", &tampered);
     assert_eq!(bad.severity, FindingSeverity::Error);
+}
+
+#[test]
+fn publication_times_are_beijing_time_and_classes_are_withheld() {
+    let (fx, csv, json) = published_fixture();
+    let text = String::from_utf8(csv).unwrap();
+    let json_text = String::from_utf8(json.clone()).unwrap();
+    // Entered 2024-09-13T00:00:00Z = 08:00 in Beijing; no UTC `Z` time anywhere.
+    assert!(text.contains("录入时间（北京时间）"), "{text}");
+    assert!(text.contains("2024-09-13 08:00:00"), "{text}");
+    assert!(text.contains("2024-09-14 08:00:00"), "corrected at: {text}");
+    let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(v["format"], "double-random/public-results/v2");
+    assert_eq!(v["published_at"], "2024-09-15T08:00:00+08:00");
+    assert_eq!(v["results"][0]["entered_at"], "2024-09-13T08:00:00+08:00");
+    assert_eq!(v["results"][0]["corrected_at"], "2024-09-14T08:00:00+08:00");
+    for s in [&text, &json_text] {
+        assert!(
+            !s.bytes()
+                .zip(s.bytes().skip(1))
+                .any(|(a, b)| a.is_ascii_digit() && b == b'Z'),
+            "a UTC time: {s}"
+        );
+    }
+    // By default no firm's class: no column, no member.
+    assert!(!text.contains("信用风险分类"));
+    assert!(v["results"][0].get("credit_class").is_none());
+    // Per-class tables from the commitment's pools; the class is shown on request.
+    let ledger = fx.ledger();
+    let pools = [10u64, 20, 7, 3];
+    let view = PublicView::build(
+        &ledger,
+        &fx.draws,
+        "x",
+        t("2024-09-15T00:00:00Z"),
+        None,
+        None,
+        InspectorDisclosure::NameAndCertificate,
+    )
+    .with_class_tables(&fx.draws, |_| Some(pools));
+    let v: serde_json::Value = serde_json::from_slice(&view.to_json()).unwrap();
+    let classes = v["draws"][0]["classes"].as_array().unwrap();
+    assert_eq!(classes.len(), 4);
+    assert_eq!(classes[1]["pool"], 20);
+    let drawn: u64 = classes.iter().map(|c| c["drawn"].as_u64().unwrap()).sum();
+    assert_eq!(drawn, 3);
+    assert!(v["results"][0].get("credit_class").is_none());
+    let shown = view.with_credit_classes(&fx.draws, CreditClassDisclosure::Shown);
+    let csv = String::from_utf8(shown.to_csv()).unwrap();
+    assert!(csv.lines().next().unwrap().contains("信用风险分类"));
+    let v: serde_json::Value = serde_json::from_slice(&shown.to_json()).unwrap();
+    let class = v["results"][0]["credit_class"]["code"].as_str().unwrap();
+    assert!(["A", "B", "C", "D"].contains(&class), "{class}");
 }
 
 #[test]
