@@ -401,7 +401,23 @@ pub fn commitment_findings(c: &CommitmentPayload) -> Vec<Finding> {
                 }
             }
         }
-        RandomnessPlan::Ceremony { scheduled_at, .. } => {
+        RandomnessPlan::Ceremony {
+            scheduled_at,
+            witnesses,
+            ..
+        } => {
+            out.push(finding(
+                Warning,
+                "ceremony-randomness",
+                "the randomness comes from a ceremony: the value is what the office records, and only the ceremony's witnesses can confirm it (a public beacon can be checked by anyone)".into(),
+            ));
+            if witnesses.iter().all(|w| w.trim().is_empty()) {
+                out.push(finding(
+                    Warning,
+                    "ceremony-witnesses",
+                    "the ceremony names no witness: nobody outside the office is committed to confirm its outcome".into(),
+                ));
+            }
             if *scheduled_at <= created {
                 out.push(finding(
                     Error,

@@ -140,6 +140,7 @@ pub mod registers;
 pub mod sampling;
 pub mod task;
 pub mod verify;
+pub mod witness;
 
 pub mod prelude;
 

@@ -77,6 +77,57 @@ pub struct ProofVerdict {
     pub findings: Vec<Finding>,
 }
 
+impl ProofBundle {
+    /// Who witnessed the bundle's commitment before its randomness existed:
+    /// the trusted witnesses of `cosignatures` (a cosignature file,
+    /// docs/spec/witness.md) that cosigned the commitment's own head (or the
+    /// draw's, which extends it), dated before the randomness time. A bundle
+    /// holds no other record of the chain, so a cosignature of a later head
+    /// cannot be tied to the commitment and is not counted. Empty for local
+    /// randomness, which has no time to be witnessed before.
+    pub fn witnesses(
+        &self,
+        key: &IssuerPublicKey,
+        cosignatures: &[u8],
+        trusted: &[IssuerPublicKey],
+    ) -> Result<Vec<crate::verify::WitnessEvidence>, BundleError> {
+        use crate::witness::{FileLimits, LogId, LogKind, WitnessIndex, read_cosignature_file};
+        let (cid, record) = open("commitment", &self.commitment, key)?;
+        let Record::Commitment(c) = record else {
+            return Err(BundleError::Kind {
+                which: "commitment",
+                found: record.kind(),
+            });
+        };
+        let Some(t) = c.randomness.available_at() else {
+            return Ok(Vec::new());
+        };
+        let mut heads = vec![(c.chain.sequence, cid)];
+        if let Some(d) = &self.draw {
+            let (did, record) = open("draw", d, key)?;
+            heads.push((record.chain().sequence, did));
+        }
+        let file = read_cosignature_file(cosignatures, &FileLimits::default());
+        let index = WitnessIndex::build(
+            &file,
+            &LogId::of(key, LogKind::Receipts),
+            trusted,
+            &heads,
+            None,
+        );
+        Ok(index
+            .witnessed(c.chain.sequence, t)
+            .into_iter()
+            .map(|w| crate::verify::WitnessEvidence {
+                name: w.witness.name,
+                key_id: w.witness.key_id,
+                sequence: w.head.sequence,
+                time: w.time,
+            })
+            .collect())
+    }
+}
+
 /// Why a bundle does not prove what it claims.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

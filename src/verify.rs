@@ -59,8 +59,42 @@ pub struct Report {
     /// no record did). Publishing it (or comparing it with a published one) is what
     /// shows that nothing was cut from the end of the chain.
     pub head: Option<ChainHead>,
+    /// Whether witness evidence was checked (witness keys were given).
+    pub witnesses_checked: bool,
+    /// For each draw, who witnessed its commitment before the randomness
+    /// existed (empty unless witness keys were given).
+    pub witnessed: Vec<DrawWitnesses>,
     /// Every finding, in chain order.
     pub findings: Vec<Finding>,
+}
+
+/// The witness evidence of one draw's commitment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DrawWitnesses {
+    /// The draw.
+    pub draw: RecordId,
+    /// Its commitment.
+    pub commitment: RecordId,
+    /// The commitment's sequence number.
+    pub commitment_sequence: u64,
+    /// When the randomness existed (`None`: local randomness).
+    pub randomness_time: Option<crate::calendar::Timestamp>,
+    /// The trusted witnesses that cosigned a head at or after the commitment
+    /// before that time, each with its earliest such cosignature.
+    pub witnesses: Vec<WitnessEvidence>,
+}
+
+/// One witness's cosignature that places a commitment before a time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WitnessEvidence {
+    /// The witness's name.
+    pub name: String,
+    /// Its key id.
+    pub key_id: String,
+    /// The head it cosigned.
+    pub sequence: u64,
+    /// When, by the witness's clock.
+    pub time: crate::calendar::Timestamp,
 }
 
 impl Report {
@@ -144,6 +178,23 @@ pub struct VerifyOptions<'a> {
     /// The conflict-list salt of commitments not in `salts` (empty when none
     /// was given: their conflict roots cannot match).
     pub conflict_salt: &'a [u8],
+    /// The witnesses whose cosignatures decide "committed before the
+    /// randomness" (docs/spec/witness.md); `None`: publication time is not
+    /// checked, and the report says so.
+    pub witnesses: Option<WitnessOptions<'a>>,
+}
+
+/// Which witnesses a verifier trusts, and their evidence.
+#[derive(Clone, Copy, Debug)]
+pub struct WitnessOptions<'a> {
+    /// The trusted witnesses' public keys.
+    pub trusted: &'a [IssuerPublicKey],
+    /// Distinct trusted witnesses each draw's commitment needs (at least 1).
+    pub threshold: usize,
+    /// The cosignature file's bytes (`CHAIN.cosignatures.jsonl`).
+    pub cosignatures: &'a [u8],
+    /// The verifier's clock: a cosignature dated after it is not counted.
+    pub now: Option<crate::calendar::Timestamp>,
 }
 
 impl<'a> VerifyOptions<'a> {
@@ -155,6 +206,7 @@ impl<'a> VerifyOptions<'a> {
             only_draw: None,
             salts: &[],
             conflict_salt: &[],
+            witnesses: None,
         }
     }
 }
@@ -739,6 +791,16 @@ impl ChainState {
             }
             None => regs.entities,
         };
+        if salt.is_empty() && commitment.registers.conflicts.size.0 > 0 {
+            out.push(error(
+                "conflict-salt",
+                format!(
+                    "no conflict-list salt for commitment {}: its conflict root cannot be checked, and nothing of this draw is checked against the files (give the commitment's salt from the office's secrets file)",
+                    draw.commitment
+                ),
+            ));
+            return out;
+        }
         if let Err(e) = roots
             .get(&regs, commitment.format, pool, salt)
             .and_then(|actual| compare_roots(&commitment.registers, &actual))
@@ -754,9 +816,8 @@ impl ChainState {
                     register: "conflict",
                     ..
                 }
-            ) && salt.is_empty()
-            {
-                message.push_str("; no conflict-list salt was given for this commitment, and the root cannot match without it");
+            ) {
+                message.push_str("; either the conflict list differs from the one committed, or the salt given is not this commitment's");
             }
             out.push(error(check, message));
             return out;
@@ -909,7 +970,146 @@ pub fn verify_chain(
     report.head = state.head();
     let end = state.finish(options, &report);
     report.findings.extend(end);
+    witness_findings(&state, options, &mut report);
     report
+}
+
+/// The witnesses' evidence: the cosignature file checked against the chain
+/// (`rollback`, `fork`, `cosignature`), then each draw's commitment
+/// witnessed before its randomness (`commitment-witnessed`). Without
+/// witness keys, a note says publication time was not checked.
+fn witness_findings(state: &ChainState, options: &VerifyOptions<'_>, report: &mut Report) {
+    use crate::witness::{FileLimits, LogId, LogKind, WitnessIndex, read_cosignature_file};
+    use FindingSeverity::{Error, Note, Warning};
+    let Some(w) = options.witnesses else {
+        report.findings.push(Finding {
+            severity: Note,
+            ..error(
+                "witnesses",
+                "no witness keys were given: the order of commitments and randomness rests on the issuer's own times; publication time was not checked".into(),
+            )
+        });
+        return;
+    };
+    report.witnesses_checked = true;
+    let chain: Vec<(u64, RecordId)> = state
+        .records()
+        .iter()
+        .map(|(id, r)| (r.chain().sequence, *id))
+        .collect();
+    let file = read_cosignature_file(w.cosignatures, &FileLimits::default());
+    let log = LogId::of(state.key(), LogKind::Receipts);
+    let index = WitnessIndex::build(&file, &log, w.trusted, &chain, w.now);
+    for f in index.findings() {
+        let severity = if f.problem.is_error() {
+            Error
+        } else if matches!(
+            f.problem,
+            crate::witness::EvidenceProblem::NotChecked { .. }
+        ) {
+            Note
+        } else {
+            Warning
+        };
+        report.findings.push(Finding {
+            severity,
+            line: None,
+            ..error(
+                f.problem.check(),
+                match f.line {
+                    Some(l) => format!("cosignature file line {l}: {}", f.problem),
+                    None => format!("cosignature file: {}", f.problem),
+                },
+            )
+        });
+    }
+    let threshold = w.threshold.max(1);
+    for (draw_id, r) in state.records() {
+        let Record::Draw(d) = r else { continue };
+        if state.draw(draw_id).is_none() {
+            continue; // not the outcome of its commitment (reported already)
+        }
+        let Some((c, _)) = state.commitment(&d.commitment) else {
+            continue;
+        };
+        let seq = c.chain.sequence;
+        let at_draw = |f: Finding| Finding {
+            line: None,
+            sequence: Some(d.chain.sequence),
+            record: Some(draw_id.to_string()),
+            ..f
+        };
+        let Some(t) = c.randomness.available_at() else {
+            report.findings.push(at_draw(Finding {
+                severity: Warning,
+                ..error(
+                    "commitment-witnessed",
+                    "local randomness has no time a witness could place the commitment before: the office chose the value".into(),
+                )
+            }));
+            report.witnessed.push(DrawWitnesses {
+                draw: *draw_id,
+                commitment: d.commitment,
+                commitment_sequence: seq,
+                randomness_time: None,
+                witnesses: Vec::new(),
+            });
+            continue;
+        };
+        let found = index.witnessed(seq, t);
+        let names = |found: &[crate::witness::Witnessed]| {
+            found
+                .iter()
+                .map(|x| {
+                    format!(
+                        "{} at {} (head {})",
+                        x.witness.name, x.time, x.head.sequence
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        if found.len() >= threshold {
+            report.findings.push(at_draw(Finding {
+                severity: Note,
+                ..error(
+                    "commitment-witnessed",
+                    format!(
+                        "the commitment (sequence {seq}) was witnessed before its randomness ({t}) by {}",
+                        names(&found)
+                    ),
+                )
+            }));
+        } else {
+            report.findings.push(at_draw(error(
+                "commitment-witnessed",
+                format!(
+                    "the commitment (sequence {seq}) was witnessed before its randomness ({t}) by {} trusted witness(es), {threshold} required{}",
+                    found.len(),
+                    if found.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", names(&found))
+                    }
+                ),
+            )));
+        }
+        report.witnessed.push(DrawWitnesses {
+            draw: *draw_id,
+            commitment: d.commitment,
+            commitment_sequence: seq,
+            randomness_time: Some(t),
+            witnesses: found
+                .iter()
+                .map(|x| WitnessEvidence {
+                    name: x.witness.name.clone(),
+                    key_id: x.witness.key_id.clone(),
+                    sequence: x.head.sequence,
+                    time: x.time,
+                })
+                .collect(),
+        });
+    }
 }
 
 /// With the committed check-item list: every item the task names is in it,

@@ -1,16 +1,15 @@
-//! Checks `tests/vectors/assignment.json`: every case's teams (or error)
-//! must come out exactly. The vectors were cross-checked against an
-//! independent Python implementation of `docs/spec/assignment.md`
-//! (`tests/vectors/assignment_crosscheck.py`).
+//! Checks `tests/vectors/assignment.json` (version 1) and
+//! `tests/vectors/v2/assignment.json` (version 2): every case's teams (or
+//! error) must come out exactly. The vectors were cross-checked against
+//! independent Python implementations of `docs/spec/assignment.md`
+//! (`tests/vectors/assignment_crosscheck.py`,
+//! `tests/vectors/v2/assignment_crosscheck.py`).
 //!
 //! `ASSIGNMENT_VECTORS_PRINT=1 cargo test --test assignment_vectors -- --nocapture`
 //! prints what the implementation computes, case by case.
 
 use double_random::{
-    assignment::{
-        History, Team,
-        v1::{TeamRules, assign_teams},
-    },
+    assignment::{History, Team, v1, v2},
     calendar::parse_date,
     registers::{
         Conflict, ConflictRegister, CreditClass, Entity, Inspector, InspectorRegister, Uscc,
@@ -21,15 +20,15 @@ use serde_json::{Value, json};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Doc {
+struct Doc<R> {
     source: String,
     format: String,
-    cases: Vec<Case>,
+    cases: Vec<Case<R>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Case {
+struct Case<R> {
     case: u32,
     flags: Vec<String>,
     comment: String,
@@ -39,7 +38,7 @@ struct Case {
     entities: Vec<EntityJson>,
     conflicts: Vec<ConflictJson>,
     history: Option<Vec<Team>>,
-    rules: TeamRules,
+    rules: R,
     expected: Value,
 }
 
@@ -81,7 +80,16 @@ fn seed(hex: &str) -> [u8; 32] {
     s
 }
 
-fn run(c: &Case) -> Value {
+/// The registers, drawn list, history and date of a case.
+struct Inputs {
+    inspectors: InspectorRegister,
+    entities: Vec<Entity>,
+    conflicts: ConflictRegister,
+    history: Option<History>,
+    date: time::Date,
+}
+
+fn inputs<R>(c: &Case<R>) -> Inputs {
     let inspectors = InspectorRegister::new(
         c.inspectors
             .iter()
@@ -120,31 +128,53 @@ fn run(c: &Case) -> Value {
             })
             .collect(),
     );
-    let history = c.history.as_ref().map(History::from_teams);
-    let date = parse_date(&c.date).unwrap();
-    match assign_teams(
+    Inputs {
+        inspectors,
+        entities,
+        conflicts,
+        history: c.history.as_ref().map(History::from_teams),
+        date: parse_date(&c.date).unwrap(),
+    }
+}
+
+fn run_v1(c: &Case<v1::TeamRules>) -> Value {
+    let i = inputs(c);
+    match v1::assign_teams(
         &seed(&c.seed),
-        &entities,
-        &inspectors,
-        &conflicts,
+        &i.entities,
+        &i.inspectors,
+        &i.conflicts,
         &c.rules,
-        date,
-        history.as_ref(),
+        i.date,
+        i.history.as_ref(),
     ) {
         Ok(teams) => json!({ "teams": teams }),
         Err(e) => json!({ "error": e }),
     }
 }
 
-#[test]
-fn assignment_vectors() {
-    let text = include_str!("vectors/assignment.json");
-    let doc: Doc = serde_json::from_str(text).unwrap();
+fn run_v2(c: &Case<v2::TeamRules>) -> Value {
+    let i = inputs(c);
+    match v2::assign_teams(
+        &seed(&c.seed),
+        &i.entities,
+        &i.inspectors,
+        &i.conflicts,
+        &c.rules,
+        i.date,
+        i.history.as_ref(),
+    ) {
+        Ok(teams) => json!({ "teams": teams }),
+        Err(e) => json!({ "error": e }),
+    }
+}
+
+fn check<R>(doc: &Doc<R>, version: &str, run: impl Fn(&Case<R>) -> Value) {
     assert!(
         doc.source.contains("Python"),
         "the source note says how the vectors were checked"
     );
-    assert!(doc.format.contains("v1"));
+    assert!(doc.format.contains(version));
     let print = std::env::var_os("ASSIGNMENT_VECTORS_PRINT").is_some();
     let mut numbers = Vec::new();
     for c in &doc.cases {
@@ -156,7 +186,11 @@ fn assignment_vectors() {
         numbers.push(c.case);
         let got = run(c);
         if print {
-            println!("case {}: {}", c.case, serde_json::to_string(&got).unwrap());
+            println!(
+                "{version} case {}: {}",
+                c.case,
+                serde_json::to_string(&got).unwrap()
+            );
             continue;
         }
         assert_eq!(got, c.expected, "case {} ({:?})", c.case, c.flags);
@@ -167,4 +201,38 @@ fn assignment_vectors() {
     sorted.sort_unstable();
     sorted.dedup();
     assert_eq!(numbers, sorted, "case numbers are unique and ascending");
+}
+
+#[test]
+fn assignment_vectors() {
+    let text = include_str!("vectors/assignment.json");
+    let doc: Doc<v1::TeamRules> = serde_json::from_str(text).unwrap();
+    check(&doc, "v1", run_v1);
+}
+
+#[test]
+fn assignment_vectors_v2() {
+    let text = include_str!("vectors/v2/assignment.json");
+    let doc: Doc<v2::TeamRules> = serde_json::from_str(text).unwrap();
+    check(&doc, "v2", run_v2);
+    // Every edge case the specification names has a case.
+    let flags: Vec<&str> = doc
+        .cases
+        .iter()
+        .flat_map(|c| c.flags.iter().map(String::as_str))
+        .collect();
+    for flag in [
+        "two-departments-two-tags",
+        "department-place-with-tag",
+        "worked-example",
+        "cross-team-move",
+        "within-team-move",
+        "rotation",
+        "cross-jurisdiction",
+        "nobody-eligible",
+        "too-few-for-team",
+        "capacity-exhausted",
+    ] {
+        assert!(flags.contains(&flag), "no case flagged {flag}");
+    }
 }

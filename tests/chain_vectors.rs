@@ -1002,6 +1002,8 @@ fn cases() -> Vec<Case> {
         fails: vec!["exclusion"],
     });
 
+    out.extend(version_2_cases(&regs, &b, c0, c2));
+
     // Unknown member and duplicate member in a signed payload.
     for (name, description, edit) in [
         (
@@ -1063,6 +1065,165 @@ fn files_named(name: &str) -> Files {
     }
 }
 
+/// Cases verified at full level without the conflict-list salt.
+const WITHOUT_SALT: &[&str] = &["missing-conflict-salt"];
+
+/// The rules format version 2 adds: exclusions, the version of a draw,
+/// witnessing statements, late cancellations, a missing conflict salt.
+fn version_2_cases(regs: &Regs, b: &Builder, c0: RecordId, c2: RecordId) -> Vec<Case> {
+    let mut out = Vec::new();
+    let valid = b.text();
+    out.push(Case {
+        name: "missing-conflict-salt",
+        description: "the valid chain checked against the register files without the commitment's conflict-list salt",
+        chain: valid.clone(),
+        with_registers: true,
+        entities: HONEST,
+        fails: vec!["conflict-salt"],
+    });
+
+    // A commitment excluding a record that is not a draw of the chain.
+    let mut g = Builder {
+        key: issuer(),
+        lines: b.lines[..2].to_vec(),
+    };
+    let d0 = b.lines[1].record_id();
+    let t3 = task("YCSW-TEST-03");
+    let honest = build_commitment(&CommitRequest {
+        chain: g.link("2024-06-03T04:00:00Z"),
+        task: &t3.clone().excluding_draws(vec![d0]).unwrap(),
+        registers: regs_view(regs),
+        conflict_salt: &SALT,
+        excluded: &b_drawn(b, d0),
+        randomness: RandomnessPlan::Local {},
+        history: None,
+    })
+    .unwrap();
+    let mut bad = honest.clone();
+    bad.task.exclude_drawn = vec![c0];
+    g.push(&Record::Commitment(bad));
+    out.push(Case {
+        name: "exclusion-not-a-draw",
+        description: "a commitment whose exclude_drawn names a record that is not a draw of the chain (here a commitment)",
+        chain: g.text(),
+        with_registers: false,
+        entities: HONEST,
+        fails: vec!["exclusion"],
+    });
+
+    // A draw listing an entity its commitment excluded.
+    let mut g = Builder {
+        key: issuer(),
+        lines: b.lines[..2].to_vec(),
+    };
+    let cid = g.push(&Record::Commitment(honest.clone()));
+    let excluded = b_drawn(b, d0);
+    let mut dp = perform_draw(&DrawRequest {
+        chain: g.link("2024-06-03T04:10:00Z"),
+        commitment: &honest,
+        commitment_id: cid,
+        randomness: RandomnessValue {
+            value: b"381946".to_vec(),
+            beacon_signature: None,
+        },
+        registers: regs_view(regs),
+        conflict_salt: &SALT,
+        history: None,
+        excluded: &excluded,
+        witnessing: Witnessing::Witnessed,
+        library_version: "0.1.0",
+    })
+    .unwrap();
+    let honest_chain = {
+        let mut h = Builder {
+            key: issuer(),
+            lines: g.lines.clone(),
+        };
+        h.push(&Record::Draw(dp.clone()));
+        h.text()
+    };
+    out.push(Case {
+        name: "exclusion-honest",
+        description: "a task excluding the entities of the first draw, drawn from the pool without them",
+        chain: honest_chain,
+        with_registers: true,
+        entities: HONEST,
+        fails: vec![],
+    });
+    let first_excluded = *excluded.iter().min().unwrap();
+    dp.drawn.D[0].uscc = first_excluded;
+    dp.teams[dp.drawn.A.len() + dp.drawn.B.len() + dp.drawn.C.len()].uscc = first_excluded;
+    g.push(&Record::Draw(dp));
+    out.push(Case {
+        name: "excluded-entity-drawn",
+        description: "a draw listing an entity that an excluded earlier draw drew",
+        chain: g.text(),
+        with_registers: false,
+        entities: HONEST,
+        fails: vec!["exclusion"],
+    });
+
+    // A version-1 draw record of a version-2 commitment.
+    let mut g = Builder {
+        key: issuer(),
+        lines: b.lines[..1].to_vec(),
+    };
+    let mut p = g.draw_payload(regs, c0, "2024-06-03T02:10:00Z");
+    p.format = FormatVersion::V1;
+    p.algorithm = double_random::records::v1::DRAW_ALGORITHM.into();
+    p.witnessing = None;
+    p.inspection_date = double_random::calendar::parse_date("2024-06-03");
+    g.push(&Record::Draw(p));
+    out.push(Case {
+        name: "draw-version-mismatch",
+        description: "a version-1 draw (double-random/draw/v1) of a version-2 commitment",
+        chain: g.text(),
+        with_registers: false,
+        entities: HONEST,
+        fails: vec!["algorithm"],
+    });
+
+    // Warnings only: an unwitnessed draw, a cancellation after the ceremony.
+    let mut g = Builder {
+        key: issuer(),
+        lines: b.lines[..1].to_vec(),
+    };
+    let mut p = g.draw_payload(regs, c0, "2024-06-03T02:10:00Z");
+    p.witnessing = Some(Witnessing::Unwitnessed);
+    g.push(&Record::Draw(p));
+    out.push(Case {
+        name: "unwitnessed-draw",
+        description: "a draw that says it was made without witness cosignatures: a warning (unwitnessed), not an error",
+        chain: g.text(),
+        with_registers: false,
+        entities: HONEST,
+        fails: vec![],
+    });
+    let mut g = Builder {
+        key: issuer(),
+        lines: b.lines.clone(),
+    };
+    g.cancel(c2, "2024-06-05T03:00:00Z");
+    out.push(Case {
+        name: "late-cancellation",
+        description: "a commitment cancelled after its ceremony time: a warning (late-cancellation), not an error",
+        chain: g.text(),
+        with_registers: false,
+        entities: HONEST,
+        fails: vec![],
+    });
+    out
+}
+
+/// The codes a draw of the builder's chain lists.
+fn b_drawn(b: &Builder, draw: RecordId) -> HashSet<Uscc> {
+    let env = b.lines.iter().find(|e| e.record_id() == draw).unwrap();
+    match Record::open(env, issuer().public_key()).unwrap() {
+        Record::Draw(d) => d.drawn_in_order().map(|(_, x)| x.uscc).collect(),
+        _ => panic!("not a draw"),
+    }
+}
+
 fn verdict(case: &Case) -> (bool, BTreeSet<&'static str>) {
     let key = issuer().public_key().clone();
     let f = files_named(case.entities);
@@ -1079,11 +1240,38 @@ fn verdict(case: &Case) -> (bool, BTreeSet<&'static str>) {
             registers: case.with_registers.then(|| regs_view(&regs)),
             only_draw: None,
             salts: &[],
-            conflict_salt: &SALT,
+            conflict_salt: if WITHOUT_SALT.contains(&case.name) {
+                &[]
+            } else {
+                &SALT
+            },
+            witnesses: None,
         },
     );
     let checks = report.errors().map(|f| f.check).collect();
     (report.holds(), checks)
+}
+
+#[test]
+fn the_warning_cases_name_their_warning() {
+    let key = issuer().public_key().clone();
+    for (name, warning) in [
+        ("unwitnessed-draw", "unwitnessed"),
+        ("late-cancellation", "late-cancellation"),
+    ] {
+        let case = cases().into_iter().find(|c| c.name == name).unwrap();
+        let report = verify_chain_bytes(
+            case.chain.as_bytes(),
+            &key,
+            &VerifyOptions::level(Level::Replay),
+        );
+        assert!(report.holds(), "{name}: {report}");
+        assert!(
+            report.findings.iter().any(|f| f.check == warning
+                && f.severity == double_random::verify::FindingSeverity::Warning),
+            "{name}: {report}"
+        );
+    }
 }
 
 #[test]
@@ -1419,6 +1607,7 @@ fn full_replay_rederives_the_expertise_of_key_items() {
             only_draw: None,
             salts: &[],
             conflict_salt: &SALT,
+            witnesses: None,
         },
     );
     // No draw yet: the rules are checked with the draw. Replay-level checks hold.
@@ -1453,6 +1642,7 @@ fn full_replay_rederives_the_expertise_of_key_items() {
             only_draw: None,
             salts: &[],
             conflict_salt: &SALT,
+            witnesses: None,
         },
     );
     let checks: Vec<_> = report.errors().map(|f| f.check).collect();
@@ -1492,7 +1682,7 @@ fn expected_files() -> Vec<(PathBuf, String)> {
                     "entities": format!("registers/{}", c.entities),
                     "inspectors": "registers/inspectors.csv",
                     "conflicts": "registers/conflicts.csv",
-                    "conflict_salt": "registers/conflict-salt.hex",
+                    "conflict_salt": if WITHOUT_SALT.contains(&c.name) { Value::Null } else { json!("registers/conflict-salt.hex") },
                 })
             } else {
                 Value::Null

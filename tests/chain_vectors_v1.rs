@@ -139,6 +139,7 @@ fn every_version_1_case_keeps_its_verdict() {
                 only_draw: None,
                 salts: &[],
                 conflict_salt: &salt,
+                witnesses: None,
             },
         );
         let checks: BTreeSet<&str> = report.errors().map(|f| f.check).collect();

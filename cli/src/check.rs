@@ -82,6 +82,7 @@ pub fn check_registers(args: &CheckArgs) -> Result<Status, CliError> {
         &files,
         args.read.encoding.into(),
         &args.read.options(args.on),
+        registers::CertificateDates::Required,
     )?;
     let problems = loaded.problems();
     let errors = problems
@@ -179,6 +180,68 @@ pub fn check_registers(args: &CheckArgs) -> Result<Status, CliError> {
     }
     common::release(loaded);
     Ok(status)
+}
+
+/// Flags of `item-list`.
+#[derive(Debug, Args)]
+pub struct ItemListArgs {
+    /// The check-item list (CSV or .xlsx).
+    #[arg(long)]
+    pub items: PathBuf,
+    /// Where to write the list for publication (xlsx).
+    #[arg(long)]
+    pub xlsx: PathBuf,
+    /// The publishing department, named in the title (e.g. 阳城县水务局).
+    #[arg(long)]
+    pub issuer: Option<String>,
+    /// Only the items of this department (检查主体).
+    #[arg(long)]
+    pub department: Option<String>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// Runs `item-list`: the random check-item list (随机抽查事项清单) as an
+/// xlsx workbook for publication. A list with errors is refused (exit 1)
+/// and nothing is written.
+pub fn item_list(args: &ItemListArgs) -> Result<Status, CliError> {
+    let mut notes = Vec::new();
+    let list = registers::read_items(&args.items, args.read.encoding.into(), &mut notes)?;
+    for n in &notes {
+        eprintln!("note: {n}");
+    }
+    if !list.is_clean() {
+        for p in list.errors() {
+            eprintln!("  {p}");
+        }
+        eprintln!(
+            "double-random item-list: {} has {} error(s); nothing written",
+            args.items.display(),
+            list.errors().count()
+        );
+        return Ok(Status::Failed);
+    }
+    let bytes = crate::xlsx::items(
+        &list.register,
+        args.issuer.as_deref(),
+        args.department.as_deref(),
+        None,
+    )
+    .map_err(|e| CliError::Output(std::io::Error::other(format!("item list: {e}"))))?;
+    std::fs::write(&args.xlsx, bytes).map_err(|e| {
+        CliError::Output(std::io::Error::new(
+            e.kind(),
+            format!("{}: {e}", args.xlsx.display()),
+        ))
+    })?;
+    let n = list
+        .register
+        .items()
+        .iter()
+        .filter(|i| args.department.as_deref().is_none_or(|d| i.department == d))
+        .count();
+    crate::outln!("wrote {n} check item(s) to {}", args.xlsx.display());
+    Ok(Status::Ok)
 }
 
 /// Runs `diff-registers`.

@@ -79,6 +79,10 @@ pub enum CliError {
     /// A year plan or one of its task files could not be read or breaks a rule.
     #[error(transparent)]
     Year(Box<crate::year::YearPlanError>),
+    /// A witness command could not proceed.
+    #[cfg(feature = "witness")]
+    #[error(transparent)]
+    Witness(Box<crate::witness::WitnessCliError>),
 }
 
 /// `println!` for command output that returns the write error (`?`) instead

@@ -2,6 +2,7 @@
 //! `verify`: the results ledger (一公开), a JSON Lines file of signed
 //! records beside the issuer's receipt chain.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -9,12 +10,12 @@ use clap::Args;
 use double_random::{
     calendar::{Timestamp, WorkingCalendar},
     ledger::{
-        Approvals, DrawIndex, DrawnTask, FollowUp, InspectorDisclosure, Ledger, LedgerOptions,
-        LedgerRecord, LedgerReport, PublicView, ResultCategory, ResultError, ResultFields,
-        SummaryKind, TaskSummary, check_published_file, published_file, sign_correction, summarise,
-        verify_ledger,
+        Approvals, CreditClassDisclosure, DrawIndex, DrawnTask, FollowUp, InspectorDisclosure,
+        Ledger, LedgerOptions, LedgerRecord, LedgerReport, PublicView, ResultCategory, ResultError,
+        ResultFields, SummaryKind, TaskSummary, check_published_file, published_file,
+        sign_correction, summarise, verify_ledger,
     },
-    records::IssuerPublicKey,
+    records::{IssuerPublicKey, Record, RecordId},
     registers::{InspectionMethod, Uscc, UsccPolicy},
     verify::{ChainLine, Finding, FindingSeverity, read_chain},
 };
@@ -33,6 +34,8 @@ use crate::registers;
 pub const PUBLIC_CSV: &str = "public-results.csv";
 /// File name of the published JSON in `--out-dir`.
 pub const PUBLIC_JSON: &str = "public-results.json";
+/// File name of the published workbook in `--out-dir`.
+pub const PUBLIC_XLSX: &str = "public-results.xlsx";
 
 fn hex(h: &(impl AsRef<[u8]> + ?Sized)) -> String {
     let h = h.as_ref();
@@ -74,6 +77,7 @@ fn load_ledger(
         &LedgerOptions {
             approvals: Approvals::NotChecked,
             calendar: cal,
+            witnesses: None,
         },
     );
     findings.extend(report.findings);
@@ -105,6 +109,47 @@ fn split_values(values: &[String]) -> impl Iterator<Item = &str> {
         .flat_map(|v| v.split([',', '，', ';', '；']))
         .map(str::trim)
         .filter(|s| !s.is_empty())
+}
+
+/// `--witness-url` of the verbs that append to the ledger.
+#[derive(Debug, clap::Args)]
+pub struct LedgerWitnessArgs {
+    /// A witness service to cosign the ledger's new head right after the
+    /// record is appended (repeat for several); cosignatures go to
+    /// LEDGER.cosignatures.jsonl.
+    #[arg(long = "witness-url")]
+    pub witness_urls: Vec<String>,
+}
+
+/// Asks witness services to cosign the ledger's head after an append.
+fn ask_witnesses(
+    path: &Path,
+    log: &LockedLog,
+    key: &IssuerPublicKey,
+    urls: &[String],
+) -> Result<(), CliError> {
+    if urls.is_empty() {
+        return Ok(());
+    }
+    #[cfg(feature = "witness")]
+    {
+        crate::witness::cosign_head(
+            path,
+            log.bytes(),
+            key,
+            double_random::witness::LogKind::Results,
+            urls,
+        )
+    }
+    #[cfg(not(feature = "witness"))]
+    {
+        let _ = (path, log, key);
+        Err(flag(
+            "--witness-url",
+            "this build has no witness client (feature `witness`)".into(),
+        )
+        .into())
+    }
 }
 
 /// The result flags shared by `record-result` and `correct`.
@@ -217,6 +262,8 @@ fn refused(e: &ResultError) -> Status {
 /// Flags of `record-result`.
 #[derive(Debug, Args)]
 pub struct RecordResultArgs {
+    #[command(flatten)]
+    pub witness: LedgerWitnessArgs,
     /// The issuer's results ledger (JSON Lines); created if missing.
     #[arg(long)]
     pub ledger: PathBuf,
@@ -294,6 +341,7 @@ pub fn record_result(a: &RecordResultArgs) -> Result<Status, CliError> {
     let deadline = cal.entry_deadline(payload.result.inspection_end).ok();
     let env = LedgerRecord::Result(payload.clone()).sign(&key);
     log.append(&env)?;
+    ask_witnesses(&a.ledger, &log, key.public_key(), &a.witness.witness_urls)?;
     let id = env.record_id().to_string();
     let entered_on = double_random::ledger::china_date(created_at);
     if a.json {
@@ -339,6 +387,8 @@ pub fn record_result(a: &RecordResultArgs) -> Result<Status, CliError> {
 /// Flags of `correct`.
 #[derive(Debug, Args)]
 pub struct CorrectArgs {
+    #[command(flatten)]
+    pub witness: LedgerWitnessArgs,
     /// The issuer's results ledger.
     #[arg(long)]
     pub ledger: PathBuf,
@@ -421,6 +471,7 @@ pub fn correct(a: &CorrectArgs) -> Result<Status, CliError> {
     };
     let env = sign_correction(&payload, &key, &approver);
     log.append(&env)?;
+    ask_witnesses(&a.ledger, &log, key.public_key(), &a.witness.witness_urls)?;
     let id = env.record_id().to_string();
     if a.json {
         crate::outln!(
@@ -455,6 +506,8 @@ pub fn correct(a: &CorrectArgs) -> Result<Status, CliError> {
 /// Flags of `publish`.
 #[derive(Debug, Args)]
 pub struct PublishArgs {
+    #[command(flatten)]
+    pub witness: LedgerWitnessArgs,
     /// The issuer's results ledger; the checkpoint is appended to it.
     #[arg(long)]
     pub ledger: PathBuf,
@@ -467,9 +520,14 @@ pub struct PublishArgs {
     /// The entity register, for the entities' names.
     #[arg(long)]
     pub entities: PathBuf,
-    /// Where to write public-results.csv and public-results.json.
+    /// Where to write public-results.csv, public-results.json and public-results.xlsx.
     #[arg(long)]
     pub out_dir: PathBuf,
+    /// Publish each firm's credit-risk class (信用风险分类). Off by default:
+    /// classification results are used inside the departments and generally
+    /// not published; the per-class table (pool, ratio, drawn) is published either way.
+    #[arg(long)]
+    pub show_credit_class: bool,
     /// Leave inspectors out of the published files entirely.
     #[arg(long, conflicts_with = "inspectors")]
     pub omit_inspectors: bool,
@@ -484,6 +542,27 @@ pub struct PublishArgs {
     pub json: bool,
     #[command(flatten)]
     pub read: ReadArgs,
+}
+
+/// The committed class sizes A..D of every commitment on the receipt chain,
+/// by record id (for the per-class tables of the public view).
+fn commitment_pools(
+    chain: &Path,
+    key: &IssuerPublicKey,
+) -> Result<HashMap<RecordId, [u64; 4]>, ReceiptError> {
+    let bytes = read_shared(chain).map_err(io(chain))?;
+    let (lines, _) = read_chain(&bytes);
+    Ok(lines
+        .iter()
+        .filter_map(|l| match Record::open(&l.envelope, key) {
+            Ok(Record::Commitment(c)) => Some((l.envelope.record_id(), c.pools())),
+            _ => None,
+        })
+        .collect())
+}
+
+fn xlsx_error(name: &str, e: &rust_xlsxwriter::XlsxError) -> CliError {
+    CliError::Output(std::io::Error::other(format!("{name}: {e}")))
 }
 
 /// Runs `publish`.
@@ -521,6 +600,7 @@ pub fn publish(a: &PublishArgs) -> Result<Status, CliError> {
     } else {
         InspectorDisclosure::NameAndCertificate
     };
+    let pools = commitment_pools(&a.chain, key.public_key())?;
     let view = PublicView::build(
         &ledger,
         &draws,
@@ -529,6 +609,15 @@ pub fn publish(a: &PublishArgs) -> Result<Status, CliError> {
         Some(&entities.register),
         inspectors.as_ref().map(|v| &v.register),
         disclosure,
+    )
+    .with_class_tables(&draws, |id| pools.get(id).copied())
+    .with_credit_classes(
+        &draws,
+        if a.show_credit_class {
+            CreditClassDisclosure::Shown
+        } else {
+            CreditClassDisclosure::Withheld
+        },
     );
     let unnamed: Vec<String> = view
         .results
@@ -545,21 +634,28 @@ pub fn publish(a: &PublishArgs) -> Result<Status, CliError> {
     }
     let csv = view.to_csv();
     let json_bytes = view.to_json();
+    let xlsx = crate::xlsx::public_results(&view).map_err(|e| xlsx_error(PUBLIC_XLSX, &e))?;
     let files = vec![
         published_file(PUBLIC_CSV, &csv),
         published_file(PUBLIC_JSON, &json_bytes),
+        published_file(PUBLIC_XLSX, &xlsx),
     ];
     let payload = match ledger.new_checkpoint(files.clone(), link) {
         Ok(p) => p,
         Err(e) => return Ok(refused(&e)),
     };
     std::fs::create_dir_all(&a.out_dir).map_err(io(&a.out_dir))?;
-    let csv_path = a.out_dir.join(PUBLIC_CSV);
-    let json_path = a.out_dir.join(PUBLIC_JSON);
-    std::fs::write(&csv_path, &csv).map_err(io(&csv_path))?;
-    std::fs::write(&json_path, &json_bytes).map_err(io(&json_path))?;
+    for (name, bytes) in [
+        (PUBLIC_CSV, &csv),
+        (PUBLIC_JSON, &json_bytes),
+        (PUBLIC_XLSX, &xlsx),
+    ] {
+        let path = a.out_dir.join(name);
+        std::fs::write(&path, bytes).map_err(io(&path))?;
+    }
     let env = LedgerRecord::Checkpoint(payload.clone()).sign(&key);
     log.append(&env)?;
+    ask_witnesses(&a.ledger, &log, key.public_key(), &a.witness.witness_urls)?;
     let id = env.record_id().to_string();
     if a.json {
         crate::outln!(
@@ -614,6 +710,9 @@ pub struct SummaryArgs {
     /// Only this department's rows (initiated and cooperated); default: every task's departments.
     #[arg(long)]
     pub department: Option<String>,
+    /// Also write the summary tables as an xlsx workbook (sheets 发起 and 配合).
+    #[arg(long)]
+    pub xlsx: Option<PathBuf>,
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
@@ -638,6 +737,7 @@ pub fn summary(a: &SummaryArgs) -> Result<Status, CliError> {
         &LedgerOptions {
             approvals: Approvals::NotChecked,
             calendar: &cal,
+            witnesses: None,
         },
     );
     findings.extend(report.findings);
@@ -664,6 +764,16 @@ pub fn summary(a: &SummaryArgs) -> Result<Status, CliError> {
     let complete = rows
         .iter()
         .all(|r| r.entry_rate.is_complete() && r.publication_rate.is_complete());
+    if let Some(path) = &a.xlsx {
+        // The workbook's creation time is the ledger's last record, so the
+        // same ledger gives the same bytes.
+        let at = ledger
+            .head()
+            .map(|(_, _, t)| t)
+            .or_else(|| draws.draws().last().map(|d| d.draw.chain.created_at));
+        let bytes = crate::xlsx::summary(&rows, at).map_err(|e| xlsx_error("summary", &e))?;
+        std::fs::write(path, bytes).map_err(io(path))?;
+    }
     if a.json {
         let v = json!({
             "complete": complete,
@@ -700,9 +810,9 @@ fn print_summary(rows: &[TaskSummary], errors: usize) -> Result<(), CliError> {
             writeln!(out, "{} {}  [{}]", r.task_id, r.task_name, r.department)?;
             writeln!(
                 out,
-                "  planned {} · drawn {} · inspected {} · entered {} (on time {}{}) · published {}",
+                "  pool {} · planned to inspect {} (drawn) · inspected {} · entered {} (on time {}{}) · published {}",
+                r.pool,
                 r.planned,
-                r.drawn,
                 r.inspected,
                 r.entered,
                 r.entered_on_time,
@@ -771,6 +881,7 @@ pub fn verify_ledger_files(
     published: &[PathBuf],
     key: &IssuerPublicKey,
     receipt_lines: &[ChainLine],
+    witnesses: Option<double_random::verify::WitnessOptions<'_>>,
 ) -> Result<LedgerReport, CliError> {
     let approvers = approver_keys
         .iter()
@@ -786,6 +897,7 @@ pub fn verify_ledger_files(
         &LedgerOptions {
             approvals: Approvals::Check(&approvers),
             calendar: &cal,
+            witnesses,
         },
     );
     for p in published {

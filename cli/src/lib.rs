@@ -15,4 +15,7 @@ pub mod receipts;
 pub mod registers;
 pub mod scope;
 pub mod task_file;
+#[cfg(feature = "witness")]
+pub mod witness;
+pub mod xlsx;
 pub mod year;

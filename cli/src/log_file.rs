@@ -39,6 +39,10 @@ pub(crate) struct LockedLog {
     path: PathBuf,
     file: File,
     bytes: Vec<u8>,
+    /// This command created the file: if it appends nothing, the empty file
+    /// is removed again when the log is dropped (a failed first `commit`
+    /// leaves no empty chain behind).
+    created: bool,
 }
 
 impl LockedLog {
@@ -46,12 +50,20 @@ impl LockedLog {
     /// reads it. A missing file is created empty when `may_be_new`, and is
     /// an error otherwise.
     pub(crate) fn open(path: &Path, may_be_new: bool) -> Result<LockedLog, ReceiptError> {
-        let mut file = OpenOptions::new()
-            .read(true)
-            .append(true)
-            .create(may_be_new)
-            .open(path)
-            .map_err(io(path))?;
+        let existing = OpenOptions::new().read(true).append(true).open(path);
+        let (mut file, created) = match existing {
+            Ok(f) => (f, false),
+            Err(e) if may_be_new && e.kind() == std::io::ErrorKind::NotFound => (
+                OpenOptions::new()
+                    .read(true)
+                    .append(true)
+                    .create_new(true)
+                    .open(path)
+                    .map_err(io(path))?,
+                true,
+            ),
+            Err(e) => return Err(io(path)(e)),
+        };
         file.lock().map_err(io(path))?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(io(path))?;
@@ -59,6 +71,7 @@ impl LockedLog {
             path: path.to_owned(),
             file,
             bytes,
+            created,
         })
     }
 
@@ -91,5 +104,15 @@ impl LockedLog {
         }
         self.bytes.extend_from_slice(line.as_bytes());
         Ok(())
+    }
+}
+
+impl Drop for LockedLog {
+    fn drop(&mut self) {
+        // Still holding the lock: nobody else appended to a file this
+        // command created and left empty.
+        if self.created && self.bytes.is_empty() {
+            let _ = std::fs::remove_file(&self.path);
+        }
     }
 }

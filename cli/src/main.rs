@@ -24,6 +24,8 @@ enum Command {
     CheckRegisters(check::CheckArgs),
     /// Quarterly change list (季度增减清单) between two versions of an entity register.
     DiffRegisters(check::DiffArgs),
+    /// The check-item list (抽查事项清单) as an xlsx workbook for publication.
+    ItemList(check::ItemListArgs),
     /// A task's scope and pool, and per credit class: pool, ratio, effective rate, number to draw.
     Plan(plan::PlanArgs),
     /// The year's plan (年度抽查工作计划): pools and draw sizes per batch, overlaps, an HTML document.
@@ -46,12 +48,15 @@ enum Command {
     RecordResult(ledger::RecordResultArgs),
     /// Correct a result, with the unit head's approval as a second signature.
     Correct(ledger::CorrectArgs),
-    /// Write the public view (CSV and JSON) and append a signed checkpoint of it.
+    /// Write the public view (CSV, JSON, xlsx) and append a signed checkpoint of it.
     Publish(ledger::PublishArgs),
     /// Per-task summary tables (汇总表): initiated and cooperated.
     Summary(ledger::SummaryArgs),
-    /// Render a printable HTML notice (抽查结果公示) of a verified draw.
+    /// Render a printable HTML notice of a verified draw (随机抽取结果公示: entities and teams drawn).
     Notice(notice::NoticeArgs),
+    /// Witnesses (见证方) cosign a chain's head with their own clock: serve, cosign, request.
+    #[cfg(feature = "witness")]
+    Witness(double_random_cli::witness::WitnessArgs),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +67,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::CheckRegisters(a) => check::check_registers(&a),
         Command::DiffRegisters(a) => check::diff_registers(&a),
+        Command::ItemList(a) => check::item_list(&a),
         Command::Plan(a) => plan::plan(&a),
         Command::Year(a) => year::year(&a),
         Command::Keygen(a) => receipts::keygen(&a),
@@ -76,6 +82,8 @@ fn main() -> ExitCode {
         Command::Publish(a) => ledger::publish(&a),
         Command::Summary(a) => ledger::summary(&a),
         Command::Notice(a) => notice::notice(&a),
+        #[cfg(feature = "witness")]
+        Command::Witness(a) => double_random_cli::witness::witness(&a),
     };
     match result {
         Ok(status) => status.into(),

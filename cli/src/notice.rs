@@ -1,4 +1,7 @@
-//! `notice`: a printable, self-contained HTML draw notice (抽查结果公示).
+//! `notice`: a printable, self-contained HTML draw notice (随机抽取结果公示):
+//! the list of entities drawn for inspection and the teams drawn for them
+//! (抽查对象名单), published after the draw. It is not the inspection results
+//! (抽查结果), which are published later (`publish`).
 //!
 //! The page holds everything a reader needs to see what was drawn and to
 //! check it: the task, a per-class table with an inline SVG chart of pool
@@ -6,6 +9,12 @@
 //! ids, seed, randomness source and key fingerprint, and the command that
 //! verifies it. It has no external assets and no scripts; inline CSS lays it
 //! out for A4 paper. A notice is rendered only for a chain that verifies.
+//!
+//! Times are Beijing time, written `2024-06-14 10:00:00（北京时间）`. Which
+//! firm is in which credit-risk class is not shown unless the office asks
+//! for it (`--show-credit-class`): by default the drawn list has no class
+//! or rank column and is ordered by USCC, so neither its columns nor its
+//! order tell a firm's class; the per-class table shows counts only.
 
 use std::fmt::{self, Write as _};
 use std::path::{Path, PathBuf};
@@ -87,6 +96,11 @@ pub struct NoticeArgs {
     /// Write the HTML page here instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Show each drawn firm's credit-risk class and its rank within the class.
+    /// Off by default: classification results are used inside the departments
+    /// and generally not published.
+    #[arg(long)]
+    pub show_credit_class: bool,
     #[command(flatten)]
     pub read: ReadArgs,
 }
@@ -269,6 +283,7 @@ pub fn notice(a: &NoticeArgs) -> Result<Status, CliError> {
         key_file: file_name(&a.public_key),
         records: report.records,
         draws_replayed: report.draws_replayed,
+        show_credit_class: a.show_credit_class,
     }
     .render()
     .map_err(|_| CliError::Output(std::io::Error::other("cannot format the page")))?;
@@ -338,6 +353,7 @@ struct Notice<'a> {
     key_file: String,
     records: usize,
     draws_replayed: usize,
+    show_credit_class: bool,
 }
 
 const STYLE: &str = r#"
@@ -360,6 +376,8 @@ h2 { font-size: 12.5pt; margin: 6mm 0 2mm; padding-left: 2mm; border-left: 4px s
 .en { font-size: 8pt; color: #666; font-weight: normal; letter-spacing: 0; }
 h1 .en, h2 .en { margin-left: .6em; }
 .subtitle { margin: 0; color: #333; }
+.scope { margin: 0 0 3mm; padding: 1.5mm 3mm; background: #f7f5f1; border-left: 3px solid #999; }
+.note { font-size: 9pt; color: #444; }
 table { width: 100%; border-collapse: collapse; margin: 1mm 0 2mm; }
 th, td { border: 1px solid #999; padding: 1.2mm 2mm; vertical-align: top; text-align: left; }
 thead th { background: #f1ece4; font-weight: 700; }
@@ -428,7 +446,7 @@ impl Notice<'_> {
         )?;
         writeln!(
             h,
-            "<title>抽查结果公示 · {} · {}</title>",
+            "<title>随机抽取结果公示 · {} · {}</title>",
             Esc(&task.id),
             Esc(&task.name)
         )?;
@@ -440,7 +458,7 @@ impl Notice<'_> {
         writeln!(h, "<p class=\"issuer\">{}</p>", Esc(self.key.issuer()))?;
         writeln!(
             h,
-            "<h1>“双随机、一公开”抽查结果公示<br><span class=\"en\">Notice of a random spot-check draw</span></h1>"
+            "<h1>“双随机、一公开”随机抽取结果公示<br><span class=\"en\">Notice of a random spot-check draw: entities and teams drawn</span></h1>"
         )?;
         writeln!(
             h,
@@ -449,6 +467,12 @@ impl Notice<'_> {
             Esc(&task.id)
         )?;
         writeln!(h, "</header>")?;
+        writeln!(
+            h,
+            "<p class=\"scope\" id=\"scope\">本公示为随机抽取的检查对象名单及随机匹配的检查组，不是检查结果；\
+             检查结果在检查完成后 20 个工作日内另行公示。文中时间均为北京时间。\
+             <span class=\"en\">This notice lists the entities and teams drawn, not inspection results, which are published after the inspections. Times are Beijing time (UTC+8).</span></p>"
+        )?;
         self.task_section(&mut h)?;
         self.class_section(&mut h)?;
         self.drawn_section(&mut h)?;
@@ -573,13 +597,13 @@ impl Notice<'_> {
         )?;
         writeln!(
             h,
-            "<tr><th>承诺时间 <span class=\"en\">Committed at</span></th><td>{}（UTC）</td></tr>",
-            self.commitment.chain.created_at
+            "<tr><th>承诺时间 <span class=\"en\">Committed at</span></th><td>{}</td></tr>",
+            self.commitment.chain.created_at.beijing().labelled()
         )?;
         writeln!(
             h,
-            "<tr><th>抽取时间 <span class=\"en\">Drawn at</span></th><td>{}（UTC）</td></tr>",
-            self.draw.chain.created_at
+            "<tr><th>抽取时间 <span class=\"en\">Drawn at</span></th><td>{}</td></tr>",
+            self.draw.chain.created_at.beijing().labelled()
         )?;
         writeln!(h, "</table>\n</section>")
     }
@@ -705,33 +729,54 @@ impl Notice<'_> {
 
     fn drawn_section(&self, h: &mut String) -> fmt::Result {
         let total = self.draw.teams.len();
+        let show = self.show_credit_class;
         writeln!(
             h,
-            "<section id=\"drawn\">\n<h2>三、抽取的检查对象与检查组<span class=\"en\">Drawn entities and teams</span></h2>"
+            "<section id=\"drawn\">\n<h2>三、抽查对象名单及检查组<span class=\"en\">Entities drawn and their teams</span></h2>"
         )?;
         writeln!(
             h,
             "<p>共抽取 {total} 户。检查组成员仅列姓名与执法证号。<span class=\"en\">Teams list names and enforcement certificate numbers only.</span></p>"
         )?;
         writeln!(h, "<table class=\"drawn\">")?;
+        write!(
+            h,
+            "<thead><tr><th class=\"num\">序号<br><span class=\"en\">No.</span></th>"
+        )?;
+        if show {
+            write!(
+                h,
+                "<th class=\"class\">分类<br><span class=\"en\">Class</span></th>\
+                 <th class=\"num rank\">类内序位<br><span class=\"en\">Rank</span></th>"
+            )?;
+        }
         writeln!(
             h,
-            "<thead><tr><th class=\"num\">序号<br><span class=\"en\">No.</span></th>\
-             <th>分类<br><span class=\"en\">Class</span></th>\
-             <th class=\"num\">类内序位<br><span class=\"en\">Rank</span></th>\
-             <th>统一社会信用代码<br><span class=\"en\">USCC</span></th>\
+            "<th>统一社会信用代码<br><span class=\"en\">USCC</span></th>\
              <th>名称<br><span class=\"en\">Entity</span></th>\
              <th>检查组<br><span class=\"en\">Team</span></th></tr></thead>"
         )?;
         writeln!(h, "<tbody>")?;
-        for (n, ((class, d), team)) in self.draw.drawn_in_order().zip(&self.draw.teams).enumerate()
-        {
+        // Draw order lists class A first, then B, C, D: beside the class
+        // table it would tell each firm's class, so without the option the
+        // list is ordered by USCC.
+        let mut rows: Vec<_> = self.draw.drawn_in_order().zip(&self.draw.teams).collect();
+        if !show {
+            rows.sort_by_key(|((_, d), _)| d.uscc);
+        }
+        for (n, ((class, d), team)) in rows.into_iter().enumerate() {
             let name = self.entities.get(&d.uscc).map_or("", |e| e.name());
+            write!(h, "<tr><td class=\"num\">{}</td>", n + 1)?;
+            if show {
+                write!(
+                    h,
+                    "<td class=\"class\">{class}</td><td class=\"num rank\">{}</td>",
+                    d.rank.0
+                )?;
+            }
             write!(
                 h,
-                "<tr><td class=\"num\">{}</td><td>{class}</td><td class=\"num\">{}</td><td class=\"mono uscc\">{}</td><td class=\"name\">{}</td><td class=\"team\">",
-                n + 1,
-                d.rank.0,
+                "<td class=\"mono uscc\">{}</td><td class=\"name\">{}</td><td class=\"team\">",
                 Esc(&d.uscc.to_string()),
                 Esc(name)
             )?;
@@ -747,10 +792,18 @@ impl Notice<'_> {
             writeln!(h, "</td></tr>")?;
         }
         writeln!(h, "</tbody>\n</table>")?;
-        writeln!(
-            h,
-            "<p class=\"en\">Rank: the entity's position (from 0) within its class in the committed register, ordered by USCC; it is what the sampler drew.</p>"
-        )?;
+        if show {
+            writeln!(
+                h,
+                "<p class=\"en\">Rank: the entity's position (from 0) within its class in the committed register, ordered by USCC; it is what the sampler drew.</p>"
+            )?;
+        } else {
+            writeln!(
+                h,
+                "<p class=\"note\">按统一社会信用代码排序。各企业所属信用风险分类不予公示，仅公示各类户数（见第二部分）。\
+                 <span class=\"en\">Ordered by USCC; firms' credit-risk classes are not published, only the counts per class.</span></p>"
+            )?;
+        }
         writeln!(h, "</section>")
     }
 
@@ -769,7 +822,7 @@ impl Notice<'_> {
                     round.0
                 )?;
                 if let Some(t) = drand_round_time(chain_hash, round.0) {
-                    write!(h, "（公布于 {t} UTC，晚于承诺时间）")?;
+                    write!(h, "（公布于 {}，晚于承诺时间）", t.beijing().labelled())?;
                 }
                 let verdict = match check_beacon(&self.commitment.randomness, &self.draw.randomness)
                 {
@@ -793,8 +846,8 @@ impl Notice<'_> {
                 witnesses,
             } => write!(
                 h,
-                "<span class=\"source medium\">公开抽签仪式</span> {} UTC：{}；见证人：{}<br><span class=\"en\">Public ceremony announced in the commitment.</span>",
-                scheduled_at,
+                "<span class=\"source medium\">公开抽签仪式</span> {}：{}；见证人：{}<br><span class=\"en\">Public ceremony announced in the commitment.</span>",
+                scheduled_at.beijing().labelled(),
                 Esc(procedure),
                 witnesses
                     .iter()

@@ -19,7 +19,8 @@ use double_random::{
     },
     registers::{CreditClass, Registers, Uscc, UsccPolicy},
     verify::{
-        ChainLine, Finding, FindingSeverity, Level, Report, VerifyOptions, read_chain, verify_chain,
+        ChainLine, Finding, FindingSeverity, Level, Report, VerifyOptions, WitnessOptions,
+        read_chain, verify_chain,
     },
 };
 use serde_json::json;
@@ -269,6 +270,41 @@ impl ChainFile {
         })
     }
 
+    /// The file's bytes as this command holds them (after its appends).
+    fn bytes(&self) -> Vec<u8> {
+        self.log
+            .as_ref()
+            .map(|l| l.bytes().to_vec())
+            .unwrap_or_default()
+    }
+
+    /// Asks witness services to cosign the chain's head, appending their
+    /// cosignatures to CHAIN.cosignatures.jsonl. A witness that does not
+    /// answer is reported on standard error; the record stays appended.
+    fn ask_witnesses(&self, urls: &[String]) -> Result<(), CliError> {
+        if urls.is_empty() {
+            return Ok(());
+        }
+        #[cfg(feature = "witness")]
+        {
+            crate::witness::cosign_head(
+                &self.path,
+                &self.bytes(),
+                self.chain.key(),
+                double_random::witness::LogKind::Receipts,
+                urls,
+            )
+        }
+        #[cfg(not(feature = "witness"))]
+        {
+            Err(ReceiptError::Flag {
+                flag: "--witness-url",
+                message: "this build has no witness client (feature `witness`)".into(),
+            }
+            .into())
+        }
+    }
+
     /// Writes a pending record to the file, then takes it into the chain.
     fn append(&mut self, pending: Pending) -> Result<RecordId, ReceiptError> {
         match &mut self.log {
@@ -434,7 +470,13 @@ fn load_registers(a: &RegisterArgs, on: Option<time::Date>) -> Result<LoadedRegi
         conflicts: Some(a.conflicts.clone()),
         items: a.items.clone(),
     };
-    let loaded = registers::load(&files, a.read.encoding.into(), &a.read.options(on))?;
+    // The office's side: an officer without certificate dates cannot be drawn.
+    let loaded = registers::load(
+        &files,
+        a.read.encoding.into(),
+        &a.read.options(on),
+        registers::CertificateDates::Required,
+    )?;
     let errors = loaded
         .problems()
         .iter()
@@ -548,6 +590,10 @@ pub struct CommitArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
+    /// A witness service to cosign the new head right after the record is
+    /// appended (repeat for several); cosignatures go to CHAIN.cosignatures.jsonl.
+    #[arg(long = "witness-url")]
+    pub witness_urls: Vec<String>,
 }
 
 fn parse_plan(spec: &str, witnesses: &[String]) -> Result<RandomnessPlan, ReceiptError> {
@@ -621,7 +667,8 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
         return Err(ReceiptError::Flag {
             flag: "--randomness-plan",
             message: format!(
-                "the randomness exists at {t}, not after this commitment ({created_at}); choose a later round or time"
+                "the randomness exists at {t} ({}), not after this commitment ({created_at}); choose a later round or time",
+                t.beijing().labelled()
             ),
         }
         .into());
@@ -680,6 +727,7 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
     let id = pending.id();
     store_salt(&a.chain, &id, &salt)?;
     chain.append(pending)?;
+    chain.ask_witnesses(&a.witness_urls)?;
     let sizes = payload.pools();
     if a.json {
         crate::outln!(
@@ -738,10 +786,11 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
         RandomnessPlan::Drand { round, .. } => crate::outln!(
             "  randomness: drand round {} (published {}); publish this record before then, then run `double-random draw` with the round's randomness",
             round.0,
-            randomness_time.map_or("at an unknown time".into(), |t| t.to_string())
+            randomness_time.map_or("at an unknown time".into(), |t| t.beijing().labelled())
         ),
         RandomnessPlan::Ceremony { scheduled_at, .. } => crate::outln!(
-            "  randomness: public ceremony at {scheduled_at}; publish this record before then"
+            "  randomness: public ceremony at {}; publish this record before then",
+            scheduled_at.beijing().labelled()
         ),
         RandomnessPlan::Local {} => {
             crate::outln!(
@@ -792,6 +841,76 @@ pub struct DrawArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub witnesses: WitnessArgs,
+    /// Draw although no trusted witness cosigned the commitment before its
+    /// randomness existed; the draw record then says `unwitnessed`, and every
+    /// verifier reports it.
+    #[arg(long)]
+    pub unwitnessed: bool,
+    /// A witness service to cosign the new head (repeat for several).
+    #[arg(long = "witness-url")]
+    pub witness_urls: Vec<String>,
+}
+
+/// Whether the commitment was witnessed before its randomness existed, by
+/// the trusted witnesses given: refuses the draw when it was not, unless
+/// `--unwitnessed` (the record then says so). Local randomness has no time
+/// to witness: it is drawn as unwitnessed, the weakest kind.
+fn draw_witnessing(
+    a: &DrawArgs,
+    chain: &ChainFile,
+    commitment: &CommitmentPayload,
+) -> Result<Witnessing, CliError> {
+    use double_random::witness::{FileLimits, LogId, LogKind, WitnessIndex, read_cosignature_file};
+    let Some(t) = commitment.randomness.available_at() else {
+        return Ok(Witnessing::Unwitnessed);
+    };
+    if a.unwitnessed {
+        eprintln!(
+            "double-random: drawing without witness evidence (--unwitnessed): the draw record says so, and every verifier reports it"
+        );
+        return Ok(Witnessing::Unwitnessed);
+    }
+    let Some((keys, bytes)) = load_witnesses(&a.witnesses, &a.chain)? else {
+        return Err(ReceiptError::Flag {
+            flag: "--witness-key",
+            message: format!(
+                "give the public keys of the witnesses who cosigned the commitment before its randomness ({t}), or draw with --unwitnessed (the record will say so)"
+            ),
+        }
+        .into());
+    };
+    let ids: Vec<(u64, RecordId)> = chain
+        .chain
+        .records()
+        .iter()
+        .map(|(id, r)| (r.chain().sequence, *id))
+        .collect();
+    let file = read_cosignature_file(&bytes, &FileLimits::default());
+    let log = LogId::of(chain.chain.key(), LogKind::Receipts);
+    let index = WitnessIndex::build(&file, &log, &keys, &ids, now().ok());
+    match index.check_witnessed(commitment.chain.sequence, t, a.witnesses.witness_threshold) {
+        Ok(found) => {
+            for w in &found {
+                eprintln!(
+                    "  witnessed before the randomness ({t}) by {} at {} (head {})",
+                    w.witness.name, w.time, w.head.sequence
+                );
+            }
+            Ok(Witnessing::Witnessed)
+        }
+        Err(e) => Err(ReceiptError::Selection(format!(
+            "the commitment (sequence {}) is not witnessed before its randomness ({t}): {e}; a draw now would rest on the office's word alone. If the witnesses did cosign in time, their cosignatures are missing from {}; otherwise draw with --unwitnessed (the record will say so)",
+            commitment.chain.sequence,
+            a.witnesses
+                .cosignatures
+                .clone()
+                .unwrap_or_else(|| cosignatures_path(&a.chain))
+                .display()
+        ))
+        .into()),
+    }
 }
 
 /// Runs `draw`.
@@ -824,6 +943,7 @@ pub fn draw(a: &DrawArgs) -> Result<Status, CliError> {
     let loaded = load_registers(&a.registers, Some(date))?;
     let salt = find_salt(&a.chain, &cid, a.conflict_salt.as_deref())?;
     let regs = view(&loaded).ok_or(ReceiptError::InvalidRegisters(0))?;
+    let witnessing = draw_witnessing(a, &chain, &commitment)?;
     let pending = chain
         .chain
         .draw(
@@ -837,7 +957,7 @@ pub fn draw(a: &DrawArgs) -> Result<Status, CliError> {
                 registers: regs,
                 conflict_salt: &salt,
                 created_at,
-                witnessing: Witnessing::Unwitnessed,
+                witnessing,
                 library_version: env!("CARGO_PKG_VERSION"),
             },
         )
@@ -846,6 +966,7 @@ pub fn draw(a: &DrawArgs) -> Result<Status, CliError> {
         return Err(ReceiptError::Selection("not a draw".into()).into());
     };
     let id = chain.append(pending)?;
+    chain.ask_witnesses(&a.witness_urls)?;
     if a.json {
         crate::outln!(
             "{}",
@@ -915,6 +1036,9 @@ pub struct CancelArgs {
     /// Record time instead of the clock (UTC, YYYY-MM-DDTHH:MM:SSZ).
     #[arg(long, value_parser = parse_time_arg)]
     pub created_at: Option<Timestamp>,
+    /// A witness service to cosign the new head (repeat for several).
+    #[arg(long = "witness-url")]
+    pub witness_urls: Vec<String>,
 }
 
 /// Runs `cancel`.
@@ -932,6 +1056,7 @@ pub fn cancel(a: &CancelArgs) -> Result<Status, CliError> {
         .cancel(&key, cid, &a.reason, created_at)
         .map_err(|e| chain_error(&a.chain, e))?;
     let id = chain.append(pending)?;
+    chain.ask_witnesses(&a.witness_urls)?;
     crate::outln!(
         "cancelled the commitment {} of task {}; record {}",
         &hex(&cid)[..16],
@@ -955,12 +1080,67 @@ pub enum LevelArg {
     Full,
 }
 
+/// The witness flags of `verify`, `draw` and `notice`.
+#[derive(Debug, Args)]
+pub struct WitnessArgs {
+    /// A trusted witness's public key file (repeat for several): each draw's
+    /// commitment must be cosigned by them before its randomness existed.
+    #[arg(long = "witness-key")]
+    pub witness_keys: Vec<PathBuf>,
+    /// How many distinct trusted witnesses each commitment needs (default 1).
+    #[arg(long, default_value_t = 1, requires = "witness_keys")]
+    pub witness_threshold: usize,
+    /// The cosignature file (default: CHAIN.cosignatures.jsonl beside the chain).
+    #[arg(long)]
+    pub cosignatures: Option<PathBuf>,
+}
+
+/// The cosignature file kept beside a chain.
+pub(crate) fn cosignatures_path(chain: &Path) -> PathBuf {
+    let mut s = chain.as_os_str().to_owned();
+    s.push(".cosignatures.jsonl");
+    PathBuf::from(s)
+}
+
+/// Trusted witness keys and the cosignature file's bytes.
+pub(crate) type WitnessData = (Vec<IssuerPublicKey>, Vec<u8>);
+
+/// The trusted witness keys and the cosignature file's bytes (empty when
+/// the file does not exist), or `None` without witness keys.
+pub(crate) fn load_witnesses(
+    a: &WitnessArgs,
+    chain: &Path,
+) -> Result<Option<WitnessData>, ReceiptError> {
+    if a.witness_keys.is_empty() {
+        return Ok(None);
+    }
+    let keys = a
+        .witness_keys
+        .iter()
+        .map(|p| load_public_key(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let path = a
+        .cosignatures
+        .clone()
+        .unwrap_or_else(|| cosignatures_path(chain));
+    let bytes = match read_shared(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && a.cosignatures.is_none() => {
+            Vec::new()
+        }
+        Err(e) => return Err(io(&path)(e)),
+    };
+    Ok(Some((keys, bytes)))
+}
+
 /// Flags of `verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// The issuer's chain file.
     #[arg(long)]
     pub chain: PathBuf,
+    #[command(flatten)]
+    pub witnesses: WitnessArgs,
     /// The issuer's public key file.
     #[arg(long)]
     pub public_key: PathBuf,
@@ -1061,10 +1241,12 @@ fn print_report(
     writeln!(
         out,
         "{}",
-        if holds {
-            "verdict: everything checked holds"
-        } else {
-            "verdict: FAILED"
+        match (holds, report.witnesses_checked) {
+            (true, true) =>
+                "verdict: everything checked holds, the commitments' publication before their randomness included (witnessed)",
+            (true, false) =>
+                "verdict: everything checked holds, EXCEPT publication time: no --witness-key was given, so nothing shows the commitments were published before their randomness",
+            (false, _) => "verdict: FAILED",
         }
     )?;
     Ok(())
@@ -1103,7 +1285,14 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
             conflicts: a.conflicts.clone(),
             items: a.items.clone(),
         };
-        let l = registers::load(&files, a.read.encoding.into(), &a.read.options(None))?;
+        // The verifier reads the registers as recorded: chains committed
+        // before certificate dates were required still verify.
+        let l = registers::load(
+            &files,
+            a.read.encoding.into(),
+            &a.read.options(None),
+            registers::CertificateDates::AsRecorded,
+        )?;
         for p in l.problems() {
             if p.severity == double_random::registers::Severity::Error {
                 findings.push(Finding {
@@ -1124,20 +1313,15 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
         Some(h) => unhex("--conflict-salt", h)?,
         None => Vec::new(),
     };
+    // A commitment without a salt is a `conflict-salt` finding of that
+    // draw, not a refusal to verify the rest.
     let salts = if a.conflict_salt.is_none() && level == Level::Full {
-        let all = read_salts(&a.chain);
-        if all.is_empty() {
-            return Err(ReceiptError::Selection(format!(
-                "no conflict salt: give --conflict-salt or keep {} beside the chain",
-                secrets_path(&a.chain).display()
-            ))
-            .into());
-        }
-        all
+        read_salts(&a.chain)
     } else {
         Vec::new()
     };
     let registers = loaded.as_ref().and_then(view);
+    let witness_data = load_witnesses(&a.witnesses, &a.chain)?;
     let mut report = verify_chain(
         &lines,
         &key,
@@ -1147,6 +1331,12 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
             only_draw: a.draw.as_deref(),
             salts: &salts,
             conflict_salt: &salt,
+            witnesses: witness_data.as_ref().map(|(keys, bytes)| WitnessOptions {
+                trusted: keys,
+                threshold: a.witnesses.witness_threshold,
+                cosignatures: bytes,
+                now: now().ok(),
+            }),
         },
     );
     report.records += findings.len();
@@ -1159,6 +1349,21 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
             &a.published,
             &key,
             &lines,
+            load_witnesses(
+                &WitnessArgs {
+                    witness_keys: a.witnesses.witness_keys.clone(),
+                    witness_threshold: a.witnesses.witness_threshold,
+                    cosignatures: None,
+                },
+                path,
+            )?
+            .as_ref()
+            .map(|(keys, bytes)| WitnessOptions {
+                trusted: keys,
+                threshold: a.witnesses.witness_threshold,
+                cosignatures: bytes,
+                now: now().ok(),
+            }),
         )?),
         None => None,
     };
@@ -1311,6 +1516,16 @@ pub struct VerifyProofArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
+    /// A trusted witness's public key file (repeat): the commitment must be
+    /// cosigned by one of them before its randomness (with --cosignatures).
+    #[arg(long = "witness-key", requires = "cosignatures")]
+    pub witness_keys: Vec<PathBuf>,
+    /// How many distinct trusted witnesses are required (default 1).
+    #[arg(long, default_value_t = 1, requires = "witness_keys")]
+    pub witness_threshold: usize,
+    /// The issuer's published cosignature file (CHAIN.cosignatures.jsonl).
+    #[arg(long, requires = "witness_keys")]
+    pub cosignatures: Option<PathBuf>,
 }
 
 /// Runs `verify-proof`.
@@ -1322,9 +1537,37 @@ pub fn verify_proof(a: &VerifyProofArgs) -> Result<Status, CliError> {
         message: e.to_string(),
     })?;
     let result = bundle.verify(&key);
+    // Witness evidence, when witness keys are given: who cosigned the
+    // commitment before its randomness existed.
+    let witnessed =
+        match &a.cosignatures {
+            Some(path) if result.is_ok() => {
+                let trusted = a
+                    .witness_keys
+                    .iter()
+                    .map(|p| load_public_key(p))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let bytes = read(path)?;
+                Some(bundle.witnesses(&key, &bytes, &trusted).map_err(|e| {
+                    ReceiptError::Bundle {
+                        path: a.proof.display().to_string(),
+                        message: e.to_string(),
+                    }
+                })?)
+            }
+            _ => None,
+        };
+    let witnessed_enough = witnessed
+        .as_ref()
+        .is_none_or(|w| w.len() >= a.witness_threshold.max(1));
     if a.json {
         let v = match &result {
-            Ok(v) => json!({"holds": true, "verdict": v}),
+            Ok(v) => json!({
+                "holds": witnessed_enough,
+                "verdict": v,
+                "witnesses": witnessed,
+                "witnesses_checked": witnessed.is_some(),
+            }),
             Err(e) => json!({"holds": false, "error": e.to_string()}),
         };
         crate::outln!("{}", serde_json::to_string_pretty(&v)?);
@@ -1367,6 +1610,24 @@ pub fn verify_proof(a: &VerifyProofArgs) -> Result<Status, CliError> {
                 if let Some((sequence, at)) = &v.draw_at {
                     crate::outln!("  draw at sequence {sequence}, {at}");
                 }
+                match &witnessed {
+                    None => crate::outln!(
+                        "  publication time NOT checked: give --witness-key and --cosignatures to see who witnessed the commitment before its randomness"
+                    ),
+                    Some(w) if w.is_empty() => crate::outln!(
+                        "  NOT WITNESSED: no trusted witness cosigned this commitment before its randomness"
+                    ),
+                    Some(w) => {
+                        for x in w {
+                            crate::outln!(
+                                "  witnessed before the randomness by {} at {} (head {})",
+                                x.name,
+                                x.time,
+                                x.sequence
+                            );
+                        }
+                    }
+                }
             }
             Err(e) => crate::outln!("the proof FAILS: {e}"),
         }
@@ -1376,7 +1637,7 @@ pub fn verify_proof(a: &VerifyProofArgs) -> Result<Status, CliError> {
             );
         }
     }
-    Ok(if result.is_ok() {
+    Ok(if result.is_ok() && witnessed_enough {
         Status::Ok
     } else {
         Status::Failed

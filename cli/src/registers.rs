@@ -5,10 +5,34 @@ use std::path::{Path, PathBuf};
 use double_random::records::FormatVersion;
 use double_random::registers::{
     CheckItemList, ConflictRegister, ConflictRow, EntityRegister, EntityRegisterBuilder,
-    EntityRowRef, InspectorRegister, InspectorRow, ItemRow, Validated, ValidationOptions,
+    EntityRowRef, InspectorRegister, InspectorRow, ItemRow, Problem, RegisterKind, Rule, Severity,
+    Validated, ValidationOptions,
 };
 
 use crate::input::{self, Encoding, InputError, TableKind};
+
+/// Whether an inspector row must give both certificate dates
+/// (`cert_valid_from`, `cert_valid_to`).
+///
+/// Enforcement needs certified officers (行政处罚法 art. 42), and the
+/// assignment treats an unrecorded bound as no restriction: an officer with
+/// no dates would be drawn as if certified for ever. So the office's side
+/// (`check-registers`, `commit`, `draw`) reads the inspector register with
+/// [`CertificateDates::Required`]: a row without them is an error (rule
+/// `missing-field` on the empty date column), the row is left out and the
+/// register is not clean, so nothing is committed or drawn until the dates
+/// are recorded. A committed root therefore means what it always meant (the
+/// register file as given); only registers with every date can be
+/// committed. The auditor's side (`verify`, `notice`, `prove`, `publish`)
+/// reads with [`CertificateDates::AsRecorded`], so chains committed before
+/// the rule still verify and replay exactly as before.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CertificateDates {
+    /// Both dates must be recorded (the office's side).
+    Required,
+    /// Dates are read as recorded; a missing one does not restrict (the verifier's side).
+    AsRecorded,
+}
 
 /// Where the registers come from and how to read them.
 #[derive(Clone, Debug, Default)]
@@ -177,14 +201,65 @@ fn read_entity_file(
     )
 }
 
-/// Reads an inspector register file.
+/// Reads an inspector register file as recorded ([`CertificateDates::AsRecorded`]).
 pub fn read_inspectors(
     path: &Path,
     encoding: Encoding,
     options: &ValidationOptions,
     notes: &mut Vec<String>,
 ) -> Result<Validated<InspectorRegister>, InputError> {
-    read(
+    read_inspector_file(path, encoding, options, CertificateDates::AsRecorded, notes)
+        .map(|(v, _)| v)
+}
+
+/// Reads an inspector register file; with [`CertificateDates::Required`] a
+/// row without both certificate dates is an error and left out of the
+/// returned register. The second value is the register as recorded (every
+/// officer whose row has no other error), against which a conflict list is
+/// checked, so that an undated officer's conflicts are not reported as
+/// naming an unknown inspector as well.
+pub fn read_inspector_file(
+    path: &Path,
+    encoding: Encoding,
+    options: &ValidationOptions,
+    certificates: CertificateDates,
+    notes: &mut Vec<String>,
+) -> Result<(Validated<InspectorRegister>, Option<InspectorRegister>), InputError> {
+    let (mut v, missing) = read_inspector_rows(path, encoding, options, certificates, notes)?;
+    if missing.is_empty() {
+        return Ok((v, None));
+    }
+    let undated: std::collections::HashSet<&str> =
+        missing.iter().map(|(id, _)| id.as_str()).collect();
+    let kept: Vec<_> = v
+        .register
+        .inspectors()
+        .iter()
+        .filter(|i| !undated.contains(i.id.as_str()))
+        .cloned()
+        .collect();
+    let recorded = std::mem::replace(
+        &mut v.register,
+        InspectorRegister::new(kept).unwrap_or_default(),
+    );
+    v.problems.extend(missing.into_iter().map(|(_, p)| p));
+    v.problems.sort_by_key(|p| p.row);
+    Ok((v, Some(recorded)))
+}
+
+/// The register as recorded, and for each row with an id whose certificate
+/// dates are missing (only with [`CertificateDates::Required`]) its id and
+/// the problem.
+#[allow(clippy::type_complexity)]
+fn read_inspector_rows(
+    path: &Path,
+    encoding: Encoding,
+    options: &ValidationOptions,
+    certificates: CertificateDates,
+    notes: &mut Vec<String>,
+) -> Result<(Validated<InspectorRegister>, Vec<(String, Problem)>), InputError> {
+    let mut missing = Vec::new();
+    let validated = read(
         path,
         encoding,
         TableKind::Inspectors,
@@ -204,10 +279,34 @@ pub fn read_inspectors(
                         cert_valid_to: cols.get(r, "cert_valid_to").to_owned(),
                     }
                 });
+                let rows = rows.inspect(|r| {
+                    if certificates != CertificateDates::Required || r.id.trim().is_empty() {
+                        return;
+                    }
+                    for (field, value) in [
+                        ("cert_valid_from", &r.cert_valid_from),
+                        ("cert_valid_to", &r.cert_valid_to),
+                    ] {
+                        if value.trim().is_empty() {
+                            missing.push((
+                                r.id.trim().to_owned(),
+                                Problem {
+                                    register: RegisterKind::Inspectors,
+                                    row: r.row,
+                                    field,
+                                    value: value.clone(),
+                                    severity: Severity::Error,
+                                    rule: Rule::MissingField,
+                                },
+                            ));
+                        }
+                    }
+                });
                 InspectorRegister::from_rows(rows, options)
             })
         },
-    )
+    )?;
+    Ok((validated, missing))
 }
 
 /// Reads a conflict list, checking references against the registers given.
@@ -275,8 +374,9 @@ pub fn load(
     files: &RegisterFiles,
     encoding: Encoding,
     options: &ValidationOptions,
+    certificates: CertificateDates,
 ) -> Result<LoadedRegisters, InputError> {
-    load_registers(files, encoding, options, true)
+    load_registers(files, encoding, options, certificates, true)
 }
 
 /// [`load`] for a command that only checks the registers and wants no root:
@@ -285,17 +385,20 @@ pub fn load_for_checking(
     files: &RegisterFiles,
     encoding: Encoding,
     options: &ValidationOptions,
+    certificates: CertificateDates,
 ) -> Result<LoadedRegisters, InputError> {
-    load_registers(files, encoding, options, false)
+    load_registers(files, encoding, options, certificates, false)
 }
 
 fn load_registers(
     files: &RegisterFiles,
     encoding: Encoding,
     options: &ValidationOptions,
+    certificates: CertificateDates,
     commit: bool,
 ) -> Result<LoadedRegisters, InputError> {
     let mut out = LoadedRegisters::default();
+    let mut as_recorded = None;
     if let Some(p) = &files.items {
         out.items = Some(read_items(p, encoding, &mut out.ignored_columns)?);
     }
@@ -309,19 +412,19 @@ fn load_registers(
         )?);
     }
     if let Some(p) = &files.inspectors {
-        out.inspectors = Some(read_inspectors(
-            p,
-            encoding,
-            options,
-            &mut out.ignored_columns,
-        )?);
+        let (v, recorded) =
+            read_inspector_file(p, encoding, options, certificates, &mut out.ignored_columns)?;
+        out.inspectors = Some(v);
+        as_recorded = recorded;
     }
     if let Some(p) = &files.conflicts {
         out.conflicts = Some(read_conflicts(
             p,
             encoding,
             out.entities.as_ref().map(|v| &v.register),
-            out.inspectors.as_ref().map(|v| &v.register),
+            as_recorded
+                .as_ref()
+                .or(out.inspectors.as_ref().map(|v| &v.register)),
             options,
             &mut out.ignored_columns,
         )?);

@@ -1,6 +1,8 @@
 //! `double-random notice` end to end: a chain built with the binary, the
-//! rendered page parsed as HTML, hostile names escaped, broken chains and
-//! wrong registers refused.
+//! rendered page parsed as HTML (title, Beijing time, no firm's class by
+//! default), hostile names escaped, broken chains and wrong registers
+//! refused. The page as a browser lays it out is checked in
+//! `notice_browser.rs`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -98,6 +100,7 @@ fn build(dir: &Path, issuer: &str, task: &Path, entities: &Path) -> Built {
     let args = regs(&[
         "draw",
         "--json",
+        "--unwitnessed",
         "--chain",
         "chain.jsonl",
         "--key",
@@ -154,7 +157,28 @@ fn notice_of_the_example_draw() {
     let html = std::fs::read_to_string(dir.path().join("notice.html")).expect("the page");
     let doc = Html::parse_document(&html);
 
-    assert!(text(&doc, "title").contains("抽查结果公示"));
+    // The list of entities and teams drawn, not the inspection results.
+    assert!(text(&doc, "title").contains("随机抽取结果公示"));
+    assert!(text(&doc, "h1").contains("随机抽取结果公示"));
+    assert!(!html.contains("抽查结果公示"));
+    assert!(text(&doc, "#scope").contains("不是检查结果"));
+    assert!(text(&doc, "#drawn h2").contains("抽查对象名单"));
+    // Beijing time: committed 15:10 UTC is 23:10 in Beijing; no UTC anywhere.
+    assert!(
+        text(&doc, "#task").contains("2023-08-23 23:10:00（北京时间）"),
+        "{}",
+        text(&doc, "#task")
+    );
+    assert!(text(&doc, "#task").contains("2023-08-23 23:16:00（北京时间）"));
+    assert!(!html.contains("UTC）") && !html.contains(" UTC"));
+    assert!(
+        !html
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0].is_ascii_digit() && w[1] == b'Z'),
+        "a UTC time on the page"
+    );
+    assert!(text(&doc, "#randomness").contains("（北京时间）"));
     assert_eq!(text(&doc, "header .issuer"), "阳城县水务局");
     assert!(text(&doc, "#task").contains("YCSW-2024-01"));
     assert!(text(&doc, "#task").contains("2024年度取水许可监督检查"));
@@ -186,11 +210,29 @@ fn notice_of_the_example_draw() {
         assert_eq!(last.text().collect::<String>().trim(), d.to_string());
     }
 
-    // Drawn entities and teams: one row per drawn entity, in draw order.
+    // Drawn entities and teams: one row per drawn entity, ordered by USCC
+    // (draw order would tell the class), with no class or rank column.
     let rows: Vec<_> = doc.select(&sel("table.drawn tbody tr")).collect();
     assert_eq!(rows.len(), teams);
     assert!(teams >= 3);
-    for (row, team) in rows.iter().zip(b.draw["teams"].as_array().expect("teams")) {
+    let header = text(&doc, "table.drawn thead");
+    assert!(
+        !header.contains("分类") && !header.contains("Class"),
+        "{header}"
+    );
+    assert!(
+        !header.contains("序位") && !header.contains("Rank"),
+        "{header}"
+    );
+    assert_eq!(
+        doc.select(&sel("table.drawn td.class, table.drawn td.rank"))
+            .count(),
+        0
+    );
+    let mut teams_by_uscc: Vec<&Value> =
+        b.draw["teams"].as_array().expect("teams").iter().collect();
+    teams_by_uscc.sort_by_key(|t| t["uscc"].as_str().map(str::to_owned));
+    for (row, team) in rows.iter().zip(teams_by_uscc) {
         let uscc: String = row
             .select(&sel("td.uscc"))
             .next()
@@ -198,6 +240,7 @@ fn notice_of_the_example_draw() {
             .text()
             .collect();
         assert_eq!(uscc, team["uscc"].as_str().expect("uscc"));
+        assert_eq!(row.select(&sel("td")).count(), 4, "no, USCC, name, team");
         let name: String = row
             .select(&sel("td.name"))
             .next()
@@ -258,6 +301,49 @@ fn notice_of_the_example_draw() {
     assert_eq!(String::from_utf8_lossy(&o.stdout), html);
     let o = notice(dir.path(), &entities, &["--draw", "ffffffffffff"]);
     assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn credit_classes_are_shown_only_when_asked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let entities = example("entities.csv");
+    let b = build(
+        dir.path(),
+        "阳城县水务局",
+        &example("tasks/water-permits.toml"),
+        &entities,
+    );
+    let o = notice(dir.path(), &entities, &["--show-credit-class"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = String::from_utf8(o.stdout).expect("UTF-8");
+    let doc = Html::parse_document(&html);
+    assert!(text(&doc, "table.drawn thead").contains("分类"));
+    // Draw order, with each firm's class and rank as drawn.
+    let rows: Vec<_> = doc.select(&sel("table.drawn tbody tr")).collect();
+    let drawn: Vec<(String, String)> = ["A", "B", "C", "D"]
+        .iter()
+        .flat_map(|c| {
+            b.draw["drawn"][c]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .map(move |e| {
+                    (
+                        (*c).to_owned(),
+                        e["uscc"].as_str().expect("uscc").to_owned(),
+                    )
+                })
+        })
+        .collect();
+    assert_eq!(rows.len(), drawn.len());
+    for (row, (class, uscc)) in rows.iter().zip(drawn) {
+        let cell =
+            |s: &str| -> String { row.select(&sel(s)).next().expect("cell").text().collect() };
+        assert_eq!(cell("td.class"), class);
+        assert_eq!(cell("td.uscc"), uscc);
+        assert!(cell("td.rank").parse::<u64>().is_ok());
+    }
 }
 
 #[test]

@@ -106,6 +106,7 @@ fn draw(s: &Setup, task_id: &str, at: &str) -> Output {
             task_id,
             "--beacon-signature",
             ROUND_123_SIGNATURE,
+            "--unwitnessed",
             "--created-at",
             at,
         ],
@@ -360,6 +361,7 @@ fn draw_refuses_what_the_verifier_would_reject() {
             &s.p("keys/issuer.key"),
             "--beacon-signature",
             &sig,
+            "--unwitnessed",
             "--created-at",
             "2023-08-23T15:16:00Z",
         ],
@@ -478,6 +480,7 @@ fn an_appending_command_waits_for_the_chain_lock() {
         "YCSW-2024-01".into(),
         "--beacon-signature".into(),
         ROUND_123_SIGNATURE.into(),
+        "--unwitnessed".into(),
         "--created-at".into(),
         "2023-08-23T15:16:00Z".into(),
     ];

@@ -179,6 +179,7 @@ impl Setup {
                 &self.p("keys/issuer.key"),
                 "--task-id",
                 task_id,
+                "--unwitnessed",
                 randomness[0],
                 randomness[1],
                 "--created-at",

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The worked example: a county water bureau's 2024 "double random, one public"
 # plan (fictional registers modelled on a real county plan), end to end:
-# check the registers, plan, keys, commit, take the randomness, draw, verify,
-# print the draw notices, record the inspection results, correct one with the
-# unit head's approval, publish, summarise, and verify chain and ledger.
+# check the registers, list the check items (xlsx), plan, keys, commit, take
+# the randomness, draw, verify, print the draw notices, record the inspection
+# results, correct one with the unit head's approval, publish (CSV, JSON,
+# xlsx), summarise (text and xlsx), and verify chain and ledger.
 #
 # Run from anywhere:  bash examples/yangcheng/run.sh
-# Everything it writes goes to target/example-yangcheng/ (replaced each run).
+# Builds with cargo wherever its target directory is (CARGO_TARGET_DIR or
+# Cargo's configuration are honoured). Everything it writes goes to
+# target/example-yangcheng/ in the repository (replaced each run).
 # Needs bash, grep, sed and awk besides cargo; no jq, no python.
 #
 # THE RANDOMNESS IS A RECORDED STAND-IN. A real office commits, publishes the
@@ -27,7 +30,14 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here/../.."
 cargo build --quiet --release -p double-random-cli
-dr="$PWD/target/release/double-random"
+# Where cargo put the binary: its target directory, as cargo itself reports it.
+target_dir=$(cargo metadata --format-version 1 --no-deps |
+    grep -o '"target_directory":"[^"]*"' | sed 's/^"target_directory":"//; s/"$//')
+dr="$target_dir/release/double-random"
+if [ ! -x "$dr" ]; then
+    echo "run.sh: no binary at $dr after cargo build" >&2
+    exit 1
+fi
 out="target/example-yangcheng"
 rm -rf "$out"
 mkdir -p "$out/draws" "$out/notices"
@@ -72,8 +82,9 @@ list_drawn() {
         }' "$here/entities.csv" "$here/inspectors.csv" "$1"
 }
 
-echo "== 1. check the one list and two libraries (一单两库)"
+echo "== 1. check the one list and two libraries (一单两库), and publish the check-item list (抽查事项清单) as xlsx"
 "$dr" check-registers "${regs[@]}" --on 2024-06-03
+"$dr" item-list --items "$here/items.csv" --issuer "阳城县水务局" --xlsx "$out/check-items.xlsx"
 
 echo
 echo "== 2. plan each task: its scope (定向抽查), the pool it gives, ratio, effective rate and number to draw per credit class"
@@ -99,7 +110,7 @@ draw_task() {
     local task=$1 json="$out/draws/$1.json"
     shift
     "$dr" draw "${chain[@]}" --key "$out/keys/issuer.key" \
-        --task-id "$task" "${regs[@]}" "$@" --json > "$json"
+        --task-id "$task" --unwitnessed "${regs[@]}" "$@" --json > "$json"
     drawn_teams "$json" > "$out/draws/$task.tsv"
     echo "drew task $task"
     echo "  record $(field record "$(cat "$json")")"
@@ -145,7 +156,8 @@ echo "== 6. verify everything, as an auditor would (exit 0 = everything holds)"
 "$dr" verify "${chain[@]}" --public-key "$out/keys/issuer.pub" "${regs[@]}"
 
 echo
-echo "== 7. the printable draw notice (抽查结果公示) of each draw: publish it with chain.jsonl and issuer.pub"
+echo "== 7. the printable draw notice (随机抽取结果公示: entities and teams drawn) of each draw: publish it with issuer.pub;"
+echo "   give chain.jsonl to whoever verifies (it lists drawn entities per credit class)"
 for task in "${tasks[@]}"; do
     "$dr" notice "${chain[@]}" --public-key "$out/keys/issuer.pub" "${names[@]}" \
         --draw "$(field record "$(cat "$out/draws/$task.json")")" \
@@ -229,18 +241,20 @@ fi
     --created-at 2024-09-20T02:00:00Z
 
 echo
-echo "== 10. publish the results (一公开): CSV and JSON, and a signed checkpoint of them on the ledger"
+echo "== 10. publish the results (一公开): CSV, JSON and xlsx, and a signed checkpoint of them on the ledger"
 "$dr" publish --ledger "$ledger" "${chain[@]}" --key "$out/keys/issuer.key" \
     --entities "$here/entities.csv" --inspectors "$here/inspectors.csv" \
     --out-dir "$out/public" --created-at 2024-09-23T02:00:00Z
 
 echo
-echo "== 11. the summary tables (汇总表) per task: initiated (发起) and cooperated (配合); exit 0 = 100% entered and published"
+echo "== 11. the summary tables (汇总表) per task: initiated (发起) and cooperated (配合), also as xlsx; exit 0 = 100% entered and published"
 "$dr" summary --ledger "$ledger" "${chain[@]}" --public-key "$out/keys/issuer.pub" \
-    --entities "$here/entities.csv"
+    --entities "$here/entities.csv" --xlsx "$out/summary.xlsx"
+echo "  $out/summary.xlsx"
 
 echo
 echo "== 12. verify chain and ledger together, as an auditor would (exit 0 = everything holds)"
 "$dr" verify "${chain[@]}" --public-key "$out/keys/issuer.pub" "${regs[@]}" \
     --ledger "$ledger" --approver-key "$out/keys/head.pub" \
-    --published "$out/public/public-results.csv" --published "$out/public/public-results.json"
+    --published "$out/public/public-results.csv" --published "$out/public/public-results.json" \
+    --published "$out/public/public-results.xlsx"

@@ -368,6 +368,7 @@ fn main() {
     );
 
     year_plan_seeds();
+    witness_seeds();
 }
 
 /// The year-plan seeds: the worked example's plan, the documented one and
@@ -407,6 +408,59 @@ fn year_plan_seeds() {
         "reversed-batch.toml",
         example.replace("end = 2024-07-31", "end = 2024-06-30"),
     );
+}
+
+/// Seeds of the witness targets: the witness vectors' cosignature files,
+/// and add-checkpoint bodies over the vector chain.
+fn witness_seeds() {
+    use double_random::witness::{AddCheckpointBody, CheckpointRequest, Head, KeyChange, LogKind};
+    let s = Seeds::new("cosignature_file");
+    let dir = repo().join("tests/vectors/v2/witness");
+    let mut names: Vec<_> = fs::read_dir(&dir)
+        .expect("witness vectors")
+        .map(|e| e.expect("entry").file_name().into_string().expect("name"))
+        .filter(|n| n.ends_with(".cosignatures.jsonl"))
+        .collect();
+    names.sort();
+    for name in names {
+        s.add(&name, read(&format!("tests/vectors/v2/witness/{name}")));
+    }
+
+    let s = Seeds::new("witness_request");
+    let log = double_random_fuzz::witness_vector_log();
+    let issuer = test_issuer().public_key().clone();
+    let records = |from: usize| log[from..].iter().map(|e| e.envelope.clone()).collect();
+    let head0 = Some(Head {
+        sequence: 0,
+        record: log[0].id,
+    });
+    let body = |old, from, key_change| {
+        AddCheckpointBody::from_request(&CheckpointRequest {
+            issuer: issuer.clone(),
+            kind: LogKind::Receipts,
+            old,
+            records: records(from),
+            key_change,
+        })
+        .to_json()
+    };
+    s.add("first-time.json", body(None, 0, None));
+    s.add("extend-from-0.json", body(head0, 1, None));
+    s.add("recosign-0.json", body(head0, log.len(), None));
+    s.add("conflict.json", body(None, 1, None));
+    let new = double_random::records::IssuerKey::from_secret_bytes(
+        issuer.issuer(),
+        &core::array::from_fn(|i| i as u8 + 0x81),
+    )
+    .expect("name");
+    let change = KeyChange::new(
+        &issuer,
+        new.public_key(),
+        Timestamp::parse("2024-06-05T00:00:00Z").expect("time"),
+    )
+    .expect("change")
+    .sign(test_issuer(), &new);
+    s.add("with-key-change.json", body(head0, 1, Some(change)));
 }
 
 /// A task file with every key set.
@@ -531,6 +585,7 @@ fn vector_ledger() -> Vec<Envelope> {
             &LedgerOptions {
                 approvals: Approvals::Check(&approvers),
                 calendar: calendar(),
+                witnesses: None,
             },
         );
         assert!(report.holds(), "{:#?}", report.findings);

@@ -1114,6 +1114,7 @@ pub fn ledger_records(data: &[u8]) {
         &LedgerOptions {
             approvals: Approvals::Check(&approvers),
             calendar: calendar(),
+            witnesses: None,
         },
     );
     check_ledger_report(&report, lines.len(), data);
@@ -1134,6 +1135,7 @@ pub fn ledger_records(data: &[u8]) {
         &LedgerOptions {
             approvals,
             calendar: calendar(),
+            witnesses: None,
         },
     );
     check_ledger_report(&report, resigned.len(), data);
@@ -1334,4 +1336,169 @@ pub fn year_plan(data: &[u8]) {
     }
     assert!(!html.contains("<script"));
     let _ = report.to_json().to_string();
+}
+
+// ---------------------------------------------------------------------------
+// Witnesses (format v2)
+
+/// The chain of the witness vectors (`tests/vectors/v2/witness/chain.jsonl`),
+/// signed by [`test_issuer`].
+pub const WITNESS_VECTOR_CHAIN: &[u8] =
+    include_bytes!("../../tests/vectors/v2/witness/chain.jsonl");
+
+/// TEST ONLY witness key of the witness vectors (`witness-a.key`): secret
+/// seed 0x41..=0x60.
+pub fn test_witness() -> &'static IssuerKey {
+    static KEY: OnceLock<IssuerKey> = OnceLock::new();
+    KEY.get_or_init(|| {
+        let seed: [u8; 32] = core::array::from_fn(|i| i as u8 + 0x41);
+        IssuerKey::from_secret_bytes("阳城县纪委监委 (TEST ONLY)", &seed)
+            .expect("fixed witness name is valid")
+    })
+}
+
+/// The witness vector chain's records, checked as a witness reads them.
+pub fn witness_vector_log() -> &'static [double_random::witness::LogEntry] {
+    static LOG: OnceLock<Vec<double_random::witness::LogEntry>> = OnceLock::new();
+    LOG.get_or_init(|| {
+        double_random::witness::read_log(WITNESS_VECTOR_CHAIN, test_issuer().public_key())
+            .expect("the vector chain reads")
+    })
+}
+
+fn witness_time(secs: i64) -> Timestamp {
+    Timestamp::from_unix(secs).expect("a time in range")
+}
+
+/// Checks the index's invariants over the vector chain.
+fn check_witness_index(file: &double_random::witness::CosignatureFile, data_lines: usize) {
+    use double_random::witness::{LogId, LogKind, WitnessIndex};
+    let log = LogId::of(test_issuer().public_key(), LogKind::Receipts);
+    let chain: Vec<(u64, double_random::records::RecordId)> = witness_vector_log()
+        .iter()
+        .map(|e| (e.link.sequence, e.id))
+        .collect();
+    let trusted = [test_witness().public_key().clone()];
+    let index = WitnessIndex::build(
+        file,
+        &log,
+        &trusted,
+        &chain,
+        Some(witness_time(1_800_000_000)),
+    );
+    // Every envelope is either counted or has exactly one finding.
+    let envelope_findings = index.findings().len() - file.findings.len();
+    assert_eq!(envelope_findings + index.counted(), file.envelopes.len());
+    for f in index.findings() {
+        let line = f.line.expect("findings of a file name their line");
+        assert!(line >= 1 && line <= data_lines + 1);
+        let _ = (
+            f.problem.to_string(),
+            f.problem.check(),
+            f.problem.is_error(),
+        );
+    }
+    for s in 0..4u64 {
+        for before in [0i64, 1_717_230_000, 1_800_000_000, 253_402_300_799] {
+            let before = witness_time(before);
+            for w in index.witnessed(s, before) {
+                assert!(w.time < before && w.head.sequence >= s);
+                assert_eq!(w.witness.key_id, test_witness().key_id());
+            }
+        }
+    }
+    let _ = index.latest_heads();
+}
+
+/// `cosignature_file`: a cosignature file (JSON Lines of envelopes) read
+/// with `read_cosignature_file` and indexed against the vector chain; then
+/// each line's payload, if it decodes as a cosigned head, re-signed with the
+/// TEST ONLY witness key and indexed again (so payload mutations reach the
+/// chain checks, not only the signature check).
+pub fn cosignature_file(data: &[u8]) {
+    use double_random::witness::{CosignedHead, FileLimits, read_cosignature_file};
+    let lines = data.split(|&b| b == b'\n').count();
+    let file = read_cosignature_file(data, &FileLimits::default());
+    for (line, _) in &file.envelopes {
+        assert!(*line >= 1 && *line <= lines);
+    }
+    check_witness_index(&file, lines);
+    let mut resigned = double_random::witness::CosignatureFile::default();
+    for (line, envelope) in &file.envelopes {
+        let payload = envelope.unverified_payload();
+        let Ok(mut statement) = CosignedHead::decode(payload) else {
+            continue;
+        };
+        // Decoding is strict, so encoding gives back a payload that decodes equal.
+        assert_eq!(
+            CosignedHead::decode(&statement.to_payload()).as_ref(),
+            Ok(&statement)
+        );
+        statement.witness = double_random::witness::WitnessId::of(test_witness().public_key());
+        resigned
+            .envelopes
+            .push((*line, statement.sign(test_witness())));
+    }
+    check_witness_index(&resigned, lines);
+}
+
+/// `witness_request`: an `add-checkpoint` body parsed strictly, then the
+/// witness's state machine run with the TEST ONLY witness key at a fixed
+/// time, twice: on a witness that never saw the log and on one holding the
+/// vector chain's head at sequence 0. An accepted request's cosignature
+/// opens under the witness key and names the new head; the body re-encodes
+/// to a request that parses equal.
+pub fn witness_request(data: &[u8]) {
+    use double_random::witness::{
+        AddCheckpointBody, Cosignature, Head, Limits, LogKind, LogState, add_checkpoint,
+        parse_add_checkpoint,
+    };
+    let limits = Limits {
+        max_records: 64,
+        max_payload_bytes: 1 << 16,
+    };
+    let Ok(request) = parse_add_checkpoint(data, &limits) else {
+        return;
+    };
+    let again = AddCheckpointBody::from_request(&request).to_json();
+    assert_eq!(
+        parse_add_checkpoint(again.as_bytes(), &limits).as_ref(),
+        Ok(&request)
+    );
+    let log = witness_vector_log();
+    let first = &log[0];
+    let held = LogState {
+        issuer: test_issuer().public_key().clone(),
+        kind: LogKind::Receipts,
+        head: Head {
+            sequence: 0,
+            record: first.id,
+        },
+        head_created_at: first.link.created_at,
+        cosigned_at: witness_time(1_717_300_000),
+    };
+    let now = witness_time(1_717_400_000);
+    let issuer = test_issuer().public_key();
+    for (state, known) in [(None, None), (Some(&held), Some(issuer))] {
+        // The caller looks the state up by the request's key and kind.
+        let state = state.filter(|s: &&LogState| {
+            s.issuer.key_id() == request.issuer.key_id() && s.kind == request.kind
+        });
+        match add_checkpoint(state, known, &request, test_witness(), now, &limits) {
+            Ok(accepted) => {
+                let opened = Cosignature::open(&accepted.cosignature, test_witness().public_key())
+                    .expect("a fresh cosignature opens");
+                assert_eq!(opened.statement(), &accepted.statement);
+                assert_eq!(accepted.statement.head, accepted.state.head);
+                assert_eq!(accepted.state.cosigned_at, now);
+                assert_eq!(accepted.issuer_key, request.issuer);
+                if let Some(s) = state {
+                    assert!(accepted.state.head.sequence >= s.head.sequence);
+                }
+            }
+            Err(refusal) => {
+                let _ = (refusal.to_string(), refusal.kind(), refusal.held());
+            }
+        }
+    }
 }

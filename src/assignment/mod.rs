@@ -5,7 +5,11 @@
 //! `docs/spec/assignment.md`. It is deterministic: the same seed, drawn list,
 //! registers, rules, date and history give the same teams on every machine.
 //! [`v1`] is the greedy algorithm of format version 1, kept so that
-//! version-1 chains keep verifying.
+//! version-1 chains keep verifying. [`v2`] (`double-random/draw/v2`) fills
+//! places with department and expertise requirements and moves officers
+//! when the greedy step is stuck, so a draw fails only when no assignment
+//! exists; with [`staffing_check`] at commit time, none does. Its items are
+//! re-exported here.
 
 use std::collections::HashMap;
 
@@ -14,6 +18,13 @@ use serde::{Deserialize, Serialize};
 use crate::registers::Uscc;
 
 pub mod v1;
+pub mod v2;
+
+pub use v2::{
+    AssignError, Binding, Bottleneck, Breakdown, MAX_DEPARTMENTS, MAX_PLACES, MAX_TAGS_PER_PLACE,
+    OfficerKind, Place, RulesError, STAFFING_WORK_LIMIT, StaffingError, StaffingReport, TeamRules,
+    assign_teams, staffing_check,
+};
 
 /// The ChaCha20 stream id of team assignment. Streams 1..=4 are the entity
 /// sampler's credit classes A..D; assignment reads stream 16 of the same seed.
@@ -54,7 +65,8 @@ pub enum RotationPolicy {
 pub struct Team {
     /// The entity.
     pub uscc: Uscc,
-    /// Inspector ids in pick order (department places, expertise places, open places).
+    /// Inspector ids: in pick order in version 1 (department places,
+    /// expertise places, open places); in place order in version 2.
     pub inspectors: Vec<String>,
 }
 
@@ -99,6 +111,12 @@ impl History {
         self.teams.get(uscc).map_or(&[], Vec::as_slice)
     }
 
+    /// Every recorded team: entity and the sorted inspector ids, in no
+    /// particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Uscc, &[String])> {
+        self.teams.iter().map(|(u, ids)| (u, ids.as_slice()))
+    }
+
     /// Number of entities with a recorded team.
     pub fn len(&self) -> usize {
         self.teams.len()
@@ -109,10 +127,3 @@ impl History {
         self.teams.is_empty()
     }
 }
-
-mod v2;
-
-pub use v2::{
-    AssignError, Place, RulesError, StaffingError, StaffingReport, TeamRules, assign_teams,
-    staffing_check,
-};

@@ -78,6 +78,30 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
+    fn beijing_time_forms() {
+        // 18:30 UTC is 02:30 the next day in Beijing.
+        let t = Timestamp::parse("2024-06-13T18:30:05Z").unwrap();
+        let b = t.beijing();
+        assert_eq!(b.to_string(), "2024-06-14 02:30:05");
+        assert_eq!(b.labelled(), "2024-06-14 02:30:05（北京时间）");
+        assert_eq!(b.rfc3339(), "2024-06-14T02:30:05+08:00");
+        assert_eq!(
+            b.date(),
+            Date::from_calendar_date(2024, Month::June, 14).unwrap()
+        );
+        assert_eq!(b.utc(), t);
+        let t = Timestamp::parse("2024-06-14T02:00:00Z").unwrap();
+        assert_eq!(t.beijing().labelled(), "2024-06-14 10:00:00（北京时间）");
+        // The last instant whose Beijing date is still in year 9999 does not panic.
+        let t = Timestamp::parse("9999-12-31T15:59:59Z").unwrap();
+        assert_eq!(t.beijing().rfc3339(), "9999-12-31T23:59:59+08:00");
+        let _ = Timestamp::parse("9999-12-31T23:59:59Z")
+            .unwrap()
+            .beijing()
+            .to_string();
+    }
+
+    #[test]
     fn accepted_forms() {
         let d = Date::from_calendar_date(2024, Month::March, 5).unwrap();
         for t in [
@@ -160,6 +184,13 @@ impl Timestamp {
         OffsetDateTime::from_unix_timestamp(self.0).unwrap_or(OffsetDateTime::UNIX_EPOCH)
     }
 
+    /// The same instant in Beijing time (北京时间, China Standard Time,
+    /// UTC+8, no daylight saving): what people in an office read. Signed
+    /// records keep UTC; every output meant for people shows this.
+    pub fn beijing(self) -> BeijingTime {
+        BeijingTime(self)
+    }
+
     /// Parses exactly `YYYY-MM-DDTHH:MM:SSZ`.
     pub fn parse(text: &str) -> Option<Self> {
         let b = text.as_bytes();
@@ -193,6 +224,98 @@ impl fmt::Display for Timestamp {
             t.minute(),
             t.second()
         )
+    }
+}
+
+/// The offset of Beijing time (China Standard Time) from UTC, in seconds.
+pub const BEIJING_UTC_OFFSET_SECONDS: i64 = 8 * 3600;
+
+/// A [`Timestamp`] shown in Beijing time (UTC+8), from [`Timestamp::beijing`].
+///
+/// - `Display` writes `2024-06-14 10:00:00`, the form a spreadsheet reads as
+///   a date and time; use it where the column header or the label says
+///   北京时间.
+/// - [`BeijingTime::labelled`] writes `2024-06-14 10:00:00（北京时间）`,
+///   for running text.
+/// - [`BeijingTime::rfc3339`] writes `2024-06-14T10:00:00+08:00`, for JSON
+///   and other text a machine reads: the offset says the zone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BeijingTime(Timestamp);
+
+impl BeijingTime {
+    /// The local date and time at UTC+8.
+    fn local(self) -> time::PrimitiveDateTime {
+        let t = self.0.datetime();
+        // +8 hours from a year 1970..=9999 instant stays representable.
+        let shifted = t
+            .checked_add(time::Duration::seconds(BEIJING_UTC_OFFSET_SECONDS))
+            .unwrap_or(t);
+        time::PrimitiveDateTime::new(shifted.date(), shifted.time())
+    }
+
+    /// The calendar date in Beijing.
+    pub fn date(self) -> Date {
+        self.local().date()
+    }
+
+    /// The instant in UTC.
+    pub fn utc(self) -> Timestamp {
+        self.0
+    }
+
+    /// `2024-06-14 10:00:00（北京时间）`.
+    pub fn labelled(self) -> String {
+        format!("{self}（北京时间）")
+    }
+
+    /// `2024-06-14T10:00:00+08:00` (RFC 3339 with the offset).
+    pub fn rfc3339(self) -> String {
+        let t = self.local();
+        format!(
+            "{}T{:02}:{:02}:{:02}+08:00",
+            format_date(t.date()),
+            t.hour(),
+            t.minute(),
+            t.second()
+        )
+    }
+}
+
+impl fmt::Display for BeijingTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = self.local();
+        write!(
+            f,
+            "{} {:02}:{:02}:{:02}",
+            format_date(t.date()),
+            t.hour(),
+            t.minute(),
+            t.second()
+        )
+    }
+}
+
+/// Serde adapter: a [`Timestamp`] written as Beijing time with its offset
+/// (`2024-06-14T10:00:00+08:00`), for published JSON.
+pub mod beijing_rfc3339 {
+    use super::*;
+
+    /// Serializes `t` as [`BeijingTime::rfc3339`].
+    pub fn serialize<S: Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&t.beijing().rfc3339())
+    }
+
+    /// An optional time, `null` when absent.
+    pub mod option {
+        use super::*;
+
+        /// Serializes `Some(t)` as [`BeijingTime::rfc3339`], `None` as `null`.
+        pub fn serialize<S: Serializer>(t: &Option<Timestamp>, s: S) -> Result<S::Ok, S::Error> {
+            match t {
+                Some(t) => s.serialize_str(&t.beijing().rfc3339()),
+                None => s.serialize_none(),
+            }
+        }
     }
 }
 

@@ -25,7 +25,9 @@ pub(crate) mod date;
 #[cfg(test)]
 mod tests;
 
-pub use date::{Timestamp, format_date, parse_date};
+pub use date::{
+    BEIJING_UTC_OFFSET_SECONDS, BeijingTime, Timestamp, beijing_rfc3339, format_date, parse_date,
+};
 
 /// Working days allowed for entering an inspection result, counted from the
 /// day after the check ends (see [`WorkingCalendar::entry_deadline`]).

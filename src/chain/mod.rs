@@ -86,6 +86,8 @@ pub fn build_commitment(req: &CommitRequest<'_>) -> Result<CommitmentPayload, Dr
     };
     let pool = req.registers.entities.pool(&task.scope, req.excluded);
     let sizes = task.sample_sizes(pool.class_sizes())?;
+    // A rotating task's first draw avoids nobody: an empty history.
+    let first_draw = History::new();
     staffing_check(
         &pool,
         sizes,
@@ -93,7 +95,7 @@ pub fn build_commitment(req: &CommitRequest<'_>) -> Result<CommitmentPayload, Dr
         req.registers.conflicts,
         &team,
         task.inspection_date,
-        req.history.map(|(_, h)| h),
+        Some(req.history.map_or(&first_draw, |(_, h)| h)),
     )?;
     let payload = CommitmentPayload {
         format: FormatVersion::V2,

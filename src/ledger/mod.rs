@@ -34,8 +34,9 @@ mod tests;
 
 pub use category::{FollowUp, FollowUpKind, ResultCategory};
 pub use publish::{
-    InspectorDisclosure, PUBLIC_RESULTS_FORMAT, PublicCategory, PublicFollowUp, PublicInspector,
-    PublicResult, PublicView, published_file,
+    CreditClassDisclosure, InspectorDisclosure, PUBLIC_RESULTS_FORMAT, PublicCategory, PublicClass,
+    PublicClassRow, PublicDraw, PublicFollowUp, PublicInspector, PublicMethod, PublicResult,
+    PublicView, published_file,
 };
 pub use record::{
     Approver, CHECKPOINT_TYPE, CORRECTION_TYPE, CheckpointPayload, CorrectionPayload, LedgerRecord,

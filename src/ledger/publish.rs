@@ -1,4 +1,9 @@
 //! The public view (一公开) of a ledger, as JSON and CSV bytes.
+//!
+//! Times are shown in Beijing time: in JSON with the offset
+//! (`2024-06-14T10:00:00+08:00`), in CSV as `2024-06-14 10:00:00` under a
+//! header that says 北京时间. Which firm is in which credit-risk class stays
+//! out unless the office chooses otherwise ([`CreditClassDisclosure`]).
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -6,14 +11,146 @@ use time::Date;
 
 use super::category::{FollowUpKind, ResultCategory};
 use super::record::PublishedFile;
-use super::state::{DrawIndex, Ledger, LedgerEntry};
-use crate::calendar::{Timestamp, date::date_text};
-use crate::records::Count;
+use super::record::method_code;
+use super::state::{DrawIndex, DrawnTask, Ledger, LedgerEntry};
+use crate::calendar::{Timestamp, beijing_rfc3339, date::date_text};
+use crate::records::{Count, RecordId};
 use crate::registers::uscc::Uscc;
-use crate::registers::{EntityRegister, InspectorRegister};
+use crate::registers::{CreditClass, EntityRegister, InspectionMethod, InspectorRegister};
+use crate::sampling::BasisPoints;
 
-/// Format name of the published JSON file.
-pub const PUBLIC_RESULTS_FORMAT: &str = "double-random/public-results/v1";
+/// Format name of the published JSON file. Version 2: times in Beijing time
+/// with their offset, per-draw class tables, methods and check items, and
+/// no entity's credit class unless disclosed.
+pub const PUBLIC_RESULTS_FORMAT: &str = "double-random/public-results/v2";
+
+/// Whether the public view says which credit-risk class each drawn firm is in.
+///
+/// Enterprise credit-risk classification results are used inside the
+/// supervision departments and are generally not published: by default the
+/// public view shows only the per-class table of each draw (pool, ratio,
+/// drawn), never a firm's class. An office that decides to publish them
+/// chooses [`CreditClassDisclosure::Shown`] explicitly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum CreditClassDisclosure {
+    /// No firm's class (the default).
+    #[default]
+    Withheld,
+    /// Each result carries its firm's class.
+    Shown,
+}
+
+/// A credit-risk class as published: letter and Chinese name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct PublicClass {
+    /// `A`..`D`.
+    pub code: CreditClass,
+    /// 低风险 .. 高风险.
+    pub name: &'static str,
+}
+
+impl PublicClass {
+    /// The class as published.
+    pub fn of(c: CreditClass) -> Self {
+        PublicClass {
+            code: c,
+            name: c.chinese_name(),
+        }
+    }
+
+    /// `B（一般风险）`, as a table cell shows it.
+    pub fn cell(&self) -> String {
+        format!("{}（{}）", self.code, self.name)
+    }
+}
+
+/// One row of a draw's per-class table: aggregate counts only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PublicClassRow {
+    /// The class.
+    pub class: PublicClass,
+    /// Entities of the class in the committed pool (名录库户数).
+    pub pool: u64,
+    /// The committed sampling ratio in basis points.
+    pub ratio_bp: u32,
+    /// The ratio as percent text (`12.5%`).
+    pub ratio: String,
+    /// Entities of the class drawn (抽取户数).
+    pub drawn: u64,
+}
+
+/// A draw of the receipt chain and its per-class table (pool, ratio, drawn).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PublicDraw {
+    /// Record id of the draw (hex).
+    pub draw: String,
+    /// Task id.
+    pub task_id: String,
+    /// Task name.
+    pub task_name: String,
+    /// When the draw was made.
+    #[serde(serialize_with = "beijing_rfc3339::serialize")]
+    pub drawn_at: Timestamp,
+    /// Classes A..D; empty when the commitment's pools were not supplied.
+    pub classes: Vec<PublicClassRow>,
+}
+
+impl PublicDraw {
+    /// The table of one draw; `pools` are its commitment's class sizes
+    /// ([`crate::records::CommitmentPayload::pools`]), without which the
+    /// table is left empty.
+    pub fn new(d: &DrawnTask, pools: Option<[u64; 4]>) -> Self {
+        let classes = pools
+            .map(|pools| {
+                CreditClass::ALL
+                    .into_iter()
+                    .map(|c| {
+                        let bp = *d.task.ratios_bp.get(c);
+                        PublicClassRow {
+                            class: PublicClass::of(c),
+                            pool: pools[c.index()],
+                            ratio_bp: bp,
+                            ratio: BasisPoints::new(bp)
+                                .map_or_else(|_| format!("{bp} bp"), |b| b.to_string()),
+                            drawn: d.draw.drawn.get(c).len() as u64,
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        PublicDraw {
+            draw: d.draw_id.to_string(),
+            task_id: d.task.id.clone(),
+            task_name: d.task.name.clone(),
+            drawn_at: d.draw.chain.created_at,
+            classes,
+        }
+    }
+}
+
+/// An inspection method as published: code and Chinese wording.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct PublicMethod {
+    /// Stable code (`on-site`, `written`, `online-monitoring`, `entrusted`).
+    pub code: &'static str,
+    /// Chinese wording (实地核查, 书面检查, 网络监测, 委托检验检测).
+    pub name: &'static str,
+}
+
+impl PublicMethod {
+    /// The method as published.
+    pub fn of(m: InspectionMethod) -> Self {
+        PublicMethod {
+            code: method_code(m),
+            name: match m {
+                InspectionMethod::OnSite => "实地核查",
+                InspectionMethod::Written => "书面检查",
+                InspectionMethod::OnlineMonitoring => "网络监测",
+                InspectionMethod::Entrusted => "委托检验检测",
+            },
+        }
+    }
+}
 
 /// What the public view says about the inspectors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -61,6 +198,11 @@ pub struct PublicResult {
     pub uscc: Uscc,
     /// The entity's name (empty when the register given does not hold it).
     pub entity_name: String,
+    /// The entity's credit-risk class, only under [`CreditClassDisclosure::Shown`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credit_class: Option<PublicClass>,
+    /// Record id of the draw that drew the entity (hex).
+    pub draw: String,
     /// Task id.
     pub task_id: String,
     /// Task name.
@@ -69,12 +211,16 @@ pub struct PublicResult {
     pub department: String,
     /// Participating departments (配合部门) of a joint task.
     pub participating_departments: Vec<String>,
+    /// The task's check items (ids, as committed).
+    pub check_items: Vec<String>,
     /// First day of the inspection.
     #[serde(with = "date_text")]
     pub inspection_start: Date,
     /// Last day of the inspection.
     #[serde(with = "date_text")]
     pub inspection_end: Date,
+    /// Inspection methods.
+    pub methods: Vec<PublicMethod>,
     /// Result categories.
     pub categories: Vec<PublicCategory>,
     /// Follow-up measures and outcomes.
@@ -82,11 +228,13 @@ pub struct PublicResult {
     /// Inspectors, absent under [`InspectorDisclosure::Omit`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inspectors: Option<Vec<PublicInspector>>,
-    /// When the result was first entered.
+    /// When the result was first entered (JSON: Beijing time with offset).
+    #[serde(serialize_with = "beijing_rfc3339::serialize")]
     pub entered_at: Timestamp,
     /// Whether the published version is a correction.
     pub corrected: bool,
-    /// When the latest correction was made.
+    /// When the latest correction was made (JSON: Beijing time with offset).
+    #[serde(serialize_with = "beijing_rfc3339::option::serialize")]
     pub corrected_at: Option<Timestamp>,
     /// Record id of the published version on the ledger (hex).
     pub record: String,
@@ -99,17 +247,24 @@ pub struct PublicView {
     pub format: &'static str,
     /// The issuing authority (检查机关): the ledger's issuer.
     pub authority: String,
-    /// When published.
+    /// When published (JSON: Beijing time with offset).
+    #[serde(serialize_with = "beijing_rfc3339::serialize")]
     pub published_at: Timestamp,
     /// Record id of the ledger head the view was made from (hex).
     pub ledger_head: Option<String>,
     /// Its sequence number.
     pub ledger_head_sequence: Option<Count>,
-    /// The results, by draw (chain order) then draw order.
+    /// Every draw of the receipt chain with its per-class table, in chain order.
+    pub draws: Vec<PublicDraw>,
+    /// The results, by draw (chain order) then by USCC (an order that
+    /// reveals no class).
     pub results: Vec<PublicResult>,
     /// Whether inspectors are shown (also decides the CSV columns).
     #[serde(skip)]
     pub disclosure: InspectorDisclosure,
+    /// Whether firms' credit classes are shown (also decides the CSV columns).
+    #[serde(skip)]
+    pub class_disclosure: CreditClassDisclosure,
 }
 
 impl PublicView {
@@ -129,13 +284,15 @@ impl PublicView {
     ) -> PublicView {
         let mut results = Vec::new();
         for d in draws.draws() {
-            for uscc in d.drawn() {
+            // Draw order lists class A first, then B, C, D: with the class
+            // table beside it, it would tell each firm's class.
+            let mut drawn: Vec<Uscc> = d.drawn().collect();
+            drawn.sort();
+            for uscc in drawn {
                 let Some(entry) = ledger.entry(&d.draw_id, &uscc) else {
                     continue;
                 };
-                results.push(public_result(
-                    entry, &d.task, entities, inspectors, disclosure,
-                ));
+                results.push(public_result(entry, d, entities, inspectors, disclosure));
             }
         }
         PublicView {
@@ -144,9 +301,54 @@ impl PublicView {
             published_at,
             ledger_head: ledger.head().map(|(id, _, _)| id.to_string()),
             ledger_head_sequence: ledger.head().map(|(_, s, _)| Count(s)),
+            draws: draws
+                .draws()
+                .iter()
+                .map(|d| PublicDraw::new(d, None))
+                .collect(),
             results,
             disclosure,
+            class_disclosure: CreditClassDisclosure::Withheld,
         }
+    }
+
+    /// Fills each draw's per-class table: `pools_of` gives the class sizes
+    /// A..D committed by a commitment (by its record id), as
+    /// [`crate::records::CommitmentPayload::pools`] does.
+    pub fn with_class_tables(
+        mut self,
+        draws: &DrawIndex,
+        pools_of: impl Fn(&RecordId) -> Option<[u64; 4]>,
+    ) -> Self {
+        self.draws = draws
+            .draws()
+            .iter()
+            .map(|d| PublicDraw::new(d, pools_of(&d.draw.commitment)))
+            .collect();
+        self
+    }
+
+    /// Shows (or withholds again) each firm's credit-risk class, read from
+    /// the draw that drew it.
+    pub fn with_credit_classes(
+        mut self,
+        draws: &DrawIndex,
+        disclosure: CreditClassDisclosure,
+    ) -> Self {
+        self.class_disclosure = disclosure;
+        for r in &mut self.results {
+            r.credit_class = match disclosure {
+                CreditClassDisclosure::Withheld => None,
+                CreditClassDisclosure::Shown => r
+                    .draw
+                    .parse::<RecordId>()
+                    .ok()
+                    .and_then(|id| draws.get(&id))
+                    .and_then(|d| d.draw.drawn_in_order().find(|(_, e)| e.uscc == r.uscc))
+                    .map(|(c, _)| PublicClass::of(c)),
+            };
+        }
+        self
     }
 
     /// The JSON file: pretty-printed, UTF-8, ending in a newline.
@@ -157,96 +359,130 @@ impl PublicView {
     }
 
     /// The CSV file: UTF-8 with a byte-order mark (so Excel reads it as
-    /// UTF-8), RFC 4180 quoting, CRLF line ends, Chinese headers. A cell
-    /// that begins with `=`, `+`, `-`, `@`, tab or CR gets a leading `'` so
-    /// a spreadsheet shows it as text instead of running it as a formula.
+    /// UTF-8), RFC 4180 quoting, CRLF line ends, Chinese headers
+    /// ([`PublicView::header`]). A cell that begins with `=`, `+`, `-`, `@`,
+    /// tab or CR gets a leading `'` so a spreadsheet shows it as text
+    /// instead of running it as a formula.
     pub fn to_csv(&self) -> Vec<u8> {
-        let omit = self.disclosure == InspectorDisclosure::Omit;
-        let mut header = vec![
-            "统一社会信用代码",
-            "企业名称",
+        let mut out = Vec::from("\u{feff}".as_bytes());
+        write_row(&mut out, self.header().iter().map(|s| (*s).to_owned()));
+        for r in &self.results {
+            write_row(&mut out, self.row(r));
+        }
+        out
+    }
+
+    /// The column headers of the results table (CSV and the xlsx a caller
+    /// makes of [`PublicView::row`]): 信用风险分类 only under
+    /// [`CreditClassDisclosure::Shown`], 检查人员 unless inspectors are omitted.
+    pub fn header(&self) -> Vec<&'static str> {
+        let mut header = vec!["统一社会信用代码", "企业名称"];
+        if self.class_disclosure == CreditClassDisclosure::Shown {
+            header.push("信用风险分类");
+        }
+        header.extend([
             "任务编号",
             "任务名称",
             "检查机关",
             "发起部门",
             "配合部门",
+            "检查事项",
             "检查开始日期",
             "检查结束日期",
+            "检查方式",
             "检查结果",
             "结果代码",
             "后续处置",
-        ];
-        if !omit {
+        ]);
+        if self.disclosure != InspectorDisclosure::Omit {
             header.push("检查人员");
         }
-        header.extend(["录入时间", "是否更正", "更正时间", "记录编号"]);
-        let mut out = Vec::from("\u{feff}".as_bytes());
-        write_row(&mut out, header.iter().map(|s| (*s).to_owned()));
-        for r in &self.results {
-            let mut row = vec![
-                r.uscc.to_string(),
-                r.entity_name.clone(),
-                r.task_id.clone(),
-                r.task_name.clone(),
-                self.authority.clone(),
-                r.department.clone(),
-                r.participating_departments.join("、"),
-                crate::calendar::date::format_date(r.inspection_start),
-                crate::calendar::date::format_date(r.inspection_end),
-                r.categories
+        header.extend([
+            "录入时间（北京时间）",
+            "是否更正",
+            "更正时间（北京时间）",
+            "抽取记录编号",
+            "记录编号",
+        ]);
+        header
+    }
+
+    /// One result as the cells under [`PublicView::header`], as text.
+    pub fn row(&self, r: &PublicResult) -> Vec<String> {
+        let mut row = vec![r.uscc.to_string(), r.entity_name.clone()];
+        if self.class_disclosure == CreditClassDisclosure::Shown {
+            row.push(r.credit_class.map(|c| c.cell()).unwrap_or_default());
+        }
+        row.extend([
+            r.task_id.clone(),
+            r.task_name.clone(),
+            self.authority.clone(),
+            r.department.clone(),
+            r.participating_departments.join("、"),
+            r.check_items.join("、"),
+            crate::calendar::date::format_date(r.inspection_start),
+            crate::calendar::date::format_date(r.inspection_end),
+            r.methods
+                .iter()
+                .map(|m| m.name)
+                .collect::<Vec<_>>()
+                .join("；"),
+            r.categories
+                .iter()
+                .map(|c| c.name)
+                .collect::<Vec<_>>()
+                .join("；"),
+            r.categories
+                .iter()
+                .map(|c| c.code.code())
+                .collect::<Vec<_>>()
+                .join(";"),
+            r.follow_ups
+                .iter()
+                .map(|f| match &f.outcome {
+                    Some(o) => format!("{}：{o}", f.name),
+                    None => f.name.to_owned(),
+                })
+                .collect::<Vec<_>>()
+                .join("；"),
+        ]);
+        if self.disclosure != InspectorDisclosure::Omit {
+            row.push(
+                r.inspectors
                     .iter()
-                    .map(|c| c.name)
-                    .collect::<Vec<_>>()
-                    .join("；"),
-                r.categories
-                    .iter()
-                    .map(|c| c.code.code())
-                    .collect::<Vec<_>>()
-                    .join(";"),
-                r.follow_ups
-                    .iter()
-                    .map(|f| match &f.outcome {
-                        Some(o) => format!("{}：{o}", f.name),
-                        None => f.name.to_owned(),
+                    .flatten()
+                    .map(|i| {
+                        if i.name.is_empty() {
+                            i.certificate.clone()
+                        } else {
+                            format!("{}({})", i.name, i.certificate)
+                        }
                     })
                     .collect::<Vec<_>>()
-                    .join("；"),
-            ];
-            if !omit {
-                row.push(
-                    r.inspectors
-                        .iter()
-                        .flatten()
-                        .map(|i| {
-                            if i.name.is_empty() {
-                                i.certificate.clone()
-                            } else {
-                                format!("{}({})", i.name, i.certificate)
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                        .join("、"),
-                );
-            }
-            row.extend([
-                r.entered_at.to_string(),
-                if r.corrected { "是" } else { "否" }.to_owned(),
-                r.corrected_at.map(|t| t.to_string()).unwrap_or_default(),
-                r.record.clone(),
-            ]);
-            write_row(&mut out, row);
+                    .join("、"),
+            );
         }
-        out
+        row.extend([
+            r.entered_at.beijing().to_string(),
+            if r.corrected { "是" } else { "否" }.to_owned(),
+            r.corrected_at
+                .map(|t| t.beijing().to_string())
+                .unwrap_or_default(),
+            r.draw.clone(),
+            r.record.clone(),
+        ]);
+        row
     }
 }
 
 fn public_result(
     entry: &LedgerEntry,
-    task: &crate::records::TaskRecord,
+    d: &DrawnTask,
     entities: Option<&EntityRegister>,
     inspectors: Option<&InspectorRegister>,
     disclosure: InspectorDisclosure,
 ) -> PublicResult {
+    let task = &d.task;
     let v = entry.current();
     let f = &v.fields;
     PublicResult {
@@ -255,12 +491,16 @@ fn public_result(
             .and_then(|e| e.get(&f.uscc))
             .map(|e| e.name().to_owned())
             .unwrap_or_default(),
+        credit_class: None,
+        draw: d.draw_id.to_string(),
         task_id: task.id.clone(),
         task_name: task.name.clone(),
         department: task.team.initiating_department().to_owned(),
         participating_departments: task.team.participating_departments().to_vec(),
+        check_items: task.items.clone(),
         inspection_start: f.inspection_start,
         inspection_end: f.inspection_end,
+        methods: f.methods.iter().map(|m| PublicMethod::of(*m)).collect(),
         categories: f
             .categories
             .iter()

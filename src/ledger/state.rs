@@ -807,6 +807,10 @@ pub struct LedgerOptions<'a> {
     pub approvals: Approvals<'a>,
     /// Working days for the entry deadline.
     pub calendar: &'a WorkingCalendar,
+    /// The witnesses whose cosignatures of the ledger's heads decide whether
+    /// a result was entered by its deadline; `None`: the entry times are
+    /// the office's own statements (a note says so).
+    pub witnesses: Option<crate::verify::WitnessOptions<'a>>,
 }
 
 /// Verifies an issuer's results ledger against the draws of its receipt
@@ -834,6 +838,9 @@ pub fn verify_ledger(
     let mut ledger = Ledger::default();
     let mut links = LinkChecker::default();
     let mut corrections_unchecked = 0usize;
+    // Results on time by the office's own dates: (line, sequence, id, entity, deadline).
+    let mut on_time: Vec<(usize, u64, RecordId, Uscc, time::Date)> = Vec::new();
+    let mut accepted: Vec<(u64, RecordId)> = Vec::new();
 
     if lines.is_empty() {
         ctx.push(
@@ -853,6 +860,7 @@ pub fn verify_ledger(
             continue;
         };
         let at = Some((cl.line, Some(link.sequence), &id));
+        accepted.push((link.sequence, id));
         let previous_head = ledger.head;
         ledger.head = Some((id, link.sequence, link.created_at));
         ledger.records = ledger.records.saturating_add(1);
@@ -872,6 +880,11 @@ pub fn verify_ledger(
                 }
                 let deadline =
                     deadline_of(&mut ctx, at, options.calendar, &p.result, link.created_at);
+                if deadline == Deadline::OnTime
+                    && let Ok(due) = options.calendar.entry_deadline(p.result.inspection_end)
+                {
+                    on_time.push((cl.line, link.sequence, id, p.result.uscc, due));
+                }
                 if admissible {
                     ledger.admit_result(
                         ResultVersion {
@@ -1010,12 +1023,77 @@ pub fn verify_ledger(
             format!("{corrections_unchecked} correction(s): approvals were not checked"),
         );
     }
+    witnessed_results(&mut findings, key, options, &accepted, &on_time);
     let report = LedgerReport {
         records: lines.len(),
         head: links.head(),
         findings,
     };
     (report, ledger)
+}
+
+/// A result entered on time by the office's own date is on time only if
+/// trusted witnesses cosigned a ledger head at or after it before its
+/// deadline ended (the deadline day's end in Beijing time): check
+/// `result-witnessed`. The cosignature file's own findings (`rollback`,
+/// `fork`, `cosignature`) are reported too.
+fn witnessed_results(
+    findings: &mut Vec<Finding>,
+    key: &IssuerPublicKey,
+    options: &LedgerOptions<'_>,
+    accepted: &[(u64, RecordId)],
+    on_time: &[(usize, u64, RecordId, Uscc, time::Date)],
+) {
+    use crate::witness::{FileLimits, LogId, LogKind, WitnessIndex, read_cosignature_file};
+    let mut ctx = Ctx { findings };
+    let Some(w) = options.witnesses else {
+        if !on_time.is_empty() {
+            ctx.push(
+                FindingSeverity::Note,
+                "witnesses",
+                None,
+                "no witness keys were given: entry times are the office's own statements; whether results were entered by their deadlines was not checked against witnesses".into(),
+            );
+        }
+        return;
+    };
+    let file = read_cosignature_file(w.cosignatures, &FileLimits::default());
+    let log = LogId::of(key, LogKind::Results);
+    let index = WitnessIndex::build(&file, &log, w.trusted, accepted, w.now);
+    for f in index.findings() {
+        let severity = if f.problem.is_error() {
+            FindingSeverity::Error
+        } else {
+            FindingSeverity::Warning
+        };
+        let message = match f.line {
+            Some(l) => format!("cosignature file line {l}: {}", f.problem),
+            None => format!("cosignature file: {}", f.problem),
+        };
+        ctx.push(severity, f.problem.check(), None, message);
+    }
+    let threshold = w.threshold.max(1);
+    for (line, sequence, id, uscc, due) in on_time {
+        // The end of the deadline day in Beijing (UTC+8) is 16:00 UTC.
+        let end = due
+            .with_hms(16, 0, 0)
+            .ok()
+            .and_then(|t| Timestamp::from_datetime(t.assume_utc()));
+        let Some(end) = end else { continue };
+        let found = index.witnessed(*sequence, end);
+        if found.len() < threshold {
+            ctx.push(
+                FindingSeverity::Error,
+                "result-witnessed",
+                Some((*line, Some(*sequence), id)),
+                format!(
+                    "entity {uscc}: the result is dated within its deadline ({}), but {} trusted witness(es) cosigned the ledger after it before the deadline ended, {threshold} required",
+                    format_date(*due),
+                    found.len()
+                ),
+            );
+        }
+    }
 }
 
 /// The verifier's report on a results ledger.

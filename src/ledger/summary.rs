@@ -107,7 +107,10 @@ pub struct TaskSummary {
     pub initiating_department: String,
     /// Participating departments.
     pub participating_departments: Vec<String>,
-    /// Planned: the committed pool size (summed over the task's draws).
+    /// The committed pool size (名录库户数), summed over the task's draws.
+    pub pool: u64,
+    /// The number to inspect (计划抽查户数): what the committed ratios gave
+    /// and the draws fixed, summed over the task's draws. It equals `drawn`.
     pub planned: u64,
     /// Drawn entities.
     pub drawn: u64,
@@ -167,6 +170,7 @@ pub fn summarise(
             task_name: task.name.clone(),
             initiating_department: task.team.initiating_department().to_owned(),
             participating_departments: task.team.participating_departments().to_vec(),
+            pool: 0,
             planned: 0,
             drawn: 0,
             inspected: 0,
@@ -181,7 +185,8 @@ pub fn summarise(
         };
         let mut counts = [0u64; ResultCategory::ALL.len()];
         for d in &task_draws {
-            base.planned += d.pool_size;
+            base.pool += d.pool_size;
+            base.planned += d.draw.drawn_count() as u64;
             for uscc in d.drawn() {
                 base.drawn += 1;
                 let Some(entry) = ledger.entry(&d.draw_id, &uscc) else {

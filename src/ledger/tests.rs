@@ -192,6 +192,7 @@ impl Fixture {
             &LedgerOptions {
                 approvals: Approvals::Check(approvers),
                 calendar: &self.cal,
+                witnesses: None,
             },
         )
     }
@@ -505,6 +506,7 @@ fn summary_names_every_drawn_entity_without_a_result() {
     let r = &rows[0];
     assert_eq!(
         (
+            r.pool,
             r.planned,
             r.drawn,
             r.inspected,
@@ -512,7 +514,8 @@ fn summary_names_every_drawn_entity_without_a_result() {
             r.entered_on_time,
             r.published
         ),
-        (40, 3, 1, 1, 1, 0)
+        (40, 3, 3, 1, 1, 1, 0),
+        "planned is the number to inspect (计划抽查户数), not the pool"
     );
     assert_eq!(
         r.missing.iter().map(|m| m.uscc).collect::<Vec<_>>(),
@@ -598,6 +601,59 @@ fn publication_shows_the_corrected_version_and_tampering_is_detected() {
 }
 
 #[test]
+fn publication_times_are_beijing_time_and_classes_are_withheld() {
+    let (fx, csv, json) = published_fixture();
+    let text = String::from_utf8(csv).unwrap();
+    let json_text = String::from_utf8(json.clone()).unwrap();
+    // Entered 2024-09-13T00:00:00Z = 08:00 in Beijing; no UTC `Z` time anywhere.
+    assert!(text.contains("录入时间（北京时间）"), "{text}");
+    assert!(text.contains("2024-09-13 08:00:00"), "{text}");
+    assert!(text.contains("2024-09-14 08:00:00"), "corrected at: {text}");
+    let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(v["format"], "double-random/public-results/v2");
+    assert_eq!(v["published_at"], "2024-09-15T08:00:00+08:00");
+    assert_eq!(v["results"][0]["entered_at"], "2024-09-13T08:00:00+08:00");
+    assert_eq!(v["results"][0]["corrected_at"], "2024-09-14T08:00:00+08:00");
+    for s in [&text, &json_text] {
+        assert!(
+            !s.bytes()
+                .zip(s.bytes().skip(1))
+                .any(|(a, b)| a.is_ascii_digit() && b == b'Z'),
+            "a UTC time: {s}"
+        );
+    }
+    // By default no firm's class: no column, no member.
+    assert!(!text.contains("信用风险分类"));
+    assert!(v["results"][0].get("credit_class").is_none());
+    // Per-class tables from the commitment's pools; the class is shown on request.
+    let ledger = fx.ledger();
+    let pools = [10u64, 20, 7, 3];
+    let view = PublicView::build(
+        &ledger,
+        &fx.draws,
+        "x",
+        t("2024-09-15T00:00:00Z"),
+        None,
+        None,
+        InspectorDisclosure::NameAndCertificate,
+    )
+    .with_class_tables(&fx.draws, |_| Some(pools));
+    let v: serde_json::Value = serde_json::from_slice(&view.to_json()).unwrap();
+    let classes = v["draws"][0]["classes"].as_array().unwrap();
+    assert_eq!(classes.len(), 4);
+    assert_eq!(classes[1]["pool"], 20);
+    let drawn: u64 = classes.iter().map(|c| c["drawn"].as_u64().unwrap()).sum();
+    assert_eq!(drawn, 3);
+    assert!(v["results"][0].get("credit_class").is_none());
+    let shown = view.with_credit_classes(&fx.draws, CreditClassDisclosure::Shown);
+    let csv = String::from_utf8(shown.to_csv()).unwrap();
+    assert!(csv.lines().next().unwrap().contains("信用风险分类"));
+    let v: serde_json::Value = serde_json::from_slice(&shown.to_json()).unwrap();
+    let class = v["results"][0]["credit_class"]["code"].as_str().unwrap();
+    assert!(["A", "B", "C", "D"].contains(&class), "{class}");
+}
+
+#[test]
 fn a_publication_behind_the_ledger_is_a_warning() {
     let (mut fx, csv, _) = published_fixture();
     // A result entered after the checkpoint: the published file is still
@@ -672,6 +728,7 @@ fn verify_text(fx: &Fixture, text: &[u8]) -> LedgerReport {
         &LedgerOptions {
             approvals: Approvals::Check(&[head().public_key().clone()]),
             calendar: &fx.cal,
+            witnesses: None,
         },
     );
     findings.append(&mut report.findings);
@@ -700,4 +757,65 @@ proptest! {
         let r = verify_text(&fx, &changed);
         prop_assert!(!r.holds(), "byte {} changed from {:?}", i, text[i] as char);
     }
+}
+
+#[test]
+fn results_are_on_time_only_when_witnessed_before_their_deadline() {
+    use crate::verify::WitnessOptions;
+    use crate::witness::{CosignedHead, Head, LogId, LogKind};
+    let mut fx = Fixture::new();
+    // Inspection ended 2024-09-13: the deadline is 20 working days later.
+    let id = fx
+        .add_result(fields(fx.draw, 1, "2024-09-13"), "2024-09-20T02:00:00Z")
+        .unwrap();
+    let due = fx.cal.entry_deadline(d("2024-09-13")).unwrap();
+    let witness = IssuerKey::from_secret_bytes("纪检组 (TEST ONLY)", &[7; 32]).unwrap();
+    let cosign = |at: &str| {
+        CosignedHead::new(
+            LogId::of(issuer().public_key(), LogKind::Results),
+            Head {
+                sequence: 0,
+                record: id,
+            },
+            witness.public_key(),
+            t(at),
+        )
+        .sign(&witness)
+        .to_json()
+            + "\n"
+    };
+    let verify = |cosignatures: &str| {
+        let trusted = [witness.public_key().clone()];
+        verify_ledger(
+            &fx.chain_lines(),
+            issuer().public_key(),
+            &fx.draws,
+            &LedgerOptions {
+                approvals: Approvals::Check(&[]),
+                calendar: &fx.cal,
+                witnesses: Some(WitnessOptions {
+                    trusted: &trusted,
+                    threshold: 1,
+                    cosignatures: cosignatures.as_bytes(),
+                    now: None,
+                }),
+            },
+        )
+        .0
+    };
+    // Cosigned the day it was entered: on time.
+    let r = verify(&cosign("2024-09-20T03:00:00Z"));
+    assert!(r.holds(), "{r}");
+    // Cosigned only after the deadline ended (16:00 UTC of the deadline day
+    // is midnight in Beijing): the office's date alone does not count.
+    let late = format!("{}T16:00:00Z", crate::calendar::format_date(due));
+    let r = verify(&cosign(&late));
+    assert!(
+        checks(&r, FindingSeverity::Error).contains(&"result-witnessed"),
+        "{r}"
+    );
+    let just_in_time = format!("{}T15:59:59Z", crate::calendar::format_date(due));
+    assert!(verify(&cosign(&just_in_time)).holds());
+    // No cosignature at all.
+    assert!(checks(&verify(""), FindingSeverity::Error).contains(&"result-witnessed"));
 }

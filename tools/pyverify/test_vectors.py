@@ -9,6 +9,7 @@ verified fully when target/example-yangcheng/chain.jsonl exists, and skipped
 otherwise. With DR_EXAMPLE_DIR set (as in CI) the chain there is required:
 missing, it fails; and its beacons must verify with py_ecc.
 """
+import base64
 import contextlib
 import io
 import json
@@ -321,3 +322,274 @@ if __name__ == "__main__":
                 print(f"SKIP {name}: {exc}")
     print(f"{passed} passed, {failed} failed, {skipped} skipped")
     sys.exit(1 if failed else 0)
+
+
+# --------------------------------------------------------------- witness --
+# docs/spec/witness.md, written from the spec: sections 3 (cosignature),
+# 4 (the file), 5 (key change) and 8 (what a verifier concludes).
+WDIR = os.path.join(VEC, "v2", "witness")
+COSIG_TYPE = "application/vnd.double-random.cosignature.v2+json"
+KEY_CHANGE_TYPE = "application/vnd.double-random.key-change.v2+json"
+S_COSIG = V.s_obj(dict(
+    log=V.s_obj(dict(issuer=V.s_str, key_id=V.s_hex64,
+                     kind=V.s_enum("receipts", "results"))),
+    head=V.s_obj(dict(sequence=V.s_u64, record=V.s_hex64)),
+    witness=V.s_obj(dict(name=V.s_str, key_id=V.s_hex64)),
+    time=V.s_time))
+ASCII_WS = b" \t\n\x0c\r"
+
+
+def json_lines(data):
+    """FORMAT.md §6: split at LF, drop a CR before it, skip blank lines."""
+    for number, raw in enumerate(data.split(b"\n"), 1):
+        if raw.endswith(b"\r"):
+            raw = raw[:-1]
+        if all(c in ASCII_WS for c in raw):
+            continue
+        yield number, raw
+
+
+def witness_key(name):
+    return V.parse_public_key_file(open(os.path.join(WDIR, name), "rb").read())
+
+
+def chain_ids(path, key):
+    ids = {}
+    for _, raw in json_lines(open(path, "rb").read()):
+        ptype, payload, sigs = V.decode_envelope(raw)
+        assert V.verify_envelope(ptype, payload, sigs, key) is None
+        link = V.S_CHAIN(C.json_strict(payload)["chain"], "chain")
+        ids.setdefault(link["sequence"], set()).add(C.record_id(ptype, payload))
+    return ids
+
+
+def sort_line(raw, log, trusted, now, chain):
+    """§8: a finding (kind, cause) for the line, or the counted statement."""
+    try:
+        ptype, payload, sigs = V.decode_envelope(raw)
+    except C.FormatError:
+        return ("unreadable", None), None
+    if ptype != COSIG_TYPE:
+        return ("not-checked", None), None
+    kids = [kid for kid, _ in sigs]
+    key = next((k for kid in kids for k in trusted if k["key_id"] == kid), None)
+    if key is None:
+        return ("untrusted", None), None
+    mine = [s for kid, s in sigs if kid == key["key_id"]]
+    if len(mine) != 1:
+        return ("invalid", "duplicate-keyid"), None
+    if not C.ed25519_verify_strict(key["public_key"], C.pae(ptype, payload), mine[0]):
+        return ("invalid", "bad-signature"), None
+    try:
+        st = S_COSIG(C.json_strict(payload), "cosignature")
+    except C.FormatError:
+        return ("invalid", "bad-payload"), None
+    if st["witness"] != {"name": key["issuer"], "key_id": key["key_id"]}:
+        return ("invalid", "witness-mismatch"), None
+    if st["log"] != log:
+        return ("other-log", None), None
+    if st["time"] > now:  # canonical times compare as text
+        return ("from-the-future", None), None
+    head = st["head"]
+    if head["sequence"] not in chain:
+        return ("rollback", None), None
+    if head["record"] not in chain[head["sequence"]]:
+        return ("fork", None), None
+    return None, st
+
+
+def test_witness_cases():
+    cases = json.load(open(os.path.join(WDIR, "cases.json"), "rb"))["cases"]
+    assert len(cases) >= 13
+    for case in cases:
+        issuer = witness_key(case["issuer"])
+        chain = chain_ids(os.path.join(WDIR, case["chain"]), issuer)
+        trusted = [witness_key(k) for k in case["trusted"]]
+        log = {"issuer": issuer["issuer"], "key_id": issuer["key_id"], "kind": case["kind"]}
+        data = open(os.path.join(WDIR, case["cosignatures"]), "rb").read()
+        findings, counted = [], []
+        for number, raw in json_lines(data):
+            problem, st = sort_line(raw, log, trusted, case["now"], chain)
+            if problem is None:
+                counted.append(st)
+                continue
+            kind, cause = problem
+            check = kind if kind in ("rollback", "fork") else "cosignature"
+            findings.append({"line": number, "check": check, "kind": kind, "cause": cause})
+        # The Rust library lists unreadable lines first, then the others.
+        order = sorted(findings, key=lambda f: (f["kind"] != "unreadable", f["line"]))
+        assert order == case["findings"], case["name"]
+        for q in case["queries"]:
+            s = int(q["sequence"])
+            earliest = {}
+            for st in counted:
+                if st["head"]["sequence"] >= s:
+                    kid = st["witness"]["key_id"]
+                    earliest[kid] = min(earliest.get(kid, st["time"]), st["time"])
+            found = sorted(k for k, t in earliest.items() if t < q["before"])
+            assert found == q["witnesses"], (case["name"], q)
+            assert (len(found) >= q["threshold"]) == q["holds"], (case["name"], q)
+
+
+def key_change_verdict(text):
+    """§5: (error kind or None, (issuer, old public key, new public key))."""
+    ptype, payload, sigs = V.decode_envelope(text.encode("utf-8"))
+    if ptype != KEY_CHANGE_TYPE:
+        return "payload-type", None
+    try:
+        kc = V.s_obj(dict(issuer=V.s_str, old_key_id=V.s_hex64, old_public_key=V.s_str,
+                          new_key_id=V.s_hex64, new_public_key=V.s_str,
+                          created_at=V.s_time))(C.json_strict(payload), "key_change")
+    except C.FormatError:
+        return "bad-payload", None
+    keys = []
+    for which in ("old", "new"):
+        try:
+            pk = C.b64decode_strict(kc[which + "_public_key"])
+            if len(pk) != 32:
+                return "bad-key", None
+            C.check_public_key(pk)
+        except C.FormatError:
+            return "bad-key", None
+        if C.key_id(pk) != kc[which + "_key_id"]:
+            return "key-id-mismatch", None
+        keys.append(pk)
+    old, new = keys
+    if old == new:
+        return "same-key", None
+    for pk in (old, new):
+        mine = [s for kid, s in sigs if kid == C.key_id(pk)]
+        if len(mine) != 1 or not C.ed25519_verify_strict(pk, C.pae(ptype, payload), mine[0]):
+            return "bad-signature", None
+    return None, (kc["issuer"], old, new)
+
+
+def test_key_changes():
+    cases = json.load(open(os.path.join(WDIR, "key-changes.json"), "rb"))["cases"]
+    assert len(cases) >= 5
+    for case in cases:
+        assert key_change_verdict(case["envelope"])[0] == case["error"], case["name"]
+
+
+class Refused(Exception):
+    pass
+
+
+def add_checkpoint(state, known, body, now, witness_seed):
+    """§6.2 and §7 (the body), from the spec: the cosignature envelope's JSON
+    text, or raises Refused(kind)."""
+    def refuse(kind):
+        raise Refused(kind)
+
+    try:
+        b = C.json_strict(body.encode("utf-8"))
+        if not isinstance(b, dict) or list(b) != ["issuer_public_key", "kind", "old",
+                                                  "records", "key_change"]:
+            refuse("json")
+        k = V.parse_public_key_file(V.s_str(b["issuer_public_key"], "key").encode("utf-8"))
+        kind = V.s_enum("receipts", "results")(b["kind"], "kind")
+        old = V.s_null_or(V.s_obj(dict(sequence=V.s_u64, record=V.s_hex64)))(b["old"], "old")
+        records = [V.decode_envelope(json.dumps(r, ensure_ascii=False).encode("utf-8"))
+                   for r in V.s_list(lambda v, p: v)(b["records"], "records")]
+        change = b["key_change"]
+    except C.FormatError:
+        refuse("json")
+    if state is not None and state["issuer"]["issuer"] != k["issuer"]:
+        refuse("issuer-mismatch")
+    if change is not None:
+        error, opened = key_change_verdict(json.dumps(change, ensure_ascii=False))
+        if error:
+            refuse("bad-key-change")
+        issuer, old_pk, new_pk = opened
+        if new_pk != k["public_key"] or issuer != k["issuer"]:
+            refuse("key-change-not-applicable")
+    if known is not None and known["key_id"] != k["key_id"]:
+        if change is None:
+            refuse("unknown-key")
+        if C.key_id(old_pk) != known["key_id"]:
+            refuse("key-change-not-applicable")
+    held = state and state["head"]
+    if old != held:
+        refuse("conflict")
+    if state is not None and now < state["cosigned_at"]:
+        refuse("time-backwards")
+    if not records:
+        if state is None:
+            refuse("empty")
+        new_head = held
+    else:
+        expected = held["sequence"] + 1 if held else 0
+        previous = held["record"] if held else None
+        previous_time = state["head_created_at"] if state else None
+        for i, (ptype, payload, sigs) in enumerate(records):
+            if not ptype.startswith("application/vnd.double-random."):
+                refuse("bad-record")
+            mine = [s for kid, s in sigs if kid == k["key_id"]]
+            if len(mine) != 1 or not C.ed25519_verify_strict(
+                    k["public_key"], C.pae(ptype, payload), mine[0]):
+                refuse("bad-record")
+            try:
+                p = C.json_strict(payload)
+                if not isinstance(p, dict) or "chain" not in p:
+                    refuse("bad-record")
+                link = V.S_CHAIN(p["chain"], "chain")
+            except C.FormatError:
+                refuse("bad-record")
+            if link["key_id"] != k["key_id"] or link["issuer"] != k["issuer"]:
+                refuse("bad-record")
+            rid = C.record_id(ptype, payload)
+            s = link["sequence"]
+            if i == 0 and held:
+                if s == held["sequence"] and rid != held["record"]:
+                    refuse("fork")
+                if s <= held["sequence"]:
+                    refuse("stale")
+                if s == expected and link["previous"] != held["record"]:
+                    refuse("fork")
+            if i == 0 and s > expected:
+                refuse("gap")
+            if s != expected or link["previous"] != previous:
+                refuse("bad-record")
+            if previous_time is not None and link["created_at"] < previous_time:
+                refuse("bad-record")
+            expected, previous, previous_time = s + 1, rid, link["created_at"]
+        new_head = {"sequence": expected - 1, "record": previous}
+    from nacl.signing import SigningKey
+    sk = SigningKey(witness_seed)
+    wpk = bytes(sk.verify_key)
+    wname = witness_name
+    statement = {"log": {"issuer": k["issuer"], "key_id": k["key_id"], "kind": kind},
+                 "head": {"sequence": str(new_head["sequence"]), "record": new_head["record"]},
+                 "witness": {"name": wname, "key_id": C.key_id(wpk)},
+                 "time": now}
+    payload = json.dumps(statement, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    sig = sk.sign(C.pae(COSIG_TYPE, payload)).signature
+    return json.dumps({"payload": base64.b64encode(payload).decode(), "payloadType": COSIG_TYPE,
+                       "signatures": [{"keyid": C.key_id(wpk),
+                                       "sig": base64.b64encode(sig).decode()}]},
+                      separators=(",", ":"), ensure_ascii=False)
+
+
+witness_name = None
+
+
+def test_add_checkpoint_cases():
+    global witness_name
+    lines = open(os.path.join(WDIR, "witness-a.key"), encoding="utf-8").read().split("\n")
+    witness_name = lines[1][len("issuer: "):]
+    seed = C.b64decode_strict(lines[2][len("secret: "):])
+    cases = json.load(open(os.path.join(WDIR, "add-checkpoint.json"), "rb"))["cases"]
+    assert len(cases) >= 12
+    for case in cases:
+        state = case["state"]
+        if state is not None:
+            state = dict(state, issuer=witness_key(state["issuer_public_key"]),
+                         head={"sequence": int(state["head"]["sequence"]),
+                               "record": state["head"]["record"]})
+        known = witness_key(case["known_key"]) if case["known_key"] else None
+        try:
+            got, error = add_checkpoint(state, known, case["body"], case["now"], seed), None
+        except Refused as r:
+            got, error = None, r.args[0]
+        assert error == case["error"], case["name"]
+        assert got == case["cosignature"], case["name"]
