@@ -13,6 +13,9 @@ pub mod plan;
 pub mod progress;
 pub mod receipts;
 pub mod registers;
+pub mod report;
+pub mod secrets;
+pub mod show;
 pub mod task_file;
 #[cfg(feature = "witness")]
 pub mod witness;
