@@ -790,20 +790,6 @@ pub fn check_registers(
 
 /// Checks registers' roots (from [`register_roots`]) against the committed ones.
 pub fn compare_roots(committed: &RegisterRoots, actual: &RegisterRoots) -> Result<(), DrawError> {
-    // The master register first: when it differs, so does the pool derived
-    // from it, and the master is what the auditor was given.
-    if committed.master != actual.master {
-        let text = |r: Option<RootRecord>| {
-            r.map_or("(none)".to_owned(), |r| {
-                format!("{} of size {}", hex(&r.root), r.size.0)
-            })
-        };
-        return Err(DrawError::RegisterMismatch {
-            register: "master entity",
-            committed: text(committed.master),
-            actual: text(actual.master),
-        });
-    }
     // Roots and sizes: a commitment stating the right root with a wrong
     // size is as wrong as a wrong root.
     let pairs = [
@@ -844,6 +830,21 @@ pub fn compare_roots(committed: &RegisterRoots, actual: &RegisterRoots) -> Resul
             register: "entity",
             committed: hex(&committed.entities.root),
             actual: hex(&actual.entities.root),
+        });
+    }
+    // The master register after the pool: when the pool matches, rows that
+    // differ in the master lie outside the task's scope (the draw is not
+    // affected, but the file is still not the one committed).
+    if committed.master != actual.master {
+        let text = |r: Option<RootRecord>| {
+            r.map_or("(none)".to_owned(), |r| {
+                format!("{} of size {}", hex(&r.root), r.size.0)
+            })
+        };
+        return Err(DrawError::RegisterMismatch {
+            register: "master entity",
+            committed: text(committed.master),
+            actual: text(actual.master),
         });
     }
     // The check-item list is part of the commitment: one committed must be

@@ -27,6 +27,12 @@ use crate::registers::{CheckItemList, CreditClass, EntityRegister, Registers, Us
 use crate::task::{merge_key_expertise, merge_key_expertise_v1};
 
 pub use crate::checks::{ChainHead, ChainLine, Finding, FindingSeverity, read_chain};
+pub use wrong_key::WrongKey;
+
+#[cfg(test)]
+mod audit_tests;
+mod mismatch;
+mod wrong_key;
 
 /// How much to check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -64,8 +70,11 @@ pub struct Report {
     /// For each draw, who witnessed its commitment before the randomness
     /// existed (empty unless witness keys were given).
     pub witnessed: Vec<DrawWitnesses>,
-    /// Every finding, in chain order.
+    /// Every finding, in chain order (a `wrong-key` finding first).
     pub findings: Vec<Finding>,
+    /// The key the records state, when the key given signed none of them
+    /// (check `wrong-key`).
+    pub wrong_key: Option<WrongKey>,
 }
 
 /// The witness evidence of one draw's commitment.
@@ -111,11 +120,22 @@ impl Report {
             .iter()
             .filter(|f| f.severity == FindingSeverity::Error)
     }
+
+    /// Moves a `wrong-key` finding to the front (after findings were
+    /// prepended, such as those of reading the file), keeping the order of
+    /// the others.
+    pub fn lead_with_wrong_key(&mut self) {
+        self.findings.sort_by_key(|f| f.check != "wrong-key");
+    }
 }
 
 impl fmt::Display for Report {
-    /// A plain-text account: counts, head, then one line per finding.
+    /// A plain-text account: a wrong key first, counts, head, then one
+    /// line per finding.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for x in self.findings.iter().filter(|x| x.check == "wrong-key") {
+            writeln!(f, "{x}")?;
+        }
         writeln!(
             f,
             "{} record(s): {} commitment(s), {} draw(s), {} cancellation(s); {} draw(s) replayed, {} checked against the registers",
@@ -130,7 +150,7 @@ impl fmt::Display for Report {
             Some(h) => writeln!(f, "head: sequence {} record {}", h.sequence, h.record)?,
             None => writeln!(f, "head: none")?,
         }
-        for x in &self.findings {
+        for x in self.findings.iter().filter(|x| x.check != "wrong-key") {
             writeln!(f, "{x}")?;
         }
         write!(
@@ -157,6 +177,7 @@ pub fn verify_chain_bytes(
     report.records += findings.len();
     findings.append(&mut report.findings);
     report.findings = findings;
+    report.lead_with_wrong_key();
     report
 }
 
@@ -795,30 +816,43 @@ impl ChainState {
             out.push(error(
                 "conflict-salt",
                 format!(
-                    "no conflict-list salt for commitment {}: its conflict root cannot be checked, and nothing of this draw is checked against the files (give the commitment's salt from the office's secrets file)",
-                    draw.commitment
+                    "no conflict-list salt for commitment {}{}: its conflict root cannot be checked, and nothing of this draw is checked against the files (give the commitment's salt from the office's secrets file)",
+                    draw.commitment,
+                    if options.salts.is_empty() {
+                        ""
+                    } else {
+                        " (the salts given have no entry for it)"
+                    }
                 ),
             ));
             return out;
         }
-        if let Err(e) = roots
-            .get(&regs, commitment.format, pool, salt)
+        let actual = roots.get(&regs, commitment.format, pool, salt);
+        if let Err(e) = actual
+            .clone()
             .and_then(|actual| compare_roots(&commitment.registers, &actual))
         {
-            let check = match e {
-                DrawError::RegisterMismatch { .. } => "register-root",
-                _ => "registers",
-            };
-            let mut message = e.to_string();
-            if matches!(
-                e,
-                DrawError::RegisterMismatch {
-                    register: "conflict",
-                    ..
+            // Said for the auditor: what differs, not how to draw again.
+            let (check, message) = match (&e, &actual) {
+                (DrawError::RegisterMismatch { register, .. }, Ok(actual)) => {
+                    if *register == "conflict" {
+                        roots
+                            .conflict_mismatches
+                            .push(*draw_id, actual.conflicts.root);
+                    }
+                    let salt_given = if options.salts.iter().any(|(c, _)| *c == draw.commitment) {
+                        mismatch::SaltGiven::ForThisCommitment
+                    } else {
+                        mismatch::SaltGiven::ForEveryCommitment
+                    };
+                    let m = mismatch::explain(
+                        register, commitment, draw, actual, pool, &regs, salt_given,
+                    );
+                    ("register-root", m)
                 }
-            ) {
-                message.push_str("; either the conflict list differs from the one committed, or the salt given is not this commitment's");
-            }
+                (DrawError::RegisterMismatch { .. }, Err(_)) => ("register-root", e.to_string()),
+                _ => ("registers", e.to_string()),
+            };
             out.push(error(check, message));
             return out;
         }
@@ -940,6 +974,7 @@ pub fn verify_chain(
     }
     let mut state = ChainState::new(key.clone());
     let mut roots = RootCache::default();
+    let mut rejected = Vec::new();
     for cl in lines {
         let id = cl.envelope.record_id();
         let record = match Record::open(&cl.envelope, key) {
@@ -948,11 +983,13 @@ pub fn verify_chain(
                 // Not remembered as seen: a validly signed copy later on is
                 // the record itself and is checked as such (the rejected line
                 // already fails the chain).
+                let stated = wrong_key::stated_signer(cl, key, &e);
                 report.findings.push(Finding {
                     line: Some(cl.line),
                     record: Some(id.to_string()),
-                    ..error("record", format!("record rejected ({}): {e}", e.kind()))
+                    ..error("record", wrong_key::record_message(&e, stated.as_ref()))
                 });
+                rejected.push((cl.line, stated));
                 continue;
             }
         };
@@ -970,7 +1007,9 @@ pub fn verify_chain(
     report.head = state.head();
     let end = state.finish(options, &report);
     report.findings.extend(end);
+    mismatch::after_chain(&state, options, &roots, &mut report);
     witness_findings(&state, options, &mut report);
+    wrong_key::fold(&mut report, key, state.records().len(), &rejected);
     report
 }
 
@@ -1164,6 +1203,7 @@ pub(crate) struct RootCache {
     /// The inspector and check-item roots.
     base: Option<Result<(RootRecord, Option<RootRecord>), DrawError>>,
     conflicts: HashMap<Vec<u8>, Result<RootRecord, DrawError>>,
+    conflict_mismatches: mismatch::ConflictMismatches,
 }
 
 impl std::fmt::Debug for RootCache {

@@ -13,7 +13,10 @@ pub mod plan;
 pub mod progress;
 pub mod receipts;
 pub mod registers;
+pub mod report;
 pub mod scope;
+pub mod secrets;
+pub mod show;
 pub mod task_file;
 #[cfg(feature = "witness")]
 pub mod witness;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use double_random_cli::{check, common, ledger, notice, plan, progress, receipts, year};
+use double_random_cli::{check, common, ledger, notice, plan, progress, receipts, show, year};
 
 /// Provable "double random, one public" (双随机、一公开) spot-check draws.
 #[derive(Debug, Parser)]
@@ -44,6 +44,8 @@ enum Command {
     Prove(receipts::ProveArgs),
     /// Check a proof bundle alone.
     VerifyProof(receipts::VerifyProofArgs),
+    /// List a chain's tasks, commitments, draws (codes, teams) and cancellations from chain and key alone.
+    Show(show::ShowArgs),
     /// Record the result of checking one drawn entity on the results ledger.
     RecordResult(ledger::RecordResultArgs),
     /// Correct a result, with the unit head's approval as a second signature.
@@ -77,6 +79,7 @@ fn main() -> ExitCode {
         Command::Verify(a) => receipts::verify(&a),
         Command::Prove(a) => receipts::prove(&a),
         Command::VerifyProof(a) => receipts::verify_proof(&a),
+        Command::Show(a) => show::show(&a),
         Command::RecordResult(a) => ledger::record_result(&a),
         Command::Correct(a) => ledger::correct(&a),
         Command::Publish(a) => ledger::publish(&a),

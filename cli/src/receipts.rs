@@ -94,6 +94,9 @@ pub enum ReceiptError {
         /// Why.
         message: String,
     },
+    /// The office's secrets file cannot be read.
+    #[error(transparent)]
+    Secrets(#[from] crate::secrets::SecretsError),
     /// The system clock is outside the format's range.
     #[error("the system clock is not a usable time")]
     Clock,
@@ -271,6 +274,7 @@ impl ChainFile {
     }
 
     /// The file's bytes as this command holds them (after its appends).
+    #[cfg_attr(not(feature = "witness"), allow(dead_code))]
     fn bytes(&self) -> Vec<u8> {
         self.log
             .as_ref()
@@ -1156,9 +1160,18 @@ pub struct VerifyArgs {
     /// Check-item list, for full replay.
     #[arg(long, requires = "entities")]
     pub items: Option<PathBuf>,
-    /// The conflict-list salt as hex (default: from CHAIN.secrets.jsonl).
+    /// One conflict-list salt as hex for every commitment (with --secrets:
+    /// for the commitments the file does not list).
     #[arg(long)]
     pub conflict_salt: Option<String>,
+    /// The office's secrets file: each commitment's conflict-list salt
+    /// (default without --conflict-salt: CHAIN.secrets.jsonl beside the chain, when it exists).
+    #[arg(long, requires = "entities")]
+    pub secrets: Option<PathBuf>,
+    /// Write a report to cite (HTML): inputs with SHA-256, issuer key,
+    /// version, every check with its result, each draw's times and witnesses.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
     /// With registers: check only the draw whose record id starts with this.
     #[arg(long, requires = "entities")]
     pub draw: Option<String>,
@@ -1215,6 +1228,11 @@ fn print_report(
         writeln!(out)?;
         return Ok(());
     }
+    // A wrong key explains every other line: it comes first.
+    let wrong_key = |f: &&Finding| f.check == "wrong-key";
+    for f in report.findings.iter().filter(wrong_key) {
+        write_finding(&mut out, f)?;
+    }
     writeln!(
         out,
         "{} records: {} commitment(s), {} draw(s), {} cancellation(s); {} draw(s) replayed, {} checked against registers",
@@ -1232,7 +1250,7 @@ fn print_report(
             h.sequence, h.record, h.created_at
         )?;
     }
-    for f in &report.findings {
+    for f in report.findings.iter().filter(|f| !wrong_key(f)) {
         write_finding(&mut out, f)?;
     }
     if let Some(l) = ledger {
@@ -1250,6 +1268,24 @@ fn print_report(
         }
     )?;
     Ok(())
+}
+
+/// A `--conflict-salt` value: 32 bytes as hex (FORMAT §2), so a salt of
+/// another length is refused before it could read as a changed list.
+fn conflict_salt_flag(h: &str) -> Result<Vec<u8>, ReceiptError> {
+    let salt = unhex("--conflict-salt", h)?;
+    if salt.len() != crate::secrets::SALT_LEN {
+        return Err(ReceiptError::Flag {
+            flag: "--conflict-salt",
+            message: format!(
+                "a conflict-list salt is {} bytes ({} hex digits), this is {} byte(s)",
+                crate::secrets::SALT_LEN,
+                2 * crate::secrets::SALT_LEN,
+                salt.len()
+            ),
+        });
+    }
+    Ok(salt)
 }
 
 /// Runs `verify`.
@@ -1307,18 +1343,24 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
         }
         loaded = Some(l);
     }
-    // Salts: --conflict-salt for every commitment, else each commitment's own
-    // from the sidecar file kept beside the chain.
+    // Salts: each commitment's own from the secrets file (--secrets, else
+    // without --conflict-salt the file kept beside the chain), then
+    // --conflict-salt for the commitments it does not list. A commitment
+    // without a salt is a `conflict-salt` finding of that draw, not a
+    // refusal to verify the rest.
     let salt = match &a.conflict_salt {
-        Some(h) => unhex("--conflict-salt", h)?,
+        Some(h) => conflict_salt_flag(h)?,
         None => Vec::new(),
     };
-    // A commitment without a salt is a `conflict-salt` finding of that
-    // draw, not a refusal to verify the rest.
-    let salts = if a.conflict_salt.is_none() && level == Level::Full {
-        read_salts(&a.chain)
-    } else {
-        Vec::new()
+    let secrets_file = match (&a.secrets, &a.conflict_salt) {
+        (Some(p), _) => Some(p.clone()),
+        (None, None) => Some(secrets_path(&a.chain)).filter(|p| p.exists()),
+        (None, Some(_)) => None,
+    }
+    .filter(|_| level == Level::Full);
+    let salts = match &secrets_file {
+        Some(p) => crate::secrets::read_secrets_file(p).map_err(ReceiptError::from)?,
+        None => Vec::new(),
     };
     let registers = loaded.as_ref().and_then(view);
     let witness_data = load_witnesses(&a.witnesses, &a.chain)?;
@@ -1342,6 +1384,7 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
     report.records += findings.len();
     findings.append(&mut report.findings);
     report.findings = findings;
+    report.lead_with_wrong_key();
     let ledger = match &a.ledger {
         Some(path) => Some(crate::ledger::verify_ledger_files(
             path,
@@ -1368,6 +1411,27 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
         None => None,
     };
     print_report(&report, level, a.json, ledger.as_ref())?;
+    if let Some(path) = &a.report {
+        let inputs = crate::report::inputs_of(a, &bytes, secrets_file.as_deref())?;
+        crate::report::write_report(
+            path,
+            &crate::report::ReportContext {
+                inputs,
+                key: &key,
+                level,
+                lines: &lines,
+                report: &report,
+                ledger: ledger.as_ref(),
+                witnesses: witness_data
+                    .as_ref()
+                    .map(|(keys, _)| (keys.as_slice(), a.witnesses.witness_threshold)),
+                only_draw: a.draw.as_deref(),
+                registers: loaded.is_some(),
+                made_at: now().ok(),
+            },
+        )?;
+        eprintln!("report written to {}", path.display());
+    }
     crate::common::release(loaded);
     Ok(
         if report.holds()
