@@ -101,6 +101,10 @@ pub struct NoticeArgs {
     /// and generally not published.
     #[arg(long)]
     pub show_credit_class: bool,
+    /// Witnesses whose cosignatures the notice shows (who cosigned the
+    /// commitment before the randomness, and when).
+    #[command(flatten)]
+    pub witnesses: crate::receipts::WitnessArgs,
     #[command(flatten)]
     pub read: ReadArgs,
 }
@@ -134,7 +138,22 @@ pub fn notice(a: &NoticeArgs) -> Result<Status, CliError> {
 
     // 1. The chain must verify (signatures, chain rules, replay of every draw).
     let (lines, mut findings) = read_chain(&bytes);
-    let report = verify_chain(&lines, &key, &VerifyOptions::level(Level::Replay));
+    let witness_data = crate::receipts::load_witnesses(&a.witnesses, &a.chain)?;
+    let report = verify_chain(
+        &lines,
+        &key,
+        &VerifyOptions {
+            witnesses: witness_data.as_ref().map(|(keys, bytes)| {
+                double_random::verify::WitnessOptions {
+                    trusted: keys,
+                    threshold: a.witnesses.witness_threshold,
+                    cosignatures: bytes,
+                    now: crate::receipts::now().ok(),
+                }
+            }),
+            ..VerifyOptions::level(Level::Replay)
+        },
+    );
     findings.extend(report.findings.iter().cloned());
     let errors: Vec<&Finding> = findings
         .iter()
@@ -284,6 +303,16 @@ pub fn notice(a: &NoticeArgs) -> Result<Status, CliError> {
         records: report.records,
         draws_replayed: report.draws_replayed,
         show_credit_class: a.show_credit_class,
+        witnessed: report
+            .witnesses_checked
+            .then(|| {
+                report
+                    .witnessed
+                    .iter()
+                    .find(|w| w.draw == *draw_id)
+                    .cloned()
+            })
+            .map(|w| w.map(|w| w.witnesses).unwrap_or_default()),
     }
     .render()
     .map_err(|_| CliError::Output(std::io::Error::other("cannot format the page")))?;
@@ -354,6 +383,9 @@ struct Notice<'a> {
     records: usize,
     draws_replayed: usize,
     show_credit_class: bool,
+    /// The witnesses who cosigned the commitment before its randomness;
+    /// `None` when no witness key was given.
+    witnessed: Option<Vec<double_random::verify::WitnessEvidence>>,
 }
 
 const STYLE: &str = r#"
@@ -605,6 +637,37 @@ impl Notice<'_> {
             "<tr><th>抽取时间 <span class=\"en\">Drawn at</span></th><td>{}</td></tr>",
             self.draw.chain.created_at.beijing().labelled()
         )?;
+        write!(
+            h,
+            "<tr><th>见证 <span class=\"en\">Witnesses</span></th><td>"
+        )?;
+        match &self.witnessed {
+            None => write!(
+                h,
+                "未核验（未提供见证方公钥） <span class=\"en\">not checked</span>"
+            )?,
+            Some(w) if w.is_empty() => write!(
+                h,
+                "<strong>无见证方在随机数产生之前副署此承诺</strong> <span class=\"en\">not witnessed before the randomness</span>"
+            )?,
+            Some(w) => {
+                for (i, x) in w.iter().enumerate() {
+                    if i > 0 {
+                        write!(h, "<br>")?;
+                    }
+                    write!(
+                        h,
+                        "{} 于 {} 副署（早于随机数）",
+                        Esc(&x.name),
+                        x.time.beijing().labelled()
+                    )?;
+                }
+            }
+        }
+        if self.draw.witnessing == Some(double_random::records::Witnessing::Unwitnessed) {
+            write!(h, "<br>抽取记录声明：未经见证 (unwitnessed)")?;
+        }
+        writeln!(h, "</td></tr>")?;
         writeln!(h, "</table>\n</section>")
     }
 
