@@ -320,10 +320,7 @@ pub fn record_result(a: &RecordResultArgs) -> Result<Status, CliError> {
         categories: Vec::new(),
         findings: String::new(),
         follow_ups: Vec::new(),
-        inspectors: draw
-            .team_of(&uscc)
-            .map(|t| t.inspectors.clone())
-            .unwrap_or_default(),
+        inspectors: draw.team_of(&uscc).map(|t| t.to_vec()).unwrap_or_default(),
     };
     r.apply(&mut fields, false)?;
     let created_at = match a.created_at {

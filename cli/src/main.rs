@@ -36,6 +36,10 @@ enum Command {
     Draw(receipts::DrawArgs),
     /// Cancel a commitment with a signed reason (it will never be drawn).
     Cancel(receipts::CancelArgs),
+    /// After a draw: an officer leaves a team (回避, 病假, 调离); the after-draw rule picks who takes the place.
+    Replace(receipts::ReplaceArgs),
+    /// After a draw: replace a listed entity that cannot be inspected (注销, 迁出, 无法联系) by the next of its class (补充抽取).
+    Supplement(receipts::SupplementArgs),
     /// Verify a chain: signatures, chain rules, replay of every draw, and registers.
     Verify(receipts::VerifyArgs),
     /// Write a proof bundle for one entity: in the pool, class, rank, drawn or not.
@@ -71,6 +75,8 @@ fn main() -> ExitCode {
         Command::Commit(a) => receipts::commit(&a),
         Command::Draw(a) => receipts::draw(&a),
         Command::Cancel(a) => receipts::cancel(&a),
+        Command::Replace(a) => receipts::replace(&a),
+        Command::Supplement(a) => receipts::supplement(&a),
         Command::Verify(a) => receipts::verify(&a),
         Command::Prove(a) => receipts::prove(&a),
         Command::VerifyProof(a) => receipts::verify_proof(&a),

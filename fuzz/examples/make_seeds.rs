@@ -564,7 +564,7 @@ fn vector_ledger() -> Vec<Envelope> {
             categories,
             findings: "取水计量设施运行正常 (TEST ONLY)".into(),
             follow_ups,
-            inspectors: team.inspectors.clone(),
+            inspectors: team.to_vec(),
         };
         // The last entity is entered after the 20-working-day deadline.
         let when = if i + 1 == drawn.len() {

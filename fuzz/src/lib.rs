@@ -1196,13 +1196,15 @@ fn check_ledger(ledger: &Ledger, draws: &DrawIndex) {
 // Record payloads
 
 /// Every receipt and ledger payload type (both format versions of receipts).
-pub const PAYLOAD_TYPES: [&str; 9] = [
+pub const PAYLOAD_TYPES: [&str; 11] = [
     double_random::records::v1::COMMITMENT_TYPE,
     double_random::records::v1::DRAW_TYPE,
     double_random::records::v1::CANCELLATION_TYPE,
     COMMITMENT_TYPE,
     DRAW_TYPE,
     CANCELLATION_TYPE,
+    double_random::records::REPLACEMENT_TYPE,
+    double_random::records::SUPPLEMENT_TYPE,
     RESULT_TYPE,
     CORRECTION_TYPE,
     CHECKPOINT_TYPE,

@@ -10,7 +10,7 @@ use super::record::{
     Approver, CORRECTION_TYPE, CheckpointPayload, CorrectionPayload, LedgerRecord, PublishedFile,
     ResultFields, ResultPayload,
 };
-use crate::assignment::Team;
+use crate::after_draw::AmendedDraw;
 use crate::calendar::date::format_date;
 use crate::calendar::{CalendarError, Timeliness, WorkingCalendar};
 use crate::checks::ChainHead;
@@ -40,7 +40,8 @@ fn hex(h: &impl AsRef<[u8]>) -> String {
 // ---------------------------------------------------------------------------
 // Draws from the receipt chain
 
-/// One draw of the receipt chain, with its commitment's task.
+/// One draw of the receipt chain, with its commitment's task and the list
+/// as amended after the draw (replacements, supplementary entities).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DrawnTask {
     /// Record id of the draw.
@@ -53,22 +54,36 @@ pub struct DrawnTask {
     pub pool_size: u64,
     /// The draw.
     pub draw: DrawPayload,
+    /// The draw's list after its replacements and supplements.
+    pub amended: AmendedDraw,
 }
 
 impl DrawnTask {
-    /// The team drawn for `uscc`, when it was drawn.
-    pub fn team_of(&self, uscc: &Uscc) -> Option<&Team> {
-        self.draw.teams.iter().find(|t| t.uscc == *uscc)
+    /// The team of `uscc` now (after replacements), when it is on the list.
+    pub fn team_of(&self, uscc: &Uscc) -> Option<&[String]> {
+        self.amended.entity(uscc).map(|e| e.team.as_slice())
     }
 
-    /// The drawn entities in draw order.
+    /// Every entity on the list: the drawn ones in draw order, then the
+    /// supplementary ones (补充抽取) in chain order. An entity a supplement
+    /// replaced stays on it: it still gets a result that says why.
     pub fn drawn(&self) -> impl Iterator<Item = Uscc> + '_ {
-        self.draw.drawn_in_order().map(|(_, d)| d.uscc)
+        self.amended.entities().iter().map(|e| e.uscc)
     }
 
-    /// Whether `uscc` was drawn.
+    /// Whether `uscc` is on the list (drawn, or added by a supplement).
     pub fn was_drawn(&self, uscc: &Uscc) -> bool {
-        self.drawn().any(|u| u == *uscc)
+        self.amended.entity(uscc).is_some()
+    }
+
+    /// The credit class of a listed entity.
+    pub fn class_of(&self, uscc: &Uscc) -> Option<crate::registers::CreditClass> {
+        self.amended.entity(uscc).map(|e| e.class)
+    }
+
+    /// The number of supplementary entities.
+    pub fn supplemented(&self) -> u64 {
+        self.amended.supplements()
     }
 
     /// The day of the draw in China Standard Time.
@@ -112,8 +127,14 @@ impl DrawIndex {
                         sequence: d.chain.sequence,
                         task: c.task.clone(),
                         pool_size: c.registers.entities.size.0,
+                        amended: AmendedDraw::new(&d),
                         draw: d,
                     });
+                }
+                Ok(r @ (Record::Replacement(_) | Record::Supplement(_))) => {
+                    if let Some(&i) = r.amends_draw().and_then(|d| index.by_id.get(d)) {
+                        index.draws[i].amended.apply(id, &r);
+                    }
                 }
                 _ => {}
             }
@@ -649,14 +670,14 @@ impl Ledger {
                     }),
                     Some(team) => {
                         let mut a = f.inspectors.clone();
-                        let mut b = team.inspectors.clone();
+                        let mut b = team.to_vec();
                         a.sort();
                         b.sort();
-                        if a != b || f.inspectors.len() != team.inspectors.len() {
+                        if a != b || f.inspectors.len() != team.len() {
                             out.push(ResultError::TeamMismatch {
                                 uscc: f.uscc,
                                 stated: f.inspectors.clone(),
-                                drawn: team.inspectors.clone(),
+                                drawn: team.to_vec(),
                             });
                         }
                     }

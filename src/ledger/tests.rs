@@ -74,6 +74,7 @@ fn receipts() -> (Vec<ChainLine>, RecordId) {
             exclude_drawn: vec![],
             team: TeamSpec::V1(team),
             inspection_date: None,
+            max_supplements: None,
         },
         registers: RegisterRoots {
             master: None,
