@@ -50,6 +50,8 @@ enum Command {
     RecordResult(ledger::RecordResultArgs),
     /// Correct a result, with the unit head's approval as a second signature.
     Correct(ledger::CorrectArgs),
+    /// Record follow-up progress on a result (penalty decision, transfer, rectification done); not a correction.
+    Progress(ledger::ProgressArgs),
     /// Write the public view (CSV, JSON, xlsx) and append a signed checkpoint of it.
     Publish(ledger::PublishArgs),
     /// Per-task summary tables (汇总表): initiated and cooperated.
@@ -82,6 +84,7 @@ fn main() -> ExitCode {
         Command::VerifyProof(a) => receipts::verify_proof(&a),
         Command::RecordResult(a) => ledger::record_result(&a),
         Command::Correct(a) => ledger::correct(&a),
+        Command::Progress(a) => ledger::progress(&a),
         Command::Publish(a) => ledger::publish(&a),
         Command::Summary(a) => ledger::summary(&a),
         Command::Notice(a) => notice::notice(&a),

@@ -87,6 +87,9 @@ pub enum ReceiptError {
     /// The library refused the commitment or draw.
     #[error(transparent)]
     Draw(#[from] double_random::checks::DrawError),
+    /// A record cannot be written in its format version.
+    #[error(transparent)]
+    Record(#[from] double_random::records::RecordError),
     /// A proof bundle cannot be read.
     #[error("{path}: not a proof bundle: {message}")]
     Bundle {

@@ -313,7 +313,7 @@ fn a_deregistered_firm_is_replaced_by_the_next_of_its_class_and_results_follow()
             "--json",
         ]))
     };
-    json(&record(&uscc, "deregistered", "2024-06-04T01:00:00Z"));
+    json(&record(&uscc, "注销", "2024-06-04T01:00:00Z"));
     let r = json(&record(&new, "no-problem", "2024-06-04T02:00:00Z"));
     assert!(r["record"].is_string());
     let _ = team;

@@ -239,6 +239,22 @@ fn main() {
             }
         }
     }
+    // Format version 2 payloads, after-draw records included.
+    for stem in [
+        "valid-with-cancellation",
+        "replacement-honest",
+        "supplement-honest",
+        "supplement-beyond-limit",
+    ] {
+        let bytes = read(&format!("tests/vectors/v2/chain/{stem}.jsonl"));
+        for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+            if let Ok(env) = Envelope::from_json(line)
+                && seen.insert(env.unverified_payload().to_vec())
+            {
+                payloads.add(&format!("v2-{stem}-{i}"), env.unverified_payload());
+            }
+        }
+    }
     // The draw twice, first with a broken signature: the valid copy is the
     // record itself (the first run's alarm: it used to be called a duplicate).
     let valid = read("tests/vectors/chain/valid.jsonl");
@@ -260,11 +276,10 @@ fn main() {
     let s = Seeds::new("proof_bundle");
     let regs = chain_registers();
     let hashes = entity_leaf_hashes(&regs.entities).expect("leaf hashes");
+    let draw_envelope = Envelope::from_json(lines[1]).expect("draw envelope");
     let draw = match Record::decode(
-        double_random::records::DRAW_TYPE,
-        Envelope::from_json(lines[1])
-            .expect("draw envelope")
-            .unverified_payload(),
+        draw_envelope.payload_type(),
+        draw_envelope.unverified_payload(),
     )
     .expect("draw payload")
     {
@@ -362,9 +377,7 @@ fn main() {
 /// Seeds of the witness targets: the witness vectors' cosignature files,
 /// and add-checkpoint bodies over the vector chain.
 fn witness_seeds() {
-    use double_random::witness::{
-        AddCheckpointBody, CheckpointRequest, Head, KeyChange, LogKind,
-    };
+    use double_random::witness::{AddCheckpointBody, CheckpointRequest, Head, KeyChange, LogKind};
     let s = Seeds::new("cosignature_file");
     let dir = repo().join("tests/vectors/v2/witness");
     let mut names: Vec<_> = fs::read_dir(&dir)
@@ -404,9 +417,13 @@ fn witness_seeds() {
         &core::array::from_fn(|i| i as u8 + 0x81),
     )
     .expect("name");
-    let change = KeyChange::new(&issuer, new.public_key(), Timestamp::parse("2024-06-05T00:00:00Z").expect("time"))
-        .expect("change")
-        .sign(test_issuer(), &new);
+    let change = KeyChange::new(
+        &issuer,
+        new.public_key(),
+        Timestamp::parse("2024-06-05T00:00:00Z").expect("time"),
+    )
+    .expect("change")
+    .sign(test_issuer(), &new);
     s.add("with-key-change.json", body(head0, 1, Some(change)));
 }
 
@@ -558,6 +575,8 @@ fn vector_ledger() -> Vec<Envelope> {
             draw: draw.draw_id,
             task: draw.task.id.clone(),
             uscc: *uscc,
+            department: Some(draw.task.team.initiating_department().to_owned()),
+            items: Some(draw.task.items.clone()),
             inspection_start: date("2024-06-11"),
             inspection_end: date("2024-06-13"),
             methods: vec![InspectionMethod::OnSite, InspectionMethod::Written],
@@ -575,7 +594,7 @@ fn vector_ledger() -> Vec<Envelope> {
         let ledger = state(&lines);
         let link = ledger.next_link(key.public_key(), at(&when)).expect("link");
         let p = ledger.new_result(draws, fields, link).expect("result");
-        let env = LedgerRecord::Result(p).sign(key);
+        let env = LedgerRecord::Result(p).sign(key).expect("signs");
         first.get_or_insert(env.record_id());
         lines.push(env);
         if i == 2 {
@@ -602,7 +621,28 @@ fn vector_ledger() -> Vec<Envelope> {
                     link,
                 )
                 .expect("correction");
-            lines.push(sign_correction(&p, key, other_issuer()));
+            lines.push(sign_correction(&p, key, other_issuer()).expect("signs"));
+            // Follow-up progress on the second result: not a correction.
+            let ledger = state(&lines);
+            let second = ledger
+                .entry(&draw.draw_id, &drawn[1])
+                .expect("second result")
+                .original()
+                .record;
+            let link = ledger
+                .next_link(key.public_key(), at("2024-06-16T04:00:00Z"))
+                .expect("link");
+            let p = ledger
+                .new_progress(
+                    &second,
+                    vec![
+                        FollowUp::parse("ordered-to-correct:已整改完毕 (TEST ONLY)")
+                            .expect("follow-up"),
+                    ],
+                    link,
+                )
+                .expect("progress");
+            lines.push(LedgerRecord::Progress(p).sign(key).expect("signs"));
         }
     }
     // Publish.
@@ -626,7 +666,7 @@ fn vector_ledger() -> Vec<Envelope> {
         .next_link(key.public_key(), published_at)
         .expect("link");
     let p = ledger.new_checkpoint(files, link).expect("checkpoint");
-    lines.push(LedgerRecord::Checkpoint(p).sign(key));
+    lines.push(LedgerRecord::Checkpoint(p).sign(key).expect("signs"));
     state(&lines);
     lines
 }

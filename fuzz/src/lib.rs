@@ -18,9 +18,9 @@ use double_random::{
     calendar::{Timestamp, WorkingCalendar},
     chain::{Chain, ChainError, Commit, Draw},
     ledger::{
-        Approvals, CHECKPOINT_TYPE, CORRECTION_TYPE, DrawIndex, InspectorDisclosure, Ledger,
-        LedgerOptions, LedgerRecord, PublicView, RESULT_TYPE, check_published_file, published_file,
-        sign_correction, summarise, verify_ledger,
+        Approvals, CHECKPOINT_TYPE, CORRECTION_TYPE, DrawIndex, InspectorDisclosure, LEDGER_TYPES,
+        Ledger, LedgerOptions, LedgerRecord, PublicView, RESULT_TYPE, check_published_file,
+        published_file, sign_correction, summarise, verify_ledger,
     },
     records::{
         CANCELLATION_TYPE, COMMITMENT_TYPE, CancellationPayload, DRAW_TYPE, DrawPayload,
@@ -992,13 +992,12 @@ pub fn chain_audit(data: &[u8]) {
 
 /// What holds for every ledger report: one record per line read, findings
 /// name lines that exist, and the report serialises.
-fn check_ledger_report(
-    report: &double_random::ledger::LedgerReport,
-    records: usize,
-    data: &[u8],
-) {
+fn check_ledger_report(report: &double_random::ledger::LedgerReport, records: usize, data: &[u8]) {
     let lines = data.split(|&b| b == b'\n').count();
-    assert_eq!(report.records, records, "one record or one finding per line");
+    assert_eq!(
+        report.records, records,
+        "one record or one finding per line"
+    );
     for f in &report.findings {
         assert!(f.line.is_none_or(|l| (1..=lines).contains(&l)));
     }
@@ -1037,12 +1036,13 @@ pub fn vector_draws() -> &'static DrawIndex {
 
 /// The input's ledger records re-signed with [`test_issuer`], corrections
 /// also with [`other_issuer`] as approver. A correction naming no earlier
-/// record of the file is pointed at the latest earlier result or
-/// correction, a checkpoint's head at the record before it; nothing else
-/// is changed.
+/// record of the file (and a progress record naming no earlier result) is
+/// pointed at the latest earlier result or correction, a checkpoint's head
+/// at the record before it; nothing else is changed. A record its format
+/// version cannot express is left out.
 pub fn resigned_ledger(data: &[u8]) -> Vec<ChainLine> {
     let decode = |t: &str, p: &[u8]| LedgerRecord::decode(t, p).ok();
-    let types = [RESULT_TYPE, CORRECTION_TYPE, CHECKPOINT_TYPE];
+    let types = LEDGER_TYPES;
     let mut seen = HashSet::new();
     let mut last = None;
     let mut last_result = None;
@@ -1063,14 +1063,27 @@ pub fn resigned_ledger(data: &[u8]) -> Vec<ChainLine> {
                     p.head = r;
                 }
             }
+            LedgerRecord::Progress(p) => {
+                if let Some(r) = last_result
+                    && !seen.contains(&p.result)
+                {
+                    p.result = r;
+                }
+            }
             _ => {}
         }
         let envelope = match &record {
             LedgerRecord::Correction(p) => sign_correction(p, test_issuer(), other_issuer()),
             r => r.sign(test_issuer()),
         };
+        let Ok(envelope) = envelope else {
+            continue;
+        };
         let id = envelope.record_id();
-        if !matches!(record, LedgerRecord::Checkpoint(_)) {
+        if matches!(
+            record,
+            LedgerRecord::Result(_) | LedgerRecord::Correction(_)
+        ) {
             last_result = Some(id);
         }
         last = Some(id);
@@ -1133,10 +1146,17 @@ fn check_ledger(ledger: &Ledger, draws: &DrawIndex) {
         assert!(draws.get(e.draw()).is_some(), "a result of a known draw");
         assert_eq!(
             ledger
-                .entry(e.draw(), e.uscc())
+                .entry_of(e.draw(), e.uscc(), e.department())
                 .map(|x| x.original().record),
             Some(e.original().record)
         );
+        assert!(
+            ledger
+                .entries_of(e.draw(), e.uscc())
+                .iter()
+                .any(|x| x.original().record == e.original().record)
+        );
+        let _ = (e.follow_ups(), e.progress_at());
         for v in std::iter::once(e.original()).chain(e.corrections()) {
             assert_eq!(
                 ledger
@@ -1190,13 +1210,31 @@ fn check_ledger(ledger: &Ledger, draws: &DrawIndex) {
         let rows = summarise(ledger, draws, Some(&regs.entities), department);
         serde_json::to_string(&rows).expect("a summary serialises");
     }
+    for d in draws.draws() {
+        for u in d.drawn() {
+            if let Some(r) = ledger.entity_result(d, &u) {
+                let cats = r.categories();
+                assert!(
+                    !cats.is_empty()
+                        || r.entries
+                            .iter()
+                            .all(|e| e.current().fields.categories.is_empty())
+                );
+                assert!(
+                    cats.len() == 1
+                        || !cats.contains(&double_random::ledger::ResultCategory::NoProblem),
+                    "no-problem overall stands alone"
+                );
+            }
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
 // Record payloads
 
-/// Every receipt and ledger payload type (both format versions of receipts).
-pub const PAYLOAD_TYPES: [&str; 11] = [
+/// Every receipt and ledger payload type (both format versions of each).
+pub const PAYLOAD_TYPES: [&str; 15] = [
     double_random::records::v1::COMMITMENT_TYPE,
     double_random::records::v1::DRAW_TYPE,
     double_random::records::v1::CANCELLATION_TYPE,
@@ -1205,9 +1243,13 @@ pub const PAYLOAD_TYPES: [&str; 11] = [
     CANCELLATION_TYPE,
     double_random::records::REPLACEMENT_TYPE,
     double_random::records::SUPPLEMENT_TYPE,
+    double_random::ledger::v1::RESULT_TYPE,
+    double_random::ledger::v1::CORRECTION_TYPE,
+    double_random::ledger::v1::CHECKPOINT_TYPE,
     RESULT_TYPE,
     CORRECTION_TYPE,
     CHECKPOINT_TYPE,
+    double_random::ledger::PROGRESS_TYPE,
 ];
 
 /// The input as the payload of every record type: where `Record::decode`
@@ -1230,10 +1272,10 @@ pub fn record_payload(data: &[u8]) {
         match LedgerRecord::decode(ty, data) {
             Ok(r) => {
                 assert_eq!(r.payload_type(), ty);
-                let bytes = r.to_payload();
+                let bytes = r.to_payload().expect("a decoded ledger record encodes");
                 let again = LedgerRecord::decode(ty, &bytes).expect("our own payload decodes");
                 assert_eq!(again, r);
-                assert_eq!(again.to_payload(), bytes);
+                assert_eq!(again.to_payload().ok(), Some(bytes));
                 let fields = match &r {
                     LedgerRecord::Result(p) => Some(&p.result),
                     LedgerRecord::Correction(p) => Some(&p.result),
@@ -1320,14 +1362,24 @@ fn check_witness_index(file: &double_random::witness::CosignatureFile, data_line
         .map(|e| (e.link.sequence, e.id))
         .collect();
     let trusted = [test_witness().public_key().clone()];
-    let index = WitnessIndex::build(file, &log, &trusted, &chain, Some(witness_time(1_800_000_000)));
+    let index = WitnessIndex::build(
+        file,
+        &log,
+        &trusted,
+        &chain,
+        Some(witness_time(1_800_000_000)),
+    );
     // Every envelope is either counted or has exactly one finding.
     let envelope_findings = index.findings().len() - file.findings.len();
     assert_eq!(envelope_findings + index.counted(), file.envelopes.len());
     for f in index.findings() {
         let line = f.line.expect("findings of a file name their line");
         assert!(line >= 1 && line <= data_lines + 1);
-        let _ = (f.problem.to_string(), f.problem.check(), f.problem.is_error());
+        let _ = (
+            f.problem.to_string(),
+            f.problem.check(),
+            f.problem.is_error(),
+        );
     }
     for s in 0..4u64 {
         for before in [0i64, 1_717_230_000, 1_800_000_000, 253_402_300_799] {
@@ -1361,9 +1413,14 @@ pub fn cosignature_file(data: &[u8]) {
             continue;
         };
         // Decoding is strict, so encoding gives back a payload that decodes equal.
-        assert_eq!(CosignedHead::decode(&statement.to_payload()).as_ref(), Ok(&statement));
+        assert_eq!(
+            CosignedHead::decode(&statement.to_payload()).as_ref(),
+            Ok(&statement)
+        );
         statement.witness = double_random::witness::WitnessId::of(test_witness().public_key());
-        resigned.envelopes.push((*line, statement.sign(test_witness())));
+        resigned
+            .envelopes
+            .push((*line, statement.sign(test_witness())));
     }
     check_witness_index(&resigned, lines);
 }
@@ -1387,7 +1444,10 @@ pub fn witness_request(data: &[u8]) {
         return;
     };
     let again = AddCheckpointBody::from_request(&request).to_json();
-    assert_eq!(parse_add_checkpoint(again.as_bytes(), &limits).as_ref(), Ok(&request));
+    assert_eq!(
+        parse_add_checkpoint(again.as_bytes(), &limits).as_ref(),
+        Ok(&request)
+    );
     let log = witness_vector_log();
     let first = &log[0];
     let held = LogState {
