@@ -286,6 +286,28 @@ fn a_deregistered_firm_is_replaced_by_the_next_of_its_class_and_results_follow()
     let again = o.run(&a);
     assert_ne!(again.status.code(), Some(0));
 
+    // The draw notice lists the change (抽取后变更).
+    let mut notice = args(&[
+        "notice",
+        "--chain",
+        "chain.jsonl",
+        "--public-key",
+        "k/issuer.pub",
+        "--out",
+        "notice.html",
+    ]);
+    for (flag, file) in [
+        ("--entities", "entities.csv"),
+        ("--inspectors", "inspectors.csv"),
+    ] {
+        notice.push(flag.to_owned());
+        notice.push(example(file).display().to_string());
+    }
+    ok(&o.run(&notice));
+    let html = std::fs::read_to_string(o.p().join("notice.html")).expect("notice");
+    assert!(html.contains("抽取后变更"), "the notice shows the changes");
+    assert!(html.contains("补充抽取") && html.contains(&new) && html.contains(&uscc));
+
     // Results: the replaced firm with the team drawn, the supplementary one with its team.
     let record = |u: &str, category: &str, at: &str| {
         o.run(&args(&[
