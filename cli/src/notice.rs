@@ -313,6 +313,11 @@ pub fn notice(a: &NoticeArgs) -> Result<Status, CliError> {
                     .cloned()
             })
             .map(|w| w.map(|w| w.witnesses).unwrap_or_default()),
+        after: records
+            .iter()
+            .filter(|(_, r)| r.amends_draw() == Some(draw_id))
+            .map(|(_, r)| r)
+            .collect(),
     }
     .render()
     .map_err(|_| CliError::Output(std::io::Error::other("cannot format the page")))?;
@@ -386,6 +391,8 @@ struct Notice<'a> {
     /// The witnesses who cosigned the commitment before its randomness;
     /// `None` when no witness key was given.
     witnessed: Option<Vec<double_random::verify::WitnessEvidence>>,
+    /// The draw's replacements and supplements, in chain order.
+    after: Vec<&'a Record>,
 }
 
 const STYLE: &str = r#"
@@ -867,7 +874,75 @@ impl Notice<'_> {
                  <span class=\"en\">Ordered by USCC; firms' credit-risk classes are not published, only the counts per class.</span></p>"
             )?;
         }
+        self.after_draw(h)?;
         writeln!(h, "</section>")
+    }
+
+    /// The draw's replacements and supplements (抽取后变更), when it has any.
+    fn after_draw(&self, h: &mut String) -> fmt::Result {
+        if self.after.is_empty() {
+            return Ok(());
+        }
+        let name = |u: &double_random::registers::Uscc| {
+            self.entities.get(u).map_or("", |e| e.name()).to_owned()
+        };
+        let who = |id: &str| {
+            let n = self.inspectors.get(id).map_or("", |i| i.name.as_str());
+            format!("{} <span class=\"cert mono\">{}</span>", Esc(n), Esc(id))
+        };
+        writeln!(
+            h,
+            "<h3>抽取后变更<span class=\"en\">After the draw</span></h3>\n\
+             <p class=\"note\">以下变更均为签名记录：接替人员与补充抽取对象由公开规则和本次抽取的随机种子确定，不由本机关指定。\
+             <span class=\"en\">Signed records: who takes a place and which entity is drawn in supplement follow from the published rule and this draw's seed; the office does not choose them.</span></p>"
+        )?;
+        writeln!(
+            h,
+            "<table class=\"after\"><thead><tr><th class=\"num\">序号</th><th>类型<br><span class=\"en\">Kind</span></th>\
+             <th>统一社会信用代码<br><span class=\"en\">USCC</span></th><th>名称<br><span class=\"en\">Entity</span></th>\
+             <th>变更<br><span class=\"en\">Change</span></th><th>原因<br><span class=\"en\">Reason</span></th></tr></thead>\n<tbody>"
+        )?;
+        for (n, r) in self.after.iter().enumerate() {
+            match r {
+                Record::Replacement(p) => writeln!(
+                    h,
+                    "<tr><td class=\"num\">{}</td><td>人员调整</td><td class=\"mono uscc\">{}</td><td>{}</td><td class=\"team\">{} → {}</td><td>{}{}</td></tr>",
+                    n + 1,
+                    Esc(&p.uscc.to_string()),
+                    Esc(&name(&p.uscc)),
+                    who(&p.leaving),
+                    who(&p.replacement),
+                    p.reason.kind.chinese_name(),
+                    if p.reason.text.is_empty() {
+                        String::new()
+                    } else {
+                        format!("：{}", Esc(&p.reason.text))
+                    }
+                )?,
+                Record::Supplement(p) => writeln!(
+                    h,
+                    "<tr><td class=\"num\">{}</td><td>补充抽取</td><td class=\"mono uscc\">{}</td><td>{}</td><td class=\"team\">替换 <span class=\"mono\">{}</span> {}；检查组 {}</td><td>{}{}</td></tr>",
+                    n + 1,
+                    Esc(&p.uscc.to_string()),
+                    Esc(&name(&p.uscc)),
+                    Esc(&p.replaced.to_string()),
+                    Esc(&name(&p.replaced)),
+                    p.team
+                        .iter()
+                        .map(|id| who(id))
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                    p.reason.kind.chinese_name(),
+                    if p.reason.text.is_empty() {
+                        String::new()
+                    } else {
+                        format!("：{}", Esc(&p.reason.text))
+                    }
+                )?,
+                _ => {}
+            }
+        }
+        writeln!(h, "</tbody>\n</table>")
     }
 
     fn randomness(&self, h: &mut String) -> fmt::Result {
