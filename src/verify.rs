@@ -295,6 +295,9 @@ pub struct ChainState {
     latest_draw: HashMap<String, RecordId>,
     // Each draw as amended by its replacements and supplements.
     after: HashMap<RecordId, AmendedDraw>,
+    // Supplements of draws of this chain: a later commitment may exclude
+    // the entity each adds (FORMAT §3.1).
+    supplements: HashMap<RecordId, usize>,
 }
 
 /// The findings of one line, before the state takes the record in.
@@ -353,6 +356,7 @@ impl ChainState {
             open_by_task: HashMap::new(),
             latest_draw: HashMap::new(),
             after: HashMap::new(),
+            supplements: HashMap::new(),
         }
     }
 
@@ -584,6 +588,9 @@ impl ChainState {
             Record::Replacement(_) | Record::Supplement(_) => {
                 if let Some(a) = record.amends_draw().and_then(|d| self.after.get_mut(d)) {
                     a.apply(id, &record);
+                    if matches!(record, Record::Supplement(_)) {
+                        self.supplements.insert(id, index);
+                    }
                 }
             }
         }
@@ -718,19 +725,34 @@ impl ChainState {
             .task
             .exclude_drawn
             .iter()
-            .find(|d| self.draw(d).is_none())?;
+            .find(|d| self.draw(d).is_none() && self.supplement(d).is_none())?;
         Some(format!(
-            "the commitment excludes the entities of draw {missing}, which is not an earlier draw of this chain"
+            "the commitment excludes the entities of record {missing}, which is not an earlier draw or supplementary draw of this chain"
         ))
     }
 
-    /// The codes drawn by the draws a commitment excludes.
+    /// A supplementary draw of this chain, by its record id.
+    pub(crate) fn supplement(&self, id: &RecordId) -> Option<&crate::records::SupplementPayload> {
+        match &self.records.get(*self.supplements.get(id)?)?.1 {
+            Record::Supplement(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The codes a commitment excludes (FORMAT §3.1 step 3): those drawn by
+    /// the draws it names, and those added by the supplementary draws it
+    /// names.
     fn excluded_codes(&self, c: &CommitmentPayload) -> HashSet<Uscc> {
         c.task
             .exclude_drawn
             .iter()
-            .filter_map(|d| self.draw(d))
-            .flat_map(|d| d.drawn_in_order().map(|(_, x)| x.uscc))
+            .flat_map(|id| {
+                let drawn = self
+                    .draw(id)
+                    .into_iter()
+                    .flat_map(|d| d.drawn_in_order().map(|(_, x)| x.uscc));
+                drawn.chain(self.supplement(id).map(|s| s.uscc))
+            })
             .collect()
     }
 
@@ -744,7 +766,7 @@ impl ChainState {
             .drawn_in_order()
             .find(|(_, x)| excluded.contains(&x.uscc))?;
         Some(format!(
-            "draws {}, which the commitment excluded (drawn by an earlier draw it names)",
+            "draws {}, which the commitment excluded (drawn by an earlier draw or supplementary draw it names)",
             hit.1.uscc
         ))
     }
@@ -835,7 +857,7 @@ impl ChainState {
                         out.push(error(
                             "exclusion",
                             format!(
-                                "the supplement draws {}, which the commitment excluded (drawn by an earlier draw it names)",
+                                "the supplement draws {}, which the commitment excluded (drawn by an earlier draw or supplementary draw it names)",
                                 p.uscc
                             ),
                         ));

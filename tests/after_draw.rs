@@ -453,3 +453,95 @@ fn a_place_nobody_can_take_is_a_typed_error_naming_the_rule() {
         Err(ChainError::AfterDraw(AfterDrawError::BlankReason))
     ));
 }
+
+#[test]
+fn a_later_task_excluding_a_draw_also_leaves_out_its_supplementary_entity() {
+    let f = Fixture::new(6, &[]);
+    let (mut chain, mut lines, draw) = f.drawn(["5%", "10%", "20%", "50%"], None);
+    let d = chain.draw_record(&draw).unwrap().clone();
+    let first = d.drawn_in_order().next().unwrap().1.uscc;
+    let pending = f
+        .supplement(&chain, draw, first, "2024-06-02T01:00:00Z")
+        .unwrap();
+    let Record::Supplement(s) = pending.record().clone() else {
+        panic!("not a supplement")
+    };
+    lines.push(pending.line());
+    let supplement = chain.push(pending).unwrap();
+    assert_eq!(chain.with_supplements(&[draw]), [draw, supplement]);
+
+    let bp = |s| BasisPoints::parse_percent(s).unwrap();
+    let later = |id: &str, excluded: Vec<RecordId>| {
+        Task::new(
+            id,
+            "一业一查 (TEST ONLY)",
+            vec![],
+            Ratios(["5%", "10%", "20%", "50%"].map(bp)),
+            TeamRules::new(2, "管理股"),
+            double_random::calendar::parse_date("2024-07-01").unwrap(),
+        )
+        .unwrap()
+        .excluding_draws(excluded)
+        .unwrap()
+    };
+    let commit = |chain: &Chain, task: &Task| {
+        chain
+            .commit(
+                &f.key,
+                &Commit {
+                    task,
+                    registers: f.registers(),
+                    conflict_salt: &SALT,
+                    randomness: RandomnessPlan::Local {},
+                    created_at: at("2024-06-20T08:00:00Z"),
+                },
+            )
+            .unwrap()
+    };
+    let pool_of = |chain: &Chain, task: &Task| {
+        let Record::Commitment(c) = commit(chain, task).record().clone() else {
+            panic!("a commitment")
+        };
+        chain.pool(&c, &f.entities).unwrap().into_owned()
+    };
+
+    // The draw and its supplement: every entity inspectors were sent to.
+    let pool = pool_of(&chain, &later("T-2", chain.with_supplements(&[draw])));
+    let listed = d.drawn_in_order().count();
+    assert_eq!(pool.len(), f.entities.len() - listed - 1);
+    assert!(pool.get(&s.uscc).is_none() && pool.get(&first).is_none());
+    // The supplement alone: only the entity it added.
+    let pool = pool_of(&chain, &later("T-3", vec![supplement]));
+    assert_eq!(pool.len(), f.entities.len() - 1);
+    assert!(pool.get(&s.uscc).is_none());
+
+    // Committed and drawn, the chain verifies with the registers.
+    let task = later("T-2", chain.with_supplements(&[draw]));
+    let pending = commit(&chain, &task);
+    lines.push(pending.line());
+    let commitment = chain.push(pending).unwrap();
+    let pending = chain
+        .draw(
+            &f.key,
+            &Draw {
+                commitment,
+                randomness: RandomnessValue {
+                    value: b"205817".to_vec(),
+                    beacon_signature: None,
+                },
+                registers: f.registers(),
+                conflict_salt: &SALT,
+                created_at: at("2024-06-20T09:00:00Z"),
+                witnessing: Witnessing::Unwitnessed,
+                library_version: "test",
+            },
+        )
+        .unwrap();
+    let Record::Draw(second) = pending.record().clone() else {
+        panic!("a draw")
+    };
+    assert!(second.drawn_in_order().all(|(_, e)| e.uscc != s.uscc));
+    lines.push(pending.line());
+    let report = f.verify(&lines, Level::Full);
+    assert!(report.holds(), "{report}");
+}

@@ -698,13 +698,17 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
         let year = task.inspection_date.year();
         excluded.extend(chain.chain.draws_in_inspection_year(year));
     }
-    let draws: Vec<RecordId> = chain
-        .chain
-        .records()
-        .iter()
-        .map(|(id, _)| *id)
-        .filter(|id| excluded.contains(id))
-        .collect();
+    // With the supplementary draws of those draws: their entities were
+    // inspected too.
+    let draws: Vec<RecordId> = chain.chain.with_supplements(
+        &chain
+            .chain
+            .records()
+            .iter()
+            .map(|(id, _)| *id)
+            .filter(|id| excluded.contains(id))
+            .collect::<Vec<_>>(),
+    );
     if !draws.is_empty() {
         task = task
             .excluding_draws(draws)

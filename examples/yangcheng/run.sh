@@ -139,22 +139,6 @@ draw_task YCSW-2024-01 --beacon-signature "$signature" --created-at 2023-08-23T1
 draw_task YCHD-2024-01 --beacon-signature "$signature" --created-at 2023-08-23T15:16:20Z
 
 echo
-echo "== 5b. the joint works task (一业一查): committed after those draws, its pool leaves out"
-echo "   every entity drawn this year (exclude_drawn_in_year); its randomness is a public ceremony"
-"$dr" commit "${chain[@]}" --key "$out/keys/issuer.key" \
-    --task "$here/tasks/joint-works.toml" "${regs[@]}" \
-    --randomness-plan "ceremony:2024-08-28T02:00:00Z:公开摇号：十面骰连掷六次，点数依次写为 ASCII 数字" \
-    --witness "县纪委监委驻县水务局纪检监察组" --witness "县司法局行政执法监督人员" \
-    --created-at 2024-08-26T02:00:00Z
-# The ceremony rolled 5, 0, 2, 8, 1, 7: the ASCII digits "502817".
-draw_task YCGC-2024-01 --randomness 353032383137 --created-at 2024-08-28T02:30:00Z
-if grep -F -f <(cut -f1 "$out/draws/YCSW-2024-01.tsv" "$out/draws/YCHD-2024-01.tsv") \
-    "$out/draws/YCGC-2024-01.tsv" >/dev/null; then
-    echo "the joint works task drew an entity already drawn this year" >&2
-    exit 1
-fi
-
-echo
 echo "== 5b. after the draw (YCSW-2024-01): an officer recuses (回避), a drawn firm turns out deregistered (注销)"
 echo "   The office names who leaves and which firm cannot be inspected; who takes the place, and which"
 echo "   firm is drawn in supplement (补充抽取, the next of its class from the same stream), follow from the"
@@ -179,6 +163,22 @@ echo "supplementary draw (补充抽取): $deregistered (注销) replaced by $sup
 printf '%s\t%s\n' "$supplementary" \
     "$(printf '%s\n' "$supp" | grep -o '"team":\[[^]]*\]' | sed 's/"team":\[//; s/\]//; s/"//g')" \
     >> "$out/draws/YCSW-2024-01.tsv"
+
+echo
+echo "== 5c. the joint works task (一业一查): committed after those draws, its pool leaves out"
+echo "   every entity drawn this year (exclude_drawn_in_year), supplements included; its randomness is a public ceremony"
+"$dr" commit "${chain[@]}" --key "$out/keys/issuer.key" \
+    --task "$here/tasks/joint-works.toml" "${regs[@]}" \
+    --randomness-plan "ceremony:2024-08-28T02:00:00Z:公开摇号：十面骰连掷六次，点数依次写为 ASCII 数字" \
+    --witness "县纪委监委驻县水务局纪检监察组" --witness "县司法局行政执法监督人员" \
+    --created-at 2024-08-26T02:00:00Z
+# The ceremony rolled 5, 0, 2, 8, 1, 7: the ASCII digits "502817".
+draw_task YCGC-2024-01 --randomness 353032383137 --created-at 2024-08-28T02:30:00Z
+if grep -F -f <(cut -f1 "$out/draws/YCSW-2024-01.tsv" "$out/draws/YCHD-2024-01.tsv") \
+    "$out/draws/YCGC-2024-01.tsv" >/dev/null; then
+    echo "the joint works task drew an entity already drawn this year" >&2
+    exit 1
+fi
 
 echo
 echo "== 6. verify everything, as an auditor would (exit 0 = everything holds)"
@@ -321,3 +321,61 @@ echo "== 12. verify chain and ledger together, as an auditor would (exit 0 = eve
     --ledger "$ledger" --approver-key "$out/keys/head.pub" \
     --published "$out/public/public-results.csv" --published "$out/public/public-results.json" \
     --published "$out/public/public-results.xlsx"
+
+echo
+echo "== 13. LIVE, as an office works today: the commitment is witnessed (见证) before the randomness"
+echo "   Steps 4 to 12 replay 2024 with a recorded drand round, so no witness could have seen those"
+echo "   commitments in time: their draws say --unwitnessed and every verifier reports it. Here two"
+echo "   witness services (the discipline inspection group stationed at the bureau and the city bureau,"
+echo "   each with its own key, clock and database) run on this machine; the bureau commits a task for"
+echo "   an inspection two weeks from today, both witnesses cosign at once, the public ceremony takes"
+echo "   place a few seconds later, and verify, given the witnesses' keys, judges \"committed before"
+echo "   the randomness\" by their clocks, not by the bureau's. A separate demonstration key and chain."
+live="$out/live"
+mkdir -p "$live/w1" "$live/w2"
+"$dr" keygen --issuer "阳城县水务局（现场演示 live demonstration）" --out "$live/issuer"
+"$dr" keygen --issuer "阳城县纪委监委驻县水务局纪检监察组（见证方）" --out "$live/w1/key"
+"$dr" keygen --issuer "晋城市水务局（见证方）" --out "$live/w2/key"
+witness_pids=()
+stop_witnesses() {
+    for pid in "${witness_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+}
+trap stop_witnesses EXIT
+urls=()
+for w in w1 w2; do
+    "$dr" witness serve --key "$live/$w/key.key" --state "$live/$w" \
+        --listen 127.0.0.1:0 > "$live/$w/address" 2> "$live/$w/log" &
+    witness_pids+=($!)
+    for _ in $(seq 100); do
+        [ -s "$live/$w/address" ] && break
+        sleep 0.1
+    done
+    address=$(head -n 1 "$live/$w/address")
+    case "$address" in
+    127.0.0.1:*) ;;
+    *) echo "witness $w did not start (see $live/$w/log)" >&2; exit 1 ;;
+    esac
+    urls+=(--witness-url "http://$address")
+    echo "witness $w listening on http://$address"
+done
+witness_keys=(--witness-key "$live/w1/key.pub" --witness-key "$live/w2/key.pub" --witness-threshold 2)
+# The task: water permits again, inspected two weeks from today (Beijing).
+inspection=$(TZ=Asia/Shanghai date -d '+14 days' +%F)
+sed -e 's/^id = .*/id = "YCSW-LIVE-01"/' \
+    -e 's/^name = .*/name = "取水许可监督检查（现场演示）"/' \
+    -e "s/^inspection_date = .*/inspection_date = $inspection/" \
+    "$here/tasks/water-permits.toml" > "$live/task.toml"
+ceremony=$(date -u -d '+5 seconds' +%Y-%m-%dT%H:%M:%SZ)
+"$dr" commit --chain "$live/chain.jsonl" --key "$live/issuer.key" --task "$live/task.toml" \
+    "${regs[@]}" "${urls[@]}" \
+    --randomness-plan "ceremony:$ceremony:公开摇号：十面骰连掷六次，点数依次写为 ASCII 数字" \
+    --witness "县司法局行政执法监督人员"
+while [ "$(date -u +%s)" -le "$(date -u -d "$ceremony" +%s)" ]; do sleep 0.2; done
+# The rolls are written in this script (a demonstration): 7, 3, 0, 9, 4, 6.
+"$dr" draw --chain "$live/chain.jsonl" --key "$live/issuer.key" --task-id YCSW-LIVE-01 \
+    --randomness 373330393436 "${regs[@]}" "${urls[@]}" "${witness_keys[@]}" --json > "$live/draw.json"
+drawn_teams "$live/draw.json" > "$live/draw.tsv"
+list_drawn "$live/draw.tsv"
+echo "-- verify with the witnesses' keys (exit 0 = everything holds, publication time included)"
+"$dr" verify --chain "$live/chain.jsonl" --public-key "$live/issuer.pub" "${regs[@]}" \
+    "${witness_keys[@]}"

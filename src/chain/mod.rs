@@ -665,16 +665,34 @@ impl Chain {
     }
 
     /// The codes drawn by these draws of the chain.
-    fn codes_drawn_by(&self, draws: &[RecordId]) -> Result<HashSet<Uscc>, ChainError> {
+    fn codes_drawn_by(&self, records: &[RecordId]) -> Result<HashSet<Uscc>, ChainError> {
         let mut out = HashSet::new();
-        for d in draws {
+        for id in records {
+            if let Some(s) = self.state.supplement(id) {
+                out.insert(s.uscc);
+                continue;
+            }
             let draw = self
                 .state
-                .draw(d)
-                .ok_or(ChainError::UnknownDraw { draw: *d })?;
+                .draw(id)
+                .ok_or(ChainError::UnknownDraw { draw: *id })?;
             out.extend(draw.drawn_in_order().map(|(_, x)| x.uscc));
         }
         Ok(out)
+    }
+
+    /// `draws` and every supplementary draw (补充抽取) of them on the chain,
+    /// in chain order: what a commitment names in `exclude_drawn` to leave
+    /// out every entity those draws sent inspectors to (FORMAT §3.1).
+    pub fn with_supplements(&self, draws: &[RecordId]) -> Vec<RecordId> {
+        self.records()
+            .iter()
+            .filter(|(id, r)| match r {
+                Record::Supplement(s) => draws.contains(&s.draw),
+                _ => draws.contains(id),
+            })
+            .map(|(id, _)| *id)
+            .collect()
     }
 
     /// Makes and signs a commitment for this chain (format version 2). The
