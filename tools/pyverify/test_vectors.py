@@ -36,8 +36,7 @@ def u64(v):
 
 
 # ----------------------------------------------------------------- chain --
-def run_chain_case(case):
-    cdir = os.path.join(VEC, "chain")
+def run_chain_case(case, cdir=os.path.join(VEC, "chain")):
     key = V.parse_public_key_file(open(os.path.join(cdir, "issuer.pub"), "rb").read())
     rep = V.Report()
     regs, level = None, "replay"
@@ -48,24 +47,42 @@ def run_chain_case(case):
             inspectors=os.path.join(cdir, r["inspectors"]),
             conflicts=os.path.join(cdir, r["conflicts"]),
             items=os.path.join(cdir, r["items"]) if r.get("items") else None,
-            conflict_salt=os.path.join(cdir, r["conflict_salt"]), secrets=None)
+            conflict_salt=os.path.join(cdir, r["conflict_salt"]) if r["conflict_salt"] else None,
+            secrets=None)
         regs = V.load_registers(args, rep)
         level = "full" if regs is not None else "replay"
     V.verify_chain(open(os.path.join(cdir, case["chain"]), "rb").read(), key, regs, level, rep)
     return rep
 
 
-def test_chain_cases():
-    cases = load("chain", "cases.json")["cases"]
-    assert len(cases) >= 25
+def check_chain_cases(cdir, at_least):
+    cases = json.load(open(os.path.join(cdir, "cases.json"), "rb"))["cases"]
+    assert len(cases) >= at_least
     bad = []
     for case in cases:
-        rep = run_chain_case(case)
+        rep = run_chain_case(case, cdir)
         verdict = "holds" if rep.ok else "fails"
         missing = set(case["failing_checks"]) - set(rep.failing())
         if verdict != case["verdict"] or missing:
             bad.append((case["case"], verdict, rep.failing(), case["failing_checks"]))
     assert not bad, bad
+    return cases
+
+
+def test_chain_cases():
+    """Version 1, frozen: tests/vectors/chain/cases.json."""
+    check_chain_cases(os.path.join(VEC, "chain"), 26)
+
+
+def test_chain_cases_v2():
+    """Version 2: tests/vectors/v2/chain/cases.json."""
+    cases = check_chain_cases(os.path.join(VEC, "v2", "chain"), 39)
+    # The warnings the version-2 vectors name in their descriptions.
+    for name, check in (("unwitnessed-draw", "unwitnessed"),
+                        ("late-cancellation", "late-cancellation")):
+        case = next(c for c in cases if c["case"] == name)
+        rep = run_chain_case(case, os.path.join(VEC, "v2", "chain"))
+        assert any(f["check"] == check and f["level"] == "warning" for f in rep.findings), name
 
 
 # ------------------------------------------------------------- registers --
@@ -92,9 +109,31 @@ def _fields(data, shape):
 
 
 def test_registers():
-    """tests/vectors/registers.json: every leaf is rebuilt from its fields by
-    this verifier's leaf functions, hashed, and the root recomputed."""
-    cases = load("registers.json")["cases"]
+    """tests/vectors/registers.json (version 1, frozen): every leaf is rebuilt
+    from its fields by this verifier's leaf functions, hashed, and the root
+    recomputed."""
+    check_registers(load("registers.json")["cases"], 1)
+
+
+def test_registers_v2():
+    """tests/vectors/v2/registers.json: the same, with version-2 entity
+    leaves; each entity leaf is also rebuilt from `extra.fields`, and the
+    version-1 file's entity leaves from the same fields."""
+    cases = load("v2", "registers.json")["cases"]
+    check_registers(cases, 2)
+    v1 = {c["register"]: c for c in load("registers.json")["cases"]}
+    for case in cases:
+        fields = case["extra"].get("fields")
+        if not fields:
+            continue
+        leaves = [bytes.fromhex(x["bytes"]) for x in case["leaves_in_canonical_order"]]
+        assert [C.entity_leaf_v2(f) for f in fields] == leaves, case["register"]
+        if case["register"] in v1:
+            old = [bytes.fromhex(x["bytes"]) for x in v1[case["register"]]["leaves_in_canonical_order"]]
+            assert [C.entity_leaf(f) for f in fields] == old, case["register"]
+
+
+def check_registers(cases, version):
     assert {c["register"] for c in cases} >= {"entities", "inspectors", "conflicts", "items"}
     for case in cases:
         kind = case["register"].split("-")[0]
@@ -102,7 +141,15 @@ def test_registers():
         for x, data in zip(case["leaves_in_canonical_order"], leaves):
             assert C.leaf_hash(data).hex() == x["hash"], case["register"]
             t = lambda v: v.decode("utf-8")  # noqa: E731
-            if kind == "entities":
+            if kind == "entities" and version == 2:
+                tag, uscc, cls, name, region, industry, status, types_ = \
+                    _fields(data, "sssssssl")
+                assert tag == b"double-random/entity/v2"
+                assert [t(x) for x in types_] == sorted({t(x) for x in types_}, key=str.encode)
+                rebuilt = C.entity_leaf_v2(dict(
+                    uscc=t(uscc), credit_class=t(cls), name=t(name), region=t(region),
+                    industry=t(industry), status=t(status), target_types=[t(x) for x in types_]))
+            elif kind == "entities":
                 tag, uscc, cls, name, region, industry = _fields(data, "ssssss")
                 rebuilt = C.entity_leaf(dict(uscc=t(uscc), credit_class=t(cls), name=t(name),
                                              region=t(region), industry=t(industry)))
@@ -126,14 +173,15 @@ def test_registers():
                     methods=[t(m) for m in methods], required_expertise=[t(e) for e in exp]))
             assert rebuilt == data, (case["register"], data.hex())
         assert C.mth([C.leaf_hash(x) for x in leaves]).hex() == case["root"], case["register"]
+        shape = "sssssssl" if version == 2 else "ssssss"
         sizes = case["extra"].get("class_sizes")
         if sizes:
-            got = {c: sum(1 for x in leaves if _fields(x, "ssssss")[2] == c.encode())
+            got = {c: sum(1 for x in leaves if _fields(x, shape)[2] == c.encode())
                    for c in "ABCD"}
             assert got == {c: int(n) for c, n in sizes.items()}, case["register"]
         order = case["extra"].get("canonical_uscc_order")
         if order:
-            assert [_fields(x, "ssssss")[1].decode() for x in leaves] == order
+            assert [_fields(x, shape)[1].decode() for x in leaves] == order
 
 
 # ---------------------------------------------------------------- merkle --
@@ -217,6 +265,26 @@ def test_assignment():
             hist = {}
         try:
             got = dict(teams=C.assign_teams(
+                bytes.fromhex(case["seed"]), case["entities"], case["inspectors"],
+                [(x["inspector_id"], x["uscc"]) for x in case["conflicts"]],
+                case["rules"], case["date"], hist))
+        except C.AssignError as exc:
+            got = dict(error=exc.detail)
+        assert got == case["expected"], (case["case"], got)
+
+
+def test_assignment_v2():
+    """tests/vectors/v2/assignment.json: teams (place order) or the exact error."""
+    a = load("v2", "assignment.json")
+    assert len(a["cases"]) >= 21
+    for case in a["cases"]:
+        hist = None
+        if case["history"] is not None:
+            hist = {}
+            for h in case["history"]:
+                hist[h["uscc"]] = hist.get(h["uscc"], []) + h["inspectors"]
+        try:
+            got = dict(teams=C.assign_teams_v2(
                 bytes.fromhex(case["seed"]), case["entities"], case["inspectors"],
                 [(x["inspector_id"], x["uscc"]) for x in case["conflicts"]],
                 case["rules"], case["date"], hist))
