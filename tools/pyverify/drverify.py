@@ -24,7 +24,7 @@ import sys
 import unicodedata
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from drcore import (EMPTY_ROOT, METHODS, AssignError, FormatError, U64_MAX,  # noqa: E402
+from drcore import (EMPTY_ROOT, METHODS, verify_inclusion, AssignError, FormatError, U64_MAX,  # noqa: E402
                     assign_teams, assign_teams_v2, b64decode_strict, check_public_key,
                     conflict_leaf, derive_seed, draw_ranks, ed25519_verify_strict,
                     entity_leaf_for, inspector_leaf, is_blank, item_leaf, json_strict,
@@ -1488,6 +1488,144 @@ def full_checks(d, c, st, rep, regs, seed, drawn, ranks_ok, where):
             rep.error("teams", "teams differ from the assignment", where)
 
 
+# ------------------------------------------------------------ proof bundles --
+PROOF_FORMATS = {1: "double-random/entity-proof/v1", 2: "double-random/entity-proof/v2"}
+ENTITY_FIELDS = {1: ("uscc", "name", "credit_class", "region", "industry"),
+                 2: ("uscc", "name", "credit_class", "region", "industry", "status",
+                     "target_types")}
+
+
+def verify_proof(bundle_bytes, key, rep=None):
+    """FORMAT §8: a proof bundle for one entity, checked alone. Returns the
+    report; rep.proof holds what the bundle shows (class, rank, drawn)."""
+    rep = rep or Report()
+    rep.proof = None
+    try:
+        b = s_obj(dict(format=s_str, commitment=s_str, draw=s_null_or(s_str),
+                       proof=s_obj(dict(entity=lambda v, p: v, rank=s_u64, proof=s_obj(dict(
+                           index=s_u64, tree_size=s_u64, path=s_list(s_hex64)))))))(
+            json_strict(bundle_bytes), "bundle")
+    except FormatError as exc:
+        rep.error("proof", f"not a proof bundle: {exc}")
+        return rep
+    opened = {}
+    for which in ("commitment", "draw"):
+        text = b[which]
+        if text is None:
+            continue
+        try:
+            ptype, payload, sigs = decode_envelope(text.encode("utf-8"))
+        except FormatError as exc:
+            rep.error("envelope", f"the bundle's {which}: {exc}", which)
+            return rep
+        try:
+            kind, version, rec, _ = open_record(ptype, payload, sigs, key)
+        except FormatError as exc:
+            rep.error("record", f"the bundle's {which}: {exc}", which)
+            return rep
+        if kind != which:
+            rep.error("record", f"the bundle's {which} is a {kind} record", which)
+            return rep
+        opened[which] = dict(kind=kind, version=version, rec=rec, id=record_id_of(ptype, payload),
+                             line=which, seq=rec["chain"]["sequence"])
+    if "commitment" not in opened:
+        rep.error("proof", "the bundle holds no commitment")
+        return rep
+    c = opened["commitment"]
+    version, cr = c["version"], c["rec"]
+    if b["format"] != PROOF_FORMATS[version]:
+        rep.error("proof", f"format {b['format']!r} is not {PROOF_FORMATS[version]!r}, the "
+                  f"format of a version-{version} commitment's entity proof")
+        return rep
+    where = f"commitment (sequence {c['seq']})"
+    commitment_findings(cr, version, rep, where)
+    # The entity: exactly the fields of the version's leaf, through that leaf
+    # into the committed pool at its class and rank.
+    ent = b["proof"]["entity"]
+    fields = ENTITY_FIELDS[version]
+    try:
+        if not isinstance(ent, dict) or set(ent) != set(fields):
+            raise FormatError(f"the entity's members are not {list(fields)}")
+        for f in fields:
+            if f == "target_types":
+                s_list(s_str)(ent[f], f)
+            else:
+                s_str(ent[f], f)
+        if ent["credit_class"] not in CLASSES:
+            raise FormatError(f"credit class {ent['credit_class']!r}")
+    except FormatError as exc:
+        rep.error("proof", f"entity: {exc}")
+        return rep
+    cls = ent["credit_class"]
+    ci = CLASSES.index(cls)
+    pool = cr["registers"]["entities"]
+    rank, pr = b["proof"]["rank"], b["proof"]["proof"]
+    start = sum(pool["class_sizes"][x] for x in CLASSES[:ci])
+    ok = True
+    if pr["tree_size"] != pool["size"]:
+        rep.error("proof", f"tree_size {pr['tree_size']} is not the committed size {pool['size']}")
+        ok = False
+    if rank >= pool["class_sizes"][cls] or pr["index"] != start + rank:
+        rep.error("proof", f"index {pr['index']} is not rank {rank} of class {cls} "
+                  f"(class {cls} holds leaves {start}..{start + pool['class_sizes'][cls]})")
+        ok = False
+    if ok:
+        leaf = entity_leaf_for(version)(ent)
+        err = verify_inclusion(leaf_hash(leaf), pr["index"], pr["tree_size"],
+                               [bytes.fromhex(x) for x in pr["path"]],
+                               bytes.fromhex(pool["root"]))
+        if err:
+            rep.error("proof", f"the inclusion proof does not verify against the committed "
+                      f"pool root ({err})")
+            ok = False
+    d = opened.get("draw")
+    drawn = None
+    if d is not None and ok:
+        dr = d["rec"]
+        dwhere = f"draw (sequence {d['seq']})"
+        if dr["commitment"] != c["id"]:
+            rep.error("proof", "the draw does not name the bundle's commitment", dwhere)
+        elif draw_findings(c, d, rep, dwhere):
+            bps = [cr["task"]["ratios_bp"][x] for x in CLASSES]
+            top_up = cr["task"]["top_up"] if version == 2 else "any-class"
+            pools = [pool["class_sizes"][x] for x in CLASSES]
+            try:
+                if any(v > 10000 for v in bps):
+                    raise FormatError("a committed ratio is above 10000 bp")
+                k = sample_sizes(pools, bps, top_up)[ci]
+            except FormatError as exc:
+                rep.error("replay", f"cannot replay: {exc}", dwhere)
+                k = None
+            listed = dr["drawn"][cls]
+            if k is not None and len(listed) != k:
+                rep.error("sample-size", f"class {cls}: {len(listed)} drawn, the committed "
+                          f"pool and ratio give {k}", dwhere)
+            elif k is not None:
+                seed = derive_seed(bytes.fromhex(c["id"]),
+                                   bytes.fromhex(dr["randomness"]["value"]))
+                ranks = draw_ranks(seed, ci, pools[ci], k)
+                if [e["rank"] for e in listed] != ranks:
+                    rep.error("ranks", f"class {cls}: ranks {[e['rank'] for e in listed]}, the "
+                              f"seed gives {ranks}", dwhere)
+                else:
+                    drawn = rank in ranks
+                    if drawn and listed[ranks.index(rank)]["uscc"] != ent["uscc"]:
+                        rep.error("drawn-entity", f"rank {rank} of class {cls} is drawn, but the "
+                                  f"draw lists {listed[ranks.index(rank)]['uscc']}, not "
+                                  f"{ent['uscc']}", dwhere)
+    rep.proof = dict(uscc=ent["uscc"], credit_class=cls, rank=rank,
+                     class_size=pool["class_sizes"][cls], drawn=drawn,
+                     commitment=dict(sequence=c["seq"], record=c["id"],
+                                     created_at=cr["chain"]["created_at"]),
+                     draw=None if d is None else dict(sequence=d["seq"], record=d["id"],
+                                                      created_at=d["rec"]["chain"]["created_at"]))
+    return rep
+
+
+def record_id_of(ptype, payload):
+    return hashlib.sha256(pae(ptype, payload)).hexdigest()
+
+
 # --------------------------------------------------------------------- CLI --
 def read_secrets(path):
     """FORMAT §3: JSON Lines {"commitment":"<record id>","conflict_salt":"<64 hex>"};
@@ -1543,7 +1681,8 @@ def load_registers(args, rep):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--chain", required=True)
+    ap.add_argument("--chain")
+    ap.add_argument("--proof", help="check a proof bundle (FORMAT §8) instead of a chain")
     ap.add_argument("--public-key", required=True)
     ap.add_argument("--entities")
     ap.add_argument("--inspectors")
@@ -1565,6 +1704,25 @@ def main(argv=None):
         key = parse_public_key_file(open(args.public_key, "rb").read())
     except (FormatError, OSError) as exc:
         print(f"public key: {exc}", file=sys.stderr)
+        return 2
+    if args.proof:
+        verify_proof(open(args.proof, "rb").read(), key, rep)
+        if args.json:
+            print(json.dumps(dict(holds=rep.ok, proof=rep.proof, findings=rep.findings),
+                             ensure_ascii=False, indent=1))
+        else:
+            for f in rep.findings:
+                w = f" [{f['where']}]" if f["where"] else ""
+                print(f"{f['level'].upper():7} {f['check']}: {f['message']}{w}")
+            if rep.proof:
+                p = rep.proof
+                state = {True: "drawn", False: "not drawn", None: "no draw checked"}[p["drawn"]]
+                print(f"entity {p['uscc']}: class {p['credit_class']}, rank {p['rank']} of "
+                      f"{p['class_size']}, {state}")
+            print(f"{'HOLDS' if rep.ok else 'FAILS'} (proof bundle)")
+        return 0 if rep.ok else 1
+    if not args.chain:
+        print("--chain (or --proof) is required", file=sys.stderr)
         return 2
     USCC_POLICY["lenient"] = args.uscc_policy == "lenient"
     USCC_POLICY["warnings"].clear()

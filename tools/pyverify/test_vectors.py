@@ -372,26 +372,6 @@ def test_example_chain():
         assert beacon and all(f["level"] == "ok" for f in beacon), beacon
 
 
-if __name__ == "__main__":
-    passed = failed = skipped = 0
-    for name, fn in list(globals().items()):
-        if name.startswith("test_") and callable(fn):
-            try:
-                fn()
-                passed += 1
-                print(f"PASS {name}")
-            except AssertionError as exc:
-                failed += 1
-                print(f"FAIL {name}: {exc}")
-            except BaseException as exc:  # pytest.skip raises Skipped, a BaseException
-                if type(exc).__name__ != "Skipped":
-                    raise
-                skipped += 1
-                print(f"SKIP {name}: {exc}")
-    print(f"{passed} passed, {failed} failed, {skipped} skipped")
-    sys.exit(1 if failed else 0)
-
-
 # --------------------------------------------------------------- witness --
 # docs/spec/witness.md, written from the spec: sections 3 (cosignature),
 # 4 (the file), 5 (key change) and 8 (what a verifier concludes).
@@ -661,3 +641,109 @@ def test_add_checkpoint_cases():
             got, error = None, r.args[0]
         assert error == case["error"], case["name"]
         assert got == case["cosignature"], case["name"]
+
+
+# ---------------------------------------------------------- proof bundles --
+def make_proof(cdir, chain_name, commitment_seq, uscc, with_draw=True):
+    """A bundle (FORMAT §8) built by this verifier from a vector chain and its
+    registers: the commitment's line, its draw's line, and the entity's
+    inclusion proof into the pool rebuilt by FORMAT §3.1."""
+    lines = [x for x in open(os.path.join(cdir, chain_name), "rb").read().split(b"\n") if x]
+    key = V.parse_public_key_file(open(os.path.join(cdir, "issuer.pub"), "rb").read())
+    opened = []
+    for raw in lines:
+        ptype, payload, sigs = V.decode_envelope(raw)
+        kind, version, rec, _ = V.open_record(ptype, payload, sigs, key)
+        opened.append((raw, kind, version, rec, C.record_id(ptype, payload)))
+    raw_c, _, version, cr, cid = opened[commitment_seq]
+    draw = next((o for o in opened if o[1] == "draw" and o[3]["commitment"] == cid), None)
+    st = V.ChainState()
+    for o in opened:
+        if o[1] == "draw":
+            st.all_draws[o[4]] = o[3]
+    bad = []
+    master = V.load_entities(os.path.join(cdir, "registers", "entities.csv"), bad)
+    pool = V.commitment_pool(st, dict(version=version, rec=cr), master)
+    leaves = [C.leaf_hash(C.entity_leaf_for(version)(e)) for e in pool]
+    i = next(n for n, e in enumerate(pool) if e["uscc"] == uscc)
+    e = pool[i]
+    start = sum(1 for x in pool if x["credit_class"] < e["credit_class"])
+    fields = {f: e[f] for f in V.ENTITY_FIELDS[version]}
+    return {"format": V.PROOF_FORMATS[version], "commitment": raw_c.decode(),
+            "draw": draw[0].decode() if with_draw and draw else None,
+            "proof": {"entity": fields, "rank": str(i - start),
+                      "proof": {"index": str(i), "tree_size": str(len(pool)),
+                                "path": [h.hex() for h in C.audit_path(i, leaves)]}}}
+
+
+def check_proof(bundle, cdir):
+    key = V.parse_public_key_file(open(os.path.join(cdir, "issuer.pub"), "rb").read())
+    return V.verify_proof(json.dumps(bundle, ensure_ascii=False).encode(), key)
+
+
+def test_proof_bundles():
+    """FORMAT §8, on bundles this verifier builds from the vector chains: a
+    drawn and an undrawn entity of a scoped version-2 pool hold; tampered
+    bundles fail. (The bundled `prove` output is compared by the probes.)"""
+    cdir = os.path.join(VEC, "v2", "chain")
+    # scope-and-exclusion: commitment 2 excludes the first draw's entities.
+    for seq in (0, 2):
+        rec = json.loads(base64.b64decode(json.loads(open(os.path.join(
+            cdir, "scope-and-exclusion.jsonl"), "rb").read().split(b"\n")[seq])["payload"]))
+        assert rec["task"]["scope"]["industries"], rec["task"]["scope"]
+    drawn_uscc = None
+    for line in open(os.path.join(cdir, "scope-and-exclusion.jsonl"), "rb").read().split(b"\n"):
+        if line and json.loads(line)["payloadType"].endswith("draw.v2+json"):
+            d = json.loads(base64.b64decode(json.loads(line)["payload"]))
+            drawn_uscc = next(e["uscc"] for x in "ABCD" for e in d["drawn"][x])
+            break
+    b = make_proof(cdir, "scope-and-exclusion.jsonl", 0, drawn_uscc)
+    rep = check_proof(b, cdir)
+    assert rep.ok and rep.proof["drawn"] is True, rep.findings
+    # an entity of the pool not drawn
+    bad = []
+    master = V.load_entities(os.path.join(cdir, "registers", "entities.csv"), bad)
+    pool0 = [e for e in master if e["industry"] == "河道采砂" and e["status"] != "deregistered"]
+    other = next(e["uscc"] for e in pool0 if e["uscc"] != drawn_uscc and
+                 check_proof(make_proof(cdir, "scope-and-exclusion.jsonl", 0, e["uscc"]),
+                             cdir).proof["drawn"] is False)
+    assert check_proof(make_proof(cdir, "scope-and-exclusion.jsonl", 0, other, False), cdir).ok
+    # version 1
+    v1 = os.path.join(VEC, "chain")
+    rep = check_proof(make_proof(v1, "valid.jsonl", 0, "91140522MA0000000K"), v1)
+    assert rep.ok and rep.proof["drawn"] is not None, rep.findings
+    # tampering
+    for label, fn, check in [
+        ("format of the other version", lambda x: x.update(format=V.PROOF_FORMATS[1]), "proof"),
+        ("status changed", lambda x: x["proof"]["entity"].update(status="revoked"), "proof"),
+        ("v1 fields in a v2 proof", lambda x: [x["proof"]["entity"].pop(k)
+                                               for k in ("status", "target_types")], "proof"),
+        ("rank off by one", lambda x: x["proof"].update(rank=str(int(x["proof"]["rank"]) + 1)),
+         "proof"),
+        ("tree size not the pool's", lambda x: x["proof"]["proof"].update(
+            tree_size=str(int(x["proof"]["proof"]["tree_size"]) + 1)), "proof"),
+    ]:
+        x = make_proof(cdir, "scope-and-exclusion.jsonl", 0, drawn_uscc)
+        fn(x)
+        rep = check_proof(x, cdir)
+        assert not rep.ok and check in rep.failing(), (label, rep.failing())
+
+
+if __name__ == "__main__":
+    passed = failed = skipped = 0
+    for name, fn in list(globals().items()):
+        if name.startswith("test_") and callable(fn):
+            try:
+                fn()
+                passed += 1
+                print(f"PASS {name}")
+            except AssertionError as exc:
+                failed += 1
+                print(f"FAIL {name}: {exc}")
+            except BaseException as exc:  # pytest.skip raises Skipped, a BaseException
+                if type(exc).__name__ != "Skipped":
+                    raise
+                skipped += 1
+                print(f"SKIP {name}: {exc}")
+    print(f"{passed} passed, {failed} failed, {skipped} skipped")
+    sys.exit(1 if failed else 0)
