@@ -420,12 +420,21 @@ STATUS_SPELLINGS = {
 
 
 def status_key(cell):
-    """How a status cell is compared (columns.md): white space anywhere
-    ignored, full-width （），read as (),, ASCII case ignored, and `-`, `_` or
-    a space between English words alike (so they are dropped here)."""
-    t = "".join(ch for ch in cell if ch not in TRIM)
-    t = t.replace("（", "(").replace("）", ")").replace("，", ",")
-    return ascii_lower(t).replace("-", "").replace("_", "")
+    """How a status cell is compared (columns.md): full-width （），read as
+    (),; a Chinese spelling with its white space dropped; an English one in
+    any ASCII case, one separator between two words: a `-` or a `_` (white
+    space around it ignored) or white space alone (`moved out`, `Moved_Out`,
+    `MOVED - OUT`; not `movedout`, `moved--out`). The text says "with `-`,
+    `_` or a space between words"; reading it as one separator is this
+    verifier's choice (see README, ambiguities)."""
+    t = cell.strip(TRIM).replace("（", "(").replace("）", ")").replace("，", ",")
+    if "".join(ch for ch in t if ch not in TRIM).isascii():
+        ws = "[" + re.escape(TRIM) + "]"
+        words = re.split(f"{ws}*[-_]{ws}*|{ws}+", t.lower())
+        if not all(words):
+            return None     # an empty word: two separators in a row
+        return "-".join(words)
+    return "".join(ch for ch in t if ch not in TRIM)
 
 
 def ascii_lower(t):
@@ -823,7 +832,7 @@ class ChainState:
         self.commitments = {}   # id -> dict(line, seq, rec, version, outcome, id)
         self.commit_order = []
         self.draws = {}         # id -> draw, the first draw of each commitment (outcomes)
-        self.all_draws = {}     # id -> draw record, every accepted draw record
+        self.all_draws = {}     # id -> draw record, of those draws (for exclusions)
         self.latest_draw = {}   # task id -> id of its latest draw (FORMAT §7 `history`)
         self.pending_full = []  # full-level checks, run once every commitment is known
         self.checked_with_registers = 0
@@ -895,8 +904,8 @@ def verify_chain(chain_bytes, key, regs=None, level="replay", rep=None, only_dra
             continue
         st.accepted += 1
         if canonical_payload(raw_json) != payload:
-            rep.warn("record", f"{kind} payload is not compact JSON with members in "
-                     "the order shown (a writing rule, FORMAT §5)", where)
+            rep.info("record", f"{kind} payload is not compact JSON with members in "
+                     "the order shown (a writing rule, not a check: FORMAT §5)", where)
         if not link_check(st, rep, ln, rid, rec["chain"]):
             continue
         seq = rec["chain"]["sequence"]
@@ -904,8 +913,6 @@ def verify_chain(chain_bytes, key, regs=None, level="replay", rep=None, only_dra
         if kind == "commitment":
             commitment_rules(st, rep, ln, rid, rec, version, where)
             continue
-        if kind == "draw":
-            st.all_draws[rid] = rec
         cid = rec["commitment"]
         c = st.commitments.get(cid)
         if c is None:
@@ -938,6 +945,7 @@ def verify_chain(chain_bytes, key, regs=None, level="replay", rep=None, only_dra
         if do_replay:
             check_draw(d, c, st, rep, regs if do_full else None, only_draw)
         st.draws[rid] = d
+        st.all_draws[rid] = rec
         st.latest_draw[c["rec"]["task"]["id"]] = rid
     if not any_line:
         rep.warn("empty-chain", "the chain holds no record")
@@ -1023,7 +1031,9 @@ def commitment_rules(st, rep, ln, rid, rec, version, where):
         if h != latest and (h is None or same_task):
             rep.error("history", f"task {tid!r} rotates teams, so its history must name its "
                       f"latest earlier draw ({latest}), not {h}", where)
-    # FORMAT §6 rule 7, §7 `exclusion`: exclude_drawn names earlier draws of the chain.
+    # FORMAT §6 rule 7, §7 `exclusion`: exclude_drawn names earlier draws of the
+    # chain, that is draws the chain took as their commitment's outcome (not a
+    # second draw, nor a draw naming no commitment of the chain).
     if version == 2:
         for x in dict.fromkeys(rec["task"]["exclude_drawn"]):
             if x not in st.all_draws:
@@ -1500,13 +1510,22 @@ def verify_proof(bundle_bytes, key, rep=None):
     report; rep.proof holds what the bundle shows (class, rank, drawn)."""
     rep = rep or Report()
     rep.proof = None
+    rep.unreadable = False
+
+    def s_entity(v, p):
+        # the members of either version's entity (FORMAT §3); which of them
+        # the commitment's version needs is checked below
+        if not isinstance(v, dict) or any(k not in ENTITY_FIELDS[2] for k in v):
+            raise FormatError(f"{p}: not an entity of FORMAT §3")
+        return v
     try:
         b = s_obj(dict(format=s_str, commitment=s_str, draw=s_null_or(s_str),
-                       proof=s_obj(dict(entity=lambda v, p: v, rank=s_u64, proof=s_obj(dict(
+                       proof=s_obj(dict(entity=s_entity, rank=s_u64, proof=s_obj(dict(
                            index=s_u64, tree_size=s_u64, path=s_list(s_hex64)))))))(
             json_strict(bundle_bytes), "bundle")
     except FormatError as exc:
         rep.error("proof", f"not a proof bundle: {exc}")
+        rep.unreadable = True
         return rep
     opened = {}
     for which in ("commitment", "draw"):
@@ -1720,7 +1739,7 @@ def main(argv=None):
                 print(f"entity {p['uscc']}: class {p['credit_class']}, rank {p['rank']} of "
                       f"{p['class_size']}, {state}")
             print(f"{'HOLDS' if rep.ok else 'FAILS'} (proof bundle)")
-        return 0 if rep.ok else 1
+        return 2 if rep.unreadable else 0 if rep.ok else 1
     if not args.chain:
         print("--chain (or --proof) is required", file=sys.stderr)
         return 2
