@@ -1,4 +1,4 @@
-//! `record-result`, `correct`, `publish`, `summary`, and the ledger part of
+//! `record-result`, `correct`, `progress`, `publish`, `summary`, and the ledger part of
 //! `verify`: the results ledger (一公开), a JSON Lines file of signed
 //! records beside the issuer's receipt chain.
 
@@ -174,9 +174,14 @@ pub struct ResultFlags {
     /// transfer-to-judicial, abnormal-list, ordered-to-correct, joint-credit-punishment (repeat).
     #[arg(long)]
     pub follow_up: Vec<String>,
-    /// An inspector's id (certificate number); default: the team drawn for the entity (repeat).
+    /// An inspector's id (certificate number); default: the entity's team,
+    /// as drawn or amended after the draw (repeat).
     #[arg(long)]
     pub inspector: Vec<String>,
+    /// A check item (id) this department checked (repeat, or separate with
+    /// commas); default for a single-department task: every item of the task.
+    #[arg(long)]
+    pub item: Vec<String>,
 }
 
 impl ResultFlags {
@@ -191,16 +196,21 @@ impl ResultFlags {
 
     fn categories(&self) -> Result<Vec<ResultCategory>, ReceiptError> {
         split_values(&self.category)
-            .map(|c| {
-                ResultCategory::parse(c).ok_or_else(|| {
-                    flag(
-                        "--category",
-                        format!(
-                            "{c:?} is not a result category; use one of {}",
-                            ResultCategory::ALL.map(|c| c.code()).join(", ")
-                        ),
-                    )
-                })
+            .map(|c| match ResultCategory::parse(c) {
+                Some(ResultCategory::Deregistered) => Err(flag(
+                    "--category",
+                    format!(
+                        "{c:?} joins four categories that the results ledger now keeps apart: use 注销 (deregistration), 被吊销 (licence-revoked), 被撤销 (registration-revoked) or 迁出 (moved-out)"
+                    ),
+                )),
+                Some(x) => Ok(x),
+                None => Err(flag(
+                    "--category",
+                    format!(
+                        "{c:?} is not a result category; use one of {} (or the platform's Chinese wording)",
+                        ResultCategory::V2.map(|c| c.code()).join(", ")
+                    ),
+                )),
             })
             .collect()
     }
@@ -247,6 +257,9 @@ impl ResultFlags {
         if !self.inspector.is_empty() {
             f.inspectors = split_values(&self.inspector).map(str::to_owned).collect();
         }
+        if !self.item.is_empty() {
+            f.items = Some(split_values(&self.item).map(str::to_owned).collect());
+        }
         Ok(())
     }
 }
@@ -279,6 +292,11 @@ pub struct RecordResultArgs {
     /// The entity's USCC.
     #[arg(long)]
     pub uscc: String,
+    /// The department entering the result of its own check (谁检查、谁录入);
+    /// default: the task's initiating department. In a joint task each
+    /// department enters its own, with the items it checked (--item).
+    #[arg(long)]
+    pub department: Option<String>,
     #[command(flatten)]
     pub result: ResultFlags,
     /// Entry time instead of the clock (UTC, YYYY-MM-DDTHH:MM:SSZ).
@@ -310,20 +328,39 @@ pub fn record_result(a: &RecordResultArgs) -> Result<Status, CliError> {
         )
         .into());
     };
+    let department = a
+        .department
+        .clone()
+        .unwrap_or_else(|| draw.task.team.initiating_department().to_owned());
+    let joint = !draw.task.team.participating_departments().is_empty();
+    if joint && r.item.is_empty() && !draw.task.items.is_empty() {
+        return Err(flag(
+            "--item",
+            format!(
+                "task {} is a joint task: name the check items {department} checked (the task's items are {})",
+                draw.task.id,
+                draw.task.items.join(", ")
+            ),
+        )
+        .into());
+    }
     let mut fields = ResultFields {
         draw: draw.draw_id,
         task: draw.task.id.clone(),
         uscc,
+        department: Some(department),
+        items: Some(if joint {
+            Vec::new()
+        } else {
+            draw.task.items.clone()
+        }),
         inspection_start: start,
         inspection_end: end,
         methods: Vec::new(),
         categories: Vec::new(),
         findings: String::new(),
         follow_ups: Vec::new(),
-        inspectors: draw
-            .team_of(&uscc)
-            .map(|t| t.inspectors.clone())
-            .unwrap_or_default(),
+        inspectors: draw.team_of(&uscc).map(|t| t.to_vec()).unwrap_or_default(),
     };
     r.apply(&mut fields, false)?;
     let created_at = match a.created_at {
@@ -339,7 +376,9 @@ pub fn record_result(a: &RecordResultArgs) -> Result<Status, CliError> {
         Err(e) => return Ok(refused(&e)),
     };
     let deadline = cal.entry_deadline(payload.result.inspection_end).ok();
-    let env = LedgerRecord::Result(payload.clone()).sign(&key);
+    let env = LedgerRecord::Result(payload.clone())
+        .sign(&key)
+        .map_err(ReceiptError::from)?;
     log.append(&env)?;
     ask_witnesses(&a.ledger, &log, key.public_key(), &a.witness.witness_urls)?;
     let id = env.record_id().to_string();
@@ -449,6 +488,9 @@ pub fn correct(a: &CorrectArgs) -> Result<Status, CliError> {
     };
     let target = entry.current().record;
     let mut fields = entry.current().fields.clone();
+    // A correction is the complete result: it starts from the follow-ups as
+    // published, progress included.
+    fields.follow_ups = entry.follow_ups();
     a.fields.apply(&mut fields, a.clear_follow_ups)?;
     let created_at = match a.created_at {
         Some(t) => t,
@@ -469,7 +511,7 @@ pub fn correct(a: &CorrectArgs) -> Result<Status, CliError> {
         Ok(p) => p,
         Err(e) => return Ok(refused(&e)),
     };
-    let env = sign_correction(&payload, &key, &approver);
+    let env = sign_correction(&payload, &key, &approver).map_err(ReceiptError::from)?;
     log.append(&env)?;
     ask_witnesses(&a.ledger, &log, key.public_key(), &a.witness.witness_urls)?;
     let id = env.record_id().to_string();
@@ -496,6 +538,129 @@ pub fn correct(a: &CorrectArgs) -> Result<Status, CliError> {
         "  approved by {} (key {})",
         payload.approver.name,
         &payload.approver.key_id[..16]
+    );
+    Ok(Status::Ok)
+}
+
+// ---------------------------------------------------------------------------
+// progress
+
+/// Flags of `progress`.
+#[derive(Debug, Args)]
+pub struct ProgressArgs {
+    #[command(flatten)]
+    pub witness: LedgerWitnessArgs,
+    /// The issuer's results ledger.
+    #[arg(long)]
+    pub ledger: PathBuf,
+    /// The issuer's receipt chain.
+    #[arg(long)]
+    pub chain: PathBuf,
+    /// The issuer's secret key file (progress is signed by the issuer alone).
+    #[arg(long)]
+    pub key: PathBuf,
+    /// The result followed up: record id (or prefix) of the result or of any of its corrections.
+    #[arg(long)]
+    pub result: String,
+    /// A follow-up measure as it now stands, `KIND[:outcome]` (repeat): it
+    /// replaces the result's measure of the same kind in publication, or adds one.
+    #[arg(long, required = true)]
+    pub follow_up: Vec<String>,
+    /// Time instead of the clock (UTC, YYYY-MM-DDTHH:MM:SSZ).
+    #[arg(long, value_parser = parse_time_arg)]
+    pub created_at: Option<Timestamp>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `progress`: follow-up progress on a result (a penalty decision
+/// number, a transfer, a completed rectification). Not a correction: no
+/// approver, and the publication does not mark the result corrected.
+pub fn progress(a: &ProgressArgs) -> Result<Status, CliError> {
+    let key = load_secret_key(&a.key)?;
+    let draws = load_draws(&a.chain, key.public_key())?;
+    let cal = calendar()?;
+    let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal)?;
+    let found = ledger.find_prefix(&a.result);
+    let entry = match found.as_slice() {
+        [one] => *one,
+        [] => {
+            return Err(ReceiptError::Selection(format!(
+                "no result on the ledger has a record id starting with {}",
+                a.result
+            ))
+            .into());
+        }
+        many => {
+            return Err(ReceiptError::Selection(format!(
+                "{} results match {}; give more digits",
+                many.len(),
+                a.result
+            ))
+            .into());
+        }
+    };
+    let follow_ups = ResultFlags {
+        inspection_start: None,
+        inspection_end: None,
+        method: Vec::new(),
+        category: Vec::new(),
+        findings: None,
+        follow_up: a.follow_up.clone(),
+        inspector: Vec::new(),
+        item: Vec::new(),
+    }
+    .follow_ups()?;
+    let created_at = match a.created_at {
+        Some(t) => t,
+        None => now()?,
+    };
+    let link = match ledger.next_link(key.public_key(), created_at) {
+        Ok(l) => l,
+        Err(e) => return Ok(refused(&e)),
+    };
+    let target = entry.original().record;
+    let payload = match ledger.new_progress(&target, follow_ups, link) {
+        Ok(p) => p,
+        Err(e) => return Ok(refused(&e)),
+    };
+    let env = LedgerRecord::Progress(payload.clone())
+        .sign(&key)
+        .map_err(ReceiptError::from)?;
+    log.append(&env)?;
+    ask_witnesses(&a.ledger, &log, key.public_key(), &a.witness.witness_urls)?;
+    let id = env.record_id().to_string();
+    if a.json {
+        crate::outln!(
+            "{}",
+            json!({
+                "record": id,
+                "sequence": payload.chain.sequence,
+                "result": hex(&payload.result),
+                "follow_ups": payload.follow_ups,
+            })
+        );
+        return Ok(Status::Ok);
+    }
+    crate::outln!(
+        "recorded follow-up progress on the result of {} (task {})",
+        entry.uscc(),
+        entry.current().fields.task
+    );
+    crate::outln!("  record   {id}");
+    for f in &payload.follow_ups {
+        crate::outln!(
+            "  {}{}",
+            f.kind.chinese_name(),
+            f.outcome
+                .as_deref()
+                .map(|o| format!("：{o}"))
+                .unwrap_or_default()
+        );
+    }
+    crate::outln!(
+        "  (progress, not a correction: the publication does not mark the result corrected)"
     );
     Ok(Status::Ok)
 }
@@ -653,7 +818,9 @@ pub fn publish(a: &PublishArgs) -> Result<Status, CliError> {
         let path = a.out_dir.join(name);
         std::fs::write(&path, bytes).map_err(io(&path))?;
     }
-    let env = LedgerRecord::Checkpoint(payload.clone()).sign(&key);
+    let env = LedgerRecord::Checkpoint(payload.clone())
+        .sign(&key)
+        .map_err(ReceiptError::from)?;
     log.append(&env)?;
     ask_witnesses(&a.ledger, &log, key.public_key(), &a.witness.witness_urls)?;
     let id = env.record_id().to_string();
@@ -842,6 +1009,29 @@ fn print_summary(rows: &[TaskSummary], errors: usize) -> Result<(), CliError> {
             if !cats.is_empty() {
                 writeln!(out, "  results: {}", cats.join(" · "))?;
             }
+            if r.supplemented > 0 {
+                writeln!(
+                    out,
+                    "  supplementary draws (补充抽取): {} (each entity replaced still has its result)",
+                    r.supplemented
+                )?;
+            }
+            if !r.items.is_empty() {
+                let items: Vec<String> = r
+                    .items
+                    .iter()
+                    .map(|i| format!("{} {}", i.item, i.entities))
+                    .collect();
+                writeln!(
+                    out,
+                    "  check items {} (entities whose result covers each): {}",
+                    match r.kind {
+                        SummaryKind::Initiated => "of every department",
+                        SummaryKind::Cooperated => "of this department",
+                    },
+                    items.join(" · ")
+                )?;
+            }
             if !r.missing.is_empty() {
                 writeln!(
                     out,
@@ -851,11 +1041,18 @@ fn print_summary(rows: &[TaskSummary], errors: usize) -> Result<(), CliError> {
                 for m in &r.missing {
                     writeln!(
                         out,
-                        "    {} {}",
+                        "    {} {}{}",
                         m.uscc,
                         m.name
                             .as_deref()
-                            .unwrap_or("(name not in the register given)")
+                            .unwrap_or("(name not in the register given)"),
+                        if r.kind == SummaryKind::Initiated
+                            && m.departments.len() < r.participating_departments.len() + 1
+                        {
+                            format!(" (still to enter: {})", m.departments.join("、"))
+                        } else {
+                            String::new()
+                        }
                     )?;
                 }
             }

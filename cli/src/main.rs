@@ -38,6 +38,10 @@ enum Command {
     Draw(receipts::DrawArgs),
     /// Cancel a commitment with a signed reason (it will never be drawn).
     Cancel(receipts::CancelArgs),
+    /// After a draw: an officer leaves a team (回避, 病假, 调离); the after-draw rule picks who takes the place.
+    Replace(receipts::ReplaceArgs),
+    /// After a draw: replace a listed entity that cannot be inspected (注销, 迁出, 无法联系) by the next of its class (补充抽取).
+    Supplement(receipts::SupplementArgs),
     /// Verify a chain: signatures, chain rules, replay of every draw, and registers.
     Verify(receipts::VerifyArgs),
     /// Write a proof bundle for one entity: in the pool, class, rank, drawn or not.
@@ -50,6 +54,8 @@ enum Command {
     RecordResult(ledger::RecordResultArgs),
     /// Correct a result, with the unit head's approval as a second signature.
     Correct(ledger::CorrectArgs),
+    /// Record follow-up progress on a result (penalty decision, transfer, rectification done); not a correction.
+    Progress(ledger::ProgressArgs),
     /// Write the public view (CSV, JSON, xlsx) and append a signed checkpoint of it.
     Publish(ledger::PublishArgs),
     /// Per-task summary tables (汇总表): initiated and cooperated.
@@ -76,12 +82,15 @@ fn main() -> ExitCode {
         Command::Commit(a) => receipts::commit(&a),
         Command::Draw(a) => receipts::draw(&a),
         Command::Cancel(a) => receipts::cancel(&a),
+        Command::Replace(a) => receipts::replace(&a),
+        Command::Supplement(a) => receipts::supplement(&a),
         Command::Verify(a) => receipts::verify(&a),
         Command::Prove(a) => receipts::prove(&a),
         Command::VerifyProof(a) => receipts::verify_proof(&a),
         Command::Show(a) => show::show(&a),
         Command::RecordResult(a) => ledger::record_result(&a),
         Command::Correct(a) => ledger::correct(&a),
+        Command::Progress(a) => ledger::progress(&a),
         Command::Publish(a) => ledger::publish(&a),
         Command::Summary(a) => ledger::summary(&a),
         Command::Notice(a) => notice::notice(&a),
