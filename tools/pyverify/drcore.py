@@ -832,3 +832,67 @@ def _no_team_v2(e, p, drawn, places, insp, cands, holder, eligible, first_failur
     return dict(kind="no-team", uscc=uscc, place=p,
                 reason=dict(binding="capacity-exhausted", cap=cap, officers=n_marked,
                             places=n_visited))
+
+
+# ------------------------------------------------------ after the draw --
+# docs/spec/assignment.md Part III (§A.3-§A.5), format version 2.
+AFTER_DRAW_DOMAIN = b"double-random/after-draw/v2"
+
+
+def after_draw_key(seed, n):
+    """§A.5: SHA-256("double-random/after-draw/v2" || seed || u64_be(n))."""
+    return hashlib.sha256(AFTER_DRAW_DOMAIN + seed + struct.pack(">Q", n)).digest()
+
+
+def after_draw_words(seed, n):
+    """§A.5: the stream of the after-draw record made when n earlier
+    after-draw records of the draw exist (stream id 16, from word 0)."""
+    return Words(after_draw_key(seed, n), ASSIGNMENT_STREAM)
+
+
+def after_draw_candidates(rules, p, entity, team, left, unavailable, inspectors, conflicts,
+                          date, history):
+    """§A.3 rules 1-3: the ids of the officers who may take place p of
+    entity {"uscc","region"}, in canonical order. team: the entity's current
+    team (the leaving officer included) or, for a supplement, the officers
+    picked for its earlier places; left: the entity's left set; unavailable:
+    the draw's; conflicts: a set of (inspector id, uscc); history: dict uscc
+    -> ids of the draw the commitment's history names (used with rotation)."""
+    place = rules["places"][p]
+    depts = [rules["initiating_department"]] + list(rules["participating_departments"])
+    cross = rules["jurisdiction"] == "cross-jurisdiction"
+    rotation = rules["rotation"] == "avoid-previous-team"
+    out = []
+    for i in sorted(inspectors, key=lambda i: _bkey(i["id"])):
+        d = place["department"]
+        if (i["department"] != d) if d is not None else (i["department"] not in depts):
+            continue
+        if not all(t in i["expertise"] for t in place["expertise"]):
+            continue
+        f, t = i.get("cert_valid_from") or "", i.get("cert_valid_to") or ""
+        if not ((f == "" or f <= date) and (t == "" or date <= t)):
+            continue
+        if (i["id"], entity["uscc"]) in conflicts:
+            continue
+        j = i["region"]
+        if cross and j != "" and entity["region"].startswith(j):
+            continue
+        if rotation and i["id"] in history.get(entity["uscc"], ()):
+            continue
+        if i["id"] in team or i["id"] in left or i["id"] in unavailable:
+            continue
+        out.append(i["id"])
+    return out
+
+
+def after_draw_pick(words, cands, loads, cap):
+    """§A.3: the least-loaded candidate under the cap (all candidates when
+    every one is at or over it), one uniform among the ties. Returns (id,
+    over the cap) or (None, False) when nobody can take the place."""
+    under = [i for i in cands if cap is None or loads.get(i, 0) < cap]
+    pool = under or cands
+    if not pool:
+        return None, False
+    m = min(loads.get(i, 0) for i in pool)
+    ties = [i for i in pool if loads.get(i, 0) == m]
+    return ties[words.uniform(len(ties))], not under

@@ -25,6 +25,7 @@ import unicodedata
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from drcore import (EMPTY_ROOT, METHODS, verify_inclusion, AssignError, FormatError, U64_MAX,  # noqa: E402
+                    after_draw_candidates, after_draw_pick, after_draw_words,
                     assign_teams, assign_teams_v2, b64decode_strict, check_public_key,
                     conflict_leaf, derive_seed, draw_ranks, ed25519_verify_strict,
                     entity_leaf_for, inspector_leaf, is_blank, item_leaf, json_strict,
@@ -37,6 +38,8 @@ T_CANCEL = PREFIX + "cancellation.v1+json"
 T_COMMIT2 = PREFIX + "commitment.v2+json"
 T_DRAW2 = PREFIX + "draw.v2+json"
 T_CANCEL2 = PREFIX + "cancellation.v2+json"
+T_REPLACE2 = PREFIX + "replacement.v2+json"
+T_SUPPLEMENT2 = PREFIX + "supplement.v2+json"
 ALGORITHMS = {1: "double-random/draw/v1", 2: "double-random/draw/v2"}
 CLASSES = "ABCD"
 QUICKNET_HASH = "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971"
@@ -295,7 +298,7 @@ S_TASK2 = s_obj(dict(id=s_str, name=s_str, items=s_list(s_str),
                      ratios_bp=s_classes(S_U32),
                      top_up=s_enum("positive-ratio", "any-class"), scope=S_SCOPE,
                      exclude_drawn=s_list(s_hex64), team=S_TEAM_RULES2,
-                     inspection_date=s_date))
+                     inspection_date=s_date, max_supplements=S_U32))
 S_REGISTERS2 = s_obj(dict(entities=S_POOL, master=S_ROOT, inspectors=S_ROOT,
                           conflicts=S_ROOT, items=s_null_or(S_ROOT)))
 
@@ -338,11 +341,25 @@ S_DRAW2 = s_obj(dict(
     seed=s_hex64, algorithm=s_str, library_version=s_str,
     witnessing=s_enum("witnessed", "unwitnessed"),
     drawn=s_classes(s_list(s_obj(dict(rank=s_u64, uscc=s_uscc, team=s_list(s_str)))))))
+# After the draw (FORMAT §5.4, §5.5). A USCC here is read like one in
+# `drawn` (FORMAT §5 states the rule for `drawn`; this verifier applies it to
+# every USCC member of a record).
+S_REPLACEMENT = s_obj(dict(
+    chain=S_CHAIN, draw=s_hex64, uscc=s_uscc, place=S_U32, leaving=s_str,
+    reason=s_obj(dict(kind=s_enum("recusal", "illness", "transfer", "other"), text=s_str)),
+    replacement=s_str))
+S_SUPPLEMENT = s_obj(dict(
+    chain=S_CHAIN, draw=s_hex64, replaced=s_uscc,
+    reason=s_obj(dict(kind=s_enum("deregistered", "moved-out", "unreachable", "other"),
+                      text=s_str)),
+    **{"class": s_enum(*CLASSES)}, rank=s_u64, uscc=s_uscc, team=s_list(s_str)))
 # payload type -> (kind, format version, schema)
 SCHEMAS = {T_COMMIT: ("commitment", 1, S_COMMITMENT), T_DRAW: ("draw", 1, S_DRAW),
            T_CANCEL: ("cancellation", 1, S_CANCEL),
            T_COMMIT2: ("commitment", 2, S_COMMITMENT2), T_DRAW2: ("draw", 2, S_DRAW2),
-           T_CANCEL2: ("cancellation", 2, S_CANCEL)}
+           T_CANCEL2: ("cancellation", 2, S_CANCEL),
+           T_REPLACE2: ("replacement", 2, S_REPLACEMENT),
+           T_SUPPLEMENT2: ("supplement", 2, S_SUPPLEMENT)}
 
 
 def canonical_payload(raw):
@@ -834,6 +851,8 @@ class ChainState:
         self.draws = {}         # id -> draw, the first draw of each commitment (outcomes)
         self.all_draws = {}     # id -> draw record, of those draws (for exclusions)
         self.latest_draw = {}   # task id -> id of its latest draw (FORMAT §7 `history`)
+        self.after = {}         # draw id -> AfterDraw, for the outcomes of version-2 commitments
+        self.reg_match = {}     # commitment id -> (roots match, pool), computed once (full)
         self.pending_full = []  # full-level checks, run once every commitment is known
         self.checked_with_registers = 0
         self.accepted = 0
@@ -913,6 +932,10 @@ def verify_chain(chain_bytes, key, regs=None, level="replay", rep=None, only_dra
         if kind == "commitment":
             commitment_rules(st, rep, ln, rid, rec, version, where)
             continue
+        if kind in ("replacement", "supplement"):
+            after_draw_record(st, rep, kind, rec, ln, do_replay, regs if do_full else None,
+                              only_draw)
+            continue
         cid = rec["commitment"]
         c = st.commitments.get(cid)
         if c is None:
@@ -946,6 +969,8 @@ def verify_chain(chain_bytes, key, regs=None, level="replay", rep=None, only_dra
             check_draw(d, c, st, rep, regs if do_full else None, only_draw)
         st.draws[rid] = d
         st.all_draws[rid] = rec
+        if c["version"] == 2 and version == 2:
+            st.after[rid] = AfterDraw(d, c)
         st.latest_draw[c["rec"]["task"]["id"]] = rid
     if not any_line:
         rep.warn("empty-chain", "the chain holds no record")
@@ -1435,9 +1460,17 @@ def expertise_problem(task, version, items):
     return None
 
 
+def commitment_registers(c, st, rep, regs, where):
+    """registers_match, once per commitment (its draw and the draw's
+    after-draw records share the result; the findings are reported once)."""
+    if c["id"] not in st.reg_match:
+        st.reg_match[c["id"]] = registers_match(c, st, rep, regs, where)
+    return st.reg_match[c["id"]]
+
+
 def full_checks(d, c, st, rep, regs, seed, drawn, ranks_ok, where):
     dr, cr = d["rec"], c["rec"]
-    ok, pool = registers_match(c, st, rep, regs, where)
+    ok, pool = commitment_registers(c, st, rep, regs, where)
     if not ok or not ranks_ok:
         return
     idate = dr["inspection_date"] if d["version"] == 1 else cr["task"]["inspection_date"]
@@ -1496,6 +1529,277 @@ def full_checks(d, c, st, rep, regs, seed, drawn, ranks_ok, where):
                 break
         else:
             rep.error("teams", "teams differ from the assignment", where)
+
+
+# ------------------------------------------------------------ after the draw --
+# FORMAT §5.4, §5.5, §6 rule 8, §7 step 7; assignment.md Part III.
+class AfterDraw:
+    """assignment.md §A.2: the state of a draw as its after-draw records
+    amend it: the list (drawn entities in draw order, then supplementary
+    ones), each with class, rank, team (place order), left set and whether
+    it was replaced; the draw's unavailable officers; n, the after-draw
+    records of the draw so far; the supplements taken per class."""
+
+    def __init__(self, d, c):
+        self.d, self.c = d, c
+        self.entries, self.by_uscc = [], {}
+        for x in CLASSES:
+            for e in d["rec"]["drawn"][x]:
+                self.add(e["uscc"], x, e["rank"], e["team"])
+        self.unavailable = set()
+        self.n = 0
+        self.supplements = {x: 0 for x in CLASSES}
+
+    def add(self, uscc, cls, rank, team):
+        e = dict(uscc=uscc, cls=cls, rank=rank, team=list(team), left=set(), replaced=False)
+        self.entries.append(e)
+        self.by_uscc.setdefault(uscc, e)
+
+    def loads(self):
+        """§A.2: places held over every team of the list, replaced entities included."""
+        out = {}
+        for e in self.entries:
+            for m in e["team"]:
+                out[m] = out.get(m, 0) + 1
+        return out
+
+
+def after_draw_record(st, rep, kind, rec, ln, do_replay, regs, only_draw):
+    """FORMAT §7 step 7: a replacement or a supplement, judged against the
+    state of its draw (§6 rule 8), then applied to it when it fits."""
+    where = f"line {ln} ({kind}, sequence {rec['chain']['sequence']})"
+    did = rec["draw"]
+    a = st.after.get(did)
+    if a is None:
+        d = st.draws.get(did)
+        if d is not None:
+            what = (f"the draw of a version-{st.commitments[d['rec']['commitment']]['version']}"
+                    f" commitment (a version-{d['version']} draw): only version-2 draws take "
+                    "after-draw records")
+        elif did in st.commitments:
+            what = "a commitment, not a draw"
+        elif did in st.seen:
+            what = "a record of this chain that is no draw taken as its commitment's outcome"
+        else:
+            what = "no earlier draw of this chain"
+        rep.error(kind, f"names {did[:16]}: {what}", where)
+        return
+    n = a.n
+    a.n += 1    # a record with errors still counts towards n (§A.5)
+    if kind == "replacement":
+        replacement_record(st, rep, a, rec, n, where, regs, only_draw)
+    else:
+        supplement_record(st, rep, a, rec, n, where, do_replay, regs, only_draw)
+
+
+def after_draw_seed(a):
+    return derive_seed(bytes.fromhex(a.c["id"]), bytes.fromhex(a.d["rec"]["randomness"]["value"]))
+
+
+def queue_pick(st, a, only_draw, check):
+    """Full level: the pick is checked once every commitment is known, with
+    the draw's registers (when its committed roots match and its conflict
+    salt is known, as for the draw itself)."""
+    if only_draw is not None and not a.d["id"].startswith(only_draw.lower()):
+        return
+    st.pending_full.append(check)
+
+
+def pick_context(st, rep, regs, a, where):
+    """(pool, history, conflicts) for the picks of a's draw, or None when
+    they cannot be checked (registers differ, no salt, a history naming no
+    earlier draw: each reported elsewhere)."""
+    ok, pool = commitment_registers(a.c, st, rep, regs, where)
+    if not ok:
+        return None
+    history = {}
+    h = a.c["rec"]["history"]
+    if h is not None:
+        if h not in st.draws:
+            return None
+        for u, ids in draw_teams(st.draws[h]["rec"]):
+            history[u] = set(history.get(u, ())) | set(ids)
+    conflicts = {(x["inspector_id"], x["uscc"]) for x in regs.conflicts}
+    return pool, history, conflicts
+
+
+def replacement_record(st, rep, a, rec, n, where, regs, only_draw):
+    task = a.c["rec"]["task"]
+    s = len(task["team"]["places"])
+    cap = task["team"]["workload_cap"]
+    e = a.by_uscc.get(rec["uscc"])
+    p, leaving, r = rec["place"], rec["leaving"], rec["replacement"]
+    fits = False
+    if e is None:
+        rep.error("replacement", f"{rec['uscc']} is not on the draw's list (drawn, or added by "
+                  "a supplement)", where)
+    elif p >= s or p >= len(e["team"]):
+        rep.error("replacement", f"team of {rec['uscc']} has no place {p} ({s} places)", where)
+    elif e["team"][p] != leaving:
+        rep.error("replacement", f"{leaving} does not hold place {p} of the team of "
+                  f"{rec['uscc']} ({e['team'][p]} does)", where)
+    else:
+        fits = True
+    if rec["reason"]["kind"] == "other" and blank(rec["reason"]["text"]):
+        rep.error("replacement", "the reason is `other` and its text is blank", where)
+    if r == leaving:
+        rep.error("replacement", f"the replacement {r} is the leaving officer", where)
+    elif e is not None and r in e["team"]:
+        rep.error("replacement", f"the replacement {r} is already on the team of "
+                  f"{rec['uscc']}", where)
+    if e is not None and r in e["left"]:
+        rep.error("replacement", f"the replacement {r} left the team of {rec['uscc']} before",
+                  where)
+    if r in a.unavailable:
+        rep.error("replacement", f"the replacement {r} left the draw (illness or transfer)",
+                  where)
+    loads = a.loads()
+    if cap is not None and loads.get(r, 0) >= cap:
+        rep.warn("over-cap", f"the replacement {r} holds {loads.get(r, 0)} places, at or over "
+                 f"the workload cap {cap}", where)
+    if fits and regs is not None:
+        team, left, unavailable = list(e["team"]), set(e["left"]), set(a.unavailable)
+
+        def check():
+            ctx = pick_context(st, rep, regs, a, where)
+            if ctx is None:
+                return
+            pool, history, conflicts = ctx
+            ent = next((x for x in pool if x["uscc"] == rec["uscc"]), None)
+            if ent is None:
+                return  # not in the pool: the draw's drawn-entity finding says so
+            cands = after_draw_candidates(task["team"], p, ent, team, left, unavailable,
+                                          regs.inspectors, conflicts, task["inspection_date"],
+                                          history)
+            who, _ = after_draw_pick(after_draw_words(after_draw_seed(a), n), cands, loads, cap)
+            if who is None:
+                rep.error("replacement", f"nobody can take place {p} of the team of "
+                          f"{rec['uscc']}: the record could not have been made", where)
+            elif who != r:
+                rep.error("replacement", f"the after-draw rule picks {who} for place {p} of "
+                          f"{rec['uscc']}, the record names {r}", where)
+        queue_pick(st, a, only_draw, check)
+    if fits:
+        e["team"][p] = r
+        e["left"].add(leaving)
+        if rec["reason"]["kind"] in ("illness", "transfer"):
+            a.unavailable.add(leaving)
+
+
+def supplement_record(st, rep, a, rec, n, where, do_replay, regs, only_draw):
+    c, d = a.c, a.d
+    task = c["rec"]["task"]
+    s = len(task["team"]["places"])
+    cap = task["team"]["workload_cap"]
+    x, rank, team = rec["class"], rec["rank"], rec["team"]
+    e = a.by_uscc.get(rec["replaced"])
+    fits = False
+    if e is None:
+        rep.error("supplement", f"{rec['replaced']} is not on the draw's list", where)
+    elif e["replaced"]:
+        rep.error("supplement", f"{rec['replaced']} was already replaced", where)
+    elif e["cls"] != x:
+        rep.error("supplement", f"{rec['replaced']} is of class {e['cls']}, the record says {x}",
+                  where)
+    else:
+        fits = True
+    if rec["uscc"] in a.by_uscc:
+        rep.error("supplement", f"{rec['uscc']} is already on the draw's list", where)
+        fits = False
+    if rec["reason"]["kind"] == "other" and blank(rec["reason"]["text"]):
+        rep.error("supplement", "the reason is `other` and its text is blank", where)
+    if len(team) != s or len(set(team)) != len(team):
+        rep.error("supplement", f"the team is not {s} distinct officers, one per place", where)
+    gone = [m for m in team if m in a.unavailable]
+    if gone:
+        rep.error("supplement", f"the team names {gone[0]}, who left the draw (illness or "
+                  "transfer)", where)
+    taken = sum(a.supplements.values())
+    if taken >= task["max_supplements"]:
+        rep.error("supplement-limit", f"the draw already has {taken} supplement(s); the task "
+                  f"allows {task['max_supplements']}", where)
+    loads = a.loads()
+    if cap is not None:
+        for m in team:
+            if loads.get(m, 0) >= cap:
+                rep.warn("over-cap", f"{m} holds {loads.get(m, 0)} places, at or over the "
+                         f"workload cap {cap}", where)
+            loads[m] = loads.get(m, 0) + 1
+    loads = a.loads()
+    if do_replay:
+        if rec["uscc"] in excluded_usccs(st, c):
+            rep.error("exclusion", f"the supplement draws {rec['uscc']}, which a draw the "
+                      "commitment excludes listed", where)
+        supplement_rank(rep, a, rec, where)
+    if regs is not None:
+        unavailable = set(a.unavailable)
+
+        def check():
+            ctx = pick_context(st, rep, regs, a, where)
+            if ctx is None:
+                return
+            pool, history, conflicts = ctx
+            sizes = c["rec"]["registers"]["entities"]["class_sizes"]
+            if rank >= sizes[x]:
+                return  # no such rank: reported at replay level
+            start = sum(sizes[y] for y in CLASSES[:CLASSES.index(x)])
+            ent = pool[start + rank]
+            if ent["uscc"] != rec["uscc"]:
+                rep.error("supplement", f"class {x} rank {rank} is {ent['uscc']} in the "
+                          f"committed pool, the record says {rec['uscc']}", where)
+                return
+            words = after_draw_words(after_draw_seed(a), n)
+            picked, lds = [], dict(loads)
+            for p in range(s):
+                cands = after_draw_candidates(task["team"], p, ent, picked, set(), unavailable,
+                                              regs.inspectors, conflicts,
+                                              task["inspection_date"], history)
+                who, _ = after_draw_pick(words, cands, lds, cap)
+                if who is None:
+                    rep.error("supplement", f"nobody can take place {p} of the team of "
+                              f"{ent['uscc']}: the record could not have been made", where)
+                    return
+                picked.append(who)
+                lds[who] = lds.get(who, 0) + 1
+            if picked != team:
+                rep.error("supplement", f"the after-draw rule picks the team {picked}, the "
+                          f"record names {team}", where)
+        queue_pick(st, a, only_draw, check)
+    if fits:
+        e["replaced"] = True
+        a.add(rec["uscc"], x, rank, team)
+        a.supplements[x] += 1
+
+
+def supplement_rank(rep, a, rec, where):
+    """FORMAT §7 `supplement` (replay): the rank is the class sampler's next
+    output k_c + j (§5.5, assignment.md §A.4)."""
+    c, d = a.c, a.d
+    x = rec["class"]
+    ci = CLASSES.index(x)
+    task = c["rec"]["task"]
+    pools = [c["rec"]["registers"]["entities"]["class_sizes"][y] for y in CLASSES]
+    try:
+        if any(task["ratios_bp"][y] > 10000 for y in CLASSES):
+            raise FormatError("a committed ratio is above 10000 bp")
+        sizes = sample_sizes(pools, [task["ratios_bp"][y] for y in CLASSES], task["top_up"])
+    except FormatError as exc:
+        rep.error("supplement", f"the rank cannot be checked: {exc}", where)
+        return
+    k = len(d["rec"]["drawn"][x])
+    if k != sizes[ci]:
+        rep.error("supplement", f"the rank cannot be checked: the draw lists {k} entities of "
+                  f"class {x}, not the committed sample size {sizes[ci]}", where)
+        return
+    j = a.supplements[x]
+    if k + j >= pools[ci]:
+        rep.error("supplement", f"class {x} has no entity left to draw ({pools[ci]} in the "
+                  f"pool, {k} drawn, {j} supplement(s))", where)
+        return
+    expect = draw_ranks(after_draw_seed(a), ci, pools[ci], k + j + 1)[-1]
+    if rec["rank"] != expect:
+        rep.error("supplement", f"class {x}: rank {rec['rank']}, the class sampler's next "
+                  f"output (number {k + j}) is {expect}", where)
 
 
 # ------------------------------------------------------------ proof bundles --
