@@ -1538,7 +1538,9 @@ class AfterDraw:
     amend it: the list (drawn entities in draw order, then supplementary
     ones), each with class, rank, team (place order), left set and whether
     it was replaced; the draw's unavailable officers; n, the after-draw
-    records of the draw so far; the supplements taken per class."""
+    records of the draw so far; the supplement records so far, per class
+    (j of §A.4 and the count `supplement-limit` compares are counted over
+    records, as n is: a supplement with errors still counts)."""
 
     def __init__(self, d, c):
         self.d, self.c = d, c
@@ -1548,7 +1550,7 @@ class AfterDraw:
                 self.add(e["uscc"], x, e["rank"], e["team"])
         self.unavailable = set()
         self.n = 0
-        self.supplements = {x: 0 for x in CLASSES}
+        self.supplements = {x: 0 for x in CLASSES}   # supplement records, by their class
 
     def add(self, uscc, cls, rank, team):
         e = dict(uscc=uscc, cls=cls, rank=rank, team=list(team), left=set(), replaced=False)
@@ -1678,6 +1680,9 @@ def replacement_record(st, rep, a, rec, n, where, regs, only_draw):
             elif who != r:
                 rep.error("replacement", f"the after-draw rule picks {who} for place {p} of "
                           f"{rec['uscc']}, the record names {r}", where)
+            else:
+                rep.info("replacement", f"{r} is the after-draw rule's pick for place {p} of "
+                         f"{rec['uscc']}", where)
         queue_pick(st, a, only_draw, check)
     if fits:
         e["team"][p] = r
@@ -1693,7 +1698,12 @@ def supplement_record(st, rep, a, rec, n, where, do_replay, regs, only_draw):
     cap = task["team"]["workload_cap"]
     x, rank, team = rec["class"], rec["rank"], rec["team"]
     e = a.by_uscc.get(rec["replaced"])
-    fits = False
+    # The two changes a supplement makes to the list (§A.2) are taken in
+    # each when it fits: `replaced` marked when it is on the list and not yet
+    # replaced; `uscc` appended (with the record's class, rank and team) when
+    # it is not on the list yet.
+    mark = e is not None and not e["replaced"]
+    append = rec["uscc"] not in a.by_uscc
     if e is None:
         rep.error("supplement", f"{rec['replaced']} is not on the draw's list", where)
     elif e["replaced"]:
@@ -1701,11 +1711,8 @@ def supplement_record(st, rep, a, rec, n, where, do_replay, regs, only_draw):
     elif e["cls"] != x:
         rep.error("supplement", f"{rec['replaced']} is of class {e['cls']}, the record says {x}",
                   where)
-    else:
-        fits = True
-    if rec["uscc"] in a.by_uscc:
+    if not append:
         rep.error("supplement", f"{rec['uscc']} is already on the draw's list", where)
-        fits = False
     if rec["reason"]["kind"] == "other" and blank(rec["reason"]["text"]):
         rep.error("supplement", "the reason is `other` and its text is blank", where)
     if len(team) != s or len(set(team)) != len(team):
@@ -1764,11 +1771,15 @@ def supplement_record(st, rep, a, rec, n, where, do_replay, regs, only_draw):
             if picked != team:
                 rep.error("supplement", f"the after-draw rule picks the team {picked}, the "
                           f"record names {team}", where)
+            else:
+                rep.info("supplement", f"{rec['uscc']} is the pool's entity at class {x} rank "
+                         f"{rank}, and its team the after-draw rule's", where)
         queue_pick(st, a, only_draw, check)
-    if fits:
+    a.supplements[x] += 1
+    if mark:
         e["replaced"] = True
+    if append:
         a.add(rec["uscc"], x, rank, team)
-        a.supplements[x] += 1
 
 
 def supplement_rank(rep, a, rec, where):

@@ -515,6 +515,14 @@ def test_example_chain():
     res = json.loads(buf.getvalue())
     assert rc == 0 and res["holds"], [f for f in res["findings"] if f["level"] == "error"]
     assert res["level"] == "full"
+    # Every after-draw record of the example (a replacement and a supplement)
+    # was judged at full level: its pick recomputed and found to be the rule's.
+    types_ = [json.loads(line)["payloadType"] for line in open(chain, "rb").read().splitlines()
+              if line.strip()]
+    for kind in ("replacement", "supplement"):
+        n = sum(t.endswith(f".{kind}.v2+json") for t in types_)
+        ok = [f for f in res["findings"] if f["check"] == kind and f["level"] == "ok"]
+        assert len(ok) == n, (kind, n, ok)
     # With py_ecc (always under DR_EXAMPLE_DIR, as in CI), every draw's quicknet
     # beacon must verify; without it the check is only a "not checked" warning.
     try:
