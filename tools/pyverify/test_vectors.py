@@ -233,6 +233,13 @@ def test_after_draw_attacks():
         recs.append(sup)
     assert judge("replacement-honest", ill_then_supplement, "replay")[0] == ["supplement"]
 
+    # j (§A.4) and the limit count supplement records, errors or not; the
+    # list takes in each change that fits (README, ambiguity 41): a second
+    # supplement whose `replaced` is not on the list still appends its entity,
+    # so the third and fourth follow on it and the fourth is over the limit.
+    assert judge("supplement-beyond-limit", lambda recs: recs[4][1].update(
+        replaced="91140522MA0000000K"), "replay")[0] == ["supplement", "supplement-limit"]
+
     # over-cap (a warning, chain level): a cap of 1 while the replacement
     # already holds two places. At level chain the draw is not replayed.
     def cap_one(recs):
