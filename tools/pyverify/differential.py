@@ -754,6 +754,8 @@ def build_v2(recs, old_ids):
             p["chain"]["previous"] = new[-1]
         if "commitment" in p:
             p["commitment"] = ref(p["commitment"])
+        if "draw" in p:
+            p["draw"] = ref(p["draw"])
         if "history" in p:
             p["history"] = ref(p["history"])
         if "task" in p and "exclude_drawn" in p["task"]:
@@ -1132,6 +1134,193 @@ def probes_v2():
     return P
 
 
+# --------------------------------------------------------- after the draw --
+def probes_after_draw():
+    """FORMAT §5.4, §5.5, §7 step 7, assignment.md Part III: variants of the
+    after-draw vectors (replacement-honest, supplement-honest,
+    supplement-beyond-limit), re-signed."""
+    P = []
+
+    def variant(base, name, fn, full=True, **opts):
+        path = os.path.join(CDIR2, base + ".jsonl")
+        recs = records(path)
+        out = fn(recs)
+        recs = out if isinstance(out, list) else recs
+        text, _ = build_v2(recs, orig_ids(path))
+        P.append((f"after-draw: {base}: {name}", text, full, {}, dict(opts, cdir=CDIR2)))
+
+    none = lambda r: None  # noqa: E731
+
+    def last(**kw):
+        return lambda r: r[-1][1].update(**kw)
+
+    def next_chain(p, minutes=10):
+        c = dict(p["chain"], sequence=str(int(p["chain"]["sequence"]) + 1))
+        hh, mm = int(c["created_at"][11:13]), int(c["created_at"][14:16]) + minutes
+        c["created_at"] = f"{c['created_at'][:11]}{hh + mm // 60:02d}:{mm % 60:02d}:00Z"
+        return c
+    R, S, L = "replacement-honest", "supplement-honest", "supplement-beyond-limit"
+    for b in (R, S, L):
+        variant(b, "re-signed, full", none)
+        variant(b, "re-signed, replay", none, full=False)
+    variant(R, "re-signed, level chain", none, full=False, level="chain")
+    # schema (FORMAT §5, §5.4)
+    variant(R, "reason kind 'vacation' (unknown)", last(reason={"kind": "vacation", "text": "x"}))
+    variant(R, "reason kind 'other', text ''", last(reason={"kind": "other", "text": ""}))
+    variant(R, "reason kind 'other', text U+3000", last(reason={"kind": "other",
+                                                                "text": "\u3000"}))
+    variant(R, "reason kind 'recusal', text '' (holds?)", last(reason={"kind": "recusal",
+                                                                       "text": ""}))
+    variant(R, "place '0' (a string)", last(place="0"))
+    variant(R, "place -1", last(place=-1))
+    variant(R, "place 2 (no such place)", last(place=2))
+    variant(R, "place 1 (leaving does not hold it)", last(place=1))
+    variant(R, "uscc in lower case", lambda r: r[-1][1].update(uscc=r[-1][1]["uscc"].lower()))
+    variant(R, "an unknown member", last(note="x"))
+    # who comes (FORMAT §7 replacement)
+    variant(R, "replacement is the leaving officer", lambda r: r[-1][1].update(
+        replacement=r[-1][1]["leaving"]))
+    variant(R, "replacement already on the team", last(replacement="ZF006"))
+    variant(R, "replacement not in the register (full)", last(replacement="ZF999"))
+    variant(R, "replacement not in the register (replay)", last(replacement="ZF999"),
+            full=False)
+    variant(R, "names the commitment", last(draw="@0"))
+    variant(R, "names commitment 2", last(draw="@2"))
+    variant(R, "names no record", last(draw="ab" * 32))
+
+    def back(reason):
+        def f(r):
+            p = copy.deepcopy(r[-1][1])
+            p["chain"] = next_chain(p)
+            p.update(leaving=p["replacement"], replacement=p["leaving"],
+                     reason={"kind": reason, "text": "t"})
+            r.append([r[-1][0], p])
+        return f
+    variant(R, "the officer who left comes back (left set)", back("illness"))
+    variant(R, "the officer who left comes back (left set), replay", back("other"), full=False)
+
+    def ill_then_supplement(team_of):
+        def f(r):
+            sup = records(os.path.join(CDIR2, S + ".jsonl"))[-1]
+            rp = r[-1][1]
+            rp["reason"] = {"kind": "illness", "text": "t"}
+            sup[1]["chain"] = next_chain(rp)
+            sup[1]["draw"] = rp["draw"]
+            sup[1]["team"] = team_of(rp, sup[1]["team"])
+            r.append(sup)
+        return f
+    variant(R, "illness, then a supplement naming the ill officer, replay",
+            ill_then_supplement(lambda rp, t: [rp["leaving"], t[1]]), full=False)
+    variant(R, "illness, then a supplement (its vector team), full",
+            ill_then_supplement(lambda rp, t: t))
+    variant(R, "recusal, then a supplement (its vector team), full",
+            lambda r: ill_then_supplement(lambda rp, t: t)(r) or r[3][1].update(
+                reason={"kind": "recusal", "text": "t"}))
+
+    def supplement_then_replace(r):
+        # the supplement of S replaces entity ...0242; then the honest
+        # replacement of R on ...0242, whose team still visits (§A.2), n = 1
+        rp = records(os.path.join(CDIR2, R + ".jsonl"))[-1]
+        rp[1]["chain"] = next_chain(r[-1][1])
+        r.append(rp)
+    variant(S, "then a replacement on the replaced entity's team (n = 1)",
+            supplement_then_replace)
+
+    def replace_supplementary(r):
+        p = copy.deepcopy(records(os.path.join(CDIR2, R + ".jsonl"))[-1][1])
+        p["chain"] = next_chain(r[-1][1])
+        p.update(uscc=r[-1][1]["uscc"], leaving=r[-1][1]["team"][1], place=1)
+        r.append([T2 + "replacement.v2+json", p])
+    variant(S, "then a replacement on the supplementary entity's place 1 (pick checked)",
+            replace_supplementary)
+    # which officer is the pick (exactly one of the register should hold)
+    for who in [f"ZF00{i}" for i in range(8)]:
+        variant(S, f"then a replacement on the replaced entity's team by {who}",
+                lambda r, who=who: supplement_then_replace(r) or r[-1][1].update(
+                    replacement=who))
+        variant(S, f"then a replacement on the supplementary entity's place 1 by {who}",
+                lambda r, who=who: replace_supplementary(r) or r[-1][1].update(
+                    replacement=who))
+    # supplements (FORMAT §7 supplement)
+    variant(S, "team reversed", lambda r: r[-1][1]["team"].reverse())
+    variant(S, "team reversed, replay", lambda r: r[-1][1]["team"].reverse(), full=False)
+    variant(S, "team of one", lambda r: r[-1][1]["team"].pop())
+    variant(S, "team with a repeated officer", lambda r: r[-1][1].update(
+        team=[r[-1][1]["team"][0]] * 2))
+    variant(S, "team names an officer not in the register", lambda r: r[-1][1]["team"].
+            __setitem__(1, "ZF999"))
+    variant(S, "replaced not on the list", last(replaced="91140522MA0000000K"))
+    variant(S, "uscc already on the list", lambda r: r[-1][1].update(
+        uscc=r[1][1]["drawn"]["B"][0]["uscc"]))
+    variant(S, "class B for a class-A entity", last(**{"class": "B"}))
+    variant(S, "class B, replay", last(**{"class": "B"}), full=False)
+    variant(S, "rank + 1, replay", lambda r: r[-1][1].update(rank=str(int(r[-1][1]["rank"]) + 1)),
+            full=False)
+    variant(S, "rank 99 (beyond the class), full", last(rank="99"))
+    variant(S, "reason kind 'unreachable' (holds)", last(reason={"kind": "unreachable",
+                                                                 "text": ""}))
+    variant(S, "reason kind 'revoked' (unknown)", last(reason={"kind": "revoked", "text": "x"}))
+
+    def twice(r):
+        p = copy.deepcopy(r[-1][1])
+        p["chain"] = next_chain(p)
+        r.append([r[-1][0], p])
+    variant(S, "the same supplement twice (already replaced, already on the list)", twice)
+    # the limit and the state (FORMAT §7 step 7: the state takes in only the
+    # changes that fit the list; j and the limit count which supplements?)
+    variant(L, "second supplement's replaced not on the list (later ranks?)",
+            lambda r: r[4][1].update(replaced="91140522MA0000000K"))
+    variant(L, "second supplement's replaced not on the list, replay",
+            lambda r: r[4][1].update(replaced="91140522MA0000000K"), full=False)
+    variant(L, "second supplement's team reversed (still fits; full)",
+            lambda r: r[4][1]["team"].reverse())
+    variant(L, "without the last (3 of 3: holds)", lambda r: r[:-1])
+    variant(L, "second supplement of class B (then: its class's ranks?)",
+            lambda r: r[4][1].update(**{"class": "B"}), full=False)
+    variant(L, "second supplement's uscc already on the list (then?)",
+            lambda r: r[4][1].update(uscc=r[1][1]["drawn"]["B"][0]["uscc"]), full=False)
+
+    def wrong_holder_then(second):
+        def f(r):
+            p = r[-1][1]
+            p.update(leaving="ZF000", replacement="ZF001",
+                     reason={"kind": "illness", "text": "t"})  # ZF003 holds place 0
+            q = copy.deepcopy(p)
+            q["chain"] = next_chain(p)
+            second(q)
+            r.append([r[-1][0], q])
+        return f
+    variant(R, "leaving not the holder (illness), then ZF003 leaves place 0 for ZF000 "
+            "(was the first applied? is ZF000 unavailable?)", wrong_holder_then(
+                lambda q: q.update(leaving="ZF003", replacement="ZF000",
+                                   reason={"kind": "recusal", "text": "t"})), full=False)
+    variant(R, "leaving not the holder (illness), then ZF001 leaves place 0 for ZF002",
+            wrong_holder_then(lambda q: q.update(leaving="ZF001", replacement="ZF002",
+                                                 reason={"kind": "recusal", "text": "t"})),
+            full=False)
+    # over-cap (warning, chain level)
+
+    def cap(n):
+        def f(r):
+            r[0][1]["task"]["team"]["workload_cap"] = n
+        return f
+    variant(R, "cap 1, level chain (over-cap warning)", cap(1), full=False, level="chain")
+    variant(S, "cap 1, level chain (over-cap warning)", cap(1), full=False, level="chain")
+    variant(L, "max_supplements 0, level chain", lambda r: r[0][1]["task"].update(
+        max_supplements=0), full=False, level="chain")
+
+    # a version-1 draw (FORMAT §10: no after-draw record)
+    def on_v1(r):
+        v1 = records(os.path.join(CDIR, "valid.jsonl"))
+        p = copy.deepcopy(r[-1][1])
+        p["chain"] = dict(p["chain"], sequence=str(len(v1)),
+                          created_at=v1[-1][1]["chain"]["created_at"])
+        p["draw"] = "@1"
+        return v1 + [[r[-1][0], p]]
+    variant(R, "naming the draw of a version-1 chain", on_v1, full=False)
+    return P
+
+
 # ---------------------------------------------------------- proof bundles --
 def chain_records(path, key):
     """(raw line, kind, version, record, id) of every line of a valid chain."""
@@ -1270,7 +1459,8 @@ def main():
         del args[i:i + 2]
     cli = args[0] if args else os.path.join(ROOT, "target", "release", "double-random")
     disagree = warn_diff = total = 0
-    for name, text, full, regs, opts in [p + ({},) for p in probes()] + probes_v2():
+    for name, text, full, regs, opts in [p + ({},) for p in probes()] + probes_v2() + \
+            probes_after_draw():
         if only and only not in name:
             continue
         total += 1
