@@ -850,6 +850,7 @@ class ChainState:
         self.commit_order = []
         self.draws = {}         # id -> draw, the first draw of each commitment (outcomes)
         self.all_draws = {}     # id -> draw record, of those draws (for exclusions)
+        self.supplements = {}   # id -> supplement record naming one of those draws (exclusions)
         self.latest_draw = {}   # task id -> id of its latest draw (FORMAT §7 `history`)
         self.after = {}         # draw id -> AfterDraw, for the outcomes of version-2 commitments
         self.reg_match = {}     # commitment id -> (roots match, pool), computed once (full)
@@ -933,7 +934,7 @@ def verify_chain(chain_bytes, key, regs=None, level="replay", rep=None, only_dra
             commitment_rules(st, rep, ln, rid, rec, version, where)
             continue
         if kind in ("replacement", "supplement"):
-            after_draw_record(st, rep, kind, rec, ln, do_replay, regs if do_full else None,
+            after_draw_record(st, rep, kind, rid, rec, ln, do_replay, regs if do_full else None,
                               only_draw)
             continue
         cid = rec["commitment"]
@@ -1061,9 +1062,9 @@ def commitment_rules(st, rep, ln, rid, rec, version, where):
     # second draw, nor a draw naming no commitment of the chain).
     if version == 2:
         for x in dict.fromkeys(rec["task"]["exclude_drawn"]):
-            if x not in st.all_draws:
+            if x not in st.all_draws and x not in st.supplements:
                 what = ("a commitment" if x in st.commitments else
-                        "not an earlier draw of this chain")
+                        "not an earlier draw or supplementary draw of this chain")
                 rep.error("exclusion", f"exclude_drawn names {x[:16]}, {what}", where)
     st.commit_order.append(rid)
     st.commitments[rid] = dict(line=ln, seq=rec["chain"]["sequence"], rec=rec,
@@ -1071,7 +1072,9 @@ def commitment_rules(st, rep, ln, rid, rec, version, where):
 
 
 def excluded_usccs(st, c):
-    """The USCCs listed by the draws a version-2 commitment's exclude_drawn names."""
+    """FORMAT §3.1 step 3: the USCCs listed by the draws a version-2
+    commitment's exclude_drawn names, and those the supplementary draws it
+    names add."""
     out = set()
     if c["version"] != 2:
         return out
@@ -1079,6 +1082,8 @@ def excluded_usccs(st, c):
         d = st.all_draws.get(x)
         if d is not None:
             out.update(e["uscc"] for cls in CLASSES for e in d["drawn"][cls])
+        if x in st.supplements:
+            out.add(st.supplements[x]["uscc"])
     return out
 
 
@@ -1566,7 +1571,7 @@ class AfterDraw:
         return out
 
 
-def after_draw_record(st, rep, kind, rec, ln, do_replay, regs, only_draw):
+def after_draw_record(st, rep, kind, rid, rec, ln, do_replay, regs, only_draw):
     """FORMAT §7 step 7: a replacement or a supplement, judged against the
     state of its draw (§6 rule 8), then applied to it when it fits."""
     where = f"line {ln} ({kind}, sequence {rec['chain']['sequence']})"
@@ -1588,6 +1593,9 @@ def after_draw_record(st, rep, kind, rec, ln, do_replay, regs, only_draw):
         return
     n = a.n
     a.n += 1    # a record with errors still counts towards n (§A.5)
+    if kind == "supplement":
+        # FORMAT §3.1 step 3: a later commitment may exclude the entity it adds.
+        st.supplements[rid] = rec
     if kind == "replacement":
         replacement_record(st, rep, a, rec, n, where, regs, only_draw)
     else:
