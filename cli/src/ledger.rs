@@ -42,13 +42,13 @@ fn hex(h: &(impl AsRef<[u8]> + ?Sized)) -> String {
     h.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn calendar() -> Result<WorkingCalendar, ReceiptError> {
+pub(crate) fn calendar() -> Result<WorkingCalendar, ReceiptError> {
     WorkingCalendar::china()
         .map_err(|e| ReceiptError::Selection(format!("the bundled holiday table: {e}")))
 }
 
 /// The receipt chain's draws, refusing a chain that breaks a rule.
-fn load_draws(chain: &Path, key: &IssuerPublicKey) -> Result<DrawIndex, ReceiptError> {
+pub(crate) fn load_draws(chain: &Path, key: &IssuerPublicKey) -> Result<DrawIndex, ReceiptError> {
     let chain = ChainFile::load(chain, key, false)?;
     Ok(DrawIndex::from_chain(&chain.lines, key))
 }
@@ -62,7 +62,7 @@ fn read_ledger_lines(path: &Path) -> Result<(Vec<ChainLine>, Vec<Finding>), Rece
 /// The ledger for appending, locked until the command ends: every record
 /// must pass (warnings allowed). Approvals were checked when each correction
 /// was made; they are not re-checked here (`verify` does).
-fn load_ledger(
+pub(crate) fn load_ledger(
     path: &Path,
     key: &IssuerPublicKey,
     draws: &DrawIndex,
@@ -85,7 +85,7 @@ fn load_ledger(
     Ok((ledger, log))
 }
 
-fn flag(flag: &'static str, message: String) -> ReceiptError {
+pub(crate) fn flag(flag: &'static str, message: String) -> ReceiptError {
     ReceiptError::Flag { flag, message }
 }
 
@@ -122,7 +122,7 @@ pub struct LedgerWitnessArgs {
 }
 
 /// Asks witness services to cosign the ledger's head after an append.
-fn ask_witnesses(
+pub(crate) fn ask_witnesses(
     path: &Path,
     log: &LockedLog,
     key: &IssuerPublicKey,
@@ -264,7 +264,7 @@ impl ResultFlags {
     }
 }
 
-fn refused(e: &ResultError) -> Status {
+pub(crate) fn refused(e: &ResultError) -> Status {
     eprintln!("double-random: refused [{}]: {e}", e.check());
     Status::Failed
 }
@@ -437,15 +437,32 @@ pub struct CorrectArgs {
     /// The issuer's secret key file.
     #[arg(long)]
     pub key: PathBuf,
-    /// The approver's (unit head's) secret key file: the second signature.
+    /// The approver's (unit head's) secret key file, when both keys are on
+    /// this computer. Better: --approver-pub with --request-out here,
+    /// `double-random approve` on the unit head's own computer, then
+    /// --approval here.
+    #[arg(long, conflicts_with_all = ["request_out", "approval"])]
+    pub approver_key: Option<PathBuf>,
+    /// The approver's (unit head's) public key file: with --request-out, the
+    /// approver the request names; with --approval, the key whose signature
+    /// must be on it.
     #[arg(long)]
-    pub approver_key: PathBuf,
+    pub approver_pub: Option<PathBuf>,
+    /// Write the correction, signed by the issuer alone, to this file for the
+    /// unit head to approve (`double-random approve`); nothing is appended.
+    #[arg(long, requires = "approver_pub", conflicts_with = "approval")]
+    pub request_out: Option<PathBuf>,
+    /// Append a correction the unit head approved (`double-random approve
+    /// --out`): both signatures are checked, and it must still extend the
+    /// ledger's head.
+    #[arg(long, requires = "approver_pub")]
+    pub approval: Option<PathBuf>,
     /// The result to correct: record id (or prefix) of the result or any of its corrections.
-    #[arg(long)]
-    pub result: String,
+    #[arg(long, required_unless_present = "approval")]
+    pub result: Option<String>,
     /// Why the result is corrected (recorded and signed).
-    #[arg(long)]
-    pub reason: String,
+    #[arg(long, required_unless_present = "approval")]
+    pub reason: Option<String>,
     /// Fields to change; those not given are kept from the latest version.
     #[command(flatten)]
     pub fields: ResultFlags,
@@ -462,26 +479,49 @@ pub struct CorrectArgs {
 
 /// Runs `correct`.
 pub fn correct(a: &CorrectArgs) -> Result<Status, CliError> {
+    if let Some(approval) = &a.approval {
+        return crate::approve::attach(a, approval);
+    }
     let key = load_secret_key(&a.key)?;
-    let approver = load_secret_key(&a.approver_key)?;
+    // Who approves: a secret key here, or a public key and a request file.
+    let (approver, approver_pub) = match (&a.approver_key, &a.approver_pub, &a.request_out) {
+        (Some(k), None, None) => {
+            let k = load_secret_key(k)?;
+            let public = k.public_key().clone();
+            (Some(k), public)
+        }
+        (None, Some(p), Some(_)) => (None, load_public_key(p)?),
+        _ => {
+            return Err(flag(
+                "--approver-key",
+                "give the unit head's --approver-key (both keys on this computer), or \
+                 --approver-pub with --request-out, so the unit head approves on their own \
+                 computer (`double-random approve`) and you append with --approval"
+                    .into(),
+            )
+            .into());
+        }
+    };
+    let (result, reason) = match (&a.result, &a.reason) {
+        (Some(r), Some(why)) => (r, why),
+        _ => return Err(flag("--result", "--result and --reason are required".into()).into()),
+    };
     let draws = load_draws(&a.chain, key.public_key())?;
     let cal = calendar()?;
     let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal)?;
-    let found = ledger.find_prefix(&a.result);
+    let found = ledger.find_prefix(result);
     let entry = match found.as_slice() {
         [one] => *one,
         [] => {
             return Err(ReceiptError::Selection(format!(
-                "no result on the ledger has a record id starting with {}",
-                a.result
+                "no result on the ledger has a record id starting with {result}"
             ))
             .into());
         }
         many => {
             return Err(ReceiptError::Selection(format!(
-                "{} results match {}; give more digits",
+                "{} results match {result}; give more digits",
                 many.len(),
-                a.result
             ))
             .into());
         }
@@ -500,22 +540,30 @@ pub fn correct(a: &CorrectArgs) -> Result<Status, CliError> {
         Ok(l) => l,
         Err(e) => return Ok(refused(&e)),
     };
-    let payload = match ledger.new_correction(
-        &draws,
-        &target,
-        &a.reason,
-        approver.public_key(),
-        fields,
-        link,
-    ) {
+    let payload = match ledger.new_correction(&draws, &target, reason, &approver_pub, fields, link)
+    {
         Ok(p) => p,
         Err(e) => return Ok(refused(&e)),
+    };
+    let Some(approver) = approver else {
+        let out = a.request_out.as_deref().unwrap_or(Path::new(""));
+        return crate::approve::write_request(out, &payload, &key, a.json);
     };
     let env = sign_correction(&payload, &key, &approver).map_err(ReceiptError::from)?;
     log.append(&env)?;
     ask_witnesses(&a.ledger, &log, key.public_key(), &a.witness.witness_urls)?;
+    print_correction(&env, &payload, a.json)?;
+    Ok(Status::Ok)
+}
+
+/// What `correct` prints once a correction is on the ledger.
+pub(crate) fn print_correction(
+    env: &double_random::records::Envelope,
+    payload: &double_random::ledger::CorrectionPayload,
+    json: bool,
+) -> Result<(), CliError> {
     let id = env.record_id().to_string();
-    if a.json {
+    if json {
         crate::outln!(
             "{}",
             json!({
@@ -525,7 +573,7 @@ pub fn correct(a: &CorrectArgs) -> Result<Status, CliError> {
                 "approver": {"name": payload.approver.name, "key_id": payload.approver.key_id},
             })
         );
-        return Ok(Status::Ok);
+        return Ok(());
     }
     crate::outln!(
         "corrected the result of {} for task {}",
@@ -537,9 +585,13 @@ pub fn correct(a: &CorrectArgs) -> Result<Status, CliError> {
     crate::outln!(
         "  approved by {} (key {})",
         payload.approver.name,
-        &payload.approver.key_id[..16]
+        payload
+            .approver
+            .key_id
+            .get(..16)
+            .unwrap_or(&payload.approver.key_id)
     );
-    Ok(Status::Ok)
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------

@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use double_random_cli::{check, common, ledger, notice, plan, progress, receipts, show, year};
+use double_random_cli::{
+    approve, check, common, ledger, notice, plan, progress, receipts, show, year,
+};
 
 /// Provable "double random, one public" (双随机、一公开) spot-check draws.
 #[derive(Debug, Parser)]
@@ -54,6 +56,8 @@ enum Command {
     RecordResult(ledger::RecordResultArgs),
     /// Correct a result, with the unit head's approval as a second signature.
     Correct(ledger::CorrectArgs),
+    /// The unit head checks a correction request (`correct --request-out`) on their own computer and countersigns it.
+    Approve(approve::ApproveArgs),
     /// Record follow-up progress on a result (penalty decision, transfer, rectification done); not a correction.
     Progress(ledger::ProgressArgs),
     /// Write the public view (CSV, JSON, xlsx) and append a signed checkpoint of it.
@@ -90,6 +94,7 @@ fn main() -> ExitCode {
         Command::Show(a) => show::show(&a),
         Command::RecordResult(a) => ledger::record_result(&a),
         Command::Correct(a) => ledger::correct(&a),
+        Command::Approve(a) => approve::approve(&a),
         Command::Progress(a) => ledger::progress(&a),
         Command::Publish(a) => ledger::publish(&a),
         Command::Summary(a) => ledger::summary(&a),
