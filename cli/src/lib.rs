@@ -10,6 +10,7 @@ pub mod input;
 pub mod ledger;
 mod log_file;
 pub mod notice;
+pub mod passphrase;
 pub mod plan;
 pub mod progress;
 pub mod receipts;

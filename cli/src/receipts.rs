@@ -36,6 +36,14 @@ use crate::task_file::read_task_file;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReceiptError {
+    /// A passphrase-protected key file could not be opened or written.
+    #[error("{path}: {message}")]
+    Passphrase {
+        /// The key file.
+        path: String,
+        /// What went wrong (never the passphrase).
+        message: String,
+    },
     /// A file could not be read or written.
     #[error("{path}: {cause}")]
     Io {
@@ -131,7 +139,8 @@ pub(crate) fn read_text(path: &Path) -> Result<String, ReceiptError> {
 }
 
 pub(crate) fn load_secret_key(path: &Path) -> Result<IssuerKey, ReceiptError> {
-    IssuerKey::from_secret_text(&read_text(path)?).map_err(|cause| ReceiptError::Key {
+    let text = crate::passphrase::unlock(path, read_text(path)?)?;
+    IssuerKey::from_secret_text(&text).map_err(|cause| ReceiptError::Key {
         path: path.display().to_string(),
         cause,
     })
@@ -520,6 +529,11 @@ pub struct KeygenArgs {
     /// Path prefix: writes PREFIX.key (secret, mode 0600) and PREFIX.pub.
     #[arg(long)]
     pub out: PathBuf,
+    /// Protect the secret key file with a passphrase (an age file, scrypt):
+    /// asked twice on the terminal, or read from DOUBLE_RANDOM_PASSPHRASE.
+    /// Every command then needs it to use the key.
+    #[arg(long)]
+    pub passphrase: bool,
 }
 
 fn with_ext(prefix: &Path, ext: &str) -> PathBuf {
@@ -546,8 +560,13 @@ pub fn keygen(a: &KeygenArgs) -> Result<Status, CliError> {
         }
         .into());
     }
+    let secret_text = if a.passphrase {
+        crate::passphrase::protect(&secret_path, &key.to_secret_text())?
+    } else {
+        key.to_secret_text()
+    };
     let mut f = create_private(&secret_path)?;
-    f.write_all(key.to_secret_text().as_bytes())
+    f.write_all(secret_text.as_bytes())
         .map_err(io(&secret_path))?;
     f.sync_all().map_err(io(&secret_path))?;
     // create_new: a public key file that appeared meanwhile is not replaced.
@@ -561,8 +580,13 @@ pub fn keygen(a: &KeygenArgs) -> Result<Status, CliError> {
     crate::outln!("key id:      {}", key.key_id());
     crate::outln!("fingerprint: {}", key.fingerprint());
     crate::outln!(
-        "secret key:  {} (mode 0600; keep it offline)",
-        secret_path.display()
+        "secret key:  {} (mode 0600{}; keep it offline)",
+        secret_path.display(),
+        if a.passphrase {
+            ", passphrase-protected"
+        } else {
+            ""
+        }
     );
     crate::outln!("public key:  {} (publish it)", public_path.display());
     Ok(Status::Ok)

@@ -134,6 +134,9 @@ pub struct RequestArgs {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum WitnessCliError {
+    /// A passphrase-protected key file could not be opened.
+    #[error("{0}")]
+    Passphrase(String),
     /// A file could not be read or written.
     #[error("{path}: {cause}")]
     Io {
@@ -215,7 +218,9 @@ fn read_text(path: &Path) -> Result<String, WitnessCliError> {
 }
 
 fn secret_key(path: &Path) -> Result<IssuerKey, WitnessCliError> {
-    IssuerKey::from_secret_text(&read_text(path)?).map_err(|cause| WitnessCliError::Key {
+    let text = crate::passphrase::unlock(path, read_text(path)?)
+        .map_err(|e| WitnessCliError::Passphrase(e.to_string()))?;
+    IssuerKey::from_secret_text(&text).map_err(|cause| WitnessCliError::Key {
         path: path.display().to_string(),
         cause,
     })
