@@ -7,12 +7,15 @@ Usage:
               [--entities E.csv --inspectors I.csv --conflicts C.csv [--items T.csv]
                [--conflict-salt SALT.hex] [--secrets CHAIN.jsonl.secrets.jsonl]
                [--draw PREFIX]]
+              [--witness-key W.pub ... [--witness-threshold N] [--cosignatures FILE]
+               [--now TIME]]
               [--level chain|replay|full] [--json]
 
 Exit status 0 when every check holds (warnings allowed), 1 otherwise,
 2 on a usage error. Check names are those of docs/FORMAT.md §7.
 """
 import argparse
+import bisect
 import calendar
 import csv
 import hashlib
@@ -2099,27 +2102,26 @@ class WitnessIndex:
         per = {}
         for st in counted:
             per.setdefault(st["witness"]["key_id"], []).append(
-                (st["head"]["sequence"], epoch(st["time"]), st["time"]))
+                (st["head"]["sequence"], epoch(st["time"]), st["time"], st["head"]["sequence"]))
         self.per = {}
         for kid, xs in per.items():
             xs.sort()
-            seqs = [s for s, _, _ in xs]
-            best, running = [None] * len(xs), None  # earliest (epoch, text) among xs[i:]
+            seqs = [x[0] for x in xs]
+            best, running = [None] * len(xs), None  # earliest (epoch, text, head) of xs[i:]
             for i in range(len(xs) - 1, -1, -1):
                 running = xs[i][1:] if running is None else min(xs[i][1:], running)
                 best[i] = running
             self.per[kid] = (seqs, best)
 
     def witnessed(self, s, t):
-        """The witnesses (key id -> earliest time text) with a counted
-        cosignature of a head at or after sequence s dated strictly before t
-        (epoch seconds)."""
-        import bisect
+        """The witnesses (key id -> (time text, head sequence) of its earliest
+        such cosignature) with a counted cosignature of a head at or after
+        sequence s dated strictly before t (epoch seconds)."""
         out = {}
         for kid, (seqs, best) in self.per.items():
             i = bisect.bisect_left(seqs, s)
             if i < len(seqs) and best[i][0] < t:
-                out[kid] = best[i][1]
+                out[kid] = best[i][1:]
         return out
 
 
@@ -2151,37 +2153,45 @@ def read_cosignatures(data, log, trusted, now, chain_ids, rep=None):
 def witness_checks(st, rep, key, trusted, threshold, cosig_bytes, now):
     """FORMAT §7 / witness.md §8 on a verified chain's state: every line of
     the cosignature file sorted (`cosignature`, `rollback`, `fork`), then
-    `commitment-witnessed` for each commitment with a randomness time T."""
+    `commitment-witnessed` for the commitment of each draw (the first draw
+    of a commitment, its outcome), reported at the draw. The threshold used
+    is at least 1."""
+    threshold = max(1, threshold)
     log = {"issuer": key["issuer"], "key_id": key["key_id"], "kind": "receipts"}
     _, index = read_cosignatures(cosig_bytes, log, trusted, now, st.ids_at, rep)
     names = {k: w["issuer"] for k, w in trusted.items()}
-    for cid in st.commit_order:
-        c = st.commitments[cid]
+    rep.witnessed = []
+    for d in st.draws.values():
+        c = st.commitments[d["rec"]["commitment"]]
         s = c["seq"]
-        where = f"line {c['line']} (sequence {s})"
+        where = f"line {d['line']} (sequence {d['seq']})"
         plan = c["rec"]["randomness"]
         t = randomness_time(plan)
+        entry = dict(commitment=c["id"], commitment_sequence=s, draw=d["id"],
+                     randomness_time=None if t is None else time_text(t), witnesses=[])
+        rep.witnessed.append(entry)
         if plan["source"] == "local":
-            rep.note("commitment-witnessed", "local randomness has no time to be witnessed "
-                     "before: not checked", where)
+            rep.warn("commitment-witnessed", f"the commitment (sequence {s}) has local "
+                     "randomness: no time a witness could place it before (the office chose "
+                     "the value)", where)
             continue
         if t is None:
-            rep.note("commitment-witnessed", "the committed drand round has no publication "
-                     "time: not checked", where)
+            rep.warn("commitment-witnessed", f"the commitment (sequence {s}) names a drand round "
+                     "with no publication time: not checked", where)
             continue
-        when = time_text(t)
         found = index.witnessed(s, t)
-        listed = ", ".join(f"{names[k]!r} at {v}" for k, v in
+        entry["witnesses"] = [dict(key_id=k, name=names[k], sequence=h, time=v)
+                              for k, (v, h) in sorted(found.items())]
+        listed = "; ".join(f"{names[k]} at {v} (head {h})" for k, (v, h) in
                            sorted(found.items(), key=lambda kv: (kv[1], kv[0])))
+        msg = (f"the commitment (sequence {s}) was cosigned at or after it, before its "
+               f"randomness ({entry['randomness_time']}), by {len(found)} trusted witness(es), "
+               f"{threshold} required" + (f": {listed}" if listed else ""))
         if len(found) >= threshold:
-            rep.info("commitment-witnessed", f"{len(found)} of the trusted witnesses (threshold "
-                     f"{threshold}) cosigned a head at or after it before its randomness "
-                     f"existed ({when}): {listed}", where)
+            rep.info("commitment-witnessed", msg, where)
         else:
-            rep.error("commitment-witnessed", f"{len(found)} trusted witness(es) cosigned a head "
-                      f"at or after it before its randomness existed ({when}), threshold "
-                      f"{threshold}" + (f": {listed}" if listed else "") + ": nothing but the "
-                      "issuer's word says the commitment existed before the randomness", where)
+            rep.error("commitment-witnessed", msg + ": nothing but the issuer's word says the "
+                      "commitment existed before the randomness", where)
 
 
 def time_text(t):
@@ -2254,10 +2264,14 @@ def read_witness_inputs(args):
             raise FormatError(f"{path}: {exc}") from None
         trusted[k["key_id"]] = k
     threshold = 1 if args.witness_threshold is None else args.witness_threshold
-    if threshold < 1:
-        raise FormatError("--witness-threshold must be at least 1")
-    path = args.cosignatures or (args.chain or "") + ".cosignatures.jsonl"
-    data = open(path, "rb").read()
+    if threshold < 0:
+        raise FormatError("--witness-threshold is a count")
+    if args.cosignatures:
+        data = open(args.cosignatures, "rb").read()
+    else:
+        # The default file beside the chain; none there: no cosignature at all.
+        path = (args.chain or "") + ".cosignatures.jsonl"
+        data = open(path, "rb").read() if os.path.exists(path) else b""
     if args.now is not None:
         now = s_time(args.now, "--now")
     else:
@@ -2288,10 +2302,11 @@ def main(argv=None):
     ap.add_argument("--witness-key", action="append", default=[], metavar="FILE",
                     help="a trusted witness's public key file (repeatable; witness.md §8)")
     ap.add_argument("--witness-threshold", type=int, metavar="N",
-                    help="how many distinct trusted witnesses must have cosigned a commitment "
-                    "before its randomness (default 1)")
+                    help="how many distinct trusted witnesses must have cosigned each draw's "
+                    "commitment before its randomness (default 1; 0 counts as 1)")
     ap.add_argument("--cosignatures", metavar="FILE",
-                    help="the cosignature file (default: CHAIN.cosignatures.jsonl)")
+                    help="the cosignature file (default: CHAIN.cosignatures.jsonl beside the "
+                    "chain; when that does not exist, no cosignature)")
     ap.add_argument("--now", metavar="TIME",
                     help="the verifier's clock, YYYY-MM-DDTHH:MM:SSZ (default: this computer's)")
     args = ap.parse_args(argv)
@@ -2327,9 +2342,11 @@ def main(argv=None):
         except (FormatError, OSError) as exc:
             print(f"witness: {exc}", file=sys.stderr)
             return 2
-    elif args.witness_threshold is not None or args.cosignatures:
-        print("--witness-threshold and --cosignatures need --witness-key", file=sys.stderr)
+    elif args.witness_threshold is not None:
+        print("--witness-threshold needs --witness-key", file=sys.stderr)
         return 2
+    elif args.cosignatures:
+        print("note: --cosignatures without --witness-key: not read", file=sys.stderr)
     USCC_POLICY["lenient"] = args.uscc_policy == "lenient"
     USCC_POLICY["warnings"].clear()
     level = args.level or ("full" if args.entities else "replay")
@@ -2350,8 +2367,10 @@ def main(argv=None):
     verify_chain(open(args.chain, "rb").read(), key, regs, level, rep, only_draw=args.draw,
                  witness=witness)
     if args.json:
-        print(json.dumps(dict(holds=rep.ok, level=level, head=rep.head, findings=rep.findings),
-                         ensure_ascii=False, indent=1))
+        out = dict(holds=rep.ok, level=level, head=rep.head, findings=rep.findings)
+        if witness is not None:
+            out["witnessed"] = rep.witnessed
+        print(json.dumps(out, ensure_ascii=False, indent=1))
     else:
         for f in rep.findings:
             w = f" [{f['where']}]" if f["where"] else ""

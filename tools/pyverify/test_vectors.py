@@ -597,40 +597,40 @@ def run_cli(args):
     return rc, json.loads(buf.getvalue())
 
 
-def witnessed_findings(res):
-    """commitment-witnessed findings by sequence: level."""
-    out = {}
-    for f in res["findings"]:
-        if f["check"] == "commitment-witnessed":
-            seq = int(f["where"].split("sequence ")[1].rstrip(")"))
-            out[seq] = f["level"]
-    return out
+def witnessed_verdicts(res):
+    """commitment-witnessed, per draw line: the finding's level."""
+    return {int(f["where"].split()[1]): f["level"] for f in res["findings"]
+            if f["check"] == "commitment-witnessed"}
 
 
 def test_witness_cases_cli():
     """The same cases through the command line: every expected line finding
-    is reported with its check and severity, and each query that asks about
-    a commitment of the chain at its randomness time (the ceremony's
-    scheduled_at) is that commitment's `commitment-witnessed` verdict at the
-    query's threshold."""
+    is reported with its check and severity; each query about a drawn
+    commitment at its randomness time (the ceremony's scheduled_at) is the
+    `commitment-witnessed` verdict at the draw, with the query's threshold
+    and witnesses."""
     checked = 0
     for case in witness_cases():
         chain = os.path.join(WDIR, case["chain"])
         issuer = witness_key(case["issuer"])
-        commitments = {}
-        for _, raw in V.cosignature_lines(open(chain, "rb").read()):
+        commitments, draws = {}, {}  # sequence -> randomness time; commitment seq -> draw line
+        ids = {}
+        for ln, raw in V.cosignature_lines(open(chain, "rb").read()):
             ptype, payload, sigs = V.decode_envelope(raw)
             kind, _, rec, _ = V.open_record(ptype, payload, sigs, issuer)
+            ids[V.record_id_of(ptype, payload)] = rec["chain"]["sequence"]
             if kind == "commitment":
-                t = V.randomness_time(rec["randomness"])
-                commitments[rec["chain"]["sequence"]] = V.time_text(t)
+                commitments[rec["chain"]["sequence"]] = V.time_text(
+                    V.randomness_time(rec["randomness"]))
+            elif kind == "draw":
+                draws.setdefault(ids[rec["commitment"]], ln)
         base = ["--chain", chain, "--public-key", os.path.join(WDIR, case["issuer"]),
                 "--cosignatures", os.path.join(WDIR, case["cosignatures"]),
                 "--now", case["now"], "--level", "chain"]
         for k in case["trusted"]:
             base += ["--witness-key", os.path.join(WDIR, k)]
-        queries = [q for q in case["queries"]
-                   if commitments.get(int(q["sequence"])) == q["before"]]
+        queries = [q for q in case["queries"] if int(q["sequence"]) in draws
+                   and commitments[int(q["sequence"])] == q["before"]]
         for q in queries or [dict(threshold=1)]:
             rc, res = run_cli(base + ["--witness-threshold", str(q["threshold"])])
             lines = {(int(f["where"].split()[-1]), f["check"], f["level"])
@@ -639,13 +639,17 @@ def test_witness_cases_cli():
                      "note" if f["kind"] == "not-checked" else "warning")
                     for f in case["findings"]}
             assert lines == want, (case["name"], lines, want)
+            verdicts = witnessed_verdicts(res)
+            assert set(verdicts) == set(draws.values()), (case["name"], verdicts)
             if "sequence" in q:
-                verdict = witnessed_findings(res)[int(q["sequence"])]
-                assert verdict == ("ok" if q["holds"] else "error"), (case["name"], q)
+                s = int(q["sequence"])
+                assert verdicts[draws[s]] == ("ok" if q["holds"] else "error"), (case["name"], q)
+                entry = next(w for w in res["witnessed"] if w["commitment_sequence"] == s)
+                assert sorted(w["key_id"] for w in entry["witnesses"]) == q["witnesses"]
                 checked += 1
             errors = {f["check"] for f in res["findings"] if f["level"] == "error"}
             assert (rc == 0) == (not errors) == res["holds"]
-    assert checked >= 10, checked
+    assert checked >= 12, checked
 
 
 def key_change_verdict(text):
