@@ -590,6 +590,28 @@ def test_witness_cases():
             assert (len(found) >= q["threshold"]) == q["holds"], (case["name"], q)
 
 
+def test_cosignature_file_bounds():
+    """witness.md §4: a line over 64 KiB (without its LF or CRLF) and the
+    lines after the line limit are `cosignature` warnings and not read;
+    blank lines are skipped and not counted. The limit is lowered to 3 here."""
+    line = open(os.path.join(WDIR, "valid.cosignatures.jsonl"), "rb").read().split(b"\n")[0]
+    issuer = witness_key("issuer.pub")
+    log = {"issuer": issuer["issuer"], "key_id": issuer["key_id"], "kind": "receipts"}
+    trusted = {k["key_id"]: k for k in (witness_key("witness-a.pub"),)}
+    ids = accepted_ids(os.path.join(WDIR, "chain.jsonl"), issuer)
+    data = b"\r\n".join([line + b" " * (V.COSIG_MAX_LINE - len(line)), b"  ",
+                          line + b" " * (V.COSIG_MAX_LINE + 1 - len(line)), line, line, line])
+    saved = V.COSIG_MAX_LINES
+    try:
+        V.COSIG_MAX_LINES = 3
+        findings, index = V.read_cosignatures(data, log, trusted, None, ids)
+    finally:
+        V.COSIG_MAX_LINES = saved
+    assert [(f["line"], f["kind"], f["severity"]) for f in findings] == [
+        (3, "too-long", "warning"), (5, "past-limit", "warning")], findings
+    assert list(index.witnessed(0, V.epoch("2024-06-03T02:00:00Z"))) == list(trusted)
+
+
 def run_cli(args):
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
