@@ -7,12 +7,15 @@ Usage:
               [--entities E.csv --inspectors I.csv --conflicts C.csv [--items T.csv]
                [--conflict-salt SALT.hex] [--secrets CHAIN.jsonl.secrets.jsonl]
                [--draw PREFIX]]
+              [--witness-key W.pub ... [--witness-threshold N] [--cosignatures FILE]
+               [--now TIME]]
               [--level chain|replay|full] [--json]
 
 Exit status 0 when every check holds (warnings allowed), 1 otherwise,
 2 on a usage error. Check names are those of docs/FORMAT.md §7.
 """
 import argparse
+import bisect
 import calendar
 import csv
 import hashlib
@@ -64,6 +67,9 @@ class Report:
 
     def warn(self, check, msg, where=None):
         self.findings.append(dict(level="warning", check=check, message=msg, where=where))
+
+    def note(self, check, msg, where=None):
+        self.findings.append(dict(level="note", check=check, message=msg, where=where))
 
     def info(self, check, msg, where=None):
         self.findings.append(dict(level="ok", check=check, message=msg, where=where))
@@ -845,6 +851,7 @@ class ChainState:
     def __init__(self):
         self.seen = {}          # record id -> line, of accepted records
         self.by_seq = {}        # sequence -> first record id accepted there
+        self.ids_at = {}        # sequence -> every record id accepted there (witness.md §8)
         self.last = None        # (sequence, record id, created_at) of the last accepted record
         self.commitments = {}   # id -> dict(line, seq, rec, version, outcome, id)
         self.commit_order = []
@@ -890,12 +897,17 @@ def link_check(st, rep, ln, rid, link):
         if t < ptime:
             rep.error("time-order", f"created {t}, before the previous record ({ptime})", where)
     st.by_seq.setdefault(seq, rid)
+    st.ids_at.setdefault(seq, set()).add(rid)
     st.last = (seq, rid, t)
     return True
 
 
-def verify_chain(chain_bytes, key, regs=None, level="replay", rep=None, only_draw=None):
-    """FORMAT.md §6-§7. Every line is judged in file order (§7, steps 1-6)."""
+def verify_chain(chain_bytes, key, regs=None, level="replay", rep=None, only_draw=None,
+                 witness=None):
+    """FORMAT.md §6-§7. Every line is judged in file order (§7, steps 1-6).
+    witness: None, or dict(trusted={key id: witness key}, threshold=N,
+    cosignatures=bytes of the cosignature file, now=canonical time or None)
+    for the checks of witness.md §8, made once the chain is read."""
     rep = rep or Report()
     do_replay = level in ("replay", "full")
     do_full = level == "full" and regs is not None
@@ -976,6 +988,7 @@ def verify_chain(chain_bytes, key, regs=None, level="replay", rep=None, only_dra
     if not any_line:
         rep.warn("empty-chain", "the chain holds no record")
     rep.head = st.head
+    rep.accepted_ids = st.ids_at  # sequence -> ids of the records accepted there
     wrong_key(rep, st, rejected, key)
     # open commitments (§6 rule 5)
     for i, cid in enumerate(st.commit_order):
@@ -1000,6 +1013,9 @@ def verify_chain(chain_bytes, key, regs=None, level="replay", rep=None, only_dra
     if only_draw is not None and do_full and st.checked_with_registers == 0:
         rep.error("only-draw", f"no draw on the chain has a record id starting with "
                   f"{only_draw!r}: nothing was checked against the registers")
+    if witness is not None:
+        witness_checks(st, rep, key, witness["trusted"], witness["threshold"],
+                       witness["cosignatures"], witness.get("now"))
     return rep
 
 
@@ -1968,6 +1984,221 @@ def record_id_of(ptype, payload):
     return hashlib.sha256(pae(ptype, payload)).hexdigest()
 
 
+# -------------------------------------------------------------- witnesses --
+# docs/spec/witness.md: cosignatures (§3), the cosignature file (§4) and what
+# a verifier concludes from them (§8), written from that text alone.
+T_COSIG = PREFIX + "cosignature.v2+json"
+S_COSIG = s_obj(dict(
+    log=s_obj(dict(issuer=s_str, key_id=s_hex64, kind=s_enum("receipts", "results"))),
+    head=s_obj(dict(sequence=s_u64, record=s_hex64)),
+    witness=s_obj(dict(name=s_str, key_id=s_hex64)),
+    time=s_time))
+COSIG_MAX_LINE = 64 * 1024     # §4: the bundled reader's bounds
+COSIG_MAX_LINES = 1_000_000
+
+
+def cosignature_lines(data):
+    """witness.md §4 with FORMAT §6: split at LF, drop one CR before it, skip
+    lines of ASCII whitespace. Yields (line number, bytes), the bytes None
+    for a line over COSIG_MAX_LINE; stops after COSIG_MAX_LINES lines and
+    yields (line number of the first line not read, Ellipsis)."""
+    count = 0
+    for number, raw in enumerate(data.split(b"\n"), 1):
+        if raw.endswith(b"\r"):
+            raw = raw[:-1]
+        if all(c in ASCII_BLANK for c in raw):
+            continue
+        if count == COSIG_MAX_LINES:
+            yield number, Ellipsis
+            return
+        count += 1
+        yield number, (None if len(raw) > COSIG_MAX_LINE else raw)
+
+
+def open_cosignature(ptype, payload, sig, wkey):
+    """§3 "Opening" with the witness key `wkey`, the envelope's one signature
+    under its key id given: the statement, or raises FormatError(cause)."""
+    if ptype != T_COSIG:
+        raise FormatError("payload-type")
+    if not ed25519_verify_strict(wkey["public_key"], pae(ptype, payload), sig):
+        raise FormatError("bad-signature")
+    try:
+        st = S_COSIG(json_strict(payload), "cosignature")
+    except FormatError:
+        raise FormatError("bad-payload") from None
+    if st["witness"] != {"name": wkey["issuer"], "key_id": wkey["key_id"]}:
+        raise FormatError("witness-mismatch")
+    return st
+
+
+def sort_cosignature(raw, log, trusted, now, chain_ids):
+    """§8, one line, in the order of its table: ((kind, cause), statement or
+    None) for a finding (the statement is given for `rollback` and `fork`),
+    or (None, statement) for a cosignature that counts.
+    log: {"issuer", "key_id", "kind"}; trusted: key id -> witness key;
+    now: the verifier's clock (canonical time text) or None; chain_ids:
+    sequence -> set of the record ids the chain verifier accepted there."""
+    if raw is None:
+        return ("too-long", None), None
+    if raw is Ellipsis:
+        return ("past-limit", None), None
+    try:
+        ptype, payload, sigs = decode_envelope(raw)
+    except FormatError:
+        return ("unreadable", None), None
+    if ptype != T_COSIG:
+        return ("not-checked", None), None
+    # The first signature (in envelope order) whose key id is a trusted key's.
+    kid = next((k for k, _ in sigs if k in trusted), None)
+    if kid is None:
+        return ("untrusted", None), None
+    mine = [s for k, s in sigs if k == kid]
+    if len(mine) != 1:  # envelope.md §7: one signature per key id
+        return ("invalid", "duplicate-keyid"), None
+    try:
+        st = open_cosignature(ptype, payload, mine[0], trusted[kid])
+    except FormatError as exc:
+        return ("invalid", str(exc)), None
+    if st["log"] != log:
+        return ("other-log", None), None
+    if now is not None and st["time"] > now:  # canonical times compare as text
+        return ("from-the-future", None), None
+    ids = chain_ids.get(st["head"]["sequence"])
+    if not ids:
+        return ("rollback", None), st
+    if st["head"]["record"] not in ids:
+        return ("fork", None), st
+    return None, st
+
+
+COSIG_FINDINGS = {
+    # kind -> (check, severity, text)
+    "too-long": ("cosignature", "warning", f"a line longer than {COSIG_MAX_LINE} bytes: "
+                 "not read"),
+    "past-limit": ("cosignature", "warning", f"the file has more than {COSIG_MAX_LINES} "
+                   "lines: this one and the lines after it are not read"),
+    "unreadable": ("cosignature", "warning", "not an envelope (envelope.md §4)"),
+    "not-checked": ("cosignature", "note", "another payload type (other time evidence): "
+                    "not checked, never counted"),
+    "untrusted": ("cosignature", "warning", "no signature by a trusted witness key: "
+                  "never counted"),
+    "invalid": ("cosignature", "warning", "does not open under the trusted witness key"),
+    "other-log": ("cosignature", "warning", "names another log (issuer name, key id or "
+                  "kind): not counted"),
+    "from-the-future": ("cosignature", "warning", "dated after the verifier's clock: "
+                        "not counted"),
+    "rollback": ("rollback", "error", "a trusted witness cosigned a head the chain does not "
+                 "reach: records were cut off (or never shown)"),
+    "fork": ("fork", "error", "a trusted witness cosigned another record at this sequence: "
+             "there is another version of the chain"),
+}
+
+
+class WitnessIndex:
+    """§8: the counted cosignatures of one log, per witness (key id), sorted
+    by head sequence with the earliest time at or after each sequence, so
+    that `witnessed(s, T)` costs O(W log C)."""
+    def __init__(self, counted):
+        per = {}
+        for st in counted:
+            per.setdefault(st["witness"]["key_id"], []).append(
+                (st["head"]["sequence"], epoch(st["time"]), st["time"], st["head"]["sequence"]))
+        self.per = {}
+        for kid, xs in per.items():
+            xs.sort()
+            seqs = [x[0] for x in xs]
+            best, running = [None] * len(xs), None  # earliest (epoch, text, head) of xs[i:]
+            for i in range(len(xs) - 1, -1, -1):
+                running = xs[i][1:] if running is None else min(xs[i][1:], running)
+                best[i] = running
+            self.per[kid] = (seqs, best)
+
+    def witnessed(self, s, t):
+        """The witnesses (key id -> (time text, head sequence) of its earliest
+        such cosignature) with a counted cosignature of a head at or after
+        sequence s dated strictly before t (epoch seconds)."""
+        out = {}
+        for kid, (seqs, best) in self.per.items():
+            i = bisect.bisect_left(seqs, s)
+            if i < len(seqs) and best[i][0] < t:
+                out[kid] = best[i][1:]
+        return out
+
+
+def read_cosignatures(data, log, trusted, now, chain_ids, rep=None):
+    """§8: sort every line of a cosignature file. Returns (findings, index);
+    each finding is {"line", "check", "kind", "cause", "severity"}; with rep,
+    each is also reported (cosignature lines say their line number)."""
+    findings, counted = [], []
+    for number, raw in cosignature_lines(data):
+        problem, st = sort_cosignature(raw, log, trusted, now, chain_ids)
+        if problem is None:
+            counted.append(st)
+            continue
+        kind, cause = problem
+        check, severity, text = COSIG_FINDINGS[kind]
+        findings.append(dict(line=number, check=check, kind=kind, cause=cause,
+                             severity=severity))
+        if rep is not None:
+            msg = text + (f" ({cause})" if cause else "")
+            where = f"cosignature line {number}"
+            if st is not None:
+                msg += (f": head {st['head']['sequence']} {st['head']['record'][:16]}, "
+                        f"witness {st['witness']['name']!r}, {st['time']}")
+            {"error": rep.error, "warning": rep.warn, "note": rep.note}[severity](
+                check, msg, where)
+    return findings, WitnessIndex(counted)
+
+
+def witness_checks(st, rep, key, trusted, threshold, cosig_bytes, now):
+    """FORMAT §7 / witness.md §8 on a verified chain's state: every line of
+    the cosignature file sorted (`cosignature`, `rollback`, `fork`), then
+    `commitment-witnessed` for the commitment of each draw (the first draw
+    of a commitment, its outcome), reported at the draw. The threshold used
+    is at least 1."""
+    threshold = max(1, threshold)
+    log = {"issuer": key["issuer"], "key_id": key["key_id"], "kind": "receipts"}
+    _, index = read_cosignatures(cosig_bytes, log, trusted, now, st.ids_at, rep)
+    names = {k: w["issuer"] for k, w in trusted.items()}
+    rep.witnessed = []
+    for d in st.draws.values():
+        c = st.commitments[d["rec"]["commitment"]]
+        s = c["seq"]
+        where = f"line {d['line']} (sequence {d['seq']})"
+        plan = c["rec"]["randomness"]
+        t = randomness_time(plan)
+        entry = dict(commitment=c["id"], commitment_sequence=s, draw=d["id"],
+                     randomness_time=None if t is None else time_text(t), witnesses=[])
+        rep.witnessed.append(entry)
+        if plan["source"] == "local":
+            rep.warn("commitment-witnessed", f"the commitment (sequence {s}) has local "
+                     "randomness: no time a witness could place it before (the office chose "
+                     "the value)", where)
+            continue
+        if t is None:
+            rep.warn("commitment-witnessed", f"the commitment (sequence {s}) names a drand round "
+                     "with no publication time: not checked", where)
+            continue
+        found = index.witnessed(s, t)
+        entry["witnesses"] = [dict(key_id=k, name=names[k], sequence=h, time=v)
+                              for k, (v, h) in sorted(found.items())]
+        listed = "; ".join(f"{names[k]} at {v} (head {h})" for k, (v, h) in
+                           sorted(found.items(), key=lambda kv: (kv[1], kv[0])))
+        msg = (f"the commitment (sequence {s}) was cosigned at or after it, before its "
+               f"randomness ({entry['randomness_time']}), by {len(found)} trusted witness(es), "
+               f"{threshold} required" + (f": {listed}" if listed else ""))
+        if len(found) >= threshold:
+            rep.info("commitment-witnessed", msg, where)
+        else:
+            rep.error("commitment-witnessed", msg + ": nothing but the issuer's word says the "
+                      "commitment existed before the randomness", where)
+
+
+def time_text(t):
+    import time as _t
+    return _t.strftime("%Y-%m-%dT%H:%M:%SZ", _t.gmtime(t))
+
+
 # --------------------------------------------------------------------- CLI --
 def read_secrets(path):
     """FORMAT §3: JSON Lines {"commitment":"<record id>","conflict_salt":"<64 hex>"};
@@ -2021,6 +2252,34 @@ def load_registers(args, rep):
     return Registers(ents, insp, conf, items, salts, default_salt)
 
 
+def read_witness_inputs(args):
+    """The witness options (witness.md §8): the trusted keys (by key id: one
+    key given twice is one witness), the threshold (at least 1), the
+    cosignature file (default CHAIN.cosignatures.jsonl) and the clock."""
+    trusted = {}
+    for path in args.witness_key:
+        try:
+            k = parse_public_key_file(open(path, "rb").read())
+        except FormatError as exc:
+            raise FormatError(f"{path}: {exc}") from None
+        trusted[k["key_id"]] = k
+    threshold = 1 if args.witness_threshold is None else args.witness_threshold
+    if threshold < 0:
+        raise FormatError("--witness-threshold is a count")
+    if args.cosignatures:
+        data = open(args.cosignatures, "rb").read()
+    else:
+        # The default file beside the chain; none there: no cosignature at all.
+        path = (args.chain or "") + ".cosignatures.jsonl"
+        data = open(path, "rb").read() if os.path.exists(path) else b""
+    if args.now is not None:
+        now = s_time(args.now, "--now")
+    else:
+        import time as _t
+        now = _t.strftime("%Y-%m-%dT%H:%M:%SZ", _t.gmtime())
+    return dict(trusted=trusted, threshold=threshold, cosignatures=data, now=now)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--chain")
@@ -2040,6 +2299,16 @@ def main(argv=None):
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--uscc-policy", choices=["strict", "lenient"], default="strict",
                     help="lenient: a USCC whose only fault is its check character is a warning")
+    ap.add_argument("--witness-key", action="append", default=[], metavar="FILE",
+                    help="a trusted witness's public key file (repeatable; witness.md §8)")
+    ap.add_argument("--witness-threshold", type=int, metavar="N",
+                    help="how many distinct trusted witnesses must have cosigned each draw's "
+                    "commitment before its randomness (default 1; 0 counts as 1)")
+    ap.add_argument("--cosignatures", metavar="FILE",
+                    help="the cosignature file (default: CHAIN.cosignatures.jsonl beside the "
+                    "chain; when that does not exist, no cosignature)")
+    ap.add_argument("--now", metavar="TIME",
+                    help="the verifier's clock, YYYY-MM-DDTHH:MM:SSZ (default: this computer's)")
     args = ap.parse_args(argv)
     rep = Report()
     try:
@@ -2066,6 +2335,18 @@ def main(argv=None):
     if not args.chain:
         print("--chain (or --proof) is required", file=sys.stderr)
         return 2
+    witness = None
+    if args.witness_key:
+        try:
+            witness = read_witness_inputs(args)
+        except (FormatError, OSError) as exc:
+            print(f"witness: {exc}", file=sys.stderr)
+            return 2
+    elif args.witness_threshold is not None:
+        print("--witness-threshold needs --witness-key", file=sys.stderr)
+        return 2
+    elif args.cosignatures:
+        print("note: --cosignatures without --witness-key: not read", file=sys.stderr)
     USCC_POLICY["lenient"] = args.uscc_policy == "lenient"
     USCC_POLICY["warnings"].clear()
     level = args.level or ("full" if args.entities else "replay")
@@ -2083,10 +2364,13 @@ def main(argv=None):
             rep.warn("register-file", w + " (admitted: --uscc-policy lenient)")
         if regs is None:
             level = "replay"
-    verify_chain(open(args.chain, "rb").read(), key, regs, level, rep, only_draw=args.draw)
+    verify_chain(open(args.chain, "rb").read(), key, regs, level, rep, only_draw=args.draw,
+                 witness=witness)
     if args.json:
-        print(json.dumps(dict(holds=rep.ok, level=level, head=rep.head, findings=rep.findings),
-                         ensure_ascii=False, indent=1))
+        out = dict(holds=rep.ok, level=level, head=rep.head, findings=rep.findings)
+        if witness is not None:
+            out["witnessed"] = rep.witnessed
+        print(json.dumps(out, ensure_ascii=False, indent=1))
     else:
         for f in rep.findings:
             w = f" [{f['where']}]" if f["where"] else ""
