@@ -4,6 +4,10 @@
 //! of 1,000,000 entities once each (the floor); `commit_entities` encodes the
 //! same entities and builds the RFC 6962 tree (one leaf hash plus, on
 //! average, one node hash per leaf). Target: within 3.5x of the floor.
+//! `commit_parallel/threads/T` commits the same register on T threads
+//! (`commit_entity_slice`; the roots are those of one thread), beside
+//! `commit_parallel/raw_sha256_same_leaves` in the same group: with 2 cores
+//! free, 2 threads should take at most 1/1.7 of 1 thread.
 //! `commit_stream/N` streams N entities through `EntityCommitter` in O(log N)
 //! memory, for the growth from 10^4 to 10^7.
 
@@ -11,7 +15,7 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use double_random::{
-    commitment::{EntityCommitter, commit_entities, entity_leaf},
+    commitment::{EntityCommitter, commit_entities, commit_entity_slice, entity_leaf},
     records::FormatVersion,
     registers::{CreditClass, Entity, EntityRegister, USCC_ALPHABET, Uscc, uscc_check_character},
 };
@@ -99,6 +103,37 @@ fn bench_commit(c: &mut Criterion) {
         Some(N),
         "the register commits"
     );
+    g.finish();
+
+    let mut g = c.benchmark_group("commit_parallel");
+    g.throughput(Throughput::Elements(N));
+    g.sample_size(10);
+    g.bench_function("raw_sha256_same_leaves", |b| {
+        b.iter(|| {
+            let mut acc = 0u8;
+            for l in &leaves {
+                acc ^= Sha256::digest(black_box(l))[0];
+            }
+            acc
+        })
+    });
+    let one = commit_entity_slice(register.entities(), FormatVersion::V2, 1).expect("commit");
+    for threads in [1usize, 2] {
+        assert_eq!(
+            commit_entity_slice(register.entities(), FormatVersion::V2, threads).expect("commit"),
+            one,
+            "same root on {threads} threads"
+        );
+        g.bench_with_input(
+            BenchmarkId::new("threads", threads),
+            &threads,
+            |b, &threads| {
+                b.iter(|| {
+                    commit_entity_slice(black_box(register.entities()), FormatVersion::V2, threads)
+                })
+            },
+        );
+    }
     g.finish();
 
     let mut g = c.benchmark_group("commit_stream");

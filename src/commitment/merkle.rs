@@ -190,6 +190,28 @@ impl MerkleBuilder {
         Ok(())
     }
 
+    /// Appends the root of a perfect subtree of `2^height` leaves, as if its
+    /// leaves had been pushed one by one. The builder's leaf count must be a
+    /// multiple of `2^height` (the subtree starts on its own boundary), which
+    /// is what lets subtrees hashed apart (on other threads) join the tree
+    /// with the same root.
+    pub(crate) fn push_subtree(&mut self, root: Hash, height: u32) -> Result<(), MerkleError> {
+        let size = 1u64.checked_shl(height).ok_or(MerkleError::TreeFull)?;
+        debug_assert_eq!(self.count % size, 0, "subtree off its boundary");
+        let next = self.count.checked_add(size).ok_or(MerkleError::TreeFull)?;
+        let mut carry = root;
+        let mut bits = self.count >> height;
+        while bits & 1 == 1 {
+            if let Some(left) = self.stack.pop() {
+                carry = node_hash(&left, &carry);
+            }
+            bits >>= 1;
+        }
+        self.stack.push(carry);
+        self.count = next;
+        Ok(())
+    }
+
     /// Number of leaves pushed so far.
     #[must_use]
     pub fn len(&self) -> u64 {
