@@ -4,6 +4,7 @@
 //! result to an exit status.
 
 pub mod check;
+pub mod commit_notice;
 pub mod common;
 pub mod input;
 pub mod ledger;

@@ -60,7 +60,7 @@ enum Command {
     Publish(ledger::PublishArgs),
     /// Per-task summary tables (汇总表): initiated and cooperated.
     Summary(ledger::SummaryArgs),
-    /// Render a printable HTML notice of a verified draw (随机抽取结果公示: entities and teams drawn).
+    /// Render a printable HTML notice: of a verified draw (随机抽取结果公示: entities and teams drawn), or with --commitment the commitment notice (承诺公告) published before the draw.
     Notice(notice::NoticeArgs),
     /// Witnesses (见证方) cosign a chain's head with their own clock: serve, cosign, request.
     #[cfg(feature = "witness")]
