@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use double_random_cli::{check, common, ledger, notice, plan, progress, receipts, show, year};
+use double_random_cli::{
+    check, common, import, ledger, notice, plan, progress, receipts, show, year,
+};
 
 /// Provable "double random, one public" (双随机、一公开) spot-check draws.
 #[derive(Debug, Parser)]
@@ -52,6 +54,8 @@ enum Command {
     Show(show::ShowArgs),
     /// Record the result of checking one drawn entity on the results ledger.
     RecordResult(ledger::RecordResultArgs),
+    /// Record many results at once from an xlsx or CSV sheet (one row per drawn entity): all rows or none.
+    RecordResults(import::RecordResultsArgs),
     /// Correct a result, with the unit head's approval as a second signature.
     Correct(ledger::CorrectArgs),
     /// Record follow-up progress on a result (penalty decision, transfer, rectification done); not a correction.
@@ -89,6 +93,7 @@ fn main() -> ExitCode {
         Command::VerifyProof(a) => receipts::verify_proof(&a),
         Command::Show(a) => show::show(&a),
         Command::RecordResult(a) => ledger::record_result(&a),
+        Command::RecordResults(a) => import::record_results(&a),
         Command::Correct(a) => ledger::correct(&a),
         Command::Progress(a) => ledger::progress(&a),
         Command::Publish(a) => ledger::publish(&a),
