@@ -89,7 +89,10 @@ pub(crate) fn flag(flag: &'static str, message: String) -> ReceiptError {
     ReceiptError::Flag { flag, message }
 }
 
-fn select_draw<'d>(draws: &'d DrawIndex, prefix: &str) -> Result<&'d DrawnTask, ReceiptError> {
+pub(crate) fn select_draw<'d>(
+    draws: &'d DrawIndex,
+    prefix: &str,
+) -> Result<&'d DrawnTask, ReceiptError> {
     let found = draws.find_prefix(prefix);
     match found.as_slice() {
         [one] => Ok(one),
@@ -319,50 +322,7 @@ pub fn record_result(a: &RecordResultArgs) -> Result<Status, CliError> {
     let cal = calendar()?;
     let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal)?;
     let draw = select_draw(&draws, &a.draw)?;
-    let uscc = parse_uscc(&a.uscc)?;
-    let r = &a.result;
-    let (Some(start), Some(end)) = (r.inspection_start, r.inspection_end) else {
-        return Err(flag(
-            "--inspection-start",
-            "give --inspection-start and --inspection-end".into(),
-        )
-        .into());
-    };
-    let department = a
-        .department
-        .clone()
-        .unwrap_or_else(|| draw.task.team.initiating_department().to_owned());
-    let joint = !draw.task.team.participating_departments().is_empty();
-    if joint && r.item.is_empty() && !draw.task.items.is_empty() {
-        return Err(flag(
-            "--item",
-            format!(
-                "task {} is a joint task: name the check items {department} checked (the task's items are {})",
-                draw.task.id,
-                draw.task.items.join(", ")
-            ),
-        )
-        .into());
-    }
-    let mut fields = ResultFields {
-        draw: draw.draw_id,
-        task: draw.task.id.clone(),
-        uscc,
-        department: Some(department),
-        items: Some(if joint {
-            Vec::new()
-        } else {
-            draw.task.items.clone()
-        }),
-        inspection_start: start,
-        inspection_end: end,
-        methods: Vec::new(),
-        categories: Vec::new(),
-        findings: String::new(),
-        follow_ups: Vec::new(),
-        inspectors: draw.team_of(&uscc).map(|t| t.to_vec()).unwrap_or_default(),
-    };
-    r.apply(&mut fields, false)?;
+    let fields = result_fields(draw, &a.uscc, a.department.as_deref(), &a.result)?;
     let created_at = match a.created_at {
         Some(t) => t,
         None => now()?,
@@ -418,6 +378,61 @@ pub fn record_result(a: &RecordResultArgs) -> Result<Status, CliError> {
         None => crate::outln!("  deadline not checked: the holiday table does not cover the years"),
     }
     Ok(Status::Ok)
+}
+
+/// The result fields `record-result` enters for entity `uscc` of `draw`:
+/// the department (default: the task's initiating one), the task's items
+/// for a single-department task, the entity's team, then what the flags
+/// set. `record-results` builds every row's fields here too, so a sheet's
+/// rows are checked exactly like single entries.
+pub(crate) fn result_fields(
+    draw: &DrawnTask,
+    uscc: &str,
+    department: Option<&str>,
+    r: &ResultFlags,
+) -> Result<ResultFields, ReceiptError> {
+    let uscc = parse_uscc(uscc)?;
+    let (Some(start), Some(end)) = (r.inspection_start, r.inspection_end) else {
+        return Err(flag(
+            "--inspection-start",
+            "give --inspection-start and --inspection-end".into(),
+        ));
+    };
+    let department = department.map_or_else(
+        || draw.task.team.initiating_department().to_owned(),
+        str::to_owned,
+    );
+    let joint = !draw.task.team.participating_departments().is_empty();
+    if joint && r.item.is_empty() && !draw.task.items.is_empty() {
+        return Err(flag(
+            "--item",
+            format!(
+                "task {} is a joint task: name the check items {department} checked (the task's items are {})",
+                draw.task.id,
+                draw.task.items.join(", ")
+            ),
+        ));
+    }
+    let mut fields = ResultFields {
+        draw: draw.draw_id,
+        task: draw.task.id.clone(),
+        uscc,
+        department: Some(department),
+        items: Some(if joint {
+            Vec::new()
+        } else {
+            draw.task.items.clone()
+        }),
+        inspection_start: start,
+        inspection_end: end,
+        methods: Vec::new(),
+        categories: Vec::new(),
+        findings: String::new(),
+        follow_ups: Vec::new(),
+        inspectors: draw.team_of(&uscc).map(|t| t.to_vec()).unwrap_or_default(),
+    };
+    r.apply(&mut fields, false)?;
+    Ok(fields)
 }
 
 // ---------------------------------------------------------------------------

@@ -5,7 +5,9 @@
 
 pub mod approve;
 pub mod check;
+pub mod commit_notice;
 pub mod common;
+pub mod import;
 pub mod input;
 pub mod ledger;
 mod log_file;

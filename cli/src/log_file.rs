@@ -84,12 +84,20 @@ impl LockedLog {
     /// left without its newline (a file edited by hand) is ended first, so
     /// the new record never runs into it.
     pub(crate) fn append(&mut self, env: &Envelope) -> Result<(), ReceiptError> {
+        self.append_all(&[env])
+    }
+
+    /// Appends several records in one write: all of them or, on an I/O
+    /// error, none (the file is cut back to what it was).
+    pub(crate) fn append_all(&mut self, envs: &[&Envelope]) -> Result<(), ReceiptError> {
         let mut line = String::new();
         if self.bytes.last().is_some_and(|&b| b != b'\n') {
             line.push('\n');
         }
-        line.push_str(&env.to_json());
-        line.push('\n');
+        for env in envs {
+            line.push_str(&env.to_json());
+            line.push('\n');
+        }
         let written = self
             .file
             .write_all(line.as_bytes())

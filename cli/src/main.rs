@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use double_random_cli::{
-    approve, check, common, ledger, notice, plan, progress, receipts, show, year,
+    approve, check, common, import, ledger, notice, plan, progress, receipts, show, year,
 };
 
 /// Provable "double random, one public" (双随机、一公开) spot-check draws.
@@ -54,6 +54,8 @@ enum Command {
     Show(show::ShowArgs),
     /// Record the result of checking one drawn entity on the results ledger.
     RecordResult(ledger::RecordResultArgs),
+    /// Record many results at once from an xlsx or CSV sheet (one row per drawn entity): all rows or none.
+    RecordResults(import::RecordResultsArgs),
     /// Correct a result, with the unit head's approval as a second signature.
     Correct(ledger::CorrectArgs),
     /// The unit head checks a correction request (`correct --request-out`) on their own computer and countersigns it.
@@ -64,7 +66,7 @@ enum Command {
     Publish(ledger::PublishArgs),
     /// Per-task summary tables (汇总表): initiated and cooperated.
     Summary(ledger::SummaryArgs),
-    /// Render a printable HTML notice of a verified draw (随机抽取结果公示: entities and teams drawn).
+    /// Render a printable HTML notice: of a verified draw (随机抽取结果公示: entities and teams drawn), or with --commitment the commitment notice (承诺公告) published before the draw.
     Notice(notice::NoticeArgs),
     /// Witnesses (见证方) cosign a chain's head with their own clock: serve, cosign, request.
     #[cfg(feature = "witness")]
@@ -93,6 +95,7 @@ fn main() -> ExitCode {
         Command::VerifyProof(a) => receipts::verify_proof(&a),
         Command::Show(a) => show::show(&a),
         Command::RecordResult(a) => ledger::record_result(&a),
+        Command::RecordResults(a) => import::record_results(&a),
         Command::Correct(a) => ledger::correct(&a),
         Command::Approve(a) => approve::approve(&a),
         Command::Progress(a) => ledger::progress(&a),

@@ -31,8 +31,9 @@ use double_random::{
     sampling::BasisPoints,
     verify::{Finding, FindingSeverity, Level, VerifyOptions, read_chain, verify_chain},
 };
+use time::Date;
 
-use crate::common::{CliError, ReadArgs, Status};
+use crate::common::{CliError, ReadArgs, Status, parse_date_arg};
 use crate::registers;
 
 /// Why a notice cannot be made (exit 2 for unreadable inputs, else exit 1).
@@ -84,18 +85,33 @@ pub struct NoticeArgs {
     /// The draw (record id or a prefix of it); default: the chain's latest draw.
     #[arg(long)]
     pub draw: Option<String>,
+    /// Render the commitment notice (承诺公告) of this commitment (record id
+    /// or a prefix of it, or a task id for the task's latest commitment)
+    /// instead of a draw notice: published at commit
+    /// time, before the randomness exists. Needs no register (`--items` for
+    /// item names).
+    #[arg(long, conflicts_with_all = ["draw", "show_credit_class", "entities", "inspectors"])]
+    pub commitment: Option<String>,
     /// The entity register the draw was committed with (for names).
-    #[arg(long)]
-    pub entities: PathBuf,
+    #[arg(long, required_unless_present = "commitment")]
+    pub entities: Option<PathBuf>,
     /// The inspector register the draw was committed with (for names).
-    #[arg(long)]
-    pub inspectors: PathBuf,
+    #[arg(long, required_unless_present = "commitment")]
+    pub inspectors: Option<PathBuf>,
     /// The check-item list the draw was committed with (for item names; optional).
     #[arg(long)]
     pub items: Option<PathBuf>,
     /// Write the HTML page here instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// The posting date (公示日期) printed in the notice's 落款, YYYY-MM-DD;
+    /// default: today in Beijing.
+    #[arg(long, value_parser = parse_date_arg)]
+    pub posted_on: Option<Date>,
+    /// Where the public can complain or ask about the draw (投诉监督), e.g.
+    /// "县水务局政策法规股 0356-1234567"; printed on the notice when given.
+    #[arg(long)]
+    pub contact: Option<String>,
     /// Show each drawn firm's credit-risk class and its rank within the class.
     /// Off by default: classification results are used inside the departments
     /// and generally not published.
@@ -175,6 +191,27 @@ pub fn notice(a: &NoticeArgs) -> Result<Status, CliError> {
         }
     }
 
+    let posted_on = match a.posted_on {
+        Some(d) => d,
+        None => double_random::ledger::china_date(crate::receipts::now()?),
+    };
+    if let Some(prefix) = &a.commitment {
+        return crate::commit_notice::render(
+            a,
+            &key,
+            &records,
+            &crate::commit_notice::Checked {
+                records: report.records,
+                draws_replayed: report.draws_replayed,
+                posted_on,
+            },
+            prefix,
+        );
+    }
+    let (Some(entities_path), Some(inspectors_path)) = (&a.entities, &a.inspectors) else {
+        return refuse("a draw notice needs --entities and --inspectors");
+    };
+
     // 2. The draw and its commitment.
     let draws: Vec<(&RecordId, &DrawPayload)> = records
         .iter()
@@ -213,19 +250,19 @@ pub fn notice(a: &NoticeArgs) -> Result<Status, CliError> {
     let opts = a.read.options(None);
     let mut notes = Vec::new();
     let entities =
-        registers::read_entities(&a.entities, a.read.encoding.into(), &opts, &mut notes)?;
+        registers::read_entities(entities_path, a.read.encoding.into(), &opts, &mut notes)?;
     if !entities.is_clean() {
         return Err(NoticeError::InvalidRegister {
-            path: a.entities.display().to_string(),
+            path: entities_path.display().to_string(),
             count: entities.errors().count(),
         }
         .into());
     }
     let inspectors =
-        registers::read_inspectors(&a.inspectors, a.read.encoding.into(), &opts, &mut notes)?;
+        registers::read_inspectors(inspectors_path, a.read.encoding.into(), &opts, &mut notes)?;
     if !inspectors.is_clean() {
         return Err(NoticeError::InvalidRegister {
-            path: a.inspectors.display().to_string(),
+            path: inspectors_path.display().to_string(),
             count: inspectors.errors().count(),
         }
         .into());
@@ -259,13 +296,13 @@ pub fn notice(a: &NoticeArgs) -> Result<Status, CliError> {
     if roots.as_ref().map(|(e, m)| (e, *m)) != Some((&committed.entities, committed.master)) {
         return refuse(&format!(
             "{} is not the entity register the draw was committed with (its Merkle root, or that of the pool its scope gives, differs)",
-            a.entities.display()
+            entities_path.display()
         ));
     }
     if commit_inspectors(&inspectors).map(|c| c.root).ok() != Some(committed.inspectors.root) {
         return refuse(&format!(
             "{} is not the inspector register the draw was committed with (its Merkle root differs)",
-            a.inspectors.display()
+            inspectors_path.display()
         ));
     }
     if let Some(list) = &items
@@ -303,6 +340,12 @@ pub fn notice(a: &NoticeArgs) -> Result<Status, CliError> {
         records: report.records,
         draws_replayed: report.draws_replayed,
         show_credit_class: a.show_credit_class,
+        posted_on,
+        contact: a
+            .contact
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty()),
         witnessed: report
             .witnesses_checked
             .then(|| {
@@ -388,6 +431,10 @@ struct Notice<'a> {
     records: usize,
     draws_replayed: usize,
     show_credit_class: bool,
+    /// The posting date in the 落款.
+    posted_on: Date,
+    /// The complaint and supervision contact, when given.
+    contact: Option<&'a str>,
     /// The witnesses who cosigned the commitment before its randomness;
     /// `None` when no witness key was given.
     witnessed: Option<Vec<double_random::verify::WitnessEvidence>>,
@@ -395,7 +442,7 @@ struct Notice<'a> {
     after: Vec<&'a Record>,
 }
 
-const STYLE: &str = r#"
+pub(crate) const STYLE: &str = r#"
 @page { size: A4; margin: 16mm 15mm 18mm 15mm; }
 * { box-sizing: border-box; }
 html { background: #e9e9e6; }
@@ -438,6 +485,13 @@ figcaption { font-size: 8.5pt; color: #555; }
 .source.strong { color: #1b5e20; }
 .source.medium { color: #7a5b00; }
 .source.weak { color: #b3261e; }
+.signature { margin: 8mm 0 6mm auto; width: 70mm; text-align: center; position: relative;
+  break-inside: avoid; page-break-inside: avoid; }
+.signature .seal { width: 42mm; height: 42mm; margin: 0 auto -30mm; border: 1px dashed #bbb;
+  border-radius: 50%; color: #bbb; font-size: 9pt; line-height: 42mm; }
+.signature p { margin: 1mm 0; font-size: 11pt; position: relative; }
+.appendix { margin-top: 8mm; padding-top: 2mm; border-top: 1px dashed #999; }
+.appendix h3 { font-size: 11pt; margin: 4mm 0 1.5mm; }
 pre { margin: 1mm 0 2mm; padding: 2mm 3mm; background: #f6f6f4; border: 1px solid #ccc;
   white-space: pre-wrap; word-break: break-all; font-size: 8.5pt;
   font-family: "DejaVu Sans Mono", "Noto Sans Mono", Consolas, "Courier New", monospace; }
@@ -458,8 +512,177 @@ section { break-inside: auto; }
 }
 "#;
 
+/// A date as written in a Chinese document's 落款: `2024年6月14日`.
+pub(crate) fn chinese_date(d: Date) -> String {
+    format!("{}年{}月{}日", d.year(), u8::from(d.month()), d.day())
+}
+
+/// The complaint and supervision section (投诉监督), numbered `number`.
+pub(crate) fn contact_section(h: &mut String, number: &str, contact: &str) -> fmt::Result {
+    writeln!(
+        h,
+        "<section id=\"contact\">\n<h2>{number}、投诉与监督<span class=\"en\">Complaints and supervision</span></h2>\n\
+         <p>对本公告内容有异议，或发现抽取、检查中有违法违纪行为的，可向以下单位反映：<strong>{}</strong>。\
+         <span class=\"en\">Questions or complaints about this notice: see the contact above.</span></p>\n</section>",
+        Esc(contact)
+    )
+}
+
+/// The 落款: the issuing office, the posting date and a space for the seal.
+pub(crate) fn signature_block(h: &mut String, issuer: &str, posted_on: Date) -> fmt::Result {
+    writeln!(
+        h,
+        "<div class=\"signature\" id=\"signature\">\n<div class=\"seal\" aria-label=\"盖章处\">（盖章）</div>\n\
+         <p class=\"signer\">{}</p>\n<p class=\"date\" id=\"posted-on\" data-date=\"{}\">{}</p>\n</div>",
+        Esc(issuer),
+        double_random::calendar::format_date(posted_on),
+        chinese_date(posted_on)
+    )
+}
+
+/// The randomness source in plain words for the main part of a notice
+/// (the technical values are in the appendix).
+pub(crate) fn randomness_in_words(plan: &RandomnessPlan) -> String {
+    match plan {
+        RandomnessPlan::Drand { chain_hash, round } => {
+            let when = drand_round_time(chain_hash, round.0)
+                .map(|t| format!("，该轮随机数于 {} 公布", t.beijing().labelled()))
+                .unwrap_or_default();
+            format!(
+                "随机数取自 drand 公共随机信标（由多家机构共同运行、任何人都可查询的公开随机数服务）第 {} 轮{when}。\
+                 这一轮的随机数在本机关作出承诺时尚不存在，也不由本机关产生。",
+                round.0
+            )
+        }
+        RandomnessPlan::Ceremony {
+            procedure,
+            scheduled_at,
+            witnesses,
+        } => format!(
+            "随机数在公开抽签仪式上产生：时间 {}；方式：{}；见证人：{}。",
+            scheduled_at.beijing().labelled(),
+            escape(procedure),
+            if witnesses.is_empty() {
+                "无".to_owned()
+            } else {
+                witnesses
+                    .iter()
+                    .map(|w| escape(w))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            }
+        ),
+        RandomnessPlan::Local {} => {
+            "随机数由本机关的计算机生成。这是最弱的方式：本机关以外的人无法确认随机数未经挑选。"
+                .to_owned()
+        }
+    }
+}
+
+/// The task's rows of a notice's task table: id, name, departments, items,
+/// team, and the scope and pool when the task has a scope.
+pub(crate) fn task_rows(
+    h: &mut String,
+    commitment: &CommitmentPayload,
+    items: Option<&CheckItemList>,
+    master_size: usize,
+) -> fmt::Result {
+    let task = &commitment.task;
+    let team = &task.team;
+    writeln!(
+        h,
+        "<tr><th>任务编号 <span class=\"en\">Task id</span></th><td class=\"mono\">{}</td></tr>",
+        Esc(&task.id)
+    )?;
+    writeln!(
+        h,
+        "<tr><th>任务名称 <span class=\"en\">Name</span></th><td>{}</td></tr>",
+        Esc(&task.name)
+    )?;
+    writeln!(
+        h,
+        "<tr><th>发起部门 <span class=\"en\">Initiating</span></th><td>{}</td></tr>",
+        Esc(team.initiating_department())
+    )?;
+    let participating = if team.participating_departments().is_empty() {
+        "无（单部门抽查）".to_owned()
+    } else {
+        team.participating_departments()
+            .iter()
+            .map(|d| escape(d))
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    writeln!(
+        h,
+        "<tr><th>配合部门 <span class=\"en\">Participating</span></th><td>{participating}</td></tr>"
+    )?;
+    write!(
+        h,
+        "<tr><th>检查事项 <span class=\"en\">Check items</span></th><td>"
+    )?;
+    for (i, id) in task.items.iter().enumerate() {
+        if i > 0 {
+            write!(h, "<br>")?;
+        }
+        write!(h, "<span class=\"mono\">{}</span>", Esc(id))?;
+        if let Some(item) = items.and_then(|l| l.get(id)) {
+            write!(h, " {}", Esc(&item.name))?;
+        }
+    }
+    if task.items.is_empty() {
+        write!(h, "—")?;
+    }
+    writeln!(h, "</td></tr>")?;
+    writeln!(
+        h,
+        "<tr><th>检查组 <span class=\"en\">Team</span></th><td>每组 {} 名执法人员{}</td></tr>",
+        team.team_size(),
+        if team.required_expertise().is_empty() {
+            String::new()
+        } else {
+            format!(
+                "，须含专长：{}",
+                team.required_expertise()
+                    .iter()
+                    .map(|e| escape(e))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            )
+        }
+    )?;
+    if let Some(scope) = &task.scope {
+        write!(
+            h,
+            "<tr><th>抽查范围 <span class=\"en\">Scope</span></th><td id=\"scope\">"
+        )?;
+        for (i, line) in crate::scope::chinese(scope).iter().enumerate() {
+            if i > 0 {
+                write!(h, "<br>")?;
+            }
+            write!(h, "{}", Esc(line))?;
+        }
+        writeln!(h, "</td></tr>")?;
+        writeln!(
+            h,
+            "<tr><th>名录库 <span class=\"en\">Pool</span></th><td id=\"pool\">检查对象名录库共 {} 户，按抽查范围{}确定本任务名录库 {} 户</td></tr>",
+            master_size,
+            if task.exclude_drawn.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "并排除此前 {} 次抽取已抽中的对象后",
+                    task.exclude_drawn.len()
+                )
+            },
+            commitment.registers.entities.size.0
+        )?;
+    }
+    Ok(())
+}
+
 /// Ratio in basis points as percent text.
-fn percent(bp: u32) -> String {
+pub(crate) fn percent(bp: u32) -> String {
     match BasisPoints::new(bp) {
         Ok(b) => b.to_string(),
         Err(_) => format!("{bp} bp"),
@@ -509,17 +732,30 @@ impl Notice<'_> {
         writeln!(
             h,
             "<p class=\"scope\" id=\"scope\">本公示为随机抽取的检查对象名单及随机匹配的检查组，不是检查结果；\
-             检查结果在检查完成后 20 个工作日内另行公示。文中时间均为北京时间。\
+             检查结果在检查完成后 20 个工作日内另行公示。抽取前，本机关已将名录库和抽取规则签名固定并公告，\
+             随机数在此之后才产生，任何人都无法事先挑选或事后更改名单。文中时间均为北京时间。\
              <span class=\"en\">This notice lists the entities and teams drawn, not inspection results, which are published after the inspections. Times are Beijing time (UTC+8).</span></p>"
         )?;
         self.task_section(&mut h)?;
         self.class_section(&mut h)?;
         self.drawn_section(&mut h)?;
-        self.receipt_section(&mut h)?;
-        self.verify_section(&mut h)?;
+        self.how_section(&mut h)?;
+        if let Some(c) = self.contact {
+            contact_section(&mut h, "五", c)?;
+        }
+        signature_block(&mut h, self.key.issuer(), self.posted_on)?;
         writeln!(
             h,
-            "<footer>本公示由 double-random {} 根据已签名的抽取凭证生成；凭证、公钥与核验方法见上。名单以凭证为准。\
+            "<section id=\"appendix\" class=\"appendix\">\n<h2>附录：技术核验信息<span class=\"en\">Appendix: technical details for verification</span></h2>\n\
+             <p class=\"note\">以下为抽取凭证中的记录编号、哈希值与随机种子，以及任何人均可运行的核验步骤，供审计人员、检查对象和公众复核。\
+             <span class=\"en\">Record ids, hashes and the seed of the signed receipt, and the steps anyone can run to check the draw.</span></p>"
+        )?;
+        self.receipt_section(&mut h)?;
+        self.verify_section(&mut h)?;
+        writeln!(h, "</section>")?;
+        writeln!(
+            h,
+            "<footer>本公示由 double-random {} 根据已签名的抽取凭证生成；凭证、公钥与核验方法见附录。名单以凭证为准。\
              <span class=\"en\">Generated from the signed receipt; the receipt prevails.</span></footer>",
             env!("CARGO_PKG_VERSION")
         )?;
@@ -530,102 +766,12 @@ impl Notice<'_> {
     }
 
     fn task_section(&self, h: &mut String) -> fmt::Result {
-        let task = &self.commitment.task;
-        let team = &task.team;
         writeln!(
             h,
             "<section id=\"task\">\n<h2>一、抽查任务<span class=\"en\">Task</span></h2>"
         )?;
         writeln!(h, "<table class=\"kv\">")?;
-        writeln!(
-            h,
-            "<tr><th>任务编号 <span class=\"en\">Task id</span></th><td class=\"mono\">{}</td></tr>",
-            Esc(&task.id)
-        )?;
-        writeln!(
-            h,
-            "<tr><th>任务名称 <span class=\"en\">Name</span></th><td>{}</td></tr>",
-            Esc(&task.name)
-        )?;
-        writeln!(
-            h,
-            "<tr><th>发起部门 <span class=\"en\">Initiating</span></th><td>{}</td></tr>",
-            Esc(team.initiating_department())
-        )?;
-        let participating = if team.participating_departments().is_empty() {
-            "无（单部门抽查）".to_owned()
-        } else {
-            team.participating_departments()
-                .iter()
-                .map(|d| escape(d))
-                .collect::<Vec<_>>()
-                .join("、")
-        };
-        writeln!(
-            h,
-            "<tr><th>配合部门 <span class=\"en\">Participating</span></th><td>{participating}</td></tr>"
-        )?;
-        write!(
-            h,
-            "<tr><th>检查事项 <span class=\"en\">Check items</span></th><td>"
-        )?;
-        for (i, id) in task.items.iter().enumerate() {
-            if i > 0 {
-                write!(h, "<br>")?;
-            }
-            write!(h, "<span class=\"mono\">{}</span>", Esc(id))?;
-            if let Some(item) = self.items.and_then(|l| l.get(id)) {
-                write!(h, " {}", Esc(&item.name))?;
-            }
-        }
-        if task.items.is_empty() {
-            write!(h, "—")?;
-        }
-        writeln!(h, "</td></tr>")?;
-        writeln!(
-            h,
-            "<tr><th>检查组 <span class=\"en\">Team</span></th><td>每组 {} 名执法人员{}</td></tr>",
-            team.team_size(),
-            if team.required_expertise().is_empty() {
-                String::new()
-            } else {
-                format!(
-                    "，须含专长：{}",
-                    team.required_expertise()
-                        .iter()
-                        .map(|e| escape(e))
-                        .collect::<Vec<_>>()
-                        .join("、")
-                )
-            }
-        )?;
-        if let Some(scope) = &task.scope {
-            write!(
-                h,
-                "<tr><th>抽查范围 <span class=\"en\">Scope</span></th><td id=\"scope\">"
-            )?;
-            for (i, line) in crate::scope::chinese(scope).iter().enumerate() {
-                if i > 0 {
-                    write!(h, "<br>")?;
-                }
-                write!(h, "{}", Esc(line))?;
-            }
-            writeln!(h, "</td></tr>")?;
-            writeln!(
-                h,
-                "<tr><th>名录库 <span class=\"en\">Pool</span></th><td id=\"pool\">检查对象名录库共 {} 户，按抽查范围{}确定本任务名录库 {} 户</td></tr>",
-                self.master_size,
-                if task.exclude_drawn.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        "并排除此前 {} 次抽取已抽中的对象后",
-                        task.exclude_drawn.len()
-                    )
-                },
-                self.commitment.registers.entities.size.0
-            )?;
-        }
+        task_rows(h, self.commitment, self.items, self.master_size)?;
         writeln!(
             h,
             "<tr><th>检查日期 <span class=\"en\">Inspection date</span></th><td>{}</td></tr>",
@@ -717,7 +863,8 @@ impl Notice<'_> {
         self.chart(h, pools, drawn)?;
         writeln!(
             h,
-            "<p class=\"en\">Counts follow the task's ratios with integer ceiling and the minimum rule (a pool under 3 is drawn whole, otherwise at least 3).</p>"
+            "<p class=\"note\">各类抽取户数 = 名录库户数 × 抽查比例，不足 1 户的部分按 1 户计；名录库合计不足 3 户的全部抽取，否则合计至少抽取 3 户。\
+             <span class=\"en\">Counts follow the task's ratios with integer ceiling and the minimum rule (a pool under 3 is drawn whole, otherwise at least 3).</span></p>"
         )?;
         writeln!(h, "</section>")
     }
@@ -797,6 +944,26 @@ impl Notice<'_> {
         writeln!(h, "</figure>")
     }
 
+    /// How the draw was made, in plain words.
+    fn how_section(&self, h: &mut String) -> fmt::Result {
+        writeln!(
+            h,
+            "<section id=\"how\">\n<h2>四、抽取方式<span class=\"en\">How the draw was made</span></h2>"
+        )?;
+        writeln!(
+            h,
+            "<p>本机关于 {} 对本任务的名录库、抽查比例和检查组规则作出签名承诺。{}</p>",
+            self.commitment.chain.created_at.beijing().labelled(),
+            randomness_in_words(&self.commitment.randomness)
+        )?;
+        writeln!(
+            h,
+            "<p>抽取程序按公开的算法，由承诺内容和该随机数算出本名单及检查组；任何人用同样的材料重算，得到的名单相同（方法见附录）。\
+             <span class=\"en\">The list follows from the commitment and the randomness by a published algorithm; anyone can recompute it (see the appendix).</span></p>"
+        )?;
+        writeln!(h, "</section>")
+    }
+
     fn drawn_section(&self, h: &mut String) -> fmt::Result {
         let total = self.draw.teams.len();
         let show = self.show_credit_class;
@@ -838,10 +1005,12 @@ impl Notice<'_> {
             let name = self.entities.get(&d.uscc).map_or("", |e| e.name());
             write!(h, "<tr><td class=\"num\">{}</td>", n + 1)?;
             if show {
+                // People count from 1; the signed record keeps the
+                // sampler's 0-based rank (the appendix says so).
                 write!(
                     h,
                     "<td class=\"class\">{class}</td><td class=\"num rank\">{}</td>",
-                    d.rank.0
+                    d.rank.0.saturating_add(1)
                 )?;
             }
             write!(
@@ -865,7 +1034,8 @@ impl Notice<'_> {
         if show {
             writeln!(
                 h,
-                "<p class=\"en\">Rank: the entity's position (from 0) within its class in the committed register, ordered by USCC; it is what the sampler drew.</p>"
+                "<p class=\"note\">类内序位：该对象在所属分类名录（按统一社会信用代码排序）中的位置，从 1 起计；签名记录中的序位从 0 起计（见附录）。\
+                 <span class=\"en\">Rank: the entity's position, counted from 1, within its class in the committed register ordered by USCC; the signed record counts from 0 (see the appendix).</span></p>"
             )?;
         } else {
             writeln!(
@@ -1009,7 +1179,7 @@ impl Notice<'_> {
         };
         writeln!(
             h,
-            "<section id=\"receipt\">\n<h2>四、抽取凭证<span class=\"en\">Receipt</span></h2>"
+            "<section id=\"receipt\">\n<h3>附录一　抽取凭证<span class=\"en\">Receipt</span></h3>"
         )?;
         writeln!(h, "<table class=\"kv\">")?;
         writeln!(
@@ -1084,6 +1254,33 @@ impl Notice<'_> {
                 self.commitment.registers.inspectors.size.0
             ),
         )?;
+        if self.show_credit_class {
+            let ranks: Vec<String> = CreditClass::ALL
+                .iter()
+                .filter(|c| !self.draw.drawn.get(**c).is_empty())
+                .map(|c| {
+                    format!(
+                        "{c} 类：{}",
+                        self.draw
+                            .drawn
+                            .get(*c)
+                            .iter()
+                            .map(|d| d.rank.0.to_string())
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    )
+                })
+                .collect();
+            row(
+                h,
+                "抽中序位 r（记录中从 0 起计）",
+                "Ranks drawn, rank r (0-based in the record)",
+                &format!(
+                    "<span id=\"record-ranks\">{}</span><br>正文“类内序位”为 r + 1",
+                    ranks.join("；")
+                ),
+            )?;
+        }
         row(
             h,
             "抽取算法",
@@ -1097,7 +1294,7 @@ impl Notice<'_> {
         let draw_prefix = &hex(self.draw_id)[..16];
         writeln!(
             h,
-            "<section id=\"verify\">\n<h2>五、如何核验<span class=\"en\">How to verify</span></h2>"
+            "<section id=\"verify\">\n<h3>附录二　如何核验<span class=\"en\">How to verify</span></h3>"
         )?;
         writeln!(
             h,

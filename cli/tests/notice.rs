@@ -446,3 +446,274 @@ fn broken_chains_and_wrong_registers_are_refused() {
     );
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn posting_date_contact_signature_and_appendix() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let entities = example("entities.csv");
+    let b = build(
+        dir.path(),
+        "阳城县水务局",
+        &example("tasks/water-permits.toml"),
+        &entities,
+    );
+    let o = notice(
+        dir.path(),
+        &entities,
+        &[
+            "--posted-on",
+            "2024-05-28",
+            "--contact",
+            "县水务局政策法规股 0356-4022<1>",
+            "--show-credit-class",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = String::from_utf8(o.stdout).expect("UTF-8");
+    let doc = Html::parse_document(&html);
+
+    // 落款: the issuer, the posting date, a space for the seal.
+    let sig = text(&doc, "#signature");
+    assert!(sig.contains("阳城县水务局"), "{sig}");
+    assert!(sig.contains("（盖章）"), "{sig}");
+    assert_eq!(text(&doc, "#posted-on"), "2024年5月28日");
+    // The complaint contact, escaped.
+    assert!(text(&doc, "#contact").contains("县水务局政策法规股 0356-4022<1>"));
+    assert!(html.contains("0356-4022&lt;1&gt;"));
+    // The randomness in plain words in the main part.
+    let how = text(&doc, "#how");
+    assert!(how.contains("drand") && how.contains("第 123 轮"), "{how}");
+    assert!(
+        !how.contains(b.draw["seed"].as_str().expect("seed")),
+        "{how}"
+    );
+
+    // The technical part is an appendix after the 落款: record ids, seed
+    // and commands are in it, not in the main part.
+    let main_part = html.split("id=\"appendix\"").next().expect("before");
+    assert!(main_part.contains("id=\"signature\""));
+    for tech in [
+        b.commitment.as_str(),
+        b.draw["seed"].as_str().expect("seed"),
+        "double-random verify",
+    ] {
+        assert!(!main_part.contains(tech), "{tech} before the appendix");
+    }
+    let appendix = text(&doc, "#appendix");
+    assert!(appendix.contains(&b.commitment));
+    assert!(appendix.contains("double-random verify"));
+    assert_eq!(doc.select(&sel("#appendix #receipt")).count(), 1);
+    assert_eq!(doc.select(&sel("#appendix #verify")).count(), 1);
+
+    // Ranks on the page count from 1; the appendix gives the record's
+    // 0-based ranks.
+    let ranks: Vec<u64> = doc
+        .select(&sel("table.drawn td.rank"))
+        .map(|c| c.text().collect::<String>().parse().expect("rank"))
+        .collect();
+    let recorded: Vec<u64> = ["A", "B", "C", "D"]
+        .iter()
+        .flat_map(|c| {
+            b.draw["drawn"][c]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|e| {
+                    e["rank"]
+                        .as_u64()
+                        .or_else(|| e["rank"].as_str()?.parse().ok())
+                        .expect("rank")
+                })
+        })
+        .collect();
+    assert_eq!(ranks, recorded.iter().map(|r| r + 1).collect::<Vec<_>>());
+    assert!(text(&doc, "#appendix").contains("rank r (0-based in the record)"));
+    let listed = text(&doc, "#record-ranks");
+    for r in &recorded {
+        assert!(listed.contains(&r.to_string()), "{listed}");
+    }
+
+    // Without --contact there is no contact section; without the class
+    // option the appendix lists no rank (it would tell the class).
+    let o = notice(dir.path(), &entities, &["--posted-on", "2024-05-28"]);
+    let html = String::from_utf8(o.stdout).expect("UTF-8");
+    let doc = Html::parse_document(&html);
+    assert_eq!(doc.select(&sel("#contact")).count(), 0);
+    assert_eq!(doc.select(&sel("#record-ranks")).count(), 0);
+    // The posting date defaults to today in Beijing: some date is there.
+    let o = notice(dir.path(), &entities, &[]);
+    let doc = Html::parse_document(&String::from_utf8(o.stdout).expect("UTF-8"));
+    assert!(text(&doc, "#posted-on").ends_with('日'));
+}
+
+/// `notice --commitment`: the 承诺公告 before the draw.
+fn commitment_notice(dir: &Path, extra: &[&str]) -> Output {
+    let t = example("items.csv").display().to_string();
+    let mut args = vec![
+        "notice",
+        "--chain",
+        "chain.jsonl",
+        "--public-key",
+        "key.pub",
+        "--items",
+        &t,
+    ];
+    args.extend_from_slice(extra);
+    run(dir, &args)
+}
+
+#[test]
+fn commitment_notice_before_the_draw() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = dir.path();
+    let kg = run(p, &["keygen", "--issuer", "阳城县水务局", "--out", "key"]);
+    assert!(kg.status.success());
+    let fingerprint = String::from_utf8_lossy(&kg.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("fingerprint:").map(|f| f.trim().to_owned()))
+        .expect("fingerprint");
+    let mut args = vec![
+        "commit".to_owned(),
+        "--json".into(),
+        "--chain".into(),
+        "chain.jsonl".into(),
+        "--key".into(),
+        "key.key".into(),
+        "--task".into(),
+        example("tasks/water-permits.toml").display().to_string(),
+        "--randomness-plan".into(),
+        "drand:quicknet:123".into(),
+        "--created-at".into(),
+        "2023-08-23T15:10:00Z".into(),
+    ];
+    for (flag, f) in [
+        ("--entities", "entities.csv"),
+        ("--inspectors", "inspectors.csv"),
+        ("--conflicts", "conflicts.csv"),
+        ("--items", "items.csv"),
+    ] {
+        args.push(flag.into());
+        args.push(example(f).display().to_string());
+    }
+    let c = ok(&run(
+        p,
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    ));
+    let id = c["record"].as_str().expect("record").to_owned();
+
+    let o = commitment_notice(
+        p,
+        &[
+            "--commitment",
+            &id[..12],
+            "--posted-on",
+            "2023-08-24",
+            "--contact",
+            "县水务局政策法规股",
+            "--out",
+            "commitment.html",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(p.join("commitment.html")).expect("page");
+    let doc = Html::parse_document(&html);
+    assert!(text(&doc, "h1").contains("承诺公告"));
+    assert!(text(&doc, "title").contains("YCSW-2024-01"));
+    assert_eq!(text(&doc, "header .issuer"), "阳城县水务局");
+    // Task and scope in words.
+    let task = text(&doc, "#task");
+    assert!(task.contains("2024年度取水许可监督检查"), "{task}");
+    assert!(task.contains("取水单位"), "the scope rule in words: {task}");
+    assert!(task.contains("2023-08-23 23:10:00（北京时间）"), "{task}");
+    assert!(task.contains("取水许可监督检查"), "item names: {task}");
+    // Per class: pool, ratio and number to draw, and the total to draw.
+    let rows: Vec<_> = doc.select(&sel("table.classes tbody tr")).collect();
+    assert_eq!(rows.len(), 4);
+    let pools = &c["pools"];
+    let mut to_draw = 0;
+    for (row, class) in rows.iter().zip(["A", "B", "C", "D"]) {
+        let cells: Vec<String> = row
+            .select(&sel("td"))
+            .map(|c| c.text().collect::<String>().trim().to_owned())
+            .collect();
+        assert_eq!(
+            cells[1],
+            pools[class].as_u64().expect("pool").to_string(),
+            "{class}"
+        );
+        to_draw += cells[3].parse::<u64>().expect("to draw");
+    }
+    assert_eq!(text(&doc, "#to-draw-total"), to_draw.to_string());
+    assert!(to_draw >= 3);
+    // Randomness and its time in Beijing time; the ids; how to check later.
+    let r = text(&doc, "#randomness-plan");
+    assert!(r.contains("第 123 轮") && r.contains("（北京时间）"), "{r}");
+    assert_eq!(text(&doc, "#commitment-id"), id);
+    assert_eq!(text(&doc, "#fingerprint"), fingerprint);
+    let later = text(&doc, "#check-later");
+    assert!(later.contains(&id[..16]), "{later}");
+    assert!(later.contains("随机抽取结果公示"), "{later}");
+    assert!(text(&doc, "#contact").contains("县水务局政策法规股"));
+    assert_eq!(text(&doc, "#posted-on"), "2023年8月24日");
+    // No firm is named, no class of any firm; no UTC time; self-contained.
+    let register = std::fs::read_to_string(example("entities.csv")).expect("entities");
+    for name in register.lines().skip(1).filter_map(|l| l.split(',').nth(1)) {
+        assert!(!html.contains(name), "{name} on the page");
+    }
+    assert!(
+        !html
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0].is_ascii_digit() && w[1] == b'Z'),
+        "a UTC time on the page"
+    );
+    assert_eq!(
+        doc.select(&sel("script, link, img, iframe, object"))
+            .count(),
+        0
+    );
+    assert_eq!(doc.select(&sel("[src], [href]")).count(), 0);
+    assert!(html.contains("size: A4"));
+    assert_eq!(doc.select(&sel("#drawn-note")).count(), 0);
+
+    // After the draw the same notice says it was drawn; an unknown id is refused.
+    let mut draw = vec![
+        "draw".to_owned(),
+        "--json".into(),
+        "--unwitnessed".into(),
+        "--chain".into(),
+        "chain.jsonl".into(),
+        "--key".into(),
+        "key.key".into(),
+        "--beacon-signature".into(),
+        SIGNATURE.into(),
+        "--created-at".into(),
+        "2023-08-23T15:16:00Z".into(),
+    ];
+    draw.extend(args[12..].iter().cloned());
+    ok(&run(
+        p,
+        &draw.iter().map(String::as_str).collect::<Vec<_>>(),
+    ));
+    let o = commitment_notice(p, &["--commitment", &id]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc = Html::parse_document(&String::from_utf8(o.stdout).expect("UTF-8"));
+    assert!(text(&doc, "#drawn-note").contains("2023-08-23 23:16:00（北京时间）"));
+    let o = commitment_notice(p, &["--commitment", "ffffffffffff"]);
+    assert_eq!(o.status.code(), Some(1));
+    // The commitment notice takes no register; a draw notice needs them.
+    let o = commitment_notice(p, &["--commitment", &id, "--entities", "x.csv"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(
+        p,
+        &[
+            "notice",
+            "--chain",
+            "chain.jsonl",
+            "--public-key",
+            "key.pub",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -132,6 +132,15 @@ for task in water-permits river-sand; do
     echo
 done
 
+echo "== 4b. the commitment notices (承诺公告) to publish now, before the randomness exists"
+for task in YCSW-2024-01 YCHD-2024-01; do
+    "$dr" notice --commitment "$task" "${chain[@]}" --public-key "$out/keys/issuer.pub" \
+        --items "$here/items.csv" --posted-on 2023-08-23 --contact "阳城县水务局政策法规股" \
+        --out "$out/notices/$task-commitment.html"
+    echo "  $out/notices/$task-commitment.html"
+done
+echo
+
 echo "== 5. take the randomness and draw them (entities, then teams)"
 echo "   RECORDED STAND-IN: the signature of drand quicknet round $round (2023-08-23T15:15:33Z),"
 echo "   not a live round; its SHA-256 is the randomness. Draws saved as $out/draws/TASK.json"
@@ -190,7 +199,7 @@ echo "   give chain.jsonl to whoever verifies (it lists drawn entities per credi
 for task in "${tasks[@]}"; do
     "$dr" notice "${chain[@]}" --public-key "$out/keys/issuer.pub" "${names[@]}" \
         --draw "$(field record "$(cat "$out/draws/$task.json")")" \
-        --out "$out/notices/$task.html"
+        --contact "阳城县水务局政策法规股" --out "$out/notices/$task.html"
     echo "  $out/notices/$task.html"
 done
 

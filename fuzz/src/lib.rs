@@ -462,6 +462,8 @@ fn table(name: &str, data: &[u8], encoding: Encoding) {
             TableKind::Items => {
                 let _ = CheckItemList::from_rows(item_rows(&table, &map));
             }
+            // Result sheets (`record-results`) are not a register.
+            TableKind::Results => {}
         }
     }
 }

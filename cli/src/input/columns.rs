@@ -15,16 +15,19 @@ pub enum TableKind {
     Conflicts,
     /// The list of spot-check items (抽查事项清单).
     Items,
+    /// Inspection results for bulk entry (检查结果录入表, `record-results`).
+    Results,
 }
 
 impl TableKind {
     /// Every kind, in documentation order.
     #[cfg(test)]
-    pub const ALL: [TableKind; 4] = [
+    pub const ALL: [TableKind; 5] = [
         TableKind::Entities,
         TableKind::Inspectors,
         TableKind::Conflicts,
         TableKind::Items,
+        TableKind::Results,
     ];
 
     /// The lower-case English name used in messages and on the command line.
@@ -34,6 +37,7 @@ impl TableKind {
             TableKind::Inspectors => "inspectors",
             TableKind::Conflicts => "conflicts",
             TableKind::Items => "items",
+            TableKind::Results => "results",
         }
     }
 }
@@ -135,6 +139,63 @@ const ITEMS: &[ColumnSpec] = &[
     ),
 ];
 
+/// One inspection result per row, in the wording of the provincial
+/// platform's entry template (`record-results`); each column is the
+/// `record-result` flag of the same name.
+const RESULTS: &[ColumnSpec] = &[
+    req("uscc", USCC),
+    req(
+        "category",
+        &["检查结果", "检查结果类别", "结果类别", "抽查结果", "result"],
+    ),
+    opt(
+        "findings",
+        &[
+            "检查发现",
+            "问题描述",
+            "发现问题",
+            "检查情况",
+            "检查发现/问题描述",
+        ],
+    ),
+    opt(
+        "follow_up",
+        &[
+            "后续处置",
+            "后续处置措施",
+            "处置措施",
+            "处理措施",
+            "followups",
+        ],
+    ),
+    req(
+        "inspection_start",
+        &["检查开始日期", "检查开始时间", "开始日期", "start"],
+    ),
+    req(
+        "inspection_end",
+        &[
+            "检查结束日期",
+            "检查结束时间",
+            "结束日期",
+            "检查完成日期",
+            "end",
+        ],
+    ),
+    opt("method", &["检查方式", "methods"]),
+    opt(
+        "department",
+        &["部门", "检查部门", "录入部门", "所属股室", "股室"],
+    ),
+    opt("item", &["检查事项", "检查事项编号", "事项编号", "items"]),
+    opt(
+        "inspector",
+        &["检查人员", "检查人员执法证号", "执法证号", "inspectors"],
+    ),
+    opt("task", &["任务编号", "抽查任务编号", "task_id"]),
+    opt("draw", &["抽取记录", "抽取记录编号", "draw_id"]),
+];
+
 /// The columns of each kind, in canonical order, with their aliases.
 pub fn column_specs(kind: TableKind) -> &'static [ColumnSpec] {
     match kind {
@@ -142,6 +203,7 @@ pub fn column_specs(kind: TableKind) -> &'static [ColumnSpec] {
         TableKind::Inspectors => INSPECTORS,
         TableKind::Conflicts => CONFLICTS,
         TableKind::Items => ITEMS,
+        TableKind::Results => RESULTS,
     }
 }
 
