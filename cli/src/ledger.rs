@@ -523,6 +523,9 @@ pub struct PublishArgs {
     /// Where to write public-results.csv, public-results.json and public-results.xlsx.
     #[arg(long)]
     pub out_dir: PathBuf,
+    /// Replace the files of an earlier publication in --out-dir (a symlink is never followed).
+    #[arg(long)]
+    pub force: bool,
     /// Publish each firm's credit-risk class (信用风险分类). Off by default:
     /// classification results are used inside the departments and generally
     /// not published; the per-class table (pool, ratio, drawn) is published either way.
@@ -651,7 +654,8 @@ pub fn publish(a: &PublishArgs) -> Result<Status, CliError> {
         (PUBLIC_XLSX, &xlsx),
     ] {
         let path = a.out_dir.join(name);
-        std::fs::write(&path, bytes).map_err(io(&path))?;
+        crate::files::write_output(&path, bytes, crate::files::Overwrite::from_force(a.force))
+            .map_err(io(&path))?;
     }
     let env = LedgerRecord::Checkpoint(payload.clone()).sign(&key);
     log.append(&env)?;
@@ -713,6 +717,9 @@ pub struct SummaryArgs {
     /// Also write the summary tables as an xlsx workbook (sheets 发起 and 配合).
     #[arg(long)]
     pub xlsx: Option<PathBuf>,
+    /// Replace an existing output file (a symlink is never followed).
+    #[arg(long)]
+    pub force: bool,
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
@@ -772,7 +779,8 @@ pub fn summary(a: &SummaryArgs) -> Result<Status, CliError> {
             .map(|(_, _, t)| t)
             .or_else(|| draws.draws().last().map(|d| d.draw.chain.created_at));
         let bytes = crate::xlsx::summary(&rows, at).map_err(|e| xlsx_error("summary", &e))?;
-        std::fs::write(path, bytes).map_err(io(path))?;
+        crate::files::write_output(path, bytes, crate::files::Overwrite::from_force(a.force))
+            .map_err(io(path))?;
     }
     if a.json {
         let v = json!({

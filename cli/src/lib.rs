@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod common;
+pub mod files;
 pub mod input;
 pub mod ledger;
 mod log_file;

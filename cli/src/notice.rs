@@ -96,6 +96,9 @@ pub struct NoticeArgs {
     /// Write the HTML page here instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Replace an existing output file (a symlink is never followed).
+    #[arg(long)]
+    pub force: bool,
     /// Show each drawn firm's credit-risk class and its rank within the class.
     /// Off by default: classification results are used inside the departments
     /// and generally not published.
@@ -288,7 +291,10 @@ pub fn notice(a: &NoticeArgs) -> Result<Status, CliError> {
     .render()
     .map_err(|_| CliError::Output(std::io::Error::other("cannot format the page")))?;
     match &a.out {
-        Some(p) => std::fs::write(p, page).map_err(io(p))?,
+        Some(p) => {
+            crate::files::write_output(p, page, crate::files::Overwrite::from_force(a.force))
+                .map_err(io(p))?
+        }
         None => {
             use std::io::Write as _;
             std::io::stdout().lock().write_all(page.as_bytes())?;

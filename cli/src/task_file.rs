@@ -466,9 +466,11 @@ pub fn parse_task(file: &str, text: &str, fallback_date: Date) -> Result<TaskFil
 /// Reads and parses a task file; `fallback_date` as in [`parse_task`].
 pub fn read_task_file(path: &Path, fallback_date: Date) -> Result<TaskFile, TaskFileError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|cause| TaskFileError::Io {
-        file: file.clone(),
-        cause,
+    let bytes = crate::files::read_capped(path, crate::files::Limit::SMALL).map_err(|cause| {
+        TaskFileError::Io {
+            file: file.clone(),
+            cause,
+        }
     })?;
     let text = std::str::from_utf8(&bytes).map_err(|e| TaskFileError::NotUtf8 {
         file: file.clone(),
