@@ -60,27 +60,40 @@ fn read_ledger_lines(path: &Path) -> Result<(Vec<ChainLine>, Vec<Finding>), Rece
 }
 
 /// The ledger for appending, locked until the command ends: every record
-/// must pass (warnings allowed). Approvals were checked when each correction
-/// was made; they are not re-checked here (`verify` does).
+/// must pass (warnings allowed), each correction approved by a key pinned
+/// in `LEDGER.approvers` (see [`crate::approvers`]). `extra` is an approver
+/// about to be pinned by `correct`.
 fn load_ledger(
     path: &Path,
     key: &IssuerPublicKey,
     draws: &DrawIndex,
     cal: &WorkingCalendar,
-) -> Result<(Ledger, LockedLog), ReceiptError> {
+    extra: Option<&IssuerPublicKey>,
+) -> Result<(Ledger, LockedLog), CliError> {
     let log = LockedLog::open(path, true)?;
     let (lines, mut findings) = read_chain(log.bytes());
+    let mut approvers = crate::approvers::pinned(path)?;
+    let unpinned = approvers.is_none();
+    let mut keys = approvers.take().unwrap_or_default();
+    keys.extend(extra.cloned());
     let (report, ledger) = verify_ledger(
         &lines,
         key,
         draws,
         &LedgerOptions {
-            approvals: Approvals::NotChecked,
+            approvals: Approvals::Check(&keys),
             calendar: cal,
             witnesses: None,
         },
     );
     findings.extend(report.findings);
+    if unpinned && findings.iter().any(|f| f.check == "correction-approval") {
+        return Err(crate::approvers::ApproversError::NotPinned {
+            ledger: path.display().to_string(),
+            approvers: crate::approvers::approvers_path(path).display().to_string(),
+        }
+        .into());
+    }
     refuse_errors(path, &findings)?;
     Ok((ledger, log))
 }
@@ -299,7 +312,7 @@ pub fn record_result(a: &RecordResultArgs) -> Result<Status, CliError> {
     let key = load_secret_key(&a.key)?;
     let draws = load_draws(&a.chain, key.public_key())?;
     let cal = calendar()?;
-    let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal)?;
+    let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal, None)?;
     let draw = select_draw(&draws, &a.draw)?;
     let uscc = parse_uscc(&a.uscc)?;
     let r = &a.result;
@@ -427,7 +440,25 @@ pub fn correct(a: &CorrectArgs) -> Result<Status, CliError> {
     let approver = load_secret_key(&a.approver_key)?;
     let draws = load_draws(&a.chain, key.public_key())?;
     let cal = calendar()?;
-    let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal)?;
+    // The approver must be pinned beside the ledger; the first correction
+    // of a ledger without an approvers file pins it.
+    let pinned = crate::approvers::pinned(&a.ledger)?;
+    let first_pin = pinned.is_none();
+    if let Some(keys) = &pinned
+        && !keys.contains(approver.public_key())
+    {
+        return Err(crate::approvers::ApproversError::Unpinned {
+            key_id: approver.key_id().to_string(),
+            name: approver.issuer().to_owned(),
+            approvers: crate::approvers::approvers_path(&a.ledger)
+                .display()
+                .to_string(),
+            ledger: a.ledger.display().to_string(),
+        }
+        .into());
+    }
+    let extra = first_pin.then(|| approver.public_key());
+    let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal, extra)?;
     let found = ledger.find_prefix(&a.result);
     let entry = match found.as_slice() {
         [one] => *one,
@@ -471,6 +502,15 @@ pub fn correct(a: &CorrectArgs) -> Result<Status, CliError> {
     };
     let env = sign_correction(&payload, &key, &approver);
     log.append(&env)?;
+    if first_pin {
+        crate::approvers::pin(&a.ledger, approver.public_key())?;
+        eprintln!(
+            "pinned the approver {} (key {}) in {}: later corrections must carry an approval by a pinned key",
+            approver.issuer(),
+            approver.key_id(),
+            crate::approvers::approvers_path(&a.ledger).display()
+        );
+    }
     ask_witnesses(&a.ledger, &log, key.public_key(), &a.witness.witness_urls)?;
     let id = env.record_id().to_string();
     if a.json {
@@ -573,7 +613,7 @@ pub fn publish(a: &PublishArgs) -> Result<Status, CliError> {
     let key = load_secret_key(&a.key)?;
     let draws = load_draws(&a.chain, key.public_key())?;
     let cal = calendar()?;
-    let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal)?;
+    let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal, None)?;
     let mut notes = Vec::new();
     let options = a.read.options(None);
     let entities =
@@ -737,12 +777,15 @@ pub fn summary(a: &SummaryArgs) -> Result<Status, CliError> {
     let draws = DrawIndex::from_chain(&lines, &key);
     let cal = calendar()?;
     let (ledger_lines, mut findings) = read_ledger_lines(&a.ledger)?;
+    // Corrections count only when approved by a key pinned beside the
+    // ledger (crate::approvers); an unapproved one is an error here.
+    let approvers = crate::approvers::pinned(&a.ledger)?.unwrap_or_default();
     let (report, ledger) = verify_ledger(
         &ledger_lines,
         &key,
         &draws,
         &LedgerOptions {
-            approvals: Approvals::NotChecked,
+            approvals: Approvals::Check(&approvers),
             calendar: &cal,
             witnesses: None,
         },

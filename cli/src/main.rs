@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use double_random_cli::{check, common, ledger, notice, plan, progress, receipts, show, year};
+use double_random_cli::{
+    approvers, check, common, ledger, notice, plan, progress, receipts, show, year,
+};
 
 /// Provable "double random, one public" (双随机、一公开) spot-check draws.
 #[derive(Debug, Parser)]
@@ -54,6 +56,8 @@ enum Command {
     Publish(ledger::PublishArgs),
     /// Per-task summary tables (汇总表): initiated and cooperated.
     Summary(ledger::SummaryArgs),
+    /// List or pin the approver (unit head) keys a ledger's corrections must carry (LEDGER.approvers).
+    Approvers(approvers::ApproversArgs),
     /// Render a printable HTML notice of a verified draw (随机抽取结果公示: entities and teams drawn).
     Notice(notice::NoticeArgs),
     /// Witnesses (见证方) cosign a chain's head with their own clock: serve, cosign, request.
@@ -84,6 +88,7 @@ fn main() -> ExitCode {
         Command::Correct(a) => ledger::correct(&a),
         Command::Publish(a) => ledger::publish(&a),
         Command::Summary(a) => ledger::summary(&a),
+        Command::Approvers(a) => approvers::approvers(&a),
         Command::Notice(a) => notice::notice(&a),
         #[cfg(feature = "witness")]
         Command::Witness(a) => double_random_cli::witness::witness(&a),
