@@ -15,6 +15,7 @@ pub mod plan;
 pub mod progress;
 pub mod receipts;
 pub mod registers;
+pub mod repair;
 pub mod report;
 pub mod scope;
 pub mod secrets;

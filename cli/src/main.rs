@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use double_random_cli::{
-    approvers, check, common, ledger, notice, plan, progress, receipts, show, year,
+    approvers, check, common, ledger, notice, plan, progress, receipts, repair, show, year,
 };
 
 /// Provable "double random, one public" (双随机、一公开) spot-check draws.
@@ -58,6 +58,8 @@ enum Command {
     Summary(ledger::SummaryArgs),
     /// List or pin the approver (unit head) keys a ledger's corrections must carry (LEDGER.approvers).
     Approvers(approvers::ApproversArgs),
+    /// Cut a torn last line (a crash mid-append) off a chain or ledger, after showing what is cut.
+    Repair(repair::RepairArgs),
     /// Render a printable HTML notice of a verified draw (随机抽取结果公示: entities and teams drawn).
     Notice(notice::NoticeArgs),
     /// Witnesses (见证方) cosign a chain's head with their own clock: serve, cosign, request.
@@ -89,6 +91,7 @@ fn main() -> ExitCode {
         Command::Publish(a) => ledger::publish(&a),
         Command::Summary(a) => ledger::summary(&a),
         Command::Approvers(a) => approvers::approvers(&a),
+        Command::Repair(a) => repair::repair(&a),
         Command::Notice(a) => notice::notice(&a),
         #[cfg(feature = "witness")]
         Command::Witness(a) => double_random_cli::witness::witness(&a),
