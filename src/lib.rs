@@ -127,6 +127,7 @@ mod base64;
 mod hex;
 mod json;
 
+pub mod after_draw;
 pub mod assignment;
 pub mod beacon;
 pub mod calendar;

@@ -55,7 +55,16 @@ pub struct Task {
     pub team: TeamRules,
     /// Planned inspection date: certificates must be valid on it.
     pub inspection_date: Date,
+    /// Most supplementary draws (补充抽取) one draw of the task may have
+    /// ([`DEFAULT_MAX_SUPPLEMENTS`] unless set).
+    pub max_supplements: u32,
 }
+
+/// The supplement limit of a task that sets none: three supplementary
+/// draws per draw. A small number on purpose: each supplement replaces an
+/// entity that cannot be inspected, and a task that needs many has a
+/// register problem better fixed by a new commitment.
+pub const DEFAULT_MAX_SUPPLEMENTS: u32 = 3;
 
 /// A task that breaks a rule.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -147,6 +156,7 @@ impl Task {
             exclude_drawn: Vec::new(),
             team,
             inspection_date,
+            max_supplements: DEFAULT_MAX_SUPPLEMENTS,
         };
         task.validate()?;
         Ok(task)
@@ -157,6 +167,12 @@ impl Task {
         check_scope(&scope)?;
         self.scope = scope.canonical();
         Ok(self)
+    }
+
+    /// The same task with another supplement limit (0: no supplementary draw).
+    pub fn with_max_supplements(mut self, max_supplements: u32) -> Self {
+        self.max_supplements = max_supplements;
+        self
     }
 
     /// The same task with another top-up policy.

@@ -13,6 +13,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::after_draw::{AfterDrawError, AmendedDraw, PickInputs};
 use crate::assignment::{History, RotationPolicy};
 use crate::checks::{
     DrawError, LinkChecker, commitment_findings, compare_roots, draw_findings, drawn_entities,
@@ -61,6 +62,10 @@ pub struct Report {
     pub draws: usize,
     /// Cancellations.
     pub cancellations: usize,
+    /// Inspector replacements after a draw.
+    pub replacements: usize,
+    /// Supplementary draws (补充抽取).
+    pub supplements: usize,
     /// Draws replayed (level replay or full).
     pub draws_replayed: usize,
     /// Draws checked against register files.
@@ -133,6 +138,20 @@ impl Report {
     }
 }
 
+impl Report {
+    /// `, R replacement(s), S supplement(s)` when the chain holds any, else empty.
+    pub fn after_draw_counts(&self) -> String {
+        if self.replacements + self.supplements == 0 {
+            String::new()
+        } else {
+            format!(
+                ", {} replacement(s), {} supplement(s)",
+                self.replacements, self.supplements
+            )
+        }
+    }
+}
+
 impl fmt::Display for Report {
     /// A plain-text account: a wrong key first, counts, head, then one
     /// line per finding.
@@ -142,11 +161,12 @@ impl fmt::Display for Report {
         }
         writeln!(
             f,
-            "{} record(s): {} commitment(s), {} draw(s), {} cancellation(s); {} draw(s) replayed, {} checked against the registers",
+            "{} record(s): {} commitment(s), {} draw(s), {} cancellation(s){}; {} draw(s) replayed, {} checked against the registers",
             self.records,
             self.commitments,
             self.draws,
             self.cancellations,
+            self.after_draw_counts(),
             self.draws_replayed,
             self.draws_checked_with_registers
         )?;
@@ -277,6 +297,11 @@ pub struct ChainState {
     open_by_task: HashMap<String, BTreeSet<(u64, RecordId)>>,
     // Each task's latest draw, which a rotating commitment's history must name.
     latest_draw: HashMap<String, RecordId>,
+    // Each draw as amended by its replacements and supplements.
+    after: HashMap<RecordId, AmendedDraw>,
+    // Supplements of draws of this chain: a later commitment may exclude
+    // the entity each adds (FORMAT §3.1).
+    supplements: HashMap<RecordId, usize>,
 }
 
 /// The findings of one line, before the state takes the record in.
@@ -334,6 +359,8 @@ impl ChainState {
             commit_order: Vec::new(),
             open_by_task: HashMap::new(),
             latest_draw: HashMap::new(),
+            after: HashMap::new(),
+            supplements: HashMap::new(),
         }
     }
 
@@ -372,6 +399,22 @@ impl ChainState {
             Record::Draw(d) => Some(d),
             _ => None,
         }
+    }
+
+    /// A draw of the chain as amended by its replacements and supplements so far.
+    pub fn amended(&self, draw: &RecordId) -> Option<&AmendedDraw> {
+        self.after.get(draw)
+    }
+
+    /// A draw of the chain, its commitment and its amended state: what an
+    /// after-draw record naming it is judged on.
+    pub fn draw_for_amending(
+        &self,
+        draw: &RecordId,
+    ) -> Option<(&DrawPayload, &CommitmentPayload, &AmendedDraw)> {
+        let d = self.draw(draw)?;
+        let (c, _) = self.commitment(&d.commitment)?;
+        Some((d, c, self.after.get(draw)?))
     }
 
     /// The commitments still waiting for a draw or a cancellation, in chain order.
@@ -490,6 +533,11 @@ impl ChainState {
                     }
                 }
             },
+            Record::Replacement(_) | Record::Supplement(_) => {
+                for f in self.check_after_draw(record, options, roots) {
+                    push(f);
+                }
+            }
         }
         Examined {
             findings,
@@ -538,6 +586,15 @@ impl ChainState {
                         self.latest_draw.insert(task, id);
                     }
                     self.draws.insert(id, index);
+                    self.after.insert(id, AmendedDraw::new(p));
+                }
+            }
+            Record::Replacement(_) | Record::Supplement(_) => {
+                if let Some(a) = record.amends_draw().and_then(|d| self.after.get_mut(d)) {
+                    a.apply(id, &record);
+                    if matches!(record, Record::Supplement(_)) {
+                        self.supplements.insert(id, index);
+                    }
                 }
             }
         }
@@ -672,19 +729,34 @@ impl ChainState {
             .task
             .exclude_drawn
             .iter()
-            .find(|d| self.draw(d).is_none())?;
+            .find(|d| self.draw(d).is_none() && self.supplement(d).is_none())?;
         Some(format!(
-            "the commitment excludes the entities of draw {missing}, which is not an earlier draw of this chain"
+            "the commitment excludes the entities of record {missing}, which is not an earlier draw or supplementary draw of this chain"
         ))
     }
 
-    /// The codes drawn by the draws a commitment excludes.
+    /// A supplementary draw of this chain, by its record id.
+    pub(crate) fn supplement(&self, id: &RecordId) -> Option<&crate::records::SupplementPayload> {
+        match &self.records.get(*self.supplements.get(id)?)?.1 {
+            Record::Supplement(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The codes a commitment excludes (FORMAT §3.1 step 3): those drawn by
+    /// the draws it names, and those added by the supplementary draws it
+    /// names.
     fn excluded_codes(&self, c: &CommitmentPayload) -> HashSet<Uscc> {
         c.task
             .exclude_drawn
             .iter()
-            .filter_map(|d| self.draw(d))
-            .flat_map(|d| d.drawn_in_order().map(|(_, x)| x.uscc))
+            .flat_map(|id| {
+                let drawn = self
+                    .draw(id)
+                    .into_iter()
+                    .flat_map(|d| d.drawn_in_order().map(|(_, x)| x.uscc));
+                drawn.chain(self.supplement(id).map(|s| s.uscc))
+            })
             .collect()
     }
 
@@ -698,9 +770,222 @@ impl ChainState {
             .drawn_in_order()
             .find(|(_, x)| excluded.contains(&x.uscc))?;
         Some(format!(
-            "draws {}, which the commitment excluded (drawn by an earlier draw it names)",
+            "draws {}, which the commitment excluded (drawn by an earlier draw or supplementary draw it names)",
             hit.1.uscc
         ))
+    }
+
+    /// The checks of a replacement or supplement (FORMAT §7, `replacement`,
+    /// `supplement`, `supplement-limit`, `over-cap`): against the list of
+    /// the draw it amends at every level, the supplement's rank from the
+    /// seed at replay level, and at full level, against the committed
+    /// registers, the entity at the rank and the exact picks.
+    fn check_after_draw(
+        &self,
+        record: &Record,
+        options: &VerifyOptions<'_>,
+        roots: &mut RootCache,
+    ) -> Vec<Finding> {
+        use FindingSeverity::Warning;
+        let mut out = Vec::new();
+        let (kind, draw_id) = match record {
+            Record::Replacement(p) => ("replacement", p.draw),
+            Record::Supplement(p) => ("supplement", p.draw),
+            _ => return out,
+        };
+        let Some((draw, commitment, state)) = self.draw_for_amending(&draw_id) else {
+            out.push(error(
+                kind,
+                format!("amends {draw_id}, which is not a draw of this chain (the outcome of an earlier commitment)"),
+            ));
+            return out;
+        };
+        let mut fail = |e: AfterDrawError| out.push(error(e.check(kind), e.to_string()));
+        let problems = match record {
+            Record::Replacement(p) => state.replacement_problems(commitment, p),
+            Record::Supplement(p) => state.supplement_problems(commitment, p),
+            _ => Vec::new(),
+        };
+        let version_1 = problems
+            .iter()
+            .any(|e| matches!(e, AfterDrawError::NotVersion2));
+        for e in problems {
+            fail(e);
+        }
+        if version_1 {
+            return out;
+        }
+        let cap = commitment.task.team.workload_cap().unwrap_or(0);
+        match record {
+            Record::Replacement(p) if state.replacement_over_cap(commitment, &p.replacement) => {
+                out.push(Finding {
+                    severity: Warning,
+                    ..error(
+                        "over-cap",
+                        format!(
+                            "officer {} takes a place over the workload cap ({cap}): allowed only when every candidate is at the cap, which verification against the registers checks",
+                            p.replacement
+                        ),
+                    )
+                });
+            }
+            Record::Supplement(p) => {
+                for k in state.supplement_over_cap(commitment, &p.team) {
+                    out.push(Finding {
+                        severity: Warning,
+                        ..error(
+                            "over-cap",
+                            format!(
+                                "place {k}: officer {} takes a place over the workload cap ({cap}): allowed only when every candidate is at the cap, which verification against the registers checks",
+                                p.team[k]
+                            ),
+                        )
+                    });
+                }
+                if options.level >= Level::Replay {
+                    match state.next_rank(commitment, &draw.seed, p.class) {
+                        Ok(r) if r == p.rank.0 => {}
+                        Ok(expected) => out.push(error(
+                            "supplement",
+                            AfterDrawError::WrongRank {
+                                class: p.class,
+                                stated: p.rank.0,
+                                expected,
+                            }
+                            .to_string(),
+                        )),
+                        Err(e) => out.push(error("supplement", e.to_string())),
+                    }
+                    let excluded = self.excluded_codes(commitment);
+                    if excluded.contains(&p.uscc) {
+                        out.push(error(
+                            "exclusion",
+                            format!(
+                                "the supplement draws {}, which the commitment excluded (drawn by an earlier draw or supplementary draw it names)",
+                                p.uscc
+                            ),
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+        if options.level < Level::Full
+            || options
+                .only_draw
+                .is_some_and(|prefix| !draw_id.starts_with_hex(prefix))
+        {
+            return out;
+        }
+        let Some(regs) = options.registers else {
+            return out;
+        };
+        let Some(pool) = self.committed_pool(&draw.commitment, commitment, &regs, options, roots)
+        else {
+            return out;
+        };
+        let history = match commitment.history {
+            None => None,
+            Some(h) => match self.draw(&h) {
+                Some(d) => Some(History::from_teams(&d.teams)),
+                None => return out,
+            },
+        };
+        let inputs = PickInputs {
+            pool: &pool,
+            inspectors: regs.inspectors,
+            conflicts: regs.conflicts,
+            history: history.as_ref(),
+        };
+        match record {
+            Record::Replacement(p) => {
+                match state.pick_replacement(commitment, &draw.seed, &inputs, &p.uscc, p.place) {
+                    Ok(pick) if pick.officer == p.replacement => {}
+                    Ok(pick) => out.push(error(
+                        "replacement",
+                        AfterDrawError::WrongPick {
+                            place: p.place as usize,
+                            expected: pick.officer,
+                            stated: p.replacement.clone(),
+                        }
+                        .to_string(),
+                    )),
+                    Err(e) => out.push(error(
+                        "replacement",
+                        format!("the committed rules and registers give no replacement: {e}"),
+                    )),
+                }
+            }
+            Record::Supplement(p) => {
+                match state.pick_supplement(commitment, &draw.seed, &inputs, p.class) {
+                    // A wrong rank is reported at replay level.
+                    Ok((rank, _, _)) if rank != p.rank.0 => {}
+                    Ok((rank, entity, _)) if entity.uscc != p.uscc => out.push(error(
+                        "supplement",
+                        AfterDrawError::WrongEntity {
+                            class: p.class,
+                            rank,
+                            expected: entity.uscc,
+                            stated: p.uscc,
+                        }
+                        .to_string(),
+                    )),
+                    Ok((_, _, team)) => {
+                        if let Some((k, pick)) = team
+                            .iter()
+                            .enumerate()
+                            .find(|(k, pick)| p.team.get(*k) != Some(&pick.officer))
+                        {
+                            out.push(error(
+                                "supplement",
+                                AfterDrawError::WrongPick {
+                                    place: k,
+                                    expected: pick.officer.clone(),
+                                    stated: p.team.get(k).cloned().unwrap_or_default(),
+                                }
+                                .to_string(),
+                            ));
+                        }
+                    }
+                    Err(e) => out.push(error(
+                        "supplement",
+                        format!("the committed rules and registers give no supplement: {e}"),
+                    )),
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+
+    /// The committed pool of a commitment, once every committed root
+    /// matches the register files (and the conflict salt is known); `None`
+    /// otherwise, as the draw's own findings report.
+    fn committed_pool<'r>(
+        &self,
+        commitment_id: &RecordId,
+        commitment: &CommitmentPayload,
+        regs: &Registers<'r>,
+        options: &VerifyOptions<'_>,
+        roots: &mut RootCache,
+    ) -> Option<std::borrow::Cow<'r, EntityRegister>> {
+        let salt = options
+            .salts
+            .iter()
+            .find(|(c, _)| c == commitment_id)
+            .map_or(options.conflict_salt, |(_, s)| s.as_slice());
+        if salt.is_empty() && commitment.registers.conflicts.size.0 > 0 {
+            return None;
+        }
+        let pool = match &commitment.task.scope {
+            Some(scope) => regs.entities.pool(scope, &self.excluded_codes(commitment)),
+            None => std::borrow::Cow::Borrowed(regs.entities),
+        };
+        roots
+            .get(regs, commitment.format, &pool, salt)
+            .and_then(|actual| compare_roots(&commitment.registers, &actual))
+            .ok()?;
+        Some(pool)
     }
 
     /// Replays a draw (level replay) and checks it against the registers
@@ -1004,6 +1289,8 @@ pub fn verify_chain(
                 Record::Commitment(_) => report.commitments += 1,
                 Record::Draw(_) => report.draws += 1,
                 Record::Cancellation(_) => report.cancellations += 1,
+                Record::Replacement(_) => report.replacements += 1,
+                Record::Supplement(_) => report.supplements += 1,
             }
         }
         report.findings.extend(examined.findings.iter().cloned());

@@ -12,12 +12,17 @@ use std::path::{Path, PathBuf};
 use std::collections::HashSet;
 
 use double_random::{
+    after_draw::PickInputs,
     assignment::{History, TeamRules},
     calendar::Timestamp,
-    chain::{CommitRequest, DrawRequest, build_commitment, perform_draw},
+    chain::{
+        Chain, CommitRequest, DrawRequest, Replace, Supplement, build_commitment, perform_draw,
+    },
     records::{
         CancellationPayload, ChainLink, Count, Envelope, FormatVersion, IssuerKey, IssuerPublicKey,
-        RandomnessPlan, RandomnessValue, Record, RecordId, TeamSpec, Witnessing,
+        RandomnessPlan, RandomnessValue, Record, RecordId, ReplacementReason,
+        ReplacementReasonKind, SupplementPayload, SupplementReason, SupplementReasonKind, TeamSpec,
+        Witnessing,
     },
     registers::Uscc,
     registers::{
@@ -1003,6 +1008,7 @@ fn cases() -> Vec<Case> {
     });
 
     out.extend(version_2_cases(&regs, &b, c0, c2));
+    out.extend(after_draw_cases(&regs, &b));
 
     // Unknown member and duplicate member in a signed payload.
     for (name, description, edit) in [
@@ -1215,6 +1221,254 @@ fn version_2_cases(regs: &Regs, b: &Builder, c0: RecordId, c2: RecordId) -> Vec<
     out
 }
 
+/// The library's chain over a builder's lines (checked at replay level).
+fn chain_of(b: &Builder) -> Chain {
+    Chain::open(issuer().public_key().clone(), b.text().as_bytes()).unwrap()
+}
+
+/// The first draw of the valid chain, its first drawn entity and team.
+fn first_draw(b: &Builder) -> (RecordId, Uscc, Vec<String>) {
+    let d0 = b.lines[1].record_id();
+    let chain = chain_of(b);
+    let d = chain.draw_record(&d0).unwrap();
+    (d0, d.teams[0].uscc, d.teams[0].inspectors.clone())
+}
+
+/// An honest replacement made by the library on the builder's chain.
+fn replacement(
+    regs: &Regs,
+    b: &Builder,
+    draw: RecordId,
+    uscc: Uscc,
+    leaving: &str,
+    when: &str,
+) -> double_random::chain::Pending {
+    chain_of(b)
+        .replace(
+            &issuer(),
+            &Replace {
+                draw,
+                uscc,
+                leaving,
+                reason: ReplacementReason {
+                    kind: ReplacementReasonKind::Recusal,
+                    text: "与该单位负责人系近亲属，申请回避 (TEST ONLY)".into(),
+                },
+                registers: regs_view(regs),
+                conflict_salt: &SALT,
+                created_at: at(when),
+            },
+        )
+        .unwrap()
+}
+
+/// An honest supplement made by the library on the builder's chain.
+fn supplement(
+    regs: &Regs,
+    b: &Builder,
+    draw: RecordId,
+    replaced: Uscc,
+    when: &str,
+) -> Result<double_random::chain::Pending, double_random::chain::ChainError> {
+    chain_of(b).supplement(
+        &issuer(),
+        &Supplement {
+            draw,
+            replaced,
+            reason: SupplementReason {
+                kind: SupplementReasonKind::Deregistered,
+                text: "已于2024年5月注销登记 (TEST ONLY)".into(),
+            },
+            registers: regs_view(regs),
+            conflict_salt: &SALT,
+            created_at: at(when),
+        },
+    )
+}
+
+/// After the draw: inspector replacements and supplementary draws, honest
+/// and not.
+fn after_draw_cases(regs: &Regs, b: &Builder) -> Vec<Case> {
+    let mut out = Vec::new();
+    let (d0, uscc, team) = first_draw(b);
+
+    // An honest replacement: the officer of place 0 recuses.
+    let mut g = Builder {
+        key: issuer(),
+        lines: b.lines.clone(),
+    };
+    let honest = replacement(regs, &g, d0, uscc, &team[0], "2024-06-03T06:00:00Z");
+    let Record::Replacement(honest_payload) = honest.record().clone() else {
+        panic!("not a replacement")
+    };
+    g.lines.push(honest.envelope().clone());
+    out.push(Case {
+        name: "replacement-honest",
+        description: "after the draw, the officer of place 0 of the first drawn entity recuses (回避); the after-draw rule picks who takes the place",
+        chain: g.text(),
+        with_registers: true,
+        entities: HONEST,
+        fails: vec![],
+    });
+
+    // The same record with another officer of the place's department, re-signed.
+    let mut g = Builder {
+        key: issuer(),
+        lines: b.lines.clone(),
+    };
+    let mut changed = honest_payload.clone();
+    changed.replacement = regs
+        .inspectors
+        .inspectors()
+        .iter()
+        .find(|i| {
+            i.department == "管理股"
+                && i.id != honest_payload.replacement
+                && !team.contains(&i.id)
+                && !regs.conflicts.is_conflicted(&i.id, &uscc)
+        })
+        .unwrap()
+        .id
+        .clone();
+    g.push(&Record::Replacement(changed));
+    out.push(Case {
+        name: "replacement-changed",
+        description: "the honest replacement with another eligible officer of the department named instead, re-signed: only the rule's pick holds",
+        chain: g.text(),
+        with_registers: true,
+        entities: HONEST,
+        fails: vec!["replacement"],
+    });
+
+    // A replacement naming as leaving an officer who does not hold the place.
+    let mut g = Builder {
+        key: issuer(),
+        lines: b.lines.clone(),
+    };
+    let mut stranger = honest_payload.clone();
+    stranger.leaving = regs
+        .inspectors
+        .inspectors()
+        .iter()
+        .find(|i| !team.contains(&i.id))
+        .unwrap()
+        .id
+        .clone();
+    g.push(&Record::Replacement(stranger));
+    out.push(Case {
+        name: "replacement-not-on-team",
+        description: "a replacement whose leaving officer does not hold the place (not on the team)",
+        chain: g.text(),
+        with_registers: false,
+        entities: HONEST,
+        fails: vec!["replacement"],
+    });
+
+    // An honest supplement: the first drawn entity was deregistered (注销).
+    let mut g = Builder {
+        key: issuer(),
+        lines: b.lines.clone(),
+    };
+    let honest = supplement(regs, &g, d0, uscc, "2024-06-03T06:00:00Z").unwrap();
+    g.lines.push(honest.envelope().clone());
+    out.push(Case {
+        name: "supplement-honest",
+        description: "the first drawn entity was deregistered (注销): the next entity of its class from the same class stream replaces it, with a team picked by the after-draw rule",
+        chain: g.text(),
+        with_registers: true,
+        entities: HONEST,
+        fails: vec![],
+    });
+
+    // A supplement that skips the next rank: the rank after it, with the
+    // entity at that rank.
+    let Record::Supplement(next) = honest.record().clone() else {
+        panic!("not a supplement")
+    };
+    let mut g2 = Builder {
+        key: issuer(),
+        lines: g.lines.clone(),
+    };
+    let after_next = supplement(regs, &g2, d0, next.uscc, "2024-06-03T06:10:00Z").unwrap();
+    let Record::Supplement(after_next) = after_next.record().clone() else {
+        panic!("not a supplement")
+    };
+    let mut g = Builder {
+        key: issuer(),
+        lines: b.lines.clone(),
+    };
+    let mut skipping = next.clone();
+    skipping.rank = after_next.rank;
+    skipping.uscc = after_next.uscc;
+    g.push(&Record::Supplement(skipping));
+    out.push(Case {
+        name: "supplement-skips-rank",
+        description: "a supplement that skips the class sampler's next rank and draws the entity at the rank after it",
+        chain: g.text(),
+        with_registers: false,
+        entities: HONEST,
+        fails: vec!["supplement"],
+    });
+
+    // One supplement more than the task allows (3 by default): each
+    // replaces the entity the one before added.
+    g2.lines.push(
+        supplement(regs, &g2, d0, next.uscc, "2024-06-03T06:10:00Z")
+            .unwrap()
+            .envelope()
+            .clone(),
+    );
+    let third = supplement(regs, &g2, d0, after_next.uscc, "2024-06-03T06:20:00Z").unwrap();
+    let Record::Supplement(third_payload) = third.record().clone() else {
+        panic!("not a supplement")
+    };
+    g2.lines.push(third.envelope().clone());
+    let refused = supplement(regs, &g2, d0, third_payload.uscc, "2024-06-03T06:30:00Z");
+    assert!(
+        matches!(
+            refused,
+            Err(double_random::chain::ChainError::AfterDraw(
+                double_random::after_draw::AfterDrawError::LimitReached { .. }
+            ))
+        ),
+        "{refused:?}"
+    );
+    let chain = chain_of(&g2);
+    let (draw, commitment, state) = chain.state().draw_for_amending(&d0).unwrap();
+    let pool = chain.pool(commitment, &regs.entities).unwrap();
+    let (rank, entity, team) = state
+        .pick_supplement(
+            commitment,
+            &draw.seed,
+            &PickInputs {
+                pool: &pool,
+                inspectors: &regs.inspectors,
+                conflicts: &regs.conflicts,
+                history: None,
+            },
+            third_payload.class,
+        )
+        .unwrap();
+    let fourth = SupplementPayload {
+        chain: g2.link("2024-06-03T06:30:00Z"),
+        replaced: third_payload.uscc,
+        rank: Count(rank),
+        uscc: entity.uscc,
+        team: team.into_iter().map(|p| p.officer).collect(),
+        ..third_payload
+    };
+    g2.push(&Record::Supplement(fourth));
+    out.push(Case {
+        name: "supplement-beyond-limit",
+        description: "four supplements of one draw whose task allows three (max_supplements); the fourth is otherwise honest",
+        chain: g2.text(),
+        with_registers: true,
+        entities: HONEST,
+        fails: vec!["supplement-limit"],
+    });
+    out
+}
+
 /// The codes a draw of the builder's chain lists.
 fn b_drawn(b: &Builder, draw: RecordId) -> HashSet<Uscc> {
     let env = b.lines.iter().find(|e| e.record_id() == draw).unwrap();
@@ -1315,6 +1569,21 @@ fn any_single_byte_change_to_any_record_kind_is_detected() {
         }
     }
     assert!(checked > 1000);
+    // The after-draw records: every 5th byte of their line.
+    for name in ["replacement-honest", "supplement-honest"] {
+        let case = cases().into_iter().find(|c| c.name == name).unwrap();
+        let bytes = case.chain.as_bytes();
+        let start = case.chain.trim_end().rfind('\n').unwrap() + 1;
+        for i in (start..bytes.len()).step_by(5) {
+            if bytes[i] == b'\n' {
+                continue;
+            }
+            let mut t = bytes.to_vec();
+            t[i] ^= 0x01;
+            let report = verify_chain_bytes(&t, &key, &VerifyOptions::level(Level::Replay));
+            assert!(!report.holds(), "{name}: byte {i} not detected");
+        }
+    }
 }
 
 /// Every object member path of a JSON value (`["task", "team", "workload_cap"]`, ...).
@@ -1333,13 +1602,22 @@ fn member_paths(v: &Value, prefix: &mut Vec<String>, out: &mut Vec<Vec<String>>)
 fn every_member_of_every_record_kind_is_required() {
     // Signed records state everything: a member left out is never read as a
     // default (FORMAT.md §5), whatever its type (an `Option` included).
-    let case = cases()
-        .into_iter()
-        .find(|c| c.name == "valid-with-cancellation")
-        .unwrap();
+    let all = cases();
+    let lines: Vec<&str> = all
+        .iter()
+        .filter(|c| {
+            [
+                "valid-with-cancellation",
+                "replacement-honest",
+                "supplement-honest",
+            ]
+            .contains(&c.name)
+        })
+        .flat_map(|c| c.chain.lines())
+        .collect();
     let mut kinds = BTreeSet::new();
     let mut checked = 0;
-    for line in case.chain.lines() {
+    for line in lines {
         let env = Envelope::from_json(line.as_bytes()).unwrap();
         let ty = env.payload_type().to_owned();
         let payload: Value = serde_json::from_slice(env.unverified_payload()).unwrap();
@@ -1364,7 +1642,11 @@ fn every_member_of_every_record_kind_is_required() {
             checked += 1;
         }
     }
-    assert_eq!(kinds.len(), 3, "commitment, draw and cancellation");
+    assert_eq!(
+        kinds.len(),
+        5,
+        "commitment, draw, cancellation, replacement and supplement"
+    );
     assert!(checked > 40);
 }
 

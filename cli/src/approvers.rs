@@ -79,6 +79,9 @@ pub enum ApproversError {
         /// The approvers file it needs.
         approvers: String,
     },
+    /// The ledger holds a correction no pinned key approved.
+    #[error(transparent)]
+    Unapproved(Box<Unapproved>),
     /// `correct` was given an approver whose key is not pinned.
     #[error(
         "the approver key {key_id} ({name}) is not pinned in {approvers}; if the unit head changed, add the new key with `double-random approvers --ledger {ledger} --add HEAD.pub`"
@@ -93,6 +96,20 @@ pub enum ApproversError {
         /// The ledger.
         ledger: String,
     },
+}
+
+/// A ledger holding a correction that no pinned key approved.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{ledger} line {line}: {message}; the ledger is not used while it holds an unapproved correction (pin the approver with `double-random approvers --ledger {ledger} --add HEAD.pub` if the key is the unit head's, or run verify for the report)"
+)]
+pub struct Unapproved {
+    /// The ledger.
+    pub ledger: String,
+    /// 1-based line of the correction.
+    pub line: usize,
+    /// The verifier's finding.
+    pub message: String,
 }
 
 impl From<ApproversError> for CliError {
@@ -161,6 +178,61 @@ pub fn pinned(ledger: &Path) -> Result<Option<Vec<IssuerPublicKey>>, ApproversEr
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(cause) => Err(ApproversError::Io { path: shown, cause }),
     }
+}
+
+/// Refuses a ledger whose findings hold a `correction-approval` error:
+/// [`ApproversError::NotPinned`] when no approvers file exists, else
+/// [`ApproversError::Unapproved`] naming the line.
+pub fn refuse_unpinned(
+    ledger: &Path,
+    unpinned: bool,
+    findings: &[double_random::verify::Finding],
+) -> Result<(), ApproversError> {
+    let Some(f) = findings.iter().find(|f| {
+        f.check == "correction-approval"
+            && f.severity == double_random::verify::FindingSeverity::Error
+    }) else {
+        return Ok(());
+    };
+    if unpinned {
+        return Err(ApproversError::NotPinned {
+            ledger: ledger.display().to_string(),
+            approvers: approvers_path(ledger).display().to_string(),
+        });
+    }
+    Err(ApproversError::Unapproved(Box::new(Unapproved {
+        ledger: ledger.display().to_string(),
+        line: f.line.unwrap_or(0),
+        message: f.message.clone(),
+    })))
+}
+
+/// Before a correction: refuses an approver whose key is not pinned beside
+/// `ledger`. `Ok(true)` when no key is pinned yet (the correction pins it,
+/// [`pin_first`]).
+pub fn require_pinned(ledger: &Path, approver: &IssuerPublicKey) -> Result<bool, ApproversError> {
+    match pinned(ledger)? {
+        None => Ok(true),
+        Some(keys) if keys.contains(approver) => Ok(false),
+        Some(_) => Err(ApproversError::Unpinned {
+            key_id: approver.key_id().to_string(),
+            name: approver.issuer().to_owned(),
+            approvers: approvers_path(ledger).display().to_string(),
+            ledger: ledger.display().to_string(),
+        }),
+    }
+}
+
+/// Pins the approver of a ledger's first correction, and says so.
+pub fn pin_first(ledger: &Path, approver: &IssuerPublicKey) -> Result<(), ApproversError> {
+    pin(ledger, approver)?;
+    eprintln!(
+        "pinned the approver {} (key {}) in {}: later corrections must carry an approval by a pinned key",
+        approver.issuer(),
+        approver.key_id(),
+        approvers_path(ledger).display()
+    );
+    Ok(())
 }
 
 /// Appends a key to the approvers file (created when missing; never

@@ -1,4 +1,4 @@
-//! `record-result`, `correct`, `publish`, `summary`, and the ledger part of
+//! `record-result`, `correct`, `progress`, `publish`, `summary`, and the ledger part of
 //! `verify`: the results ledger (一公开), a JSON Lines file of signed
 //! records beside the issuer's receipt chain.
 
@@ -42,13 +42,13 @@ fn hex(h: &(impl AsRef<[u8]> + ?Sized)) -> String {
     h.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn calendar() -> Result<WorkingCalendar, ReceiptError> {
+pub(crate) fn calendar() -> Result<WorkingCalendar, ReceiptError> {
     WorkingCalendar::china()
         .map_err(|e| ReceiptError::Selection(format!("the bundled holiday table: {e}")))
 }
 
 /// The receipt chain's draws, refusing a chain that breaks a rule.
-fn load_draws(chain: &Path, key: &IssuerPublicKey) -> Result<DrawIndex, ReceiptError> {
+pub(crate) fn load_draws(chain: &Path, key: &IssuerPublicKey) -> Result<DrawIndex, ReceiptError> {
     let chain = ChainFile::load(chain, key, false)?;
     Ok(DrawIndex::from_chain(&chain.lines, key))
 }
@@ -63,7 +63,7 @@ fn read_ledger_lines(path: &Path) -> Result<(Vec<ChainLine>, Vec<Finding>), Rece
 /// must pass (warnings allowed), each correction approved by a key pinned
 /// in `LEDGER.approvers` (see [`crate::approvers`]). `extra` is an approver
 /// about to be pinned by `correct`.
-fn load_ledger(
+pub(crate) fn load_ledger(
     path: &Path,
     key: &IssuerPublicKey,
     draws: &DrawIndex,
@@ -72,9 +72,9 @@ fn load_ledger(
 ) -> Result<(Ledger, LockedLog), CliError> {
     let log = LockedLog::open(path, true)?;
     let (lines, mut findings) = read_chain(log.bytes());
-    let mut approvers = crate::approvers::pinned(path)?;
+    let approvers = crate::approvers::pinned(path)?;
     let unpinned = approvers.is_none();
-    let mut keys = approvers.take().unwrap_or_default();
+    let mut keys = approvers.unwrap_or_default();
     keys.extend(extra.cloned());
     let (report, ledger) = verify_ledger(
         &lines,
@@ -87,18 +87,12 @@ fn load_ledger(
         },
     );
     findings.extend(report.findings);
-    if unpinned && findings.iter().any(|f| f.check == "correction-approval") {
-        return Err(crate::approvers::ApproversError::NotPinned {
-            ledger: path.display().to_string(),
-            approvers: crate::approvers::approvers_path(path).display().to_string(),
-        }
-        .into());
-    }
+    crate::approvers::refuse_unpinned(path, unpinned, &findings)?;
     refuse_errors(path, &findings)?;
     Ok((ledger, log))
 }
 
-fn flag(flag: &'static str, message: String) -> ReceiptError {
+pub(crate) fn flag(flag: &'static str, message: String) -> ReceiptError {
     ReceiptError::Flag { flag, message }
 }
 
@@ -135,7 +129,7 @@ pub struct LedgerWitnessArgs {
 }
 
 /// Asks witness services to cosign the ledger's head after an append.
-fn ask_witnesses(
+pub(crate) fn ask_witnesses(
     path: &Path,
     log: &LockedLog,
     key: &IssuerPublicKey,
@@ -187,9 +181,14 @@ pub struct ResultFlags {
     /// transfer-to-judicial, abnormal-list, ordered-to-correct, joint-credit-punishment (repeat).
     #[arg(long)]
     pub follow_up: Vec<String>,
-    /// An inspector's id (certificate number); default: the team drawn for the entity (repeat).
+    /// An inspector's id (certificate number); default: the entity's team,
+    /// as drawn or amended after the draw (repeat).
     #[arg(long)]
     pub inspector: Vec<String>,
+    /// A check item (id) this department checked (repeat, or separate with
+    /// commas); default for a single-department task: every item of the task.
+    #[arg(long)]
+    pub item: Vec<String>,
 }
 
 impl ResultFlags {
@@ -204,16 +203,21 @@ impl ResultFlags {
 
     fn categories(&self) -> Result<Vec<ResultCategory>, ReceiptError> {
         split_values(&self.category)
-            .map(|c| {
-                ResultCategory::parse(c).ok_or_else(|| {
-                    flag(
-                        "--category",
-                        format!(
-                            "{c:?} is not a result category; use one of {}",
-                            ResultCategory::ALL.map(|c| c.code()).join(", ")
-                        ),
-                    )
-                })
+            .map(|c| match ResultCategory::parse(c) {
+                Some(ResultCategory::Deregistered) => Err(flag(
+                    "--category",
+                    format!(
+                        "{c:?} joins four categories that the results ledger now keeps apart: use 注销 (deregistration), 被吊销 (licence-revoked), 被撤销 (registration-revoked) or 迁出 (moved-out)"
+                    ),
+                )),
+                Some(x) => Ok(x),
+                None => Err(flag(
+                    "--category",
+                    format!(
+                        "{c:?} is not a result category; use one of {} (or the platform's Chinese wording)",
+                        ResultCategory::V2.map(|c| c.code()).join(", ")
+                    ),
+                )),
             })
             .collect()
     }
@@ -260,11 +264,14 @@ impl ResultFlags {
         if !self.inspector.is_empty() {
             f.inspectors = split_values(&self.inspector).map(str::to_owned).collect();
         }
+        if !self.item.is_empty() {
+            f.items = Some(split_values(&self.item).map(str::to_owned).collect());
+        }
         Ok(())
     }
 }
 
-fn refused(e: &ResultError) -> Status {
+pub(crate) fn refused(e: &ResultError) -> Status {
     eprintln!("double-random: refused [{}]: {e}", e.check());
     Status::Failed
 }
@@ -292,6 +299,11 @@ pub struct RecordResultArgs {
     /// The entity's USCC.
     #[arg(long)]
     pub uscc: String,
+    /// The department entering the result of its own check (谁检查、谁录入);
+    /// default: the task's initiating department. In a joint task each
+    /// department enters its own, with the items it checked (--item).
+    #[arg(long)]
+    pub department: Option<String>,
     #[command(flatten)]
     pub result: ResultFlags,
     /// Entry time instead of the clock (UTC, YYYY-MM-DDTHH:MM:SSZ).
@@ -323,20 +335,39 @@ pub fn record_result(a: &RecordResultArgs) -> Result<Status, CliError> {
         )
         .into());
     };
+    let department = a
+        .department
+        .clone()
+        .unwrap_or_else(|| draw.task.team.initiating_department().to_owned());
+    let joint = !draw.task.team.participating_departments().is_empty();
+    if joint && r.item.is_empty() && !draw.task.items.is_empty() {
+        return Err(flag(
+            "--item",
+            format!(
+                "task {} is a joint task: name the check items {department} checked (the task's items are {})",
+                draw.task.id,
+                draw.task.items.join(", ")
+            ),
+        )
+        .into());
+    }
     let mut fields = ResultFields {
         draw: draw.draw_id,
         task: draw.task.id.clone(),
         uscc,
+        department: Some(department),
+        items: Some(if joint {
+            Vec::new()
+        } else {
+            draw.task.items.clone()
+        }),
         inspection_start: start,
         inspection_end: end,
         methods: Vec::new(),
         categories: Vec::new(),
         findings: String::new(),
         follow_ups: Vec::new(),
-        inspectors: draw
-            .team_of(&uscc)
-            .map(|t| t.inspectors.clone())
-            .unwrap_or_default(),
+        inspectors: draw.team_of(&uscc).map(|t| t.to_vec()).unwrap_or_default(),
     };
     r.apply(&mut fields, false)?;
     let created_at = match a.created_at {
@@ -352,7 +383,9 @@ pub fn record_result(a: &RecordResultArgs) -> Result<Status, CliError> {
         Err(e) => return Ok(refused(&e)),
     };
     let deadline = cal.entry_deadline(payload.result.inspection_end).ok();
-    let env = LedgerRecord::Result(payload.clone()).sign(&key);
+    let env = LedgerRecord::Result(payload.clone())
+        .sign(&key)
+        .map_err(ReceiptError::from)?;
     log.append(&env)?;
     ask_witnesses(&a.ledger, &log, key.public_key(), &a.witness.witness_urls)?;
     let id = env.record_id().to_string();
@@ -411,15 +444,32 @@ pub struct CorrectArgs {
     /// The issuer's secret key file.
     #[arg(long)]
     pub key: PathBuf,
-    /// The approver's (unit head's) secret key file: the second signature.
+    /// The approver's (unit head's) secret key file, when both keys are on
+    /// this computer. Better: --approver-pub with --request-out here,
+    /// `double-random approve` on the unit head's own computer, then
+    /// --approval here.
+    #[arg(long, conflicts_with_all = ["request_out", "approval"])]
+    pub approver_key: Option<PathBuf>,
+    /// The approver's (unit head's) public key file: with --request-out, the
+    /// approver the request names; with --approval, the key whose signature
+    /// must be on it.
     #[arg(long)]
-    pub approver_key: PathBuf,
+    pub approver_pub: Option<PathBuf>,
+    /// Write the correction, signed by the issuer alone, to this file for the
+    /// unit head to approve (`double-random approve`); nothing is appended.
+    #[arg(long, requires = "approver_pub", conflicts_with = "approval")]
+    pub request_out: Option<PathBuf>,
+    /// Append a correction the unit head approved (`double-random approve
+    /// --out`): both signatures are checked, and it must still extend the
+    /// ledger's head.
+    #[arg(long, requires = "approver_pub")]
+    pub approval: Option<PathBuf>,
     /// The result to correct: record id (or prefix) of the result or any of its corrections.
-    #[arg(long)]
-    pub result: String,
+    #[arg(long, required_unless_present = "approval")]
+    pub result: Option<String>,
     /// Why the result is corrected (recorded and signed).
-    #[arg(long)]
-    pub reason: String,
+    #[arg(long, required_unless_present = "approval")]
+    pub reason: Option<String>,
     /// Fields to change; those not given are kept from the latest version.
     #[command(flatten)]
     pub fields: ResultFlags,
@@ -436,29 +486,168 @@ pub struct CorrectArgs {
 
 /// Runs `correct`.
 pub fn correct(a: &CorrectArgs) -> Result<Status, CliError> {
+    if let Some(approval) = &a.approval {
+        return crate::approve::attach(a, approval);
+    }
     let key = load_secret_key(&a.key)?;
-    let approver = load_secret_key(&a.approver_key)?;
-    let draws = load_draws(&a.chain, key.public_key())?;
-    let cal = calendar()?;
+    // Who approves: a secret key here, or a public key and a request file.
+    let (approver, approver_pub) = match (&a.approver_key, &a.approver_pub, &a.request_out) {
+        (Some(k), None, None) => {
+            let k = load_secret_key(k)?;
+            let public = k.public_key().clone();
+            (Some(k), public)
+        }
+        (None, Some(p), Some(_)) => (None, load_public_key(p)?),
+        _ => {
+            return Err(flag(
+                "--approver-key",
+                "give the unit head's --approver-key (both keys on this computer), or \
+                 --approver-pub with --request-out, so the unit head approves on their own \
+                 computer (`double-random approve`) and you append with --approval"
+                    .into(),
+            )
+            .into());
+        }
+    };
+    let (result, reason) = match (&a.result, &a.reason) {
+        (Some(r), Some(why)) => (r, why),
+        _ => return Err(flag("--result", "--result and --reason are required".into()).into()),
+    };
     // The approver must be pinned beside the ledger; the first correction
     // of a ledger without an approvers file pins it.
-    let pinned = crate::approvers::pinned(&a.ledger)?;
-    let first_pin = pinned.is_none();
-    if let Some(keys) = &pinned
-        && !keys.contains(approver.public_key())
-    {
-        return Err(crate::approvers::ApproversError::Unpinned {
-            key_id: approver.key_id().to_string(),
-            name: approver.issuer().to_owned(),
-            approvers: crate::approvers::approvers_path(&a.ledger)
-                .display()
-                .to_string(),
-            ledger: a.ledger.display().to_string(),
-        }
-        .into());
-    }
-    let extra = first_pin.then(|| approver.public_key());
+    let first_pin = crate::approvers::require_pinned(&a.ledger, &approver_pub)?;
+    let extra = first_pin.then_some(&approver_pub);
+    let draws = load_draws(&a.chain, key.public_key())?;
+    let cal = calendar()?;
     let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal, extra)?;
+    let found = ledger.find_prefix(result);
+    let entry = match found.as_slice() {
+        [one] => *one,
+        [] => {
+            return Err(ReceiptError::Selection(format!(
+                "no result on the ledger has a record id starting with {result}"
+            ))
+            .into());
+        }
+        many => {
+            return Err(ReceiptError::Selection(format!(
+                "{} results match {result}; give more digits",
+                many.len(),
+            ))
+            .into());
+        }
+    };
+    let target = entry.current().record;
+    let mut fields = entry.current().fields.clone();
+    // A correction is the complete result: it starts from the follow-ups as
+    // published, progress included.
+    fields.follow_ups = entry.follow_ups();
+    a.fields.apply(&mut fields, a.clear_follow_ups)?;
+    let created_at = match a.created_at {
+        Some(t) => t,
+        None => now()?,
+    };
+    let link = match ledger.next_link(key.public_key(), created_at) {
+        Ok(l) => l,
+        Err(e) => return Ok(refused(&e)),
+    };
+    let payload = match ledger.new_correction(&draws, &target, reason, &approver_pub, fields, link)
+    {
+        Ok(p) => p,
+        Err(e) => return Ok(refused(&e)),
+    };
+    let Some(approver) = approver else {
+        let out = a.request_out.as_deref().unwrap_or(Path::new(""));
+        return crate::approve::write_request(out, &payload, &key, a.json);
+    };
+    let env = sign_correction(&payload, &key, &approver).map_err(ReceiptError::from)?;
+    log.append(&env)?;
+    if first_pin {
+        crate::approvers::pin_first(&a.ledger, &approver_pub)?;
+    }
+    ask_witnesses(&a.ledger, &log, key.public_key(), &a.witness.witness_urls)?;
+    print_correction(&env, &payload, a.json)?;
+    Ok(Status::Ok)
+}
+
+/// What `correct` prints once a correction is on the ledger.
+pub(crate) fn print_correction(
+    env: &double_random::records::Envelope,
+    payload: &double_random::ledger::CorrectionPayload,
+    json: bool,
+) -> Result<(), CliError> {
+    let id = env.record_id().to_string();
+    if json {
+        crate::outln!(
+            "{}",
+            json!({
+                "record": id,
+                "sequence": payload.chain.sequence,
+                "corrects": hex(&payload.corrects),
+                "approver": {"name": payload.approver.name, "key_id": payload.approver.key_id},
+            })
+        );
+        return Ok(());
+    }
+    crate::outln!(
+        "corrected the result of {} for task {}",
+        payload.result.uscc,
+        payload.result.task
+    );
+    crate::outln!("  record   {id}");
+    crate::outln!("  corrects {}", hex(&payload.corrects));
+    crate::outln!(
+        "  approved by {} (key {})",
+        payload.approver.name,
+        payload
+            .approver
+            .key_id
+            .get(..16)
+            .unwrap_or(&payload.approver.key_id)
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// progress
+
+/// Flags of `progress`.
+#[derive(Debug, Args)]
+pub struct ProgressArgs {
+    #[command(flatten)]
+    pub witness: LedgerWitnessArgs,
+    /// The issuer's results ledger.
+    #[arg(long)]
+    pub ledger: PathBuf,
+    /// The issuer's receipt chain.
+    #[arg(long)]
+    pub chain: PathBuf,
+    /// The issuer's secret key file (progress is signed by the issuer alone).
+    #[arg(long)]
+    pub key: PathBuf,
+    /// The result followed up: record id (or prefix) of the result or of any of its corrections.
+    #[arg(long)]
+    pub result: String,
+    /// A follow-up measure as it now stands, `KIND[:outcome]` (repeat): it
+    /// replaces the result's measure of the same kind in publication, or adds one.
+    #[arg(long, required = true)]
+    pub follow_up: Vec<String>,
+    /// Time instead of the clock (UTC, YYYY-MM-DDTHH:MM:SSZ).
+    #[arg(long, value_parser = parse_time_arg)]
+    pub created_at: Option<Timestamp>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `progress`: follow-up progress on a result (a penalty decision
+/// number, a transfer, a completed rectification). Not a correction: no
+/// approver, and the publication does not mark the result corrected.
+pub fn progress(a: &ProgressArgs) -> Result<Status, CliError> {
+    let key = load_secret_key(&a.key)?;
+    let draws = load_draws(&a.chain, key.public_key())?;
+    let cal = calendar()?;
+    let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal, None)?;
     let found = ledger.find_prefix(&a.result);
     let entry = match found.as_slice() {
         [one] => *one,
@@ -478,9 +667,17 @@ pub fn correct(a: &CorrectArgs) -> Result<Status, CliError> {
             .into());
         }
     };
-    let target = entry.current().record;
-    let mut fields = entry.current().fields.clone();
-    a.fields.apply(&mut fields, a.clear_follow_ups)?;
+    let follow_ups = ResultFlags {
+        inspection_start: None,
+        inspection_end: None,
+        method: Vec::new(),
+        category: Vec::new(),
+        findings: None,
+        follow_up: a.follow_up.clone(),
+        inspector: Vec::new(),
+        item: Vec::new(),
+    }
+    .follow_ups()?;
     let created_at = match a.created_at {
         Some(t) => t,
         None => now()?,
@@ -489,28 +686,15 @@ pub fn correct(a: &CorrectArgs) -> Result<Status, CliError> {
         Ok(l) => l,
         Err(e) => return Ok(refused(&e)),
     };
-    let payload = match ledger.new_correction(
-        &draws,
-        &target,
-        &a.reason,
-        approver.public_key(),
-        fields,
-        link,
-    ) {
+    let target = entry.original().record;
+    let payload = match ledger.new_progress(&target, follow_ups, link) {
         Ok(p) => p,
         Err(e) => return Ok(refused(&e)),
     };
-    let env = sign_correction(&payload, &key, &approver);
+    let env = LedgerRecord::Progress(payload.clone())
+        .sign(&key)
+        .map_err(ReceiptError::from)?;
     log.append(&env)?;
-    if first_pin {
-        crate::approvers::pin(&a.ledger, approver.public_key())?;
-        eprintln!(
-            "pinned the approver {} (key {}) in {}: later corrections must carry an approval by a pinned key",
-            approver.issuer(),
-            approver.key_id(),
-            crate::approvers::approvers_path(&a.ledger).display()
-        );
-    }
     ask_witnesses(&a.ledger, &log, key.public_key(), &a.witness.witness_urls)?;
     let id = env.record_id().to_string();
     if a.json {
@@ -519,23 +703,30 @@ pub fn correct(a: &CorrectArgs) -> Result<Status, CliError> {
             json!({
                 "record": id,
                 "sequence": payload.chain.sequence,
-                "corrects": hex(&payload.corrects),
-                "approver": {"name": payload.approver.name, "key_id": payload.approver.key_id},
+                "result": hex(&payload.result),
+                "follow_ups": payload.follow_ups,
             })
         );
         return Ok(Status::Ok);
     }
     crate::outln!(
-        "corrected the result of {} for task {}",
-        payload.result.uscc,
-        payload.result.task
+        "recorded follow-up progress on the result of {} (task {})",
+        entry.uscc(),
+        entry.current().fields.task
     );
     crate::outln!("  record   {id}");
-    crate::outln!("  corrects {}", hex(&payload.corrects));
+    for f in &payload.follow_ups {
+        crate::outln!(
+            "  {}{}",
+            f.kind.chinese_name(),
+            f.outcome
+                .as_deref()
+                .map(|o| format!("：{o}"))
+                .unwrap_or_default()
+        );
+    }
     crate::outln!(
-        "  approved by {} (key {})",
-        payload.approver.name,
-        &payload.approver.key_id[..16]
+        "  (progress, not a correction: the publication does not mark the result corrected)"
     );
     Ok(Status::Ok)
 }
@@ -697,7 +888,9 @@ pub fn publish(a: &PublishArgs) -> Result<Status, CliError> {
         crate::files::write_output(&path, bytes, crate::files::Overwrite::from_force(a.force))
             .map_err(io(&path))?;
     }
-    let env = LedgerRecord::Checkpoint(payload.clone()).sign(&key);
+    let env = LedgerRecord::Checkpoint(payload.clone())
+        .sign(&key)
+        .map_err(ReceiptError::from)?;
     log.append(&env)?;
     ask_witnesses(&a.ledger, &log, key.public_key(), &a.witness.witness_urls)?;
     let id = env.record_id().to_string();
@@ -778,8 +971,10 @@ pub fn summary(a: &SummaryArgs) -> Result<Status, CliError> {
     let cal = calendar()?;
     let (ledger_lines, mut findings) = read_ledger_lines(&a.ledger)?;
     // Corrections count only when approved by a key pinned beside the
-    // ledger (crate::approvers); an unapproved one is an error here.
-    let approvers = crate::approvers::pinned(&a.ledger)?.unwrap_or_default();
+    // ledger (crate::approvers); an unapproved one is refused here.
+    let approvers = crate::approvers::pinned(&a.ledger)?;
+    let unpinned = approvers.is_none();
+    let approvers = approvers.unwrap_or_default();
     let (report, ledger) = verify_ledger(
         &ledger_lines,
         &key,
@@ -791,6 +986,7 @@ pub fn summary(a: &SummaryArgs) -> Result<Status, CliError> {
         },
     );
     findings.extend(report.findings);
+    crate::approvers::refuse_unpinned(&a.ledger, unpinned, &findings)?;
     let entities = match &a.entities {
         Some(p) => {
             let mut notes = Vec::new();
@@ -893,6 +1089,29 @@ fn print_summary(rows: &[TaskSummary], errors: usize) -> Result<(), CliError> {
             if !cats.is_empty() {
                 writeln!(out, "  results: {}", cats.join(" · "))?;
             }
+            if r.supplemented > 0 {
+                writeln!(
+                    out,
+                    "  supplementary draws (补充抽取): {} (each entity replaced still has its result)",
+                    r.supplemented
+                )?;
+            }
+            if !r.items.is_empty() {
+                let items: Vec<String> = r
+                    .items
+                    .iter()
+                    .map(|i| format!("{} {}", i.item, i.entities))
+                    .collect();
+                writeln!(
+                    out,
+                    "  check items {} (entities whose result covers each): {}",
+                    match r.kind {
+                        SummaryKind::Initiated => "of every department",
+                        SummaryKind::Cooperated => "of this department",
+                    },
+                    items.join(" · ")
+                )?;
+            }
             if !r.missing.is_empty() {
                 writeln!(
                     out,
@@ -902,11 +1121,18 @@ fn print_summary(rows: &[TaskSummary], errors: usize) -> Result<(), CliError> {
                 for m in &r.missing {
                     writeln!(
                         out,
-                        "    {} {}",
+                        "    {} {}{}",
                         m.uscc,
                         m.name
                             .as_deref()
-                            .unwrap_or("(name not in the register given)")
+                            .unwrap_or("(name not in the register given)"),
+                        if r.kind == SummaryKind::Initiated
+                            && m.departments.len() < r.participating_departments.len() + 1
+                        {
+                            format!(" (still to enter: {})", m.departments.join("、"))
+                        } else {
+                            String::new()
+                        }
                     )?;
                 }
             }

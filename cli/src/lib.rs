@@ -3,6 +3,7 @@
 //! process. The binary in `main.rs` only parses arguments and maps the
 //! result to an exit status.
 
+pub mod approve;
 pub mod approvers;
 pub mod check;
 pub mod common;

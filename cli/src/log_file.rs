@@ -54,6 +54,8 @@ impl LockedLog {
     /// reads it. A missing file is created empty when `may_be_new`, and is
     /// an error otherwise.
     pub(crate) fn open(path: &Path, may_be_new: bool) -> Result<LockedLog, ReceiptError> {
+        // Never through a symlink: a planted link would send the records elsewhere.
+        files::refuse_symlink(path).map_err(io(path))?;
         let existing = OpenOptions::new().read(true).append(true).open(path);
         let (mut file, created) = match existing {
             Ok(f) => (f, false),

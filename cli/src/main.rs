@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use double_random_cli::{
-    approvers, check, common, ledger, notice, plan, progress, receipts, repair, show, year,
+    approve, approvers, check, common, ledger, notice, plan, progress, receipts, repair, show, year,
 };
 
 /// Provable "double random, one public" (双随机、一公开) spot-check draws.
@@ -40,6 +40,10 @@ enum Command {
     Draw(receipts::DrawArgs),
     /// Cancel a commitment with a signed reason (it will never be drawn).
     Cancel(receipts::CancelArgs),
+    /// After a draw: an officer leaves a team (回避, 病假, 调离); the after-draw rule picks who takes the place.
+    Replace(receipts::ReplaceArgs),
+    /// After a draw: replace a listed entity that cannot be inspected (注销, 迁出, 无法联系) by the next of its class (补充抽取).
+    Supplement(receipts::SupplementArgs),
     /// Verify a chain: signatures, chain rules, replay of every draw, and registers.
     Verify(receipts::VerifyArgs),
     /// Write a proof bundle for one entity: in the pool, class, rank, drawn or not.
@@ -52,6 +56,10 @@ enum Command {
     RecordResult(ledger::RecordResultArgs),
     /// Correct a result, with the unit head's approval as a second signature.
     Correct(ledger::CorrectArgs),
+    /// The unit head checks a correction request (`correct --request-out`) on their own computer and countersigns it.
+    Approve(approve::ApproveArgs),
+    /// Record follow-up progress on a result (penalty decision, transfer, rectification done); not a correction.
+    Progress(ledger::ProgressArgs),
     /// Write the public view (CSV, JSON, xlsx) and append a signed checkpoint of it.
     Publish(ledger::PublishArgs),
     /// Per-task summary tables (汇总表): initiated and cooperated.
@@ -82,12 +90,16 @@ fn main() -> ExitCode {
         Command::Commit(a) => receipts::commit(&a),
         Command::Draw(a) => receipts::draw(&a),
         Command::Cancel(a) => receipts::cancel(&a),
+        Command::Replace(a) => receipts::replace(&a),
+        Command::Supplement(a) => receipts::supplement(&a),
         Command::Verify(a) => receipts::verify(&a),
         Command::Prove(a) => receipts::prove(&a),
         Command::VerifyProof(a) => receipts::verify_proof(&a),
         Command::Show(a) => show::show(&a),
         Command::RecordResult(a) => ledger::record_result(&a),
         Command::Correct(a) => ledger::correct(&a),
+        Command::Approve(a) => approve::approve(&a),
+        Command::Progress(a) => ledger::progress(&a),
         Command::Publish(a) => ledger::publish(&a),
         Command::Summary(a) => ledger::summary(&a),
         Command::Approvers(a) => approvers::approvers(&a),

@@ -104,6 +104,10 @@ pub struct NoticeArgs {
     /// and generally not published.
     #[arg(long)]
     pub show_credit_class: bool,
+    /// Witnesses whose cosignatures the notice shows (who cosigned the
+    /// commitment before the randomness, and when).
+    #[command(flatten)]
+    pub witnesses: crate::receipts::WitnessArgs,
     #[command(flatten)]
     pub read: ReadArgs,
 }
@@ -128,7 +132,8 @@ fn refuse(why: &str) -> Result<Status, CliError> {
 
 /// Runs `notice`.
 pub fn notice(a: &NoticeArgs) -> Result<Status, CliError> {
-    let key_text = std::fs::read_to_string(&a.public_key).map_err(io(&a.public_key))?;
+    let key_text = crate::files::read_text_capped(&a.public_key, crate::files::Limit::SMALL)
+        .map_err(io(&a.public_key))?;
     let key = IssuerPublicKey::from_text(&key_text).map_err(|cause| NoticeError::Key {
         path: a.public_key.display().to_string(),
         cause,
@@ -137,7 +142,22 @@ pub fn notice(a: &NoticeArgs) -> Result<Status, CliError> {
 
     // 1. The chain must verify (signatures, chain rules, replay of every draw).
     let (lines, mut findings) = read_chain(&bytes);
-    let report = verify_chain(&lines, &key, &VerifyOptions::level(Level::Replay));
+    let witness_data = crate::receipts::load_witnesses(&a.witnesses, &a.chain)?;
+    let report = verify_chain(
+        &lines,
+        &key,
+        &VerifyOptions {
+            witnesses: witness_data.as_ref().map(|(keys, bytes)| {
+                double_random::verify::WitnessOptions {
+                    trusted: keys,
+                    threshold: a.witnesses.witness_threshold,
+                    cosignatures: bytes,
+                    now: crate::receipts::now().ok(),
+                }
+            }),
+            ..VerifyOptions::level(Level::Replay)
+        },
+    );
     findings.extend(report.findings.iter().cloned());
     let errors: Vec<&Finding> = findings
         .iter()
@@ -287,6 +307,21 @@ pub fn notice(a: &NoticeArgs) -> Result<Status, CliError> {
         records: report.records,
         draws_replayed: report.draws_replayed,
         show_credit_class: a.show_credit_class,
+        witnessed: report
+            .witnesses_checked
+            .then(|| {
+                report
+                    .witnessed
+                    .iter()
+                    .find(|w| w.draw == *draw_id)
+                    .cloned()
+            })
+            .map(|w| w.map(|w| w.witnesses).unwrap_or_default()),
+        after: records
+            .iter()
+            .filter(|(_, r)| r.amends_draw() == Some(draw_id))
+            .map(|(_, r)| r)
+            .collect(),
     }
     .render()
     .map_err(|_| CliError::Output(std::io::Error::other("cannot format the page")))?;
@@ -360,6 +395,11 @@ struct Notice<'a> {
     records: usize,
     draws_replayed: usize,
     show_credit_class: bool,
+    /// The witnesses who cosigned the commitment before its randomness;
+    /// `None` when no witness key was given.
+    witnessed: Option<Vec<double_random::verify::WitnessEvidence>>,
+    /// The draw's replacements and supplements, in chain order.
+    after: Vec<&'a Record>,
 }
 
 const STYLE: &str = r#"
@@ -611,6 +651,37 @@ impl Notice<'_> {
             "<tr><th>抽取时间 <span class=\"en\">Drawn at</span></th><td>{}</td></tr>",
             self.draw.chain.created_at.beijing().labelled()
         )?;
+        write!(
+            h,
+            "<tr><th>见证 <span class=\"en\">Witnesses</span></th><td>"
+        )?;
+        match &self.witnessed {
+            None => write!(
+                h,
+                "未核验（未提供见证方公钥） <span class=\"en\">not checked</span>"
+            )?,
+            Some(w) if w.is_empty() => write!(
+                h,
+                "<strong>无见证方在随机数产生之前副署此承诺</strong> <span class=\"en\">not witnessed before the randomness</span>"
+            )?,
+            Some(w) => {
+                for (i, x) in w.iter().enumerate() {
+                    if i > 0 {
+                        write!(h, "<br>")?;
+                    }
+                    write!(
+                        h,
+                        "{} 于 {} 副署（早于随机数）",
+                        Esc(&x.name),
+                        x.time.beijing().labelled()
+                    )?;
+                }
+            }
+        }
+        if self.draw.witnessing == Some(double_random::records::Witnessing::Unwitnessed) {
+            write!(h, "<br>抽取记录声明：未经见证 (unwitnessed)")?;
+        }
+        writeln!(h, "</td></tr>")?;
         writeln!(h, "</table>\n</section>")
     }
 
@@ -810,7 +881,75 @@ impl Notice<'_> {
                  <span class=\"en\">Ordered by USCC; firms' credit-risk classes are not published, only the counts per class.</span></p>"
             )?;
         }
+        self.after_draw(h)?;
         writeln!(h, "</section>")
+    }
+
+    /// The draw's replacements and supplements (抽取后变更), when it has any.
+    fn after_draw(&self, h: &mut String) -> fmt::Result {
+        if self.after.is_empty() {
+            return Ok(());
+        }
+        let name = |u: &double_random::registers::Uscc| {
+            self.entities.get(u).map_or("", |e| e.name()).to_owned()
+        };
+        let who = |id: &str| {
+            let n = self.inspectors.get(id).map_or("", |i| i.name.as_str());
+            format!("{} <span class=\"cert mono\">{}</span>", Esc(n), Esc(id))
+        };
+        writeln!(
+            h,
+            "<h3>抽取后变更<span class=\"en\">After the draw</span></h3>\n\
+             <p class=\"note\">以下变更均为签名记录：接替人员与补充抽取对象由公开规则和本次抽取的随机种子确定，不由本机关指定。\
+             <span class=\"en\">Signed records: who takes a place and which entity is drawn in supplement follow from the published rule and this draw's seed; the office does not choose them.</span></p>"
+        )?;
+        writeln!(
+            h,
+            "<table class=\"after\"><thead><tr><th class=\"num\">序号</th><th>类型<br><span class=\"en\">Kind</span></th>\
+             <th>统一社会信用代码<br><span class=\"en\">USCC</span></th><th>名称<br><span class=\"en\">Entity</span></th>\
+             <th>变更<br><span class=\"en\">Change</span></th><th>原因<br><span class=\"en\">Reason</span></th></tr></thead>\n<tbody>"
+        )?;
+        for (n, r) in self.after.iter().enumerate() {
+            match r {
+                Record::Replacement(p) => writeln!(
+                    h,
+                    "<tr><td class=\"num\">{}</td><td>人员调整</td><td class=\"mono uscc\">{}</td><td>{}</td><td class=\"team\">{} → {}</td><td>{}{}</td></tr>",
+                    n + 1,
+                    Esc(&p.uscc.to_string()),
+                    Esc(&name(&p.uscc)),
+                    who(&p.leaving),
+                    who(&p.replacement),
+                    p.reason.kind.chinese_name(),
+                    if p.reason.text.is_empty() {
+                        String::new()
+                    } else {
+                        format!("：{}", Esc(&p.reason.text))
+                    }
+                )?,
+                Record::Supplement(p) => writeln!(
+                    h,
+                    "<tr><td class=\"num\">{}</td><td>补充抽取</td><td class=\"mono uscc\">{}</td><td>{}</td><td class=\"team\">替换 <span class=\"mono\">{}</span> {}；检查组 {}</td><td>{}{}</td></tr>",
+                    n + 1,
+                    Esc(&p.uscc.to_string()),
+                    Esc(&name(&p.uscc)),
+                    Esc(&p.replaced.to_string()),
+                    Esc(&name(&p.replaced)),
+                    p.team
+                        .iter()
+                        .map(|id| who(id))
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                    p.reason.kind.chinese_name(),
+                    if p.reason.text.is_empty() {
+                        String::new()
+                    } else {
+                        format!("：{}", Esc(&p.reason.text))
+                    }
+                )?,
+                _ => {}
+            }
+        }
+        writeln!(h, "</tbody>\n</table>")
     }
 
     fn randomness(&self, h: &mut String) -> fmt::Result {

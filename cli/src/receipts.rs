@@ -1,5 +1,6 @@
-//! `keygen`, `commit`, `draw`, `cancel`, `verify`, `prove`, `verify-proof`:
-//! signed receipts on a per-issuer chain file (JSON Lines of DSSE envelopes).
+//! `keygen`, `commit`, `draw`, `cancel`, `replace`, `supplement`, `verify`,
+//! `prove`, `verify-proof`: signed receipts on a per-issuer chain file (JSON
+//! Lines of DSSE envelopes).
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -87,6 +88,9 @@ pub enum ReceiptError {
     /// The library refused the commitment or draw.
     #[error(transparent)]
     Draw(#[from] double_random::checks::DrawError),
+    /// A record cannot be written in its format version.
+    #[error(transparent)]
+    Record(#[from] double_random::records::RecordError),
     /// A proof bundle cannot be read.
     #[error("{path}: not a proof bundle: {message}")]
     Bundle {
@@ -694,13 +698,17 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
         let year = task.inspection_date.year();
         excluded.extend(chain.chain.draws_in_inspection_year(year));
     }
-    let draws: Vec<RecordId> = chain
-        .chain
-        .records()
-        .iter()
-        .map(|(id, _)| *id)
-        .filter(|id| excluded.contains(id))
-        .collect();
+    // With the supplementary draws of those draws: their entities were
+    // inspected too.
+    let draws: Vec<RecordId> = chain.chain.with_supplements(
+        &chain
+            .chain
+            .records()
+            .iter()
+            .map(|(id, _)| *id)
+            .filter(|id| excluded.contains(id))
+            .collect::<Vec<_>>(),
+    );
     if !draws.is_empty() {
         task = task
             .excluding_draws(draws)
@@ -1257,11 +1265,12 @@ fn print_report(
     }
     writeln!(
         out,
-        "{} records: {} commitment(s), {} draw(s), {} cancellation(s); {} draw(s) replayed, {} checked against registers",
+        "{} records: {} commitment(s), {} draw(s), {} cancellation(s){}; {} draw(s) replayed, {} checked against registers",
         report.records,
         report.commitments,
         report.draws,
         report.cancellations,
+        report.after_draw_counts(),
         report.draws_replayed,
         report.draws_checked_with_registers
     )?;
@@ -1748,4 +1757,354 @@ pub fn verify_proof(a: &VerifyProofArgs) -> Result<Status, CliError> {
     } else {
         Status::Failed
     })
+}
+
+// ---------------------------------------------------------------------------
+// replace and supplement (after the draw)
+
+impl ChainFile {
+    /// The draw (the outcome of its commitment) whose record id starts with `prefix`.
+    fn select_draw(&self, prefix: &str) -> Result<RecordId, ReceiptError> {
+        let p = prefix.trim().to_ascii_lowercase();
+        let found: Vec<RecordId> = self
+            .chain
+            .records()
+            .iter()
+            .filter(|(id, r)| {
+                matches!(r, Record::Draw(_))
+                    && id.starts_with_hex(&p)
+                    && self.chain.draw_record(id).is_some()
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        match found.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(ReceiptError::Selection(format!(
+                "no draw on the chain has an id starting with {p}"
+            ))),
+            many => Err(ReceiptError::Selection(format!(
+                "{} draws have ids starting with {p}; give more digits",
+                many.len()
+            ))),
+        }
+    }
+}
+
+fn parse_uscc_flag(flag: &'static str, s: &str) -> Result<Uscc, ReceiptError> {
+    Uscc::parse(s, UsccPolicy::LenientCheckCharacter).map_err(|e| ReceiptError::Flag {
+        flag,
+        message: e.to_string(),
+    })
+}
+
+/// The registers of an after-draw record: read for the draw's inspection
+/// date, with the commitment's salt.
+fn after_draw_inputs(
+    chain: &ChainFile,
+    draw: &RecordId,
+    registers: &RegisterArgs,
+    salt: Option<&str>,
+) -> Result<(LoadedRegisters, Vec<u8>), CliError> {
+    let commitment = chain
+        .chain
+        .draw_record(draw)
+        .map(|d| d.commitment)
+        .ok_or_else(|| ReceiptError::Selection(format!("{draw} is not a draw of the chain")))?;
+    let date = chain
+        .chain
+        .commitment(&commitment)
+        .and_then(|(c, _)| c.task.inspection_date);
+    let loaded = load_registers(registers, date)?;
+    let salt = find_salt(&chain.path, &commitment, salt)?;
+    Ok((loaded, salt))
+}
+
+/// `name(id)` of an officer, or the id alone.
+fn officer_label(regs: &Registers<'_>, id: &str) -> String {
+    regs.inspectors
+        .get(id)
+        .map_or_else(|| id.to_owned(), |i| format!("{}({id})", i.name))
+}
+
+/// Flags of `replace`.
+#[derive(Debug, Args)]
+pub struct ReplaceArgs {
+    /// The issuer's chain file.
+    #[arg(long)]
+    pub chain: PathBuf,
+    /// The issuer's secret key file.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// The draw (record id or a prefix).
+    #[arg(long)]
+    pub draw: String,
+    /// The entity whose team changes.
+    #[arg(long)]
+    pub uscc: String,
+    /// The officer leaving the team (certificate number).
+    #[arg(long)]
+    pub leaving: String,
+    /// Why: recusal (回避), illness (病假), transfer (调离) or other (then --reason-text).
+    #[arg(long)]
+    pub reason: String,
+    /// Details of the reason (required for other).
+    #[arg(long, default_value = "")]
+    pub reason_text: String,
+    #[command(flatten)]
+    pub registers: RegisterArgs,
+    /// The conflict-list salt as hex (default: from CHAIN.secrets.jsonl).
+    #[arg(long)]
+    pub conflict_salt: Option<String>,
+    /// Record time instead of the clock (UTC, YYYY-MM-DDTHH:MM:SSZ).
+    #[arg(long, value_parser = parse_time_arg)]
+    pub created_at: Option<Timestamp>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// A witness service to cosign the new head (repeat for several).
+    #[arg(long = "witness-url")]
+    pub witness_urls: Vec<String>,
+}
+
+/// Runs `replace`: an officer leaves a drawn team, and the officer the
+/// after-draw rule picks takes the place (the office does not choose).
+pub fn replace(a: &ReplaceArgs) -> Result<Status, CliError> {
+    use double_random::records::{ReplacementReason, ReplacementReasonKind};
+    let key = load_secret_key(&a.key)?;
+    let kind = ReplacementReasonKind::parse(&a.reason).ok_or_else(|| ReceiptError::Flag {
+        flag: "--reason",
+        message: format!(
+            "{:?}: use recusal (回避), illness (病假), transfer (调离) or other",
+            a.reason
+        ),
+    })?;
+    let uscc = parse_uscc_flag("--uscc", &a.uscc)?;
+    let mut chain = ChainFile::load_for_append(&a.chain, key.public_key(), false)?;
+    let draw = chain.select_draw(&a.draw)?;
+    let (loaded, salt) =
+        after_draw_inputs(&chain, &draw, &a.registers, a.conflict_salt.as_deref())?;
+    let regs = view(&loaded).ok_or(ReceiptError::InvalidRegisters(0))?;
+    let created_at = match a.created_at {
+        Some(t) => t,
+        None => now()?,
+    };
+    let pending = chain
+        .chain
+        .replace(
+            &key,
+            &double_random::chain::Replace {
+                draw,
+                uscc,
+                leaving: a.leaving.trim(),
+                reason: ReplacementReason {
+                    kind,
+                    text: a.reason_text.clone(),
+                },
+                registers: regs,
+                conflict_salt: &salt,
+                created_at,
+            },
+        )
+        .map_err(|e| chain_error(&a.chain, e))?;
+    let Record::Replacement(p) = pending.record().clone() else {
+        return Err(ReceiptError::Selection("not a replacement".into()).into());
+    };
+    let over_cap = chain.chain.state().amended(&draw).is_some_and(|s| {
+        chain
+            .chain
+            .draw_record(&draw)
+            .and_then(|d| chain.chain.commitment(&d.commitment))
+            .is_some_and(|(c, _)| s.replacement_over_cap(c, &p.replacement))
+    });
+    let id = chain.append(pending)?;
+    chain.ask_witnesses(&a.witness_urls)?;
+    let team = chain
+        .chain
+        .state()
+        .amended(&draw)
+        .and_then(|s| s.entity(&uscc))
+        .map(|e| e.team.clone())
+        .unwrap_or_default();
+    if a.json {
+        crate::outln!(
+            "{}",
+            json!({
+                "record": hex(&id),
+                "sequence": p.chain.sequence,
+                "draw": hex(&draw),
+                "uscc": p.uscc,
+                "place": p.place,
+                "leaving": p.leaving,
+                "reason": p.reason,
+                "replacement": p.replacement,
+                "over_cap": over_cap,
+                "team": team,
+            })
+        );
+        return Ok(Status::Ok);
+    }
+    let name = regs.entities.get(&uscc).map_or("", |e| e.name());
+    crate::outln!(
+        "replaced {} on the team of {uscc} {name} ({}{})",
+        officer_label(&regs, &p.leaving),
+        kind.chinese_name(),
+        if p.reason.text.is_empty() {
+            String::new()
+        } else {
+            format!("：{}", p.reason.text)
+        }
+    );
+    crate::outln!("  record {}", hex(&id));
+    crate::outln!(
+        "  place {} now held by {} (picked by the after-draw rule){}",
+        p.place,
+        officer_label(&regs, &p.replacement),
+        if over_cap {
+            "; OVER THE WORKLOAD CAP: every candidate was at the cap"
+        } else {
+            ""
+        }
+    );
+    crate::outln!(
+        "  team   {}",
+        team.iter()
+            .map(|i| officer_label(&regs, i))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Ok(Status::Ok)
+}
+
+/// Flags of `supplement`.
+#[derive(Debug, Args)]
+pub struct SupplementArgs {
+    /// The issuer's chain file.
+    #[arg(long)]
+    pub chain: PathBuf,
+    /// The issuer's secret key file.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// The draw (record id or a prefix).
+    #[arg(long)]
+    pub draw: String,
+    /// The listed entity that cannot be inspected.
+    #[arg(long)]
+    pub replaced: String,
+    /// Why: deregistered (注销), moved-out (迁出), unreachable (无法联系) or other (then --reason-text).
+    #[arg(long)]
+    pub reason: String,
+    /// Details of the reason (required for other).
+    #[arg(long, default_value = "")]
+    pub reason_text: String,
+    #[command(flatten)]
+    pub registers: RegisterArgs,
+    /// The conflict-list salt as hex (default: from CHAIN.secrets.jsonl).
+    #[arg(long)]
+    pub conflict_salt: Option<String>,
+    /// Record time instead of the clock (UTC, YYYY-MM-DDTHH:MM:SSZ).
+    #[arg(long, value_parser = parse_time_arg)]
+    pub created_at: Option<Timestamp>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// A witness service to cosign the new head (repeat for several).
+    #[arg(long = "witness-url")]
+    pub witness_urls: Vec<String>,
+}
+
+/// Runs `supplement`: a listed entity that cannot be inspected is replaced
+/// by the next entity of its class from the same class stream (补充抽取).
+pub fn supplement(a: &SupplementArgs) -> Result<Status, CliError> {
+    use double_random::records::{SupplementReason, SupplementReasonKind};
+    let key = load_secret_key(&a.key)?;
+    let kind = SupplementReasonKind::parse(&a.reason).ok_or_else(|| ReceiptError::Flag {
+        flag: "--reason",
+        message: format!(
+            "{:?}: use deregistered (注销), moved-out (迁出), unreachable (无法联系) or other",
+            a.reason
+        ),
+    })?;
+    let replaced = parse_uscc_flag("--replaced", &a.replaced)?;
+    let mut chain = ChainFile::load_for_append(&a.chain, key.public_key(), false)?;
+    let draw = chain.select_draw(&a.draw)?;
+    let (loaded, salt) =
+        after_draw_inputs(&chain, &draw, &a.registers, a.conflict_salt.as_deref())?;
+    let regs = view(&loaded).ok_or(ReceiptError::InvalidRegisters(0))?;
+    let created_at = match a.created_at {
+        Some(t) => t,
+        None => now()?,
+    };
+    let pending = chain
+        .chain
+        .supplement(
+            &key,
+            &double_random::chain::Supplement {
+                draw,
+                replaced,
+                reason: SupplementReason {
+                    kind,
+                    text: a.reason_text.clone(),
+                },
+                registers: regs,
+                conflict_salt: &salt,
+                created_at,
+            },
+        )
+        .map_err(|e| chain_error(&a.chain, e))?;
+    let Record::Supplement(p) = pending.record().clone() else {
+        return Err(ReceiptError::Selection("not a supplement".into()).into());
+    };
+    let over_cap: Vec<usize> = chain
+        .chain
+        .draw_record(&draw)
+        .and_then(|d| chain.chain.commitment(&d.commitment))
+        .zip(chain.chain.state().amended(&draw))
+        .map(|((c, _), s)| s.supplement_over_cap(c, &p.team))
+        .unwrap_or_default();
+    let id = chain.append(pending)?;
+    chain.ask_witnesses(&a.witness_urls)?;
+    if a.json {
+        crate::outln!(
+            "{}",
+            json!({
+                "record": hex(&id),
+                "sequence": p.chain.sequence,
+                "draw": hex(&draw),
+                "replaced": p.replaced,
+                "reason": p.reason,
+                "class": p.class,
+                "rank": p.rank,
+                "uscc": p.uscc,
+                "team": p.team,
+                "over_cap_places": over_cap,
+            })
+        );
+        return Ok(Status::Ok);
+    }
+    let name = |u: &Uscc| regs.entities.get(u).map_or("", |e| e.name()).to_owned();
+    crate::outln!(
+        "supplementary draw (补充抽取): {} {} replaced ({})",
+        p.replaced,
+        name(&p.replaced),
+        kind.chinese_name()
+    );
+    crate::outln!("  record {}", hex(&id));
+    crate::outln!(
+        "  {} #{:<4} {} {}  ← {}",
+        p.class,
+        p.rank.0,
+        p.uscc,
+        name(&p.uscc),
+        p.team
+            .iter()
+            .map(|i| officer_label(&regs, i))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if !over_cap.is_empty() {
+        crate::outln!(
+            "  places {over_cap:?} are OVER THE WORKLOAD CAP: every candidate was at the cap"
+        );
+    }
+    Ok(Status::Ok)
 }

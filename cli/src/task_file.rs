@@ -119,6 +119,8 @@ struct TaskToml {
     required_expertise: Vec<String>,
     #[serde(default)]
     inspection_date: Option<DateField>,
+    #[serde(default)]
+    max_supplements: Option<u32>,
 }
 
 /// One `[[places]]` entry: a department (or any) and the tags its member holds.
@@ -440,6 +442,9 @@ pub fn parse_task(file: &str, text: &str, fallback_date: Date) -> Result<TaskFil
         raw.inspection_date.map_or(fallback_date, |d| d.0),
     )
     .map_err(task_error)?;
+    if let Some(m) = raw.max_supplements {
+        task = task.with_max_supplements(m);
+    }
     task = task.with_top_up(match raw.top_up {
         TopUpField::PositiveRatio => TopUp::PositiveRatio,
         TopUpField::AnyClass => TopUp::AnyClass,

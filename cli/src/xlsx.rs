@@ -187,6 +187,7 @@ pub fn results_header(view: &PublicView) -> Vec<&'static str> {
         "抽查完成日期",
         "检查结果",
         "后续处置",
+        "分部门检查结果",
     ]);
     if view.disclosure != InspectorDisclosure::Omit {
         h.push("检查人员");
@@ -195,6 +196,7 @@ pub fn results_header(view: &PublicView) -> Vec<&'static str> {
         "录入时间（北京时间）",
         "是否更正",
         "更正时间（北京时间）",
+        "后续处置更新时间（北京时间）",
         "抽取记录编号",
         "记录编号",
     ]);
@@ -245,6 +247,7 @@ fn results_row(view: &PublicView, n: usize, r: &PublicResult) -> Vec<Cell> {
             .collect::<Vec<_>>()
             .join("；")
             .into(),
+        PublicView::departments_cell(r).into(),
     ]);
     if view.disclosure != InspectorDisclosure::Omit {
         row.push(
@@ -270,8 +273,12 @@ fn results_row(view: &PublicView, n: usize, r: &PublicResult) -> Vec<Cell> {
             .map(|t| t.beijing().to_string())
             .unwrap_or_default()
             .into(),
+        r.progress_at
+            .map(|t| t.beijing().to_string())
+            .unwrap_or_default()
+            .into(),
         r.draw.clone().into(),
-        r.record.clone().into(),
+        PublicView::records_cell(r).into(),
     ]);
     row
 }
@@ -287,10 +294,15 @@ pub fn public_results(view: &PublicView) -> Result<Vec<u8>, XlsxError> {
         .map(|h| match *h {
             "序号" => 6.0,
             "统一社会信用代码" => 22.0,
-            "企业名称" | "抽查任务名称" | "检查结果" | "后续处置" | "检查人员" => {
-                28.0
+            "企业名称"
+            | "抽查任务名称"
+            | "检查结果"
+            | "后续处置"
+            | "检查人员"
+            | "分部门检查结果" => 28.0,
+            "录入时间（北京时间）" | "更正时间（北京时间）" | "后续处置更新时间（北京时间）" => {
+                20.0
             }
-            "录入时间（北京时间）" | "更正时间（北京时间）" => 20.0,
             "抽取记录编号" | "记录编号" => 66.0,
             _ => 14.0,
         })
@@ -385,7 +397,7 @@ pub fn public_results(view: &PublicView) -> Result<Vec<u8>, XlsxError> {
 // summary --xlsx
 
 /// The fixed columns of a summary sheet, before one column per result category.
-pub const SUMMARY_HEADER: [&str; 15] = [
+pub const SUMMARY_HEADER: [&str; 17] = [
     "序号",
     "任务编号",
     "任务名称",
@@ -401,6 +413,8 @@ pub const SUMMARY_HEADER: [&str; 15] = [
     "录入率",
     "公示率",
     "未录入结果的对象",
+    "补充抽取户数",
+    "检查事项（户数）",
 ];
 
 /// The summary tables (汇总表) as a workbook: sheet 发起 (the tasks each
@@ -413,6 +427,7 @@ pub fn summary(rows: &[TaskSummary], at: Option<Timestamp>) -> Result<Vec<u8>, X
     header.extend(ResultCategory::ALL.map(|c| c.chinese_name()));
     let mut widths = vec![
         6.0, 14.0, 28.0, 12.0, 12.0, 16.0, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0, 9.0, 9.0, 36.0,
+        10.0, 24.0,
     ];
     widths.extend(ResultCategory::ALL.map(|_| 12.0));
     for kind in [SummaryKind::Initiated, SummaryKind::Cooperated] {
@@ -444,6 +459,13 @@ pub fn summary(rows: &[TaskSummary], at: Option<Timestamp>) -> Result<Vec<u8>, X
                         })
                         .collect::<Vec<_>>()
                         .join("；")
+                        .into(),
+                    r.supplemented.into(),
+                    r.items
+                        .iter()
+                        .map(|i| format!("{} {}", i.item, i.entities))
+                        .collect::<Vec<_>>()
+                        .join("、")
                         .into(),
                 ];
                 for c in ResultCategory::ALL {

@@ -359,3 +359,126 @@ fn record_result_refuses_an_entity_that_was_not_drawn() {
     assert_eq!(r.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&r.stderr).contains("duplicate-result"));
 }
+
+/// The unit head approves on their own computer: the office writes a
+/// request signed by the issuer alone, the head checks and countersigns it
+/// with a key the office never holds, the office appends it. A request for
+/// another approver, a stale request and a wrong approver key are refused.
+#[test]
+fn a_correction_is_approved_on_the_unit_heads_own_computer() {
+    let o = office();
+    let first = json(&o.record(&o.drawn[0], "no-problem", "2024-10-08T02:00:00Z"));
+    let result = first["record"].as_str().unwrap().to_owned();
+    ok(&o.run(&[
+        "keygen",
+        "--issuer",
+        "阳城县水务局副局长",
+        "--out",
+        "k/deputy",
+    ]));
+    let lines = || {
+        std::fs::read_to_string(o.p().join("ledger.jsonl"))
+            .unwrap()
+            .lines()
+            .count()
+    };
+    let request = |out: &str, at: &str| {
+        o.run(&[
+            "correct",
+            "--ledger",
+            "ledger.jsonl",
+            "--chain",
+            "chain.jsonl",
+            "--key",
+            "k/issuer.key",
+            "--approver-pub",
+            "k/head.pub",
+            "--request-out",
+            out,
+            "--result",
+            &result[..12],
+            "--reason",
+            "检查结果类别录入错误",
+            "--category",
+            "problem-pending",
+            "--created-at",
+            at,
+        ])
+    };
+    // 1. The request: nothing is appended.
+    ok(&request("req.json", "2024-10-20T02:00:00Z"));
+    assert_eq!(lines(), 1);
+    // 2. The head: a key the request does not name is refused; the right
+    //    one shows the correction and countersigns it.
+    let approve = |key: &str, out: &str| {
+        o.run(&[
+            "approve",
+            "--request",
+            "req.json",
+            "--public-key",
+            "k/issuer.pub",
+            "--key",
+            key,
+            "--out",
+            out,
+        ])
+    };
+    let wrong = approve("k/deputy.key", "wrong.json");
+    assert_eq!(wrong.status.code(), Some(2), "{wrong:?}");
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("阳城县水务局局长"));
+    assert!(!o.p().join("wrong.json").exists());
+    let shown = ok(&approve("k/head.key", "approved.json"));
+    assert!(shown.contains("检查结果类别录入错误") && shown.contains(&o.drawn[0]));
+    // The approval file is not overwritten by a second approval.
+    assert_ne!(
+        approve("k/head.key", "approved.json").status.code(),
+        Some(0)
+    );
+    // 3. The office appends it, checked against the head's public key.
+    let attach = |file: &str, approver: &str| {
+        o.run(&[
+            "correct",
+            "--ledger",
+            "ledger.jsonl",
+            "--chain",
+            "chain.jsonl",
+            "--key",
+            "k/issuer.key",
+            "--approver-pub",
+            approver,
+            "--approval",
+            file,
+            "--json",
+        ])
+    };
+    assert_ne!(
+        attach("approved.json", "k/deputy.pub").status.code(),
+        Some(0)
+    );
+    assert_ne!(attach("req.json", "k/head.pub").status.code(), Some(0));
+    assert_eq!(lines(), 1);
+    let done = json(&attach("approved.json", "k/head.pub"));
+    assert_eq!(lines(), 2);
+    assert_eq!(done["corrects"].as_str(), Some(result.as_str()));
+    let v = json(&verify(&o, &["--approver-key", "k/head.pub"]));
+    assert_eq!(v["holds"], true, "{v}");
+
+    // A request made before another record was appended no longer fits.
+    ok(&request("req2.json", "2024-10-21T02:00:00Z"));
+    ok(&o.run(&[
+        "approve",
+        "--request",
+        "req2.json",
+        "--public-key",
+        "k/issuer.pub",
+        "--key",
+        "k/head.key",
+        "--out",
+        "approved2.json",
+    ]));
+    json(&o.record(&o.drawn[1], "no-problem", "2024-10-22T02:00:00Z"));
+    let stale = attach("approved2.json", "k/head.pub");
+    assert_eq!(stale.status.code(), Some(1), "{stale:?}");
+    assert!(String::from_utf8_lossy(&stale.stderr).contains("make a new request"));
+    assert_eq!(lines(), 3);
+}

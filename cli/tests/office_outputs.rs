@@ -138,38 +138,48 @@ fn office() -> (tempfile::TempDir, Vec<String>) {
         .map(|e| e["uscc"].as_str().expect("uscc").to_owned())
         .collect();
     assert!(drawn.len() >= 3, "{drawn:?}");
+    // Each department enters the result of its own check item (谁检查、谁录入).
     for (i, uscc) in drawn.iter().enumerate() {
-        ok(&run(
-            p,
-            [
-                "record-result",
-                "--ledger",
-                "ledger.jsonl",
-                "--chain",
-                "chain.jsonl",
-                "--key",
-                "k/issuer.key",
-                "--draw",
-                &record[..16],
-                "--uscc",
-                uscc,
-                "--inspection-start",
-                "2024-09-02",
-                "--inspection-end",
-                "2024-09-02",
-                "--method",
-                "on-site",
-                "--category",
-                if i == 0 {
-                    "problem-pending"
-                } else {
-                    "no-problem"
-                },
-                // 18:30 UTC is 02:30 the next day in Beijing.
-                "--created-at",
-                &format!("2024-09-{:02}T18:30:00Z", 3 + i),
-            ],
-        ));
+        for (k, (department, item)) in [("工程股", "GC-001"), ("水保股", "SB-001")]
+            .into_iter()
+            .enumerate()
+        {
+            ok(&run(
+                p,
+                [
+                    "record-result",
+                    "--ledger",
+                    "ledger.jsonl",
+                    "--chain",
+                    "chain.jsonl",
+                    "--key",
+                    "k/issuer.key",
+                    "--draw",
+                    &record[..16],
+                    "--uscc",
+                    uscc,
+                    "--department",
+                    department,
+                    "--item",
+                    item,
+                    "--inspection-start",
+                    "2024-09-02",
+                    "--inspection-end",
+                    "2024-09-02",
+                    "--method",
+                    "on-site",
+                    "--category",
+                    if i == 0 && k == 0 {
+                        "problem-pending"
+                    } else {
+                        "no-problem"
+                    },
+                    // 18:30 UTC is 02:30 the next day in Beijing.
+                    "--created-at",
+                    &format!("2024-09-{:02}T18:{}0:00Z", 3 + i, 3 + k),
+                ],
+            ));
+        }
     }
     (dir, drawn)
 }

@@ -165,3 +165,97 @@ fn an_accepted_commitment_is_never_unstaffable() {
     ]);
     assert!(o.status.success(), "{}", text(&o));
 }
+
+/// The worked example's joint task: two sections, two key items needing two
+/// tags (质量安全 of the works section, 水土保持 of the conservation
+/// section), `team_size = 2`. One officer fills a section's place and its
+/// tag at once, so every team is two officers covering both sections and
+/// both tags (docs/spec/assignment.md §V2.1).
+#[test]
+fn a_joint_task_of_two_sections_and_two_tags_draws_teams_of_two() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let y = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/yangcheng");
+    let f = |n: &str| y.join(n).display().to_string();
+    let p = |n: &str| d.join(n).display().to_string();
+    let regs = [
+        "--entities".to_owned(),
+        f("entities.csv"),
+        "--inspectors".to_owned(),
+        f("inspectors.csv"),
+        "--conflicts".to_owned(),
+        f("conflicts.csv"),
+        "--items".to_owned(),
+        f("items.csv"),
+    ];
+    let o = run(&["keygen", "--issuer", "测试局 (TEST)", "--out", &p("k")]);
+    assert!(o.status.success(), "{}", text(&o));
+    let task = f("tasks/joint-works.toml");
+    let key = p("k.key");
+    let chain = p("c.jsonl");
+    let mut commit = vec![
+        "commit",
+        "--chain",
+        &chain,
+        "--key",
+        &key,
+        "--task",
+        &task,
+        "--randomness-plan",
+        "local",
+        "--created-at",
+        "2024-08-26T02:00:00Z",
+    ];
+    commit.extend(regs.iter().map(String::as_str));
+    let o = run(&commit);
+    assert!(o.status.success(), "{}", text(&o));
+    let mut draw = vec![
+        "draw",
+        "--json",
+        "--chain",
+        &chain,
+        "--key",
+        &key,
+        "--task-id",
+        "YCGC-2024-01",
+        "--unwitnessed",
+        "--randomness",
+        "353032383137",
+        "--created-at",
+        "2024-08-28T02:30:00Z",
+    ];
+    draw.extend(regs.iter().map(String::as_str));
+    let o = run(&draw);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // The officers' sections and tags, from the register.
+    let roster = std::fs::read_to_string(y.join("inspectors.csv")).unwrap();
+    let officer = |id: &str| {
+        let line = roster
+            .lines()
+            .find(|l| l.starts_with(&format!("{id},")))
+            .unwrap_or_else(|| panic!("{id} in the register"));
+        let cols: Vec<&str> = line.split(',').collect();
+        (cols[2].to_owned(), cols[4].to_owned())
+    };
+    let teams = v["teams"].as_array().unwrap();
+    assert!(!teams.is_empty());
+    for t in teams {
+        let ids: Vec<&str> = t["inspectors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap())
+            .collect();
+        assert_eq!(ids.len(), 2, "{t}");
+        let of: Vec<(String, String)> = ids.iter().map(|i| officer(i)).collect();
+        let holds = |section: &str, tag: &str| {
+            of.iter()
+                .any(|(s, tags)| s == section && tags.split(';').any(|x| x == tag))
+        };
+        assert!(
+            holds("工程股", "质量安全") && holds("水保股", "水土保持"),
+            "{t}: {of:?}"
+        );
+    }
+}

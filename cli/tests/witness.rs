@@ -460,7 +460,10 @@ fn the_state_survives_a_restart_and_kill_9_during_requests() {
             let c = Client::new(Duration::from_secs(5));
             let mut last_ok = None;
             let deadline = Instant::now() + Duration::from_secs(20);
-            for n in start..all2.len() {
+            // Never the last record: the fork request below always carries
+            // at least one record after the held head (with none, it would
+            // be a re-cosigning of that head, answered 200 on a fast machine).
+            for n in start..all2.len() - 1 {
                 if Instant::now() > deadline {
                     break;
                 }

@@ -232,6 +232,27 @@ fn witnesses_decide_what_came_before_the_randomness() {
         names.contains(&"阳城县纪委监委驻局纪检组 (TEST)"),
         "{names:?}"
     );
+    // The notice shows who witnessed the commitment, and when.
+    let mut notice = vec![
+        s("notice"),
+        s("--chain"),
+        o.p("chain.jsonl"),
+        s("--public-key"),
+        o.p("issuer.pub"),
+        s("--entities"),
+        example("entities.csv").display().to_string(),
+        s("--inspectors"),
+        example("inspectors.csv").display().to_string(),
+    ];
+    notice.extend(keys.iter().cloned());
+    let n = run(&notice);
+    assert!(n.status.success(), "{}", text(&n));
+    let page = String::from_utf8_lossy(&n.stdout);
+    assert!(
+        page.contains("阳城县纪委监委驻局纪检组 (TEST) 于"),
+        "{page}"
+    );
+    assert_eq!(page.matches("副署（早于随机数）").count(), 2, "{page}");
     // Without witness keys the verdict says plainly what was not checked.
     let plain = [
         s("verify"),

@@ -243,6 +243,22 @@ fn main() {
             }
         }
     }
+    // Format version 2 payloads, after-draw records included.
+    for stem in [
+        "valid-with-cancellation",
+        "replacement-honest",
+        "supplement-honest",
+        "supplement-beyond-limit",
+    ] {
+        let bytes = read(&format!("tests/vectors/v2/chain/{stem}.jsonl"));
+        for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+            if let Ok(env) = Envelope::from_json(line)
+                && seen.insert(env.unverified_payload().to_vec())
+            {
+                payloads.add(&format!("v2-{stem}-{i}"), env.unverified_payload());
+            }
+        }
+    }
     // The draw twice, first with a broken signature: the valid copy is the
     // record itself (the first run's alarm: it used to be called a duplicate).
     let valid = read("tests/vectors/chain/valid.jsonl");
@@ -611,13 +627,15 @@ fn vector_ledger() -> Vec<Envelope> {
             draw: draw.draw_id,
             task: draw.task.id.clone(),
             uscc: *uscc,
+            department: Some(draw.task.team.initiating_department().to_owned()),
+            items: Some(draw.task.items.clone()),
             inspection_start: date("2024-06-11"),
             inspection_end: date("2024-06-13"),
             methods: vec![InspectionMethod::OnSite, InspectionMethod::Written],
             categories,
             findings: "取水计量设施运行正常 (TEST ONLY)".into(),
             follow_ups,
-            inspectors: team.inspectors.clone(),
+            inspectors: team.to_vec(),
         };
         // The last entity is entered after the 20-working-day deadline.
         let when = if i + 1 == drawn.len() {
@@ -628,7 +646,7 @@ fn vector_ledger() -> Vec<Envelope> {
         let ledger = state(&lines);
         let link = ledger.next_link(key.public_key(), at(&when)).expect("link");
         let p = ledger.new_result(draws, fields, link).expect("result");
-        let env = LedgerRecord::Result(p).sign(key);
+        let env = LedgerRecord::Result(p).sign(key).expect("signs");
         first.get_or_insert(env.record_id());
         lines.push(env);
         if i == 2 {
@@ -655,7 +673,28 @@ fn vector_ledger() -> Vec<Envelope> {
                     link,
                 )
                 .expect("correction");
-            lines.push(sign_correction(&p, key, other_issuer()));
+            lines.push(sign_correction(&p, key, other_issuer()).expect("signs"));
+            // Follow-up progress on the second result: not a correction.
+            let ledger = state(&lines);
+            let second = ledger
+                .entry(&draw.draw_id, &drawn[1])
+                .expect("second result")
+                .original()
+                .record;
+            let link = ledger
+                .next_link(key.public_key(), at("2024-06-16T04:00:00Z"))
+                .expect("link");
+            let p = ledger
+                .new_progress(
+                    &second,
+                    vec![
+                        FollowUp::parse("ordered-to-correct:已整改完毕 (TEST ONLY)")
+                            .expect("follow-up"),
+                    ],
+                    link,
+                )
+                .expect("progress");
+            lines.push(LedgerRecord::Progress(p).sign(key).expect("signs"));
         }
     }
     // Publish.
@@ -679,7 +718,7 @@ fn vector_ledger() -> Vec<Envelope> {
         .next_link(key.public_key(), published_at)
         .expect("link");
     let p = ledger.new_checkpoint(files, link).expect("checkpoint");
-    lines.push(LedgerRecord::Checkpoint(p).sign(key));
+    lines.push(LedgerRecord::Checkpoint(p).sign(key).expect("signs"));
     state(&lines);
     lines
 }

@@ -22,8 +22,9 @@ pub mod v2;
 
 pub use v2::{
     AssignError, Binding, Bottleneck, Breakdown, MAX_DEPARTMENTS, MAX_PLACES, MAX_TAGS_PER_PLACE,
-    OfficerKind, Place, RulesError, STAFFING_WORK_LIMIT, StaffingError, StaffingReport, TeamRules,
-    assign_teams, staffing_check,
+    OfficerKind, Pick, PickBreakdown, PickContext, PickError, Place, RulesError,
+    STAFFING_WORK_LIMIT, StaffingError, StaffingReport, TeamRules, assign_teams, pick_replacement,
+    pick_supplement_team, staffing_check,
 };
 
 /// The ChaCha20 stream id of team assignment. Streams 1..=4 are the entity

@@ -3,7 +3,9 @@
 //!
 //! [`Chain`] is the issuer's receipt chain, opened from its lines with the
 //! issuer's public key and checked as an auditor would check it. Its
-//! [`Chain::commit`], [`Chain::draw`] and [`Chain::cancel`] refuse, before
+//! [`Chain::commit`], [`Chain::draw`] and [`Chain::cancel`], and after a
+//! draw [`Chain::replace`] (an inspector leaves a team) and
+//! [`Chain::supplement`] (补充抽取), refuse, before
 //! signing, every record the verifier would reject (a second commitment of
 //! an open task, a second draw, a cancellation of a drawn or unknown
 //! commitment, a date going backwards, a task that some randomness could
@@ -22,6 +24,7 @@
 
 use std::collections::HashSet;
 
+use crate::after_draw::{AfterDrawError, AmendedDraw, PickInputs};
 use crate::assignment::{History, staffing_check};
 use crate::calendar::Timestamp;
 use crate::checks::{
@@ -32,7 +35,8 @@ use crate::checks::{
 use crate::records::{
     CancellationPayload, ChainLink, CommitmentPayload, Count, DrawPayload, DrawnEntity, Envelope,
     FormatVersion, IssuerKey, IssuerPublicKey, PerClass, RandomnessPlan, RandomnessValue, Record,
-    RecordError, RecordId, TaskRecord, TeamSpec, Witnessing,
+    RecordError, RecordId, ReplacementPayload, ReplacementReason, SupplementPayload,
+    SupplementReason, TaskRecord, TeamSpec, Witnessing,
 };
 use crate::registers::{EntityRegister, Registers, Uscc};
 use crate::task::Task;
@@ -110,6 +114,7 @@ pub fn build_commitment(req: &CommitRequest<'_>) -> Result<CommitmentPayload, Dr
             exclude_drawn: task.exclude_drawn.clone(),
             team: TeamSpec::V2(team),
             inspection_date: Some(task.inspection_date),
+            max_supplements: Some(task.max_supplements),
         },
         registers: register_roots(
             &req.registers,
@@ -302,6 +307,9 @@ pub enum ChainError {
     /// The record cannot be written or read.
     #[error(transparent)]
     Record(#[from] RecordError),
+    /// The replacement or supplement cannot be made.
+    #[error(transparent)]
+    AfterDraw(#[from] AfterDrawError),
 }
 
 /// A record made and signed for a chain, not yet appended
@@ -378,6 +386,51 @@ pub struct Draw<'a> {
     pub witnessing: Witnessing,
     /// The software's version (informative).
     pub library_version: &'a str,
+}
+
+/// A draw being amended, with what its picks read (see `Chain::amending`).
+struct Amending<'c, 'r> {
+    draw: &'c DrawPayload,
+    commitment: &'c CommitmentPayload,
+    state: &'c AmendedDraw,
+    pool: std::borrow::Cow<'r, EntityRegister>,
+    history: Option<History>,
+}
+
+/// What [`Chain::replace`] needs besides the chain.
+#[derive(Clone, Debug)]
+pub struct Replace<'a> {
+    /// The draw whose team changes.
+    pub draw: RecordId,
+    /// The entity whose team changes.
+    pub uscc: Uscc,
+    /// The officer leaving the team.
+    pub leaving: &'a str,
+    /// Why (the text is trimmed; `other` needs text).
+    pub reason: ReplacementReason,
+    /// The registers that were committed (the master entity register).
+    pub registers: Registers<'a>,
+    /// The commitment's conflict-list salt.
+    pub conflict_salt: &'a [u8],
+    /// When the record is made (the caller's clock).
+    pub created_at: Timestamp,
+}
+
+/// What [`Chain::supplement`] needs besides the chain.
+#[derive(Clone, Debug)]
+pub struct Supplement<'a> {
+    /// The draw supplemented.
+    pub draw: RecordId,
+    /// The listed entity that cannot be inspected.
+    pub replaced: Uscc,
+    /// Why (the text is trimmed; `other` needs text).
+    pub reason: SupplementReason,
+    /// The registers that were committed (the master entity register).
+    pub registers: Registers<'a>,
+    /// The commitment's conflict-list salt.
+    pub conflict_salt: &'a [u8],
+    /// When the record is made (the caller's clock).
+    pub created_at: Timestamp,
 }
 
 /// An issuer's receipt chain, checked, with everything needed to append to
@@ -612,16 +665,34 @@ impl Chain {
     }
 
     /// The codes drawn by these draws of the chain.
-    fn codes_drawn_by(&self, draws: &[RecordId]) -> Result<HashSet<Uscc>, ChainError> {
+    fn codes_drawn_by(&self, records: &[RecordId]) -> Result<HashSet<Uscc>, ChainError> {
         let mut out = HashSet::new();
-        for d in draws {
+        for id in records {
+            if let Some(s) = self.state.supplement(id) {
+                out.insert(s.uscc);
+                continue;
+            }
             let draw = self
                 .state
-                .draw(d)
-                .ok_or(ChainError::UnknownDraw { draw: *d })?;
+                .draw(id)
+                .ok_or(ChainError::UnknownDraw { draw: *id })?;
             out.extend(draw.drawn_in_order().map(|(_, x)| x.uscc));
         }
         Ok(out)
+    }
+
+    /// `draws` and every supplementary draw (补充抽取) of them on the chain,
+    /// in chain order: what a commitment names in `exclude_drawn` to leave
+    /// out every entity those draws sent inspectors to (FORMAT §3.1).
+    pub fn with_supplements(&self, draws: &[RecordId]) -> Vec<RecordId> {
+        self.records()
+            .iter()
+            .filter(|(id, r)| match r {
+                Record::Supplement(s) => draws.contains(&s.draw),
+                _ => draws.contains(id),
+            })
+            .map(|(id, _)| *id)
+            .collect()
     }
 
     /// Makes and signs a commitment for this chain (format version 2). The
@@ -698,6 +769,157 @@ impl Chain {
             reason: reason.trim().to_owned(),
         };
         self.pending(key, Record::Cancellation(payload))
+    }
+
+    /// The draw an after-draw record amends, its commitment and state, the
+    /// committed pool, and the rotation history, once the registers given
+    /// are checked against the commitment.
+    fn amending<'r>(
+        &self,
+        draw: &RecordId,
+        registers: &Registers<'r>,
+        conflict_salt: &[u8],
+    ) -> Result<Amending<'_, 'r>, ChainError> {
+        let (d, c, state) = self
+            .state
+            .draw_for_amending(draw)
+            .ok_or(ChainError::UnknownDraw { draw: *draw })?;
+        if c.format != FormatVersion::V2 {
+            return Err(AfterDrawError::NotVersion2.into());
+        }
+        let pool = self.pool(c, registers.entities)?;
+        check_registers(
+            &c.registers,
+            registers,
+            c.format,
+            c.task.scope.is_some().then_some(&*pool),
+            conflict_salt,
+        )?;
+        let history = c.history.map(|h| self.history_of(h)).transpose()?;
+        Ok(Amending {
+            draw: d,
+            commitment: c,
+            state,
+            pool,
+            history,
+        })
+    }
+
+    /// Makes and signs an inspector replacement (FORMAT §5.4): `leaving`
+    /// leaves its place on the team of `uscc`, and the officer the
+    /// after-draw rule picks takes it (docs/spec/assignment.md §A.3): the
+    /// office names who leaves and why, never who comes. Refuses a draw
+    /// that is not on the chain or not of version 2, an entity not on its
+    /// list, an officer not on the team, an `other` reason without text,
+    /// registers that are not the committed ones, and a place nobody can
+    /// take.
+    pub fn replace(&self, key: &IssuerKey, req: &Replace<'_>) -> Result<Pending, ChainError> {
+        let link = self.next_link(key, req.created_at)?;
+        if req.reason.kind == crate::records::ReplacementReasonKind::Other
+            && req.reason.text.trim().is_empty()
+        {
+            return Err(AfterDrawError::BlankReason.into());
+        }
+        let Amending {
+            draw: d,
+            commitment: c,
+            state,
+            pool,
+            history,
+        } = self.amending(&req.draw, &req.registers, req.conflict_salt)?;
+        let listed = state
+            .entity(&req.uscc)
+            .ok_or(AfterDrawError::NotListed { uscc: req.uscc })?;
+        let place = listed
+            .team
+            .iter()
+            .position(|id| id == req.leaving)
+            .ok_or_else(|| AfterDrawError::NotOnTeam {
+                uscc: req.uscc,
+                officer: req.leaving.to_owned(),
+            })?;
+        let place = u32::try_from(place).unwrap_or(u32::MAX);
+        let inputs = PickInputs {
+            pool: &pool,
+            inspectors: req.registers.inspectors,
+            conflicts: req.registers.conflicts,
+            history: history.as_ref(),
+        };
+        let pick = state.pick_replacement(c, &d.seed, &inputs, &req.uscc, place)?;
+        let payload = ReplacementPayload {
+            chain: link,
+            draw: req.draw,
+            uscc: req.uscc,
+            place,
+            leaving: req.leaving.to_owned(),
+            reason: ReplacementReason {
+                kind: req.reason.kind,
+                text: req.reason.text.trim().to_owned(),
+            },
+            replacement: pick.officer,
+        };
+        if let Some(e) = state.replacement_problems(c, &payload).into_iter().next() {
+            return Err(e.into());
+        }
+        self.pending(key, Record::Replacement(payload))
+    }
+
+    /// Makes and signs a supplementary draw (补充抽取, FORMAT §5.5): the
+    /// listed entity `replaced` cannot be inspected, and the next entity of
+    /// its class from the same class stream takes its place on the list,
+    /// with a team picked by the after-draw rule (docs/spec/assignment.md
+    /// §A.4). Refuses beyond the task's `max_supplements`, an entity not
+    /// listed or already replaced, an exhausted class, registers that are
+    /// not the committed ones, and a team nobody can complete.
+    pub fn supplement(&self, key: &IssuerKey, req: &Supplement<'_>) -> Result<Pending, ChainError> {
+        let link = self.next_link(key, req.created_at)?;
+        if req.reason.kind == crate::records::SupplementReasonKind::Other
+            && req.reason.text.trim().is_empty()
+        {
+            return Err(AfterDrawError::BlankReason.into());
+        }
+        let Amending {
+            draw: d,
+            commitment: c,
+            state,
+            pool,
+            history,
+        } = self.amending(&req.draw, &req.registers, req.conflict_salt)?;
+        let listed = state
+            .entity(&req.replaced)
+            .ok_or(AfterDrawError::NotListed { uscc: req.replaced })?;
+        let max = c.task.max_supplements.unwrap_or(0);
+        if state.supplements() >= u64::from(max) {
+            return Err(AfterDrawError::LimitReached {
+                max,
+                made: state.supplements(),
+            }
+            .into());
+        }
+        let inputs = PickInputs {
+            pool: &pool,
+            inspectors: req.registers.inspectors,
+            conflicts: req.registers.conflicts,
+            history: history.as_ref(),
+        };
+        let (rank, entity, team) = state.pick_supplement(c, &d.seed, &inputs, listed.class)?;
+        let payload = SupplementPayload {
+            chain: link,
+            draw: req.draw,
+            replaced: req.replaced,
+            reason: SupplementReason {
+                kind: req.reason.kind,
+                text: req.reason.text.trim().to_owned(),
+            },
+            class: listed.class,
+            rank: Count(rank),
+            uscc: entity.uscc,
+            team: team.into_iter().map(|p| p.officer).collect(),
+        };
+        if let Some(e) = state.supplement_problems(c, &payload).into_iter().next() {
+            return Err(e.into());
+        }
+        self.pending(key, Record::Supplement(payload))
     }
 
     fn open_commitment(&self, id: &RecordId) -> Result<&CommitmentPayload, ChainError> {

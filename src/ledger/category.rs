@@ -9,6 +9,13 @@ use serde::{Deserialize, Serialize};
 /// A result carries one or more (multi-select). The serde form is the stable
 /// code (`no-problem`, ...); the order of the variants is the platform's
 /// order, and a result's categories are stored sorted in that order.
+///
+/// Ledger format version 1 knows the first eleven, the last of which,
+/// [`ResultCategory::Deregistered`], joins 注销/被吊销/被撤销/迁出 in one
+/// category. Version 2 splits it into [`ResultCategory::Deregistration`],
+/// [`ResultCategory::LicenceRevoked`], [`ResultCategory::RegistrationRevoked`]
+/// and [`ResultCategory::MovedOut`] (new codes: a code never changes its
+/// meaning) and no longer accepts the joined one ([`ResultCategory::V2`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum ResultCategory {
@@ -42,14 +49,64 @@ pub enum ResultCategory {
     /// Seriously uncooperative (不配合检查情节严重).
     #[serde(rename = "uncooperative")]
     Uncooperative,
-    /// Deregistered, licence revoked, registration cancelled or moved out (注销/被吊销/被撤销/迁出).
+    /// Deregistered, licence revoked, registration cancelled or moved out
+    /// (注销/被吊销/被撤销/迁出), as one category: ledger format version 1 only.
     #[serde(rename = "deregistered")]
     Deregistered,
+    /// Deregistered (注销), version 2.
+    #[serde(rename = "deregistration")]
+    Deregistration,
+    /// Business licence revoked (被吊销), version 2.
+    #[serde(rename = "licence-revoked")]
+    LicenceRevoked,
+    /// Registration revoked (被撤销), version 2.
+    #[serde(rename = "registration-revoked")]
+    RegistrationRevoked,
+    /// Moved out of the jurisdiction (迁出), version 2.
+    #[serde(rename = "moved-out")]
+    MovedOut,
 }
 
 impl ResultCategory {
-    /// Every category, in the platform's order.
-    pub const ALL: [ResultCategory; 11] = [
+    /// Every category of both ledger format versions, in stored order.
+    pub const ALL: [ResultCategory; 15] = [
+        ResultCategory::NoProblem,
+        ResultCategory::ProblemPending,
+        ResultCategory::InfoNotPublished,
+        ResultCategory::PublishedInfoFalse,
+        ResultCategory::OtherViolation,
+        ResultCategory::CorrectedOnOrder,
+        ResultCategory::NoRelevantActivity,
+        ResultCategory::Unreachable,
+        ResultCategory::ClosedOrLiquidating,
+        ResultCategory::Uncooperative,
+        ResultCategory::Deregistered,
+        ResultCategory::Deregistration,
+        ResultCategory::LicenceRevoked,
+        ResultCategory::RegistrationRevoked,
+        ResultCategory::MovedOut,
+    ];
+
+    /// The categories of ledger format version 2, in the platform's order.
+    pub const V2: [ResultCategory; 14] = [
+        ResultCategory::NoProblem,
+        ResultCategory::ProblemPending,
+        ResultCategory::InfoNotPublished,
+        ResultCategory::PublishedInfoFalse,
+        ResultCategory::OtherViolation,
+        ResultCategory::CorrectedOnOrder,
+        ResultCategory::NoRelevantActivity,
+        ResultCategory::Unreachable,
+        ResultCategory::ClosedOrLiquidating,
+        ResultCategory::Uncooperative,
+        ResultCategory::Deregistration,
+        ResultCategory::LicenceRevoked,
+        ResultCategory::RegistrationRevoked,
+        ResultCategory::MovedOut,
+    ];
+
+    /// The categories of ledger format version 1, in the platform's order.
+    pub const V1: [ResultCategory; 11] = [
         ResultCategory::NoProblem,
         ResultCategory::ProblemPending,
         ResultCategory::InfoNotPublished,
@@ -77,6 +134,10 @@ impl ResultCategory {
             ResultCategory::ClosedOrLiquidating => "closed-or-liquidating",
             ResultCategory::Uncooperative => "uncooperative",
             ResultCategory::Deregistered => "deregistered",
+            ResultCategory::Deregistration => "deregistration",
+            ResultCategory::LicenceRevoked => "licence-revoked",
+            ResultCategory::RegistrationRevoked => "registration-revoked",
+            ResultCategory::MovedOut => "moved-out",
         }
     }
 
@@ -94,22 +155,70 @@ impl ResultCategory {
             ResultCategory::ClosedOrLiquidating => "已关闭停业或正在组织清算",
             ResultCategory::Uncooperative => "不配合检查情节严重",
             ResultCategory::Deregistered => "注销/被吊销/被撤销/迁出",
+            ResultCategory::Deregistration => "注销",
+            ResultCategory::LicenceRevoked => "被吊销",
+            ResultCategory::RegistrationRevoked => "被撤销",
+            ResultCategory::MovedOut => "迁出",
         }
     }
 
+    /// Other wordings read as this category (docs/spec/ledger.md §1.1 lists
+    /// them with their sources): the platform's own wording is
+    /// [`ResultCategory::chinese_name`], always the one published.
+    pub const fn aliases(self) -> &'static [&'static str] {
+        match self {
+            ResultCategory::PublishedInfoFalse => &["公示信息隐瞒真实情况、弄虚作假"],
+            ResultCategory::CorrectedOnOrder => &["发现问题已责令改正"],
+            ResultCategory::Unreachable => &[
+                "通过登记的住所或者经营场所无法联系",
+                "通过登记的住所无法联系",
+            ],
+            ResultCategory::Uncooperative => &["不予配合情节严重"],
+            ResultCategory::Deregistration => &["已注销"],
+            ResultCategory::LicenceRevoked => &["已吊销", "吊销", "被吊销营业执照"],
+            ResultCategory::RegistrationRevoked => &["已撤销", "撤销", "被撤销登记"],
+            ResultCategory::MovedOut => &["已迁出"],
+            _ => &[],
+        }
+    }
+
+    /// Whether ledger format version 2 accepts the category (all but the
+    /// joined [`ResultCategory::Deregistered`]).
+    pub const fn in_v2(self) -> bool {
+        !matches!(self, ResultCategory::Deregistered)
+    }
+
+    /// Whether ledger format version 1 accepts the category.
+    pub const fn in_v1(self) -> bool {
+        !matches!(
+            self,
+            ResultCategory::Deregistration
+                | ResultCategory::LicenceRevoked
+                | ResultCategory::RegistrationRevoked
+                | ResultCategory::MovedOut
+        )
+    }
+
     /// Whether this category says the entity could not be inspected at all
-    /// (unreachable, closed or liquidating, deregistered).
+    /// (unreachable, closed or liquidating, deregistered, revoked, moved out).
     pub const fn means_not_inspected(self) -> bool {
         matches!(
             self,
             ResultCategory::Unreachable
                 | ResultCategory::ClosedOrLiquidating
                 | ResultCategory::Deregistered
+                | ResultCategory::Deregistration
+                | ResultCategory::LicenceRevoked
+                | ResultCategory::RegistrationRevoked
+                | ResultCategory::MovedOut
         )
     }
 
-    /// Parses a code or the Chinese wording. Full-width parentheses and
-    /// slashes are accepted in the Chinese form, surrounding spaces ignored.
+    /// Parses a code, the Chinese wording or an alias
+    /// ([`ResultCategory::aliases`]). Full-width parentheses and slashes
+    /// are accepted in the Chinese form, surrounding spaces ignored. The
+    /// joined version-1 wording 注销/被吊销/被撤销/迁出 parses to
+    /// [`ResultCategory::Deregistered`], which a version-2 result refuses.
     pub fn parse(text: &str) -> Option<Self> {
         let t = text.trim();
         let normalised: String = t
@@ -122,9 +231,13 @@ impl ResultCategory {
             })
             .collect();
         let lower = normalised.to_ascii_lowercase();
-        Self::ALL
-            .into_iter()
-            .find(|c| c.code() == lower || c.chinese_name() == normalised)
+        Self::ALL.into_iter().find(|c| {
+            c.code() == lower
+                || c.chinese_name() == normalised
+                || c.aliases()
+                    .iter()
+                    .any(|a| a.replace('（', "(").replace('）', ")") == normalised.as_str())
+        })
     }
 }
 
@@ -255,6 +368,35 @@ mod tests {
         let mut sorted = ResultCategory::ALL;
         sorted.sort();
         assert_eq!(sorted, ResultCategory::ALL);
+        for c in ResultCategory::ALL {
+            for a in c.aliases() {
+                assert_eq!(ResultCategory::parse(a), Some(c), "{a}");
+            }
+        }
+        assert_eq!(
+            ResultCategory::parse("不予配合情节严重"),
+            Some(ResultCategory::Uncooperative)
+        );
+        assert_eq!(
+            ResultCategory::parse("已注销"),
+            Some(ResultCategory::Deregistration)
+        );
+        assert_eq!(
+            ResultCategory::parse("注销/被吊销/被撤销/迁出"),
+            Some(ResultCategory::Deregistered)
+        );
+        assert_eq!(ResultCategory::V1.len() + 4, ResultCategory::V2.len() + 1);
+        assert!(ResultCategory::V2.iter().all(|c| c.in_v2()));
+        assert!(ResultCategory::V1.iter().all(|c| c.in_v1()));
+        let names: std::collections::HashSet<&str> = ResultCategory::ALL
+            .iter()
+            .flat_map(|c| std::iter::once(c.chinese_name()).chain(c.aliases().iter().copied()))
+            .collect();
+        let count: usize = ResultCategory::ALL
+            .iter()
+            .map(|c| 1 + c.aliases().len())
+            .sum();
+        assert_eq!(names.len(), count, "one wording, one category");
         assert_eq!(
             ResultCategory::parse("通过登记的住所（经营场所）无法联系"),
             Some(ResultCategory::Unreachable)

@@ -12,7 +12,7 @@ use time::Date;
 use super::category::{FollowUpKind, ResultCategory};
 use super::record::PublishedFile;
 use super::record::method_code;
-use super::state::{DrawIndex, DrawnTask, Ledger, LedgerEntry};
+use super::state::{DrawIndex, DrawnTask, EntityResult, Ledger};
 use crate::calendar::{Timestamp, beijing_rfc3339, date::date_text};
 use crate::records::{Count, RecordId};
 use crate::registers::uscc::Uscc;
@@ -236,7 +236,43 @@ pub struct PublicResult {
     /// When the latest correction was made (JSON: Beijing time with offset).
     #[serde(serialize_with = "beijing_rfc3339::option::serialize")]
     pub corrected_at: Option<Timestamp>,
-    /// Record id of the published version on the ledger (hex).
+    /// When the latest follow-up progress shown was recorded (progress is
+    /// no correction: `corrected` stays false for it).
+    #[serde(serialize_with = "beijing_rfc3339::option::serialize")]
+    pub progress_at: Option<Timestamp>,
+    /// Record id of the published version on the ledger (hex); with
+    /// several departments, the first department's (each is in `departments`).
+    pub record: String,
+    /// Each department's own result (ledger format version 2; empty for a
+    /// version-1 result, which is the whole entity's).
+    pub departments: Vec<PublicDepartmentResult>,
+    /// The task's departments that have not entered their result yet.
+    pub pending_departments: Vec<String>,
+    /// The supplementary entity drawn in this one's place (补充抽取), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<Uscc>,
+    /// The entity this one was drawn in place of, for a supplementary entity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub supplement_for: Option<Uscc>,
+}
+
+/// One department's own result for an entity (谁检查、谁录入).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PublicDepartmentResult {
+    /// The department.
+    pub department: String,
+    /// The check items it checked.
+    pub items: Vec<String>,
+    /// Its result categories.
+    pub categories: Vec<PublicCategory>,
+    /// Its follow-up measures, with progress applied.
+    pub follow_ups: Vec<PublicFollowUp>,
+    /// When it was first entered (JSON: Beijing time with offset).
+    #[serde(serialize_with = "beijing_rfc3339::serialize")]
+    pub entered_at: Timestamp,
+    /// Whether the published version is a correction.
+    pub corrected: bool,
+    /// Record id of the published version (hex).
     pub record: String,
 }
 
@@ -289,10 +325,12 @@ impl PublicView {
             let mut drawn: Vec<Uscc> = d.drawn().collect();
             drawn.sort();
             for uscc in drawn {
-                let Some(entry) = ledger.entry(&d.draw_id, &uscc) else {
+                let Some(entity) = ledger.entity_result(d, &uscc) else {
                     continue;
                 };
-                results.push(public_result(entry, d, entities, inspectors, disclosure));
+                results.push(public_result(
+                    &entity, &uscc, d, entities, inspectors, disclosure,
+                ));
             }
         }
         PublicView {
@@ -344,8 +382,8 @@ impl PublicView {
                     .parse::<RecordId>()
                     .ok()
                     .and_then(|id| draws.get(&id))
-                    .and_then(|d| d.draw.drawn_in_order().find(|(_, e)| e.uscc == r.uscc))
-                    .map(|(c, _)| PublicClass::of(c)),
+                    .and_then(|d| d.class_of(&r.uscc))
+                    .map(PublicClass::of),
             };
         }
         self
@@ -393,6 +431,7 @@ impl PublicView {
             "检查结果",
             "结果代码",
             "后续处置",
+            "分部门检查结果",
         ]);
         if self.disclosure != InspectorDisclosure::Omit {
             header.push("检查人员");
@@ -401,10 +440,45 @@ impl PublicView {
             "录入时间（北京时间）",
             "是否更正",
             "更正时间（北京时间）",
+            "后续处置更新时间（北京时间）",
             "抽取记录编号",
             "记录编号",
         ]);
         header
+    }
+
+    /// The 分部门检查结果 cell: each department's items and categories, and
+    /// the departments still to enter theirs, e.g.
+    /// `水保股（SB-001）：未发现问题；工程股：待录入`.
+    pub fn departments_cell(r: &PublicResult) -> String {
+        let mut parts: Vec<String> = r
+            .departments
+            .iter()
+            .map(|d| {
+                let items = if d.items.is_empty() {
+                    String::new()
+                } else {
+                    format!("（{}）", d.items.join("、"))
+                };
+                let cats: Vec<&str> = d.categories.iter().map(|c| c.name).collect();
+                format!("{}{items}：{}", d.department, cats.join("、"))
+            })
+            .collect();
+        parts.extend(r.pending_departments.iter().map(|d| format!("{d}：待录入")));
+        parts.join("；")
+    }
+
+    /// The 记录编号 cell: the published version of each department's result.
+    pub fn records_cell(r: &PublicResult) -> String {
+        if r.departments.is_empty() {
+            r.record.clone()
+        } else {
+            r.departments
+                .iter()
+                .map(|d| d.record.as_str())
+                .collect::<Vec<_>>()
+                .join(";")
+        }
     }
 
     /// One result as the cells under [`PublicView::header`], as text.
@@ -445,6 +519,7 @@ impl PublicView {
                 })
                 .collect::<Vec<_>>()
                 .join("；"),
+            Self::departments_cell(r),
         ]);
         if self.disclosure != InspectorDisclosure::Omit {
             row.push(
@@ -468,27 +543,68 @@ impl PublicView {
             r.corrected_at
                 .map(|t| t.beijing().to_string())
                 .unwrap_or_default(),
+            r.progress_at
+                .map(|t| t.beijing().to_string())
+                .unwrap_or_default(),
             r.draw.clone(),
-            r.record.clone(),
+            Self::records_cell(r),
         ]);
         row
     }
 }
 
+fn public_categories(cats: &[ResultCategory]) -> Vec<PublicCategory> {
+    cats.iter()
+        .map(|c| PublicCategory {
+            code: *c,
+            name: c.chinese_name(),
+        })
+        .collect()
+}
+
+fn public_follow_ups(f: &[super::category::FollowUp]) -> Vec<PublicFollowUp> {
+    f.iter()
+        .map(|x| PublicFollowUp {
+            kind: x.kind,
+            name: x.kind.chinese_name(),
+            outcome: x.outcome.clone(),
+        })
+        .collect()
+}
+
 fn public_result(
-    entry: &LedgerEntry,
+    entity: &EntityResult<'_>,
+    uscc: &Uscc,
     d: &DrawnTask,
     entities: Option<&EntityRegister>,
     inspectors: Option<&InspectorRegister>,
     disclosure: InspectorDisclosure,
 ) -> PublicResult {
     let task = &d.task;
-    let v = entry.current();
-    let f = &v.fields;
+    let first = entity.entries.first().map(|e| e.current());
+    let follow_ups: Vec<super::category::FollowUp> =
+        entity.entries.iter().flat_map(|e| e.follow_ups()).collect();
+    let listed = d.amended.entity(uscc);
+    let departments = entity
+        .entries
+        .iter()
+        .filter_map(|e| {
+            let v = e.current();
+            Some(PublicDepartmentResult {
+                department: e.department()?.to_owned(),
+                items: v.fields.items.clone().unwrap_or_default(),
+                categories: public_categories(&v.fields.categories),
+                follow_ups: public_follow_ups(&e.follow_ups()),
+                entered_at: e.original().created_at,
+                corrected: !e.corrections().is_empty(),
+                record: v.record.to_string(),
+            })
+        })
+        .collect();
     PublicResult {
-        uscc: f.uscc,
+        uscc: *uscc,
         entity_name: entities
-            .and_then(|e| e.get(&f.uscc))
+            .and_then(|e| e.get(uscc))
             .map(|e| e.name().to_owned())
             .unwrap_or_default(),
         credit_class: None,
@@ -498,30 +614,16 @@ fn public_result(
         department: task.team.initiating_department().to_owned(),
         participating_departments: task.team.participating_departments().to_vec(),
         check_items: task.items.clone(),
-        inspection_start: f.inspection_start,
-        inspection_end: f.inspection_end,
-        methods: f.methods.iter().map(|m| PublicMethod::of(*m)).collect(),
-        categories: f
-            .categories
-            .iter()
-            .map(|c| PublicCategory {
-                code: *c,
-                name: c.chinese_name(),
-            })
-            .collect(),
-        follow_ups: f
-            .follow_ups
-            .iter()
-            .map(|x| PublicFollowUp {
-                kind: x.kind,
-                name: x.kind.chinese_name(),
-                outcome: x.outcome.clone(),
-            })
-            .collect(),
+        inspection_start: entity.inspection_start().unwrap_or(Date::MIN),
+        inspection_end: entity.inspection_end().unwrap_or(Date::MIN),
+        methods: entity.methods().into_iter().map(PublicMethod::of).collect(),
+        categories: public_categories(&entity.categories()),
+        follow_ups: public_follow_ups(&follow_ups),
         inspectors: match disclosure {
             InspectorDisclosure::Omit => None,
             InspectorDisclosure::NameAndCertificate => Some(
-                f.inspectors
+                entity
+                    .inspectors()
                     .iter()
                     .map(|id| PublicInspector {
                         name: inspectors
@@ -533,10 +635,21 @@ fn public_result(
                     .collect(),
             ),
         },
-        entered_at: entry.original().created_at,
-        corrected: !entry.corrections().is_empty(),
-        corrected_at: entry.corrections().last().map(|c| c.created_at),
-        record: v.record.to_string(),
+        entered_at: entity.entered_at().unwrap_or(d.draw.chain.created_at),
+        corrected: entity.corrected(),
+        corrected_at: entity.corrected_at(),
+        progress_at: entity.progress_at(),
+        record: first.map(|v| v.record.to_string()).unwrap_or_default(),
+        departments,
+        pending_departments: entity.missing.clone(),
+        replaced_by: listed.and_then(|l| l.replaced_by.map(|(_, u)| u)),
+        supplement_for: listed.and_then(|l| l.added_by).and_then(|_| {
+            d.amended
+                .entities()
+                .iter()
+                .find(|x| x.replaced_by.is_some_and(|(_, u)| u == *uscc))
+                .map(|x| x.uscc)
+        }),
     }
 }
 

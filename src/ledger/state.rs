@@ -5,12 +5,13 @@ use std::collections::{HashMap, HashSet};
 
 use time::Date;
 
+use super::category::FollowUp;
 use super::category::ResultCategory;
 use super::record::{
-    Approver, CORRECTION_TYPE, CheckpointPayload, CorrectionPayload, LedgerRecord, PublishedFile,
+    Approver, CheckpointPayload, CorrectionPayload, LedgerRecord, ProgressPayload, PublishedFile,
     ResultFields, ResultPayload,
 };
-use crate::assignment::Team;
+use crate::after_draw::AmendedDraw;
 use crate::calendar::date::format_date;
 use crate::calendar::{CalendarError, Timeliness, WorkingCalendar};
 use crate::checks::ChainHead;
@@ -19,7 +20,8 @@ use crate::commitment::merkle::Hash;
 use crate::records::RecordId;
 use crate::records::envelope::{Envelope, EnvelopeError, verify};
 use crate::records::keys::IssuerPublicKey;
-use crate::records::{ChainLink, Count, DrawPayload, Record, TaskRecord, Timestamp};
+use crate::records::{ChainLink, Count, DrawPayload, FormatVersion, Record, TaskRecord, Timestamp};
+use crate::registers::InspectionMethod;
 use crate::registers::uscc::Uscc;
 
 /// The offset of China Standard Time from UTC, in seconds. Entry deadlines
@@ -40,7 +42,8 @@ fn hex(h: &impl AsRef<[u8]>) -> String {
 // ---------------------------------------------------------------------------
 // Draws from the receipt chain
 
-/// One draw of the receipt chain, with its commitment's task.
+/// One draw of the receipt chain, with its commitment's task and the list
+/// as amended after the draw (replacements, supplementary entities).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DrawnTask {
     /// Record id of the draw.
@@ -53,22 +56,36 @@ pub struct DrawnTask {
     pub pool_size: u64,
     /// The draw.
     pub draw: DrawPayload,
+    /// The draw's list after its replacements and supplements.
+    pub amended: AmendedDraw,
 }
 
 impl DrawnTask {
-    /// The team drawn for `uscc`, when it was drawn.
-    pub fn team_of(&self, uscc: &Uscc) -> Option<&Team> {
-        self.draw.teams.iter().find(|t| t.uscc == *uscc)
+    /// The team of `uscc` now (after replacements), when it is on the list.
+    pub fn team_of(&self, uscc: &Uscc) -> Option<&[String]> {
+        self.amended.entity(uscc).map(|e| e.team.as_slice())
     }
 
-    /// The drawn entities in draw order.
+    /// Every entity on the list: the drawn ones in draw order, then the
+    /// supplementary ones (补充抽取) in chain order. An entity a supplement
+    /// replaced stays on it: it still gets a result that says why.
     pub fn drawn(&self) -> impl Iterator<Item = Uscc> + '_ {
-        self.draw.drawn_in_order().map(|(_, d)| d.uscc)
+        self.amended.entities().iter().map(|e| e.uscc)
     }
 
-    /// Whether `uscc` was drawn.
+    /// Whether `uscc` is on the list (drawn, or added by a supplement).
     pub fn was_drawn(&self, uscc: &Uscc) -> bool {
-        self.drawn().any(|u| u == *uscc)
+        self.amended.entity(uscc).is_some()
+    }
+
+    /// The credit class of a listed entity.
+    pub fn class_of(&self, uscc: &Uscc) -> Option<crate::registers::CreditClass> {
+        self.amended.entity(uscc).map(|e| e.class)
+    }
+
+    /// The number of supplementary entities.
+    pub fn supplemented(&self) -> u64 {
+        self.amended.supplements()
     }
 
     /// The day of the draw in China Standard Time.
@@ -112,8 +129,14 @@ impl DrawIndex {
                         sequence: d.chain.sequence,
                         task: c.task.clone(),
                         pool_size: c.registers.entities.size.0,
+                        amended: AmendedDraw::new(&d),
                         draw: d,
                     });
+                }
+                Ok(r @ (Record::Replacement(_) | Record::Supplement(_))) => {
+                    if let Some(&i) = r.amends_draw().and_then(|d| index.by_id.get(d)) {
+                        index.draws[i].amended.apply(id, &r);
+                    }
                 }
                 _ => {}
             }
@@ -212,15 +235,19 @@ pub enum ResultError {
         /// Day of entry.
         entered_on: Date,
     },
-    /// The entity already has a result for this draw; a change is a correction.
+    /// The entity already has a result for this draw (of this department,
+    /// in version 2); a change is a correction.
     #[error(
-        "entity {uscc} already has a result for draw {draw} (record {first}); change it with a correction"
+        "entity {uscc} already has a result for draw {draw}{} (record {first}); change it with a correction",
+        .department.as_ref().map(|d| format!(" by {d}")).unwrap_or_default()
     )]
     Duplicate {
         /// The draw (hex).
         draw: String,
         /// The entity.
         uscc: Uscc,
+        /// The department whose result it is (version 2).
+        department: Option<String>,
         /// The existing result's record id (hex).
         first: String,
     },
@@ -238,8 +265,10 @@ pub enum ResultError {
         /// The latest version (hex).
         latest: String,
     },
-    /// A correction changes the draw or the entity of the result.
-    #[error("a correction keeps the draw and entity of the result it corrects ({uscc})")]
+    /// A correction changes the draw, the entity or the department of the result.
+    #[error(
+        "a correction keeps the draw, entity and department of the result it corrects ({uscc})"
+    )]
     TargetMismatch {
         /// The entity of the corrected result.
         uscc: Uscc,
@@ -260,6 +289,48 @@ pub enum ResultError {
     /// A checkpoint of an empty ledger.
     #[error("the ledger holds no record to checkpoint")]
     EmptyLedger,
+    /// The department is not one of the task's (version 2).
+    #[error(
+        "department {department:?} is not one of the task's departments ({task_departments:?}): each department enters the results of its own check"
+    )]
+    UnknownDepartment {
+        /// The department stated.
+        department: String,
+        /// The task's departments, initiating first.
+        task_departments: Vec<String>,
+    },
+    /// A check item the task does not name (version 2).
+    #[error("check item {item:?} is not one of the task's items")]
+    UnknownItem {
+        /// The item.
+        item: String,
+    },
+    /// No check item although the task names some (version 2).
+    #[error(
+        "the result names no check item; the task names {task_items:?}: give the items this department checked"
+    )]
+    NoItems {
+        /// The task's items.
+        task_items: Vec<String>,
+    },
+    /// An item another department already entered for this entity (version 2).
+    #[error(
+        "check item {item:?} of entity {uscc} is already entered by {department:?}: each item is entered once, by the department that checked it"
+    )]
+    ItemEnteredTwice {
+        /// The entity.
+        uscc: Uscc,
+        /// The item.
+        item: String,
+        /// The department that entered it.
+        department: String,
+    },
+    /// A progress record names no result of the ledger.
+    #[error("follows up {result}, which is no result or correction on this ledger")]
+    UnknownResult {
+        /// The record named (hex).
+        result: String,
+    },
 }
 
 impl ResultError {
@@ -280,6 +351,11 @@ impl ResultError {
             ResultError::SelfApproval => "correction-approval",
             ResultError::TimeOrder { .. } => "time-order",
             ResultError::EmptyLedger => "checkpoint",
+            ResultError::UnknownDepartment { .. } => "result-department",
+            ResultError::UnknownItem { .. }
+            | ResultError::NoItems { .. }
+            | ResultError::ItemEnteredTwice { .. } => "result-items",
+            ResultError::UnknownResult { .. } => "progress-target",
         }
     }
 }
@@ -348,7 +424,7 @@ pub fn check_approval<'k>(
             actual: key.issuer().to_owned(),
         });
     }
-    verify(envelope, CORRECTION_TYPE, key)?;
+    verify(envelope, envelope.payload_type(), key)?;
     Ok(key)
 }
 
@@ -396,12 +472,27 @@ pub struct ResultVersion {
     pub correction: Option<CorrectionNote>,
 }
 
-/// The result of one drawn entity of one draw, with its corrections.
+/// A follow-up progress record on a result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProgressNote {
+    /// Record id.
+    pub record: RecordId,
+    /// Sequence number on the ledger.
+    pub sequence: u64,
+    /// When it was recorded.
+    pub created_at: Timestamp,
+    /// The follow-up measures it states.
+    pub follow_ups: Vec<FollowUp>,
+}
+
+/// The result of one drawn entity of one draw (version 2: of one
+/// department's check of it), with its corrections and follow-up progress.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LedgerEntry {
     first: ResultVersion,
     corrections: Vec<ResultVersion>,
     deadline: Deadline,
+    progress: Vec<ProgressNote>,
 }
 
 impl LedgerEntry {
@@ -434,6 +525,143 @@ impl LedgerEntry {
     pub fn uscc(&self) -> &Uscc {
         &self.first.fields.uscc
     }
+
+    /// The department that entered it (version 2); `None` for a version-1
+    /// result, which is the whole entity's.
+    pub fn department(&self) -> Option<&str> {
+        self.first.fields.department.as_deref()
+    }
+
+    /// Every follow-up progress record on it, in ledger order.
+    pub fn progress(&self) -> &[ProgressNote] {
+        &self.progress
+    }
+
+    /// The progress records made after the current version: the ones
+    /// publication applies (a correction is a complete result, so progress
+    /// before it is superseded).
+    pub fn progress_since_current(&self) -> impl Iterator<Item = &ProgressNote> {
+        let seq = self.current().sequence;
+        self.progress.iter().filter(move |p| p.sequence > seq)
+    }
+
+    /// The follow-up measures as published: the current version's, each
+    /// replaced (same kind) or joined by those of the progress records
+    /// made after it, in ledger order; sorted by kind.
+    pub fn follow_ups(&self) -> Vec<FollowUp> {
+        let mut out = self.current().fields.follow_ups.clone();
+        for p in self.progress_since_current() {
+            for f in &p.follow_ups {
+                match out.iter_mut().find(|x| x.kind == f.kind) {
+                    Some(x) => *x = f.clone(),
+                    None => out.push(f.clone()),
+                }
+            }
+        }
+        out.sort_by_key(|f| f.kind);
+        out
+    }
+
+    /// When the latest progress record publication applies was made.
+    pub fn progress_at(&self) -> Option<Timestamp> {
+        self.progress_since_current().last().map(|p| p.created_at)
+    }
+}
+
+/// An entity's results taken together (docs/spec/ledger.md §1.6): in a
+/// joint task each department enters the result of its own check items
+/// (谁检查、谁录入); the entity's overall result is derived from them.
+#[derive(Clone, Debug)]
+pub struct EntityResult<'l> {
+    /// The results: one per department in the task's department order, or
+    /// the one version-1 result of the whole entity.
+    pub entries: Vec<&'l LedgerEntry>,
+    /// The task's departments that have not entered their result yet.
+    pub missing: Vec<String>,
+}
+
+impl EntityResult<'_> {
+    /// Whether every department of the task has entered its result (a
+    /// version-1 result covers them all).
+    pub fn is_complete(&self) -> bool {
+        self.missing.is_empty()
+    }
+
+    /// The overall categories: the union of the departments' current
+    /// categories in the platform's order, with `no-problem` kept only when
+    /// no department found anything else (so `no-problem` overall means
+    /// every department that entered found none).
+    pub fn categories(&self) -> Vec<ResultCategory> {
+        let mut all: Vec<ResultCategory> = self
+            .entries
+            .iter()
+            .flat_map(|e| e.current().fields.categories.iter().copied())
+            .collect();
+        all.sort();
+        all.dedup();
+        if all.len() > 1 {
+            all.retain(|c| *c != ResultCategory::NoProblem);
+        }
+        all
+    }
+
+    /// Every method any department used, in stored order.
+    pub fn methods(&self) -> Vec<InspectionMethod> {
+        let mut all: Vec<InspectionMethod> = self
+            .entries
+            .iter()
+            .flat_map(|e| e.current().fields.methods.iter().copied())
+            .collect();
+        all.sort();
+        all.dedup();
+        all
+    }
+
+    /// The first day any department inspected.
+    pub fn inspection_start(&self) -> Option<Date> {
+        self.entries
+            .iter()
+            .map(|e| e.current().fields.inspection_start)
+            .min()
+    }
+
+    /// The last day any department inspected.
+    pub fn inspection_end(&self) -> Option<Date> {
+        self.entries
+            .iter()
+            .map(|e| e.current().fields.inspection_end)
+            .max()
+    }
+
+    /// When the first result was entered.
+    pub fn entered_at(&self) -> Option<Timestamp> {
+        self.entries.iter().map(|e| e.original().created_at).min()
+    }
+
+    /// Whether a department's published version is a correction.
+    pub fn corrected(&self) -> bool {
+        self.entries.iter().any(|e| !e.corrections().is_empty())
+    }
+
+    /// When the latest correction was made.
+    pub fn corrected_at(&self) -> Option<Timestamp> {
+        self.entries
+            .iter()
+            .filter_map(|e| e.corrections().last().map(|c| c.created_at))
+            .max()
+    }
+
+    /// When the latest follow-up progress that publication applies was recorded.
+    pub fn progress_at(&self) -> Option<Timestamp> {
+        self.entries.iter().filter_map(|e| e.progress_at()).max()
+    }
+
+    /// The entity's inspectors: the team every department's result lists.
+    pub fn inspectors(&self) -> &[String] {
+        self.entries
+            .first()
+            .map_or(&[], |e| e.current().fields.inspectors.as_slice())
+    }
 }
 
 /// A checkpoint on the ledger.
@@ -457,7 +685,10 @@ pub struct CheckpointRecord {
 #[derive(Clone, Debug, Default)]
 pub struct Ledger {
     entries: Vec<LedgerEntry>,
-    by_key: HashMap<(RecordId, Uscc), usize>,
+    // (draw, entity, department): `None` for a version-1 result (the whole entity's).
+    by_key: HashMap<(RecordId, Uscc, Option<String>), usize>,
+    // Every entry of an entity of a draw, in order of entry.
+    by_entity: HashMap<(RecordId, Uscc), Vec<usize>>,
     by_record: HashMap<RecordId, usize>,
     checkpoints: Vec<CheckpointRecord>,
     head: Option<(RecordId, u64, Timestamp)>,
@@ -470,11 +701,72 @@ impl Ledger {
         &self.entries
     }
 
-    /// The result of `uscc` for `draw`.
+    /// The first result entered for `uscc` of `draw` (a version-1 result,
+    /// or the first department's in version 2); [`Ledger::entries_of`]
+    /// gives every department's.
     pub fn entry(&self, draw: &RecordId, uscc: &Uscc) -> Option<&LedgerEntry> {
-        self.by_key
+        self.by_entity
             .get(&(*draw, *uscc))
+            .and_then(|v| v.first())
             .and_then(|&i| self.entries.get(i))
+    }
+
+    /// Every result of `uscc` for `draw`, in order of entry: one per
+    /// department in version 2, one for the whole entity in version 1.
+    pub fn entries_of(&self, draw: &RecordId, uscc: &Uscc) -> Vec<&LedgerEntry> {
+        self.by_entity
+            .get(&(*draw, *uscc))
+            .map(|v| v.iter().filter_map(|&i| self.entries.get(i)).collect())
+            .unwrap_or_default()
+    }
+
+    /// The result of `uscc` for `draw` entered by `department` (`None`:
+    /// the version-1 result of the whole entity).
+    pub fn entry_of(
+        &self,
+        draw: &RecordId,
+        uscc: &Uscc,
+        department: Option<&str>,
+    ) -> Option<&LedgerEntry> {
+        self.by_key
+            .get(&(*draw, *uscc, department.map(str::to_owned)))
+            .and_then(|&i| self.entries.get(i))
+    }
+
+    /// The entity's results taken together (docs/spec/ledger.md §1.6): the
+    /// departments' results in the task's department order, those still
+    /// missing, and the overall categories derived from them. `None` when
+    /// the entity has no result.
+    pub fn entity_result<'l>(&'l self, d: &DrawnTask, uscc: &Uscc) -> Option<EntityResult<'l>> {
+        let entries = self.entries_of(&d.draw_id, uscc);
+        if entries.is_empty() {
+            return None;
+        }
+        if let Some(whole) = entries.iter().find(|e| e.department().is_none()) {
+            return Some(EntityResult {
+                entries: vec![*whole],
+                missing: Vec::new(),
+            });
+        }
+        let departments = d.task.team.departments();
+        let mut ordered = Vec::new();
+        let mut missing = Vec::new();
+        for dep in &departments {
+            match entries.iter().find(|e| e.department() == Some(dep)) {
+                Some(e) => ordered.push(*e),
+                None => missing.push((*dep).to_owned()),
+            }
+        }
+        // Results of a department the task does not name were refused; keep any left.
+        for e in &entries {
+            if !ordered.iter().any(|x| std::ptr::eq(*x, *e)) {
+                ordered.push(*e);
+            }
+        }
+        Some(EntityResult {
+            entries: ordered,
+            missing,
+        })
     }
 
     /// The result one of whose versions has this record id.
@@ -553,6 +845,7 @@ impl Ledger {
             return Err(e);
         }
         Ok(ResultPayload {
+            format: FormatVersion::V2,
             chain: link,
             result: fields,
         })
@@ -588,6 +881,12 @@ impl Ledger {
             return Err(e);
         }
         Ok(CorrectionPayload {
+            // A version-1 result (the whole entity's) is corrected in version 1.
+            format: if entry.department().is_none() {
+                FormatVersion::V1
+            } else {
+                FormatVersion::V2
+            },
             chain: link,
             corrects,
             reason: reason.trim().to_owned(),
@@ -607,12 +906,74 @@ impl Ledger {
     ) -> Result<CheckpointPayload, ResultError> {
         let (head, head_sequence, _) = self.head.ok_or(ResultError::EmptyLedger)?;
         Ok(CheckpointPayload {
+            format: FormatVersion::V2,
             chain: link,
             head,
             head_sequence,
             results: Count(self.entries.len() as u64),
             files,
         })
+    }
+
+    /// A new follow-up progress record on the result one of whose versions
+    /// is `target` (version 2). `follow_ups` are sorted by kind, one per
+    /// kind, outcomes trimmed.
+    pub fn new_progress(
+        &self,
+        target: &RecordId,
+        mut follow_ups: Vec<FollowUp>,
+        link: ChainLink,
+    ) -> Result<ProgressPayload, ResultError> {
+        follow_ups.sort_by_key(|f| f.kind);
+        follow_ups.dedup_by_key(|f| f.kind);
+        for f in &mut follow_ups {
+            if let Some(o) = &f.outcome {
+                let t = o.trim();
+                f.outcome = (!t.is_empty()).then(|| t.to_owned());
+            }
+        }
+        if let Some(e) = self
+            .progress_problems(target, &follow_ups)
+            .into_iter()
+            .next()
+        {
+            return Err(e);
+        }
+        Ok(ProgressPayload {
+            chain: link,
+            result: *target,
+            follow_ups,
+        })
+    }
+
+    fn progress_problems(&self, target: &RecordId, follow_ups: &[FollowUp]) -> Vec<ResultError> {
+        let mut out = Vec::new();
+        if self.entry_by_record(target).is_none() {
+            out.push(ResultError::UnknownResult {
+                result: hex(target),
+            });
+        }
+        let field = |field, rule| ResultError::Field { field, rule };
+        if follow_ups.is_empty() {
+            out.push(field(
+                "follow_ups",
+                "progress states at least one follow-up measure",
+            ));
+        }
+        if !follow_ups.windows(2).all(|w| w[0].kind < w[1].kind) {
+            out.push(field("follow_ups", "sorted by kind, one per kind"));
+        }
+        if follow_ups.iter().any(|x| {
+            x.outcome
+                .as_deref()
+                .is_some_and(|o| o.trim().is_empty() || o.trim() != o)
+        }) {
+            out.push(field(
+                "follow_ups",
+                "an outcome is null or trimmed, non-empty text",
+            ));
+        }
+        out
     }
 
     /// Every problem of a result's fields against the draws and the ledger.
@@ -649,14 +1010,14 @@ impl Ledger {
                     }),
                     Some(team) => {
                         let mut a = f.inspectors.clone();
-                        let mut b = team.inspectors.clone();
+                        let mut b = team.to_vec();
                         a.sort();
                         b.sort();
-                        if a != b || f.inspectors.len() != team.inspectors.len() {
+                        if a != b || f.inspectors.len() != team.len() {
                             out.push(ResultError::TeamMismatch {
                                 uscc: f.uscc,
                                 stated: f.inspectors.clone(),
-                                drawn: team.inspectors.clone(),
+                                drawn: team.to_vec(),
                             });
                         }
                     }
@@ -708,17 +1069,71 @@ impl Ledger {
                 entered_on,
             });
         }
+        if let (Some(department), Some(items), Some(d)) =
+            (&f.department, &f.items, draws.get(&f.draw))
+        {
+            let task_departments: Vec<String> = d
+                .task
+                .team
+                .departments()
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
+            if !task_departments.contains(department) {
+                out.push(ResultError::UnknownDepartment {
+                    department: department.clone(),
+                    task_departments,
+                });
+            }
+            if !items.windows(2).all(|w| w[0] < w[1]) {
+                out.push(field("items", "sorted by bytes, without repeats"));
+            }
+            if let Some(i) = items.iter().find(|i| !d.task.items.contains(i)) {
+                out.push(ResultError::UnknownItem { item: i.clone() });
+            }
+            if items.is_empty() && !d.task.items.is_empty() {
+                out.push(ResultError::NoItems {
+                    task_items: d.task.items.clone(),
+                });
+            }
+            for other in self.entries_of(&f.draw, &f.uscc) {
+                if correcting.is_some_and(|c| std::ptr::eq(c, other))
+                    || other.department() == Some(department.as_str())
+                {
+                    continue;
+                }
+                let theirs = other.current().fields.items.as_deref().unwrap_or(&[]);
+                if let Some(i) = items.iter().find(|i| theirs.contains(i)) {
+                    out.push(ResultError::ItemEnteredTwice {
+                        uscc: f.uscc,
+                        item: i.clone(),
+                        department: other.department().unwrap_or_default().to_owned(),
+                    });
+                }
+            }
+        }
         match correcting {
             Some(e) => {
-                if *e.draw() != f.draw || *e.uscc() != f.uscc {
+                if *e.draw() != f.draw
+                    || *e.uscc() != f.uscc
+                    || e.first.fields.department != f.department
+                {
                     out.push(ResultError::TargetMismatch { uscc: *e.uscc() });
                 }
             }
             None => {
-                if let Some(e) = self.entry(&f.draw, &f.uscc) {
+                // A version-1 result is the whole entity's: it collides with
+                // any result of the entity, and any result with it.
+                let existing = self.entries_of(&f.draw, &f.uscc).into_iter().find(|e| {
+                    f.department.is_none()
+                        || e.department().is_none()
+                        || e.department() == f.department.as_deref()
+                });
+                if let Some(e) = existing {
                     out.push(ResultError::Duplicate {
                         draw: hex(&f.draw),
                         uscc: f.uscc,
+                        department: f.department.clone(),
                         first: hex(&e.first.record),
                     });
                 }
@@ -761,14 +1176,25 @@ impl Ledger {
 
     fn admit_result(&mut self, version: ResultVersion, deadline: Deadline) {
         let i = self.entries.len();
+        let f = &version.fields;
         self.by_key
-            .insert((version.fields.draw, version.fields.uscc), i);
+            .insert((f.draw, f.uscc, f.department.clone()), i);
+        self.by_entity.entry((f.draw, f.uscc)).or_default().push(i);
         self.by_record.insert(version.record, i);
         self.entries.push(LedgerEntry {
             first: version,
             corrections: Vec::new(),
             deadline,
+            progress: Vec::new(),
         });
+    }
+
+    fn admit_progress(&mut self, target: &RecordId, note: ProgressNote) {
+        if let Some(&i) = self.by_record.get(target)
+            && let Some(e) = self.entries.get_mut(i)
+        {
+            e.progress.push(note);
+        }
     }
 
     fn admit_correction(&mut self, version: ResultVersion) {
@@ -952,6 +1378,30 @@ pub fn verify_ledger(
                     });
                 }
             }
+            LedgerRecord::Progress(p) => {
+                let problems = ledger.progress_problems(&p.result, &p.follow_ups);
+                for e in &problems {
+                    let check = match e {
+                        ResultError::UnknownResult { .. } => "progress-target",
+                        _ => "progress-fields",
+                    };
+                    ctx.push(Error, check, at, e.to_string());
+                }
+                if !problems
+                    .iter()
+                    .any(|e| matches!(e, ResultError::UnknownResult { .. }))
+                {
+                    ledger.admit_progress(
+                        &p.result,
+                        ProgressNote {
+                            record: id,
+                            sequence: link.sequence,
+                            created_at: link.created_at,
+                            follow_ups: p.follow_ups,
+                        },
+                    );
+                }
+            }
             LedgerRecord::Checkpoint(p) => {
                 match previous_head {
                     None => ctx.push(
@@ -997,9 +1447,13 @@ pub fn verify_ledger(
         }
     }
 
-    // Every drawn entity must get a result.
+    // Every listed entity must get a result, from each department of the task.
     for d in draws.draws() {
         for uscc in d.drawn() {
+            let missing: Vec<String> = match ledger.entity_result(d, &uscc) {
+                None => Vec::new(),
+                Some(r) => r.missing,
+            };
             if ledger.entry(&d.draw_id, &uscc).is_none() {
                 ctx.push(
                     Warning,
@@ -1009,6 +1463,19 @@ pub fn verify_ledger(
                         "task {} ({}): drawn entity {uscc} has no result (draw {})",
                         d.task.id,
                         d.task.name,
+                        &hex(&d.draw_id)[..16]
+                    ),
+                );
+            } else if !missing.is_empty() {
+                ctx.push(
+                    Warning,
+                    "missing-result",
+                    None,
+                    format!(
+                        "task {} ({}): drawn entity {uscc} has no result of {} yet (draw {}): each department enters the result of its own check items",
+                        d.task.id,
+                        d.task.name,
+                        missing.join(", "),
                         &hex(&d.draw_id)[..16]
                     ),
                 );

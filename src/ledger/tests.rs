@@ -58,22 +58,28 @@ fn link(key: &IssuerKey, seq: u64, prev: Option<RecordId>, at: &str) -> ChainLin
 /// A receipt chain with one commitment and one draw of entities 1, 2, 3
 /// (entity 4 in the pool, not drawn). Not replayable: the ledger only reads it.
 fn receipts() -> (Vec<ChainLine>, RecordId) {
+    receipts_of(&[], &[])
+}
+
+/// As [`receipts`], for a task with these participating departments and items.
+fn receipts_of(participating: &[&str], items: &[&str]) -> (Vec<ChainLine>, RecordId) {
     let k = issuer();
     let mut team = TeamRules::new(2, "水资源股");
-    team.participating_departments = vec!["管理股".into()];
+    team.participating_departments = participating.iter().map(|p| (*p).to_owned()).collect();
     let c = CommitmentPayload {
         format: FormatVersion::V1,
         chain: link(&k, 0, None, "2024-09-01T01:00:00Z"),
         task: TaskRecord {
             id: "YCSW-2024-01".into(),
             name: "取水许可监督检查".into(),
-            items: vec![],
+            items: items.iter().map(|i| (*i).to_owned()).collect(),
             ratios_bp: PerClass::from_array([500; 4]),
             top_up: TopUp::AnyClass,
             scope: None,
             exclude_drawn: vec![],
             team: TeamSpec::V1(team),
             inspection_date: None,
+            max_supplements: None,
         },
         registers: RegisterRoots {
             master: None,
@@ -145,6 +151,8 @@ fn fields(draw: RecordId, n: u32, end: &str) -> ResultFields {
         draw,
         task: "YCSW-2024-01".into(),
         uscc: code(n),
+        department: Some("水资源股".into()),
+        items: Some(vec![]),
         inspection_start: d("2024-09-10"),
         inspection_end: d(end),
         methods: vec![InspectionMethod::OnSite],
@@ -205,7 +213,7 @@ impl Fixture {
         let l = self.ledger();
         let link = l.next_link(issuer().public_key(), t(at))?;
         let p = l.new_result(&self.draws, f, link)?;
-        let env = LedgerRecord::Result(p).sign(&issuer());
+        let env = LedgerRecord::Result(p).sign(&issuer()).unwrap();
         let id = env.record_id();
         self.lines.push(env);
         Ok(id)
@@ -230,7 +238,7 @@ impl Fixture {
                 link,
             )
             .unwrap();
-        let env = sign_correction(&p, &issuer(), approver);
+        let env = sign_correction(&p, &issuer(), approver).unwrap();
         let id = env.record_id();
         self.lines.push(env);
         id
@@ -298,10 +306,12 @@ fn a_result_for_an_entity_not_drawn_is_refused_and_a_forged_one_flagged() {
     ));
     // Forged: signed without the library's refusal.
     let env = LedgerRecord::Result(ResultPayload {
+        format: FormatVersion::V2,
         chain: link(&issuer(), 0, None, "2024-09-13T00:00:00Z"),
         result: f,
     })
-    .sign(&issuer());
+    .sign(&issuer())
+    .unwrap();
     fx.lines.push(env);
     let (report, ledger) = fx.verify(&[]);
     assert!(!report.holds());
@@ -342,10 +352,12 @@ fn team_duplicates_and_fields_are_checked() {
     );
     // Forged duplicate.
     let env = LedgerRecord::Result(ResultPayload {
+        format: FormatVersion::V2,
         chain: link(&issuer(), 1, Some(first), "2024-09-14T00:00:00Z"),
         result: fields(fx.draw, 1, "2024-09-12"),
     })
-    .sign(&issuer());
+    .sign(&issuer())
+    .unwrap();
     fx.lines.push(env);
     let (report, _) = fx.verify(&[]);
     assert_eq!(
@@ -381,7 +393,7 @@ fn corrections_need_an_approval_by_a_given_key() {
                 .unwrap(),
         )
         .unwrap();
-    let unsigned = LedgerRecord::Correction(p.clone()).sign(&issuer());
+    let unsigned = LedgerRecord::Correction(p.clone()).sign(&issuer()).unwrap();
     let mut fx1 = Fixture::new();
     fx1.lines = vec![fx.lines[0].clone(), unsigned];
     let (report, ledger) = fx1.verify(&approvers);
@@ -392,7 +404,7 @@ fn corrections_need_an_approval_by_a_given_key() {
     assert!(ledger.entries()[0].corrections().is_empty());
 
     // Signed by the approver, but the verifier was given another key, or none.
-    let signed = sign_correction(&p, &issuer(), &head());
+    let signed = sign_correction(&p, &issuer(), &head()).unwrap();
     fx1.lines = vec![fx.lines[0].clone(), signed.clone()];
     for given in [vec![stranger().public_key().clone()], vec![]] {
         let (report, _) = fx1.verify(&given);
@@ -402,7 +414,7 @@ fn corrections_need_an_approval_by_a_given_key() {
         );
     }
     // Signed by a stranger claiming to be the approver.
-    let forged = sign_correction(&p, &issuer(), &stranger());
+    let forged = sign_correction(&p, &issuer(), &stranger()).unwrap();
     fx1.lines = vec![fx.lines[0].clone(), forged];
     let (report, _) = fx1.verify(&approvers);
     assert_eq!(
@@ -461,6 +473,7 @@ fn a_correction_of_a_superseded_version_is_refused() {
     );
     // Forged: a correction naming the superseded original.
     let p = CorrectionPayload {
+        format: FormatVersion::V2,
         chain: link(&issuer(), 3, Some(third), "2024-09-16T00:00:00Z"),
         corrects: first,
         reason: "再次更正".into(),
@@ -470,7 +483,8 @@ fn a_correction_of_a_superseded_version_is_refused() {
         },
         result: f,
     };
-    fx.lines.push(sign_correction(&p, &issuer(), &head()));
+    fx.lines
+        .push(sign_correction(&p, &issuer(), &head()).unwrap());
     let (report, _) = fx.verify(&[head().public_key().clone()]);
     assert_eq!(
         checks(&report, FindingSeverity::Error),
@@ -494,14 +508,10 @@ fn summary_names_every_drawn_entity_without_a_result() {
     assert!(missing[0].contains(code(1).as_str()) && missing[1].contains(code(3).as_str()));
 
     let rows = summarise(&ledger, &fx.draws, None, None);
-    assert_eq!(rows.len(), 2);
+    assert_eq!(rows.len(), 1, "a single-department task has no 配合 row");
     assert_eq!(
         (rows[0].kind, rows[0].department.as_str()),
         (SummaryKind::Initiated, "水资源股")
-    );
-    assert_eq!(
-        (rows[1].kind, rows[1].department.as_str()),
-        (SummaryKind::Cooperated, "管理股")
     );
     let r = &rows[0];
     assert_eq!(
@@ -525,7 +535,7 @@ fn summary_names_every_drawn_entity_without_a_result() {
     assert_eq!(r.entry_rate.per_mille, Some(333));
     assert_eq!(r.publication_rate.to_string(), "0.0%");
     assert_eq!(r.categories[0].count, 1);
-    assert_eq!(summarise(&ledger, &fx.draws, None, Some("管理股")).len(), 1);
+    assert_eq!(summarise(&ledger, &fx.draws, None, Some("管理股")).len(), 0);
     assert_eq!(Rate::new(2, 3).to_string(), "66.6%");
     assert_eq!(Rate::new(0, 0).to_string(), "—");
     assert_eq!(Rate::new(3, 3).to_string(), "100.0%");
@@ -562,7 +572,8 @@ fn published_fixture() -> (Fixture, Vec<u8>, Vec<u8>) {
             link,
         )
         .unwrap();
-    fx.lines.push(LedgerRecord::Checkpoint(cp).sign(&issuer()));
+    fx.lines
+        .push(LedgerRecord::Checkpoint(cp).sign(&issuer()).unwrap());
     (fx, csv, json)
 }
 
@@ -695,13 +706,15 @@ fn a_checkpoint_with_a_wrong_head_fails() {
     let ledger = fx.ledger();
     let (h, s, _) = ledger.head().unwrap();
     let cp = CheckpointPayload {
+        format: FormatVersion::V2,
         chain: link(&issuer(), s + 1, Some(h), "2024-09-16T00:00:00Z"),
         head: fx.lines[0].record_id(),
         head_sequence: 0,
         results: Count(5),
         files: vec![],
     };
-    fx.lines.push(LedgerRecord::Checkpoint(cp).sign(&issuer()));
+    fx.lines
+        .push(LedgerRecord::Checkpoint(cp).sign(&issuer()).unwrap());
     let (report, _) = fx.verify(&[head().public_key().clone()]);
     assert_eq!(
         checks(&report, FindingSeverity::Error),
@@ -818,4 +831,293 @@ fn results_are_on_time_only_when_witnessed_before_their_deadline() {
     assert!(verify(&cosign(&just_in_time)).holds());
     // No cosignature at all.
     assert!(checks(&verify(""), FindingSeverity::Error).contains(&"result-witnessed"));
+}
+
+/// A joint task (水资源股 initiating, 管理股 taking part) with two items.
+fn joint_fixture() -> Fixture {
+    let (r, draw) = receipts_of(&["管理股"], &["SW-001", "SW-002"]);
+    Fixture {
+        draws: DrawIndex::from_chain(&r, issuer().public_key()),
+        draw,
+        lines: Vec::new(),
+        cal: WorkingCalendar::china().unwrap(),
+    }
+}
+
+fn by(mut f: ResultFields, department: &str, items: &[&str]) -> ResultFields {
+    f.department = Some(department.into());
+    f.items = Some(items.iter().map(|i| (*i).to_owned()).collect());
+    f
+}
+
+#[test]
+fn joint_tasks_take_one_result_per_department_and_derive_the_overall_one() {
+    let mut fx = joint_fixture();
+    let f1 = fields(fx.draw, 1, "2024-09-12");
+    fx.add_result(
+        by(f1.clone(), "水资源股", &["SW-001"]),
+        "2024-09-13T00:00:00Z",
+    )
+    .unwrap();
+    let mut own = by(f1.clone(), "管理股", &["SW-002"]);
+    own.categories = vec![ResultCategory::ProblemPending];
+    fx.add_result(own, "2024-09-13T01:00:00Z").unwrap();
+    fx.add_result(
+        by(fields(fx.draw, 2, "2024-09-12"), "水资源股", &["SW-001"]),
+        "2024-09-13T02:00:00Z",
+    )
+    .unwrap();
+    // Refused: a second result of a department, a department or an item not
+    // the task's, an item another department entered, no item at all.
+    let draw = fx.draw;
+    let refused = |fx: &mut Fixture, f: ResultFields| {
+        fx.add_result(f, "2024-09-13T03:00:00Z")
+            .unwrap_err()
+            .check()
+    };
+    assert_eq!(
+        refused(&mut fx, by(f1.clone(), "水资源股", &["SW-001"])),
+        "duplicate-result"
+    );
+    assert_eq!(
+        refused(
+            &mut fx,
+            by(fields(draw, 3, "2024-09-12"), "工程股", &["SW-001"])
+        ),
+        "result-department"
+    );
+    assert_eq!(
+        refused(
+            &mut fx,
+            by(fields(draw, 3, "2024-09-12"), "水资源股", &["HD-001"])
+        ),
+        "result-items"
+    );
+    assert_eq!(
+        refused(
+            &mut fx,
+            by(fields(draw, 2, "2024-09-12"), "管理股", &["SW-001"])
+        ),
+        "result-items"
+    );
+    assert_eq!(
+        refused(&mut fx, by(fields(draw, 3, "2024-09-12"), "管理股", &[])),
+        "result-items"
+    );
+
+    let (report, ledger) = fx.verify(&[]);
+    assert!(report.holds(), "{report}");
+    let missing: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.check == "missing-result")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(missing.len(), 2, "{missing:?}");
+    assert!(missing[0].contains(code(2).as_str()) && missing[0].contains("管理股"));
+
+    // The overall result: the union, no-problem dropped beside a problem.
+    let d = fx.draws.get(&fx.draw).unwrap();
+    let e1 = ledger.entity_result(d, &code(1)).unwrap();
+    assert!(e1.is_complete());
+    assert_eq!(e1.categories(), vec![ResultCategory::ProblemPending]);
+    let e2 = ledger.entity_result(d, &code(2)).unwrap();
+    assert_eq!(e2.missing, vec!["管理股".to_owned()]);
+    assert_eq!(e2.categories(), vec![ResultCategory::NoProblem]);
+
+    // Summary: 发起 counts complete entities; 配合 counts 管理股's own items.
+    let rows = summarise(&ledger, &fx.draws, None, None);
+    assert_eq!(rows.len(), 2);
+    let (ini, coop) = (&rows[0], &rows[1]);
+    assert_eq!(
+        (ini.kind, coop.kind),
+        (SummaryKind::Initiated, SummaryKind::Cooperated)
+    );
+    assert_eq!((ini.entered, coop.entered), (1, 1));
+    assert_eq!(ini.missing.len(), 2);
+    assert_eq!(ini.missing[0].departments, vec!["管理股".to_owned()]);
+    let items = |r: &TaskSummary| -> Vec<(String, u64)> {
+        r.items
+            .iter()
+            .map(|i| (i.item.clone(), i.entities))
+            .collect()
+    };
+    assert_eq!(
+        items(coop),
+        vec![("SW-001".to_owned(), 0), ("SW-002".to_owned(), 1)]
+    );
+    assert_eq!(
+        items(ini),
+        vec![("SW-001".to_owned(), 1), ("SW-002".to_owned(), 1)]
+    );
+    let pending = |r: &TaskSummary| {
+        r.categories
+            .iter()
+            .find(|c| c.category == ResultCategory::ProblemPending)
+            .unwrap()
+            .count
+    };
+    assert_eq!((pending(ini), pending(coop)), (1, 1));
+
+    // Publication: one row per entity, each department's part beside it.
+    let view = PublicView::build(
+        &ledger,
+        &fx.draws,
+        issuer().issuer(),
+        t("2024-09-15T00:00:00Z"),
+        None,
+        None,
+        InspectorDisclosure::NameAndCertificate,
+    );
+    assert_eq!(view.results.len(), 2);
+    let r1 = view.results.iter().find(|r| r.uscc == code(1)).unwrap();
+    assert_eq!(r1.departments.len(), 2);
+    assert_eq!(
+        PublicView::departments_cell(r1),
+        "水资源股（SW-001）：未发现问题；管理股（SW-002）：发现问题待后续处理"
+    );
+    let r2 = view.results.iter().find(|r| r.uscc == code(2)).unwrap();
+    assert_eq!(r2.pending_departments, vec!["管理股".to_owned()]);
+    assert!(PublicView::departments_cell(r2).ends_with("管理股：待录入"));
+}
+
+#[test]
+fn progress_is_published_without_the_corrected_mark() {
+    let mut fx = Fixture::new();
+    let mut f = fields(fx.draw, 1, "2024-09-12");
+    f.categories = vec![ResultCategory::ProblemPending];
+    f.follow_ups = vec![FollowUp::parse("ordered-to-correct").unwrap()];
+    let first = fx.add_result(f, "2024-09-13T00:00:00Z").unwrap();
+    let l = fx.ledger();
+    let link = l
+        .next_link(issuer().public_key(), t("2024-10-08T00:00:00Z"))
+        .unwrap();
+    let p = l
+        .new_progress(
+            &first,
+            vec![
+                FollowUp::parse("penalty-decision:阳水罚〔2024〕7号").unwrap(),
+                FollowUp::parse("ordered-to-correct:已整改完毕").unwrap(),
+            ],
+            link,
+        )
+        .unwrap();
+    fx.lines
+        .push(LedgerRecord::Progress(p).sign(&issuer()).unwrap());
+    let (report, ledger) = fx.verify(&[]);
+    assert!(report.holds(), "{report}");
+    let e = ledger.entry(&fx.draw, &code(1)).unwrap();
+    assert!(e.corrections().is_empty());
+    assert_eq!(e.progress().len(), 1);
+    let shown: Vec<String> = e
+        .follow_ups()
+        .iter()
+        .map(|f| format!("{}:{}", f.kind, f.outcome.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "penalty-decision:阳水罚〔2024〕7号",
+            "ordered-to-correct:已整改完毕"
+        ]
+    );
+    let view = PublicView::build(
+        &ledger,
+        &fx.draws,
+        issuer().issuer(),
+        t("2024-10-09T00:00:00Z"),
+        None,
+        None,
+        InspectorDisclosure::NameAndCertificate,
+    );
+    let csv = String::from_utf8(view.to_csv()).unwrap();
+    let row = csv.lines().nth(1).unwrap();
+    assert!(row.contains("行政处罚决定：阳水罚〔2024〕7号"), "{row}");
+    assert!(row.contains(",否,"), "not marked corrected: {row}");
+    assert!(row.contains("2024-10-08 08:00:00"), "progress time: {row}");
+    let json: serde_json::Value = serde_json::from_slice(&view.to_json()).unwrap();
+    assert_eq!(json["results"][0]["corrected"], false);
+    assert_eq!(
+        json["results"][0]["progress_at"],
+        "2024-10-08T08:00:00+08:00"
+    );
+
+    // Progress naming no result fails; the ledger holds no progress of it.
+    let l = fx.ledger();
+    let link = l
+        .next_link(issuer().public_key(), t("2024-10-09T00:00:00Z"))
+        .unwrap();
+    assert_eq!(
+        l.new_progress(
+            &RecordId::from([7; 32]),
+            vec![FollowUp::parse("abnormal-list").unwrap()],
+            link.clone()
+        )
+        .unwrap_err()
+        .check(),
+        "progress-target"
+    );
+    let forged = ProgressPayload {
+        chain: link,
+        result: RecordId::from([7; 32]),
+        follow_ups: vec![],
+    };
+    fx.lines
+        .push(LedgerRecord::Progress(forged).sign(&issuer()).unwrap());
+    let (report, _) = fx.verify(&[]);
+    assert_eq!(
+        checks(&report, FindingSeverity::Error),
+        vec!["progress-target", "progress-fields"]
+    );
+}
+
+#[test]
+fn version_1_ledgers_keep_verifying_and_version_2_splits_deregistered() {
+    // A version-1 result with the joined category, signed as version 1 wrote it.
+    let mut fx = Fixture::new();
+    let mut f = fields(fx.draw, 1, "2024-09-12");
+    f.department = None;
+    f.items = None;
+    f.categories = vec![ResultCategory::Deregistered];
+    let v1 = ResultPayload {
+        format: FormatVersion::V1,
+        chain: link(&issuer(), 0, None, "2024-09-13T00:00:00Z"),
+        result: f.clone(),
+    };
+    let env = LedgerRecord::Result(v1.clone()).sign(&issuer()).unwrap();
+    assert_eq!(env.payload_type(), v1::RESULT_TYPE);
+    assert!(
+        !String::from_utf8_lossy(env.unverified_payload()).contains("department"),
+        "version-1 bytes have no department"
+    );
+    fx.lines.push(env);
+    let (report, ledger) = fx.verify(&[]);
+    assert!(report.holds(), "{report}");
+    let d = fx.draws.get(&fx.draw).unwrap();
+    assert!(ledger.entity_result(d, &code(1)).unwrap().is_complete());
+    // A version-1 result covers the entity: no department result beside it.
+    assert_eq!(
+        fx.add_result(fields(fx.draw, 1, "2024-09-12"), "2024-09-14T00:00:00Z")
+            .unwrap_err()
+            .check(),
+        "duplicate-result"
+    );
+    // Version 2 refuses the joined category, and version 1 the split ones.
+    let mut v2 = v1.clone();
+    v2.format = FormatVersion::V2;
+    v2.result.department = Some("水资源股".into());
+    v2.result.items = Some(vec![]);
+    assert!(LedgerRecord::Result(v2.clone()).to_payload().is_err());
+    v2.result.categories = vec![ResultCategory::Deregistration];
+    let bytes = LedgerRecord::Result(v2).to_payload().unwrap();
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(
+        text.contains(r#""categories":["deregistration"]"#),
+        "{text}"
+    );
+    let mut bad_v1 = v1;
+    bad_v1.result.categories = vec![ResultCategory::MovedOut];
+    assert!(LedgerRecord::Result(bad_v1).to_payload().is_err());
+    let joined = text.replace("deregistration", "deregistered");
+    assert!(LedgerRecord::decode(RESULT_TYPE, joined.as_bytes()).is_err());
 }

@@ -1,6 +1,7 @@
 //! Signed records: commitment, draw and cancellation payloads, their exact
-//! JSON in format version 2 (written) and version 1 (still read), and strict
-//! decoding.
+//! JSON in format version 2 (written) and version 1 (still read), the
+//! after-draw records of version 2 (inspector replacement, supplementary
+//! draw), and strict decoding.
 //!
 //! A payload is compact JSON with members in the order the structs declare
 //! them; integers that may exceed 2^53 are decimal strings, hashes lowercase
@@ -9,8 +10,14 @@
 //! record carries a `chain` link: issuer, key id, sequence number and the id
 //! of the previous record, so an issuer's records form one hash chain.
 
+mod after;
 pub(crate) mod envelope;
 pub(crate) mod keys;
+
+pub use after::{
+    REPLACEMENT_TYPE, ReplacementPayload, ReplacementReason, ReplacementReasonKind,
+    SUPPLEMENT_TYPE, SupplementPayload, SupplementReason, SupplementReasonKind,
+};
 
 pub use crate::calendar::Timestamp;
 pub use envelope::{
@@ -357,6 +364,9 @@ pub struct TaskRecord {
     /// `None` in version 1 means the draw's date.
     #[serde(with = "crate::calendar::date::opt_date_text")]
     pub inspection_date: Option<Date>,
+    /// Most supplementary draws (补充抽取) a draw of this commitment may
+    /// have; `None` in version 1, whose draws take no after-draw record.
+    pub max_supplements: Option<u32>,
 }
 
 /// Every register root the commitment binds.
@@ -504,6 +514,10 @@ pub enum Record {
     Draw(DrawPayload),
     /// A cancellation.
     Cancellation(CancellationPayload),
+    /// An inspector replacement after a draw (version 2 only).
+    Replacement(ReplacementPayload),
+    /// A supplementary draw after a draw (version 2 only).
+    Supplement(SupplementPayload),
 }
 
 impl Record {
@@ -513,15 +527,28 @@ impl Record {
             Record::Commitment(p) => &p.chain,
             Record::Draw(p) => &p.chain,
             Record::Cancellation(p) => &p.chain,
+            Record::Replacement(p) => &p.chain,
+            Record::Supplement(p) => &p.chain,
         }
     }
 
-    /// `commitment`, `draw` or `cancellation`.
+    /// `commitment`, `draw`, `cancellation`, `replacement` or `supplement`.
     pub fn kind(&self) -> &'static str {
         match self {
             Record::Commitment(_) => "commitment",
             Record::Draw(_) => "draw",
             Record::Cancellation(_) => "cancellation",
+            Record::Replacement(_) => "replacement",
+            Record::Supplement(_) => "supplement",
+        }
+    }
+
+    /// The draw an after-draw record (replacement, supplement) amends.
+    pub fn amends_draw(&self) -> Option<&RecordId> {
+        match self {
+            Record::Replacement(p) => Some(&p.draw),
+            Record::Supplement(p) => Some(&p.draw),
+            _ => None,
         }
     }
 
@@ -531,6 +558,7 @@ impl Record {
             Record::Commitment(p) => p.format,
             Record::Draw(p) => p.format,
             Record::Cancellation(p) => p.format,
+            Record::Replacement(_) | Record::Supplement(_) => FormatVersion::V2,
         }
     }
 
@@ -543,6 +571,8 @@ impl Record {
             (FormatVersion::V2, Record::Commitment(_)) => COMMITMENT_TYPE,
             (FormatVersion::V2, Record::Draw(_)) => DRAW_TYPE,
             (FormatVersion::V2, Record::Cancellation(_)) => CANCELLATION_TYPE,
+            (_, Record::Replacement(_)) => REPLACEMENT_TYPE,
+            (_, Record::Supplement(_)) => SUPPLEMENT_TYPE,
         }
     }
 
@@ -573,7 +603,8 @@ impl Record {
             v1::COMMITMENT_TYPE | v1::DRAW_TYPE | v1::CANCELLATION_TYPE => {
                 v1::decode(payload_type, payload)
             }
-            COMMITMENT_TYPE | DRAW_TYPE | CANCELLATION_TYPE => v2::decode(payload_type, payload),
+            COMMITMENT_TYPE | DRAW_TYPE | CANCELLATION_TYPE | REPLACEMENT_TYPE
+            | SUPPLEMENT_TYPE => v2::decode(payload_type, payload),
             other => Err(RecordError::UnknownPayloadType {
                 payload_type: other.to_owned(),
             }),
@@ -589,6 +620,8 @@ pub const RECEIPT_TYPES: &[&str] = &[
     COMMITMENT_TYPE,
     DRAW_TYPE,
     CANCELLATION_TYPE,
+    REPLACEMENT_TYPE,
+    SUPPLEMENT_TYPE,
 ];
 
 /// Opens a signed record of one of `types`: the payload type is known, the

@@ -99,6 +99,7 @@ pub(super) fn decode(payload_type: &str, payload: &[u8]) -> Result<Record, Recor
                     exclude_drawn: Vec::new(),
                     team: TeamSpec::V1(c.task.team),
                     inspection_date: c.task.inspection_date,
+                    max_supplements: None,
                 },
                 registers: RegisterRoots {
                     entities: c.registers.entities,
@@ -161,8 +162,13 @@ pub(super) fn encode(record: &Record) -> Result<Vec<u8>, RecordError> {
             if c.task.scope.is_some() || c.registers.master.is_some() {
                 return Err(not_v1("a scope or master register"));
             }
-            if !c.task.exclude_drawn.is_empty() || c.task.top_up != TopUp::AnyClass {
-                return Err(not_v1("an exclusion or a top-up policy"));
+            if !c.task.exclude_drawn.is_empty()
+                || c.task.top_up != TopUp::AnyClass
+                || c.task.max_supplements.is_some()
+            {
+                return Err(not_v1(
+                    "an exclusion, a top-up policy or a supplement limit",
+                ));
             }
             serde_json::to_vec(&Commitment {
                 chain: c.chain.clone(),
@@ -207,6 +213,9 @@ pub(super) fn encode(record: &Record) -> Result<Vec<u8>, RecordError> {
             commitment: c.commitment,
             reason: c.reason.clone(),
         }),
+        Record::Replacement(_) | Record::Supplement(_) => {
+            return Err(not_v1("an after-draw record (format version 2 only)"));
+        }
     };
     // Serialising these plain structs to a Vec cannot fail.
     Ok(json.unwrap_or_default())

@@ -1,14 +1,15 @@
-//! Format version 2: the exact JSON of commitment, draw and cancellation
-//! payloads (docs/FORMAT.md §5).
+//! Format version 2: the exact JSON of commitment, draw, cancellation,
+//! replacement and supplement payloads (docs/FORMAT.md §5).
 
 use serde::{Deserialize, Serialize};
 use time::Date;
 
 use super::{
     CANCELLATION_TYPE, COMMITMENT_TYPE, CancellationPayload, ChainLink, CommitmentPayload, Count,
-    DRAW_TYPE, DrawPayload, DrawnEntity, EntityRootRecord, FormatVersion, PerClass, RandomnessPlan,
-    RandomnessValue, Record, RecordError, RecordId, RegisterRoots, RootRecord, Scope, TaskRecord,
-    TeamSpec, TopUp, Witnessing, payload_error,
+    DRAW_TYPE, DrawPayload, DrawnEntity, EntityRootRecord, FormatVersion, PerClass,
+    REPLACEMENT_TYPE, RandomnessPlan, RandomnessValue, Record, RecordError, RecordId,
+    RegisterRoots, RootRecord, SUPPLEMENT_TYPE, Scope, TaskRecord, TeamSpec, TopUp, Witnessing,
+    payload_error,
 };
 use crate::assignment::{Team, TeamRules};
 use crate::commitment::Hash;
@@ -27,6 +28,7 @@ struct Task {
     team: TeamRules,
     #[serde(with = "crate::calendar::date::date_text")]
     inspection_date: Date,
+    max_supplements: u32,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -101,6 +103,7 @@ pub(super) fn decode(payload_type: &str, payload: &[u8]) -> Result<Record, Recor
                     exclude_drawn: c.task.exclude_drawn,
                     team: TeamSpec::V2(c.task.team),
                     inspection_date: Some(c.task.inspection_date),
+                    max_supplements: Some(c.task.max_supplements),
                 },
                 registers: RegisterRoots {
                     entities: c.registers.entities,
@@ -153,6 +156,8 @@ pub(super) fn decode(payload_type: &str, payload: &[u8]) -> Result<Record, Recor
                 reason: c.reason,
             })
         }
+        REPLACEMENT_TYPE => Record::Replacement(serde_json::from_slice(payload).map_err(bad)?),
+        SUPPLEMENT_TYPE => Record::Supplement(serde_json::from_slice(payload).map_err(bad)?),
         other => {
             return Err(RecordError::UnknownPayloadType {
                 payload_type: other.to_owned(),
@@ -175,11 +180,14 @@ pub(super) fn encode(record: &Record) -> Result<Vec<u8>, RecordError> {
             let TeamSpec::V2(team) = &c.task.team else {
                 return Err(not_v2("version-1 team rules"));
             };
-            let (Some(scope), Some(master), Some(date)) =
-                (&c.task.scope, c.registers.master, c.task.inspection_date)
-            else {
+            let (Some(scope), Some(master), Some(date), Some(max_supplements)) = (
+                &c.task.scope,
+                c.registers.master,
+                c.task.inspection_date,
+                c.task.max_supplements,
+            ) else {
                 return Err(not_v2(
-                    "a commitment without scope, master register or inspection date",
+                    "a commitment without scope, master register, inspection date or supplement limit",
                 ));
             };
             serde_json::to_vec(&Commitment {
@@ -194,6 +202,7 @@ pub(super) fn encode(record: &Record) -> Result<Vec<u8>, RecordError> {
                     exclude_drawn: c.task.exclude_drawn.clone(),
                     team: team.clone(),
                     inspection_date: date,
+                    max_supplements,
                 },
                 registers: Registers {
                     entities: c.registers.entities.clone(),
@@ -242,6 +251,8 @@ pub(super) fn encode(record: &Record) -> Result<Vec<u8>, RecordError> {
             commitment: c.commitment,
             reason: c.reason.clone(),
         }),
+        Record::Replacement(p) => serde_json::to_vec(p),
+        Record::Supplement(p) => serde_json::to_vec(p),
     };
     // Serialising these plain structs to a Vec cannot fail.
     Ok(json.unwrap_or_default())

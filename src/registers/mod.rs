@@ -244,9 +244,18 @@ fn ser_opt_date<S: serde::Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S
 
 impl Rule {
     /// Whether the rule leaves the row out ([`Severity::Error`]) or only flags it.
+    ///
+    /// A certificate that is not valid on the date of the check is a
+    /// warning: the officer stays in the register (its root commits the
+    /// whole roster as kept) and the assignment leaves them out of every
+    /// team of a task whose inspection date their certificate does not
+    /// cover (docs/spec/assignment.md), so a clerk never deletes rows to
+    /// commit.
     pub fn severity(&self) -> Severity {
         match self {
             Rule::CheckCharacterAccepted { .. }
+            | Rule::CertificateExpired { .. }
+            | Rule::CertificateNotYetValid { .. }
             | Rule::MixedScript
             | Rule::SameNameInspector { .. } => Severity::Warning,
             _ => Severity::Error,

@@ -39,6 +39,14 @@ pub const ENTITY_STREAM_BASE: u64 = 1;
 /// assignment); ids 5..=15 are reserved for future entity-level use.
 pub const LATER_STREAMS_START: u64 = 16;
 
+/// Domain-separation prefix of [`after_draw_key`] (ASCII, no terminator).
+pub const AFTER_DRAW_DOMAIN: &[u8] = b"double-random/after-draw/v2";
+
+/// Stream id of the picks after a draw (replacements, supplementary teams),
+/// read on the key [`after_draw_key`] gives: the assignment stream's id, on
+/// a key of its own.
+pub const AFTER_DRAW_STREAM: u64 = 16;
+
 const CLASS_LETTERS: [char; CLASS_COUNT] = ['A', 'B', 'C', 'D'];
 
 /// The letter of a class index (`'?'` if out of range).
@@ -225,6 +233,19 @@ pub fn derive_seed(commitment_digest: &[u8; 32], randomness: &[u8]) -> [u8; 32] 
     h.update(commitment_digest);
     h.update((randomness.len() as u64).to_be_bytes());
     h.update(randomness);
+    h.finalize().into()
+}
+
+/// The ChaCha20 key of the `n`-th after-draw record of a draw (`n` counts
+/// the draw's earlier replacements and supplements, from 0):
+/// `SHA-256("double-random/after-draw/v2" || seed || u64_be(n))`, where the
+/// prefix is the 27 ASCII bytes without terminator. Its picks read stream
+/// [`AFTER_DRAW_STREAM`] from word 0 (docs/spec/assignment.md, Part III).
+pub fn after_draw_key(seed: &[u8; 32], n: u64) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(AFTER_DRAW_DOMAIN);
+    h.update(seed);
+    h.update(n.to_be_bytes());
     h.finalize().into()
 }
 
@@ -437,6 +458,35 @@ pub fn draw_all(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn after_draw_keys_and_words_as_the_spec_gives_them() {
+        // docs/spec/assignment.md §A.5; the numbers come from pyca/cryptography.
+        let seed: [u8; 32] =
+            crate::hex::decode("a7ba59416a550703842de80536f5c68fece7c2dd26ccd33c18915af750066fd3")
+                .unwrap()
+                .try_into()
+                .unwrap();
+        let k0 = super::after_draw_key(&seed, 0);
+        assert_eq!(
+            crate::hex::encode(&k0),
+            "27fd90a446ef1d1d74b016a2847e794289b33c8bc09a0ad1e151d52bebb2794f"
+        );
+        assert_eq!(
+            crate::hex::encode(&super::after_draw_key(&seed, 1)),
+            "3e9f6ea16b77962305f172b2705201f40577cf23d415cbd4775ce1adc65eb30f"
+        );
+        let mut rng = super::keystream(&k0, super::AFTER_DRAW_STREAM);
+        let words: Vec<u64> = (0..3).map(|_| rand_core::Rng::next_u64(&mut rng)).collect();
+        assert_eq!(
+            words,
+            [
+                11623332539740266174,
+                10168715778084603456,
+                7090719626795229321
+            ]
+        );
+    }
+
     #[test]
     fn hostile_sizes_are_errors_not_aborts() {
         // 2^40 ranks would need 8 TiB: refused before drawing, never an abort.

@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""Differential probes: variants of tests/vectors/chain/valid.jsonl, re-signed
-with the published TEST ONLY key (seed 01..20), judged by this verifier and by
-the bundled CLI (`target/release/double-random verify`, used as a black box).
+"""Differential probes: variants of tests/vectors/chain/valid.jsonl (format
+version 1) and tests/vectors/v2/chain/valid.jsonl (version 2), re-signed with
+the published TEST ONLY key (seed 01..20), judged by this verifier and by the
+bundled CLI (`target/release/double-random verify`, used as a black box).
 Each probe targets a point where the docs are silent or ambiguous; a
-disagreement is printed. Not part of the test suite (needs the Rust build).
+disagreement (in the verdict or the set of failing checks) is printed, and so
+are differences in the warnings, for information. Not part of the test suite
+(needs the Rust build).
 
-    python3 tools/pyverify/differential.py [path/to/double-random]
+    python3 tools/pyverify/differential.py [path/to/double-random] [--only TEXT]
 """
 import base64
 import copy
@@ -79,22 +82,41 @@ def orig_ids(path):
 
 
 REGS = {}
+OPTS = {}   # per probe: cdir, salt (hex or None: none given), secrets, key, level
+
+
+def cdir_():
+    return OPTS.get("cdir", CDIR)
 
 
 def reg(name):
-    r = os.path.join(CDIR, "registers")
+    r = os.path.join(cdir_(), "registers")
     return REGS.get(name, f"{r}/{name}.csv")
+
+
+def salt_hex():
+    if "salt" in OPTS:
+        return OPTS["salt"]
+    return open(os.path.join(cdir_(), "registers", "conflict-salt.hex")).read().strip()
+
+
+def key_path():
+    return OPTS.get("key", os.path.join(cdir_(), "issuer.pub"))
 
 
 def run_rust(cli, chain_text, full):
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
         f.write(chain_text)
-    args = [cli, "verify", "--chain", f.name, "--public-key", os.path.join(CDIR, "issuer.pub"), "--json"]
+    args = [cli, "verify", "--chain", f.name, "--public-key", key_path(), "--json"]
+    if OPTS.get("level"):
+        args += ["--level", OPTS["level"]]
     if full:
-        r = os.path.join(CDIR, "registers")
         args += ["--entities", reg("entities"), "--inspectors", reg("inspectors"),
-                 "--conflicts", reg("conflicts"),
-                 "--conflict-salt", open(f"{r}/conflict-salt.hex").read().strip()]
+                 "--conflicts", reg("conflicts")]
+        if salt_hex() is not None:
+            args += ["--conflict-salt", salt_hex()]
+        if OPTS.get("secrets"):
+            args += ["--secrets", OPTS["secrets"]]
         if "items" in REGS:
             args += ["--items", REGS["items"]]
     p = subprocess.run(args, capture_output=True, text=True)
@@ -102,23 +124,29 @@ def run_rust(cli, chain_text, full):
     try:
         j = json.loads(p.stdout)
     except json.JSONDecodeError:
-        return "usage-error", [p.stderr.strip()[:200]]
-    errs = sorted({x["check"] for x in j["report"]["findings"] if x["severity"] == "error"})
-    return ("holds" if j["holds"] else "fails"), errs
+        return "usage-error", [p.stderr.strip()[:200]], []
+    findings = j["report"]["findings"]
+    errs = sorted({x["check"] for x in findings if x["severity"] == "error"})
+    warns = sorted({x["check"] for x in findings if x["severity"] == "warning"})
+    return ("holds" if j["holds"] else "fails"), errs, warns
 
 
 def run_py(chain_text, full):
-    key = V.parse_public_key_file(open(os.path.join(CDIR, "issuer.pub"), "rb").read())
+    key = V.parse_public_key_file(open(key_path(), "rb").read())
     rep = V.Report()
     regs = None
     if full:
-        r = os.path.join(CDIR, "registers")
-        regs = V.load_registers(types.SimpleNamespace(
-            entities=reg("entities"), inspectors=reg("inspectors"),
-            conflicts=reg("conflicts"), items=REGS.get("items"),
-            conflict_salt=f"{r}/conflict-salt.hex", secrets=None), rep)
-    V.verify_chain(chain_text.encode(), key, regs, "full" if full else "replay", rep)
-    return ("holds" if rep.ok else "fails"), rep.failing()
+        try:
+            regs = V.load_registers(types.SimpleNamespace(
+                entities=reg("entities"), inspectors=reg("inspectors"),
+                conflicts=reg("conflicts"), items=REGS.get("items"),
+                conflict_salt=salt_hex(), secrets=OPTS.get("secrets")), rep)
+        except C.FormatError as exc:
+            return "usage-error", [str(exc)[:200]], []
+    level = OPTS.get("level") or ("full" if full else "replay")
+    V.verify_chain(chain_text.encode(), key, regs if level == "full" else None, level, rep)
+    warns = sorted({f["check"] for f in rep.findings if f["level"] == "warning"})
+    return ("holds" if rep.ok else "fails"), rep.failing(), warns
 
 
 def redraw(c, d):
@@ -636,19 +664,827 @@ def probes():
     return P
 
 
+# ------------------------------------------------------------- version 2 --
+CDIR2 = os.path.join(ROOT, "tests", "vectors", "v2", "chain")
+T2 = "application/vnd.double-random."
+
+
+def v2_registers(cdir=CDIR2, entities=None):
+    r = os.path.join(cdir, "registers")
+    bad = []
+    ents = V.load_entities(entities or f"{r}/entities.csv", bad)
+    insp = V.load_inspectors(f"{r}/inspectors.csv", bad)
+    conf = V.load_conflicts(f"{r}/conflicts.csv", bad, {i["id"] for i in insp},
+                            {e["uscc"] for e in ents})
+    assert not bad, bad
+    return ents, insp, conf
+
+
+def pool_v2(c, draws, entities=None):
+    """The pool of v2 commitment payload c (FORMAT §3.1, this verifier's code)."""
+    ents, _, _ = v2_registers(entities=entities)
+    st = types.SimpleNamespace(all_draws=draws)
+    return V.commitment_pool(st, dict(version=2, rec=c), ents)
+
+
+def set_pool_v2(c, draws, entities=None):
+    pool = pool_v2(c, draws, entities)
+    c["registers"]["entities"] = {
+        "root": V.root_hex([C.entity_leaf_v2(e) for e in pool]), "size": str(len(pool)),
+        "class_sizes": {x: str(sum(1 for e in pool if e["credit_class"] == x)) for x in "ABCD"}}
+
+
+def redraw_v2(c, d, draws, entities=None, no_conflicts=False):
+    """Recompute the drawn entities and teams of v2 draw d (seed already set)
+    for commitment c with this verifier's implementation, so that a probe
+    changes only what it means to change."""
+    _, insp, conf = v2_registers()
+    if no_conflicts:
+        conf = []
+    pool = pool_v2(c, draws, entities)
+    seed = bytes.fromhex(d["seed"])
+    pools = [sum(1 for e in pool if e["credit_class"] == x) for x in "ABCD"]
+    sizes = C.sample_sizes(pools, [c["task"]["ratios_bp"][x] for x in "ABCD"], c["task"]["top_up"])
+    start, acc, order, where = {}, 0, [], []
+    for ci, x in enumerate("ABCD"):
+        start[x] = acc
+        acc += pools[ci]
+        for k in C.draw_ranks(seed, ci, pools[ci], sizes[ci]):
+            order.append(pool[start[x] + k])
+            where.append((x, k))
+    hist = None
+    if c["history"] is not None:
+        hist = {u: ids for u, ids in V.draw_teams(draws[c["history"]])}
+    elif c["task"]["team"]["rotation"] != "off":
+        hist = {}
+    try:
+        teams = C.assign_teams_v2(seed, order, insp, [(x["inspector_id"], x["uscc"]) for x in conf],
+                                  c["task"]["team"], c["task"]["inspection_date"], hist)
+        teams = [t["inspectors"] for t in teams]
+    except C.AssignError as exc:
+        print("   (redraw: assignment fails:", exc, "; teams filled naively)")
+        teams = [[i["id"] for i in insp[:len(c["task"]["team"]["places"])]] for _ in order]
+    d["drawn"] = {x: [] for x in "ABCD"}
+    for (x, k), e, t in zip(where, order, teams):
+        d["drawn"][x].append({"rank": str(k), "uscc": e["uscc"], "team": t})
+
+
+def build_v2(recs, old_ids):
+    """Re-sign [ptype, payload] records: previous links, commitment ids and
+    seeds follow; "@n" in history / exclude_drawn / commitment names the
+    record at index n; "_redraw" recomputes a draw (and its commitment's pool)
+    with this verifier's implementation; "_salt" on a commitment recomputes
+    its conflict root with that salt."""
+    lines, new, drawn = [], [], {}
+
+    def index_of(v):
+        if isinstance(v, str) and v.startswith("@"):
+            return int(v[1:])
+        if isinstance(v, str) and v in old_ids:
+            return old_ids.index(v)
+        return None
+
+    def ref(v):
+        i = index_of(v)
+        return v if i is None else new[i]
+    redrawn = {index_of(p["commitment"]): p.get("_entities") for _, p in recs
+               if p.get("_redraw")}
+    for n, (ptype, p) in enumerate(recs):
+        if n > 0 and not p.pop("_keepprev", False):
+            p["chain"]["previous"] = new[-1]
+        if "commitment" in p:
+            p["commitment"] = ref(p["commitment"])
+        if "draw" in p:
+            p["draw"] = ref(p["draw"])
+        if "history" in p:
+            p["history"] = ref(p["history"])
+        if "task" in p and "exclude_drawn" in p["task"]:
+            p["task"]["exclude_drawn"] = [ref(x) for x in p["task"]["exclude_drawn"]]
+        salt = p.pop("_salt", None)
+        if salt is not None:
+            _, _, conf = v2_registers()
+            p["registers"]["conflicts"]["root"] = V.root_hex(
+                [C.conflict_leaf(bytes.fromhex(salt), x) for x in conf])
+        if n in redrawn and "task" in p:
+            set_pool_v2(p, drawn, redrawn[n])
+        if "draw." in ptype and len(p["randomness"]["value"]) % 2 == 0 \
+                and not p.pop("_keepseed", False):
+            p["seed"] = C.derive_seed(bytes.fromhex(p["commitment"]),
+                                      bytes.fromhex(p["randomness"]["value"])).hex()
+        if p.pop("_redraw", False):
+            redraw_v2(recs[new.index(p["commitment"])][1], p, drawn, p.pop("_entities", None),
+                      p.pop("_noconf", False))
+        body = compact(p)
+        rid = C.record_id(ptype, body)
+        new.append(rid)
+        lines.append(sign(ptype, body))
+        if "drawn" in p:
+            drawn[rid] = p
+    return "\n".join(lines) + "\n", new
+
+
+def probes_v2():
+    base = records(os.path.join(CDIR2, "valid.jsonl"))
+    ids = orig_ids(os.path.join(CDIR2, "valid.jsonl"))
+    P = []
+    tmp = tempfile.mkdtemp()
+
+    def regfile(name, text):
+        path = os.path.join(tmp, name)
+        with open(path, "wb") as f:
+            f.write(text.encode("utf-8"))
+        return path
+
+    def variant(name, fn, full=False, regs=None, post=None, **opts):
+        recs = copy.deepcopy(base)
+        out = fn(recs)
+        recs = out if isinstance(out, list) else recs
+        text, _ = build_v2(recs, ids)
+        if post:
+            text = post(text)
+        P.append((f"v2: {name}", text, full, regs or {}, dict(opts, cdir=CDIR2)))
+
+    none = lambda r: None  # noqa: E731
+    variant("baseline re-signed", none)
+    variant("baseline re-signed, full", none, full=True)
+    variant("baseline, level chain", none, level="chain")
+    variant("baseline redrawn by pyverify, full", lambda r: r[1][1].update(_redraw=True),
+            full=True)
+
+    def open_team(**kw):
+        def f(r):
+            r[2][1]["task"]["team"].update(kw)
+        return f
+
+    def open_task(**kw):
+        def f(r):
+            r[2][1]["task"].update(kw)
+        return f
+
+    def places(*ps):
+        return [{"department": d, "expertise": list(t)} for d, t in ps]
+    # places and tags (FORMAT §4, §7 task-rules; assignment.md §V2.2, §V2.4)
+    variant("open commitment: place tags unsorted",
+            open_team(places=places(("管理股", ["水资源", "节水"]), ("水资源股", []))))
+    variant("open commitment: place tags sorted (holds)",
+            open_team(places=places(("管理股", ["水资源", "节水"][::-1]), ("水资源股", []))))
+    variant("open commitment: a place tag repeated",
+            open_team(places=places(("管理股", ["水资源", "水资源"]), ("水资源股", []))))
+    variant("open commitment: a place tag of one U+3000 (blank)",
+            open_team(places=places(("管理股", ["\u3000"]), ("水资源股", []))))
+    variant("open commitment: a place tag ''",
+            open_team(places=places(("管理股", [""]), ("水资源股", []))))
+    variant("open commitment: one place",
+            open_team(places=places(("管理股", []),), participating_departments=[]))
+    variant("open commitment: 65 places",
+            open_team(places=places(("管理股", []), ("水资源股", []), *[(None, [])] * 63)))
+    variant("open commitment: a place of 65 tags",
+            open_team(places=places(("管理股", [f"t{i:02d}" for i in range(65)]),
+                                    ("水资源股", []))))
+    variant("open commitment: a place naming another department",
+            open_team(places=places(("管理股", []), ("河道股", []))))
+    variant("open commitment: a department without a place",
+            open_team(places=places(("管理股", []), (None, []))))
+    variant("open commitment: a participating department of one space",
+            open_team(participating_departments=[" "], places=places(("管理股", []), (" ", []))))
+    variant("open commitment: workload_cap 0", open_team(workload_cap=0))
+    variant("open commitment: rotation without history (holds)",
+            open_team(rotation="avoid-previous-team"))
+    # scope (FORMAT §3.1, §4)
+    sc = lambda **kw: open_task(scope=dict(base[2][1]["task"]["scope"], **kw))  # noqa: E731
+    variant("open commitment: scope statuses [] (restricts nothing)", sc(statuses=[]))
+    variant("open commitment: scope entity type '9a'", sc(entity_types=["9a"]))
+    variant("open commitment: scope entity type '9'", sc(entity_types=["9"]))
+    variant("open commitment: scope entity type 'IO' (not the USCC alphabet)",
+            sc(entity_types=["IO"]))
+    variant("open commitment: scope region ' ' (blank)", sc(regions=[" "]))
+    variant("open commitment: scope region '1405' (holds)", sc(regions=["1405"]))
+    variant("open commitment: scope region 'x' (not digits, holds?)", sc(regions=["x"]))
+    variant("open commitment: scope industries repeated", sc(industries=["取水", "取水"]))
+    variant("open commitment: scope status 'Active' (case)", sc(statuses=["Active"]))
+    variant("open commitment: scope target type with a space around",
+            sc(target_types=[" 取水单位"]))
+    # schema (FORMAT §5)
+    variant("open commitment: top_up 'none'", open_task(top_up="none"))
+    variant("open commitment: inspection_date null", open_task(inspection_date=None))
+    variant("open commitment: no master register member",
+            lambda r: r[2][1]["registers"].pop("master"))
+    variant("open commitment: v1 member team_size added",
+            lambda r: r[2][1]["task"]["team"].update(team_size=2))
+    variant("open commitment: place department missing",
+            lambda r: r[2][1]["task"]["team"]["places"][1].pop("department"))
+    variant("draw: witnessing 'maybe'", lambda r: r[1][1].update(witnessing="maybe"))
+    variant("draw: witnessing 'unwitnessed' (warning)",
+            lambda r: r[1][1].update(witnessing="unwitnessed"))
+    variant("draw: an inspection_date member (v1's)",
+            lambda r: r[1][1].update(inspection_date="2024-06-03"))
+    variant("draw: team member missing (team-size)",
+            lambda r: r[1][1]["drawn"]["D"][0].update(team=["ZF000"]))
+    variant("draw: team with a repeated officer",
+            lambda r: r[1][1]["drawn"]["D"][0].update(team=["ZF000", "ZF000"]))
+    variant("draw: team members swapped, full",
+            lambda r: r[1][1]["drawn"]["D"][0]["team"].reverse(), full=True)
+    variant("draw: an officer not in the register, full",
+            lambda r: r[1][1]["drawn"]["D"][0].update(team=["ZF000", "ZF999"]), full=True)
+    variant("draw: algorithm double-random/draw/v1 in a v2 draw",
+            lambda r: r[1][1].update(algorithm="double-random/draw/v1"))
+    variant("draw: algorithm unknown", lambda r: r[1][1].update(algorithm="x"))
+
+    def v1_draw(r):
+        d = r[1][1]
+        r[1][0] = T2 + "draw.v1+json"
+        teams = [{"uscc": e["uscc"], "inspectors": e.pop("team")} for x in "ABCD"
+                 for e in d["drawn"][x]]
+        d.pop("witnessing")
+        d["algorithm"] = "double-random/draw/v1"
+        d["inspection_date"] = "2024-06-03"
+        d["teams"] = teams
+        keys = ["chain", "commitment", "randomness", "seed", "algorithm", "library_version",
+                "inspection_date", "drawn", "teams"]
+        r[1][1] = {k: d[k] for k in keys}
+    variant("v1 draw (v1 payload and algorithm) of a v2 commitment", v1_draw)
+
+    def v1_cancel(ptype):
+        def f(r):
+            r.append([T2 + ptype, {"chain": dict(r[2][1]["chain"], sequence="3",
+                                                 created_at="2024-06-04T00:00:00Z"),
+                                   "commitment": "@2", "reason": "test"}])
+        return f
+    variant("v1 cancellation of a v2 commitment", v1_cancel("cancellation.v1+json"))
+    variant("v2 cancellation of a v2 commitment (holds)", v1_cancel("cancellation.v2+json"))
+
+    def late_cancel(r):
+        r.append([T2 + "cancellation.v2+json",
+                  {"chain": dict(r[2][1]["chain"], sequence="3",
+                                 created_at=r[2][1]["randomness"]["scheduled_at"]),
+                   "commitment": "@2", "reason": "test"}])
+    variant("cancellation at the ceremony time (late-cancellation warning)", late_cancel)
+
+    def local_cancel(r):
+        r[2][1]["randomness"] = {"source": "local"}
+        r.append([T2 + "cancellation.v2+json",
+                  {"chain": dict(r[2][1]["chain"], sequence="3",
+                                 created_at="2030-01-01T00:00:00Z"),
+                   "commitment": "@2", "reason": "test"}])
+    variant("local plan cancelled much later (no late-cancellation?)", local_cancel)
+    variant("ceremony with no witness (ceremony-witnesses)",
+            lambda r: r[2][1]["randomness"].update(witnesses=[]))
+    variant("ceremony with one blank witness U+3000 (ceremony-witnesses?)",
+            lambda r: r[2][1]["randomness"].update(witnesses=["\u3000"]))
+    variant("ceremony with witnesses '' and 'x' (holds)",
+            lambda r: r[2][1]["randomness"].update(witnesses=["", "x"]))
+
+    # exclusions (FORMAT §6 rule 7, §7 exclusion)
+    def excl(*names, redraw=True):
+        def f(r):
+            r[2][1]["task"]["exclude_drawn"] = list(names)
+            r.append([T2 + "draw.v2+json", dict(copy.deepcopy(r[1][1]), commitment="@2",
+                                                chain=dict(r[1][1]["chain"], sequence="3",
+                                                           created_at="2024-06-05T03:00:00Z"),
+                                                _redraw=redraw)])
+        return f
+    variant("commitment 2 excludes draw 1, drawn (holds), full", excl("@1"), full=True)
+    variant("commitment 2 excludes draw 1 twice", excl("@1", "@1"))
+    variant("commitment 2 excludes commitment 0", excl("@0"))
+
+    def excl_listed(r):
+        excl("@1", redraw=False)(r)
+    variant("commitment 2 excludes draw 1, its draw lists draw 1's entities", excl_listed)
+
+    def excl_second_draw(r):
+        # a second draw of commitment 0 (second-draw), then commitment 3 excludes it
+        r.insert(2, [T2 + "draw.v2+json", dict(copy.deepcopy(r[1][1]), chain=dict(
+            r[1][1]["chain"], sequence="2", created_at="2024-06-03T02:20:00Z"))])
+        r[3][1]["chain"]["sequence"] = "3"
+        r[3][1]["task"]["exclude_drawn"] = ["@2"]
+    variant("exclude_drawn names a second draw (second-draw + exclusion?)", excl_second_draw)
+
+    def excl_no_commit(r):
+        r.insert(2, [T2 + "draw.v2+json", dict(copy.deepcopy(r[1][1]), commitment="ab" * 32,
+                                               chain=dict(r[1][1]["chain"], sequence="2",
+                                                          created_at="2024-06-03T02:20:00Z"))])
+        r[3][1]["chain"]["sequence"] = "3"
+        r[3][1]["task"]["exclude_drawn"] = ["@2"]
+    variant("exclude_drawn names a draw without commitment", excl_no_commit)
+
+    def excl_bad_algo(r):
+        excl("@1", redraw=False)(r)
+        r[3][1]["algorithm"] = "x"
+    variant("excluded entity listed by a draw whose algorithm fails (exclusion?)",
+            excl_bad_algo)
+
+    # top-up (sampling.md §2.1)
+    def topup(policy, ratios):
+        def f(r):
+            r[0][1]["task"]["top_up"] = policy
+            r[0][1]["task"]["ratios_bp"] = ratios
+            r[1][1]["_redraw"] = True
+        return f
+    zero = {"A": 0, "B": 0, "C": 0, "D": 0}
+    variant("all ratios 0, positive-ratio (nothing drawn), full", topup("positive-ratio", zero),
+            full=True)
+    variant("all ratios 0, any-class (3 from D), full", topup("any-class", zero), full=True)
+    variant("A 0 %, B-D 1 %, positive-ratio, full",
+            topup("positive-ratio", {"A": 0, "B": 100, "C": 100, "D": 100}), full=True)
+
+    # scope and pool (FORMAT §3.1)
+    def scoped(**kw):
+        def f(r):
+            r[0][1]["task"]["scope"] = dict(r[0][1]["task"]["scope"], **kw)
+            r[1][1]["_redraw"] = True
+        return f
+    variant("scope: industries [河道采砂], full", scoped(industries=["河道采砂"]), full=True)
+    variant("scope: target_types [河道采砂场] (entity 04 has two types), full",
+            scoped(target_types=["河道采砂场"]), full=True)
+    variant("scope: regions [1405], full", scoped(regions=["1405"]), full=True)
+    variant("scope: entity_types [91], full", scoped(entity_types=["91"]), full=True)
+    variant("scope: statuses [deregistered, revoked], full",
+            scoped(statuses=["deregistered", "revoked"]), full=True)
+    variant("scope: statuses [] (every status), full", scoped(statuses=[]), full=True)
+
+    # conflict salts (FORMAT §3, §7 conflict-salt)
+    other_salt = "a5" * 32
+    mine = open(os.path.join(CDIR2, "registers", "conflict-salt.hex")).read().strip()
+
+    def salt_of_other(r):
+        r[0][1]["_salt"] = other_salt  # commitment 0's own salt is another one
+        r[1][1]["_redraw"] = True
+    variant("salt given is commitment 2's, not the drawn commitment 0's (conflict-salt)",
+            salt_of_other, full=True)
+    variant("salt wrong and nobody's (register-root)", lambda r: None, full=True, salt="a6" * 32)
+    variant("no salt, full (conflict-salt)", none, full=True, salt=None)
+    empty_conf = regfile("conflicts-empty.csv", "inspector_id,uscc,reason\n")
+
+    def empty_list(r):
+        r[0][1]["registers"]["conflicts"] = {"root": C.EMPTY_ROOT.hex(), "size": "0"}
+        r[1][1].update(_redraw=True, _noconf=True)
+    variant("committed conflict list empty, no salt given (holds?)", empty_list, full=True,
+            salt=None, regs={"conflicts": empty_conf})
+    secrets = regfile("secrets.jsonl", json.dumps({"commitment": "cd" * 32,
+                                                   "conflict_salt": mine}) + "\n")
+    variant("secrets file naming no commitment of the chain, plus --conflict-salt (warning)",
+            none, full=True, secrets=secrets)
+
+    # wrong key (FORMAT §7 wrong-key)
+    wdir = os.path.join(ROOT, "tests", "vectors", "v2", "witness")
+    variant("verified with another key (wrong-key)", none, key=os.path.join(wdir, "witness-a.pub"))
+
+    def other_issuer(r):
+        for _, p in r:
+            p["chain"]["issuer"] = "别的局 (TEST ONLY)"
+    variant("every record states another issuer, signed by the key given (wrong-key)",
+            other_issuer)
+
+    def one_other_issuer(r):
+        r[2][1]["chain"]["issuer"] = "别的局 (TEST ONLY)"
+    variant("one record states another issuer (record)", one_other_issuer)
+    variant("an unknown payload type (…replacement.v2+json)",
+            lambda r: r.__setitem__(2, [T2 + "replacement.v2+json", r[2][1]]))
+
+    # mixed chains (FORMAT "Versions": v1 records followed by v2 ones)
+    v1 = records(os.path.join(CDIR, "valid.jsonl"))
+
+    def mixed(r):
+        recs = copy.deepcopy(v1)
+        for n, (pt, p) in enumerate(r):
+            p = copy.deepcopy(p)
+            p["chain"]["sequence"] = str(3 + n)
+            if "task" in p:
+                p["task"]["id"] = p["task"]["id"].replace("TEST", "V2")
+            if "drawn" in p:
+                p["_redraw"] = True
+            p["chain"]["created_at"] = p["chain"]["created_at"].replace("2024-06", "2024-07")
+            if "randomness" in p and "scheduled_at" in p["randomness"]:
+                p["randomness"]["scheduled_at"] = p["randomness"]["scheduled_at"].replace(
+                    "2024-06", "2024-07")
+            if "inspection_date" in p.get("task", {}):
+                p["task"]["inspection_date"] = "2024-07-03"
+            if "commitment" in p:
+                p["commitment"] = "@3"
+            recs.append([pt, p])
+        return recs
+    variant("v1 chain followed by v2 records (holds)", mixed)
+
+    def mixed_excl(r):
+        recs = mixed(r)
+        recs[5][1]["task"]["exclude_drawn"] = ["@1"]
+        return recs
+    variant("v2 commitment excluding a v1 draw (holds?)", mixed_excl)
+
+    def mixed_v2_cancel_v1(r):
+        recs = mixed(r)
+        recs[5] = [T2 + "cancellation.v2+json", {"chain": recs[5][1]["chain"],
+                                                  "commitment": "@2", "reason": "t"}]
+        return recs
+    variant("v2 cancellation of a v1 commitment", mixed_v2_cancel_v1)
+
+    # registers: statuses, target types (columns.md)
+    ent = open(os.path.join(CDIR2, "registers", "entities.csv"), encoding="utf-8").read()
+    for label, old, new in [
+        ("status 'moved out'", ",注销,", ",moved out,"),
+        ("status 'Moved_Out'", ",注销,", ",Moved_Out,"),
+        ("status 'MOVED-OUT'", ",注销,", ",MOVED-OUT,"),
+        ("status 'movedout'", ",注销,", ",movedout,"),
+        ("status 'moved  -  out'", ",注销,", ",moved  -  out,"),
+        ("status 'moved--out'", ",注销,", ",moved--out,"),
+        ("status 'moved_-_out'", ",注销,", ",moved_-_out,"),
+        ("status 'Serious Violation List'", ",注销,", ",Serious Violation List,"),
+        ("status '列入 经营异常 名录'", ",注销,", ",列入 经营异常 名录,"),
+        ("status '吊销 ，未注销'", ",吊销,", ",吊销 ，未注销,"),
+        ("status '吊销,未注销' (half-width comma, quoted)", ",吊销,", ',"吊销,未注销",'),
+        ("status '存续(在营、开业、在册)'", ",,取水单位\n", ",存续(在营、开业、在册),取水单位\n"),
+        ("status ' 歇 业 '", ",,取水单位\n", ", 歇 业 ,取水单位\n"),
+        ("status '在营 （开业）企业'", ",,取水单位\n", ",在营 （开业）企业,取水单位\n"),
+        ("status '正常' (unknown)", ",,取水单位\n", ",正常,取水单位\n"),
+        ("target types '取水单位；取水单位' (repeat)", ",取水单位\n", ",取水单位；取水单位\n"),
+        ("target types '取水单位 ,' (trailing)", ",取水单位\n", ',"取水单位 ,"\n'),
+    ]:
+        variant(f"entities: {label}, full", none, full=True,
+                regs={"entities": regfile(f"e{len(P)}.csv", ent.replace(old, new, 1))})
+    variant("entities: no status and no target-type column, full", none, full=True,
+            regs={"entities": regfile("e-nostatus.csv", "\n".join(
+                ",".join(l.split(",")[:5]) for l in ent.splitlines()) + "\n")})
+    # items (FORMAT §4 task-rules at full level, v2: by some place)
+    items_csv = regfile("items.csv", "id,name,category,department,method,expertise\n"
+                        "K1,重点一,key,管理股,on-site,水资源\n"
+                        "G1,一般一,general,管理股,written,节水\n")
+    bad = []
+    items = V.load_items(items_csv, bad)
+    items_ref = {"root": V.root_hex([C.item_leaf(i) for i in items]), "size": str(len(items))}
+
+    def with_items(names, ps):
+        def f(r):
+            c = r[0][1]
+            c["registers"]["items"] = dict(items_ref)
+            c["task"]["items"] = names
+            c["task"]["team"]["places"] = ps
+            r[1][1]["_redraw"] = True
+        return f
+    for label, fn in [
+        ("key item K1, its tag on a place (holds)",
+         with_items(["K1"], places(("管理股", ["水资源"]), ("水资源股", [])))),
+        ("key item K1, its tag on no place (task-rules)",
+         with_items(["K1"], places(("管理股", []), ("水资源股", [])))),
+        ("general item G1, its tag on no place (holds)",
+         with_items(["G1"], places(("管理股", []), ("水资源股", [])))),
+        ("an item not in the list (task-rules)",
+         with_items(["K9"], places(("管理股", []), ("水资源股", [])))),
+    ]:
+        variant(f"items committed, full: {label}", fn, full=True, regs={"items": items_csv})
+    return P
+
+
+# --------------------------------------------------------- after the draw --
+def probes_after_draw():
+    """FORMAT §5.4, §5.5, §7 step 7, assignment.md Part III: variants of the
+    after-draw vectors (replacement-honest, supplement-honest,
+    supplement-beyond-limit), re-signed."""
+    P = []
+
+    def variant(base, name, fn, full=True, **opts):
+        path = os.path.join(CDIR2, base + ".jsonl")
+        recs = records(path)
+        out = fn(recs)
+        recs = out if isinstance(out, list) else recs
+        text, _ = build_v2(recs, orig_ids(path))
+        P.append((f"after-draw: {base}: {name}", text, full, {}, dict(opts, cdir=CDIR2)))
+
+    none = lambda r: None  # noqa: E731
+
+    def last(**kw):
+        return lambda r: r[-1][1].update(**kw)
+
+    def next_chain(p, minutes=10):
+        c = dict(p["chain"], sequence=str(int(p["chain"]["sequence"]) + 1))
+        hh, mm = int(c["created_at"][11:13]), int(c["created_at"][14:16]) + minutes
+        c["created_at"] = f"{c['created_at'][:11]}{hh + mm // 60:02d}:{mm % 60:02d}:00Z"
+        return c
+    R, S, L = "replacement-honest", "supplement-honest", "supplement-beyond-limit"
+    for b in (R, S, L):
+        variant(b, "re-signed, full", none)
+        variant(b, "re-signed, replay", none, full=False)
+    variant(R, "re-signed, level chain", none, full=False, level="chain")
+    # schema (FORMAT §5, §5.4)
+    variant(R, "reason kind 'vacation' (unknown)", last(reason={"kind": "vacation", "text": "x"}))
+    variant(R, "reason kind 'other', text ''", last(reason={"kind": "other", "text": ""}))
+    variant(R, "reason kind 'other', text U+3000", last(reason={"kind": "other",
+                                                                "text": "\u3000"}))
+    variant(R, "reason kind 'recusal', text '' (holds?)", last(reason={"kind": "recusal",
+                                                                       "text": ""}))
+    variant(R, "place '0' (a string)", last(place="0"))
+    variant(R, "place -1", last(place=-1))
+    variant(R, "place 2 (no such place)", last(place=2))
+    variant(R, "place 1 (leaving does not hold it)", last(place=1))
+    variant(R, "uscc in lower case", lambda r: r[-1][1].update(uscc=r[-1][1]["uscc"].lower()))
+    variant(R, "an unknown member", last(note="x"))
+    # who comes (FORMAT §7 replacement)
+    variant(R, "replacement is the leaving officer", lambda r: r[-1][1].update(
+        replacement=r[-1][1]["leaving"]))
+    variant(R, "replacement already on the team", last(replacement="ZF006"))
+    variant(R, "replacement not in the register (full)", last(replacement="ZF999"))
+    variant(R, "replacement not in the register (replay)", last(replacement="ZF999"),
+            full=False)
+    variant(R, "names the commitment", last(draw="@0"))
+    variant(R, "names commitment 2", last(draw="@2"))
+    variant(R, "names no record", last(draw="ab" * 32))
+
+    def back(reason):
+        def f(r):
+            p = copy.deepcopy(r[-1][1])
+            p["chain"] = next_chain(p)
+            p.update(leaving=p["replacement"], replacement=p["leaving"],
+                     reason={"kind": reason, "text": "t"})
+            r.append([r[-1][0], p])
+        return f
+    variant(R, "the officer who left comes back (left set)", back("illness"))
+    variant(R, "the officer who left comes back (left set), replay", back("other"), full=False)
+
+    def ill_then_supplement(team_of):
+        def f(r):
+            sup = records(os.path.join(CDIR2, S + ".jsonl"))[-1]
+            rp = r[-1][1]
+            rp["reason"] = {"kind": "illness", "text": "t"}
+            sup[1]["chain"] = next_chain(rp)
+            sup[1]["draw"] = rp["draw"]
+            sup[1]["team"] = team_of(rp, sup[1]["team"])
+            r.append(sup)
+        return f
+    variant(R, "illness, then a supplement naming the ill officer, replay",
+            ill_then_supplement(lambda rp, t: [rp["leaving"], t[1]]), full=False)
+    variant(R, "illness, then a supplement (its vector team), full",
+            ill_then_supplement(lambda rp, t: t))
+    variant(R, "recusal, then a supplement (its vector team), full",
+            lambda r: ill_then_supplement(lambda rp, t: t)(r) or r[3][1].update(
+                reason={"kind": "recusal", "text": "t"}))
+
+    def supplement_then_replace(r):
+        # the supplement of S replaces entity ...0242; then the honest
+        # replacement of R on ...0242, whose team still visits (§A.2), n = 1
+        rp = records(os.path.join(CDIR2, R + ".jsonl"))[-1]
+        rp[1]["chain"] = next_chain(r[-1][1])
+        r.append(rp)
+    variant(S, "then a replacement on the replaced entity's team (n = 1)",
+            supplement_then_replace)
+
+    def replace_supplementary(r):
+        p = copy.deepcopy(records(os.path.join(CDIR2, R + ".jsonl"))[-1][1])
+        p["chain"] = next_chain(r[-1][1])
+        p.update(uscc=r[-1][1]["uscc"], leaving=r[-1][1]["team"][1], place=1)
+        r.append([T2 + "replacement.v2+json", p])
+    variant(S, "then a replacement on the supplementary entity's place 1 (pick checked)",
+            replace_supplementary)
+    # which officer is the pick (exactly one of the register should hold)
+    for who in [f"ZF00{i}" for i in range(8)]:
+        variant(S, f"then a replacement on the replaced entity's team by {who}",
+                lambda r, who=who: supplement_then_replace(r) or r[-1][1].update(
+                    replacement=who))
+        variant(S, f"then a replacement on the supplementary entity's place 1 by {who}",
+                lambda r, who=who: replace_supplementary(r) or r[-1][1].update(
+                    replacement=who))
+    # supplements (FORMAT §7 supplement)
+    variant(S, "team reversed", lambda r: r[-1][1]["team"].reverse())
+    variant(S, "team reversed, replay", lambda r: r[-1][1]["team"].reverse(), full=False)
+    variant(S, "team of one", lambda r: r[-1][1]["team"].pop())
+    variant(S, "team with a repeated officer", lambda r: r[-1][1].update(
+        team=[r[-1][1]["team"][0]] * 2))
+    variant(S, "team names an officer not in the register", lambda r: r[-1][1]["team"].
+            __setitem__(1, "ZF999"))
+    variant(S, "replaced not on the list", last(replaced="91140522MA0000000K"))
+    variant(S, "uscc already on the list", lambda r: r[-1][1].update(
+        uscc=r[1][1]["drawn"]["B"][0]["uscc"]))
+    variant(S, "class B for a class-A entity", last(**{"class": "B"}))
+    variant(S, "class B, replay", last(**{"class": "B"}), full=False)
+    variant(S, "rank + 1, replay", lambda r: r[-1][1].update(rank=str(int(r[-1][1]["rank"]) + 1)),
+            full=False)
+    variant(S, "rank 99 (beyond the class), full", last(rank="99"))
+    variant(S, "reason kind 'unreachable' (holds)", last(reason={"kind": "unreachable",
+                                                                 "text": ""}))
+    variant(S, "reason kind 'revoked' (unknown)", last(reason={"kind": "revoked", "text": "x"}))
+
+    def twice(r):
+        p = copy.deepcopy(r[-1][1])
+        p["chain"] = next_chain(p)
+        r.append([r[-1][0], p])
+    variant(S, "the same supplement twice (already replaced, already on the list)", twice)
+    # the limit and the state (FORMAT §7 step 7: the state takes in only the
+    # changes that fit the list; j and the limit count which supplements?)
+    variant(L, "second supplement's replaced not on the list (later ranks?)",
+            lambda r: r[4][1].update(replaced="91140522MA0000000K"))
+    variant(L, "second supplement's replaced not on the list, replay",
+            lambda r: r[4][1].update(replaced="91140522MA0000000K"), full=False)
+    variant(L, "second supplement's team reversed (still fits; full)",
+            lambda r: r[4][1]["team"].reverse())
+    variant(L, "without the last (3 of 3: holds)", lambda r: r[:-1])
+    variant(L, "second supplement of class B (then: its class's ranks?)",
+            lambda r: r[4][1].update(**{"class": "B"}), full=False)
+    variant(L, "second supplement's uscc already on the list (then?)",
+            lambda r: r[4][1].update(uscc=r[1][1]["drawn"]["B"][0]["uscc"]), full=False)
+
+    def wrong_holder_then(second):
+        def f(r):
+            p = r[-1][1]
+            p.update(leaving="ZF000", replacement="ZF001",
+                     reason={"kind": "illness", "text": "t"})  # ZF003 holds place 0
+            q = copy.deepcopy(p)
+            q["chain"] = next_chain(p)
+            second(q)
+            r.append([r[-1][0], q])
+        return f
+    variant(R, "leaving not the holder (illness), then ZF003 leaves place 0 for ZF000 "
+            "(was the first applied? is ZF000 unavailable?)", wrong_holder_then(
+                lambda q: q.update(leaving="ZF003", replacement="ZF000",
+                                   reason={"kind": "recusal", "text": "t"})), full=False)
+    variant(R, "leaving not the holder (illness), then ZF001 leaves place 0 for ZF002",
+            wrong_holder_then(lambda q: q.update(leaving="ZF001", replacement="ZF002",
+                                                 reason={"kind": "recusal", "text": "t"})),
+            full=False)
+    # over-cap (warning, chain level)
+
+    def cap(n):
+        def f(r):
+            r[0][1]["task"]["team"]["workload_cap"] = n
+        return f
+    variant(R, "cap 1, level chain (over-cap warning)", cap(1), full=False, level="chain")
+    variant(S, "cap 1, level chain (over-cap warning)", cap(1), full=False, level="chain")
+    variant(L, "max_supplements 0, level chain", lambda r: r[0][1]["task"].update(
+        max_supplements=0), full=False, level="chain")
+
+    # a version-1 draw (FORMAT §10: no after-draw record)
+    def on_v1(r):
+        v1 = records(os.path.join(CDIR, "valid.jsonl"))
+        p = copy.deepcopy(r[-1][1])
+        p["chain"] = dict(p["chain"], sequence=str(len(v1)),
+                          created_at=v1[-1][1]["chain"]["created_at"])
+        p["draw"] = "@1"
+        return v1 + [[r[-1][0], p]]
+    variant(R, "naming the draw of a version-1 chain", on_v1, full=False)
+    return P
+
+
+# ---------------------------------------------------------- proof bundles --
+def chain_records(path, key):
+    """(raw line, kind, version, record, id) of every line of a valid chain."""
+    out = []
+    for raw in open(path, "rb").read().split(b"\n"):
+        if not raw.strip():
+            continue
+        ptype, payload, sigs = V.decode_envelope(raw)
+        kind, version, rec, _ = V.open_record(ptype, payload, sigs, key)
+        out.append((raw, kind, version, rec, C.record_id(ptype, payload)))
+    return out
+
+
+def my_bundle(recs, entities_path, cid, uscc):
+    """A bundle (FORMAT §8) made by this verifier: the commitment's line, its
+    draw's line and the inclusion proof into the pool FORMAT §3.1 derives."""
+    raw_c, _, version, cr, _ = next(o for o in recs if o[4] == cid)
+    draw = next((o for o in recs if o[1] == "draw" and o[3]["commitment"] == cid), None)
+    st = types.SimpleNamespace(all_draws={o[4]: o[3] for o in recs if o[1] == "draw"})
+    bad = []
+    pool = V.commitment_pool(st, dict(version=version, rec=cr),
+                             V.load_entities(entities_path, bad))
+    leaves = [C.leaf_hash(C.entity_leaf_for(version)(e)) for e in pool]
+    i = next(n for n, e in enumerate(pool) if e["uscc"] == uscc)
+    start = sum(1 for x in pool if x["credit_class"] < pool[i]["credit_class"])
+    return {"format": V.PROOF_FORMATS[version], "commitment": raw_c.decode(),
+            "draw": draw[0].decode() if draw else None,
+            "proof": {"entity": {f: pool[i][f] for f in V.ENTITY_FIELDS[version]},
+                      "rank": str(i - start),
+                      "proof": {"index": str(i), "tree_size": str(len(pool)),
+                                "path": [h.hex() for h in C.audit_path(i, leaves)]}}}
+
+
+def judge_proof(cli, bundle, key_path):
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(bundle, f, ensure_ascii=False)
+    p = subprocess.run([cli, "verify-proof", "--proof", f.name, "--public-key", key_path,
+                        "--json"], capture_output=True, text=True)
+    os.unlink(f.name)
+    try:
+        j = json.loads(p.stdout)
+    except json.JSONDecodeError:
+        rust = ("usage-error", None, [])
+    else:
+        v = j.get("verdict") or {}
+        errs = sorted({x["check"] for x in v.get("findings", []) if x["severity"] == "error"})
+        drawn = None if not v or v.get("draw") is None else v.get("drawn_at") is not None
+        rust = ("holds" if j["holds"] else "fails", drawn, errs)
+    key = V.parse_public_key_file(open(key_path, "rb").read())
+    rep = V.verify_proof(json.dumps(bundle, ensure_ascii=False).encode(), key)
+    py = ("usage-error" if rep.unreadable else "holds" if rep.ok else "fails",
+          rep.proof and rep.proof["drawn"], rep.failing())
+    if rust[0] != "holds" and not rust[2]:
+        # the bundled verify-proof names no check for a bundle it refuses as a
+        # whole (one "error" message): compare the verdicts only
+        py = py[:2] + ([],)
+    return rust, py
+
+
+def proof_probes(cli):
+    """The bundled `prove` against this verifier's verify_proof, this
+    verifier's bundles against `verify-proof`, and tampered bundles against
+    both, on the worked example's chain (run examples/yangcheng/run.sh)."""
+    out = os.environ.get("DR_EXAMPLE_DIR", os.path.join(ROOT, "target", "example-yangcheng"))
+    chain = os.path.join(out, "chain.jsonl")
+    if not os.path.exists(chain):
+        print("(no example chain: proof probes skipped)")
+        return []
+    ents = os.path.join(ROOT, "examples", "yangcheng", "entities.csv")
+    kpath = os.path.join(out, "keys", "issuer.pub")
+    key = V.parse_public_key_file(open(kpath, "rb").read())
+    recs = chain_records(chain, key)
+    bad = []
+    master = V.load_entities(ents, bad)
+    results = []
+    st = types.SimpleNamespace(all_draws={o[4]: o[3] for o in recs if o[1] == "draw"})
+    for o in recs:
+        if o[1] != "commitment":
+            continue
+        cid = o[4]
+        pool = V.commitment_pool(st, dict(version=o[2], rec=o[3]), master)
+        draw = next((x for x in recs if x[1] == "draw" and x[3]["commitment"] == cid), None)
+        drawn = [e["uscc"] for x in "ABCD" for e in draw[3]["drawn"][x]] if draw else []
+        undrawn = [e["uscc"] for e in pool if e["uscc"] not in drawn]
+        for uscc in drawn[:2] + undrawn[:2] + undrawn[-1:]:
+            p = subprocess.run([cli, "prove", "--chain", chain, "--public-key", kpath,
+                                "--entities", ents, "--uscc", uscc, "--commitment", cid],
+                               capture_output=True, text=True)
+            if p.returncode != 0:
+                results.append((f"prove {o[3]['task']['id']} {uscc}", ("prove refused",), ()))
+                continue
+            rb = json.loads(p.stdout)
+            mb = my_bundle(recs, ents, cid, uscc)
+            label = f"{o[3]['task']['id']} {uscc} ({'drawn' if uscc in drawn else 'not drawn'})"
+            results.append((f"bundle of prove, {label}",) + judge_proof(cli, rb, kpath))
+            results.append((f"bundle of pyverify, {label}, same bytes as prove's: "
+                            f"{mb == rb}",) + judge_proof(cli, mb, kpath))
+    # tampered bundles: one drawn entity of the first commitment
+    c0 = next(o for o in recs if o[1] == "commitment")
+    d0 = next(o for o in recs if o[1] == "draw" and o[3]["commitment"] == c0[4])
+    u0 = next(e["uscc"] for x in "ABCD" for e in d0[3]["drawn"][x])
+    other_draw = next(o for o in recs if o[1] == "draw" and o[4] != d0[4])
+
+    def t(label, fn):
+        b = my_bundle(recs, ents, c0[4], u0)
+        fn(b)
+        results.append((f"tampered: {label}",) + judge_proof(cli, b, kpath))
+    t("format v1 for a v2 commitment", lambda b: b.update(format=V.PROOF_FORMATS[1]))
+    t("format unknown", lambda b: b.update(format="double-random/entity-proof/v3"))
+    t("entity status changed", lambda b: b["proof"]["entity"].update(status="revoked"))
+    t("entity without target_types", lambda b: b["proof"]["entity"].pop("target_types"))
+    t("entity with an extra member", lambda b: b["proof"]["entity"].update(x=""))
+    t("entity class changed", lambda b: b["proof"]["entity"].update(
+        credit_class="D" if b["proof"]["entity"]["credit_class"] != "D" else "C"))
+    t("rank + 1", lambda b: b["proof"].update(rank=str(int(b["proof"]["rank"]) + 1)))
+    t("index + 1", lambda b: b["proof"]["proof"].update(
+        index=str(int(b["proof"]["proof"]["index"]) + 1)))
+    t("tree_size + 1", lambda b: b["proof"]["proof"].update(
+        tree_size=str(int(b["proof"]["proof"]["tree_size"]) + 1)))
+    t("a path hash changed", lambda b: b["proof"]["proof"]["path"].__setitem__(0, "00" * 32))
+    t("no draw (holds, drawn unknown)", lambda b: b.update(draw=None))
+    t("the draw of another commitment", lambda b: b.update(draw=other_draw[0].decode()))
+    t("the commitment given as the draw", lambda b: b.update(draw=b["commitment"]))
+    t("an unknown bundle member", lambda b: b.update(extra=None))
+    t("commitment envelope re-encoded with spaces (same record)",
+      lambda b: b.update(commitment=json.dumps(json.loads(b["commitment"]), indent=1)))
+    return results
+
+
 def main():
-    cli = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target", "release", "double-random")
-    disagree = 0
-    for name, text, full, regs in probes():
+    args = [a for a in sys.argv[1:]]
+    only = None
+    if "--only" in args:
+        i = args.index("--only")
+        only = args[i + 1]
+        del args[i:i + 2]
+    cli = args[0] if args else os.path.join(ROOT, "target", "release", "double-random")
+    disagree = warn_diff = total = 0
+    for name, text, full, regs, opts in [p + ({},) for p in probes()] + probes_v2() + \
+            probes_after_draw():
+        if only and only not in name:
+            continue
+        total += 1
         REGS.clear()
         REGS.update(regs)
+        OPTS.clear()
+        OPTS.update(opts)
         rs = run_rust(cli, text, full)
         py = run_py(text, full)
         same = rs[0] == py[0] and set(rs[1]) == set(py[1])
         disagree += not same
+        wsame = set(rs[2]) == set(py[2])
+        warn_diff += not wsame
         mark = "same " if same else "DIFF "
-        print(f"{mark} {name}\n       rust: {rs[0]} {rs[1]}\n       py:   {py[0]} {py[1]}")
-    print(f"{disagree} disagreement(s)")
+        wnote = "" if wsame else f"\n       warnings differ: rust {rs[2]}, py {py[2]}"
+        print(f"{mark} {name}\n       rust: {rs[0]} {rs[1]}\n       py:   {py[0]} {py[1]}{wnote}")
+    pdiff = ptotal = 0
+    for name, rust, py in proof_probes(cli) if not only or "proof" in only else []:
+        ptotal += 1
+        same = rust == py
+        pdiff += not same
+        print(f"{'same ' if same else 'DIFF '} proof: {name}\n       rust: {rust}\n       py:   {py}")
+    print(f"{total} chain probes, {disagree} disagreement(s), {warn_diff} with other warnings; "
+          f"{ptotal} proof probes, {pdiff} disagreement(s)")
 
 
 if __name__ == "__main__":

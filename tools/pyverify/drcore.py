@@ -1,8 +1,10 @@
-"""Primitives of the double-random format v1, written from docs/ alone.
+"""Primitives of the double-random format (versions 1 and 2), from docs/ alone.
 
 Independent re-implementation (no Rust source read): strict base64, strict
-JSON, PAE, record/key ids, strict Ed25519, RFC 6962 Merkle trees, sampling
-(sizes, seed, ChaCha20 words, rank sampler) and team assignment.
+JSON, PAE, record/key ids, strict Ed25519, RFC 6962 Merkle trees, leaf bytes
+(entity v1 and v2), sampling (sizes with the top-up policy, seed, ChaCha20
+words, rank sampler) and team assignment (version 1, and version 2 with its
+augmenting-path search).
 """
 import base64
 import binascii
@@ -302,6 +304,18 @@ def entity_leaf(e):
             + lp(e["name"]) + lp(e["region"]) + lp(e["industry"]))
 
 
+def entity_leaf_v2(e):
+    """FORMAT §2, entity (version 2): the v1 fields, then the status code and
+    the target types sorted by bytes without repeats."""
+    return (lp("double-random/entity/v2") + lp(e["uscc"]) + lp(e["credit_class"])
+            + lp(e["name"]) + lp(e["region"]) + lp(e["industry"]) + lp(e["status"])
+            + lplist(sorted(set(e["target_types"]), key=lambda t: t.encode())))
+
+
+def entity_leaf_for(version):
+    return entity_leaf_v2 if version == 2 else entity_leaf
+
+
 def inspector_leaf(i):
     return (lp("double-random/inspector/v1") + lp(i["id"]) + lp(i["name"])
             + lp(i["department"]) + lp(i["region"])
@@ -355,10 +369,16 @@ def display_percent(bp):
     return f"{whole}.{rest:02d}%"
 
 
-def sample_sizes(pools, bps):
+def sample_sizes(pools, bps, top_up="any-class"):
+    """sampling.md §2; with top_up = "positive-ratio" (§2.1) the rules run on
+    n' (a class at 0 % counts as empty), after step 1 compared all four."""
     for c in range(1, 4):
         if bps[c] < bps[c - 1]:
             raise FormatError(f"RatioDecreasing {c - 1} {c}")
+    if top_up == "positive-ratio":
+        pools = [n if bp > 0 else 0 for n, bp in zip(pools, bps)]
+    elif top_up != "any-class":
+        raise FormatError(f"unknown top-up policy {top_up!r}")
     if sum(pools) > U64_MAX:
         raise FormatError("PoolOverflow")
     if sum(pools) < 3:
@@ -576,3 +596,303 @@ def assign_teams(seed, drawn, inspectors, conflicts, rules, date, history):
             fill(task_insp, dict(kind="any"))
         teams[ei] = dict(uscc=e["uscc"], inspectors=team)
     return teams
+
+
+# -------------------------------------------------- assignment version 2 --
+# docs/spec/assignment.md Part II (§V2.2-§V2.9).
+WHITE_SPACE = ("\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+               "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+MAX_PLACES = MAX_DEPARTMENTS = MAX_TAGS = 64
+
+
+def is_blank(text):
+    """Empty, or made only of Unicode White_Space (§V2.4 rule 4)."""
+    return all(ch in WHITE_SPACE for ch in text)
+
+
+def rule_errors_v2(rules):
+    """§V2.4 rules 1-8: the first rule error as its JSON object, or None."""
+    places = rules["places"]
+    s = len(places)
+    depts = [rules["initiating_department"]] + list(rules["participating_departments"])
+    if s < 2:
+        return dict(kind="rules", rule="too-few-places", places=s)
+    if s > MAX_PLACES:
+        return dict(kind="rules", rule="too-many-places", places=s, max=MAX_PLACES)
+    if len(depts) > MAX_DEPARTMENTS:
+        return dict(kind="rules", rule="too-many-departments", departments=len(depts),
+                    max=MAX_DEPARTMENTS)
+    for pos, d in enumerate(depts):
+        if is_blank(d):
+            return dict(kind="rules", rule="blank-department", position=pos)
+    for pos, d in enumerate(depts):
+        if d in depts[:pos]:
+            return dict(kind="rules", rule="repeated-department", department=d)
+    for k, p in enumerate(places):
+        if p["department"] is not None and p["department"] not in depts:
+            return dict(kind="rules", rule="place-department-not-in-task", place=k,
+                        department=p["department"])
+        if len(p["expertise"]) > MAX_TAGS:
+            return dict(kind="rules", rule="too-many-tags", place=k, tags=len(p["expertise"]),
+                        max=MAX_TAGS)
+        if any(is_blank(t) for t in p["expertise"]):
+            return dict(kind="rules", rule="blank-expertise", place=k)
+    for d in depts:
+        if not any(p["department"] == d for p in places):
+            return dict(kind="rules", rule="department-without-place", department=d)
+    if rules["workload_cap"] == 0:
+        return dict(kind="rules", rule="zero-workload-cap")
+    return None
+
+
+def assign_teams_v2(seed, drawn, inspectors, conflicts, rules, date, history):
+    """docs/spec/assignment.md Part II. drawn: [{"uscc","region"}] in draw
+    order; inspectors: [{"id","department","region","expertise",
+    "cert_valid_from","cert_valid_to"}]; conflicts: iterable of (inspector_id,
+    uscc); rules: the committed task.team of a version-2 commitment;
+    history: dict uscc -> [ids] or None. Returns [{"uscc","inspectors"}]
+    (members in place order) or raises AssignError."""
+    err = rule_errors_v2(rules)
+    if err:
+        raise AssignError(err)
+    places = rules["places"]
+    s = len(places)
+    depts = [rules["initiating_department"]] + list(rules["participating_departments"])
+    dset = set(depts)
+    cap = rules["workload_cap"]
+    cross = rules["jurisdiction"] == "cross-jurisdiction"
+    rotation = rules["rotation"] == "avoid-previous-team"
+    if rotation and history is None:
+        raise AssignError(dict(kind="history-missing"))
+    seen = set()
+    for e in drawn:
+        if e["uscc"] in seen:
+            raise AssignError(dict(kind="duplicate-entity", uscc=e["uscc"]))
+        seen.add(e["uscc"])
+    if cross:
+        for e in drawn:
+            if e["region"] == "":
+                raise AssignError(dict(kind="region-unknown", uscc=e["uscc"]))
+
+    insp = sorted(inspectors, key=lambda i: _bkey(i["id"]))
+    conflict_set = set((c[0], c[1]) for c in conflicts)
+    hist = history or {}
+
+    def dept_ok(i, p):  # rule 1
+        d = places[p]["department"]
+        return i["department"] == d if d is not None else i["department"] in dset
+
+    def tags_ok(i, p):  # rule 2 (a place's tags are a set)
+        return all(t in i["expertise"] for t in places[p]["expertise"])
+
+    cands = [[i["id"] for i in insp if dept_ok(i, p) and tags_ok(i, p)] for p in range(s)]
+    by_id = {i["id"]: i for i in insp}
+
+    def first_failure(i, e):
+        """The first of rules 3-6 that i breaks for entity e, or None."""
+        f, t = i.get("cert_valid_from") or "", i.get("cert_valid_to") or ""
+        if not ((f == "" or f <= date) and (t == "" or date <= t)):
+            return "expired"
+        if (i["id"], e["uscc"]) in conflict_set:
+            return "conflicted"
+        j = i["region"]
+        if cross and j != "" and e["region"].startswith(j):
+            return "same_jurisdiction"
+        if rotation and i["id"] in hist.get(e["uscc"], []):
+            return "rotation"
+        return None
+
+    elig_cache = {}
+
+    def eligible(iid, x):
+        key = (iid, x)
+        if key not in elig_cache:
+            elig_cache[key] = first_failure(by_id[iid], drawn[x]) is None
+        return elig_cache[key]
+
+    words = Words(seed, ASSIGNMENT_STREAM)
+    holder = {}                       # (e, p) -> inspector id
+    held = {i["id"]: [] for i in insp}  # inspector id -> places held (unordered)
+    load = {i["id"]: 0 for i in insp}
+
+    def under_cap(iid):
+        return cap is None or load[iid] < cap
+
+    def team_place(x, iid):
+        """The place of entity x's team that iid holds, or None."""
+        for q in range(s):
+            if holder.get((x, q)) == iid:
+                return (x, q)
+        return None
+
+    for e in range(len(drawn)):
+        for p in range(s):
+            S = (e, p)
+            team = {holder[(e, q)] for q in range(p)}
+            C = [i for i in cands[p] if eligible(i, e) and i not in team and under_cap(i)]
+            if C:
+                m = min(load[i] for i in C)
+                L = [i for i in C if load[i] == m]
+                pick = L[words.uniform(len(L))]
+                holder[S] = pick
+                held[pick].append(S)
+                load[pick] += 1
+                continue
+            # Step 2: breadth-first search for an augmenting path (no randomness).
+            queue, qpos, visited, marked, parent = [S], 0, {S}, set(), {}
+            found = None
+            while qpos < len(queue) and found is None:
+                X = queue[qpos]
+                qpos += 1
+                x, q = X
+                h = holder.get(X)
+                for i in cands[q]:
+                    if i == h or not eligible(i, x):
+                        continue
+                    Y = team_place(x, i)
+                    if Y is not None:
+                        if Y not in visited:
+                            visited.add(Y)
+                            parent[Y] = X
+                            queue.append(Y)
+                        continue
+                    if i in marked:
+                        continue
+                    marked.add(i)
+                    if under_cap(i):
+                        found = (X, i)
+                        break
+                    for Y in sorted(held[i]):
+                        if Y not in visited:
+                            visited.add(Y)
+                            parent[Y] = X
+                            queue.append(Y)
+            if found is None:
+                raise AssignError(_no_team_v2(e, p, drawn, places, insp, cands, holder,
+                                              eligible, first_failure, dept_ok, tags_ok,
+                                              cap, len(marked), len(visited), s))
+            X, f = found
+            cur, new = X, f
+            while True:
+                old = holder.get(cur)
+                holder[cur] = new
+                held[new].append(cur)
+                if old is not None:
+                    held[old].remove(cur)
+                if cur == S:
+                    break
+                new, cur = old, parent[cur]
+            load[f] += 1
+    return [dict(uscc=drawn[e]["uscc"], inspectors=[holder[(e, p)] for p in range(s)])
+            for e in range(len(drawn))]
+
+
+def _no_team_v2(e, p, drawn, places, insp, cands, holder, eligible, first_failure,
+                dept_ok, tags_ok, cap, n_marked, n_visited, s):
+    """§V2.8: the reason the search failed at (e, p)."""
+    uscc = drawn[e]["uscc"]
+    if not any(eligible(i, e) for i in cands[p]):
+        bd = dict(total=0, lacks_expertise=0, expired=0, conflicted=0,
+                  same_jurisdiction=0, rotation=0)
+        for i in insp:
+            if not dept_ok(i, p):
+                continue
+            bd["total"] += 1
+            if not tags_ok(i, p):
+                bd["lacks_expertise"] += 1
+            else:
+                why = first_failure(i, drawn[e])
+                if why:
+                    bd[why] += 1
+        return dict(kind="no-team", uscc=uscc, place=p,
+                    reason=dict(binding="nobody-eligible", breakdown=bd))
+    # 2: the team alone, loads and the cap ignored.
+    queue, qpos, visited = [p], 0, {p}
+    completable = False
+    while qpos < len(queue) and not completable:
+        q = queue[qpos]
+        qpos += 1
+        h = holder.get((e, q))
+        for i in cands[q]:
+            if i == h or not eligible(i, e):
+                continue
+            r = next((r for r in range(s) if holder.get((e, r)) == i), None)
+            if r is not None:
+                if r not in visited:
+                    visited.add(r)
+                    queue.append(r)
+            else:
+                completable = True
+                break
+    if not completable:
+        officers = sorted((holder[(e, r)] for r in visited if r != p), key=_bkey)
+        return dict(kind="no-team", uscc=uscc, place=p,
+                    reason=dict(binding="too-few-for-team", places=sorted(visited),
+                                officers=officers))
+    return dict(kind="no-team", uscc=uscc, place=p,
+                reason=dict(binding="capacity-exhausted", cap=cap, officers=n_marked,
+                            places=n_visited))
+
+
+# ------------------------------------------------------ after the draw --
+# docs/spec/assignment.md Part III (§A.3-§A.5), format version 2.
+AFTER_DRAW_DOMAIN = b"double-random/after-draw/v2"
+
+
+def after_draw_key(seed, n):
+    """§A.5: SHA-256("double-random/after-draw/v2" || seed || u64_be(n))."""
+    return hashlib.sha256(AFTER_DRAW_DOMAIN + seed + struct.pack(">Q", n)).digest()
+
+
+def after_draw_words(seed, n):
+    """§A.5: the stream of the after-draw record made when n earlier
+    after-draw records of the draw exist (stream id 16, from word 0)."""
+    return Words(after_draw_key(seed, n), ASSIGNMENT_STREAM)
+
+
+def after_draw_candidates(rules, p, entity, team, left, unavailable, inspectors, conflicts,
+                          date, history):
+    """§A.3 rules 1-3: the ids of the officers who may take place p of
+    entity {"uscc","region"}, in canonical order. team: the entity's current
+    team (the leaving officer included) or, for a supplement, the officers
+    picked for its earlier places; left: the entity's left set; unavailable:
+    the draw's; conflicts: a set of (inspector id, uscc); history: dict uscc
+    -> ids of the draw the commitment's history names (used with rotation)."""
+    place = rules["places"][p]
+    depts = [rules["initiating_department"]] + list(rules["participating_departments"])
+    cross = rules["jurisdiction"] == "cross-jurisdiction"
+    rotation = rules["rotation"] == "avoid-previous-team"
+    out = []
+    for i in sorted(inspectors, key=lambda i: _bkey(i["id"])):
+        d = place["department"]
+        if (i["department"] != d) if d is not None else (i["department"] not in depts):
+            continue
+        if not all(t in i["expertise"] for t in place["expertise"]):
+            continue
+        f, t = i.get("cert_valid_from") or "", i.get("cert_valid_to") or ""
+        if not ((f == "" or f <= date) and (t == "" or date <= t)):
+            continue
+        if (i["id"], entity["uscc"]) in conflicts:
+            continue
+        j = i["region"]
+        if cross and j != "" and entity["region"].startswith(j):
+            continue
+        if rotation and i["id"] in history.get(entity["uscc"], ()):
+            continue
+        if i["id"] in team or i["id"] in left or i["id"] in unavailable:
+            continue
+        out.append(i["id"])
+    return out
+
+
+def after_draw_pick(words, cands, loads, cap):
+    """§A.3: the least-loaded candidate under the cap (all candidates when
+    every one is at or over it), one uniform among the ties. Returns (id,
+    over the cap) or (None, False) when nobody can take the place."""
+    under = [i for i in cands if cap is None or loads.get(i, 0) < cap]
+    pool = under or cands
+    if not pool:
+        return None, False
+    m = min(loads.get(i, 0) for i in pool)
+    ties = [i for i in pool if loads.get(i, 0) == m]
+    return ties[words.uniform(len(ties))], not under

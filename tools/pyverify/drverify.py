@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Independent verifier of double-random chains (format v1), from docs alone.
+"""Independent verifier of double-random chains (format versions 1 and 2),
+written from docs/ alone.
 
 Usage:
   drverify.py --chain CHAIN.jsonl --public-key ISSUER.pub
               [--entities E.csv --inspectors I.csv --conflicts C.csv [--items T.csv]
-               (--conflict-salt SALT.hex | --secrets CHAIN.jsonl.secrets.jsonl)
+               [--conflict-salt SALT.hex] [--secrets CHAIN.jsonl.secrets.jsonl]
                [--draw PREFIX]]
               [--level chain|replay|full] [--json]
 
@@ -23,25 +24,34 @@ import sys
 import unicodedata
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from drcore import (METHODS, AssignError, FormatError, U64_MAX, assign_teams,  # noqa: E402
-                    b64decode_strict, check_public_key, conflict_leaf,
-                    derive_seed, draw_ranks, ed25519_verify_strict,
-                    entity_leaf, inspector_leaf, item_leaf, json_strict,
-                    key_id, leaf_hash, mth, pae, sample_sizes)
+from drcore import (EMPTY_ROOT, METHODS, verify_inclusion, AssignError, FormatError, U64_MAX,  # noqa: E402
+                    after_draw_candidates, after_draw_pick, after_draw_words,
+                    assign_teams, assign_teams_v2, b64decode_strict, check_public_key,
+                    conflict_leaf, derive_seed, draw_ranks, ed25519_verify_strict,
+                    entity_leaf_for, inspector_leaf, is_blank, item_leaf, json_strict,
+                    key_id, leaf_hash, mth, pae, rule_errors_v2, sample_sizes)
 
-T_COMMIT = "application/vnd.double-random.commitment.v1+json"
-T_DRAW = "application/vnd.double-random.draw.v1+json"
-T_CANCEL = "application/vnd.double-random.cancellation.v1+json"
-ALGORITHM = "double-random/draw/v1"
+PREFIX = "application/vnd.double-random."
+T_COMMIT = PREFIX + "commitment.v1+json"
+T_DRAW = PREFIX + "draw.v1+json"
+T_CANCEL = PREFIX + "cancellation.v1+json"
+T_COMMIT2 = PREFIX + "commitment.v2+json"
+T_DRAW2 = PREFIX + "draw.v2+json"
+T_CANCEL2 = PREFIX + "cancellation.v2+json"
+T_REPLACE2 = PREFIX + "replacement.v2+json"
+T_SUPPLEMENT2 = PREFIX + "supplement.v2+json"
+ALGORITHMS = {1: "double-random/draw/v1", 2: "double-random/draw/v2"}
 CLASSES = "ABCD"
 QUICKNET_HASH = "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971"
 QUICKNET_GENESIS = 1692803367
 QUICKNET_PERIOD = 3
-# Not in the docs (gap): the quicknet group public key, from drand's public
-# network information (/info of chain 52db9ba7...).
+# FORMAT §5.1, "Checking a quicknet beacon": quicknet's group public key.
 QUICKNET_PUBKEY = ("83cf0f2896adee7eb8b5f01fcad3912212c437e0073e911fb90022d3e760183c"
                    "8c4b450b6a0a6c3ac6a5776a2d1064510d1fec758c921cc22b0e17e63aaf4bcb"
                    "5ed66304de9cf809bd274ca73bab4af5a6e9c76a4bc09e76eae8991ef5ece45a")
+# FORMAT §2 / columns.md: registration statuses; the four still in business.
+STATUSES = ("abnormal-list", "active", "deregistered", "moved-out", "revoked",
+            "serious-violation-list", "suspended")
 
 
 class Report:
@@ -258,22 +268,39 @@ def s_obj(members):
 
 S_CHAIN = s_obj(dict(issuer=s_str, key_id=s_hex64, sequence=s_u64,
                      previous=s_null_or(s_hex64), created_at=s_time))
-# Ranges (team_size >= 2, cap >= 1, bp <= 10000, ratios not decreasing) are
-# rules of the task, not of the schema (FORMAT §4): such records decode and
-# fail `task-rules` (task_problems).
+# Ranges (team_size >= 2, cap >= 1, bp <= 10000, ratios not decreasing, scope
+# values) are rules of the task, not of the schema (FORMAT §4): such records
+# decode and fail `task-rules` (task_problems).
+S_U32 = s_int(0, 2**32 - 1)
 S_TEAM_RULES = s_obj(dict(
-    team_size=s_int(0, 2**32 - 1), initiating_department=s_str,
+    team_size=S_U32, initiating_department=s_str,
     participating_departments=s_list(s_str), required_expertise=s_list(s_str),
-    workload_cap=s_null_or(s_int(0, 2**32 - 1)),
+    workload_cap=s_null_or(S_U32),
     jurisdiction=s_enum("any-jurisdiction", "cross-jurisdiction"),
     rotation=s_enum("off", "avoid-previous-team")))
 S_TASK = s_obj(dict(id=s_str, name=s_str, items=s_list(s_str),
-                    ratios_bp=s_classes(s_int(0, 2**32 - 1)), team=S_TEAM_RULES,
+                    ratios_bp=s_classes(S_U32), team=S_TEAM_RULES,
                     inspection_date=s_null_or(s_date)))
 S_ROOT = s_obj(dict(root=s_hex64, size=s_u64))
-S_REGISTERS = s_obj(dict(
-    entities=s_obj(dict(root=s_hex64, size=s_u64, class_sizes=s_classes(s_u64))),
-    inspectors=S_ROOT, conflicts=S_ROOT, items=s_null_or(S_ROOT)))
+S_POOL = s_obj(dict(root=s_hex64, size=s_u64, class_sizes=s_classes(s_u64)))
+S_REGISTERS = s_obj(dict(entities=S_POOL, inspectors=S_ROOT, conflicts=S_ROOT,
+                         items=s_null_or(S_ROOT)))
+# Version 2 (FORMAT §4, §5.1; assignment.md §V2.2).
+S_PLACE = s_obj(dict(department=s_null_or(s_str), expertise=s_list(s_str)))
+S_TEAM_RULES2 = s_obj(dict(
+    initiating_department=s_str, participating_departments=s_list(s_str),
+    places=s_list(S_PLACE), workload_cap=s_null_or(S_U32),
+    jurisdiction=s_enum("any-jurisdiction", "cross-jurisdiction"),
+    rotation=s_enum("off", "avoid-previous-team")))
+S_SCOPE = s_obj({k: s_list(s_str) for k in
+                 ("industries", "regions", "entity_types", "statuses", "target_types")})
+S_TASK2 = s_obj(dict(id=s_str, name=s_str, items=s_list(s_str),
+                     ratios_bp=s_classes(S_U32),
+                     top_up=s_enum("positive-ratio", "any-class"), scope=S_SCOPE,
+                     exclude_drawn=s_list(s_hex64), team=S_TEAM_RULES2,
+                     inspection_date=s_date, max_supplements=S_U32))
+S_REGISTERS2 = s_obj(dict(entities=S_POOL, master=S_ROOT, inspectors=S_ROOT,
+                          conflicts=S_ROOT, items=s_null_or(S_ROOT)))
 
 
 def s_randomness_plan(v, p):
@@ -290,26 +317,49 @@ def s_randomness_plan(v, p):
     raise FormatError(f"{p}.source: unknown source {src!r}")
 
 
-S_COMMITMENT = s_obj(dict(chain=S_CHAIN, task=S_TASK, registers=S_REGISTERS,
-                          randomness=s_randomness_plan, history=s_null_or(s_hex64)))
 def s_uscc(v, p):
-    """FORMAT §5.2: a USCC in a record is 18 characters of the GB 32100
+    """FORMAT §5: a USCC in a record is 18 characters of the GB 32100
     alphabet, upper case; the check character is not enforced there."""
     if not isinstance(v, str) or len(v) != 18 or any(ch not in USCC_CHARS for ch in v):
         raise FormatError(f"{p}: not 18 upper-case characters of the USCC alphabet")
     return v
 
 
-S_DRAWN = s_obj(dict(rank=s_u64, uscc=s_uscc))
+S_RANDOMNESS = s_obj(dict(value=s_hex, beacon_signature=s_null_or(s_hex)))
+S_COMMITMENT = s_obj(dict(chain=S_CHAIN, task=S_TASK, registers=S_REGISTERS,
+                          randomness=s_randomness_plan, history=s_null_or(s_hex64)))
 S_DRAW = s_obj(dict(
-    chain=S_CHAIN, commitment=s_hex64,
-    randomness=s_obj(dict(value=s_hex, beacon_signature=s_null_or(s_hex))),
+    chain=S_CHAIN, commitment=s_hex64, randomness=S_RANDOMNESS,
     seed=s_hex64, algorithm=s_str, library_version=s_str, inspection_date=s_date,
-    drawn=s_classes(s_list(S_DRAWN)),
+    drawn=s_classes(s_list(s_obj(dict(rank=s_u64, uscc=s_uscc)))),
     teams=s_list(s_obj(dict(uscc=s_uscc, inspectors=s_list(s_str))))))
 S_CANCEL = s_obj(dict(chain=S_CHAIN, commitment=s_hex64, reason=s_str))
-SCHEMAS = {T_COMMIT: ("commitment", S_COMMITMENT), T_DRAW: ("draw", S_DRAW),
-           T_CANCEL: ("cancellation", S_CANCEL)}
+S_COMMITMENT2 = s_obj(dict(chain=S_CHAIN, task=S_TASK2, registers=S_REGISTERS2,
+                           randomness=s_randomness_plan, history=s_null_or(s_hex64)))
+S_DRAW2 = s_obj(dict(
+    chain=S_CHAIN, commitment=s_hex64, randomness=S_RANDOMNESS,
+    seed=s_hex64, algorithm=s_str, library_version=s_str,
+    witnessing=s_enum("witnessed", "unwitnessed"),
+    drawn=s_classes(s_list(s_obj(dict(rank=s_u64, uscc=s_uscc, team=s_list(s_str)))))))
+# After the draw (FORMAT §5.4, §5.5). A USCC here is read like one in
+# `drawn` (FORMAT §5 states the rule for `drawn`; this verifier applies it to
+# every USCC member of a record).
+S_REPLACEMENT = s_obj(dict(
+    chain=S_CHAIN, draw=s_hex64, uscc=s_uscc, place=S_U32, leaving=s_str,
+    reason=s_obj(dict(kind=s_enum("recusal", "illness", "transfer", "other"), text=s_str)),
+    replacement=s_str))
+S_SUPPLEMENT = s_obj(dict(
+    chain=S_CHAIN, draw=s_hex64, replaced=s_uscc,
+    reason=s_obj(dict(kind=s_enum("deregistered", "moved-out", "unreachable", "other"),
+                      text=s_str)),
+    **{"class": s_enum(*CLASSES)}, rank=s_u64, uscc=s_uscc, team=s_list(s_str)))
+# payload type -> (kind, format version, schema)
+SCHEMAS = {T_COMMIT: ("commitment", 1, S_COMMITMENT), T_DRAW: ("draw", 1, S_DRAW),
+           T_CANCEL: ("cancellation", 1, S_CANCEL),
+           T_COMMIT2: ("commitment", 2, S_COMMITMENT2), T_DRAW2: ("draw", 2, S_DRAW2),
+           T_CANCEL2: ("cancellation", 2, S_CANCEL),
+           T_REPLACE2: ("replacement", 2, S_REPLACEMENT),
+           T_SUPPLEMENT2: ("supplement", 2, S_SUPPLEMENT)}
 
 
 def canonical_payload(raw):
@@ -325,7 +375,9 @@ HEADER_ALIASES = {
         name=["名称", "企业名称", "单位名称", "主体名称"],
         credit_class=["信用风险分类", "风险分类", "信用风险等级", "风险等级"],
         region=["行政区划代码", "区划代码", "所属区域", "辖区", "管辖区域"],
-        industry=["行业", "所属行业", "行业类别"]),
+        industry=["行业", "所属行业", "行业类别"],
+        status=["登记状态", "经营状态", "企业状态", "主体状态", "企业登记状态"],
+        target_types=["检查对象类型", "对象类型", "检查对象类别", "target_type"]),
     "inspectors": dict(
         id=["执法证号", "执法证件号", "证件号", "人员编号"],
         name=["姓名", "人员姓名", "执法人员姓名"],
@@ -370,8 +422,50 @@ for _m, _names in [
         METHOD[_n] = _m
 
 
+# columns.md, Entities, `status`: the accepted spellings of each status.
+STATUS_SPELLINGS = {
+    "active": ["存续", "在业", "开业", "在营", "存续（在营、开业、在册）", "在营（开业）",
+               "在营（开业）企业", "active"],
+    "suspended": ["歇业", "suspended"],
+    "revoked": ["吊销", "被吊销", "已吊销", "吊销，未注销", "吊销未注销", "revoked"],
+    "deregistered": ["注销", "已注销", "吊销，已注销", "吊销已注销", "deregistered"],
+    "moved-out": ["迁出", "已迁出", "moved-out"],
+    "abnormal-list": ["列入经营异常名录", "经营异常", "abnormal-list"],
+    "serious-violation-list": ["列入严重违法失信名单", "列入严重违法失信企业名单", "严重违法失信",
+                               "serious-violation-list"],
+}
+
+
+def status_key(cell):
+    """How a status cell is compared (columns.md): full-width （），read as
+    (),; a Chinese spelling with its white space dropped; an English one in
+    any ASCII case, one separator between two words: a `-` or a `_` (white
+    space around it ignored) or white space alone (`moved out`, `Moved_Out`,
+    `MOVED - OUT`; not `movedout`, `moved--out`). The text says "with `-`,
+    `_` or a space between words"; reading it as one separator is this
+    verifier's choice (see README, ambiguities)."""
+    t = cell.strip(TRIM).replace("（", "(").replace("）", ")").replace("，", ",")
+    if "".join(ch for ch in t if ch not in TRIM).isascii():
+        ws = "[" + re.escape(TRIM) + "]"
+        words = re.split(f"{ws}*[-_]{ws}*|{ws}+", t.lower())
+        if not all(words):
+            return None     # an empty word: two separators in a row
+        return "-".join(words)
+    return "".join(ch for ch in t if ch not in TRIM)
+
+
 def ascii_lower(t):
     return "".join(ch.lower() if ch.isascii() else ch for ch in t)
+
+
+STATUS_OF = {status_key(n): code for code, names in STATUS_SPELLINGS.items() for n in names}
+
+
+def registration_status(cell):
+    """The status code of a cell; empty reads as `active`; None: unknown."""
+    if cell.strip(TRIM) == "":
+        return "active"
+    return STATUS_OF.get(status_key(cell))
 
 
 def ascii_upper(t):
@@ -476,6 +570,9 @@ def load_entities(path, bad):
                 raise FormatError(f"{path}: unknown credit class {r['credit_class']!r}")
             if not region_ok(r["region"], False):
                 raise FormatError(f"{path}: region {r['region']!r} is not 6 digits")
+            status = registration_status(r["status"])
+            if status is None:
+                raise FormatError(f"{path}: unknown registration status {r['status']!r}")
         except FormatError as exc:
             bad.append(f"{exc} (data row {n})")
             if uscc is not None:
@@ -483,7 +580,9 @@ def load_entities(path, bad):
             continue
         seen.add(uscc)
         ents.append(dict(uscc=uscc, credit_class=cls, name=r["name"],
-                         region=r["region"], industry=r["industry"]))
+                         region=r["region"], industry=r["industry"], status=status,
+                         target_types=sorted(set(split_tags(r["target_types"])),
+                                             key=lambda t: t.encode())))
     ents.sort(key=lambda e: (e["credit_class"], e["uscc"].encode()))
     return ents
 
@@ -668,10 +767,15 @@ def verify_quicknet(round_, sig):
 
 # ------------------------------------------------------------ the verifier --
 class Registers:
-    def __init__(self, entities, inspectors, conflicts, items, salt_for):
+    def __init__(self, entities, inspectors, conflicts, items, salts, default_salt=None):
+        # entities: every valid row of the (master) entity register, canonical order
         self.entities, self.inspectors, self.conflicts, self.items = \
             entities, inspectors, conflicts, items
-        self.salt_for = salt_for  # commitment id -> salt bytes or None
+        self.salts = salts                # commitment id -> salt bytes (--secrets)
+        self.default_salt = default_salt  # --conflict-salt: for every other commitment
+
+    def salt_for(self, cid):
+        return self.salts.get(cid, self.default_salt)
 
 
 ASCII_BLANK = b" \t\n\x0c\r"
@@ -688,36 +792,71 @@ def drand_time(plan):
     return t if t <= TIME_MAX else None
 
 
+def randomness_time(plan):
+    """When the committed randomness becomes known (epoch seconds), or None."""
+    if plan["source"] == "drand":
+        return drand_time(plan)
+    if plan["source"] == "ceremony":
+        return epoch(plan["scheduled_at"])
+    return None
+
+
 def open_record(ptype, payload, sigs, key):
-    """FORMAT §5 / §7 `record`: (kind, record) or raises FormatError."""
+    """FORMAT §5 / §7 `record`: (kind, version, record, raw JSON) or raises."""
     if ptype not in SCHEMAS:
         raise FormatError(f"unknown payload type {ptype!r}")
     problem = verify_envelope(ptype, payload, sigs, key)
     if problem:
         raise FormatError(problem)
-    kind, schema = SCHEMAS[ptype]
+    kind, version, schema = SCHEMAS[ptype]
     try:
         raw = json_strict(payload)
         rec = schema(raw, kind)
     except FormatError as exc:
-        raise FormatError(f"{kind} payload: {exc}") from None
+        raise FormatError(f"{kind} (v{version}) payload: {exc}") from None
     if rec["chain"]["key_id"] != key["key_id"]:
         raise FormatError("chain.key_id differs from the key's id")
     if rec["chain"]["issuer"] != key["issuer"]:
         raise FormatError("chain.issuer differs from the key file's issuer")
-    return kind, rec, raw
+    return kind, version, rec, raw
+
+
+def stated_key(ptype, payload, sigs, key):
+    """FORMAT §7 `wrong-key`: what a line rejected by `record` states, read
+    without a verified signature: ("key", key id, issuer) when a signature's
+    keyid is the payload's chain.key_id and not the given key's;
+    ("issuer", key id, issuer) when the given key signed it but the payload
+    names another issuer; else None."""
+    try:
+        chain = json_strict(payload)["chain"]
+        kid, issuer = chain["key_id"], chain["issuer"]
+    except (FormatError, TypeError, KeyError):
+        return None
+    if not isinstance(kid, str) or not isinstance(issuer, str):
+        return None
+    if kid != key["key_id"] and any(k == kid for k, _ in sigs):
+        return ("key", kid, issuer)
+    if verify_envelope(ptype, payload, sigs, key) is None and issuer != key["issuer"]:
+        return ("issuer", kid, issuer)
+    return None
 
 
 class ChainState:
     def __init__(self):
-        self.seen = {}          # record id -> first line
-        self.by_seq = {}        # sequence -> first record id
+        self.seen = {}          # record id -> line, of accepted records
+        self.by_seq = {}        # sequence -> first record id accepted there
         self.last = None        # (sequence, record id, created_at) of the last accepted record
-        self.commitments = {}   # id -> dict(line, seq, rec, outcome)
+        self.commitments = {}   # id -> dict(line, seq, rec, version, outcome, id)
         self.commit_order = []
-        self.draws = {}         # id -> draw record, in chain order (first outcomes only)
+        self.draws = {}         # id -> draw, the first draw of each commitment (outcomes)
+        self.all_draws = {}     # id -> draw record, of those draws (for exclusions)
+        self.supplements = {}   # id -> supplement record naming one of those draws (exclusions)
         self.latest_draw = {}   # task id -> id of its latest draw (FORMAT §7 `history`)
+        self.after = {}         # draw id -> AfterDraw, for the outcomes of version-2 commitments
+        self.reg_match = {}     # commitment id -> (roots match, pool), computed once (full)
+        self.pending_full = []  # full-level checks, run once every commitment is known
         self.checked_with_registers = 0
+        self.accepted = 0
 
     @property
     def head(self):
@@ -725,7 +864,7 @@ class ChainState:
 
 
 def link_check(st, rep, ln, rid, link):
-    """FORMAT §6 rules 1-2 in file order. False when the record is a duplicate."""
+    """FORMAT §7 steps 2-3, in file order. False when the record is a duplicate."""
     seq, prev, t = link["sequence"], link["previous"], link["created_at"]
     where = f"line {ln} (sequence {seq})"
     if rid in st.seen:
@@ -742,7 +881,7 @@ def link_check(st, rep, ln, rid, link):
         if seq in st.by_seq:
             rep.error("fork", f"a second record at sequence {seq} (the first is "
                       f"{st.by_seq[seq][:16]})", where)
-        elif seq != (pseq + 1) % 2**64:
+        elif seq != pseq + 1:
             rep.error("sequence-gap", f"sequence {seq} follows {pseq}: records are missing "
                       "or out of order", where)
         elif prev != pid:
@@ -756,17 +895,18 @@ def link_check(st, rep, ln, rid, link):
 
 
 def verify_chain(chain_bytes, key, regs=None, level="replay", rep=None, only_draw=None):
-    """FORMAT.md §6-§7. Every line is judged in file order, as §6 says."""
+    """FORMAT.md §6-§7. Every line is judged in file order (§7, steps 1-6)."""
     rep = rep or Report()
     do_replay = level in ("replay", "full")
     do_full = level == "full" and regs is not None
     st = ChainState()
     any_line = False
+    rejected = []  # (finding, what the line states) of the lines `record` rejected
     for ln, raw in enumerate(chain_bytes.split(b"\n"), start=1):
         if raw.endswith(b"\r"):
             raw = raw[:-1]
         if all(c in ASCII_BLANK for c in raw):
-            continue  # FORMAT §6: blank lines are skipped
+            continue  # FORMAT §6: lines of ASCII whitespace are skipped
         any_line = True
         where = f"line {ln}"
         try:
@@ -776,20 +916,26 @@ def verify_chain(chain_bytes, key, regs=None, level="replay", rep=None, only_dra
             continue
         rid = hashlib.sha256(pae(ptype, payload)).hexdigest()
         try:
-            kind, rec, raw_json = open_record(ptype, payload, sigs, key)
+            kind, version, rec, raw_json = open_record(ptype, payload, sigs, key)
         except FormatError as exc:
+            # §7 step 1: not remembered; a later line with the same id is judged alone
             rep.error("record", str(exc), where)
-            st.seen.setdefault(rid, ln)  # a later copy of it is still a duplicate
+            rejected.append((rep.findings[-1], stated_key(ptype, payload, sigs, key)))
             continue
+        st.accepted += 1
         if canonical_payload(raw_json) != payload:
-            rep.warn("record", f"{kind} payload is not compact JSON with members in "
-                     "the order shown (a writing rule, FORMAT §5)", where)
+            rep.info("record", f"{kind} payload is not compact JSON with members in "
+                     "the order shown (a writing rule, not a check: FORMAT §5)", where)
         if not link_check(st, rep, ln, rid, rec["chain"]):
             continue
         seq = rec["chain"]["sequence"]
         where = f"line {ln} (sequence {seq})"
         if kind == "commitment":
-            commitment_rules(st, rep, ln, rid, rec, where)
+            commitment_rules(st, rep, ln, rid, rec, version, where)
+            continue
+        if kind in ("replacement", "supplement"):
+            after_draw_record(st, rep, kind, rid, rec, ln, do_replay, regs if do_full else None,
+                              only_draw)
             continue
         cid = rec["commitment"]
         c = st.commitments.get(cid)
@@ -801,8 +947,13 @@ def verify_chain(chain_bytes, key, regs=None, level="replay", rep=None, only_dra
             if c["outcome"] is not None:
                 rep.error("second-outcome", f"cancels commitment at sequence {c['seq']}, "
                           "which already has an outcome", where)
-            else:
-                c["outcome"] = "cancelled"
+                continue
+            c["outcome"] = "cancelled"
+            t = randomness_time(c["rec"]["randomness"])
+            if t is not None and epoch(rec["chain"]["created_at"]) >= t:
+                rep.warn("late-cancellation", "the cancellation is dated at or after the "
+                         "committed randomness time: the office could know the draw it "
+                         "cancelled", where)
             continue
         if c["outcome"] == "drawn":
             rep.error("second-draw", f"commitment at sequence {c['seq']} was already drawn",
@@ -813,14 +964,19 @@ def verify_chain(chain_bytes, key, regs=None, level="replay", rep=None, only_dra
                       "cancelled", where)
             continue
         c["outcome"] = "drawn"
-        d = dict(kind=kind, rec=rec, id=rid, line=ln, seq=seq)
+        d = dict(kind=kind, version=version, rec=rec, id=rid, line=ln, seq=seq)
+        exclusion_at_draw(st, rep, c, d, where)
         if do_replay:
             check_draw(d, c, st, rep, regs if do_full else None, only_draw)
         st.draws[rid] = d
+        st.all_draws[rid] = rec
+        if c["version"] == 2 and version == 2:
+            st.after[rid] = AfterDraw(d, c)
         st.latest_draw[c["rec"]["task"]["id"]] = rid
     if not any_line:
         rep.warn("empty-chain", "the chain holds no record")
     rep.head = st.head
+    wrong_key(rep, st, rejected, key)
     # open commitments (§6 rule 5)
     for i, cid in enumerate(st.commit_order):
         c = st.commitments[cid]
@@ -834,24 +990,54 @@ def verify_chain(chain_bytes, key, regs=None, level="replay", rep=None, only_dra
         else:
             rep.warn("open-commitment", f"task {tid}: committed, not yet drawn or cancelled",
                      where)
+    for check in st.pending_full:
+        check()
+    if do_full:
+        stray = sorted(x for x in regs.salts if x not in st.commitments)
+        if stray:
+            rep.warn("conflict-salt", f"salts given for {len(stray)} record id(s) that are no "
+                     f"commitment of this chain (first: {stray[0][:16]})")
     if only_draw is not None and do_full and st.checked_with_registers == 0:
         rep.error("only-draw", f"no draw on the chain has a record id starting with "
                   f"{only_draw!r}: nothing was checked against the registers")
     return rep
 
 
-def commitment_rules(st, rep, ln, rid, rec, where):
+def wrong_key(rep, st, rejected, key):
+    """FORMAT §7 `wrong-key`: no record verifies under the key given, and
+    every line `record` rejected states one other key (or, signed by the key
+    given, one other issuer): one finding, first, replacing their `record`
+    findings."""
+    if st.accepted or not rejected:
+        return
+    stated = {s for _, s in rejected}
+    if len(stated) != 1 or None in stated:
+        return
+    what, kid, issuer = stated.pop()
+    ids = {id(f) for f, _ in rejected}
+    rep.findings[:] = [f for f in rep.findings if id(f) not in ids]
+    if what == "key":
+        msg = (f"no record verifies under the key given ({key['key_id'][:16]}, issuer "
+               f"{key['issuer']!r}): the records state key {kid} of issuer {issuer!r}")
+    else:
+        msg = (f"the records are signed by the key given but state issuer {issuer!r}, "
+               f"not the key file's {key['issuer']!r}")
+    rep.findings.insert(0, dict(level="error", check="wrong-key", message=msg, where=None))
+
+
+def commitment_rules(st, rep, ln, rid, rec, version, where):
     tid = rec["task"]["id"]
     open_same = [c["seq"] for c in st.commitments.values()
                  if c["outcome"] is None and c["rec"]["task"]["id"] == tid]
     if open_same:
         rep.error("abandoned-commitment", f"task {tid} is committed again while its "
                   f"commitment at sequence {min(open_same)} is still open", where)
-    commitment_findings(rec, rep, where)
+    commitment_findings(rec, version, rep, where)
     # FORMAT §7 `history` (chain level): a history that is set names an
     # earlier draw of the chain made for a commitment of the same task id,
     # whether this commitment is drawn or not, whatever its rotation.
     h = rec["history"]
+    same_task = False
     if h is not None:
         d = st.draws.get(h)
         if d is None:
@@ -862,26 +1048,72 @@ def commitment_rules(st, rep, ln, rid, rec, where):
             if other != tid:
                 rep.error("history", f"the commitment's history names draw {h[:16]}, a draw of "
                           f"task {other!r}, not of {tid!r}", where)
-    # A rotating task's history is its latest earlier draw (null before the first).
+            else:
+                same_task = True
+    # A rotating task's history is its latest earlier draw (null before the first);
+    # a history already reported above is not reported twice.
     if rec["task"]["team"]["rotation"] == "avoid-previous-team":
         latest = st.latest_draw.get(tid)
-        if h != latest and not (h is not None and (st.draws.get(h) is None or
-                st.commitments[st.draws[h]["rec"]["commitment"]]["rec"]["task"]["id"] != tid)):
+        if h != latest and (h is None or same_task):
             rep.error("history", f"task {tid!r} rotates teams, so its history must name its "
                       f"latest earlier draw ({latest}), not {h}", where)
+    # FORMAT §6 rule 7, §7 `exclusion`: exclude_drawn names earlier draws of the
+    # chain, that is draws the chain took as their commitment's outcome (not a
+    # second draw, nor a draw naming no commitment of the chain).
+    if version == 2:
+        for x in dict.fromkeys(rec["task"]["exclude_drawn"]):
+            if x not in st.all_draws and x not in st.supplements:
+                what = ("a commitment" if x in st.commitments else
+                        "not an earlier draw or supplementary draw of this chain")
+                rep.error("exclusion", f"exclude_drawn names {x[:16]}, {what}", where)
     st.commit_order.append(rid)
-    st.commitments[rid] = dict(line=ln, seq=rec["chain"]["sequence"], rec=rec, outcome=None,
-                               id=rid)
+    st.commitments[rid] = dict(line=ln, seq=rec["chain"]["sequence"], rec=rec,
+                               version=version, outcome=None, id=rid)
+
+
+def excluded_usccs(st, c):
+    """FORMAT §3.1 step 3: the USCCs listed by the draws a version-2
+    commitment's exclude_drawn names, and those the supplementary draws it
+    names add."""
+    out = set()
+    if c["version"] != 2:
+        return out
+    for x in c["rec"]["task"]["exclude_drawn"]:
+        d = st.all_draws.get(x)
+        if d is not None:
+            out.update(e["uscc"] for cls in CLASSES for e in d["drawn"][cls])
+        if x in st.supplements:
+            out.add(st.supplements[x]["uscc"])
+    return out
+
+
+def exclusion_at_draw(st, rep, c, d, where):
+    """FORMAT §6 rule 7: the draw lists none of the entities the excluded draws list."""
+    excluded = excluded_usccs(st, c)
+    hit = [e["uscc"] for cls in CLASSES for e in d["rec"]["drawn"][cls] if e["uscc"] in excluded]
+    if hit:
+        rep.error("exclusion", f"the draw lists {len(hit)} entit{'y' if len(hit) == 1 else 'ies'} "
+                  f"an excluded earlier draw listed (first: {hit[0]})", where)
 
 
 def blank(text):
-    """Empty once trimmed of Unicode White_Space (FORMAT §7 `task-rules`)."""
-    return text.strip(TRIM) == ""
+    """Empty or only Unicode White_Space (FORMAT §7 `task-rules`)."""
+    return is_blank(text)
+
+
+def ratio_problems(task):
+    bps = [task["ratios_bp"][x] for x in CLASSES]
+    out = []
+    if any(v > 10000 for v in bps):
+        out.append("a ratio is above 10000 bp")
+    if any(a > b_ for a, b_ in zip(bps, bps[1:])):
+        out.append("the ratios decrease from A to D")
+    return out
 
 
 def task_problems(task, items_committed):
-    """FORMAT §4 and §7 `task-rules`, chain level: the task-file rules that
-    need no register. Returns the broken rules, in words."""
+    """Version 1 (FORMAT §10, §7 `task-rules`, chain level): the task-file
+    rules that need no register. Returns the broken rules, in words."""
     out = []
     team = task["team"]
     for field, value in (("id", task["id"]), ("name", task["name"]),
@@ -907,17 +1139,43 @@ def task_problems(task, items_committed):
         out.append("workload_cap is 0")
     if len(set(task["items"])) != len(task["items"]):
         out.append("a check item is named twice")
-    bps = [task["ratios_bp"][x] for x in CLASSES]
-    if any(v > 10000 for v in bps):
-        out.append("a ratio is above 10000 bp")
-    if any(a > b_ for a, b_ in zip(bps, bps[1:])):
-        out.append("the ratios decrease from A to D")
+    out += ratio_problems(task)
     if task["items"] and not items_committed:
         out.append("the task names check items but commits no check-item list")
     return out
 
 
-def commitment_findings(cr, rep, where):
+def task_problems_v2(task, items_committed):
+    """Version 2 (FORMAT §4, §7 `task-rules`, chain level)."""
+    out = []
+    for field in ("id", "name"):
+        if blank(task[field]):
+            out.append(f"{field} is empty")
+    if len(set(task["items"])) != len(task["items"]):
+        out.append("a check item is named twice")
+    out += ratio_problems(task)
+    for name, values in task["scope"].items():
+        if any(blank(v) for v in values):
+            out.append(f"scope.{name}: a value is empty")
+        if [v.encode() for v in values] != sorted({v.encode() for v in values}):
+            out.append(f"scope.{name} is not sorted by bytes with each value once")
+    for v in task["scope"]["entity_types"]:
+        if len(v) != 2 or any(ch not in USCC_CHARS for ch in v):
+            out.append(f"scope.entity_types: {v!r} is not two USCC characters")
+    for v in task["scope"]["statuses"]:
+        if v not in STATUSES:
+            out.append(f"scope.statuses: unknown status {v!r}")
+    if len(set(task["exclude_drawn"])) != len(task["exclude_drawn"]):
+        out.append("exclude_drawn names a draw twice")
+    err = rule_errors_v2(task["team"])
+    if err:
+        out.append(f"the team rules admit no team: {json.dumps(err, ensure_ascii=False)}")
+    if task["items"] and not items_committed:
+        out.append("the task names check items but commits no check-item list")
+    return out
+
+
+def commitment_findings(cr, version, rep, where):
     """The checks a commitment passes on its own (FORMAT §7, §8)."""
     plan = cr["randomness"]
     created = cr["chain"]["created_at"]
@@ -936,13 +1194,18 @@ def commitment_findings(cr, rep, where):
     elif plan["source"] == "ceremony":
         if not plan["scheduled_at"] > created:
             rep.error("randomness-timing", "the ceremony is not later than the commitment", where)
+        rep.warn("ceremony-randomness", "the randomness is a ceremony's outcome as the office "
+                 "records it: only the ceremony's witnesses can confirm it", where)
+        if all(blank(w) for w in plan["witnesses"]):
+            rep.warn("ceremony-witnesses", "the ceremony plan names no witness", where)
     else:
         rep.warn("local-randomness", "the issuer's own randomness: nothing outside its control "
                  "fixes the draw", where)
-    bad = task_problems(cr["task"], cr["registers"]["items"] is not None)
+    items_committed = cr["registers"]["items"] is not None
+    bad = (task_problems_v2 if version == 2 else task_problems)(cr["task"], items_committed)
     if bad:
         rep.error("task-rules", f"the committed task breaks a rule: {'; '.join(bad)}", where)
-    if cr["task"]["inspection_date"] is None:
+    if version == 1 and cr["task"]["inspection_date"] is None:
         rep.warn("inspection-date", "no inspection date is committed: the draw's own "
                  "created_at, which the issuer states, decides whose certificates are valid",
                  where)
@@ -954,12 +1217,18 @@ def commitment_findings(cr, rep, where):
                   f"the stated size {e['size']}", where)
 
 
-def draw_findings(c, dr, rep, where):
-    """The checks of a draw that need only its commitment (FORMAT §7, §8).
-    False when the algorithm is unknown: nothing else can be judged."""
-    cr = c["rec"]
-    if dr["algorithm"] != ALGORITHM:
-        rep.error("algorithm", f"unknown algorithm {dr['algorithm']!r}", where)
+def draw_findings(c, d, rep, where):
+    """The checks of a draw that need only its commitment (FORMAT §7 step 5,
+    §8). False when `algorithm` fails: nothing else of the draw is judged."""
+    cr, dr = c["rec"], d["rec"]
+    want = ALGORITHMS[c["version"]]
+    if d["version"] != c["version"]:
+        rep.error("algorithm", f"a version-{d['version']} draw of a version-{c['version']} "
+                  "commitment", where)
+        return False
+    if dr["algorithm"] != want:
+        rep.error("algorithm", f"algorithm {dr['algorithm']!r}, the commitment's is {want!r}",
+                  where)
         return False
     plan = cr["randomness"]
     value = bytes.fromhex(dr["randomness"]["value"])
@@ -989,37 +1258,52 @@ def draw_findings(c, dr, rep, where):
         rep.error("randomness", "a beacon signature is given, but the plan is not a beacon", where)
     elif not value:
         rep.error("randomness", "the randomness value is empty", where)
-    floor = None
-    if plan["source"] == "drand":
-        floor = drand_time(plan)
-    elif plan["source"] == "ceremony":
-        floor = epoch(plan["scheduled_at"])
+    floor = randomness_time(plan)
     if floor is not None and epoch(dr["chain"]["created_at"]) < floor:
         rep.error("randomness-timing", "the draw is dated before its randomness existed", where)
     seed = derive_seed(bytes.fromhex(c["id"]), value)
     if seed.hex() != dr["seed"]:
         rep.error("seed", "seed is not SHA-256 of the commitment id and randomness", where)
-    idate = cr["task"]["inspection_date"] or dr["chain"]["created_at"][:10]
-    if dr["inspection_date"] != idate:
-        rep.error("inspection-date", f"inspection_date {dr['inspection_date']} is not {idate}",
-                  where)
+    if d["version"] == 1:
+        idate = cr["task"]["inspection_date"] or dr["chain"]["created_at"][:10]
+        if dr["inspection_date"] != idate:
+            rep.error("inspection-date", f"inspection_date {dr['inspection_date']} is not "
+                      f"{idate}", where)
+    elif dr["witnessing"] == "unwitnessed":
+        rep.warn("unwitnessed", "the office says it drew without witness cosignatures of the "
+                 "commitment dated before the randomness", where)
     return True
 
 
+def drawn_list(d):
+    """The drawn entities in draw order: (class, rank, uscc, team ids or None)."""
+    dr = d["rec"]
+    out = [[x, e["rank"], e["uscc"], e.get("team")] for x in CLASSES for e in dr["drawn"][x]]
+    return out
+
+
+def draw_teams(rec):
+    """USCC -> team ids of a draw record of either version (for `history`)."""
+    if "teams" in rec:
+        return [(t["uscc"], t["inspectors"]) for t in rec["teams"]]
+    return [(e["uscc"], e["team"]) for x in CLASSES for e in rec["drawn"][x]]
+
+
 def check_draw(d, c, st, rep, regs, only_draw):
-    """FORMAT §5.2 and §7, replay level and (with regs) full level."""
+    """FORMAT §5.2 and §7 step 5, replay level; the full level is queued."""
     where = f"line {d['line']} (draw, sequence {d['seq']})"
     dr, cr = d["rec"], c["rec"]
-    if not draw_findings(c, dr, rep, where):
+    if not draw_findings(c, d, rep, where):
         return
     task = cr["task"]
     pools = [cr["registers"]["entities"]["class_sizes"][x] for x in CLASSES]
     bps = [task["ratios_bp"][x] for x in CLASSES]
+    top_up = task["top_up"] if c["version"] == 2 else "any-class"
     if any(v > 10000 for v in bps):
         rep.error("replay", "cannot replay: a committed ratio is above 10000 bp", where)
         return
     try:
-        sizes = sample_sizes(pools, bps)
+        sizes = sample_sizes(pools, bps, top_up)
     except FormatError as exc:
         rep.error("replay", f"cannot replay: {exc}", where)
         return
@@ -1039,56 +1323,102 @@ def check_draw(d, c, st, rep, regs, only_draw):
             if listed != expect:
                 rep.error("ranks", f"class {x}: ranks {listed}, the seed gives {expect}", where)
                 ranks_ok = False
-    drawn_order = [(x, e) for x in CLASSES for e in dr["drawn"][x]]
-    teams = dr["teams"]
-    rules = task["team"]
-    if len(teams) != len(drawn_order) or \
-            any(t["uscc"] != e["uscc"] for t, (x, e) in zip(teams, drawn_order)):
-        rep.error("teams", "teams are not one per drawn entity in draw order", where)
-    for t in teams:
-        if len(t["inspectors"]) != rules["team_size"] or \
-                len(set(t["inspectors"])) != rules["team_size"]:
-            rep.error("team-size", f"team of {t['uscc']} is not {rules['team_size']} distinct "
-                      "officers", where)
+    drawn = drawn_list(d)
+    if d["version"] == 1:
+        teams = dr["teams"]
+        size = task["team"]["team_size"]
+        if len(teams) != len(drawn) or \
+                any(t["uscc"] != e[2] for t, e in zip(teams, drawn)):
+            rep.error("teams", "teams are not one per drawn entity in draw order", where)
+        listed = [(t["uscc"], t["inspectors"]) for t in teams]
+    else:
+        size = len(task["team"]["places"])
+        listed = [(e[2], e[3]) for e in drawn]
+    for uscc, members in listed:
+        if len(members) != size or len(set(members)) != size:
+            rep.error("team-size", f"team of {uscc} is not {size} distinct officers", where)
     if regs is None:
         return
     if only_draw is not None and not d["id"].startswith(only_draw.lower()):
         return
     st.checked_with_registers += 1
-    idate = dr["inspection_date"]
-    full_checks(d, c, st.draws, rep, regs, seed, idate, drawn_order, ranks_ok, where)
+    st.pending_full.append(
+        lambda: full_checks(d, c, st, rep, regs, seed, drawn, ranks_ok, where))
 
 
-def registers_match(c, rep, regs, where):
-    """FORMAT §7 `register-root`: every committed root (and size) is the
-    files'; a committed check-item list must be given, one not committed
-    must not be."""
+def in_scope(e, scope):
+    """FORMAT §3.1 step 2."""
+    if scope["industries"] and e["industry"] not in scope["industries"]:
+        return False
+    if scope["regions"] and not any(e["region"].startswith(v) for v in scope["regions"]):
+        return False
+    if scope["entity_types"] and e["uscc"][:2] not in scope["entity_types"]:
+        return False
+    if scope["statuses"] and e["status"] not in scope["statuses"]:
+        return False
+    if scope["target_types"] and not any(t in scope["target_types"] for t in e["target_types"]):
+        return False
+    return True
+
+
+def commitment_pool(st, c, master):
+    """FORMAT §3.1: the pool a commitment draws from, in canonical order."""
+    if c["version"] == 1:
+        return master
+    excluded = excluded_usccs(st, c)
+    scope = c["rec"]["task"]["scope"]
+    return [e for e in master if in_scope(e, scope) and e["uscc"] not in excluded]
+
+
+def registers_match(c, st, rep, regs, where):
+    """FORMAT §7 `conflict-salt`, `register-root` (and `task-rules`, full):
+    (roots all match, the pool) or (False, None); None: nothing was checked."""
     reg = c["rec"]["registers"]
+    version = c["version"]
+    leaf = entity_leaf_for(version)
     ok = True
-    ents = regs.entities
-    eroot = root_hex([entity_leaf(e) for e in ents])
-    csz = {x: sum(1 for e in ents if e["credit_class"] == x) for x in CLASSES}
-    if eroot != reg["entities"]["root"] or len(ents) != reg["entities"]["size"] or \
+    salt = regs.salt_for(c["id"])
+    if salt is None and reg["conflicts"]["size"] != 0:
+        rep.error("conflict-salt", "no conflict-list salt for this commitment, whose conflict "
+                  "list is not empty: nothing of the draw is checked against the files", where)
+        return None, None
+    pool = commitment_pool(st, c, regs.entities)
+    proot = root_hex([leaf(e) for e in pool])
+    csz = {x: sum(1 for e in pool if e["credit_class"] == x) for x in CLASSES}
+    if proot != reg["entities"]["root"] or len(pool) != reg["entities"]["size"] or \
             any(csz[x] != reg["entities"]["class_sizes"][x] for x in CLASSES):
-        rep.error("register-root", "entity register root/size/class sizes differ from the "
-                  "commitment", where)
+        diff = [f"{x} {reg['entities']['class_sizes'][x]} committed, {csz[x]} in the file"
+                for x in CLASSES if csz[x] != reg["entities"]["class_sizes"][x]]
+        rep.error("register-root", f"the entity {'pool' if version == 2 else 'register'} "
+                  "(root, size or class sizes) differs from the commitment"
+                  + (f": {'; '.join(diff)}" if diff else ": every class count agrees"), where)
         ok = False
+    if version == 2:
+        mroot = root_hex([leaf(e) for e in regs.entities])
+        if mroot != reg["master"]["root"] or len(regs.entities) != reg["master"]["size"]:
+            rep.error("register-root", "the master entity register's root or size differs from "
+                      f"the commitment ({reg['master']['size']} committed, "
+                      f"{len(regs.entities)} in the file)", where)
+            ok = False
     iroot = root_hex([inspector_leaf(i) for i in regs.inspectors])
     if iroot != reg["inspectors"]["root"] or len(regs.inspectors) != reg["inspectors"]["size"]:
         rep.error("register-root", "inspector register root/size differ from the commitment",
                   where)
         ok = False
-    salt = regs.salt_for(c["id"])
-    if salt is None:
-        rep.error("register-root", "no conflict salt for this commitment: the conflict root "
-                  "cannot be checked", where)
+    croot = root_hex([conflict_leaf(salt if salt is not None else bytes(32), x)
+                      for x in regs.conflicts])
+    if croot != reg["conflicts"]["root"] or len(regs.conflicts) != reg["conflicts"]["size"]:
+        other = [o for o in st.commitments.values() if o["id"] != c["id"]
+                 and o["rec"]["registers"]["conflicts"]["size"] != 0
+                 and o["rec"]["registers"]["conflicts"]["root"] == croot]
+        if other:
+            rep.error("conflict-salt", "the salt given yields the committed conflict root of "
+                      f"another commitment (sequence {other[0]['seq']}): it is that "
+                      "commitment's salt, not this one's", where)
+        else:
+            rep.error("register-root", "conflict register root/size differ from the commitment "
+                      "(the list differs, or the salt is not the commitment's)", where)
         ok = False
-    else:
-        croot = root_hex([conflict_leaf(salt, x) for x in regs.conflicts])
-        if croot != reg["conflicts"]["root"] or len(regs.conflicts) != reg["conflicts"]["size"]:
-            rep.error("register-root", "conflict register root/size differ from the commitment",
-                      where)
-            ok = False
     if reg["items"] is None:
         if regs.items is not None:
             rep.error("register-root", "a check-item list was given, but the commitment "
@@ -1105,26 +1435,29 @@ def registers_match(c, rep, regs, where):
                       "commitment", where)
             ok = False
     if ok and regs.items is not None:
-        problem = expertise_problem(c["rec"]["task"], regs.items)
+        problem = expertise_problem(c["rec"]["task"], version, regs.items)
         if problem:
             rep.error("task-rules", problem, where)
-    return ok
+    return ok, pool
 
 
-def expertise_problem(task, items):
+def expertise_problem(task, version, items):
     """FORMAT §4, §7 `task-rules` (full level), once every root matches: each
     item the task names is in the committed list, and the committed team
-    rules hold every key item's tags (compared as sets)."""
+    rules require every key item's tags (compared as sets): version 1 in
+    `required_expertise`, version 2 by some place."""
     by_id = {i["id"]: i for i in items}
     missing = [x for x in task["items"] if x not in by_id]
     if missing:
         return f"the task names check item(s) {missing} that the committed list lacks"
-    have = set(task["team"]["required_expertise"])
+    if version == 2:
+        have = {t for p in task["team"]["places"] for t in p["expertise"]}
+    else:
+        have = set(task["team"]["required_expertise"])
     need = set()
     for x in task["items"]:
         if by_id[x]["category"] == "key":
             need.update(by_id[x]["required_expertise"])
-    # As sets (FORMAT §4): order and repeats do not change assignment.
     missing_tags = sorted(need - have, key=lambda t: t.encode())
     if missing_tags:
         return (f"the committed team rules leave out {len(missing_tags)} expertise tag(s) "
@@ -1132,56 +1465,69 @@ def expertise_problem(task, items):
     return None
 
 
-def full_checks(d, c, draws, rep, regs, seed, idate, drawn_order, ranks_ok, where):
+def commitment_registers(c, st, rep, regs, where):
+    """registers_match, once per commitment (its draw and the draw's
+    after-draw records share the result; the findings are reported once)."""
+    if c["id"] not in st.reg_match:
+        st.reg_match[c["id"]] = registers_match(c, st, rep, regs, where)
+    return st.reg_match[c["id"]]
+
+
+def full_checks(d, c, st, rep, regs, seed, drawn, ranks_ok, where):
     dr, cr = d["rec"], c["rec"]
-    if not registers_match(c, rep, regs, where):
+    ok, pool = commitment_registers(c, st, rep, regs, where)
+    if not ok or not ranks_ok:
         return
-    if not ranks_ok:
-        return
-    ents = regs.entities
+    idate = dr["inspection_date"] if d["version"] == 1 else cr["task"]["inspection_date"]
     start, acc = {}, 0
     for x in CLASSES:
         start[x] = acc
         acc += cr["registers"]["entities"]["class_sizes"][x]
     drawn_ents = []
-    for x, e in drawn_order:
-        ent = ents[start[x] + e["rank"]]
-        if ent["uscc"] != e["uscc"]:
-            rep.error("drawn-entity", f"class {x} rank {e['rank']} is {ent['uscc']} in the "
-                      f"committed register, the draw says {e['uscc']}", where)
+    for x, rank, uscc, _ in drawn:
+        ent = pool[start[x] + rank]
+        if ent["uscc"] != uscc:
+            rep.error("drawn-entity", f"class {x} rank {rank} is {ent['uscc']} in the "
+                      f"committed pool, the draw says {uscc}", where)
         drawn_ents.append(dict(uscc=ent["uscc"], region=ent["region"]))
+    listed = draw_teams(dr)
     by_id = {i["id"]: i for i in regs.inspectors}
     conf = {(x["inspector_id"], x["uscc"]) for x in regs.conflicts}
-    for t in dr["teams"]:
-        for m in t["inspectors"]:
+    for uscc, members in listed:
+        for m in members:
             i = by_id.get(m)
             if i is None:
-                rep.error("team-member", f"{m} (team of {t['uscc']}) is not in the inspector "
+                rep.error("team-member", f"{m} (team of {uscc}) is not in the inspector "
                           "register", where)
             elif (i["cert_valid_from"] and i["cert_valid_from"] > idate) or \
                     (i["cert_valid_to"] and i["cert_valid_to"] < idate):
                 rep.error("certificate", f"{m} holds no valid certificate on {idate}", where)
-            if (m, t["uscc"]) in conf:
-                rep.error("conflict", f"{m} declared a conflict with {t['uscc']}", where)
-    # history: a history naming no earlier draw is reported at the
-    # commitment (FORMAT §7, chain level); the teams cannot be recomputed.
-    # The named draw's teams count only with rotation (assign_teams).
+            if (m, uscc) in conf:
+                rep.error("conflict", f"{m} declared a conflict with {uscc}", where)
+    # history: a history naming no earlier draw is reported at the commitment
+    # (FORMAT §7, chain level); the teams are then not recomputed. The named
+    # draw's teams count only with rotation (assignment §5 rule 5, §V2.5 rule 6).
     history = {}
     h = cr["history"]
     if h is not None:
-        if h not in draws:
+        if h not in st.draws:
             return
-        for t in draws[h]["rec"]["teams"]:
-            history[t["uscc"]] = sorted(set(history.get(t["uscc"], [])) | set(t["inspectors"]))
+        for u, ids in draw_teams(st.draws[h]["rec"]):
+            history[u] = sorted(set(history.get(u, [])) | set(ids))
+    conflicts = [(x["inspector_id"], x["uscc"]) for x in regs.conflicts]
     try:
-        expect = assign_teams(seed, drawn_ents, regs.inspectors,
-                              [(x["inspector_id"], x["uscc"]) for x in regs.conflicts],
-                              cr["task"]["team"], idate, history)
+        if d["version"] == 2:
+            expect = assign_teams_v2(seed, drawn_ents, regs.inspectors, conflicts,
+                                     cr["task"]["team"], idate, history)
+        else:
+            expect = assign_teams(seed, drawn_ents, regs.inspectors, conflicts,
+                                  cr["task"]["team"], idate, history)
     except AssignError as exc:
         rep.error("teams", f"the committed rules admit no assignment: {exc}", where)
         return
-    if expect != dr["teams"]:
-        for a, b_ in zip(expect, dr["teams"]):
+    got = [dict(uscc=u, inspectors=m) for u, m in listed]
+    if expect != got:
+        for a, b_ in zip(expect, got):
             if a != b_:
                 rep.error("teams", f"team of {a['uscc']}: expected {a['inspectors']}, "
                           f"listed {b_['inspectors']}", where)
@@ -1190,18 +1536,475 @@ def full_checks(d, c, draws, rep, regs, seed, idate, drawn_order, ranks_ok, wher
             rep.error("teams", "teams differ from the assignment", where)
 
 
+# ------------------------------------------------------------ after the draw --
+# FORMAT §5.4, §5.5, §6 rule 8, §7 step 7; assignment.md Part III.
+class AfterDraw:
+    """assignment.md §A.2: the state of a draw as its after-draw records
+    amend it: the list (drawn entities in draw order, then supplementary
+    ones), each with class, rank, team (place order), left set and whether
+    it was replaced; the draw's unavailable officers; n, the after-draw
+    records of the draw so far; the supplement records so far, per class
+    (j of §A.4 and the count `supplement-limit` compares are counted over
+    records, as n is: a supplement with errors still counts)."""
+
+    def __init__(self, d, c):
+        self.d, self.c = d, c
+        self.entries, self.by_uscc = [], {}
+        for x in CLASSES:
+            for e in d["rec"]["drawn"][x]:
+                self.add(e["uscc"], x, e["rank"], e["team"])
+        self.unavailable = set()
+        self.n = 0
+        self.supplements = {x: 0 for x in CLASSES}   # supplement records, by their class
+
+    def add(self, uscc, cls, rank, team):
+        e = dict(uscc=uscc, cls=cls, rank=rank, team=list(team), left=set(), replaced=False)
+        self.entries.append(e)
+        self.by_uscc.setdefault(uscc, e)
+
+    def loads(self):
+        """§A.2: places held over every team of the list, replaced entities included."""
+        out = {}
+        for e in self.entries:
+            for m in e["team"]:
+                out[m] = out.get(m, 0) + 1
+        return out
+
+
+def after_draw_record(st, rep, kind, rid, rec, ln, do_replay, regs, only_draw):
+    """FORMAT §7 step 7: a replacement or a supplement, judged against the
+    state of its draw (§6 rule 8), then applied to it when it fits."""
+    where = f"line {ln} ({kind}, sequence {rec['chain']['sequence']})"
+    did = rec["draw"]
+    a = st.after.get(did)
+    if a is None:
+        d = st.draws.get(did)
+        if d is not None:
+            what = (f"the draw of a version-{st.commitments[d['rec']['commitment']]['version']}"
+                    f" commitment (a version-{d['version']} draw): only version-2 draws take "
+                    "after-draw records")
+        elif did in st.commitments:
+            what = "a commitment, not a draw"
+        elif did in st.seen:
+            what = "a record of this chain that is no draw taken as its commitment's outcome"
+        else:
+            what = "no earlier draw of this chain"
+        rep.error(kind, f"names {did[:16]}: {what}", where)
+        return
+    n = a.n
+    a.n += 1    # a record with errors still counts towards n (§A.5)
+    if kind == "supplement":
+        # FORMAT §3.1 step 3: a later commitment may exclude the entity it adds.
+        st.supplements[rid] = rec
+    if kind == "replacement":
+        replacement_record(st, rep, a, rec, n, where, regs, only_draw)
+    else:
+        supplement_record(st, rep, a, rec, n, where, do_replay, regs, only_draw)
+
+
+def after_draw_seed(a):
+    return derive_seed(bytes.fromhex(a.c["id"]), bytes.fromhex(a.d["rec"]["randomness"]["value"]))
+
+
+def queue_pick(st, a, only_draw, check):
+    """Full level: the pick is checked once every commitment is known, with
+    the draw's registers (when its committed roots match and its conflict
+    salt is known, as for the draw itself)."""
+    if only_draw is not None and not a.d["id"].startswith(only_draw.lower()):
+        return
+    st.pending_full.append(check)
+
+
+def pick_context(st, rep, regs, a, where):
+    """(pool, history, conflicts) for the picks of a's draw, or None when
+    they cannot be checked (registers differ, no salt, a history naming no
+    earlier draw: each reported elsewhere)."""
+    ok, pool = commitment_registers(a.c, st, rep, regs, where)
+    if not ok:
+        return None
+    history = {}
+    h = a.c["rec"]["history"]
+    if h is not None:
+        if h not in st.draws:
+            return None
+        for u, ids in draw_teams(st.draws[h]["rec"]):
+            history[u] = set(history.get(u, ())) | set(ids)
+    conflicts = {(x["inspector_id"], x["uscc"]) for x in regs.conflicts}
+    return pool, history, conflicts
+
+
+def replacement_record(st, rep, a, rec, n, where, regs, only_draw):
+    task = a.c["rec"]["task"]
+    s = len(task["team"]["places"])
+    cap = task["team"]["workload_cap"]
+    e = a.by_uscc.get(rec["uscc"])
+    p, leaving, r = rec["place"], rec["leaving"], rec["replacement"]
+    fits = False
+    if e is None:
+        rep.error("replacement", f"{rec['uscc']} is not on the draw's list (drawn, or added by "
+                  "a supplement)", where)
+    elif p >= s or p >= len(e["team"]):
+        rep.error("replacement", f"team of {rec['uscc']} has no place {p} ({s} places)", where)
+    elif e["team"][p] != leaving:
+        rep.error("replacement", f"{leaving} does not hold place {p} of the team of "
+                  f"{rec['uscc']} ({e['team'][p]} does)", where)
+    else:
+        fits = True
+    if rec["reason"]["kind"] == "other" and blank(rec["reason"]["text"]):
+        rep.error("replacement", "the reason is `other` and its text is blank", where)
+    if r == leaving:
+        rep.error("replacement", f"the replacement {r} is the leaving officer", where)
+    elif e is not None and r in e["team"]:
+        rep.error("replacement", f"the replacement {r} is already on the team of "
+                  f"{rec['uscc']}", where)
+    if e is not None and r in e["left"]:
+        rep.error("replacement", f"the replacement {r} left the team of {rec['uscc']} before",
+                  where)
+    if r in a.unavailable:
+        rep.error("replacement", f"the replacement {r} left the draw (illness or transfer)",
+                  where)
+    loads = a.loads()
+    if cap is not None and loads.get(r, 0) >= cap:
+        rep.warn("over-cap", f"the replacement {r} holds {loads.get(r, 0)} places, at or over "
+                 f"the workload cap {cap}", where)
+    if fits and regs is not None:
+        team, left, unavailable = list(e["team"]), set(e["left"]), set(a.unavailable)
+
+        def check():
+            ctx = pick_context(st, rep, regs, a, where)
+            if ctx is None:
+                return
+            pool, history, conflicts = ctx
+            ent = next((x for x in pool if x["uscc"] == rec["uscc"]), None)
+            if ent is None:
+                return  # not in the pool: the draw's drawn-entity finding says so
+            cands = after_draw_candidates(task["team"], p, ent, team, left, unavailable,
+                                          regs.inspectors, conflicts, task["inspection_date"],
+                                          history)
+            who, _ = after_draw_pick(after_draw_words(after_draw_seed(a), n), cands, loads, cap)
+            if who is None:
+                rep.error("replacement", f"nobody can take place {p} of the team of "
+                          f"{rec['uscc']}: the record could not have been made", where)
+            elif who != r:
+                rep.error("replacement", f"the after-draw rule picks {who} for place {p} of "
+                          f"{rec['uscc']}, the record names {r}", where)
+            else:
+                rep.info("replacement", f"{r} is the after-draw rule's pick for place {p} of "
+                         f"{rec['uscc']}", where)
+        queue_pick(st, a, only_draw, check)
+    if fits:
+        e["team"][p] = r
+        e["left"].add(leaving)
+        if rec["reason"]["kind"] in ("illness", "transfer"):
+            a.unavailable.add(leaving)
+
+
+def supplement_record(st, rep, a, rec, n, where, do_replay, regs, only_draw):
+    c, d = a.c, a.d
+    task = c["rec"]["task"]
+    s = len(task["team"]["places"])
+    cap = task["team"]["workload_cap"]
+    x, rank, team = rec["class"], rec["rank"], rec["team"]
+    e = a.by_uscc.get(rec["replaced"])
+    # The two changes a supplement makes to the list (§A.2) are taken in
+    # each when it fits: `replaced` marked when it is on the list and not yet
+    # replaced; `uscc` appended (with the record's class, rank and team) when
+    # it is not on the list yet.
+    mark = e is not None and not e["replaced"]
+    append = rec["uscc"] not in a.by_uscc
+    if e is None:
+        rep.error("supplement", f"{rec['replaced']} is not on the draw's list", where)
+    elif e["replaced"]:
+        rep.error("supplement", f"{rec['replaced']} was already replaced", where)
+    elif e["cls"] != x:
+        rep.error("supplement", f"{rec['replaced']} is of class {e['cls']}, the record says {x}",
+                  where)
+    if not append:
+        rep.error("supplement", f"{rec['uscc']} is already on the draw's list", where)
+    if rec["reason"]["kind"] == "other" and blank(rec["reason"]["text"]):
+        rep.error("supplement", "the reason is `other` and its text is blank", where)
+    if len(team) != s or len(set(team)) != len(team):
+        rep.error("supplement", f"the team is not {s} distinct officers, one per place", where)
+    gone = [m for m in team if m in a.unavailable]
+    if gone:
+        rep.error("supplement", f"the team names {gone[0]}, who left the draw (illness or "
+                  "transfer)", where)
+    taken = sum(a.supplements.values())
+    if taken >= task["max_supplements"]:
+        rep.error("supplement-limit", f"the draw already has {taken} supplement(s); the task "
+                  f"allows {task['max_supplements']}", where)
+    loads = a.loads()
+    if cap is not None:
+        for m in team:
+            if loads.get(m, 0) >= cap:
+                rep.warn("over-cap", f"{m} holds {loads.get(m, 0)} places, at or over the "
+                         f"workload cap {cap}", where)
+            loads[m] = loads.get(m, 0) + 1
+    loads = a.loads()
+    if do_replay:
+        if rec["uscc"] in excluded_usccs(st, c):
+            rep.error("exclusion", f"the supplement draws {rec['uscc']}, which a draw the "
+                      "commitment excludes listed", where)
+        supplement_rank(rep, a, rec, where)
+    if regs is not None:
+        unavailable = set(a.unavailable)
+
+        def check():
+            ctx = pick_context(st, rep, regs, a, where)
+            if ctx is None:
+                return
+            pool, history, conflicts = ctx
+            sizes = c["rec"]["registers"]["entities"]["class_sizes"]
+            if rank >= sizes[x]:
+                return  # no such rank: reported at replay level
+            start = sum(sizes[y] for y in CLASSES[:CLASSES.index(x)])
+            ent = pool[start + rank]
+            if ent["uscc"] != rec["uscc"]:
+                rep.error("supplement", f"class {x} rank {rank} is {ent['uscc']} in the "
+                          f"committed pool, the record says {rec['uscc']}", where)
+                return
+            words = after_draw_words(after_draw_seed(a), n)
+            picked, lds = [], dict(loads)
+            for p in range(s):
+                cands = after_draw_candidates(task["team"], p, ent, picked, set(), unavailable,
+                                              regs.inspectors, conflicts,
+                                              task["inspection_date"], history)
+                who, _ = after_draw_pick(words, cands, lds, cap)
+                if who is None:
+                    rep.error("supplement", f"nobody can take place {p} of the team of "
+                              f"{ent['uscc']}: the record could not have been made", where)
+                    return
+                picked.append(who)
+                lds[who] = lds.get(who, 0) + 1
+            if picked != team:
+                rep.error("supplement", f"the after-draw rule picks the team {picked}, the "
+                          f"record names {team}", where)
+            else:
+                rep.info("supplement", f"{rec['uscc']} is the pool's entity at class {x} rank "
+                         f"{rank}, and its team the after-draw rule's", where)
+        queue_pick(st, a, only_draw, check)
+    a.supplements[x] += 1
+    if mark:
+        e["replaced"] = True
+    if append:
+        a.add(rec["uscc"], x, rank, team)
+
+
+def supplement_rank(rep, a, rec, where):
+    """FORMAT §7 `supplement` (replay): the rank is the class sampler's next
+    output k_c + j (§5.5, assignment.md §A.4)."""
+    c, d = a.c, a.d
+    x = rec["class"]
+    ci = CLASSES.index(x)
+    task = c["rec"]["task"]
+    pools = [c["rec"]["registers"]["entities"]["class_sizes"][y] for y in CLASSES]
+    try:
+        if any(task["ratios_bp"][y] > 10000 for y in CLASSES):
+            raise FormatError("a committed ratio is above 10000 bp")
+        sizes = sample_sizes(pools, [task["ratios_bp"][y] for y in CLASSES], task["top_up"])
+    except FormatError as exc:
+        rep.error("supplement", f"the rank cannot be checked: {exc}", where)
+        return
+    k = len(d["rec"]["drawn"][x])
+    if k != sizes[ci]:
+        rep.error("supplement", f"the rank cannot be checked: the draw lists {k} entities of "
+                  f"class {x}, not the committed sample size {sizes[ci]}", where)
+        return
+    j = a.supplements[x]
+    if k + j >= pools[ci]:
+        rep.error("supplement", f"class {x} has no entity left to draw ({pools[ci]} in the "
+                  f"pool, {k} drawn, {j} supplement(s))", where)
+        return
+    expect = draw_ranks(after_draw_seed(a), ci, pools[ci], k + j + 1)[-1]
+    if rec["rank"] != expect:
+        rep.error("supplement", f"class {x}: rank {rec['rank']}, the class sampler's next "
+                  f"output (number {k + j}) is {expect}", where)
+
+
+# ------------------------------------------------------------ proof bundles --
+PROOF_FORMATS = {1: "double-random/entity-proof/v1", 2: "double-random/entity-proof/v2"}
+ENTITY_FIELDS = {1: ("uscc", "name", "credit_class", "region", "industry"),
+                 2: ("uscc", "name", "credit_class", "region", "industry", "status",
+                     "target_types")}
+
+
+def verify_proof(bundle_bytes, key, rep=None):
+    """FORMAT §8: a proof bundle for one entity, checked alone. Returns the
+    report; rep.proof holds what the bundle shows (class, rank, drawn)."""
+    rep = rep or Report()
+    rep.proof = None
+    rep.unreadable = False
+
+    def s_entity(v, p):
+        # the members of either version's entity (FORMAT §3); which of them
+        # the commitment's version needs is checked below
+        if not isinstance(v, dict) or any(k not in ENTITY_FIELDS[2] for k in v):
+            raise FormatError(f"{p}: not an entity of FORMAT §3")
+        return v
+    try:
+        b = s_obj(dict(format=s_str, commitment=s_str, draw=s_null_or(s_str),
+                       proof=s_obj(dict(entity=s_entity, rank=s_u64, proof=s_obj(dict(
+                           index=s_u64, tree_size=s_u64, path=s_list(s_hex64)))))))(
+            json_strict(bundle_bytes), "bundle")
+    except FormatError as exc:
+        rep.error("proof", f"not a proof bundle: {exc}")
+        rep.unreadable = True
+        return rep
+    opened = {}
+    for which in ("commitment", "draw"):
+        text = b[which]
+        if text is None:
+            continue
+        try:
+            ptype, payload, sigs = decode_envelope(text.encode("utf-8"))
+        except FormatError as exc:
+            rep.error("envelope", f"the bundle's {which}: {exc}", which)
+            return rep
+        try:
+            kind, version, rec, _ = open_record(ptype, payload, sigs, key)
+        except FormatError as exc:
+            rep.error("record", f"the bundle's {which}: {exc}", which)
+            return rep
+        if kind != which:
+            rep.error("record", f"the bundle's {which} is a {kind} record", which)
+            return rep
+        opened[which] = dict(kind=kind, version=version, rec=rec, id=record_id_of(ptype, payload),
+                             line=which, seq=rec["chain"]["sequence"])
+    if "commitment" not in opened:
+        rep.error("proof", "the bundle holds no commitment")
+        return rep
+    c = opened["commitment"]
+    version, cr = c["version"], c["rec"]
+    if b["format"] != PROOF_FORMATS[version]:
+        rep.error("proof", f"format {b['format']!r} is not {PROOF_FORMATS[version]!r}, the "
+                  f"format of a version-{version} commitment's entity proof")
+        return rep
+    where = f"commitment (sequence {c['seq']})"
+    commitment_findings(cr, version, rep, where)
+    # The entity: exactly the fields of the version's leaf, through that leaf
+    # into the committed pool at its class and rank.
+    ent = b["proof"]["entity"]
+    fields = ENTITY_FIELDS[version]
+    try:
+        if not isinstance(ent, dict) or set(ent) != set(fields):
+            raise FormatError(f"the entity's members are not {list(fields)}")
+        for f in fields:
+            if f == "target_types":
+                s_list(s_str)(ent[f], f)
+            else:
+                s_str(ent[f], f)
+        if ent["credit_class"] not in CLASSES:
+            raise FormatError(f"credit class {ent['credit_class']!r}")
+    except FormatError as exc:
+        rep.error("proof", f"entity: {exc}")
+        return rep
+    cls = ent["credit_class"]
+    ci = CLASSES.index(cls)
+    pool = cr["registers"]["entities"]
+    rank, pr = b["proof"]["rank"], b["proof"]["proof"]
+    start = sum(pool["class_sizes"][x] for x in CLASSES[:ci])
+    ok = True
+    if pr["tree_size"] != pool["size"]:
+        rep.error("proof", f"tree_size {pr['tree_size']} is not the committed size {pool['size']}")
+        ok = False
+    if rank >= pool["class_sizes"][cls] or pr["index"] != start + rank:
+        rep.error("proof", f"index {pr['index']} is not rank {rank} of class {cls} "
+                  f"(class {cls} holds leaves {start}..{start + pool['class_sizes'][cls]})")
+        ok = False
+    if ok:
+        leaf = entity_leaf_for(version)(ent)
+        err = verify_inclusion(leaf_hash(leaf), pr["index"], pr["tree_size"],
+                               [bytes.fromhex(x) for x in pr["path"]],
+                               bytes.fromhex(pool["root"]))
+        if err:
+            rep.error("proof", f"the inclusion proof does not verify against the committed "
+                      f"pool root ({err})")
+            ok = False
+    d = opened.get("draw")
+    drawn = None
+    if d is not None and ok:
+        dr = d["rec"]
+        dwhere = f"draw (sequence {d['seq']})"
+        if dr["commitment"] != c["id"]:
+            rep.error("proof", "the draw does not name the bundle's commitment", dwhere)
+        elif draw_findings(c, d, rep, dwhere):
+            bps = [cr["task"]["ratios_bp"][x] for x in CLASSES]
+            top_up = cr["task"]["top_up"] if version == 2 else "any-class"
+            pools = [pool["class_sizes"][x] for x in CLASSES]
+            try:
+                if any(v > 10000 for v in bps):
+                    raise FormatError("a committed ratio is above 10000 bp")
+                k = sample_sizes(pools, bps, top_up)[ci]
+            except FormatError as exc:
+                rep.error("replay", f"cannot replay: {exc}", dwhere)
+                k = None
+            listed = dr["drawn"][cls]
+            if k is not None and len(listed) != k:
+                rep.error("sample-size", f"class {cls}: {len(listed)} drawn, the committed "
+                          f"pool and ratio give {k}", dwhere)
+            elif k is not None:
+                seed = derive_seed(bytes.fromhex(c["id"]),
+                                   bytes.fromhex(dr["randomness"]["value"]))
+                ranks = draw_ranks(seed, ci, pools[ci], k)
+                if [e["rank"] for e in listed] != ranks:
+                    rep.error("ranks", f"class {cls}: ranks {[e['rank'] for e in listed]}, the "
+                              f"seed gives {ranks}", dwhere)
+                else:
+                    drawn = rank in ranks
+                    if drawn and listed[ranks.index(rank)]["uscc"] != ent["uscc"]:
+                        rep.error("drawn-entity", f"rank {rank} of class {cls} is drawn, but the "
+                                  f"draw lists {listed[ranks.index(rank)]['uscc']}, not "
+                                  f"{ent['uscc']}", dwhere)
+    rep.proof = dict(uscc=ent["uscc"], credit_class=cls, rank=rank,
+                     class_size=pool["class_sizes"][cls], drawn=drawn,
+                     commitment=dict(sequence=c["seq"], record=c["id"],
+                                     created_at=cr["chain"]["created_at"]),
+                     draw=None if d is None else dict(sequence=d["seq"], record=d["id"],
+                                                      created_at=d["rec"]["chain"]["created_at"]))
+    return rep
+
+
+def record_id_of(ptype, payload):
+    return hashlib.sha256(pae(ptype, payload)).hexdigest()
+
+
 # --------------------------------------------------------------------- CLI --
-def load_registers(args, rep):
+def read_secrets(path):
+    """FORMAT §3: JSON Lines {"commitment":"<record id>","conflict_salt":"<64 hex>"};
+    a line that is not such an object is an error naming the line."""
     salts = {}
+    data = open(path, "rb").read()
+    for ln, line in enumerate(data.split(b"\n"), 1):
+        if line.endswith(b"\r"):
+            line = line[:-1]
+        if all(c in ASCII_BLANK for c in line):
+            continue
+        try:
+            obj = s_obj(dict(commitment=s_hex64, conflict_salt=s_hex64))(
+                json_strict(line), "secret")
+        except FormatError as exc:
+            raise FormatError(f"{path}: line {ln}: {exc}") from None
+        salts[obj["commitment"]] = bytes.fromhex(obj["conflict_salt"])
+    return salts
+
+
+def read_salt_hex(text):
+    t = text.strip()
+    if not re.fullmatch(r"[0-9a-fA-F]{64}", t):
+        raise FormatError("a conflict salt is 32 bytes, 64 hex digits")
+    return bytes.fromhex(t)
+
+
+def load_registers(args, rep):
+    """The register files (every bad row is a `register-file` error, left
+    out). Raises FormatError for salts that cannot be read (a usage error)."""
+    salts = read_secrets(args.secrets) if args.secrets else {}
     default_salt = None
     if args.conflict_salt:
-        default_salt = bytes.fromhex(open(args.conflict_salt).read().strip())
-    if args.secrets:
-        for ln, line in enumerate(open(args.secrets, "rb").read().splitlines(), 1):
-            if not line.strip():
-                continue
-            obj = json_strict(line)
-            salts[obj["commitment"]] = bytes.fromhex(obj["conflict_salt"])
+        text = args.conflict_salt
+        if os.path.exists(text):
+            text = open(text).read()
+        default_salt = read_salt_hex(text)
     bad = []
     try:
         ents = load_entities(args.entities, bad)
@@ -1215,18 +2018,20 @@ def load_registers(args, rep):
         return None
     for msg in bad:
         rep.error("register-file", msg)
-    return Registers(ents, insp, conf, items, lambda cid: salts.get(cid, default_salt))
+    return Registers(ents, insp, conf, items, salts, default_salt)
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--chain", required=True)
+    ap.add_argument("--chain")
+    ap.add_argument("--proof", help="check a proof bundle (FORMAT §8) instead of a chain")
     ap.add_argument("--public-key", required=True)
     ap.add_argument("--entities")
     ap.add_argument("--inspectors")
     ap.add_argument("--conflicts")
     ap.add_argument("--items")
-    ap.add_argument("--conflict-salt", help="hex file: one salt for every commitment")
+    ap.add_argument("--conflict-salt", help="one salt (64 hex digits, or a file holding them) "
+                    "for every commitment the secrets file does not list")
     ap.add_argument("--secrets", help="JSON Lines {commitment, conflict_salt}")
     ap.add_argument("--level", choices=["chain", "replay", "full"])
     ap.add_argument("--draw", metavar="PREFIX",
@@ -1242,6 +2047,25 @@ def main(argv=None):
     except (FormatError, OSError) as exc:
         print(f"public key: {exc}", file=sys.stderr)
         return 2
+    if args.proof:
+        verify_proof(open(args.proof, "rb").read(), key, rep)
+        if args.json:
+            print(json.dumps(dict(holds=rep.ok, proof=rep.proof, findings=rep.findings),
+                             ensure_ascii=False, indent=1))
+        else:
+            for f in rep.findings:
+                w = f" [{f['where']}]" if f["where"] else ""
+                print(f"{f['level'].upper():7} {f['check']}: {f['message']}{w}")
+            if rep.proof:
+                p = rep.proof
+                state = {True: "drawn", False: "not drawn", None: "no draw checked"}[p["drawn"]]
+                print(f"entity {p['uscc']}: class {p['credit_class']}, rank {p['rank']} of "
+                      f"{p['class_size']}, {state}")
+            print(f"{'HOLDS' if rep.ok else 'FAILS'} (proof bundle)")
+        return 2 if rep.unreadable else 0 if rep.ok else 1
+    if not args.chain:
+        print("--chain (or --proof) is required", file=sys.stderr)
+        return 2
     USCC_POLICY["lenient"] = args.uscc_policy == "lenient"
     USCC_POLICY["warnings"].clear()
     level = args.level or ("full" if args.entities else "replay")
@@ -1250,7 +2074,11 @@ def main(argv=None):
         if not (args.entities and args.inspectors and args.conflicts):
             print("--level full needs --entities, --inspectors and --conflicts", file=sys.stderr)
             return 2
-        regs = load_registers(args, rep)
+        try:
+            regs = load_registers(args, rep)
+        except (FormatError, OSError) as exc:
+            print(f"salts: {exc}", file=sys.stderr)
+            return 2
         for w in USCC_POLICY["warnings"]:
             rep.warn("register-file", w + " (admitted: --uscc-policy lenient)")
         if regs is None:

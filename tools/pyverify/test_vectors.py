@@ -36,8 +36,7 @@ def u64(v):
 
 
 # ----------------------------------------------------------------- chain --
-def run_chain_case(case):
-    cdir = os.path.join(VEC, "chain")
+def run_chain_case(case, cdir=os.path.join(VEC, "chain")):
     key = V.parse_public_key_file(open(os.path.join(cdir, "issuer.pub"), "rb").read())
     rep = V.Report()
     regs, level = None, "replay"
@@ -48,24 +47,204 @@ def run_chain_case(case):
             inspectors=os.path.join(cdir, r["inspectors"]),
             conflicts=os.path.join(cdir, r["conflicts"]),
             items=os.path.join(cdir, r["items"]) if r.get("items") else None,
-            conflict_salt=os.path.join(cdir, r["conflict_salt"]), secrets=None)
+            conflict_salt=os.path.join(cdir, r["conflict_salt"]) if r["conflict_salt"] else None,
+            secrets=None)
         regs = V.load_registers(args, rep)
         level = "full" if regs is not None else "replay"
     V.verify_chain(open(os.path.join(cdir, case["chain"]), "rb").read(), key, regs, level, rep)
     return rep
 
 
-def test_chain_cases():
-    cases = load("chain", "cases.json")["cases"]
-    assert len(cases) >= 25
+def check_chain_cases(cdir, at_least):
+    """Each case's verdict, and its failing checks: the file asks that the
+    listed ones be among the verifier's errors; this verifier is held to
+    exactly the listed set."""
+    cases = json.load(open(os.path.join(cdir, "cases.json"), "rb"))["cases"]
+    assert len(cases) >= at_least
     bad = []
     for case in cases:
-        rep = run_chain_case(case)
+        rep = run_chain_case(case, cdir)
         verdict = "holds" if rep.ok else "fails"
-        missing = set(case["failing_checks"]) - set(rep.failing())
-        if verdict != case["verdict"] or missing:
+        if verdict != case["verdict"] or set(case["failing_checks"]) != set(rep.failing()):
             bad.append((case["case"], verdict, rep.failing(), case["failing_checks"]))
     assert not bad, bad
+    return cases
+
+
+def test_chain_cases():
+    """Version 1, frozen: tests/vectors/chain/cases.json."""
+    check_chain_cases(os.path.join(VEC, "chain"), 26)
+
+
+def test_chain_cases_v2():
+    """Version 2: tests/vectors/v2/chain/cases.json."""
+    cases = check_chain_cases(os.path.join(VEC, "v2", "chain"), 39)
+    # The warnings the version-2 vectors name in their descriptions.
+    for name, check in (("unwitnessed-draw", "unwitnessed"),
+                        ("late-cancellation", "late-cancellation")):
+        case = next(c for c in cases if c["case"] == name)
+        rep = run_chain_case(case, os.path.join(VEC, "v2", "chain"))
+        assert any(f["check"] == check and f["level"] == "warning" for f in rep.findings), name
+
+
+AFTER_DRAW_CASES = {"replacement-honest": [], "replacement-changed": ["replacement"],
+                    "replacement-not-on-team": ["replacement"], "supplement-honest": [],
+                    "supplement-skips-rank": ["supplement"],
+                    "supplement-beyond-limit": ["supplement-limit"]}
+
+
+def test_after_draw_cases():
+    """FORMAT §5.4, §5.5, §7; assignment.md Part III: the six after-draw
+    vectors give exactly their checks, and an honest one is judged at full
+    level (its picks recomputed from the registers)."""
+    cdir = os.path.join(VEC, "v2", "chain")
+    cases = {c["case"]: c for c in json.load(open(os.path.join(cdir, "cases.json"), "rb"))["cases"]}
+    for name, failing in AFTER_DRAW_CASES.items():
+        rep = run_chain_case(cases[name], cdir)
+        assert rep.failing() == failing, (name, rep.failing())
+        assert not any(f["check"] == "over-cap" for f in rep.findings), name
+    for name in ("replacement-honest", "supplement-honest", "replacement-changed"):
+        assert cases[name]["registers"], name
+
+
+def test_after_draw_stream():
+    """assignment.md §A.5, its worked example: the key and the first words."""
+    seed = bytes.fromhex("a7ba59416a550703842de80536f5c68fece7c2dd26ccd33c18915af750066fd3")
+    assert C.after_draw_key(seed, 0).hex() == \
+        "27fd90a446ef1d1d74b016a2847e794289b33c8bc09a0ad1e151d52bebb2794f"
+    w = C.after_draw_words(seed, 0)
+    assert [w.next_u64() for _ in range(3)] == \
+        [11623332539740266174, 10168715778084603456, 7090719626795229321]
+    assert C.after_draw_key(seed, 1).hex() == \
+        "3e9f6ea16b77962305f172b2705201f40577cf23d415cbd4775ce1adc65eb30f"
+
+
+def _records(path):
+    out = []
+    for line in open(path, "rb").read().splitlines():
+        e = json.loads(line)
+        out.append([e["payloadType"], json.loads(base64.b64decode(e["payload"]))])
+    return out
+
+
+def _resign(recs):
+    """Sign [payload type, payload] records with the vectors' TEST ONLY key
+    (its seed is the bytes 01..20, published), relinking `previous`, and
+    `commitment`/`draw` members that name a record whose id changed."""
+    from nacl.signing import SigningKey
+    sk = SigningKey(bytes(range(1, 33)))
+    kid = C.key_id(bytes(sk.verify_key))
+    lines, ids, renamed = [], [], {}
+    for n, (ptype, p) in enumerate(recs):
+        old = p.pop("_old", None)
+        p["chain"]["key_id"] = kid
+        if n:
+            p["chain"]["previous"] = ids[-1]
+        for m in ("commitment", "draw"):
+            if p.get(m) in renamed:
+                p[m] = renamed[p[m]]
+        body = json.dumps(p, ensure_ascii=False, separators=(",", ":")).encode()
+        rid = C.record_id(ptype, body)
+        if old is not None:
+            renamed[old] = rid
+        sig = sk.sign(C.pae(ptype, body)).signature
+        lines.append(json.dumps({"payload": base64.b64encode(body).decode(), "payloadType": ptype,
+                                 "signatures": [{"keyid": kid,
+                                                 "sig": base64.b64encode(sig).decode()}]}))
+        ids.append(rid)
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_after_draw_attacks():
+    """The after-draw checks one by one, on the honest vectors changed and
+    re-signed: each change gives exactly the checks FORMAT §7 names for it."""
+    cdir = os.path.join(VEC, "v2", "chain")
+    key = V.parse_public_key_file(open(os.path.join(cdir, "issuer.pub"), "rb").read())
+    cases = {c["case"]: c for c in json.load(open(os.path.join(cdir, "cases.json"), "rb"))["cases"]}
+    r = cases["valid"]["registers"]
+    regs = V.load_registers(types.SimpleNamespace(
+        entities=os.path.join(cdir, r["entities"]), inspectors=os.path.join(cdir, r["inspectors"]),
+        conflicts=os.path.join(cdir, r["conflicts"]), items=None,
+        conflict_salt=os.path.join(cdir, r["conflict_salt"]), secrets=None), V.Report())
+
+    def judge(base, change, level="full"):
+        recs = _records(os.path.join(cdir, base + ".jsonl"))
+        for ptype, p in recs:
+            p["_old"] = C.record_id(ptype, json.dumps(p, ensure_ascii=False,
+                                                      separators=(",", ":")).encode())
+        change(recs)
+        rep = V.verify_chain(_resign(recs), key, regs if level == "full" else None, level)
+        warns = sorted({f["check"] for f in rep.findings if f["level"] == "warning"
+                        and f["check"] == "over-cap"})
+        return rep.failing(), warns
+
+    def last(**kw):
+        return lambda recs: recs[-1][1].update(**kw)
+
+    drawn = _records(os.path.join(cdir, "valid.jsonl"))[1][1]["drawn"]
+    other = drawn["B"][0]["uscc"]
+    # unchanged, re-signed: still holds
+    assert judge("replacement-honest", lambda recs: None) == ([], [])
+    assert judge("supplement-honest", lambda recs: None) == ([], [])
+    for label, base, change, failing in [
+        ("replacement: an entity not on the list", "replacement-honest",
+         last(uscc="91140522MA0000000K"), ["replacement"]),
+        ("replacement: no place 2 in a team of 2", "replacement-honest", last(place=2),
+         ["replacement"]),
+        ("replacement: reason other, blank text", "replacement-honest",
+         last(reason={"kind": "other", "text": "\u3000"}), ["replacement"]),
+        ("replacement: the officer already on the team", "replacement-honest",
+         last(replacement="ZF006"), ["replacement"]),
+        ("replacement: names the commitment", "replacement-honest",
+         lambda recs: recs[-1][1].update(draw=recs[0][1]["_old"]), ["replacement"]),
+        ("supplement: team reversed (full: not the rule's team)", "supplement-honest",
+         lambda recs: recs[-1][1]["team"].reverse(), ["supplement"]),
+        ("supplement: replaced entity not on the list", "supplement-honest",
+         last(replaced="91140522MA0000000K"), ["supplement"]),
+        ("supplement: an entity already drawn", "supplement-honest", last(uscc=other),
+         ["supplement"]),
+        ("supplement: reason other, empty text", "supplement-honest",
+         last(reason={"kind": "other", "text": ""}), ["supplement"]),
+        ("supplement: team of one", "supplement-honest",
+         lambda recs: recs[-1][1]["team"].pop(), ["supplement"]),
+    ]:
+        got = judge(base, change)
+        assert got[0] == failing, (label, got)
+
+    # A second replacement on the same place: the officer who left before
+    # cannot come back (left set), at chain level and against the rule's pick.
+    def back(recs):
+        p = json.loads(json.dumps(recs[-1][1]))
+        p["chain"]["sequence"] = str(int(p["chain"]["sequence"]) + 1)
+        p.update(leaving=p["replacement"], replacement=p["leaving"],
+                 reason={"kind": "illness", "text": "病假 (TEST ONLY)"})
+        recs.append([recs[-1][0], p])
+    assert judge("replacement-honest", back)[0] == ["replacement"]
+    # After an illness the officer takes no later pick of the draw: a
+    # supplement whose team names the ill officer fails `supplement`.
+    def ill_then_supplement(recs):
+        sup = _records(os.path.join(cdir, "supplement-honest.jsonl"))[-1]
+        rp = recs[-1][1]
+        rp["reason"] = {"kind": "illness", "text": "病假 (TEST ONLY)"}
+        sup[1]["chain"]["sequence"] = str(int(rp["chain"]["sequence"]) + 1)
+        sup[1]["chain"]["created_at"] = rp["chain"]["created_at"]
+        sup[1]["draw"] = rp["draw"]
+        sup[1]["team"] = [rp["leaving"], sup[1]["team"][1]]
+        recs.append(sup)
+    assert judge("replacement-honest", ill_then_supplement, "replay")[0] == ["supplement"]
+
+    # j (§A.4) and the limit count supplement records, errors or not; the
+    # list takes in each change that fits (README, ambiguity 41): a second
+    # supplement whose `replaced` is not on the list still appends its entity,
+    # so the third and fourth follow on it and the fourth is over the limit.
+    assert judge("supplement-beyond-limit", lambda recs: recs[4][1].update(
+        replaced="91140522MA0000000K"), "replay")[0] == ["supplement", "supplement-limit"]
+
+    # over-cap (a warning, chain level): a cap of 1 while the replacement
+    # already holds two places. At level chain the draw is not replayed.
+    def cap_one(recs):
+        recs[0][1]["task"]["team"]["workload_cap"] = 1
+    assert judge("replacement-honest", cap_one, "chain") == ([], ["over-cap"])
 
 
 # ------------------------------------------------------------- registers --
@@ -92,9 +271,31 @@ def _fields(data, shape):
 
 
 def test_registers():
-    """tests/vectors/registers.json: every leaf is rebuilt from its fields by
-    this verifier's leaf functions, hashed, and the root recomputed."""
-    cases = load("registers.json")["cases"]
+    """tests/vectors/registers.json (version 1, frozen): every leaf is rebuilt
+    from its fields by this verifier's leaf functions, hashed, and the root
+    recomputed."""
+    check_registers(load("registers.json")["cases"], 1)
+
+
+def test_registers_v2():
+    """tests/vectors/v2/registers.json: the same, with version-2 entity
+    leaves; each entity leaf is also rebuilt from `extra.fields`, and the
+    version-1 file's entity leaves from the same fields."""
+    cases = load("v2", "registers.json")["cases"]
+    check_registers(cases, 2)
+    v1 = {c["register"]: c for c in load("registers.json")["cases"]}
+    for case in cases:
+        fields = case["extra"].get("fields")
+        if not fields:
+            continue
+        leaves = [bytes.fromhex(x["bytes"]) for x in case["leaves_in_canonical_order"]]
+        assert [C.entity_leaf_v2(f) for f in fields] == leaves, case["register"]
+        if case["register"] in v1:
+            old = [bytes.fromhex(x["bytes"]) for x in v1[case["register"]]["leaves_in_canonical_order"]]
+            assert [C.entity_leaf(f) for f in fields] == old, case["register"]
+
+
+def check_registers(cases, version):
     assert {c["register"] for c in cases} >= {"entities", "inspectors", "conflicts", "items"}
     for case in cases:
         kind = case["register"].split("-")[0]
@@ -102,7 +303,15 @@ def test_registers():
         for x, data in zip(case["leaves_in_canonical_order"], leaves):
             assert C.leaf_hash(data).hex() == x["hash"], case["register"]
             t = lambda v: v.decode("utf-8")  # noqa: E731
-            if kind == "entities":
+            if kind == "entities" and version == 2:
+                tag, uscc, cls, name, region, industry, status, types_ = \
+                    _fields(data, "sssssssl")
+                assert tag == b"double-random/entity/v2"
+                assert [t(x) for x in types_] == sorted({t(x) for x in types_}, key=str.encode)
+                rebuilt = C.entity_leaf_v2(dict(
+                    uscc=t(uscc), credit_class=t(cls), name=t(name), region=t(region),
+                    industry=t(industry), status=t(status), target_types=[t(x) for x in types_]))
+            elif kind == "entities":
                 tag, uscc, cls, name, region, industry = _fields(data, "ssssss")
                 rebuilt = C.entity_leaf(dict(uscc=t(uscc), credit_class=t(cls), name=t(name),
                                              region=t(region), industry=t(industry)))
@@ -126,14 +335,15 @@ def test_registers():
                     methods=[t(m) for m in methods], required_expertise=[t(e) for e in exp]))
             assert rebuilt == data, (case["register"], data.hex())
         assert C.mth([C.leaf_hash(x) for x in leaves]).hex() == case["root"], case["register"]
+        shape = "sssssssl" if version == 2 else "ssssss"
         sizes = case["extra"].get("class_sizes")
         if sizes:
-            got = {c: sum(1 for x in leaves if _fields(x, "ssssss")[2] == c.encode())
+            got = {c: sum(1 for x in leaves if _fields(x, shape)[2] == c.encode())
                    for c in "ABCD"}
             assert got == {c: int(n) for c, n in sizes.items()}, case["register"]
         order = case["extra"].get("canonical_uscc_order")
         if order:
-            assert [_fields(x, "ssssss")[1].decode() for x in leaves] == order
+            assert [_fields(x, shape)[1].decode() for x in leaves] == order
 
 
 # ---------------------------------------------------------------- merkle --
@@ -225,6 +435,26 @@ def test_assignment():
         assert got == case["expected"], (case["case"], got)
 
 
+def test_assignment_v2():
+    """tests/vectors/v2/assignment.json: teams (place order) or the exact error."""
+    a = load("v2", "assignment.json")
+    assert len(a["cases"]) >= 21
+    for case in a["cases"]:
+        hist = None
+        if case["history"] is not None:
+            hist = {}
+            for h in case["history"]:
+                hist[h["uscc"]] = hist.get(h["uscc"], []) + h["inspectors"]
+        try:
+            got = dict(teams=C.assign_teams_v2(
+                bytes.fromhex(case["seed"]), case["entities"], case["inspectors"],
+                [(x["inspector_id"], x["uscc"]) for x in case["conflicts"]],
+                case["rules"], case["date"], hist))
+        except C.AssignError as exc:
+            got = dict(error=exc.detail)
+        assert got == case["expected"], (case["case"], got)
+
+
 # -------------------------------------------------- envelope and Ed25519 --
 def test_envelopes():
     edir = os.path.join(VEC, "envelope")
@@ -292,6 +522,14 @@ def test_example_chain():
     res = json.loads(buf.getvalue())
     assert rc == 0 and res["holds"], [f for f in res["findings"] if f["level"] == "error"]
     assert res["level"] == "full"
+    # Every after-draw record of the example (a replacement and a supplement)
+    # was judged at full level: its pick recomputed and found to be the rule's.
+    types_ = [json.loads(line)["payloadType"] for line in open(chain, "rb").read().splitlines()
+              if line.strip()]
+    for kind in ("replacement", "supplement"):
+        n = sum(t.endswith(f".{kind}.v2+json") for t in types_)
+        ok = [f for f in res["findings"] if f["check"] == kind and f["level"] == "ok"]
+        assert len(ok) == n, (kind, n, ok)
     # With py_ecc (always under DR_EXAMPLE_DIR, as in CI), every draw's quicknet
     # beacon must verify; without it the check is only a "not checked" warning.
     try:
@@ -302,26 +540,6 @@ def test_example_chain():
     if required or have_bls:
         beacon = [f for f in res["findings"] if f["check"] == "beacon"]
         assert beacon and all(f["level"] == "ok" for f in beacon), beacon
-
-
-if __name__ == "__main__":
-    passed = failed = skipped = 0
-    for name, fn in list(globals().items()):
-        if name.startswith("test_") and callable(fn):
-            try:
-                fn()
-                passed += 1
-                print(f"PASS {name}")
-            except AssertionError as exc:
-                failed += 1
-                print(f"FAIL {name}: {exc}")
-            except BaseException as exc:  # pytest.skip raises Skipped, a BaseException
-                if type(exc).__name__ != "Skipped":
-                    raise
-                skipped += 1
-                print(f"SKIP {name}: {exc}")
-    print(f"{passed} passed, {failed} failed, {skipped} skipped")
-    sys.exit(1 if failed else 0)
 
 
 # --------------------------------------------------------------- witness --
@@ -593,3 +811,109 @@ def test_add_checkpoint_cases():
             got, error = None, r.args[0]
         assert error == case["error"], case["name"]
         assert got == case["cosignature"], case["name"]
+
+
+# ---------------------------------------------------------- proof bundles --
+def make_proof(cdir, chain_name, commitment_seq, uscc, with_draw=True):
+    """A bundle (FORMAT §8) built by this verifier from a vector chain and its
+    registers: the commitment's line, its draw's line, and the entity's
+    inclusion proof into the pool rebuilt by FORMAT §3.1."""
+    lines = [x for x in open(os.path.join(cdir, chain_name), "rb").read().split(b"\n") if x]
+    key = V.parse_public_key_file(open(os.path.join(cdir, "issuer.pub"), "rb").read())
+    opened = []
+    for raw in lines:
+        ptype, payload, sigs = V.decode_envelope(raw)
+        kind, version, rec, _ = V.open_record(ptype, payload, sigs, key)
+        opened.append((raw, kind, version, rec, C.record_id(ptype, payload)))
+    raw_c, _, version, cr, cid = opened[commitment_seq]
+    draw = next((o for o in opened if o[1] == "draw" and o[3]["commitment"] == cid), None)
+    st = V.ChainState()
+    for o in opened:
+        if o[1] == "draw":
+            st.all_draws[o[4]] = o[3]
+    bad = []
+    master = V.load_entities(os.path.join(cdir, "registers", "entities.csv"), bad)
+    pool = V.commitment_pool(st, dict(version=version, rec=cr), master)
+    leaves = [C.leaf_hash(C.entity_leaf_for(version)(e)) for e in pool]
+    i = next(n for n, e in enumerate(pool) if e["uscc"] == uscc)
+    e = pool[i]
+    start = sum(1 for x in pool if x["credit_class"] < e["credit_class"])
+    fields = {f: e[f] for f in V.ENTITY_FIELDS[version]}
+    return {"format": V.PROOF_FORMATS[version], "commitment": raw_c.decode(),
+            "draw": draw[0].decode() if with_draw and draw else None,
+            "proof": {"entity": fields, "rank": str(i - start),
+                      "proof": {"index": str(i), "tree_size": str(len(pool)),
+                                "path": [h.hex() for h in C.audit_path(i, leaves)]}}}
+
+
+def check_proof(bundle, cdir):
+    key = V.parse_public_key_file(open(os.path.join(cdir, "issuer.pub"), "rb").read())
+    return V.verify_proof(json.dumps(bundle, ensure_ascii=False).encode(), key)
+
+
+def test_proof_bundles():
+    """FORMAT §8, on bundles this verifier builds from the vector chains: a
+    drawn and an undrawn entity of a scoped version-2 pool hold; tampered
+    bundles fail. (The bundled `prove` output is compared by the probes.)"""
+    cdir = os.path.join(VEC, "v2", "chain")
+    # scope-and-exclusion: commitment 2 excludes the first draw's entities.
+    for seq in (0, 2):
+        rec = json.loads(base64.b64decode(json.loads(open(os.path.join(
+            cdir, "scope-and-exclusion.jsonl"), "rb").read().split(b"\n")[seq])["payload"]))
+        assert rec["task"]["scope"]["industries"], rec["task"]["scope"]
+    drawn_uscc = None
+    for line in open(os.path.join(cdir, "scope-and-exclusion.jsonl"), "rb").read().split(b"\n"):
+        if line and json.loads(line)["payloadType"].endswith("draw.v2+json"):
+            d = json.loads(base64.b64decode(json.loads(line)["payload"]))
+            drawn_uscc = next(e["uscc"] for x in "ABCD" for e in d["drawn"][x])
+            break
+    b = make_proof(cdir, "scope-and-exclusion.jsonl", 0, drawn_uscc)
+    rep = check_proof(b, cdir)
+    assert rep.ok and rep.proof["drawn"] is True, rep.findings
+    # an entity of the pool not drawn
+    bad = []
+    master = V.load_entities(os.path.join(cdir, "registers", "entities.csv"), bad)
+    pool0 = [e for e in master if e["industry"] == "河道采砂" and e["status"] != "deregistered"]
+    other = next(e["uscc"] for e in pool0 if e["uscc"] != drawn_uscc and
+                 check_proof(make_proof(cdir, "scope-and-exclusion.jsonl", 0, e["uscc"]),
+                             cdir).proof["drawn"] is False)
+    assert check_proof(make_proof(cdir, "scope-and-exclusion.jsonl", 0, other, False), cdir).ok
+    # version 1
+    v1 = os.path.join(VEC, "chain")
+    rep = check_proof(make_proof(v1, "valid.jsonl", 0, "91140522MA0000000K"), v1)
+    assert rep.ok and rep.proof["drawn"] is not None, rep.findings
+    # tampering
+    for label, fn, check in [
+        ("format of the other version", lambda x: x.update(format=V.PROOF_FORMATS[1]), "proof"),
+        ("status changed", lambda x: x["proof"]["entity"].update(status="revoked"), "proof"),
+        ("v1 fields in a v2 proof", lambda x: [x["proof"]["entity"].pop(k)
+                                               for k in ("status", "target_types")], "proof"),
+        ("rank off by one", lambda x: x["proof"].update(rank=str(int(x["proof"]["rank"]) + 1)),
+         "proof"),
+        ("tree size not the pool's", lambda x: x["proof"]["proof"].update(
+            tree_size=str(int(x["proof"]["proof"]["tree_size"]) + 1)), "proof"),
+    ]:
+        x = make_proof(cdir, "scope-and-exclusion.jsonl", 0, drawn_uscc)
+        fn(x)
+        rep = check_proof(x, cdir)
+        assert not rep.ok and check in rep.failing(), (label, rep.failing())
+
+
+if __name__ == "__main__":
+    passed = failed = skipped = 0
+    for name, fn in list(globals().items()):
+        if name.startswith("test_") and callable(fn):
+            try:
+                fn()
+                passed += 1
+                print(f"PASS {name}")
+            except AssertionError as exc:
+                failed += 1
+                print(f"FAIL {name}: {exc}")
+            except BaseException as exc:  # pytest.skip raises Skipped, a BaseException
+                if type(exc).__name__ != "Skipped":
+                    raise
+                skipped += 1
+                print(f"SKIP {name}: {exc}")
+    print(f"{passed} passed, {failed} failed, {skipped} skipped")
+    sys.exit(1 if failed else 0)

@@ -12,6 +12,7 @@
 //! step by step. [`staffing_check`] is the office's check at commit time
 //! that every possible draw of the committed pool can be staffed.
 
+mod after;
 mod error;
 mod staffing;
 
@@ -27,6 +28,9 @@ use crate::registers::uscc::Uscc;
 use crate::registers::{ConflictRegister, Entity, Inspector, InspectorRegister};
 use crate::sampling::{keystream, uniform_below};
 
+pub use after::{
+    Pick, PickBreakdown, PickContext, PickError, pick_replacement, pick_supplement_team,
+};
 pub use error::{AssignError, Binding, Breakdown, RulesError};
 pub use staffing::{
     Bottleneck, OfficerKind, STAFFING_WORK_LIMIT, StaffingError, StaffingReport, staffing_check,

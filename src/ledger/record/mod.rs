@@ -1,24 +1,42 @@
-//! Ledger payloads (format version 1): result, correction, checkpoint.
+//! Ledger payloads: result, correction, checkpoint (format versions 1 and
+//! 2) and follow-up progress (version 2). The domain types are here; the
+//! exact JSON of each version is in [`v1`] (frozen: version-1 ledgers keep
+//! verifying byte for byte) and `v2` (written).
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::Date;
 
 use super::category::{FollowUp, ResultCategory};
-use crate::calendar::date::date_text;
 use crate::commitment::merkle::Hash;
 use crate::records::RecordId;
 use crate::records::envelope::{Envelope, sign};
 use crate::records::keys::{IssuerKey, IssuerPublicKey};
-use crate::records::{ChainLink, Count, RecordError, open_signed, payload_error};
+use crate::records::{ChainLink, Count, FormatVersion, RecordError, open_signed};
 use crate::registers::InspectionMethod;
 use crate::registers::uscc::Uscc;
 
-/// Payload type of result records.
-pub const RESULT_TYPE: &str = "application/vnd.double-random.result.v1+json";
-/// Payload type of correction records.
-pub const CORRECTION_TYPE: &str = "application/vnd.double-random.correction.v1+json";
-/// Payload type of checkpoint records.
-pub const CHECKPOINT_TYPE: &str = "application/vnd.double-random.checkpoint.v1+json";
+pub mod v1;
+mod v2;
+
+/// Payload type of result records (ledger format version 2).
+pub const RESULT_TYPE: &str = "application/vnd.double-random.result.v2+json";
+/// Payload type of correction records (ledger format version 2).
+pub const CORRECTION_TYPE: &str = "application/vnd.double-random.correction.v2+json";
+/// Payload type of checkpoint records (ledger format version 2).
+pub const CHECKPOINT_TYPE: &str = "application/vnd.double-random.checkpoint.v2+json";
+/// Payload type of follow-up progress records (ledger format version 2 only).
+pub const PROGRESS_TYPE: &str = "application/vnd.double-random.progress.v2+json";
+
+/// Every payload type of a results ledger, both versions.
+pub const LEDGER_TYPES: &[&str] = &[
+    v1::RESULT_TYPE,
+    v1::CORRECTION_TYPE,
+    v1::CHECKPOINT_TYPE,
+    RESULT_TYPE,
+    CORRECTION_TYPE,
+    CHECKPOINT_TYPE,
+    PROGRESS_TYPE,
+];
 
 /// The stable code of an inspection method: `on-site`, `written`,
 /// `online-monitoring`, `entrusted`.
@@ -43,17 +61,17 @@ fn method_from_code(code: &str) -> Option<InspectionMethod> {
 }
 
 /// Serde adapter: methods as their codes (exact codes only).
-mod methods {
+pub(crate) mod methods {
     use super::*;
 
-    pub(super) fn serialize<S: Serializer>(
+    pub(crate) fn serialize<S: Serializer>(
         v: &[InspectionMethod],
         s: S,
     ) -> Result<S::Ok, S::Error> {
         s.collect_seq(v.iter().map(|m| method_code(*m)))
     }
 
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
         d: D,
     ) -> Result<Vec<InspectionMethod>, D::Error> {
         let codes = Vec::<std::borrow::Cow<'de, str>>::deserialize(d)?;
@@ -68,9 +86,45 @@ mod methods {
     }
 }
 
+/// Serde adapter: result categories of one ledger format version (a
+/// category the version does not know is a schema error).
+pub(crate) mod categories {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(v: &[ResultCategory], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter())
+    }
+
+    fn of_version<'de, D: Deserializer<'de>>(
+        d: D,
+        known: fn(ResultCategory) -> bool,
+        version: u8,
+    ) -> Result<Vec<ResultCategory>, D::Error> {
+        let v = Vec::<ResultCategory>::deserialize(d)?;
+        if let Some(c) = v.iter().find(|c| !known(**c)) {
+            return Err(serde::de::Error::custom(format_args!(
+                "result category {:?} is not one of ledger format version {version}",
+                c.code()
+            )));
+        }
+        Ok(v)
+    }
+
+    pub(crate) fn deserialize_v1<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<ResultCategory>, D::Error> {
+        of_version(d, ResultCategory::in_v1, 1)
+    }
+
+    pub(crate) fn deserialize_v2<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<ResultCategory>, D::Error> {
+        of_version(d, ResultCategory::in_v2, 2)
+    }
+}
+
 /// The fields of one inspection result, as entered and as corrected.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResultFields {
     /// Record id of the draw (on the issuer's receipt chain) that drew the entity.
     pub draw: RecordId,
@@ -78,14 +132,17 @@ pub struct ResultFields {
     pub task: String,
     /// The inspected entity.
     pub uscc: Uscc,
+    /// Version 2: the department that checked and enters the result (谁检查、谁录入),
+    /// one of the task's departments; `None` in version 1 (one result per entity).
+    pub department: Option<String>,
+    /// Version 2: the check items (ids) this department checked, sorted by
+    /// bytes without repeats; `None` in version 1.
+    pub items: Option<Vec<String>>,
     /// First day of the inspection.
-    #[serde(with = "date_text")]
     pub inspection_start: Date,
     /// Last day of the inspection (the entry deadline counts from it).
-    #[serde(with = "date_text")]
     pub inspection_end: Date,
     /// How it was checked, sorted, no repeats, at least one.
-    #[serde(with = "methods")]
     pub methods: Vec<InspectionMethod>,
     /// Result categories, sorted, no repeats, at least one.
     pub categories: Vec<ResultCategory>,
@@ -93,7 +150,8 @@ pub struct ResultFields {
     pub findings: String,
     /// Follow-up measures, sorted by kind, one per kind.
     pub follow_ups: Vec<FollowUp>,
-    /// Ids (certificate numbers) of the inspectors who checked: the drawn team, in team order.
+    /// Ids (certificate numbers) of the inspectors who checked: the entity's
+    /// team (as amended after the draw), in team order.
     pub inspectors: Vec<String>,
 }
 
@@ -118,13 +176,25 @@ impl ResultFields {
         self.inspectors.retain(|i| seen.insert(i.clone()));
         self.task = self.task.trim().to_owned();
         self.findings = self.findings.trim().to_owned();
+        if let Some(d) = &mut self.department {
+            *d = d.trim().to_owned();
+        }
+        if let Some(items) = &mut self.items {
+            for i in items.iter_mut() {
+                *i = i.trim().to_owned();
+            }
+            items.sort();
+            items.dedup();
+        }
     }
 }
 
-/// A result: what one check of one drawn entity found.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A result: what one check of one drawn entity found (version 2: what
+/// one department's check of it found).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResultPayload {
+    /// The ledger format version it is written in.
+    pub format: FormatVersion,
     /// Chain link; `created_at` is the entry time.
     pub chain: ChainLink,
     /// The result.
@@ -142,9 +212,10 @@ pub struct Approver {
 }
 
 /// A correction: a result replaced with the approval of the unit head.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CorrectionPayload {
+    /// The ledger format version it is written in.
+    pub format: FormatVersion,
     /// Chain link; `created_at` is when the correction was made.
     pub chain: ChainLink,
     /// Record id of the version corrected: the result, or its latest correction.
@@ -153,8 +224,25 @@ pub struct CorrectionPayload {
     pub reason: String,
     /// Who approved it.
     pub approver: Approver,
-    /// The full corrected result (same draw and entity).
+    /// The full corrected result (same draw, entity and department).
     pub result: ResultFields,
+}
+
+/// Follow-up progress (后续处置进展): a penalty decision number, a
+/// transfer, a completed rectification, recorded on a result after it was
+/// entered. Signed by the issuer alone: it corrects nothing, and the
+/// publication does not mark the result corrected. Version 2 only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProgressPayload {
+    /// Chain link; `created_at` is when the progress was recorded.
+    pub chain: ChainLink,
+    /// Record id of a version (the result or a correction) of the result it follows up.
+    pub result: RecordId,
+    /// The follow-up measures as they now stand, sorted by kind, one per
+    /// kind: each replaces the result's measure of the same kind in
+    /// publication, or adds one.
+    pub follow_ups: Vec<FollowUp>,
 }
 
 /// A file of a publication and its digest.
@@ -171,17 +259,18 @@ pub struct PublishedFile {
 }
 
 /// A checkpoint: the ledger head at a publication and the published files' digests.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckpointPayload {
+    /// The ledger format version it is written in.
+    pub format: FormatVersion,
     /// Chain link.
     pub chain: ChainLink,
     /// Record id of the latest ledger record before this one.
     pub head: RecordId,
     /// Its sequence number.
-    #[serde(with = "crate::json::u64_string")]
     pub head_sequence: u64,
-    /// Number of results (entities with a result) the ledger holds at the head.
+    /// Number of results the ledger holds at the head (version 2: one per
+    /// draw, entity and department).
     pub results: Count,
     /// The published files.
     pub files: Vec<PublishedFile>,
@@ -197,6 +286,8 @@ pub enum LedgerRecord {
     Correction(CorrectionPayload),
     /// A checkpoint.
     Checkpoint(CheckpointPayload),
+    /// Follow-up progress on a result (version 2).
+    Progress(ProgressPayload),
 }
 
 impl LedgerRecord {
@@ -206,43 +297,59 @@ impl LedgerRecord {
             LedgerRecord::Result(p) => &p.chain,
             LedgerRecord::Correction(p) => &p.chain,
             LedgerRecord::Checkpoint(p) => &p.chain,
+            LedgerRecord::Progress(p) => &p.chain,
         }
     }
 
-    /// `result`, `correction` or `checkpoint`.
+    /// `result`, `correction`, `checkpoint` or `progress`.
     pub fn kind(&self) -> &'static str {
         match self {
             LedgerRecord::Result(_) => "result",
             LedgerRecord::Correction(_) => "correction",
             LedgerRecord::Checkpoint(_) => "checkpoint",
+            LedgerRecord::Progress(_) => "progress",
+        }
+    }
+
+    /// The ledger format version the record is written in.
+    pub fn format(&self) -> FormatVersion {
+        match self {
+            LedgerRecord::Result(p) => p.format,
+            LedgerRecord::Correction(p) => p.format,
+            LedgerRecord::Checkpoint(p) => p.format,
+            LedgerRecord::Progress(_) => FormatVersion::V2,
         }
     }
 
     /// The payload type.
     pub fn payload_type(&self) -> &'static str {
-        match self {
-            LedgerRecord::Result(_) => RESULT_TYPE,
-            LedgerRecord::Correction(_) => CORRECTION_TYPE,
-            LedgerRecord::Checkpoint(_) => CHECKPOINT_TYPE,
+        match (self.format(), self) {
+            (FormatVersion::V1, LedgerRecord::Result(_)) => v1::RESULT_TYPE,
+            (FormatVersion::V1, LedgerRecord::Correction(_)) => v1::CORRECTION_TYPE,
+            (FormatVersion::V1, LedgerRecord::Checkpoint(_)) => v1::CHECKPOINT_TYPE,
+            (_, LedgerRecord::Result(_)) => RESULT_TYPE,
+            (_, LedgerRecord::Correction(_)) => CORRECTION_TYPE,
+            (_, LedgerRecord::Checkpoint(_)) => CHECKPOINT_TYPE,
+            (_, LedgerRecord::Progress(_)) => PROGRESS_TYPE,
         }
     }
 
-    /// The exact payload bytes: compact JSON in declaration order.
-    pub fn to_payload(&self) -> Vec<u8> {
-        let r = match self {
-            LedgerRecord::Result(p) => serde_json::to_vec(p),
-            LedgerRecord::Correction(p) => serde_json::to_vec(p),
-            LedgerRecord::Checkpoint(p) => serde_json::to_vec(p),
-        };
-        // Serialising these plain structs to a Vec cannot fail.
-        r.unwrap_or_default()
+    /// The exact payload bytes: compact JSON of the record's version,
+    /// members in the order of docs/spec/ledger.md. A record its version
+    /// cannot express (a department in a version-1 result, a category the
+    /// version does not know) is an error.
+    pub fn to_payload(&self) -> Result<Vec<u8>, RecordError> {
+        match self.format() {
+            FormatVersion::V1 => v1::encode(self),
+            FormatVersion::V2 => v2::encode(self),
+        }
     }
 
     /// Signs the record with the issuer's key. A correction also needs the
     /// approver's signature: [`Envelope::add_signature`], or use
     /// [`sign_correction`].
-    pub fn sign(&self, key: &IssuerKey) -> Envelope {
-        sign(self.payload_type(), &self.to_payload(), key)
+    pub fn sign(&self, key: &IssuerKey) -> Result<Envelope, RecordError> {
+        Ok(sign(self.payload_type(), &self.to_payload()?, key))
     }
 
     /// Verifies the issuer's signature and decodes the payload strictly.
@@ -250,7 +357,7 @@ impl LedgerRecord {
         open_signed(
             envelope,
             key,
-            &[RESULT_TYPE, CORRECTION_TYPE, CHECKPOINT_TYPE],
+            LEDGER_TYPES,
             LedgerRecord::decode,
             LedgerRecord::chain,
         )
@@ -258,17 +365,13 @@ impl LedgerRecord {
 
     /// Decodes a payload of a known type strictly (no signature check).
     pub fn decode(payload_type: &str, payload: &[u8]) -> Result<LedgerRecord, RecordError> {
-        let bad = |e| payload_error(payload_type, e);
         match payload_type {
-            RESULT_TYPE => serde_json::from_slice(payload)
-                .map(LedgerRecord::Result)
-                .map_err(bad),
-            CORRECTION_TYPE => serde_json::from_slice(payload)
-                .map(LedgerRecord::Correction)
-                .map_err(bad),
-            CHECKPOINT_TYPE => serde_json::from_slice(payload)
-                .map(LedgerRecord::Checkpoint)
-                .map_err(bad),
+            v1::RESULT_TYPE | v1::CORRECTION_TYPE | v1::CHECKPOINT_TYPE => {
+                v1::decode(payload_type, payload)
+            }
+            RESULT_TYPE | CORRECTION_TYPE | CHECKPOINT_TYPE | PROGRESS_TYPE => {
+                v2::decode(payload_type, payload)
+            }
             other => Err(RecordError::UnknownPayloadType {
                 payload_type: other.to_owned(),
             }),
@@ -282,8 +385,8 @@ pub fn sign_correction(
     payload: &CorrectionPayload,
     issuer: &IssuerKey,
     approver: &IssuerKey,
-) -> Envelope {
-    let mut env = LedgerRecord::Correction(payload.clone()).sign(issuer);
+) -> Result<Envelope, RecordError> {
+    let mut env = LedgerRecord::Correction(payload.clone()).sign(issuer)?;
     env.add_signature(approver);
-    env
+    Ok(env)
 }
