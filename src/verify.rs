@@ -33,6 +33,10 @@ pub use wrong_key::WrongKey;
 #[cfg(test)]
 mod audit_tests;
 mod mismatch;
+mod policy;
+mod same_name;
+
+pub use policy::{RandomnessPolicy, apply_randomness_policy};
 mod wrong_key;
 
 /// How much to check.
@@ -1194,6 +1198,7 @@ impl ChainState {
                 }
             }
         }
+        out.extend(same_name::same_name_teams(&draw.teams, regs.inspectors));
         let history = match commitment.history {
             None => None,
             Some(h) => match self.draw(&h) {

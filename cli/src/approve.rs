@@ -13,7 +13,6 @@
 //! The record is the same either way (one envelope, two signatures over the
 //! same PAE bytes, docs/spec/ledger.md §1.3): nothing of the format changes.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -118,14 +117,12 @@ fn correction_of(flag_name: &'static str, env: &Envelope) -> Result<CorrectionPa
 /// Writes one envelope line to a file that must not exist yet (never
 /// through an existing file or link).
 fn write_new(out: &Path, env: &Envelope) -> Result<(), CliError> {
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(out)
-        .map_err(io(out))?;
-    f.write_all(format!("{}\n", env.to_json()).as_bytes())
-        .and_then(|()| f.sync_all())
-        .map_err(io(out))?;
+    crate::files::write_output(
+        out,
+        format!("{}\n", env.to_json()),
+        crate::files::Overwrite::Refuse,
+    )
+    .map_err(io(out))?;
     Ok(())
 }
 
@@ -233,9 +230,12 @@ pub(crate) fn attach(a: &CorrectArgs, file: &Path) -> Result<Status, CliError> {
     let payload = correction_of("--approval", &env)?;
     check_approval(&env, &payload, std::slice::from_ref(&approver))
         .map_err(|e| flag("--approval", format!("{}: {e}", file.display())))?;
+    // The approver must be pinned beside the ledger (the first correction pins it).
+    let first_pin = crate::approvers::require_pinned(&a.ledger, &approver)?;
     let draws = load_draws(&a.chain, key.public_key())?;
     let cal = calendar()?;
-    let (_, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal)?;
+    let extra = first_pin.then_some(&approver);
+    let (_, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal, extra)?;
     // Judged as `verify` would judge the ledger with it as the next line:
     // the issuer's signature, the link to the head as it is now, the
     // correction's target and fields, the approval.
@@ -273,6 +273,9 @@ pub(crate) fn attach(a: &CorrectArgs, file: &Path) -> Result<Status, CliError> {
         return Ok(Status::Failed);
     }
     log.append(&env)?;
+    if first_pin && let Some(approver) = approvers.first() {
+        crate::approvers::pin_first(&a.ledger, approver)?;
+    }
     ask_witnesses(&a.ledger, &log, key.public_key(), &a.witness.witness_urls)?;
     print_correction(&env, &payload, a.json)?;
     Ok(Status::Ok)

@@ -191,6 +191,9 @@ pub struct ItemListArgs {
     /// Where to write the list for publication (xlsx).
     #[arg(long)]
     pub xlsx: PathBuf,
+    /// Replace an existing output file (a symlink is never followed).
+    #[arg(long)]
+    pub force: bool,
     /// The publishing department, named in the title (e.g. 阳城县水务局).
     #[arg(long)]
     pub issuer: Option<String>,
@@ -228,7 +231,8 @@ pub fn item_list(args: &ItemListArgs) -> Result<Status, CliError> {
         None,
     )
     .map_err(|e| CliError::Output(std::io::Error::other(format!("item list: {e}"))))?;
-    std::fs::write(&args.xlsx, bytes).map_err(|e| {
+    let overwrite = crate::files::Overwrite::from_force(args.force);
+    crate::files::write_output(&args.xlsx, bytes, overwrite).map_err(|e| {
         CliError::Output(std::io::Error::new(
             e.kind(),
             format!("{}: {e}", args.xlsx.display()),

@@ -79,6 +79,12 @@ pub enum CliError {
     /// A year plan or one of its task files could not be read or breaks a rule.
     #[error(transparent)]
     Year(Box<crate::year::YearPlanError>),
+    /// A chain or ledger could not be repaired.
+    #[error(transparent)]
+    Repair(Box<crate::repair::RepairError>),
+    /// The approver keys pinned beside a ledger are missing or unusable.
+    #[error(transparent)]
+    Approvers(Box<crate::approvers::ApproversError>),
     /// A witness command could not proceed.
     #[cfg(feature = "witness")]
     #[error(transparent)]

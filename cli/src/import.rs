@@ -328,7 +328,7 @@ pub fn record_results(a: &RecordResultsArgs) -> Result<Status, CliError> {
     let key = load_secret_key(&a.key)?;
     let draws = load_draws(&a.chain, key.public_key())?;
     let cal = calendar()?;
-    let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal)?;
+    let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal, None)?;
     let table = input::read_table_file(&a.from, a.encoding.into())?;
     let cols = input::resolve_headers(&table, TableKind::Results)?;
     let sheet = Sheet {

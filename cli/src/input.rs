@@ -70,6 +70,35 @@ pub struct Row {
     pub fields: Vec<String>,
 }
 
+/// Most bytes read from a UTF-8 CSV register, which is streamed (4 GiB:
+/// some 25 million entities). `/dev/zero` ends here, or sooner at
+/// [`MAX_ROW_BYTES`].
+pub const REGISTER_STREAM_LIMIT: u64 = 4 << 30;
+
+/// Most bytes read from a register file read whole: a workbook, or CSV
+/// text in GB18030 (256 MiB).
+pub const REGISTER_FILE_LIMIT: u64 = 256 << 20;
+
+/// Longest row of a CSV file, quoted line breaks included (1 MiB).
+pub const MAX_ROW_BYTES: usize = 1 << 20;
+
+/// Most columns of a row, header row included (1024; a register has a dozen).
+pub const MAX_COLUMNS: usize = 1024;
+
+/// Most characters in a workbook cell (32 767, Excel's own limit).
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// Most bytes a workbook's parts inflate to, together (1 GiB).
+pub const MAX_INFLATED: u64 = 1 << 30;
+
+/// A workbook part that inflates past [`RATIO_FLOOR`] may inflate to at
+/// most this many times its compressed size (spreadsheet XML compresses
+/// 5 to 20 times; a zip bomb a thousand times).
+pub const MAX_RATIO: u64 = 100;
+
+/// Parts smaller than this once inflated are not held to [`MAX_RATIO`].
+pub const RATIO_FLOOR: u64 = 16 << 20;
+
 /// The first bytes of every zip archive, hence of every .xlsx workbook.
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 /// The first bytes of an OLE compound file, hence of an old .xls workbook.
@@ -106,9 +135,25 @@ pub fn read_table_bytes(name: &str, bytes: &[u8], encoding: Encoding) -> Result<
 /// Reads a table from a file; see [`read_table_bytes`] for the formats.
 pub fn read_table_file(path: &Path, encoding: Encoding) -> Result<Table, InputError> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|cause| InputError::Io {
+    let io = |cause| InputError::Io {
         file: name.clone(),
         cause,
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let limit = crate::files::Limit {
+        bytes: REGISTER_FILE_LIMIT,
+        what: "register file read whole",
+    };
+    let bytes = crate::files::read_open(&mut file, limit).map_err(|cause| {
+        if cause.kind() == std::io::ErrorKind::FileTooLarge {
+            InputError::TooLarge {
+                file: name.clone(),
+                limit: REGISTER_FILE_LIMIT,
+                how: "read whole (a workbook, or GB18030 text)",
+            }
+        } else {
+            io(cause)
+        }
     })?;
     read_table_bytes(&name, &bytes, encoding)
 }

@@ -60,27 +60,34 @@ fn read_ledger_lines(path: &Path) -> Result<(Vec<ChainLine>, Vec<Finding>), Rece
 }
 
 /// The ledger for appending, locked until the command ends: every record
-/// must pass (warnings allowed). Approvals were checked when each correction
-/// was made; they are not re-checked here (`verify` does).
+/// must pass (warnings allowed), each correction approved by a key pinned
+/// in `LEDGER.approvers` (see [`crate::approvers`]). `extra` is an approver
+/// about to be pinned by `correct`.
 pub(crate) fn load_ledger(
     path: &Path,
     key: &IssuerPublicKey,
     draws: &DrawIndex,
     cal: &WorkingCalendar,
-) -> Result<(Ledger, LockedLog), ReceiptError> {
+    extra: Option<&IssuerPublicKey>,
+) -> Result<(Ledger, LockedLog), CliError> {
     let log = LockedLog::open(path, true)?;
     let (lines, mut findings) = read_chain(log.bytes());
+    let approvers = crate::approvers::pinned(path)?;
+    let unpinned = approvers.is_none();
+    let mut keys = approvers.unwrap_or_default();
+    keys.extend(extra.cloned());
     let (report, ledger) = verify_ledger(
         &lines,
         key,
         draws,
         &LedgerOptions {
-            approvals: Approvals::NotChecked,
+            approvals: Approvals::Check(&keys),
             calendar: cal,
             witnesses: None,
         },
     );
     findings.extend(report.findings);
+    crate::approvers::refuse_unpinned(path, unpinned, &findings)?;
     refuse_errors(path, &findings)?;
     Ok((ledger, log))
 }
@@ -320,7 +327,7 @@ pub fn record_result(a: &RecordResultArgs) -> Result<Status, CliError> {
     let key = load_secret_key(&a.key)?;
     let draws = load_draws(&a.chain, key.public_key())?;
     let cal = calendar()?;
-    let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal)?;
+    let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal, None)?;
     let draw = select_draw(&draws, &a.draw)?;
     let fields = result_fields(draw, &a.uscc, a.department.as_deref(), &a.result)?;
     let created_at = match a.created_at {
@@ -521,9 +528,13 @@ pub fn correct(a: &CorrectArgs) -> Result<Status, CliError> {
         (Some(r), Some(why)) => (r, why),
         _ => return Err(flag("--result", "--result and --reason are required".into()).into()),
     };
+    // The approver must be pinned beside the ledger; the first correction
+    // of a ledger without an approvers file pins it.
+    let first_pin = crate::approvers::require_pinned(&a.ledger, &approver_pub)?;
+    let extra = first_pin.then_some(&approver_pub);
     let draws = load_draws(&a.chain, key.public_key())?;
     let cal = calendar()?;
-    let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal)?;
+    let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal, extra)?;
     let found = ledger.find_prefix(result);
     let entry = match found.as_slice() {
         [one] => *one,
@@ -566,6 +577,9 @@ pub fn correct(a: &CorrectArgs) -> Result<Status, CliError> {
     };
     let env = sign_correction(&payload, &key, &approver).map_err(ReceiptError::from)?;
     log.append(&env)?;
+    if first_pin {
+        crate::approvers::pin_first(&a.ledger, &approver_pub)?;
+    }
     ask_witnesses(&a.ledger, &log, key.public_key(), &a.witness.witness_urls)?;
     print_correction(&env, &payload, a.json)?;
     Ok(Status::Ok)
@@ -648,7 +662,7 @@ pub fn progress(a: &ProgressArgs) -> Result<Status, CliError> {
     let key = load_secret_key(&a.key)?;
     let draws = load_draws(&a.chain, key.public_key())?;
     let cal = calendar()?;
-    let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal)?;
+    let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal, None)?;
     let found = ledger.find_prefix(&a.result);
     let entry = match found.as_slice() {
         [one] => *one,
@@ -755,6 +769,9 @@ pub struct PublishArgs {
     /// Where to write public-results.csv, public-results.json and public-results.xlsx.
     #[arg(long)]
     pub out_dir: PathBuf,
+    /// Replace the files of an earlier publication in --out-dir (a symlink is never followed).
+    #[arg(long)]
+    pub force: bool,
     /// Publish each firm's credit-risk class (信用风险分类). Off by default:
     /// classification results are used inside the departments and generally
     /// not published; the per-class table (pool, ratio, drawn) is published either way.
@@ -802,7 +819,7 @@ pub fn publish(a: &PublishArgs) -> Result<Status, CliError> {
     let key = load_secret_key(&a.key)?;
     let draws = load_draws(&a.chain, key.public_key())?;
     let cal = calendar()?;
-    let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal)?;
+    let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal, None)?;
     let mut notes = Vec::new();
     let options = a.read.options(None);
     let entities =
@@ -883,7 +900,8 @@ pub fn publish(a: &PublishArgs) -> Result<Status, CliError> {
         (PUBLIC_XLSX, &xlsx),
     ] {
         let path = a.out_dir.join(name);
-        std::fs::write(&path, bytes).map_err(io(&path))?;
+        crate::files::write_output(&path, bytes, crate::files::Overwrite::from_force(a.force))
+            .map_err(io(&path))?;
     }
     let env = LedgerRecord::Checkpoint(payload.clone())
         .sign(&key)
@@ -947,6 +965,9 @@ pub struct SummaryArgs {
     /// Also write the summary tables as an xlsx workbook (sheets 发起 and 配合).
     #[arg(long)]
     pub xlsx: Option<PathBuf>,
+    /// Replace an existing output file (a symlink is never followed).
+    #[arg(long)]
+    pub force: bool,
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
@@ -964,17 +985,23 @@ pub fn summary(a: &SummaryArgs) -> Result<Status, CliError> {
     let draws = DrawIndex::from_chain(&lines, &key);
     let cal = calendar()?;
     let (ledger_lines, mut findings) = read_ledger_lines(&a.ledger)?;
+    // Corrections count only when approved by a key pinned beside the
+    // ledger (crate::approvers); an unapproved one is refused here.
+    let approvers = crate::approvers::pinned(&a.ledger)?;
+    let unpinned = approvers.is_none();
+    let approvers = approvers.unwrap_or_default();
     let (report, ledger) = verify_ledger(
         &ledger_lines,
         &key,
         &draws,
         &LedgerOptions {
-            approvals: Approvals::NotChecked,
+            approvals: Approvals::Check(&approvers),
             calendar: &cal,
             witnesses: None,
         },
     );
     findings.extend(report.findings);
+    crate::approvers::refuse_unpinned(&a.ledger, unpinned, &findings)?;
     let entities = match &a.entities {
         Some(p) => {
             let mut notes = Vec::new();
@@ -1006,7 +1033,8 @@ pub fn summary(a: &SummaryArgs) -> Result<Status, CliError> {
             .map(|(_, _, t)| t)
             .or_else(|| draws.draws().last().map(|d| d.draw.chain.created_at));
         let bytes = crate::xlsx::summary(&rows, at).map_err(|e| xlsx_error("summary", &e))?;
-        std::fs::write(path, bytes).map_err(io(path))?;
+        crate::files::write_output(path, bytes, crate::files::Overwrite::from_force(a.force))
+            .map_err(io(path))?;
     }
     if a.json {
         let v = json!({

@@ -4,9 +4,11 @@
 //! result to an exit status.
 
 pub mod approve;
+pub mod approvers;
 pub mod check;
 pub mod commit_notice;
 pub mod common;
+pub mod files;
 pub mod import;
 pub mod input;
 pub mod ledger;
@@ -17,6 +19,7 @@ pub mod plan;
 pub mod progress;
 pub mod receipts;
 pub mod registers;
+pub mod repair;
 pub mod report;
 pub mod scope;
 pub mod secrets;

@@ -12,11 +12,12 @@
 //! is cut back to its length before the append.
 
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use double_random::records::Envelope;
 
+use crate::files;
 use crate::receipts::{ReceiptError, io};
 
 /// Reads a whole file under a shared lock: no appending command (which holds
@@ -24,11 +25,14 @@ use crate::receipts::{ReceiptError, io};
 ///
 /// Where the file system has no locks (some network or FUSE mounts), the
 /// file is read without one: a reader is no worse off than before locking.
+///
+/// At most [`files::LOG_FILE_LIMIT`] bytes are read, with lines of at most
+/// [`files::LINE_LIMIT`]: `/dev/zero` or a huge file is an error.
 pub(crate) fn read_shared(path: &Path) -> std::io::Result<Vec<u8>> {
     let mut file = File::open(path)?;
     let _ = file.lock_shared();
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes)?;
+    let bytes = files::read_open(&mut file, files::Limit::LOG)?;
+    files::check_lines(&bytes)?;
     Ok(bytes)
 }
 
@@ -50,6 +54,8 @@ impl LockedLog {
     /// reads it. A missing file is created empty when `may_be_new`, and is
     /// an error otherwise.
     pub(crate) fn open(path: &Path, may_be_new: bool) -> Result<LockedLog, ReceiptError> {
+        // Never through a symlink: a planted link would send the records elsewhere.
+        files::refuse_symlink(path).map_err(io(path))?;
         let existing = OpenOptions::new().read(true).append(true).open(path);
         let (mut file, created) = match existing {
             Ok(f) => (f, false),
@@ -65,8 +71,8 @@ impl LockedLog {
             Err(e) => return Err(io(path)(e)),
         };
         file.lock().map_err(io(path))?;
-        let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes).map_err(io(path))?;
+        let bytes = files::read_open(&mut file, files::Limit::LOG).map_err(io(path))?;
+        files::check_lines(&bytes).map_err(io(path))?;
         Ok(LockedLog {
             path: path.to_owned(),
             file,

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use double_random_cli::{
-    approve, check, common, import, ledger, notice, plan, progress, receipts, show, year,
+    approve, approvers, check, common, import, ledger, notice, plan, progress, receipts, repair,
+    show, year,
 };
 
 /// Provable "double random, one public" (双随机、一公开) spot-check draws.
@@ -66,6 +67,10 @@ enum Command {
     Publish(ledger::PublishArgs),
     /// Per-task summary tables (汇总表): initiated and cooperated.
     Summary(ledger::SummaryArgs),
+    /// List or pin the approver (unit head) keys a ledger's corrections must carry (LEDGER.approvers).
+    Approvers(approvers::ApproversArgs),
+    /// Cut a torn last line (a crash mid-append) off a chain or ledger, after showing what is cut.
+    Repair(repair::RepairArgs),
     /// Render a printable HTML notice: of a verified draw (随机抽取结果公示: entities and teams drawn), or with --commitment the commitment notice (承诺公告) published before the draw.
     Notice(notice::NoticeArgs),
     /// Witnesses (见证方) cosign a chain's head with their own clock: serve, cosign, request.
@@ -101,6 +106,8 @@ fn main() -> ExitCode {
         Command::Progress(a) => ledger::progress(&a),
         Command::Publish(a) => ledger::publish(&a),
         Command::Summary(a) => ledger::summary(&a),
+        Command::Approvers(a) => approvers::approvers(&a),
+        Command::Repair(a) => repair::repair(&a),
         Command::Notice(a) => notice::notice(&a),
         #[cfg(feature = "witness")]
         Command::Witness(a) => double_random_cli::witness::witness(&a),

@@ -112,6 +112,9 @@ pub struct NoticeArgs {
     /// "县水务局政策法规股 0356-1234567"; printed on the notice when given.
     #[arg(long)]
     pub contact: Option<String>,
+    /// Replace an existing output file (a symlink is never followed).
+    #[arg(long)]
+    pub force: bool,
     /// Show each drawn firm's credit-risk class and its rank within the class.
     /// Off by default: classification results are used inside the departments
     /// and generally not published.
@@ -145,7 +148,8 @@ fn refuse(why: &str) -> Result<Status, CliError> {
 
 /// Runs `notice`.
 pub fn notice(a: &NoticeArgs) -> Result<Status, CliError> {
-    let key_text = std::fs::read_to_string(&a.public_key).map_err(io(&a.public_key))?;
+    let key_text = crate::files::read_text_capped(&a.public_key, crate::files::Limit::SMALL)
+        .map_err(io(&a.public_key))?;
     let key = IssuerPublicKey::from_text(&key_text).map_err(|cause| NoticeError::Key {
         path: a.public_key.display().to_string(),
         cause,
@@ -365,7 +369,10 @@ pub fn notice(a: &NoticeArgs) -> Result<Status, CliError> {
     .render()
     .map_err(|_| CliError::Output(std::io::Error::other("cannot format the page")))?;
     match &a.out {
-        Some(p) => std::fs::write(p, page).map_err(io(p))?,
+        Some(p) => {
+            crate::files::write_output(p, page, crate::files::Overwrite::from_force(a.force))
+                .map_err(io(p))?
+        }
         None => {
             use std::io::Write as _;
             std::io::stdout().lock().write_all(page.as_bytes())?;

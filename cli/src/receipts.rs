@@ -28,6 +28,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::common::{CliError, ReadArgs, Status};
+use crate::files;
 use crate::log_file::{LockedLog, read_shared};
 use crate::registers::{self, LoadedRegisters, RegisterFiles};
 use crate::task_file::read_task_file;
@@ -130,16 +131,22 @@ pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReceiptError + '
     }
 }
 
+/// Reads a proof bundle or a published file (at most [`files::BUNDLE_LIMIT`] bytes).
 pub(crate) fn read(path: &Path) -> Result<Vec<u8>, ReceiptError> {
-    std::fs::read(path).map_err(io(path))
+    files::read_capped(path, files::Limit::BUNDLE).map_err(io(path))
 }
 
+/// Reads a key file (at most [`files::SMALL_FILE_LIMIT`] bytes).
 pub(crate) fn read_text(path: &Path) -> Result<String, ReceiptError> {
-    std::fs::read_to_string(path).map_err(io(path))
+    files::read_text_capped(path, files::Limit::SMALL).map_err(io(path))
 }
 
+/// Reads a secret key file: refused when group or others may read it.
 pub(crate) fn load_secret_key(path: &Path) -> Result<IssuerKey, ReceiptError> {
-    let text = crate::passphrase::unlock(path, read_text(path)?)?;
+    let text = crate::passphrase::unlock(
+        path,
+        files::read_private_text(path, files::Limit::SMALL).map_err(io(path))?,
+    )?;
     IssuerKey::from_secret_text(&text).map_err(|cause| ReceiptError::Key {
         path: path.display().to_string(),
         cause,
@@ -185,14 +192,7 @@ pub(crate) fn parse_time_arg(s: &str) -> Result<Timestamp, String> {
 
 /// Creates a file only this user can read, refusing to overwrite.
 fn create_private(path: &Path) -> Result<File, ReceiptError> {
-    let mut o = OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    o.open(path).map_err(io(path))
+    files::create_private(path).map_err(io(path))
 }
 
 // ---------------------------------------------------------------------------
@@ -409,25 +409,24 @@ fn secrets_path(chain: &Path) -> PathBuf {
 
 fn store_salt(chain: &Path, commitment: &RecordId, salt: &[u8]) -> Result<(), ReceiptError> {
     let path = secrets_path(chain);
-    let mut f = if path.exists() {
-        OpenOptions::new()
-            .append(true)
-            .open(&path)
-            .map_err(io(&path))?
-    } else {
-        create_private(&path)?
-    };
+    // Never through a symlink; an existing file must be the owner's alone.
+    let mut f = files::open_private_append(&path).map_err(io(&path))?;
     let line = json!({"commitment": hex(commitment), "conflict_salt": hex(salt)}).to_string();
     f.write_all((line + "\n").as_bytes()).map_err(io(&path))?;
     f.sync_all().map_err(io(&path))
 }
 
 /// Every (commitment, salt) pair of the sidecar file; empty when it is missing.
-fn read_salts(chain: &Path) -> Vec<(RecordId, Vec<u8>)> {
-    let Ok(text) = std::fs::read_to_string(secrets_path(chain)) else {
-        return Vec::new();
+/// A secrets file that group or others may read is refused.
+fn read_salts(chain: &Path) -> Result<Vec<(RecordId, Vec<u8>)>, ReceiptError> {
+    let path = secrets_path(chain);
+    let text = match files::read_private_text(&path, files::Limit::LOG) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io(&path)(e)),
     };
-    text.lines()
+    Ok(text
+        .lines()
         .filter_map(|line| {
             let v: serde_json::Value = serde_json::from_str(line).ok()?;
             let c = unhex("commitment", v["commitment"].as_str()?).ok()?;
@@ -437,7 +436,7 @@ fn read_salts(chain: &Path) -> Vec<(RecordId, Vec<u8>)> {
                 salt,
             ))
         })
-        .collect()
+        .collect())
 }
 
 fn find_salt(
@@ -449,7 +448,10 @@ fn find_salt(
         return unhex("--conflict-salt", h);
     }
     let path = secrets_path(chain);
-    if let Some((_, salt)) = read_salts(chain).into_iter().find(|(c, _)| c == commitment) {
+    if let Some((_, salt)) = read_salts(chain)?
+        .into_iter()
+        .find(|(c, _)| c == commitment)
+    {
         return Ok(salt);
     }
     Err(ReceiptError::Selection(format!(
@@ -1128,6 +1130,17 @@ pub enum LevelArg {
     Full,
 }
 
+/// `verify --randomness-policy`: which randomness the verification accepts
+/// (docs/auditing.md, "Strict verification").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PolicyArg {
+    /// Every plan of the format; local and ceremony randomness are warnings.
+    AnyPlan,
+    /// Only drand rounds whose commitment trusted witnesses cosigned before
+    /// the round; everything else is an error.
+    WitnessedDrand,
+}
+
 /// The witness flags of `verify`, `draw` and `notice`.
 #[derive(Debug, Args)]
 pub struct WitnessArgs {
@@ -1216,6 +1229,17 @@ pub struct VerifyArgs {
     /// version, every check with its result, each draw's times and witnesses.
     #[arg(long)]
     pub report: Option<PathBuf>,
+    /// Replace an existing --report file (a symlink is never followed).
+    #[arg(long)]
+    pub force: bool,
+    /// Which randomness to accept (default any-plan): witnessed-drand makes
+    /// local and ceremony randomness, unwitnessed draws and draws without
+    /// witness evidence errors.
+    #[arg(long, value_enum)]
+    pub randomness_policy: Option<PolicyArg>,
+    /// Short for --randomness-policy witnessed-drand.
+    #[arg(long, conflicts_with = "randomness_policy")]
+    pub strict: bool,
     /// With registers: check only the draw whose record id starts with this.
     #[arg(long, requires = "entities")]
     pub draw: Option<String>,
@@ -1333,6 +1357,19 @@ fn conflict_salt_flag(h: &str) -> Result<Vec<u8>, ReceiptError> {
     Ok(salt)
 }
 
+impl VerifyArgs {
+    /// The policy `--randomness-policy` or `--strict` names.
+    pub fn randomness_policy(&self) -> double_random::verify::RandomnessPolicy {
+        use double_random::verify::RandomnessPolicy;
+        match (self.strict, self.randomness_policy) {
+            (true, _) | (false, Some(PolicyArg::WitnessedDrand)) => {
+                RandomnessPolicy::WitnessedDrand
+            }
+            (false, Some(PolicyArg::AnyPlan) | None) => RandomnessPolicy::AnyPlan,
+        }
+    }
+}
+
 /// Runs `verify`.
 pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
     let key = load_public_key(&a.public_key)?;
@@ -1430,6 +1467,7 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
     findings.append(&mut report.findings);
     report.findings = findings;
     report.lead_with_wrong_key();
+    double_random::verify::apply_randomness_policy(&mut report, a.randomness_policy());
     let ledger = match &a.ledger {
         Some(path) => Some(crate::ledger::verify_ledger_files(
             path,
@@ -1474,6 +1512,7 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
                 registers: loaded.is_some(),
                 made_at: now().ok(),
             },
+            files::Overwrite::from_force(a.force),
         )?;
         eprintln!("report written to {}", path.display());
     }
@@ -1515,6 +1554,9 @@ pub struct ProveArgs {
     /// Write the proof bundle here instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Replace an existing --out file (a symlink is never followed).
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub read: ReadArgs,
 }
@@ -1607,7 +1649,9 @@ pub fn prove(a: &ProveArgs) -> Result<Status, CliError> {
     };
     let text = serde_json::to_string_pretty(&bundle)? + "\n";
     match &a.out {
-        Some(p) => std::fs::write(p, text).map_err(io(p))?,
+        Some(p) => {
+            files::write_output(p, text, files::Overwrite::from_force(a.force)).map_err(io(p))?
+        }
         None => crate::out!("{text}"),
     }
     Ok(Status::Ok)

@@ -62,10 +62,41 @@ impl InputFile {
         }
     }
 
-    /// Reads a file to hash it.
+    /// Reads a file to hash it, in pieces, at most
+    /// [`crate::input::REGISTER_STREAM_LIMIT`] bytes (the largest input).
     pub fn read(role: &str, path: &Path) -> Result<Self, ReceiptError> {
-        let bytes = std::fs::read(path).map_err(io(path))?;
-        Ok(Self::of_bytes(role, path, &bytes))
+        use std::io::Read;
+        let limit = crate::input::REGISTER_STREAM_LIMIT;
+        let file = std::fs::File::open(path).map_err(io(path))?;
+        let mut file = file.take(limit + 1);
+        let mut hash = Sha256::new();
+        let mut size = 0u64;
+        let mut buf = vec![0u8; 1 << 16];
+        loop {
+            let n = match file.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(io(path)(e)),
+            };
+            hash.update(buf.get(..n).unwrap_or_default());
+            size += n as u64;
+        }
+        if size > limit {
+            return Err(io(path)(std::io::Error::new(
+                std::io::ErrorKind::FileTooLarge,
+                crate::files::LimitError::FileTooLarge {
+                    limit,
+                    what: "register or other input file",
+                },
+            )));
+        }
+        Ok(InputFile {
+            role: role.to_owned(),
+            path: path.display().to_string(),
+            size,
+            sha256: hex(&hash.finalize()),
+        })
     }
 }
 
@@ -162,9 +193,14 @@ pub struct ReportContext<'a> {
     pub made_at: Option<Timestamp>,
 }
 
-/// Writes the report page.
-pub fn write_report(path: &Path, c: &ReportContext<'_>) -> Result<(), ReceiptError> {
-    std::fs::write(path, render(c)).map_err(io(path))
+/// Writes the report page (never through a symlink; over an existing file
+/// only with `--force`).
+pub fn write_report(
+    path: &Path,
+    c: &ReportContext<'_>,
+    overwrite: crate::files::Overwrite,
+) -> Result<(), ReceiptError> {
+    crate::files::write_output(path, render(c), overwrite).map_err(io(path))
 }
 
 fn hex(h: &(impl AsRef<[u8]> + ?Sized)) -> String {

@@ -75,9 +75,12 @@ pub type Salts = Vec<(RecordId, Vec<u8>)>;
 
 /// Reads a secrets file: each commitment's salt, in file order.
 pub fn read_secrets_file(path: &Path) -> Result<Salts, SecretsError> {
-    let bytes = std::fs::read(path).map_err(|cause| SecretsError::Io {
-        path: path.display().to_string(),
-        cause,
+    // A secrets file others may read is refused, as a secret key is.
+    let bytes = crate::files::read_private(path, crate::files::Limit::LOG).map_err(|cause| {
+        SecretsError::Io {
+            path: path.display().to_string(),
+            cause,
+        }
     })?;
     parse_secrets(&bytes).map_err(|(line, problem)| SecretsError::Line {
         path: path.display().to_string(),

@@ -52,6 +52,16 @@ pub enum TaskFileError {
         /// The parser's error, with line, column and the offending text.
         error: Box<toml::de::Error>,
     },
+    /// The task id breaks the id rules (docs/columns.md, "Ids and text").
+    #[error("task file {file}: field id, value {value:?}: {rule}")]
+    Id {
+        /// The file name as given.
+        file: String,
+        /// The id as written.
+        value: String,
+        /// The rule it breaks.
+        rule: double_random::registers::Rule,
+    },
     /// The team's places do not fit the departments or the team size.
     #[error("task file {file}: {message}")]
     Places {
@@ -79,6 +89,7 @@ impl TaskFileError {
             TaskFileError::Io { file, .. }
             | TaskFileError::NotUtf8 { file, .. }
             | TaskFileError::Toml { file, .. }
+            | TaskFileError::Id { file, .. }
             | TaskFileError::Places { file, .. }
             | TaskFileError::Task { file, .. } => file,
         }
@@ -433,6 +444,16 @@ pub fn parse_task(file: &str, text: &str, fallback_date: Date) -> Result<TaskFil
         file: file.to_owned(),
         error,
     };
+    // Ids of new tasks keep to the id character set (a look-alike task id
+    // would be a second task to a program and the same to a reader).
+    // Not a rule of the library's Task: tasks already signed still verify.
+    if let Some(rule) = double_random::registers::text::check_id(raw.id.trim()) {
+        return Err(TaskFileError::Id {
+            file: file.to_owned(),
+            value: raw.id,
+            rule,
+        });
+    }
     let mut task = Task::new(
         raw.id,
         raw.name,
@@ -471,9 +492,11 @@ pub fn parse_task(file: &str, text: &str, fallback_date: Date) -> Result<TaskFil
 /// Reads and parses a task file; `fallback_date` as in [`parse_task`].
 pub fn read_task_file(path: &Path, fallback_date: Date) -> Result<TaskFile, TaskFileError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|cause| TaskFileError::Io {
-        file: file.clone(),
-        cause,
+    let bytes = crate::files::read_capped(path, crate::files::Limit::SMALL).map_err(|cause| {
+        TaskFileError::Io {
+            file: file.clone(),
+            cause,
+        }
     })?;
     let text = std::str::from_utf8(&bytes).map_err(|e| TaskFileError::NotUtf8 {
         file: file.clone(),
@@ -626,6 +649,19 @@ D = "60%"
         assert!(e.contains("2 decimal places"), "{e}");
         let e = err(&EXAMPLE.replace("C = \"12.5%\"", "C = \"0.125\""));
         assert!(e.contains("write \"12.5%\""), "{e}");
+    }
+
+    #[test]
+    fn task_ids_keep_to_the_id_characters() {
+        let id = EXAMPLE
+            .lines()
+            .find(|l| l.starts_with("id = "))
+            .expect("an id line");
+        for bad in ["YCSW-2024-01\u{200B}", "ＹCSW-2024-01", "水务-2024"] {
+            let e = parse(&EXAMPLE.replace(id, &format!("id = \"{bad}\""))).unwrap_err();
+            assert!(matches!(e, TaskFileError::Id { .. }), "{bad:?}: {e}");
+            assert!(e.to_string().contains("field id"), "{e}");
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! in `--state DIR`. Cosignatures are appended, one envelope per line, to
 //! `CHAIN.cosignatures.jsonl` beside the chain, under an exclusive lock.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -214,12 +214,16 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WitnessCliError + '_ {
 }
 
 fn read_text(path: &Path) -> Result<String, WitnessCliError> {
-    std::fs::read_to_string(path).map_err(io(path))
+    crate::files::read_text_capped(path, crate::files::Limit::SMALL).map_err(io(path))
 }
 
+/// A secret key file: refused when group or others may read it.
 fn secret_key(path: &Path) -> Result<IssuerKey, WitnessCliError> {
-    let text = crate::passphrase::unlock(path, read_text(path)?)
-        .map_err(|e| WitnessCliError::Passphrase(e.to_string()))?;
+    let text = crate::passphrase::unlock(
+        path,
+        crate::files::read_private_text(path, crate::files::Limit::SMALL).map_err(io(path))?,
+    )
+    .map_err(|e| WitnessCliError::Passphrase(e.to_string()))?;
     IssuerKey::from_secret_text(&text).map_err(|cause| WitnessCliError::Key {
         path: path.display().to_string(),
         cause,
@@ -235,7 +239,7 @@ fn public_key(path: &Path) -> Result<IssuerPublicKey, WitnessCliError> {
 
 fn key_change(path: Option<&Path>) -> Result<Option<Envelope>, WitnessCliError> {
     let Some(path) = path else { return Ok(None) };
-    let text = std::fs::read(path).map_err(io(path))?;
+    let text = crate::files::read_capped(path, crate::files::Limit::BUNDLE).map_err(io(path))?;
     let trimmed = text.trim_ascii();
     Envelope::from_json(trimmed)
         .map(Some)
@@ -256,12 +260,8 @@ pub fn cosignature_path(chain: &Path) -> PathBuf {
 /// exclusive lock, ending a last line left without its newline first, and
 /// syncs; a failed write is cut back off.
 pub fn append_envelope(path: &Path, envelope: &Envelope) -> Result<(), WitnessCliError> {
-    let mut file = OpenOptions::new()
-        .read(true)
-        .append(true)
-        .create(true)
-        .open(path)
-        .map_err(io(path))?;
+    // Never through a symlink (a planted link would send the line elsewhere).
+    let mut file = crate::files::open_append(path).map_err(io(path))?;
     file.lock().map_err(io(path))?;
     let len = file.metadata().map_err(io(path))?.len();
     let mut line = String::new();

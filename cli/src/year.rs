@@ -55,6 +55,9 @@ pub struct YearArgs {
     /// Also write the plan as an HTML document (Chinese headings) to this file.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Replace an existing output file (a symlink is never followed).
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub read: ReadArgs,
 }
@@ -329,9 +332,11 @@ pub fn parse_year_plan(file: &str, text: &str) -> Result<YearPlan, YearPlanError
 /// Reads and parses a year plan file.
 pub fn read_year_plan(path: &Path) -> Result<YearPlan, YearPlanError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|cause| YearPlanError::Io {
-        file: file.clone(),
-        cause,
+    let bytes = crate::files::read_capped(path, crate::files::Limit::SMALL).map_err(|cause| {
+        YearPlanError::Io {
+            file: file.clone(),
+            cause,
+        }
     })?;
     let text = std::str::from_utf8(&bytes).map_err(|e| YearPlanError::NotUtf8 {
         file: file.clone(),
@@ -1043,7 +1048,8 @@ pub fn year(args: &YearArgs) -> Result<Status, CliError> {
         let html = report
             .to_html(&register)
             .map_err(|_| CliError::Output(std::io::Error::other("cannot format the plan")))?;
-        std::fs::write(path, html).map_err(|cause| {
+        let overwrite = crate::files::Overwrite::from_force(args.force);
+        crate::files::write_output(path, html, overwrite).map_err(|cause| {
             CliError::Output(std::io::Error::new(
                 cause.kind(),
                 format!("{}: {cause}", path.display()),

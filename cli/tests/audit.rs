@@ -484,6 +484,16 @@ fn a_wrong_key_is_named_on_the_first_line() {
     );
 }
 
+/// Writes a secrets file only its owner may read (others are refused).
+fn write_private(path: &str, text: impl AsRef<[u8]>) {
+    std::fs::write(path, text).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+}
+
 fn salts(o: &Office) -> Vec<(String, String)> {
     std::fs::read_to_string(o.p("chain.jsonl.secrets.jsonl"))
         .unwrap()
@@ -541,14 +551,13 @@ fn secrets_give_each_commitment_its_salt_and_a_wrong_salt_is_its_own_finding() {
     );
 
     // A secrets file without one commitment: that commitment's salt is missing.
-    std::fs::write(
-        o.p("partial.jsonl"),
+    write_private(
+        &o.p("partial.jsonl"),
         format!(
             "{{\"commitment\":\"{}\",\"conflict_salt\":\"{}\"}}\n",
             s[0].0, s[0].1
         ),
-    )
-    .unwrap();
+    );
     let v = with(&["--secrets", &o.p("partial.jsonl")]);
     assert_eq!(v.status.code(), Some(1), "{}", text(&v));
     assert!(text(&v).contains("the salts given have no entry for it"));
@@ -576,14 +585,13 @@ fn secrets_give_each_commitment_its_salt_and_a_wrong_salt_is_its_own_finding() {
     );
 
     // A malformed secrets file names its line (exit 2); so does a salt of the wrong length.
-    std::fs::write(
-        o.p("bad.jsonl"),
+    write_private(
+        &o.p("bad.jsonl"),
         format!(
             "{{\"commitment\":\"{}\",\"conflict_salt\":\"{}\"}}\n{{\"commitment\":\"{}\"}}\n",
             s[0].0, s[0].1, s[1].0
         ),
-    )
-    .unwrap();
+    );
     let v = with(&["--secrets", &o.p("bad.jsonl")]);
     assert_eq!(v.status.code(), Some(2), "{}", text(&v));
     assert!(

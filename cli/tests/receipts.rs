@@ -288,6 +288,7 @@ fn cancellation_and_proofs() {
             uscc,
             "--out",
             &out,
+            "--force",
         ]);
         if !line.contains("取水单位") || line.contains(",注销,") || line.contains(",迁出,")
         {

@@ -81,7 +81,14 @@ impl Fixture {
     }
 
     fn keys(&self, prefix: &str, k: &IssuerKey) {
-        std::fs::write(self.path(&format!("{prefix}.key")), k.to_secret_text()).unwrap();
+        // A secret key only its owner may read (group/world-readable ones are refused).
+        let secret = self.path(&format!("{prefix}.key"));
+        std::fs::write(&secret, k.to_secret_text()).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
         std::fs::write(
             self.path(&format!("{prefix}.pub")),
             k.public_key().to_text(),

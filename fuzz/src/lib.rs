@@ -1549,3 +1549,43 @@ pub fn witness_request(data: &[u8]) {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Ledger approvers and repair (#15)
+
+/// `parse_approvers` (the office's `LEDGER.approvers`): no panic; every key
+/// it accepts reads back from its own text, and the file of the accepted
+/// keys written out again parses to the same keys.
+pub fn approvers_file(data: &[u8]) {
+    use double_random_cli::approvers::parse_approvers;
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(keys) = parse_approvers("fuzz.approvers", text) else {
+        return;
+    };
+    assert!(!keys.is_empty());
+    for k in &keys {
+        assert_eq!(IssuerPublicKey::from_text(&k.to_text()).as_ref(), Ok(k));
+    }
+    let again: Vec<String> = keys.iter().map(IssuerPublicKey::to_text).collect();
+    let reread = parse_approvers("fuzz.approvers", &again.join("\n")).expect("re-read");
+    assert_eq!(reread, keys);
+}
+
+/// `repair::plan` on any file: no panic; a cut starts right after a line
+/// break (or at 0), leaves a file ending in a line break, and only ever
+/// cuts a tail that does not hold a line break.
+pub fn repair_tail(data: &[u8]) {
+    use double_random_cli::repair::{Tear, plan};
+    match plan("fuzz.jsonl", data) {
+        Ok(Tear::None) => assert!(data.is_empty() || data.ends_with(b"\n")),
+        Ok(Tear::At { at }) => {
+            assert!(at < data.len());
+            assert!(at == 0 || data.get(at - 1) == Some(&b'\n'));
+            let tail = data.get(at..).unwrap_or_default();
+            assert!(!tail.contains(&b'\n'));
+        }
+        Err(_) => {}
+    }
+}

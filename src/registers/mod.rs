@@ -10,6 +10,7 @@
 
 pub(crate) mod credit;
 pub(crate) mod status;
+pub mod text;
 pub(crate) mod uscc;
 
 pub use credit::{CreditClass, CreditClassError};
@@ -170,6 +171,60 @@ pub enum Rule {
         "unknown inspection method (write on-site/实地核查, written/书面检查, online-monitoring/网络监测 or entrusted/委托检验检测)"
     )]
     UnknownMethod,
+    /// An id holds a character outside [`text::ID_CHARACTERS`].
+    #[error(
+        "character {position} is {code_point}: an id is written with A-Z, a-z, 0-9, '-', '_' and '.' only (docs/columns.md)"
+    )]
+    IdCharacters {
+        /// 1-based position of the first character refused.
+        position: usize,
+        /// That character, as `U+XXXX`.
+        code_point: String,
+    },
+    /// An id longer than [`text::ID_MAX_LEN`] characters.
+    #[error("an id is at most {max} characters; this one is {length}")]
+    IdTooLong {
+        /// Its length.
+        length: usize,
+        /// The most allowed.
+        max: usize,
+    },
+    /// An id that differs from an earlier row's only in ASCII case or by
+    /// look-alike characters (`O`/`0`, `l`/`I`/`1`, `rn`/`m`: UTS 39 skeletons).
+    #[error(
+        "looks like the id on row {first_row} (they differ only in case or by look-alike characters such as O and 0, l and 1): one record entered twice?"
+    )]
+    ConfusableId {
+        /// Row of the earlier, look-alike id.
+        first_row: usize,
+    },
+    /// A text field holds an invisible character: a format character (Cf:
+    /// zero-width space, bidi controls, soft hyphen ...), a
+    /// default-ignorable code point or a control character.
+    #[error(
+        "character {position} is {code_point}, an invisible or text-reordering character; delete it (docs/columns.md)"
+    )]
+    InvisibleCharacter {
+        /// 1-based position of the first such character.
+        position: usize,
+        /// That character, as `U+XXXX`.
+        code_point: String,
+    },
+    /// The letters mix scripts that look alike (Latin with Cyrillic or
+    /// Greek, Han with Greek ...): a look-alike spelling? (warning)
+    #[error(
+        "mixes letters of scripts that look alike (e.g. Latin with Cyrillic or Greek): check the spelling"
+    )]
+    MixedScript,
+    /// An inspector with the same name and department as an earlier row
+    /// (compared as they read: NFKC, no white space, UTS 39 skeleton). (warning)
+    #[error(
+        "same name and department as the inspector on row {first_row}: two people, or one person entered twice?"
+    )]
+    SameNameInspector {
+        /// Row of the earlier inspector.
+        first_row: usize,
+    },
 }
 
 fn ser_display<S: serde::Serializer, T: fmt::Display>(v: &T, s: S) -> Result<S::Ok, S::Error> {
@@ -200,7 +255,9 @@ impl Rule {
         match self {
             Rule::CheckCharacterAccepted { .. }
             | Rule::CertificateExpired { .. }
-            | Rule::CertificateNotYetValid { .. } => Severity::Warning,
+            | Rule::CertificateNotYetValid { .. }
+            | Rule::MixedScript
+            | Rule::SameNameInspector { .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -1153,6 +1210,15 @@ impl EntityRegisterBuilder {
         if name.is_empty() {
             problems.push(Problem::new(K, r.row, "name", r.name, Rule::MissingField));
         }
+        for (field, value) in [
+            ("name", r.name),
+            ("industry", r.industry),
+            ("target_types", r.target_types),
+        ] {
+            if let Some(rule) = text::check_text(value) {
+                problems.push(Problem::new(K, r.row, field, value, rule));
+            }
+        }
         let class = match r.credit_class.parse::<CreditClass>() {
             Ok(c) => Some(c),
             Err(_) => {
@@ -1229,6 +1295,10 @@ impl EntityRegisterBuilder {
                     expected: uscc.expected_check_character(),
                 },
             ));
+        }
+        // After the lenient-policy warning, whose place `at` marks.
+        if text::mixes_scripts(name) {
+            problems.push(Problem::new(K, r.row, "name", r.name, Rule::MixedScript));
         }
         let arrival = Arrival {
             kept_before,
@@ -1454,6 +1524,47 @@ pub struct EntityPosition {
 }
 
 // ---------------------------------------------------------------------------
+// Ids
+
+/// What [`IdCheck::check`] makes of a row's id.
+enum IdVerdict {
+    /// A new, well-formed id.
+    New,
+    /// The id of an earlier row (`duplicate`): the row is skipped.
+    Repeated(Rule),
+    /// Empty, outside the character set, or a look-alike of an earlier id.
+    Refused(Rule),
+}
+
+/// The ids of a register read so far, exactly and as they look.
+#[derive(Default)]
+struct IdCheck {
+    exact: HashMap<String, usize>,
+    looks: HashMap<String, usize>,
+}
+
+impl IdCheck {
+    fn check(&mut self, id: &str, row: usize) -> IdVerdict {
+        if id.is_empty() {
+            return IdVerdict::Refused(Rule::MissingField);
+        }
+        if let Some(rule) = text::check_id(id) {
+            return IdVerdict::Refused(rule);
+        }
+        if let Some(&first_row) = self.exact.get(id) {
+            return IdVerdict::Repeated(Rule::DuplicateId { first_row });
+        }
+        let looks = text::id_skeleton(id);
+        if let Some(&first_row) = self.looks.get(&looks) {
+            return IdVerdict::Refused(Rule::ConfusableId { first_row });
+        }
+        self.exact.insert(id.to_owned(), row);
+        self.looks.insert(looks, row);
+        IdVerdict::New
+    }
+}
+
+// ---------------------------------------------------------------------------
 // Inspectors
 
 /// An enforcement officer (执法检查人员).
@@ -1572,24 +1683,32 @@ impl InspectorRegister {
         const K: RegisterKind = RegisterKind::Inspectors;
         let mut problems = Vec::new();
         let mut kept = Vec::new();
-        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut ids = IdCheck::default();
+        // (name, department) as they read → first row.
+        let mut people: HashMap<(String, String), usize> = HashMap::new();
         for r in rows {
             let mut fatal = false;
             let id = r.id.trim();
-            if id.is_empty() {
-                problems.push(Problem::new(K, r.row, "id", &r.id, Rule::MissingField));
-                fatal = true;
-            } else if let Some(&first_row) = seen.get(id) {
-                problems.push(Problem::new(
-                    K,
-                    r.row,
-                    "id",
-                    &r.id,
-                    Rule::DuplicateId { first_row },
-                ));
-                continue;
-            } else {
-                seen.insert(id.to_owned(), r.row);
+            match ids.check(id, r.row) {
+                IdVerdict::New => {}
+                IdVerdict::Repeated(rule) => {
+                    problems.push(Problem::new(K, r.row, "id", &r.id, rule));
+                    continue;
+                }
+                IdVerdict::Refused(rule) => {
+                    problems.push(Problem::new(K, r.row, "id", &r.id, rule));
+                    fatal = true;
+                }
+            }
+            for (field, value) in [
+                ("name", &r.name),
+                ("department", &r.department),
+                ("expertise", &r.expertise),
+            ] {
+                if let Some(rule) = text::check_text(value) {
+                    problems.push(Problem::new(K, r.row, field, value, rule));
+                    fatal = true;
+                }
             }
             let name = r.name.trim();
             if name.is_empty() {
@@ -1668,6 +1787,23 @@ impl InspectorRegister {
             }
             if fatal {
                 continue;
+            }
+            for (field, value) in [("name", &r.name), ("department", &r.department)] {
+                if text::mixes_scripts(value) {
+                    problems.push(Problem::new(K, r.row, field, value, Rule::MixedScript));
+                }
+            }
+            let person = (text::name_key(name), text::name_key(department));
+            if let Some(&first_row) = people.get(&person) {
+                problems.push(Problem::new(
+                    K,
+                    r.row,
+                    "name",
+                    &r.name,
+                    Rule::SameNameInspector { first_row },
+                ));
+            } else {
+                people.insert(person, r.row);
             }
             kept.push(Inspector {
                 id: id.to_owned(),
@@ -1791,6 +1927,14 @@ impl ConflictRegister {
                     &r.inspector_id,
                     Rule::MissingField,
                 ));
+            } else if let Some(rule) = text::check_id(id) {
+                problems.push(Problem::new(
+                    K,
+                    r.row,
+                    "inspector_id",
+                    &r.inspector_id,
+                    rule,
+                ));
             } else if inspectors.is_some_and(|reg| reg.get(id).is_none()) {
                 problems.push(Problem::new(
                     K,
@@ -1829,6 +1973,9 @@ impl ConflictRegister {
                     }
                 }
             };
+            if let Some(rule) = text::check_text(&r.reason) {
+                problems.push(Problem::new(K, r.row, "reason", &r.reason, rule));
+            }
             if problems.len() > before {
                 continue;
             }
@@ -2028,23 +2175,31 @@ impl CheckItemList {
         const K: RegisterKind = RegisterKind::Items;
         let mut problems = Vec::new();
         let mut kept = Vec::new();
-        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut ids = IdCheck::default();
         for r in rows {
             let before = problems.len();
             let id = r.id.trim();
-            if id.is_empty() {
-                problems.push(Problem::new(K, r.row, "id", &r.id, Rule::MissingField));
-            } else if let Some(&first_row) = seen.get(id) {
-                problems.push(Problem::new(
-                    K,
-                    r.row,
-                    "id",
-                    &r.id,
-                    Rule::DuplicateId { first_row },
-                ));
-                continue;
-            } else {
-                seen.insert(id.to_owned(), r.row);
+            match ids.check(id, r.row) {
+                IdVerdict::New => {}
+                IdVerdict::Repeated(rule) => {
+                    problems.push(Problem::new(K, r.row, "id", &r.id, rule));
+                    continue;
+                }
+                IdVerdict::Refused(rule) => {
+                    problems.push(Problem::new(K, r.row, "id", &r.id, rule));
+                }
+            }
+            for (field, value) in [
+                ("name", &r.name),
+                ("target_type", &r.target_type),
+                ("basis", &r.basis),
+                ("department", &r.department),
+                ("content", &r.content),
+                ("expertise", &r.expertise),
+            ] {
+                if let Some(rule) = text::check_text(value) {
+                    problems.push(Problem::new(K, r.row, field, value, rule));
+                }
             }
             for (field, value) in [("name", &r.name), ("department", &r.department)] {
                 if value.trim().is_empty() {

@@ -20,6 +20,93 @@ pub enum InputError {
         cause: std::io::Error,
     },
 
+    /// The file is larger than a register file may be (see
+    /// `docs/columns.md`, "Limits").
+    #[error(
+        "{file} holds more than {} (the most read from a register file {how}); is it the right file?",
+        crate::files::human(*limit)
+    )]
+    TooLarge {
+        /// File name as given.
+        file: String,
+        /// The limit in bytes.
+        limit: u64,
+        /// How the file was read ("streamed", "read whole").
+        how: &'static str,
+    },
+
+    /// One row (record) of a CSV file is longer than any register row may be.
+    #[error(
+        "{file} row {row} is longer than {} (the longest row read); look for an unclosed quote",
+        crate::files::human(*limit as u64)
+    )]
+    RowTooLong {
+        /// File name as given.
+        file: String,
+        /// Spreadsheet row number where the row starts.
+        row: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
+
+    /// A row has more columns than any register has.
+    #[error("{file} row {row} has more than {limit} columns, the most read")]
+    TooManyColumns {
+        /// File name as given.
+        file: String,
+        /// Spreadsheet row number.
+        row: usize,
+        /// The limit.
+        limit: usize,
+    },
+
+    /// A workbook cell holds a value past the last column read.
+    #[error(
+        "{file} cell {cell} (sheet \"{sheet}\") is past column {limit}, the last column read; delete what is there"
+    )]
+    CellOutOfRange {
+        /// File name as given.
+        file: String,
+        /// Worksheet name.
+        sheet: String,
+        /// Cell reference such as `XFD1048576`.
+        cell: String,
+        /// The number of columns read.
+        limit: usize,
+    },
+
+    /// A workbook cell holds more text than Excel allows in a cell.
+    #[error(
+        "{file} cell {cell} (sheet \"{sheet}\") holds more than {limit} characters, the most a cell holds in Excel"
+    )]
+    CellTooLong {
+        /// File name as given.
+        file: String,
+        /// Worksheet name.
+        sheet: String,
+        /// Cell reference such as `C7`.
+        cell: String,
+        /// The limit in characters.
+        limit: usize,
+    },
+
+    /// A part of the workbook inflates beyond the limits: a zip bomb, or a
+    /// workbook far larger than any register.
+    #[error(
+        "{file} is refused: its part {entry} inflates to more than {} ({reason})",
+        crate::files::human(*inflated)
+    )]
+    Inflated {
+        /// File name as given.
+        file: String,
+        /// The zip entry's name.
+        entry: String,
+        /// Bytes inflated when it was stopped.
+        inflated: u64,
+        /// Which limit: the total, or the ratio to its compressed size.
+        reason: String,
+    },
+
     /// `--encoding` was given a name this tool does not know.
     #[error("unknown encoding \"{given}\": use auto, utf-8, gb18030 or gbk")]
     UnknownEncodingName {

@@ -6,7 +6,7 @@ use std::io::{Read, Seek, SeekFrom};
 
 use encoding_rs::{DecoderResult, GB18030};
 
-use super::{Encoding, InputError, Row, Table};
+use super::{Encoding, InputError, MAX_COLUMNS, MAX_ROW_BYTES, REGISTER_STREAM_LIMIT, Row, Table};
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -119,6 +119,19 @@ fn sniff_delimiter(text: &str) -> u8 {
 /// Splits decoded text into a table: the first non-empty row is the header.
 fn parse(file: &str, text: &str) -> Result<Table, InputError> {
     let bytes = text.as_bytes();
+    // A row is at least as long as each of its lines: refuse a long line
+    // before the CSV reader holds it (and a field boundary for every byte).
+    if bytes.len() > MAX_ROW_BYTES
+        && let Some(i) = bytes
+            .split(|&b| b == b'\n')
+            .position(|line| line.len() > MAX_ROW_BYTES)
+    {
+        return Err(InputError::RowTooLong {
+            file: file.to_owned(),
+            row: i + 1,
+            limit: MAX_ROW_BYTES,
+        });
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -158,6 +171,20 @@ fn parse(file: &str, text: &str) -> Result<Table, InputError> {
                     message: e.to_string(),
                 });
             }
+        }
+        if record.len() > MAX_COLUMNS {
+            return Err(InputError::TooManyColumns {
+                file: file.to_owned(),
+                row,
+                limit: MAX_COLUMNS,
+            });
+        }
+        if record.as_slice().len() > MAX_ROW_BYTES {
+            return Err(InputError::RowTooLong {
+                file: file.to_owned(),
+                row,
+                limit: MAX_ROW_BYTES,
+            });
         }
         quoted_breaks += record.iter().map(line_breaks).sum::<usize>();
 
@@ -236,10 +263,46 @@ pub(super) fn utf8_stream_plan(
     let mut bom = false;
     let mut first = true;
     let mut sniff = Sniffer::default();
+    // Lines ended so far, and the length of the line not yet ended: a line
+    // longer than a row may be ends the read (`/dev/zero` among others).
+    let mut lines = 0usize;
+    let mut open_line = 0usize;
     loop {
         let n = fill(file, name, buf.get_mut(carry..).unwrap_or_default())?;
         let end = carry + n;
         let chunk = buf.get(..end).unwrap_or_default();
+        let fresh = chunk.get(carry..).unwrap_or_default();
+        match (
+            fresh.iter().position(|&b| b == b'\n'),
+            fresh.iter().rposition(|&b| b == b'\n'),
+        ) {
+            (Some(first), Some(last)) => {
+                if open_line + first > MAX_ROW_BYTES {
+                    return Err(InputError::RowTooLong {
+                        file: name.to_owned(),
+                        row: lines + 1,
+                        limit: MAX_ROW_BYTES,
+                    });
+                }
+                lines += fresh.iter().filter(|&&b| b == b'\n').count();
+                open_line = fresh.len() - last - 1;
+            }
+            _ => open_line += fresh.len(),
+        }
+        if open_line > MAX_ROW_BYTES {
+            return Err(InputError::RowTooLong {
+                file: name.to_owned(),
+                row: lines + 1,
+                limit: MAX_ROW_BYTES,
+            });
+        }
+        if (offset + end) as u64 > REGISTER_STREAM_LIMIT {
+            return Err(InputError::TooLarge {
+                file: name.to_owned(),
+                limit: REGISTER_STREAM_LIMIT,
+                how: "streamed (UTF-8 CSV)",
+            });
+        }
         if first {
             first = false;
             if chunk.starts_with(b"\xFF\xFE") || chunk.starts_with(b"\xFE\xFF") {
@@ -523,10 +586,24 @@ impl CsvStream {
                         }
                     }
                     csv_core::ReadRecordResult::OutputFull => {
+                        if self.out.len() >= MAX_ROW_BYTES {
+                            return Err(InputError::RowTooLong {
+                                file: self.name.clone(),
+                                row,
+                                limit: MAX_ROW_BYTES,
+                            });
+                        }
                         let n = self.out.len().max(1) * 2;
                         self.out.resize(n, 0);
                     }
                     csv_core::ReadRecordResult::OutputEndsFull => {
+                        if self.ends.len() >= MAX_COLUMNS {
+                            return Err(InputError::TooManyColumns {
+                                file: self.name.clone(),
+                                row,
+                                limit: MAX_COLUMNS,
+                            });
+                        }
                         let n = self.ends.len().max(1) * 2;
                         self.ends.resize(n, 0);
                     }
@@ -569,6 +646,13 @@ impl CsvStream {
         cells: &mut CellBuf,
         row: usize,
     ) -> Result<Option<usize>, InputError> {
+        if cells.len() > MAX_COLUMNS {
+            return Err(InputError::TooManyColumns {
+                file: self.name.clone(),
+                row,
+                limit: MAX_COLUMNS,
+            });
+        }
         if cells.all_empty() {
             return Ok(None);
         }

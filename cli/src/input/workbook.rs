@@ -1,53 +1,101 @@
 //! .xlsx workbooks: the first worksheet, every cell rendered as text.
 
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 
-use calamine::{Data, ExcelDateTime, Range, Reader, SheetType, Xlsx};
+use calamine::{Data, DataRef, ExcelDateTime, Reader, SheetType, Xlsx};
 
-use super::{InputError, Row, Table, column_letters};
+use super::{
+    InputError, MAX_CELL_CHARS, MAX_COLUMNS, MAX_INFLATED, MAX_RATIO, RATIO_FLOOR, Row, Table,
+    column_letters,
+};
 
 /// Reads the first worksheet of an .xlsx workbook into a table.
 ///
 /// The first non-empty row is the header row; trailing header cells that are
 /// empty do not count as columns, and a value to the right of the last header
 /// is a [`InputError::Ragged`] row. Row numbers are the sheet's own.
+///
+/// Hostile workbooks end with a named error, within the limits of
+/// `input` ([`MAX_INFLATED`], [`MAX_RATIO`], [`MAX_COLUMNS`],
+/// [`MAX_CELL_CHARS`]): every part is inflated into a counter first (a zip
+/// bomb is refused before any XML is parsed), and cells are read one by one
+/// into sparse rows, so a cell at `XFD1048576` costs one cell, not the
+/// dense 1 048 576 × 16 384 range calamine's `worksheet_range` would allocate.
 pub(super) fn read_xlsx(file: &str, bytes: &[u8]) -> Result<Table, InputError> {
-    let (sheet, range) = first_worksheet(file, bytes)?;
-    let (first_row, first_col) = range.start().unwrap_or_default();
-    let (first_row, first_col) = (first_row as usize, first_col as usize);
+    check_inflated_sizes(file, bytes)?;
+    let (sheet, cells) = first_worksheet(file, bytes)?;
+    let cell_ref =
+        |row: u32, col: u32| format!("{}{}", column_letters(col as usize), row as u64 + 1);
+    // Text of every non-empty cell, by (row, column); cells come in sheet
+    // order in every workbook Excel writes, but a hostile one may not.
+    let mut sparse: Vec<(u32, u32, String)> = Vec::new();
+    for (row, col, cell) in cells {
+        let text = cell_text(&cell).map_err(|value| InputError::CellError {
+            file: file.to_owned(),
+            sheet: sheet.clone(),
+            cell: cell_ref(row, col),
+            value,
+        })?;
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        if col as usize >= MAX_COLUMNS {
+            return Err(InputError::CellOutOfRange {
+                file: file.to_owned(),
+                sheet: sheet.clone(),
+                cell: cell_ref(row, col),
+                limit: MAX_COLUMNS,
+            });
+        }
+        if text.chars().count() > MAX_CELL_CHARS {
+            return Err(InputError::CellTooLong {
+                file: file.to_owned(),
+                sheet: sheet.clone(),
+                cell: cell_ref(row, col),
+                limit: MAX_CELL_CHARS,
+            });
+        }
+        sparse.push((row, col, text.to_owned()));
+    }
+    sparse.sort_by_key(|&(row, col, _)| (row, col));
+    // A later cell at the same place replaces an earlier one, as in a range.
+    sparse.dedup_by(|later, earlier| {
+        let same = (later.0, later.1) == (earlier.0, earlier.1);
+        if same {
+            std::mem::swap(&mut later.2, &mut earlier.2);
+        }
+        same
+    });
+    let first_col = sparse.iter().map(|c| c.1).min().unwrap_or(0) as usize;
 
     let mut headers: Option<Vec<String>> = None;
     let mut rows = Vec::new();
-    for (i, cells) in range.rows().enumerate() {
-        let line = first_row + i + 1;
-        let mut fields = Vec::with_capacity(cells.len());
-        for (j, cell) in cells.iter().enumerate() {
-            let text = cell_text(cell).map_err(|value| InputError::CellError {
-                file: file.to_owned(),
-                sheet: sheet.clone(),
-                cell: format!("{}{line}", column_letters(first_col + j)),
-                value,
-            })?;
-            fields.push(text.trim().to_owned());
-        }
-        let Some(last) = fields.iter().rposition(|f| !f.is_empty()) else {
-            continue;
-        };
-        match &headers {
-            None => {
-                fields.truncate(last + 1);
-                headers = Some(fields);
+    let mut cells = sparse.into_iter().peekable();
+    while let Some(&(row, _, _)) = cells.peek() {
+        let line = row as usize + 1;
+        let mut fields: Vec<String> = Vec::new();
+        while let Some((_, col, text)) = cells.next_if(|c| c.0 == row) {
+            let j = col as usize - first_col;
+            if fields.len() <= j {
+                fields.resize(j + 1, String::new());
             }
+            if let Some(f) = fields.get_mut(j) {
+                *f = text;
+            }
+        }
+        match &headers {
+            None => headers = Some(fields),
             Some(h) => {
-                if last >= h.len() {
+                if fields.len() > h.len() {
                     return Err(InputError::Ragged {
                         file: file.to_owned(),
                         row: line,
                         expected: h.len(),
-                        found: last + 1,
+                        found: fields.len(),
                     });
                 }
-                fields.truncate(h.len());
+                fields.resize(h.len(), String::new());
                 rows.push(Row { line, fields });
             }
         }
@@ -62,17 +110,84 @@ pub(super) fn read_xlsx(file: &str, bytes: &[u8]) -> Result<Table, InputError> {
     })
 }
 
-/// The text a clerk sees in a cell, or the Excel error it shows.
-/// Opens the workbook and reads its first worksheet, turning a panic inside
-/// the workbook reader into [`InputError::NotAWorkbook`].
+/// Inflates every part of the archive into a counter, refusing one that
+/// inflates past [`MAX_RATIO`] times its compressed size (beyond
+/// [`RATIO_FLOOR`]) or parts that inflate past [`MAX_INFLATED`] together.
+/// Inflating is deterministic, so calamine, reading the same bytes after
+/// this, inflates no more than was counted here.
+fn check_inflated_sizes(file: &str, bytes: &[u8]) -> Result<(), InputError> {
+    let not_a_workbook = |reason: String| InputError::NotAWorkbook {
+        file: file.to_owned(),
+        reason,
+    };
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| not_a_workbook(e.to_string()))?;
+    let mut total: u64 = 0;
+    let mut buf = vec![0u8; 1 << 16];
+    for i in 0..archive.len() {
+        let mut part = archive
+            .by_index(i)
+            .map_err(|e| not_a_workbook(e.to_string()))?;
+        let name = part
+            .name()
+            .map_or_else(|_| format!("#{i}"), std::borrow::Cow::into_owned);
+        let by_ratio = part
+            .compressed_size()
+            .saturating_mul(MAX_RATIO)
+            .max(RATIO_FLOOR);
+        let mut inflated: u64 = 0;
+        loop {
+            let n = match part.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n as u64,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                // calamine would fail on it too; say so now, naming the part.
+                Err(e) => return Err(not_a_workbook(format!("{name}: {e}"))),
+            };
+            inflated += n;
+            let reason = if inflated > by_ratio {
+                Some(format!(
+                    "more than {MAX_RATIO} times its compressed size of {} bytes: a zip bomb",
+                    part.compressed_size()
+                ))
+            } else if total + inflated > MAX_INFLATED {
+                Some(format!(
+                    "the parts of a workbook inflate to at most {} together",
+                    crate::files::human(MAX_INFLATED)
+                ))
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                return Err(InputError::Inflated {
+                    file: file.to_owned(),
+                    entry: name,
+                    inflated,
+                    reason,
+                });
+            }
+        }
+        total += inflated;
+    }
+    Ok(())
+}
+
+/// One cell of the first worksheet: row, column (0-based) and value.
+type SheetCell = (u32, u32, Data);
+
+/// Opens the workbook and reads the cells of its first worksheet one by
+/// one, turning a panic inside the workbook reader into
+/// [`InputError::NotAWorkbook`].
 ///
 /// calamine 0.38 does unchecked arithmetic on cell references: a crafted
 /// reference such as `AAAAAAAAA1` overflows `u32` (upstream issue
 /// tafia/calamine#709). With overflow checks (debug builds; release builds
 /// too, see `[profile.release.package.calamine]` in the root `Cargo.toml`)
 /// that is a panic, contained here; without them it would silently wrap to a
-/// wrong cell. A hostile file must get an error, never a crash.
-fn first_worksheet(file: &str, bytes: &[u8]) -> Result<(String, Range<Data>), InputError> {
+/// wrong cell. A hostile file must get an error, never a crash. The panic
+/// message is not shown (the binary's panic hook is silenced around the
+/// call), only a named error.
+fn first_worksheet(file: &str, bytes: &[u8]) -> Result<(String, Vec<SheetCell>), InputError> {
     let read = || {
         let not_a_workbook = |e: calamine::XlsxError| InputError::NotAWorkbook {
             file: file.to_owned(),
@@ -87,19 +202,46 @@ fn first_worksheet(file: &str, bytes: &[u8]) -> Result<(String, Range<Data>), In
             .ok_or_else(|| InputError::NoSheet {
                 file: file.to_owned(),
             })?;
-        let range = workbook.worksheet_range(&sheet).map_err(not_a_workbook)?;
-        Ok((sheet, range))
+        let mut reader = workbook
+            .worksheet_cells_reader(&sheet)
+            .map_err(not_a_workbook)?;
+        let mut cells = Vec::new();
+        while let Some(cell) = reader.next_cell().map_err(not_a_workbook)? {
+            let (row, col) = cell.get_position();
+            let value = match cell.get_value() {
+                DataRef::Empty => continue,
+                other => Data::from(other.clone()),
+            };
+            cells.push((row, col, value));
+        }
+        Ok((sheet, cells))
     };
-    std::panic::catch_unwind(read).unwrap_or_else(|payload| {
-        let detail = payload
-            .downcast_ref::<&str>()
-            .copied()
-            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
-            .unwrap_or("unknown failure");
+    quiet_catch_unwind(read).unwrap_or_else(|detail| {
         Err(InputError::NotAWorkbook {
             file: file.to_owned(),
             reason: format!("the workbook reader failed on malformed data ({detail})"),
         })
+    })
+}
+
+/// Runs `f`, turning a panic into its message without printing it: the
+/// default hook would write "thread 'main' panicked at ..." to standard
+/// error, which a clerk must never see for a bad file.
+fn quiet_catch_unwind<T>(f: impl FnOnce() -> T + std::panic::UnwindSafe) -> Result<T, String> {
+    static HOOK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = HOOK
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(f);
+    std::panic::set_hook(previous);
+    result.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown failure".to_owned())
     })
 }
 

@@ -1,0 +1,62 @@
+//! `same-name-team` (warning, full level; docs/FORMAT.md §7): a team
+//! holding two officers whose names read the same.
+//!
+//! One officer entered twice under two ids ("one officer, two seats") is
+//! drawn as two team members: the team then has one inspector where the
+//! rules demand at least two. The register rules refuse the usual ways of
+//! making two ids of one certificate number (invisible characters,
+//! look-alike letters; docs/columns.md), but an office can still give one
+//! person two numbers. The verifier cannot tell that from two colleagues
+//! who share a common name (张伟 is the most common name in China), so it
+//! reports the team for a reader to ask about, and does not fail the chain.
+//! Names are compared as they read: NFKC, without white space, by UTS 39
+//! skeleton ([`crate::registers::text::name_key`]).
+
+use std::collections::HashMap;
+
+use crate::assignment::Team;
+use crate::checks::{Finding, FindingSeverity};
+use crate::registers::{InspectorRegister, text};
+
+/// One warning per team with two members of one name (those in the register).
+pub(super) fn same_name_teams(teams: &[Team], inspectors: &InspectorRegister) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for t in teams {
+        let mut seen: HashMap<String, &str> = HashMap::new();
+        for id in &t.inspectors {
+            let Some(officer) = inspectors.get(id) else {
+                continue;
+            };
+            let key = text::name_key(&officer.name);
+            match seen.get(&key) {
+                Some(&first) if first != id.as_str() => {
+                    let same_department = inspectors.get(first).is_some_and(|f| {
+                        text::name_key(&f.department) == text::name_key(&officer.department)
+                    });
+                    out.push(Finding {
+                        severity: FindingSeverity::Warning,
+                        check: "same-name-team",
+                        line: None,
+                        sequence: None,
+                        record: None,
+                        message: format!(
+                            "entity {}: officers {first} and {id} are both named {}{}: two people, or one person with two ids? (the team may have one inspector where two are required)",
+                            t.uscc,
+                            text::visible(&officer.name),
+                            if same_department {
+                                format!(", both of {}", text::visible(&officer.department))
+                            } else {
+                                String::new()
+                            }
+                        ),
+                    });
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(key, id);
+                }
+            }
+        }
+    }
+    out
+}
