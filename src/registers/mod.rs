@@ -257,7 +257,9 @@ impl Rule {
             | Rule::CertificateExpired { .. }
             | Rule::CertificateNotYetValid { .. }
             | Rule::MixedScript
-            | Rule::SameNameInspector { .. } => Severity::Warning,
+            | Rule::SameNameInspector { .. }
+            | Rule::UnknownInspector
+            | Rule::UnknownEntity => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -1901,8 +1903,10 @@ impl ConflictRegister {
     }
 
     /// Builds the register from rows of text, reporting every problem. When
-    /// registers are given, a conflict naming an unknown inspector or entity
-    /// is an error.
+    /// registers are given, a conflict naming an inspector or entity they do
+    /// not hold is a warning and the row is kept: a county-wide 回避 table
+    /// may name firms and officers outside these registers, and such a row
+    /// can change no team.
     pub fn from_rows<I>(
         rows: I,
         entities: Option<&EntityRegister>,
@@ -1976,7 +1980,10 @@ impl ConflictRegister {
             if let Some(rule) = text::check_text(&r.reason) {
                 problems.push(Problem::new(K, r.row, "reason", &r.reason, rule));
             }
-            if problems.len() > before {
+            if problems[before..]
+                .iter()
+                .any(|p| p.severity == Severity::Error)
+            {
                 continue;
             }
             let Some(uscc) = uscc else { continue };

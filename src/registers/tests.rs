@@ -324,9 +324,24 @@ fn conflict_rules() {
     assert_eq!(got[3], (6, "inspector_id", Rule::MissingField));
     assert!(matches!(got[4], (6, "uscc", Rule::InvalidUscc { .. })));
     assert_eq!(got.len(), 5);
-    assert_eq!(v.register.len(), 1);
+    // Naming someone outside the registers is a warning, and the row is
+    // kept (a county-wide table); the other problems are errors.
+    let severities: Vec<Severity> = v.problems.iter().map(|p| p.severity).collect();
+    assert_eq!(
+        severities,
+        [
+            Severity::Warning,
+            Severity::Warning,
+            Severity::Error,
+            Severity::Error,
+            Severity::Error
+        ]
+    );
+    assert_eq!(v.register.len(), 3);
     let u: Uscc = code(1).parse().unwrap();
     assert!(v.register.is_conflicted("ZF001", &u));
+    assert!(v.register.is_conflicted("ZF999", &u));
+    assert!(v.register.is_conflicted("ZF001", &code(2).parse().unwrap()));
     assert!(!v.register.is_conflicted("ZF002", &u));
     // Without registers, references are not checked.
     let v = ConflictRegister::from_rows(
