@@ -3,6 +3,7 @@
 //! process. The binary in `main.rs` only parses arguments and maps the
 //! result to an exit status.
 
+pub mod calendar_file;
 pub mod check;
 pub mod common;
 pub mod input;
@@ -18,6 +19,7 @@ pub mod scope;
 pub mod secrets;
 pub mod show;
 pub mod task_file;
+pub mod when;
 #[cfg(feature = "witness")]
 pub mod witness;
 pub mod xlsx;

@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use double_random_cli::{check, common, ledger, notice, plan, progress, receipts, show, year};
+use double_random_cli::{
+    check, common, ledger, notice, plan, progress, receipts, show, when, year,
+};
 
 /// Provable "double random, one public" (双随机、一公开) spot-check draws.
 #[derive(Debug, Parser)]
@@ -58,6 +60,8 @@ enum Command {
     Progress(ledger::ProgressArgs),
     /// Write the public view (CSV, JSON, xlsx) and append a signed checkpoint of it.
     Publish(ledger::PublishArgs),
+    /// The drand quicknet round to commit to for a time (`--at "2026-12-02 10:00 北京时间"`), or a round's time (`--round N`).
+    Round(when::RoundArgs),
     /// Per-task summary tables (汇总表): initiated and cooperated.
     Summary(ledger::SummaryArgs),
     /// Render a printable HTML notice of a verified draw (随机抽取结果公示: entities and teams drawn).
@@ -93,6 +97,7 @@ fn main() -> ExitCode {
         Command::Progress(a) => ledger::progress(&a),
         Command::Publish(a) => ledger::publish(&a),
         Command::Summary(a) => ledger::summary(&a),
+        Command::Round(a) => when::round(&a),
         Command::Notice(a) => notice::notice(&a),
         #[cfg(feature = "witness")]
         Command::Witness(a) => double_random_cli::witness::witness(&a),
