@@ -233,7 +233,7 @@ pub(crate) fn attach(a: &CorrectArgs, file: &Path) -> Result<Status, CliError> {
     // The approver must be pinned beside the ledger (the first correction pins it).
     let first_pin = crate::approvers::require_pinned(&a.ledger, &approver)?;
     let draws = load_draws(&a.chain, key.public_key())?;
-    let cal = calendar()?;
+    let cal = calendar(&a.calendar)?;
     let extra = first_pin.then_some(&approver);
     let (_, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal, extra)?;
     // Judged as `verify` would judge the ledger with it as the next line:

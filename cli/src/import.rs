@@ -42,6 +42,8 @@ pub struct RecordResultsArgs {
     /// The issuer's results ledger (JSON Lines); created if missing.
     #[arg(long)]
     pub ledger: PathBuf,
+    #[command(flatten)]
+    pub calendar: crate::calendar_file::CalendarArgs,
     /// The issuer's receipt chain, holding the draws.
     #[arg(long)]
     pub chain: PathBuf,
@@ -327,7 +329,7 @@ fn reread(
 pub fn record_results(a: &RecordResultsArgs) -> Result<Status, CliError> {
     let key = load_secret_key(&a.key)?;
     let draws = load_draws(&a.chain, key.public_key())?;
-    let cal = calendar()?;
+    let cal = calendar(&a.calendar)?;
     let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal, None)?;
     let table = input::read_table_file(&a.from, a.encoding.into())?;
     let cols = input::resolve_headers(&table, TableKind::Results)?;

@@ -22,6 +22,7 @@ use double_random::{
 use serde_json::json;
 use time::Date;
 
+use crate::calendar_file::CalendarArgs;
 use crate::common::{CliError, ReadArgs, Status, parse_date_arg};
 use crate::log_file::{LockedLog, read_shared};
 use crate::receipts::{
@@ -42,9 +43,8 @@ fn hex(h: &(impl AsRef<[u8]> + ?Sized)) -> String {
     h.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub(crate) fn calendar() -> Result<WorkingCalendar, ReceiptError> {
-    WorkingCalendar::china()
-        .map_err(|e| ReceiptError::Selection(format!("the bundled holiday table: {e}")))
+pub(crate) fn calendar(args: &CalendarArgs) -> Result<WorkingCalendar, ReceiptError> {
+    crate::calendar_file::load_calendar(args).map_err(|e| ReceiptError::Calendar(Box::new(e)))
 }
 
 /// The receipt chain's draws, refusing a chain that breaks a rule.
@@ -290,6 +290,8 @@ pub struct RecordResultArgs {
     /// The issuer's results ledger (JSON Lines); created if missing.
     #[arg(long)]
     pub ledger: PathBuf,
+    #[command(flatten)]
+    pub calendar: CalendarArgs,
     /// The issuer's receipt chain, holding the draw.
     #[arg(long)]
     pub chain: PathBuf,
@@ -309,7 +311,7 @@ pub struct RecordResultArgs {
     pub department: Option<String>,
     #[command(flatten)]
     pub result: ResultFlags,
-    /// Entry time instead of the clock (UTC, YYYY-MM-DDTHH:MM:SSZ).
+    /// Entry time instead of the clock, with its zone: `2026-12-02 09:00 北京时间`, `…+08:00` or `…Z` (kept in UTC).
     #[arg(long, value_parser = parse_time_arg)]
     pub created_at: Option<Timestamp>,
     /// Print JSON instead of text.
@@ -326,7 +328,7 @@ fn parse_uscc(s: &str) -> Result<Uscc, ReceiptError> {
 pub fn record_result(a: &RecordResultArgs) -> Result<Status, CliError> {
     let key = load_secret_key(&a.key)?;
     let draws = load_draws(&a.chain, key.public_key())?;
-    let cal = calendar()?;
+    let cal = calendar(&a.calendar)?;
     let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal, None)?;
     let draw = select_draw(&draws, &a.draw)?;
     let fields = result_fields(draw, &a.uscc, a.department.as_deref(), &a.result)?;
@@ -360,6 +362,7 @@ pub fn record_result(a: &RecordResultArgs) -> Result<Status, CliError> {
                 "uscc": payload.result.uscc,
                 "deadline": deadline.map(double_random::calendar::format_date),
                 "on_time": deadline.map(|d| entered_on <= d),
+                "calendar": deadline.map(|d| cal.describe_span(payload.result.inspection_end, d.max(entered_on))),
             })
         );
         return Ok(Status::Ok);
@@ -382,7 +385,15 @@ pub fn record_result(a: &RecordResultArgs) -> Result<Status, CliError> {
             double_random::calendar::format_date(entered_on),
             double_random::calendar::format_date(d)
         ),
-        None => crate::outln!("  deadline not checked: the holiday table does not cover the years"),
+        None => crate::outln!(
+            "  deadline not checked: no holiday notice is loaded for a year it depends on (add the year's notice with --calendar FILE, docs/calendar.md)"
+        ),
+    }
+    if let Some(d) = deadline {
+        crate::outln!(
+            "  calendar {}",
+            cal.describe_span(payload.result.inspection_end, d.max(entered_on))
+        );
     }
     Ok(Status::Ok)
 }
@@ -453,6 +464,8 @@ pub struct CorrectArgs {
     /// The issuer's results ledger.
     #[arg(long)]
     pub ledger: PathBuf,
+    #[command(flatten)]
+    pub calendar: CalendarArgs,
     /// The issuer's receipt chain.
     #[arg(long)]
     pub chain: PathBuf,
@@ -491,7 +504,7 @@ pub struct CorrectArgs {
     /// Remove every follow-up measure (before adding those given with --follow-up).
     #[arg(long)]
     pub clear_follow_ups: bool,
-    /// Correction time instead of the clock (UTC, YYYY-MM-DDTHH:MM:SSZ).
+    /// Correction time instead of the clock, with its zone: `2026-12-02 09:00 北京时间`, `…+08:00` or `…Z` (kept in UTC).
     #[arg(long, value_parser = parse_time_arg)]
     pub created_at: Option<Timestamp>,
     /// Print JSON instead of text.
@@ -533,7 +546,7 @@ pub fn correct(a: &CorrectArgs) -> Result<Status, CliError> {
     let first_pin = crate::approvers::require_pinned(&a.ledger, &approver_pub)?;
     let extra = first_pin.then_some(&approver_pub);
     let draws = load_draws(&a.chain, key.public_key())?;
-    let cal = calendar()?;
+    let cal = calendar(&a.calendar)?;
     let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal, extra)?;
     let found = ledger.find_prefix(result);
     let entry = match found.as_slice() {
@@ -634,6 +647,8 @@ pub struct ProgressArgs {
     /// The issuer's results ledger.
     #[arg(long)]
     pub ledger: PathBuf,
+    #[command(flatten)]
+    pub calendar: CalendarArgs,
     /// The issuer's receipt chain.
     #[arg(long)]
     pub chain: PathBuf,
@@ -647,7 +662,7 @@ pub struct ProgressArgs {
     /// replaces the result's measure of the same kind in publication, or adds one.
     #[arg(long, required = true)]
     pub follow_up: Vec<String>,
-    /// Time instead of the clock (UTC, YYYY-MM-DDTHH:MM:SSZ).
+    /// Time instead of the clock, with its zone: `2026-12-02 09:00 北京时间`, `…+08:00` or `…Z` (kept in UTC).
     #[arg(long, value_parser = parse_time_arg)]
     pub created_at: Option<Timestamp>,
     /// Print JSON instead of text.
@@ -661,7 +676,7 @@ pub struct ProgressArgs {
 pub fn progress(a: &ProgressArgs) -> Result<Status, CliError> {
     let key = load_secret_key(&a.key)?;
     let draws = load_draws(&a.chain, key.public_key())?;
-    let cal = calendar()?;
+    let cal = calendar(&a.calendar)?;
     let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal, None)?;
     let found = ledger.find_prefix(&a.result);
     let entry = match found.as_slice() {
@@ -757,6 +772,8 @@ pub struct PublishArgs {
     /// The issuer's results ledger; the checkpoint is appended to it.
     #[arg(long)]
     pub ledger: PathBuf,
+    #[command(flatten)]
+    pub calendar: CalendarArgs,
     /// The issuer's receipt chain.
     #[arg(long)]
     pub chain: PathBuf,
@@ -783,7 +800,7 @@ pub struct PublishArgs {
     /// The inspector register, for inspectors' names (else certificate numbers only).
     #[arg(long)]
     pub inspectors: Option<PathBuf>,
-    /// Publication time instead of the clock (UTC, YYYY-MM-DDTHH:MM:SSZ).
+    /// Publication time instead of the clock, with its zone: `2026-12-02 09:00 北京时间`, `…+08:00` or `…Z` (kept in UTC).
     #[arg(long, value_parser = parse_time_arg)]
     pub created_at: Option<Timestamp>,
     /// Print JSON instead of text.
@@ -818,7 +835,7 @@ fn xlsx_error(name: &str, e: &rust_xlsxwriter::XlsxError) -> CliError {
 pub fn publish(a: &PublishArgs) -> Result<Status, CliError> {
     let key = load_secret_key(&a.key)?;
     let draws = load_draws(&a.chain, key.public_key())?;
-    let cal = calendar()?;
+    let cal = calendar(&a.calendar)?;
     let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal, None)?;
     let mut notes = Vec::new();
     let options = a.read.options(None);
@@ -950,6 +967,8 @@ pub struct SummaryArgs {
     /// The issuer's results ledger.
     #[arg(long)]
     pub ledger: PathBuf,
+    #[command(flatten)]
+    pub calendar: CalendarArgs,
     /// The issuer's receipt chain.
     #[arg(long)]
     pub chain: PathBuf,
@@ -983,7 +1002,7 @@ pub fn summary(a: &SummaryArgs) -> Result<Status, CliError> {
     let bytes = read_shared(&a.chain).map_err(io(&a.chain))?;
     let (lines, _) = read_chain(&bytes);
     let draws = DrawIndex::from_chain(&lines, &key);
-    let cal = calendar()?;
+    let cal = calendar(&a.calendar)?;
     let (ledger_lines, mut findings) = read_ledger_lines(&a.ledger)?;
     // Corrections count only when approved by a key pinned beside the
     // ledger (crate::approvers); an unapproved one is refused here.
@@ -1018,6 +1037,12 @@ pub fn summary(a: &SummaryArgs) -> Result<Status, CliError> {
         None => None,
     };
     let rows = summarise(&ledger, &draws, entities.as_ref(), a.department.as_deref());
+    // Which holiday notices the on-time counts rest on (the ledger's
+    // `calendar` note).
+    let calendar_note = findings
+        .iter()
+        .find(|f| f.check == "calendar")
+        .map(|f| f.message.clone());
     let errors = findings
         .iter()
         .filter(|f| f.severity == FindingSeverity::Error)
@@ -1040,12 +1065,16 @@ pub fn summary(a: &SummaryArgs) -> Result<Status, CliError> {
         let v = json!({
             "complete": complete,
             "ledger_errors": errors,
+            "calendar": calendar_note,
             "initiated": rows.iter().filter(|r| r.kind == SummaryKind::Initiated).collect::<Vec<_>>(),
             "cooperated": rows.iter().filter(|r| r.kind == SummaryKind::Cooperated).collect::<Vec<_>>(),
         });
         crate::outln!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         print_summary(&rows, errors)?;
+        if let Some(note) = &calendar_note {
+            crate::outln!("{note}");
+        }
     }
     Ok(if complete && errors == 0 {
         Status::Ok
@@ -1174,12 +1203,13 @@ pub fn verify_ledger_files(
     key: &IssuerPublicKey,
     receipt_lines: &[ChainLine],
     witnesses: Option<double_random::verify::WitnessOptions<'_>>,
+    calendar_args: &CalendarArgs,
 ) -> Result<LedgerReport, CliError> {
     let approvers = approver_keys
         .iter()
         .map(|p| load_public_key(p))
         .collect::<Result<Vec<_>, _>>()?;
-    let cal = calendar()?;
+    let cal = calendar(calendar_args)?;
     let (lines, mut findings) = read_ledger_lines(ledger)?;
     let draws = DrawIndex::from_chain(receipt_lines, key);
     let (mut report, state) = verify_ledger(

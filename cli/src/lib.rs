@@ -5,6 +5,7 @@
 
 pub mod approve;
 pub mod approvers;
+pub mod calendar_file;
 pub mod check;
 pub mod commit_notice;
 pub mod common;
@@ -25,6 +26,7 @@ pub mod scope;
 pub mod secrets;
 pub mod show;
 pub mod task_file;
+pub mod when;
 #[cfg(feature = "witness")]
 pub mod witness;
 pub mod xlsx;

@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 
 use double_random_cli::{
     approve, approvers, check, common, import, ledger, notice, plan, progress, receipts, repair,
-    show, year,
+    show, when, year,
 };
 
 /// Provable "double random, one public" (双随机、一公开) spot-check draws.
@@ -65,6 +65,8 @@ enum Command {
     Progress(ledger::ProgressArgs),
     /// Write the public view (CSV, JSON, xlsx) and append a signed checkpoint of it.
     Publish(ledger::PublishArgs),
+    /// The drand quicknet round to commit to for a time (`--at "2026-12-02 10:00 北京时间"`), or a round's time (`--round N`).
+    Round(when::RoundArgs),
     /// Per-task summary tables (汇总表): initiated and cooperated.
     Summary(ledger::SummaryArgs),
     /// List or pin the approver (unit head) keys a ledger's corrections must carry (LEDGER.approvers).
@@ -108,6 +110,7 @@ fn main() -> ExitCode {
         Command::Summary(a) => ledger::summary(&a),
         Command::Approvers(a) => approvers::approvers(&a),
         Command::Repair(a) => repair::repair(&a),
+        Command::Round(a) => when::round(&a),
         Command::Notice(a) => notice::notice(&a),
         #[cfg(feature = "witness")]
         Command::Witness(a) => double_random_cli::witness::witness(&a),

@@ -65,6 +65,9 @@ pub enum ReceiptError {
     /// The issuer name is not acceptable.
     #[error(transparent)]
     Issuer(#[from] double_random::records::IssuerNameError),
+    /// A `--calendar` file was refused.
+    #[error(transparent)]
+    Calendar(Box<crate::calendar_file::CalendarFileError>),
     /// A flag value is malformed.
     #[error("{flag}: {message}")]
     Flag {
@@ -185,10 +188,7 @@ pub(crate) fn now() -> Result<Timestamp, ReceiptError> {
     Timestamp::from_datetime(time::OffsetDateTime::now_utc()).ok_or(ReceiptError::Clock)
 }
 
-pub(crate) fn parse_time_arg(s: &str) -> Result<Timestamp, String> {
-    Timestamp::parse(s)
-        .ok_or_else(|| format!("{s:?} is not a UTC time written YYYY-MM-DDTHH:MM:SSZ"))
-}
+pub(crate) use crate::when::parse_time_arg;
 
 /// Creates a file only this user can read, refusing to overwrite.
 fn create_private(path: &Path) -> Result<File, ReceiptError> {
@@ -612,13 +612,13 @@ pub struct CommitArgs {
     #[command(flatten)]
     pub registers: RegisterArgs,
     /// Where the randomness will come from: `drand:quicknet:ROUND`,
-    /// `drand:CHAINHASH:ROUND`, `ceremony:YYYY-MM-DDTHH:MM:SSZ:PROCEDURE`, or `local`.
+    /// `drand:CHAINHASH:ROUND`, `ceremony:TIME:PROCEDURE` (TIME with its zone, e.g. `2026-12-02 09:00 北京时间`), or `local`.
     #[arg(long)]
     pub randomness_plan: String,
     /// A witness of a ceremony (repeat for several).
     #[arg(long)]
     pub witness: Vec<String>,
-    /// Record time instead of the clock (UTC, YYYY-MM-DDTHH:MM:SSZ).
+    /// Record time instead of the clock, with its zone: `2026-12-02 09:00 北京时间`, `…+08:00` or `…Z` (kept in UTC).
     #[arg(long, value_parser = parse_time_arg)]
     pub created_at: Option<Timestamp>,
     /// Print JSON instead of text.
@@ -660,9 +660,11 @@ fn parse_plan(spec: &str, witnesses: &[String]) -> Result<RandomnessPlan, Receip
         });
     }
     if let Some(rest) = spec.strip_prefix("ceremony:") {
-        let (when, procedure) = (rest.get(..20).unwrap_or(""), rest.get(21..).unwrap_or(""));
-        let scheduled_at = Timestamp::parse(when)
-            .ok_or_else(|| bad("write ceremony:YYYY-MM-DDTHH:MM:SSZ:what will be done".into()))?;
+        let (scheduled_at, procedure) = crate::when::split_time_prefix(rest).map_err(|e| {
+            bad(format!(
+                "{e}; write ceremony:TIME:what will be done, e.g. ceremony:2026-12-02 09:00 北京时间:six throws of a ten-sided die"
+            ))
+        })?;
         if procedure.trim().is_empty() || witnesses.is_empty() {
             return Err(bad(
                 "a ceremony needs a procedure after the time and at least one --witness".into(),
@@ -873,7 +875,7 @@ pub struct DrawArgs {
     /// The conflict-list salt as hex (default: from CHAIN.secrets.jsonl).
     #[arg(long)]
     pub conflict_salt: Option<String>,
-    /// Record time instead of the clock (UTC, YYYY-MM-DDTHH:MM:SSZ).
+    /// Record time instead of the clock, with its zone: `2026-12-02 09:00 北京时间`, `…+08:00` or `…Z` (kept in UTC).
     #[arg(long, value_parser = parse_time_arg)]
     pub created_at: Option<Timestamp>,
     /// Print JSON instead of text.
@@ -1083,7 +1085,7 @@ pub struct CancelArgs {
     /// Why the commitment will never be drawn (recorded and signed).
     #[arg(long)]
     pub reason: String,
-    /// Record time instead of the clock (UTC, YYYY-MM-DDTHH:MM:SSZ).
+    /// Record time instead of the clock, with its zone: `2026-12-02 09:00 北京时间`, `…+08:00` or `…Z` (kept in UTC).
     #[arg(long, value_parser = parse_time_arg)]
     pub created_at: Option<Timestamp>,
     /// A witness service to cosign the new head (repeat for several).
@@ -1254,6 +1256,10 @@ pub struct VerifyArgs {
     /// The issuer's results ledger, verified too (one combined verdict).
     #[arg(long)]
     pub ledger: Option<PathBuf>,
+    /// With --ledger: a calendar file for a year the built-in holiday
+    /// table lacks (TOML, docs/calendar.md); repeat for several years.
+    #[arg(long = "calendar", value_name = "FILE", requires = "ledger")]
+    pub calendar_files: Vec<PathBuf>,
     /// An approver's (unit head's) public key: corrections must carry a signature by one of these (repeat).
     #[arg(long, requires = "ledger")]
     pub approver_key: Vec<PathBuf>,
@@ -1490,6 +1496,9 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
                 cosignatures: bytes,
                 now: now().ok(),
             }),
+            &crate::calendar_file::CalendarArgs {
+                calendar_files: a.calendar_files.clone(),
+            },
         )?),
         None => None,
     };
@@ -1893,7 +1902,7 @@ pub struct ReplaceArgs {
     /// The conflict-list salt as hex (default: from CHAIN.secrets.jsonl).
     #[arg(long)]
     pub conflict_salt: Option<String>,
-    /// Record time instead of the clock (UTC, YYYY-MM-DDTHH:MM:SSZ).
+    /// Record time instead of the clock, with its zone: `2026-12-02 09:00 北京时间`, `…+08:00` or `…Z` (kept in UTC).
     #[arg(long, value_parser = parse_time_arg)]
     pub created_at: Option<Timestamp>,
     /// Print JSON instead of text.
@@ -2039,7 +2048,7 @@ pub struct SupplementArgs {
     /// The conflict-list salt as hex (default: from CHAIN.secrets.jsonl).
     #[arg(long)]
     pub conflict_salt: Option<String>,
-    /// Record time instead of the clock (UTC, YYYY-MM-DDTHH:MM:SSZ).
+    /// Record time instead of the clock, with its zone: `2026-12-02 09:00 北京时间`, `…+08:00` or `…Z` (kept in UTC).
     #[arg(long, value_parser = parse_time_arg)]
     pub created_at: Option<Timestamp>,
     /// Print JSON instead of text.

@@ -46,6 +46,13 @@ pub const CHINA_HOLIDAY_TABLE: &str = include_str!("cn-holidays.txt");
 /// its extension); the limit only catches typos in the years.
 pub const MAX_RANGE_DAYS: u32 = 31;
 
+/// The origin [`WorkingCalendar::china`] gives its years.
+pub const BUILT_IN_ORIGIN: &str = "built-in";
+
+/// The origin of years read by [`WorkingCalendar::from_text`] or
+/// [`WorkingCalendar::extend`].
+pub const TABLE_ORIGIN: &str = "table";
+
 /// What a table line says about a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum DayKind {
@@ -77,13 +84,33 @@ enum DayKind {
 /// );
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Two calendars are equal when they cover the same years with the same
+/// sources and days, wherever each year was loaded from.
+#[derive(Debug, Clone)]
 pub struct WorkingCalendar {
     /// Covered years and the source each year's block names.
     years: BTreeMap<i32, String>,
     /// Every special day of every loaded block.
     special: BTreeMap<Date, DayKind>,
+    /// Each covered year's special days (those its notice lists, which may
+    /// include days of the December before).
+    by_notice: BTreeMap<i32, BTreeMap<Date, DayKind>>,
+    /// Where each covered year came from: `built-in` for the bundled table,
+    /// `table` for other table text, or the label given to
+    /// [`WorkingCalendar::add_notice`] (e.g. a file name).
+    origins: BTreeMap<i32, String>,
 }
+
+impl PartialEq for WorkingCalendar {
+    fn eq(&self, other: &Self) -> bool {
+        self.years == other.years
+            && self.special == other.special
+            && self.by_notice == other.by_notice
+    }
+}
+
+impl Eq for WorkingCalendar {}
 
 /// Whether a result was entered by its deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -106,7 +133,7 @@ pub enum CalendarError {
     /// The answer depends on a day of a year whose holiday notice is not in
     /// the table; the calendar does not guess.
     #[error(
-        "no holiday notice is loaded for {year} (needed for {}); add that year's State Council notice to the table",
+        "no holiday notice is loaded for {year} (needed for {}); load that year's State Council notice from a calendar file (docs/calendar.md)",
         format_date(*date)
     )]
     UncoveredYear {
@@ -288,7 +315,11 @@ impl WorkingCalendar {
     /// The table is tested to parse; the `Result` is there so that a broken
     /// build of it would be an error, never a panic.
     pub fn china() -> Result<Self, CalendarParseError> {
-        Self::from_text(CHINA_HOLIDAY_TABLE)
+        let mut cal = Self::from_text(CHINA_HOLIDAY_TABLE)?;
+        for origin in cal.origins.values_mut() {
+            *origin = BUILT_IN_ORIGIN.to_owned();
+        }
+        Ok(cal)
     }
 
     /// Reads a holiday table (format in `docs/spec/calendar.md`).
@@ -299,6 +330,8 @@ impl WorkingCalendar {
         let mut cal = Self {
             years: BTreeMap::new(),
             special: BTreeMap::new(),
+            by_notice: BTreeMap::new(),
+            origins: BTreeMap::new(),
         };
         cal.extend(text)?;
         Ok(cal)
@@ -309,8 +342,15 @@ impl WorkingCalendar {
     /// On error the calendar is left unchanged.
     pub fn extend(&mut self, text: &str) -> Result<(), CalendarParseError> {
         let (years, special) = parse_table(text, self)?;
+        for (&year, days) in &special {
+            self.by_notice.entry(year).or_default().extend(days.iter());
+            self.special.extend(days.iter());
+        }
+        for &year in years.keys() {
+            self.by_notice.entry(year).or_default();
+            self.origins.insert(year, TABLE_ORIGIN.to_owned());
+        }
         self.years.extend(years);
-        self.special.extend(special);
         Ok(())
     }
 
@@ -419,13 +459,358 @@ impl WorkingCalendar {
     }
 }
 
+/// What a notice says about the days of one of its entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NoticeDayKind {
+    /// An official holiday (放假): not a working day, even Monday to Friday.
+    Holiday,
+    /// A Saturday or Sunday made a working day (调休上班).
+    Workday,
+}
+
+impl From<NoticeDayKind> for DayKind {
+    fn from(k: NoticeDayKind) -> Self {
+        match k {
+            NoticeDayKind::Holiday => DayKind::Holiday,
+            NoticeDayKind::Workday => DayKind::Workday,
+        }
+    }
+}
+
+/// One item of a holiday notice: a day or an inclusive range of days.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeEntry {
+    /// Holidays or make-up working days.
+    pub kind: NoticeDayKind,
+    /// The first day.
+    pub first: Date,
+    /// The last day (equal to `first` for one day).
+    pub last: Date,
+    /// The festival it belongs to (元旦, 春节, ...), for people.
+    pub name: String,
+}
+
+/// A year's State Council holiday notice as data, for
+/// [`WorkingCalendar::add_notice`]. Reading it from a file is the caller's
+/// business (the CLI reads the TOML format of `docs/calendar.md`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HolidayNotice {
+    /// The year the notice arranges.
+    pub year: i32,
+    /// The notice's title and document number.
+    pub source: String,
+    /// Its items, in the notice's order.
+    pub entries: Vec<NoticeEntry>,
+}
+
+/// Why [`WorkingCalendar::add_notice`] refused a notice. `entry` counts
+/// from 0 in [`HolidayNotice::entries`]; the messages leave it to the
+/// caller to say where the entry is ([`NoticeError::entry`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NoticeError {
+    /// The year is not in 1900..=9999.
+    #[error("year {year} is not a year between 1900 and 9999")]
+    BadYear {
+        /// The year given.
+        year: i32,
+    },
+    /// The notice names no source.
+    #[error("the notice names no source; give its title and document number")]
+    NoSource,
+    /// The notice lists no holiday.
+    #[error("the notice for {year} lists no holiday")]
+    NoHolidays {
+        /// The year.
+        year: i32,
+    },
+    /// A range whose last day is before its first.
+    #[error("range ends on {} before it starts on {}", format_date(*last), format_date(*first))]
+    RangeReversed {
+        /// The entry.
+        entry: usize,
+        /// The first day.
+        first: Date,
+        /// The last day.
+        last: Date,
+    },
+    /// A range longer than [`MAX_RANGE_DAYS`].
+    #[error(
+        "range {}..{} is longer than {MAX_RANGE_DAYS} days",
+        format_date(*first),
+        format_date(*last)
+    )]
+    RangeTooLong {
+        /// The entry.
+        entry: usize,
+        /// The first day.
+        first: Date,
+        /// The last day.
+        last: Date,
+    },
+    /// A day outside the notice's year (and not in the December before it,
+    /// where a 元旦 arrangement may start).
+    #[error(
+        "{} is outside {year}; a notice lists days of its own year (or of the December before, for 元旦)",
+        format_date(*date)
+    )]
+    DateOutsideYear {
+        /// The entry.
+        entry: usize,
+        /// The day.
+        date: Date,
+        /// The notice's year.
+        year: i32,
+    },
+    /// A make-up working day that is not a Saturday or Sunday.
+    #[error(
+        "{} is a {weekday}, already a working day; a make-up working day (调休上班) is a Saturday or Sunday",
+        format_date(*date)
+    )]
+    WorkdayNotWeekend {
+        /// The entry.
+        entry: usize,
+        /// The day.
+        date: Date,
+        /// Its weekday.
+        weekday: Weekday,
+    },
+    /// Two entries of the notice name the same day.
+    #[error("{} is listed by two entries ({other} and {entry})", format_date(*date))]
+    Overlap {
+        /// The later entry.
+        entry: usize,
+        /// The earlier entry.
+        other: usize,
+        /// The day.
+        date: Date,
+    },
+    /// A day another loaded notice already lists.
+    #[error("{} is already listed by the loaded notice for {other_year}", format_date(*date))]
+    ConflictsWithLoaded {
+        /// The entry.
+        entry: usize,
+        /// The day.
+        date: Date,
+        /// The year of the notice that lists it.
+        other_year: i32,
+    },
+    /// The year is already loaded with different days.
+    #[error(
+        "{year} is already loaded ({origin}: {source_name}) and this notice differs from it on {}: {loaded} there, {given} here; a loaded year can only be given again identically",
+        format_date(*date)
+    )]
+    DiffersFromLoaded {
+        /// The year.
+        year: i32,
+        /// Where the loaded year came from.
+        origin: String,
+        /// The loaded year's source.
+        source_name: String,
+        /// The first day on which they differ.
+        date: Date,
+        /// What the loaded notice says of it.
+        loaded: &'static str,
+        /// What this notice says of it.
+        given: &'static str,
+    },
+}
+
+impl NoticeError {
+    /// The entry the error is about, when it is about one.
+    pub fn entry(&self) -> Option<usize> {
+        match self {
+            Self::RangeReversed { entry, .. }
+            | Self::RangeTooLong { entry, .. }
+            | Self::DateOutsideYear { entry, .. }
+            | Self::WorkdayNotWeekend { entry, .. }
+            | Self::Overlap { entry, .. }
+            | Self::ConflictsWithLoaded { entry, .. } => Some(*entry),
+            _ => None,
+        }
+    }
+}
+
+/// What [`WorkingCalendar::add_notice`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeAdded {
+    /// The year is now covered by this notice.
+    Added,
+    /// The year was already loaded with exactly these days; nothing changed.
+    AlreadyLoaded,
+}
+
+fn kind_word(k: Option<DayKind>) -> &'static str {
+    match k {
+        Some(DayKind::Holiday) => "a holiday",
+        Some(DayKind::Workday) => "a make-up working day",
+        None => "an ordinary day",
+    }
+}
+
+/// The days a notice lists, checked on their own.
+fn notice_days(n: &HolidayNotice) -> Result<BTreeMap<Date, (DayKind, usize)>, NoticeError> {
+    if !(1900..=9999).contains(&n.year) {
+        return Err(NoticeError::BadYear { year: n.year });
+    }
+    if n.source.trim().is_empty() {
+        return Err(NoticeError::NoSource);
+    }
+    if !n.entries.iter().any(|e| e.kind == NoticeDayKind::Holiday) {
+        return Err(NoticeError::NoHolidays { year: n.year });
+    }
+    let mut days: BTreeMap<Date, (DayKind, usize)> = BTreeMap::new();
+    for (entry, e) in n.entries.iter().enumerate() {
+        let (first, last) = (e.first, e.last);
+        if last < first {
+            return Err(NoticeError::RangeReversed { entry, first, last });
+        }
+        if (last - first).whole_days() >= i64::from(MAX_RANGE_DAYS) {
+            return Err(NoticeError::RangeTooLong { entry, first, last });
+        }
+        let mut day = first;
+        loop {
+            let in_year = day.year() == n.year
+                || (day.year() + 1 == n.year && day.month() == time::Month::December);
+            if !in_year {
+                return Err(NoticeError::DateOutsideYear {
+                    entry,
+                    date: day,
+                    year: n.year,
+                });
+            }
+            let weekday = day.weekday();
+            if e.kind == NoticeDayKind::Workday
+                && !matches!(weekday, Weekday::Saturday | Weekday::Sunday)
+            {
+                return Err(NoticeError::WorkdayNotWeekend {
+                    entry,
+                    date: day,
+                    weekday,
+                });
+            }
+            if let Some(&(_, other)) = days.get(&day) {
+                return Err(NoticeError::Overlap {
+                    entry,
+                    other,
+                    date: day,
+                });
+            }
+            days.insert(day, (e.kind.into(), entry));
+            if day >= last {
+                break;
+            }
+            match day.next_day() {
+                Some(next) => day = next,
+                None => break,
+            }
+        }
+    }
+    Ok(days)
+}
+
+impl WorkingCalendar {
+    /// Adds a year's holiday notice given as data; `origin` says where it
+    /// came from (e.g. the file it was read from) and is shown by
+    /// [`WorkingCalendar::describe_year`].
+    ///
+    /// Checks each entry (a range in order and at most [`MAX_RANGE_DAYS`]
+    /// long, every day in the notice's year or the December before it, a
+    /// make-up working day on a Saturday or Sunday), that no two entries
+    /// list the same day, and that no other loaded notice lists one of its
+    /// days. A year already loaded is accepted only when the notice lists
+    /// exactly the same days with the same kinds
+    /// ([`NoticeAdded::AlreadyLoaded`]; the loaded year is kept). On error
+    /// the calendar is left unchanged.
+    pub fn add_notice(
+        &mut self,
+        notice: &HolidayNotice,
+        origin: &str,
+    ) -> Result<NoticeAdded, NoticeError> {
+        let days = notice_days(notice)?;
+        if let Some(loaded) = self.by_notice.get(&notice.year) {
+            let given: BTreeMap<Date, DayKind> = days.iter().map(|(d, (k, _))| (*d, *k)).collect();
+            if *loaded == given {
+                return Ok(NoticeAdded::AlreadyLoaded);
+            }
+            let date = loaded
+                .keys()
+                .chain(given.keys())
+                .copied()
+                .filter(|d| loaded.get(d) != given.get(d))
+                .min()
+                .unwrap_or(Date::MIN);
+            return Err(NoticeError::DiffersFromLoaded {
+                year: notice.year,
+                origin: self.origin(notice.year).unwrap_or_default().to_owned(),
+                source_name: self.source(notice.year).unwrap_or_default().to_owned(),
+                date,
+                loaded: kind_word(loaded.get(&date).copied()),
+                given: kind_word(given.get(&date).copied()),
+            });
+        }
+        for (date, &(_, entry)) in &days {
+            if self.special.contains_key(date) {
+                let other_year = self
+                    .by_notice
+                    .iter()
+                    .find(|(_, d)| d.contains_key(date))
+                    .map_or(date.year(), |(y, _)| *y);
+                return Err(NoticeError::ConflictsWithLoaded {
+                    entry,
+                    date: *date,
+                    other_year,
+                });
+            }
+        }
+        let year_days: BTreeMap<Date, DayKind> = days.iter().map(|(d, (k, _))| (*d, *k)).collect();
+        self.special.extend(year_days.iter());
+        self.by_notice.insert(notice.year, year_days);
+        self.years
+            .insert(notice.year, notice.source.trim().to_owned());
+        self.origins.insert(notice.year, origin.to_owned());
+        Ok(NoticeAdded::Added)
+    }
+
+    /// Where a covered year came from: [`BUILT_IN_ORIGIN`], [`TABLE_ORIGIN`]
+    /// or the origin given to [`WorkingCalendar::add_notice`].
+    pub fn origin(&self, year: i32) -> Option<&str> {
+        self.origins.get(&year).map(String::as_str)
+    }
+
+    /// A covered year's notice and where it came from, for people:
+    /// `2026: 国务院办公厅关于…（国办发明电〔2025〕7号） (built-in)`.
+    pub fn describe_year(&self, year: i32) -> Option<String> {
+        let source = self.source(year)?;
+        let origin = self.origin(year).unwrap_or(TABLE_ORIGIN);
+        Some(format!("{year}: {source} ({origin})"))
+    }
+
+    /// The notices of the years from `first` to `last` (inclusive) that are
+    /// covered, joined by `; ` (see [`WorkingCalendar::describe_year`]).
+    pub fn describe_span(&self, first: Date, last: Date) -> String {
+        let (a, b) = if first <= last {
+            (first.year(), last.year())
+        } else {
+            (last.year(), first.year())
+        };
+        (a..=b)
+            .filter_map(|y| self.describe_year(y))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
 /// Years and days read from one text, checked against what `existing`
 /// already holds.
-type Parsed = (BTreeMap<i32, String>, BTreeMap<Date, DayKind>);
+type Parsed = (
+    BTreeMap<i32, String>,
+    BTreeMap<i32, BTreeMap<Date, DayKind>>,
+);
 
 fn parse_table(text: &str, existing: &WorkingCalendar) -> Result<Parsed, CalendarParseError> {
     let mut years: BTreeMap<i32, String> = BTreeMap::new();
-    let mut special: BTreeMap<Date, DayKind> = BTreeMap::new();
+    let mut special: BTreeMap<i32, BTreeMap<Date, DayKind>> = BTreeMap::new();
     let mut current: Option<i32> = None;
     for (index, raw) in text.lines().enumerate() {
         let line = index + 1;
@@ -494,10 +879,12 @@ fn parse_table(text: &str, existing: &WorkingCalendar) -> Result<Parsed, Calenda
                     weekday,
                 });
             }
-            if special.contains_key(&day) || existing.special.contains_key(&day) {
+            if special.values().any(|days| days.contains_key(&day))
+                || existing.special.contains_key(&day)
+            {
                 return Err(CalendarParseError::DuplicateDate { line, date: day });
             }
-            special.insert(day, kind);
+            special.entry(year).or_default().insert(day, kind);
             if day >= last_day {
                 break;
             }

@@ -529,3 +529,127 @@ proptest! {
         }
     }
 }
+
+mod notices {
+    use super::super::*;
+
+    fn d(s: &str) -> Date {
+        parse_date(s).unwrap()
+    }
+
+    fn entry(kind: NoticeDayKind, first: &str, last: &str) -> NoticeEntry {
+        NoticeEntry {
+            kind,
+            first: d(first),
+            last: d(last),
+            name: "x".into(),
+        }
+    }
+
+    fn notice(year: i32, entries: Vec<NoticeEntry>) -> HolidayNotice {
+        HolidayNotice {
+            year,
+            source: "test notice".into(),
+            entries,
+        }
+    }
+
+    #[test]
+    fn a_new_year_is_covered_and_named() {
+        let mut cal = WorkingCalendar::china().unwrap();
+        assert!(cal.is_working_day(d("2027-01-01")).is_err());
+        let n = notice(
+            2027,
+            vec![
+                entry(NoticeDayKind::Holiday, "2027-01-01", "2027-01-03"),
+                entry(NoticeDayKind::Workday, "2027-02-14", "2027-02-14"),
+            ],
+        );
+        assert_eq!(cal.add_notice(&n, "file a"), Ok(NoticeAdded::Added));
+        assert!(!cal.is_working_day(d("2027-01-01")).unwrap());
+        assert!(cal.is_working_day(d("2027-02-14")).unwrap());
+        assert_eq!(cal.origin(2027), Some("file a"));
+        assert_eq!(cal.origin(2026), Some(BUILT_IN_ORIGIN));
+        assert_eq!(
+            cal.describe_year(2027).as_deref(),
+            Some("2027: test notice (file a)")
+        );
+        assert!(
+            cal.describe_span(d("2026-12-20"), d("2027-01-20"))
+                .contains("; 2027:")
+        );
+        // The same notice again: accepted, nothing changes.
+        assert_eq!(cal.add_notice(&n, "file b"), Ok(NoticeAdded::AlreadyLoaded));
+        assert_eq!(cal.origin(2027), Some("file a"));
+    }
+
+    #[test]
+    fn refusals() {
+        let cal = WorkingCalendar::china().unwrap();
+        let try_add = |n: HolidayNotice| cal.clone().add_notice(&n, "f");
+        let h = |a: &str, b: &str| entry(NoticeDayKind::Holiday, a, b);
+        assert!(matches!(
+            try_add(notice(2027, vec![h("2027-12-31", "2028-01-01")])),
+            Err(NoticeError::DateOutsideYear { entry: 0, .. })
+        ));
+        // The December before is allowed (元旦 arrangements).
+        assert!(try_add(notice(2028, vec![h("2027-12-30", "2028-01-01")])).is_ok());
+        assert!(matches!(
+            try_add(notice(2027, vec![h("2027-11-30", "2027-12-01")])).map(|_| ()),
+            Ok(())
+        ));
+        assert!(matches!(
+            try_add(notice(2027, vec![h("2026-11-30", "2026-11-30")])),
+            Err(NoticeError::DateOutsideYear { .. })
+        ));
+        assert!(matches!(
+            try_add(notice(
+                2027,
+                vec![
+                    h("2027-01-01", "2027-01-01"),
+                    entry(NoticeDayKind::Workday, "2027-01-06", "2027-01-06")
+                ]
+            )),
+            Err(NoticeError::WorkdayNotWeekend { entry: 1, .. })
+        ));
+        assert!(matches!(
+            try_add(notice(
+                2027,
+                vec![h("2027-02-05", "2027-02-12"), h("2027-02-10", "2027-02-10")]
+            )),
+            Err(NoticeError::Overlap {
+                entry: 1,
+                other: 0,
+                ..
+            })
+        ));
+        assert!(matches!(
+            try_add(notice(2027, vec![h("2027-02-05", "2027-02-01")])),
+            Err(NoticeError::RangeReversed { .. })
+        ));
+        assert!(matches!(
+            try_add(notice(
+                2027,
+                vec![entry(NoticeDayKind::Workday, "2027-02-14", "2027-02-14")]
+            )),
+            Err(NoticeError::NoHolidays { .. })
+        ));
+        // A built-in year given with different days.
+        assert!(matches!(
+            try_add(notice(2026, vec![h("2026-01-01", "2026-01-01")])),
+            Err(NoticeError::DiffersFromLoaded { year: 2026, .. })
+        ));
+        // A day another notice lists (2025's notice lists none of 2025-12;
+        // 2026's lists 2026-01-01..03, so a 2027 notice cannot, by year).
+        let mut cal2 = cal.clone();
+        cal2.add_notice(&notice(2028, vec![h("2027-12-31", "2028-01-01")]), "f")
+            .unwrap();
+        assert!(matches!(
+            cal2.add_notice(&notice(2027, vec![h("2027-12-31", "2027-12-31")]), "g"),
+            Err(NoticeError::ConflictsWithLoaded {
+                other_year: 2028,
+                ..
+            })
+        ));
+    }
+}

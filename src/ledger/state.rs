@@ -1266,6 +1266,8 @@ pub fn verify_ledger(
     let mut corrections_unchecked = 0usize;
     // Results on time by the office's own dates: (line, sequence, id, entity, deadline).
     let mut on_time: Vec<(usize, u64, RecordId, Uscc, time::Date)> = Vec::new();
+    // The years whose holiday notices a checked deadline used.
+    let mut calendar_years: std::collections::BTreeSet<i32> = std::collections::BTreeSet::new();
     let mut accepted: Vec<(u64, RecordId)> = Vec::new();
 
     if lines.is_empty() {
@@ -1306,6 +1308,15 @@ pub fn verify_ledger(
                 }
                 let deadline =
                     deadline_of(&mut ctx, at, options.calendar, &p.result, link.created_at);
+                if deadline != Deadline::NotChecked {
+                    let entered_on = china_date(link.created_at);
+                    let due = options
+                        .calendar
+                        .entry_deadline(p.result.inspection_end)
+                        .unwrap_or(entered_on);
+                    calendar_years
+                        .extend(p.result.inspection_end.year()..=due.max(entered_on).year());
+                }
                 if deadline == Deadline::OnTime
                     && let Ok(due) = options.calendar.entry_deadline(p.result.inspection_end)
                 {
@@ -1482,6 +1493,21 @@ pub fn verify_ledger(
             }
         }
     }
+    if !calendar_years.is_empty() {
+        let used: Vec<String> = calendar_years
+            .iter()
+            .filter_map(|y| options.calendar.describe_year(*y))
+            .collect();
+        ctx.push(
+            Note,
+            "calendar",
+            None,
+            format!(
+                "entry deadlines were counted in working days of: {}",
+                used.join("; ")
+            ),
+        );
+    }
     if corrections_unchecked > 0 {
         ctx.push(
             Note,
@@ -1633,10 +1659,11 @@ fn deadline_of(
                 "overdue",
                 at,
                 format!(
-                    "entity {}: entered {}, {working_days_late} working day(s) after the deadline {due} (20 working days after the inspection ended {})",
+                    "entity {}: entered {}, {working_days_late} working day(s) after the deadline {due} (20 working days after the inspection ended {}; calendar {})",
                     f.uscc,
                     format_date(entered_on),
-                    format_date(f.inspection_end)
+                    format_date(f.inspection_end),
+                    calendar.describe_span(f.inspection_end, entered_on)
                 ),
             );
             Deadline::Overdue { working_days_late }
