@@ -391,12 +391,15 @@ fn file_name(p: &Path) -> String {
 // HTML escaping
 
 /// Text escaped for HTML text and quoted attribute values: `&`, `<`, `>`,
-/// `"` and `'` become character references.
+/// `"` and `'` become character references, and every invisible character
+/// (zero-width, bidi controls, soft hyphen, ...) is written out visibly as
+/// `⟨U+200B⟩`, so a name that only looks like another shows its difference.
 pub struct Esc<'a>(pub &'a str);
 
 impl fmt::Display for Esc<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut rest = self.0;
+        let shown = double_random::registers::text::visible(self.0);
+        let mut rest: &str = &shown;
         while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
             f.write_str(&rest[..i])?;
             let entity = match rest.as_bytes()[i] {
@@ -1361,6 +1364,9 @@ mod tests {
         assert_eq!(escape(""), "");
         assert_eq!(escape("<<>>"), "&lt;&lt;&gt;&gt;");
         assert_eq!(escape("水<务>局&"), "水&lt;务&gt;局&amp;");
+        // Invisible characters are shown, not passed on.
+        assert_eq!(escape("张\u{200b}伟"), "张⟨U+200B⟩伟");
+        assert_eq!(escape("\u{202e}abc"), "⟨U+202E⟩abc");
     }
 
     #[test]
