@@ -526,3 +526,277 @@ fn a_year_given_identically_is_accepted() {
     ));
     assert_eq!(v["deadline"], "2027-03-05", "{v}");
 }
+
+// ---------------------------------------------------------------------------
+// the whole year
+
+/// A task file of the worked example moved to 2027 under a new id.
+fn task_2027(dir: &Path, from: &str, id: &str, extra: &str) -> String {
+    let text = std::fs::read_to_string(example(&format!("tasks/{from}"))).expect("task");
+    let moved: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("id = ") {
+                format!("id = \"{id}\"")
+            } else if l.starts_with("inspection_date = ") {
+                "inspection_date = 2027-03-01".to_owned()
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    // Top-level keys go before the first table.
+    let at = moved.find("\n[").unwrap_or(moved.len());
+    let text = format!("{}\n{extra}\n{}\n", &moved[..at], &moved[at..]);
+    let path = dir.join(format!("{id}.toml"));
+    std::fs::write(&path, text).expect("write task");
+    path.display().to_string()
+}
+
+/// Issue 18's year as a clerk runs it: every time typed in Beijing time,
+/// the drand round found with `round`, two tasks (the second leaves out the
+/// first's firms), ceremonies, the results of both imported from one xlsx
+/// sheet, a correction approved by the unit head with a key that never
+/// leaves their own directory, and 2027 deadlines counted on a calendar
+/// file.
+#[test]
+fn a_clerks_year_in_beijing_time_with_an_imported_sheet_and_a_separate_approval() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let d = dir.path();
+    keygen(d);
+    let head = d.join("head-computer");
+    std::fs::create_dir_all(&head).unwrap();
+    ok(&run(
+        &head,
+        &["keygen", "--issuer", "阳城县水务局局长", "--out", "head"],
+    ));
+    std::fs::copy(head.join("head.pub"), d.join("head.pub")).unwrap();
+    std::fs::copy(d.join("k/issuer.pub"), head.join("issuer.pub")).unwrap();
+
+    // The round an hour after committing, as the guide says.
+    let r = json(&run(
+        d,
+        &["round", "--at", "2027-02-22 10:00 北京时间", "--json"],
+    ));
+    assert!(
+        r["randomness_plan"]
+            .as_str()
+            .unwrap()
+            .starts_with("drand:quicknet:")
+    );
+
+    // Two tasks with public ceremonies, times typed in Beijing time.
+    let t1 = task_2027(d, "water-permits.toml", "YCSW-2027-01", "");
+    let t2 = task_2027(
+        d,
+        "river-sand.toml",
+        "YCHD-2027-01",
+        "exclude_drawn_by = [\"YCSW-2027-01\"]",
+    );
+    let mut drawn: Vec<String> = Vec::new();
+    for (task, id, day) in [(&t1, "YCSW-2027-01", "22"), (&t2, "YCHD-2027-01", "23")] {
+        let mut commit: Vec<String> = [
+            "commit",
+            "--chain",
+            "chain.jsonl",
+            "--key",
+            "k/issuer.key",
+            "--task",
+            task,
+            "--randomness-plan",
+            &format!("ceremony:2027-02-{day} 10:00 北京时间:公开摇号：十面骰连掷六次"),
+            "--witness",
+            "县司法局行政执法监督人员",
+            "--created-at",
+            &format!("2027-02-{day} 09:00 北京时间"),
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        commit.extend(registers());
+        ok(&run(d, &commit));
+        let mut draw: Vec<String> = [
+            "draw",
+            "--chain",
+            "chain.jsonl",
+            "--key",
+            "k/issuer.key",
+            "--task-id",
+            id,
+            "--randomness",
+            "353032383137",
+            "--unwitnessed",
+            "--created-at",
+            &format!("2027-02-{day} 10:30 北京时间"),
+            "--json",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        draw.extend(registers());
+        let v = json(&run(d, &draw));
+        drawn.extend(
+            ["A", "B", "C", "D"]
+                .iter()
+                .flat_map(|c| v["drawn"][c].as_array().cloned().unwrap_or_default())
+                .map(|e| e["uscc"].as_str().unwrap().to_owned()),
+        );
+    }
+    let unique: std::collections::HashSet<&String> = drawn.iter().collect();
+    assert_eq!(unique.len(), drawn.len(), "no firm drawn by both tasks");
+
+    // Every result of both tasks from one sheet, in the platform's wording.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let headers = [
+        "统一社会信用代码",
+        "检查结果",
+        "检查发现/问题描述",
+        "后续处置",
+        "检查开始日期",
+        "检查结束日期",
+        "检查方式",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, uscc) in drawn.iter().enumerate() {
+        let (result, findings, follow) = if r == 0 {
+            ("发现问题已责令改正", "台账未按月登记", "责令改正")
+        } else {
+            ("未发现问题", "未发现问题", "")
+        };
+        let row = [
+            uscc.as_str(),
+            result,
+            findings,
+            follow,
+            "2027-03-01",
+            "2027-03-05",
+            "现场检查",
+        ];
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
+        }
+    }
+    wb.save(d.join("结果录入.xlsx")).unwrap();
+    let cal = sample_2027();
+    let imported = json(&run(
+        d,
+        &[
+            "record-results",
+            "--ledger",
+            "ledger.jsonl",
+            "--chain",
+            "chain.jsonl",
+            "--key",
+            "k/issuer.key",
+            "--from",
+            "结果录入.xlsx",
+            "--calendar",
+            &cal,
+            "--created-at",
+            "2027-03-22 16:00 北京时间",
+            "--json",
+        ],
+    ));
+    let lines = std::fs::read_to_string(d.join("ledger.jsonl")).unwrap();
+    assert_eq!(lines.lines().count(), drawn.len(), "{imported}");
+
+    // A correction: requested by the office, approved on the head's computer.
+    let first =
+        double_random::records::Envelope::from_json(lines.lines().next().unwrap().as_bytes())
+            .unwrap()
+            .record_id()
+            .to_string();
+    ok(&run(
+        d,
+        &[
+            "correct",
+            "--ledger",
+            "ledger.jsonl",
+            "--chain",
+            "chain.jsonl",
+            "--key",
+            "k/issuer.key",
+            "--calendar",
+            &cal,
+            "--approver-pub",
+            "head.pub",
+            "--request-out",
+            "更正申请.json",
+            "--result",
+            &first[..12],
+            "--reason",
+            "复核：已整改到位，处置结果录入有误",
+            "--category",
+            "发现问题已责令改正",
+            "--follow-up",
+            "责令改正:已整改完毕",
+            "--created-at",
+            "2027-03-29 10:00 北京时间",
+        ],
+    ));
+    std::fs::copy(d.join("更正申请.json"), head.join("更正申请.json")).unwrap();
+    ok(&run(
+        &head,
+        &[
+            "approve",
+            "--request",
+            "更正申请.json",
+            "--public-key",
+            "issuer.pub",
+            "--key",
+            "head.key",
+            "--out",
+            "更正批准.json",
+        ],
+    ));
+    std::fs::copy(head.join("更正批准.json"), d.join("更正批准.json")).unwrap();
+    ok(&run(
+        d,
+        &[
+            "correct",
+            "--ledger",
+            "ledger.jsonl",
+            "--chain",
+            "chain.jsonl",
+            "--key",
+            "k/issuer.key",
+            "--calendar",
+            &cal,
+            "--approver-pub",
+            "head.pub",
+            "--approval",
+            "更正批准.json",
+        ],
+    ));
+    assert!(!d.join("head.key").exists() && !d.join("k/head.key").exists());
+
+    // The auditor: everything holds, deadlines counted on the 2027 file.
+    let v = json(&run(
+        d,
+        &[
+            "verify",
+            "--chain",
+            "chain.jsonl",
+            "--public-key",
+            "k/issuer.pub",
+            "--ledger",
+            "ledger.jsonl",
+            "--approver-key",
+            "head.pub",
+            "--calendar",
+            &cal,
+            "--json",
+        ],
+    ));
+    assert_eq!(v["holds"], true, "{v}");
+    let text = v.to_string();
+    assert!(
+        text.contains("TEST SAMPLE"),
+        "the calendar used is named: {text}"
+    );
+    assert!(!text.contains("overdue"), "entered on time: {text}");
+}
