@@ -1866,6 +1866,38 @@ fn after_draw_inputs(
     Ok((loaded, salt))
 }
 
+/// What `replace` and `supplement` both load: the key, the chain locked
+/// for appending, the draw, the registers and salt it was committed with,
+/// and the record's time.
+struct AfterDrawSetup {
+    key: IssuerKey,
+    chain: ChainFile,
+    draw: RecordId,
+    loaded: LoadedRegisters,
+    salt: Vec<u8>,
+    created_at: Timestamp,
+}
+
+fn after_draw_setup(a: &AfterDrawArgs) -> Result<AfterDrawSetup, CliError> {
+    let key = load_secret_key(&a.key)?;
+    let chain = ChainFile::load_for_append(&a.chain, key.public_key(), false)?;
+    let draw = chain.select_draw(&a.draw)?;
+    let (loaded, salt) =
+        after_draw_inputs(&chain, &draw, &a.registers, a.conflict_salt.as_deref())?;
+    let created_at = match a.created_at {
+        Some(t) => t,
+        None => now()?,
+    };
+    Ok(AfterDrawSetup {
+        key,
+        chain,
+        draw,
+        loaded,
+        salt,
+        created_at,
+    })
+}
+
 /// `name(id)` of an officer, or the id alone.
 fn officer_label(regs: &Registers<'_>, id: &str) -> String {
     regs.inspectors
@@ -1873,9 +1905,10 @@ fn officer_label(regs: &Registers<'_>, id: &str) -> String {
         .map_or_else(|| id.to_owned(), |i| format!("{}({id})", i.name))
 }
 
-/// Flags of `replace`.
+/// The flags `replace` and `supplement` share: the chain, key and draw
+/// they amend, the registers, the reason's text, time and output.
 #[derive(Debug, Args)]
-pub struct ReplaceArgs {
+pub struct AfterDrawArgs {
     /// The issuer's chain file.
     #[arg(long)]
     pub chain: PathBuf,
@@ -1885,15 +1918,6 @@ pub struct ReplaceArgs {
     /// The draw (record id or a prefix).
     #[arg(long)]
     pub draw: String,
-    /// The entity whose team changes.
-    #[arg(long)]
-    pub uscc: String,
-    /// The officer leaving the team (certificate number).
-    #[arg(long)]
-    pub leaving: String,
-    /// Why: recusal (回避), illness (病假), transfer (调离) or other (then --reason-text).
-    #[arg(long)]
-    pub reason: String,
     /// Details of the reason (required for other).
     #[arg(long, default_value = "")]
     pub reason_text: String,
@@ -1913,11 +1937,26 @@ pub struct ReplaceArgs {
     pub witness_urls: Vec<String>,
 }
 
+/// Flags of `replace`.
+#[derive(Debug, Args)]
+pub struct ReplaceArgs {
+    #[command(flatten)]
+    pub on: AfterDrawArgs,
+    /// The entity whose team changes.
+    #[arg(long)]
+    pub uscc: String,
+    /// The officer leaving the team (certificate number).
+    #[arg(long)]
+    pub leaving: String,
+    /// Why: recusal (回避), illness (病假), transfer (调离) or other (then --reason-text).
+    #[arg(long)]
+    pub reason: String,
+}
+
 /// Runs `replace`: an officer leaves a drawn team, and the officer the
 /// after-draw rule picks takes the place (the office does not choose).
 pub fn replace(a: &ReplaceArgs) -> Result<Status, CliError> {
     use double_random::records::{ReplacementReason, ReplacementReasonKind};
-    let key = load_secret_key(&a.key)?;
     let kind = ReplacementReasonKind::parse(&a.reason).ok_or_else(|| ReceiptError::Flag {
         flag: "--reason",
         message: format!(
@@ -1926,15 +1965,15 @@ pub fn replace(a: &ReplaceArgs) -> Result<Status, CliError> {
         ),
     })?;
     let uscc = parse_uscc_flag("--uscc", &a.uscc)?;
-    let mut chain = ChainFile::load_for_append(&a.chain, key.public_key(), false)?;
-    let draw = chain.select_draw(&a.draw)?;
-    let (loaded, salt) =
-        after_draw_inputs(&chain, &draw, &a.registers, a.conflict_salt.as_deref())?;
+    let AfterDrawSetup {
+        key,
+        mut chain,
+        draw,
+        loaded,
+        salt,
+        created_at,
+    } = after_draw_setup(&a.on)?;
     let regs = view(&loaded).ok_or(ReceiptError::InvalidRegisters(0))?;
-    let created_at = match a.created_at {
-        Some(t) => t,
-        None => now()?,
-    };
     let pending = chain
         .chain
         .replace(
@@ -1945,14 +1984,14 @@ pub fn replace(a: &ReplaceArgs) -> Result<Status, CliError> {
                 leaving: a.leaving.trim(),
                 reason: ReplacementReason {
                     kind,
-                    text: a.reason_text.clone(),
+                    text: a.on.reason_text.clone(),
                 },
                 registers: regs,
                 conflict_salt: &salt,
                 created_at,
             },
         )
-        .map_err(|e| chain_error(&a.chain, e))?;
+        .map_err(|e| chain_error(&a.on.chain, e))?;
     let Record::Replacement(p) = pending.record().clone() else {
         return Err(ReceiptError::Selection("not a replacement".into()).into());
     };
@@ -1964,7 +2003,7 @@ pub fn replace(a: &ReplaceArgs) -> Result<Status, CliError> {
             .is_some_and(|(c, _)| s.replacement_over_cap(c, &p.replacement))
     });
     let id = chain.append(pending)?;
-    chain.ask_witnesses(&a.witness_urls)?;
+    chain.ask_witnesses(&a.on.witness_urls)?;
     let team = chain
         .chain
         .state()
@@ -1972,7 +2011,7 @@ pub fn replace(a: &ReplaceArgs) -> Result<Status, CliError> {
         .and_then(|s| s.entity(&uscc))
         .map(|e| e.team.clone())
         .unwrap_or_default();
-    if a.json {
+    if a.on.json {
         crate::outln!(
             "{}",
             json!({
@@ -2025,45 +2064,20 @@ pub fn replace(a: &ReplaceArgs) -> Result<Status, CliError> {
 /// Flags of `supplement`.
 #[derive(Debug, Args)]
 pub struct SupplementArgs {
-    /// The issuer's chain file.
-    #[arg(long)]
-    pub chain: PathBuf,
-    /// The issuer's secret key file.
-    #[arg(long)]
-    pub key: PathBuf,
-    /// The draw (record id or a prefix).
-    #[arg(long)]
-    pub draw: String,
+    #[command(flatten)]
+    pub on: AfterDrawArgs,
     /// The listed entity that cannot be inspected.
     #[arg(long)]
     pub replaced: String,
     /// Why: deregistered (注销), moved-out (迁出), unreachable (无法联系) or other (then --reason-text).
     #[arg(long)]
     pub reason: String,
-    /// Details of the reason (required for other).
-    #[arg(long, default_value = "")]
-    pub reason_text: String,
-    #[command(flatten)]
-    pub registers: RegisterArgs,
-    /// The conflict-list salt as hex (default: from CHAIN.secrets.jsonl).
-    #[arg(long)]
-    pub conflict_salt: Option<String>,
-    /// Record time instead of the clock, with its zone: `2026-12-02 09:00 北京时间`, `…+08:00` or `…Z` (kept in UTC).
-    #[arg(long, value_parser = parse_time_arg)]
-    pub created_at: Option<Timestamp>,
-    /// Print JSON instead of text.
-    #[arg(long)]
-    pub json: bool,
-    /// A witness service to cosign the new head (repeat for several).
-    #[arg(long = "witness-url")]
-    pub witness_urls: Vec<String>,
 }
 
 /// Runs `supplement`: a listed entity that cannot be inspected is replaced
 /// by the next entity of its class from the same class stream (补充抽取).
 pub fn supplement(a: &SupplementArgs) -> Result<Status, CliError> {
     use double_random::records::{SupplementReason, SupplementReasonKind};
-    let key = load_secret_key(&a.key)?;
     let kind = SupplementReasonKind::parse(&a.reason).ok_or_else(|| ReceiptError::Flag {
         flag: "--reason",
         message: format!(
@@ -2072,15 +2086,15 @@ pub fn supplement(a: &SupplementArgs) -> Result<Status, CliError> {
         ),
     })?;
     let replaced = parse_uscc_flag("--replaced", &a.replaced)?;
-    let mut chain = ChainFile::load_for_append(&a.chain, key.public_key(), false)?;
-    let draw = chain.select_draw(&a.draw)?;
-    let (loaded, salt) =
-        after_draw_inputs(&chain, &draw, &a.registers, a.conflict_salt.as_deref())?;
+    let AfterDrawSetup {
+        key,
+        mut chain,
+        draw,
+        loaded,
+        salt,
+        created_at,
+    } = after_draw_setup(&a.on)?;
     let regs = view(&loaded).ok_or(ReceiptError::InvalidRegisters(0))?;
-    let created_at = match a.created_at {
-        Some(t) => t,
-        None => now()?,
-    };
     let pending = chain
         .chain
         .supplement(
@@ -2090,14 +2104,14 @@ pub fn supplement(a: &SupplementArgs) -> Result<Status, CliError> {
                 replaced,
                 reason: SupplementReason {
                     kind,
-                    text: a.reason_text.clone(),
+                    text: a.on.reason_text.clone(),
                 },
                 registers: regs,
                 conflict_salt: &salt,
                 created_at,
             },
         )
-        .map_err(|e| chain_error(&a.chain, e))?;
+        .map_err(|e| chain_error(&a.on.chain, e))?;
     let Record::Supplement(p) = pending.record().clone() else {
         return Err(ReceiptError::Selection("not a supplement".into()).into());
     };
@@ -2109,8 +2123,8 @@ pub fn supplement(a: &SupplementArgs) -> Result<Status, CliError> {
         .map(|((c, _), s)| s.supplement_over_cap(c, &p.team))
         .unwrap_or_default();
     let id = chain.append(pending)?;
-    chain.ask_witnesses(&a.witness_urls)?;
-    if a.json {
+    chain.ask_witnesses(&a.on.witness_urls)?;
+    if a.on.json {
         crate::outln!(
             "{}",
             json!({
