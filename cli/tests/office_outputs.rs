@@ -518,3 +518,27 @@ fn item_list_as_xlsx() {
     assert_eq!(o.status.code(), Some(1));
     assert!(!p.join("bad.xlsx").exists());
 }
+
+/// An entity register with the headers of a GSXT / platform export (the
+/// office adds the credit-risk class) checks clean.
+#[test]
+fn a_register_with_the_platforms_export_headers_checks_clean() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let source = std::fs::read_to_string(example("entities.csv")).expect("entities");
+    let mut lines = source.lines();
+    lines.next();
+    let mut text = String::from(
+        "统一社会信用代码/注册号,市场主体名称,信用风险分类结果,住所所在行政区划,行业门类,登记状态,检查对象类型\n",
+    );
+    for l in lines {
+        text.push_str(l);
+        text.push('\n');
+    }
+    let path = dir.path().join("导出.csv");
+    std::fs::write(&path, text).expect("write");
+    let out = ok(&run(
+        dir.path(),
+        ["check-registers", "--entities", path.to_str().unwrap()],
+    ));
+    assert!(!out.contains("ignored"), "{out}");
+}

@@ -76,19 +76,48 @@ const fn opt(name: &'static str, aliases: &'static [&'static str]) -> ColumnSpec
 }
 
 const USCC: &[&str] = &["统一社会信用代码", "社会信用代码", "信用代码"];
+// The entity register also takes the headers of the national enterprise
+// credit information publicity system's (GSXT) and the platform's exports.
+const ENTITY_USCC: &[&str] = &[
+    "统一社会信用代码",
+    "社会信用代码",
+    "信用代码",
+    "统一社会信用代码/注册号",
+    "统一社会信用代码(注册号)",
+];
 const REGION: &[&str] = &["行政区划代码", "区划代码", "所属区域", "辖区", "管辖区域"];
+const ENTITY_REGION: &[&str] = &[
+    "行政区划代码",
+    "区划代码",
+    "所属区域",
+    "辖区",
+    "管辖区域",
+    "住所所在行政区划",
+    "住所所在行政区划代码",
+    "住所行政区划代码",
+];
 const INSPECTOR_ID: &[&str] = &["执法证号", "执法证件号", "证件号", "人员编号"];
 const DEPARTMENT: &[&str] = &["所属股室", "股室", "部门", "所属部门"];
 
 const ENTITIES: &[ColumnSpec] = &[
-    req("uscc", USCC),
-    req("name", &["名称", "企业名称", "单位名称", "主体名称"]),
+    req("uscc", ENTITY_USCC),
+    req(
+        "name",
+        &["名称", "企业名称", "单位名称", "主体名称", "市场主体名称"],
+    ),
     req(
         "credit_class",
-        &["信用风险分类", "风险分类", "信用风险等级", "风险等级"],
+        &[
+            "信用风险分类",
+            "风险分类",
+            "信用风险等级",
+            "风险等级",
+            "信用风险分类结果",
+            "风险分类结果",
+        ],
     ),
-    opt("region", REGION),
-    opt("industry", &["行业", "所属行业", "行业类别"]),
+    opt("region", ENTITY_REGION),
+    opt("industry", &["行业", "所属行业", "行业类别", "行业门类"]),
     opt(
         "status",
         &[
