@@ -105,7 +105,8 @@ impl FromStr for CreditClass {
 
     /// Accepts `A`..`D` (either case), `A类`..`D类`, `low`/`general`/`higher`/`high`
     /// (either case) and `低风险`/`一般风险`/`较高风险`/`高风险`, ignoring
-    /// surrounding whitespace.
+    /// surrounding whitespace; full-width letters and spaces (`Ｃ类`) read as
+    /// their ASCII forms.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim();
         let t = t.strip_suffix('类').unwrap_or(t).trim_end();
@@ -125,11 +126,29 @@ impl FromStr for CreditClass {
             ("high", CreditClass::D),
             ("高风险", CreditClass::D),
         ];
-        let found = SPELLINGS
-            .iter()
-            .find(|(spelling, _)| t.eq_ignore_ascii_case(spelling))
-            .map(|&(_, class)| class);
-        found.ok_or_else(|| CreditClassError { text: s.to_owned() })
+        let find = |t: &str| {
+            SPELLINGS
+                .iter()
+                .find(|(spelling, _)| t.eq_ignore_ascii_case(spelling))
+                .map(|&(_, class)| class)
+        };
+        if let Some(class) = find(t) {
+            return Ok(class);
+        }
+        // Full-width forms as a clerk's input method types them (`Ｃ类`,
+        // `ｃ`, an ideographic space): read as their ASCII forms, like
+        // headers. Only on this slow path, so common spellings cost nothing.
+        let folded: String = s
+            .chars()
+            .map(|c| match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+                '\u{3000}' => ' ',
+                _ => c,
+            })
+            .collect();
+        let t = folded.trim();
+        let t = t.strip_suffix('类').unwrap_or(t).trim_end();
+        find(t).ok_or_else(|| CreditClassError { text: s.to_owned() })
     }
 }
 
@@ -191,6 +210,20 @@ mod tests {
                 assert_eq!(format!(" {t} ").parse::<CreditClass>(), Ok(class), "{t}");
             }
         }
+    }
+
+    #[test]
+    fn full_width_spellings_parse() {
+        for (t, class) in [
+            ("Ｃ类", CreditClass::C),
+            ("ａ", CreditClass::A),
+            ("\u{3000}Ｄ\u{3000}", CreditClass::D),
+            ("ＨＩＧＨ", CreditClass::D),
+            ("Ｂ 类", CreditClass::B),
+        ] {
+            assert_eq!(t.parse::<CreditClass>(), Ok(class), "{t}");
+        }
+        assert!("Ｅ类".parse::<CreditClass>().is_err());
     }
 
     #[test]
