@@ -3,6 +3,7 @@
 //! process. The binary in `main.rs` only parses arguments and maps the
 //! result to an exit status.
 
+pub mod app;
 pub mod approve;
 pub mod approvers;
 pub mod calendar_file;
@@ -12,6 +13,7 @@ pub mod common;
 pub mod files;
 pub mod import;
 pub mod input;
+pub mod lang;
 pub mod ledger;
 mod log_file;
 pub mod notice;

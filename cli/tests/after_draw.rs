@@ -18,6 +18,7 @@ fn example(name: &str) -> PathBuf {
 
 fn run<S: AsRef<std::ffi::OsStr>>(dir: &Path, args: &[S]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_double-random"))
+        .env("DOUBLE_RANDOM_LANG", "en")
         .current_dir(dir)
         .args(args)
         .output()

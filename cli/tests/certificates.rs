@@ -19,6 +19,7 @@ where
     S: AsRef<std::ffi::OsStr>,
 {
     Command::new(env!("CARGO_BIN_EXE_double-random"))
+        .env("DOUBLE_RANDOM_LANG", "en")
         .current_dir(dir)
         .args(args)
         .output()

@@ -24,6 +24,7 @@ where
     S: AsRef<std::ffi::OsStr>,
 {
     Command::new(env!("CARGO_BIN_EXE_double-random"))
+        .env("DOUBLE_RANDOM_LANG", "en")
         .args(args)
         .output()
         .expect("the binary runs")
@@ -388,6 +389,7 @@ fn a_reader_closing_the_pipe_early_is_not_a_panic() {
         ],
     ] {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_double-random"))
+            .env("DOUBLE_RANDOM_LANG", "en")
             .args(&args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())

@@ -38,6 +38,7 @@ fn example(name: &str) -> PathBuf {
 
 fn run(dir: &Path, args: &[String]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_double-random"))
+        .env("DOUBLE_RANDOM_LANG", "en")
         .current_dir(dir)
         .args(args)
         .output()

@@ -15,6 +15,7 @@ fn example(name: &str) -> PathBuf {
 
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_double-random"))
+        .env("DOUBLE_RANDOM_LANG", "en")
         .args(args)
         .output()
         .expect("the binary runs")
@@ -487,6 +488,7 @@ fn an_appending_command_waits_for_the_chain_lock() {
     ];
     args.extend(s.regs(&entities));
     let mut child = Command::new(env!("CARGO_BIN_EXE_double-random"))
+        .env("DOUBLE_RANDOM_LANG", "en")
         .args(&args)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

@@ -22,6 +22,7 @@ fn example(name: &str) -> PathBuf {
 
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_double-random"))
+        .env("DOUBLE_RANDOM_LANG", "en")
         .args(args)
         .output()
         .expect("the binary runs")

@@ -21,6 +21,7 @@ fn example(name: &str) -> PathBuf {
 
 fn run(args: &[String]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_double-random"))
+        .env("DOUBLE_RANDOM_LANG", "en")
         .args(args)
         .output()
         .expect("the binary runs")

@@ -18,6 +18,7 @@ impl Server {
     /// address it prints.
     pub fn start(key: &Path, state: &Path) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_double-random"))
+            .env("DOUBLE_RANDOM_LANG", "en")
             .args(["witness", "serve", "--key"])
             .arg(key)
             .arg("--state")
