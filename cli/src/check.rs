@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use time::Date;
 
 use crate::common::{self, CliError, ReadArgs, Status, pad_right, parse_date_arg};
+use crate::lang::{pick, zh};
 use crate::registers::{self, RegisterFiles};
 
 /// Flags of `check-registers`.
@@ -95,8 +96,8 @@ pub fn check_registers(args: &CheckArgs) -> Result<Status, CliError> {
     } else {
         Status::Failed
     };
-    for n in &loaded.ignored_columns {
-        eprintln!("note: {n}");
+    for n in &loaded.notes {
+        eprintln!("{}{n}", pick("note: ", "提示："));
     }
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -135,7 +136,11 @@ pub fn check_registers(args: &CheckArgs) -> Result<Status, CliError> {
         return Ok(status);
     }
     if let Some(e) = &loaded.entities {
-        writeln!(out, "entities: {} valid", e.register.len())?;
+        if zh() {
+            writeln!(out, "检查对象：{} 户有效", e.register.len())?;
+        } else {
+            writeln!(out, "entities: {} valid", e.register.len())?;
+        }
         let sizes = e.register.class_sizes();
         for c in CreditClass::ALL {
             writeln!(
@@ -150,32 +155,60 @@ pub fn check_registers(args: &CheckArgs) -> Result<Status, CliError> {
         if statuses.keys().any(|s| *s != "active") {
             let parts: Vec<String> = statuses
                 .iter()
-                .map(|(s, n)| format!("{n} {s} ({})", crate::scope::status_name(s)))
+                .map(|(s, n)| {
+                    if zh() {
+                        format!("{} {n} 户", crate::scope::status_name(s))
+                    } else {
+                        format!("{n} {s} ({})", crate::scope::status_name(s))
+                    }
+                })
                 .collect();
-            writeln!(out, "  statuses: {}", parts.join(", "))?;
+            writeln!(
+                out,
+                "  {}{}",
+                pick("statuses: ", "登记状态："),
+                parts.join(pick(", ", "，"))
+            )?;
         }
     }
     if let Some(i) = &loaded.inspectors {
-        writeln!(out, "inspectors: {} valid", i.register.len())?;
+        if zh() {
+            writeln!(out, "执法检查人员：{} 人有效", i.register.len())?;
+        } else {
+            writeln!(out, "inspectors: {} valid", i.register.len())?;
+        }
         for (d, n) in i.register.department_counts() {
             writeln!(out, "  {} {n:>6}", pad_right(d, 12))?;
         }
     }
     if let Some(c) = &loaded.conflicts {
-        writeln!(out, "conflicts: {} declared", c.register.len())?;
+        if zh() {
+            writeln!(out, "回避关系：{} 条", c.register.len())?;
+        } else {
+            writeln!(out, "conflicts: {} declared", c.register.len())?;
+        }
     }
     if let Some(t) = &loaded.items {
-        writeln!(out, "check items: {}", t.register.len())?;
+        writeln!(
+            out,
+            "{}{}",
+            pick("check items: ", "抽查事项："),
+            t.register.len()
+        )?;
         for (d, n) in t.register.department_counts() {
             writeln!(out, "  {} {n:>6}", pad_right(d, 12))?;
         }
     }
     if problems.is_empty() {
-        writeln!(out, "no problems found")?;
+        writeln!(out, "{}", pick("no problems found", "未发现问题"))?;
     } else {
-        writeln!(out, "{errors} error(s), {warnings} warning(s):")?;
+        if zh() {
+            writeln!(out, "{errors} 个错误，{warnings} 个警告：")?;
+        } else {
+            writeln!(out, "{errors} error(s), {warnings} warning(s):")?;
+        }
         for p in &problems {
-            writeln!(out, "  {p}")?;
+            writeln!(out, "  {}", loaded.notes.describe(p))?;
         }
     }
     common::release(loaded);
@@ -208,20 +241,28 @@ pub struct ItemListArgs {
 /// xlsx workbook for publication. A list with errors is refused (exit 1)
 /// and nothing is written.
 pub fn item_list(args: &ItemListArgs) -> Result<Status, CliError> {
-    let mut notes = Vec::new();
+    let mut notes = crate::registers::Notes::default();
     let list = registers::read_items(&args.items, args.read.encoding.into(), &mut notes)?;
     for n in &notes {
-        eprintln!("note: {n}");
+        eprintln!("{}{n}", pick("note: ", "提示："));
     }
     if !list.is_clean() {
         for p in list.errors() {
-            eprintln!("  {p}");
+            eprintln!("  {}", notes.describe(p));
         }
-        eprintln!(
-            "double-random item-list: {} has {} error(s); nothing written",
-            args.items.display(),
-            list.errors().count()
-        );
+        if zh() {
+            eprintln!(
+                "double-random item-list：{} 有 {} 个错误；未写出任何文件",
+                args.items.display(),
+                list.errors().count()
+            );
+        } else {
+            eprintln!(
+                "double-random item-list: {} has {} error(s); nothing written",
+                args.items.display(),
+                list.errors().count()
+            );
+        }
         return Ok(Status::Failed);
     }
     let bytes = crate::xlsx::items(
@@ -244,18 +285,22 @@ pub fn item_list(args: &ItemListArgs) -> Result<Status, CliError> {
         .iter()
         .filter(|i| args.department.as_deref().is_none_or(|d| i.department == d))
         .count();
-    crate::outln!("wrote {n} check item(s) to {}", args.xlsx.display());
+    if zh() {
+        crate::outln!("已将 {n} 项抽查事项写入 {}", args.xlsx.display());
+    } else {
+        crate::outln!("wrote {n} check item(s) to {}", args.xlsx.display());
+    }
     Ok(Status::Ok)
 }
 
 /// Runs `diff-registers`.
 pub fn diff_registers(args: &DiffArgs) -> Result<Status, CliError> {
     let opts = args.read.options(None);
-    let mut notes = Vec::new();
+    let mut notes = crate::registers::Notes::default();
     let old = registers::read_entities(&args.old, args.read.encoding.into(), &opts, &mut notes)?;
     let new = registers::read_entities(&args.new, args.read.encoding.into(), &opts, &mut notes)?;
     for n in &notes {
-        eprintln!("note: {n}");
+        eprintln!("{}{n}", pick("note: ", "提示："));
     }
     let diff = RegisterDiff::between(&old.register, &new.register);
     let problems: Vec<_> = old.problems.iter().chain(&new.problems).collect();
@@ -273,10 +318,14 @@ pub fn diff_registers(args: &DiffArgs) -> Result<Status, CliError> {
     }
     writeln!(
         out,
-        "added {}, removed {}, class changed {}, details changed {}",
+        "{} {}{} {}{} {}{} {}",
+        pick("added", "新增"),
         diff.added.len(),
+        pick(", removed", "，减少"),
         diff.removed.len(),
+        pick(", class changed", "，分类变化"),
         diff.class_changed.len(),
+        pick(", details changed", "，信息变化"),
         diff.details_changed.len()
     )?;
     for e in &diff.added {
@@ -299,23 +348,36 @@ pub fn diff_registers(args: &DiffArgs) -> Result<Status, CliError> {
         let status = if c.old.status() == c.new.status() {
             String::new()
         } else {
-            format!("; status {} -> {}", c.old.status(), c.new.status())
+            format!(
+                "{}{} -> {}",
+                pick("; status ", "；登记状态 "),
+                c.old.status(),
+                c.new.status()
+            )
         };
         writeln!(
             out,
-            "* {} {} (was {}{status})",
+            "* {} {} ({}{}{status})",
             c.new.uscc,
             c.new.name(),
+            pick("was ", "原为 "),
             c.old.name()
         )?;
     }
     if !problems.is_empty() {
         writeln!(
             out,
-            "the registers have problems; rows with errors were left out of the comparison:"
+            "{}",
+            pick(
+                "the registers have problems; rows with errors were left out of the comparison:",
+                "名录有问题；有错误的行未参与比较："
+            )
         )?;
-        for p in problems {
-            writeln!(out, "  {p}")?;
+        // The old file was read first, the new one second.
+        for (source, v) in notes.sources.iter().zip([&old, &new]) {
+            for p in &v.problems {
+                writeln!(out, "  {}", registers::describe_problem(Some(source), p))?;
+            }
         }
     }
     Ok(status)

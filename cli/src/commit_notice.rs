@@ -105,7 +105,7 @@ pub(crate) fn render(
     });
     let items = match &a.items {
         Some(p) => {
-            let mut notes = Vec::new();
+            let mut notes = crate::registers::Notes::default();
             let v = registers::read_items(p, a.read.encoding.into(), &mut notes)?;
             if !v.is_clean() {
                 return Err(NoticeError::InvalidRegister {

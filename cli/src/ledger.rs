@@ -837,7 +837,7 @@ pub fn publish(a: &PublishArgs) -> Result<Status, CliError> {
     let draws = load_draws(&a.chain, key.public_key())?;
     let cal = calendar(&a.calendar)?;
     let (ledger, mut log) = load_ledger(&a.ledger, key.public_key(), &draws, &cal, None)?;
-    let mut notes = Vec::new();
+    let mut notes = crate::registers::Notes::default();
     let options = a.read.options(None);
     let entities =
         registers::read_entities(&a.entities, a.read.encoding.into(), &options, &mut notes)?;
@@ -1023,7 +1023,7 @@ pub fn summary(a: &SummaryArgs) -> Result<Status, CliError> {
     crate::approvers::refuse_unpinned(&a.ledger, unpinned, &findings)?;
     let entities = match &a.entities {
         Some(p) => {
-            let mut notes = Vec::new();
+            let mut notes = crate::registers::Notes::default();
             Some(
                 registers::read_entities(
                     p,

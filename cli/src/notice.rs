@@ -252,7 +252,7 @@ pub fn notice(a: &NoticeArgs) -> Result<Status, CliError> {
 
     // 3. The registers, for names: they must be the ones committed.
     let opts = a.read.options(None);
-    let mut notes = Vec::new();
+    let mut notes = crate::registers::Notes::default();
     let entities =
         registers::read_entities(entities_path, a.read.encoding.into(), &opts, &mut notes)?;
     if !entities.is_clean() {

@@ -351,7 +351,7 @@ pub fn plan(args: &PlanArgs) -> Result<Status, CliError> {
     let today = crate::receipts::beijing_date(crate::receipts::now()?);
     let file = read_task_file(&args.task, today)?;
     let task = file.task;
-    let mut notes = Vec::new();
+    let mut notes = crate::registers::Notes::default();
     let entities = registers::read_entities(
         &args.entities,
         args.read.encoding.into(),
@@ -359,7 +359,7 @@ pub fn plan(args: &PlanArgs) -> Result<Status, CliError> {
         &mut notes,
     )?;
     for n in &notes {
-        eprintln!("note: {n}");
+        eprintln!("{}{n}", crate::lang::pick("note: ", "提示："));
     }
     let report = PlanReport::for_register(&task, &entities.register)?;
     let status = if entities.is_clean() {
@@ -369,13 +369,20 @@ pub fn plan(args: &PlanArgs) -> Result<Status, CliError> {
     };
     if !entities.problems.is_empty() {
         let errors = entities.errors().count();
-        eprintln!(
-            "{}: {errors} error(s), {} warning(s); rows with errors are not in the pool:",
-            args.entities.display(),
-            entities.problems.len() - errors
-        );
+        let warnings = entities.problems.len() - errors;
+        if crate::lang::zh() {
+            eprintln!(
+                "{}：{errors} 个错误，{warnings} 个警告；有错误的行不进入本任务名录库：",
+                args.entities.display()
+            );
+        } else {
+            eprintln!(
+                "{}: {errors} error(s), {warnings} warning(s); rows with errors are not in the pool:",
+                args.entities.display()
+            );
+        }
         for p in &entities.problems {
-            eprintln!("  {p}");
+            eprintln!("  {}", notes.describe(p));
         }
     }
     let mut out = std::io::stdout().lock();

@@ -502,7 +502,7 @@ fn load_registers(a: &RegisterArgs, on: Option<time::Date>) -> Result<LoadedRegi
         .filter(|p| p.severity == double_random::registers::Severity::Error)
         .count();
     for p in loaded.problems() {
-        eprintln!("  {p}");
+        eprintln!("  {}", loaded.notes.describe(p));
     }
     if errors > 0 {
         return Err(ReceiptError::InvalidRegisters(errors).into());
@@ -578,6 +578,18 @@ pub fn keygen(a: &KeygenArgs) -> Result<Status, CliError> {
         .open(&public_path)
         .and_then(|mut f| f.write_all(key.public_key().to_text().as_bytes()))
         .map_err(io(&public_path))?;
+    if crate::lang::zh() {
+        crate::outln!("签发单位：{}", key.issuer());
+        crate::outln!("密钥编号：{}", key.key_id());
+        crate::outln!("公钥指纹：{}", key.fingerprint());
+        crate::outln!(
+            "私钥：    {}（权限 0600{}；请离线保管）",
+            secret_path.display(),
+            if a.passphrase { "，已设口令" } else { "" }
+        );
+        crate::outln!("公钥：    {}（请公开）", public_path.display());
+        return Ok(Status::Ok);
+    }
     crate::outln!("issuer:      {}", key.issuer());
     crate::outln!("key id:      {}", key.key_id());
     crate::outln!("fingerprint: {}", key.fingerprint());
@@ -787,6 +799,17 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
         );
         return Ok(Status::Ok);
     }
+    if crate::lang::zh() {
+        return commit_summary_zh(
+            &payload,
+            &id,
+            &task,
+            file.date_given,
+            &plan,
+            randomness_time,
+            a,
+        );
+    }
     crate::outln!("committed task {} ({})", payload.task.id, payload.task.name);
     crate::outln!("  record   {}", hex(&id));
     crate::outln!("  sequence {}", payload.chain.sequence);
@@ -840,6 +863,72 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
     }
     crate::outln!(
         "  conflict-list salt kept in {} (private; give it to auditors with the conflict list)",
+        secrets_path(&a.chain).display()
+    );
+    Ok(Status::Ok)
+}
+
+/// The summary of `commit` in Chinese (the English one is inline in [`commit`]).
+fn commit_summary_zh(
+    payload: &CommitmentPayload,
+    id: &RecordId,
+    task: &double_random::task::Task,
+    date_given: bool,
+    plan: &RandomnessPlan,
+    randomness_time: Option<Timestamp>,
+    a: &CommitArgs,
+) -> Result<Status, CliError> {
+    let sizes = payload.pools();
+    crate::outln!("已承诺任务 {}（{}）", payload.task.id, payload.task.name);
+    crate::outln!("  记录     {}", hex(id));
+    crate::outln!("  序号     {}", payload.chain.sequence);
+    crate::outln!(
+        "  名录库   A 类 {} · B 类 {} · C 类 {} · D 类 {}",
+        sizes[0],
+        sizes[1],
+        sizes[2],
+        sizes[3]
+    );
+    crate::outln!(
+        "  范围     {}",
+        crate::scope::chinese(&task.scope).join("；")
+    );
+    if let Some(master) = payload.registers.master {
+        crate::outln!(
+            "  主名录库 {} 户；按范围{}筛选后，本任务名录库 {} 户",
+            master.size.0,
+            match task.exclude_drawn.len() {
+                0 => String::new(),
+                n => format!("并排除此前 {n} 次抽取的对象"),
+            },
+            payload.registers.entities.size.0
+        );
+    }
+    crate::outln!(
+        "  检查日期 {}{}",
+        double_random::calendar::format_date(task.inspection_date),
+        if date_given {
+            ""
+        } else {
+            "（任务文件未写明：取随机数公布之日）"
+        }
+    );
+    match plan {
+        RandomnessPlan::Drand { round, .. } => crate::outln!(
+            "  随机源：drand 第 {} 轮（{}公布）；请在此之前公示本记录，届时用该轮随机数运行 `double-random draw`",
+            round.0,
+            randomness_time.map_or("时间未知".into(), |t| t.beijing().labelled())
+        ),
+        RandomnessPlan::Ceremony { scheduled_at, .. } => crate::outln!(
+            "  随机源：{} 公开摇号仪式；请在此之前公示本记录",
+            scheduled_at.beijing().labelled()
+        ),
+        RandomnessPlan::Local {} => {
+            crate::outln!("  随机源：本地（最弱：本单位以外无人能确定该值）")
+        }
+    }
+    crate::outln!(
+        "  回避名单的盐值保存在 {}（保密；连同回避名单交给审计方）",
         secrets_path(&a.chain).display()
     );
     Ok(Status::Ok)
@@ -1021,13 +1110,23 @@ pub fn draw(a: &DrawArgs) -> Result<Status, CliError> {
         );
         return Ok(Status::Ok);
     }
-    crate::outln!(
-        "drew task {} ({})",
-        commitment.task.id,
-        commitment.task.name
-    );
-    crate::outln!("  record {}", hex(&id));
-    crate::outln!("  seed   {}", hex(&payload.seed));
+    if crate::lang::zh() {
+        crate::outln!(
+            "已抽取任务 {}（{}）",
+            commitment.task.id,
+            commitment.task.name
+        );
+        crate::outln!("  记录 {}", hex(&id));
+        crate::outln!("  种子 {}", hex(&payload.seed));
+    } else {
+        crate::outln!(
+            "drew task {} ({})",
+            commitment.task.id,
+            commitment.task.name
+        );
+        crate::outln!("  record {}", hex(&id));
+        crate::outln!("  seed   {}", hex(&payload.seed));
+    }
     let entities = &regs.entities;
     let inspectors = &regs.inspectors;
     // One line a drawn entity (50,000 for a large task): written through one
@@ -1109,12 +1208,21 @@ pub fn cancel(a: &CancelArgs) -> Result<Status, CliError> {
         .map_err(|e| chain_error(&a.chain, e))?;
     let id = chain.append(pending)?;
     chain.ask_witnesses(&a.witness_urls)?;
-    crate::outln!(
-        "cancelled the commitment {} of task {}; record {}",
-        &hex(&cid)[..16],
-        commitment.task.id,
-        id
-    );
+    if crate::lang::zh() {
+        crate::outln!(
+            "已撤销任务 {} 的承诺 {}；记录 {}",
+            commitment.task.id,
+            &hex(&cid)[..16],
+            id
+        );
+    } else {
+        crate::outln!(
+            "cancelled the commitment {} of task {}; record {}",
+            &hex(&cid)[..16],
+            commitment.task.id,
+            id
+        );
+    }
     Ok(Status::Ok)
 }
 
@@ -1425,7 +1533,7 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
                     line: None,
                     sequence: None,
                     record: None,
-                    message: p.to_string(),
+                    message: l.notes.describe(p),
                 });
             }
         }
@@ -1574,7 +1682,7 @@ pub struct ProveArgs {
 pub fn prove(a: &ProveArgs) -> Result<Status, CliError> {
     let key = load_public_key(&a.public_key)?;
     let chain = ChainFile::load(&a.chain, &key, false)?;
-    let mut notes = Vec::new();
+    let mut notes = crate::registers::Notes::default();
     let reg = registers::read_entities(
         &a.entities,
         a.read.encoding.into(),

@@ -50,8 +50,111 @@ pub struct LoadedRegisters {
     pub inspectors: Option<Validated<InspectorRegister>>,
     pub conflicts: Option<Validated<ConflictRegister>>,
     pub items: Option<Validated<CheckItemList>>,
+    /// The files read, their headers, and the columns ignored.
+    pub notes: Notes,
+}
+
+/// What reading register files noted besides the rows: each file's name
+/// and headers (so a problem names the column as the clerk wrote it), and
+/// the columns no canonical column claims.
+#[derive(Debug, Default)]
+pub struct Notes {
     /// Columns that were not understood and so ignored, as `file: column`.
-    pub ignored_columns: Vec<String>,
+    pub ignored: Vec<String>,
+    /// Every file read, in order.
+    pub sources: Vec<Source>,
+}
+
+/// One register file read.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// What the file holds.
+    pub register: RegisterKind,
+    /// The file's name (without its directory).
+    pub file: String,
+    /// Each canonical column present, with the header the file gives it.
+    pub headers: Vec<(&'static str, String)>,
+}
+
+impl<'a> IntoIterator for &'a Notes {
+    type Item = &'a String;
+    type IntoIter = std::slice::Iter<'a, String>;
+
+    /// The ignored columns, one note each.
+    fn into_iter(self) -> Self::IntoIter {
+        self.ignored.iter()
+    }
+}
+
+impl Notes {
+    /// `p` for a person, in the process's language, naming the file and
+    /// the column as the file's header writes it (the first file read of
+    /// the problem's register; see [`describe_problem`]).
+    pub fn describe(&self, p: &Problem) -> String {
+        describe_problem(self.sources.iter().find(|s| s.register == p.register), p)
+    }
+}
+
+/// The register's name for people: `entities` in English, 检查对象名录 in Chinese.
+pub fn register_name(kind: RegisterKind) -> &'static str {
+    if !crate::lang::zh() {
+        return kind.name();
+    }
+    match kind {
+        RegisterKind::Items => "抽查事项清单",
+        RegisterKind::Entities => "检查对象名录",
+        RegisterKind::Inspectors => "执法检查人员名录",
+        RegisterKind::Conflicts => "回避名单",
+    }
+}
+
+/// `p` for a person, in the process's language: the register and file,
+/// the row, the column as `source`'s header writes it (with the canonical
+/// name), the value and the rule broken.
+///
+/// English keeps the canonical field first (`entities row 3, field uscc
+/// (column "统一社会信用代码"), value ...`); Chinese names the clerk's column
+/// (`检查对象名录 entities.csv 第 3 行，“统一社会信用代码”列（uscc），值 ...`).
+pub fn describe_problem(source: Option<&Source>, p: &Problem) -> String {
+    let header = source.and_then(|s| {
+        s.headers
+            .iter()
+            .find(|(name, _)| *name == p.field)
+            .map(|(_, h)| h.as_str())
+    });
+    let file = source.map(|s| s.file.as_str());
+    let rule = crate::lang::message(&p.rule);
+    if crate::lang::zh() {
+        let level = match p.severity {
+            Severity::Warning => "警告",
+            Severity::Error => "错误",
+        };
+        let file = file.map(|f| format!(" {f}")).unwrap_or_default();
+        let column = match header {
+            Some(h) if h != p.field => format!("“{h}”列（{}）", p.field),
+            _ => format!("“{}”列", p.field),
+        };
+        format!(
+            "{level}：{}{file} 第 {} 行，{column}，值 {:?}：{rule}",
+            register_name(p.register),
+            p.row,
+            p.value
+        )
+    } else {
+        let level = match p.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        let column = match header {
+            Some(h) if !h.eq_ignore_ascii_case(p.field) => format!(" (column {h:?})"),
+            _ => String::new(),
+        };
+        let file = file.map(|f| format!(" ({f})")).unwrap_or_default();
+        format!(
+            "{level}: {}{file} row {}, field {}{column}, value {:?}: {rule}",
+            p.register, p.row, p.field, p.value
+        )
+    }
 }
 
 impl LoadedRegisters {
@@ -90,7 +193,7 @@ fn read<T>(
     path: &Path,
     encoding: Encoding,
     kind: TableKind,
-    notes: &mut Vec<String>,
+    notes: &mut Notes,
     build: impl FnOnce(&mut input::RowReader, &input::ColumnMap) -> Result<T, InputError>,
 ) -> Result<T, InputError> {
     let name = path
@@ -102,7 +205,25 @@ fn read<T>(
     let built = build(&mut reader, &cols)?;
     // Only now is it known which columns without a header hold values.
     for c in reader.resolve(kind)?.ignored() {
-        notes.push(format!("{}: column {c:?} ignored", path.display()));
+        notes.ignored.push(if crate::lang::zh() {
+            format!("{}：列 {c:?} 未识别，已忽略", path.display())
+        } else {
+            format!("{}: column {c:?} ignored", path.display())
+        });
+    }
+    let register = match kind {
+        TableKind::Entities => Some(RegisterKind::Entities),
+        TableKind::Inspectors => Some(RegisterKind::Inspectors),
+        TableKind::Conflicts => Some(RegisterKind::Conflicts),
+        TableKind::Items => Some(RegisterKind::Items),
+        TableKind::Results => None,
+    };
+    if let Some(register) = register {
+        notes.sources.push(Source {
+            register,
+            file: name,
+            headers: cols.headers(),
+        });
     }
     Ok(built)
 }
@@ -133,7 +254,7 @@ pub fn read_entities(
     path: &Path,
     encoding: Encoding,
     options: &ValidationOptions,
-    notes: &mut Vec<String>,
+    notes: &mut Notes,
 ) -> Result<Validated<EntityRegister>, InputError> {
     read_entity_file(path, encoding, options, notes, true)
 }
@@ -147,7 +268,7 @@ fn read_entity_file(
     path: &Path,
     encoding: Encoding,
     options: &ValidationOptions,
-    notes: &mut Vec<String>,
+    notes: &mut Notes,
     commit: bool,
 ) -> Result<Validated<EntityRegister>, InputError> {
     read(
@@ -206,7 +327,7 @@ pub fn read_inspectors(
     path: &Path,
     encoding: Encoding,
     options: &ValidationOptions,
-    notes: &mut Vec<String>,
+    notes: &mut Notes,
 ) -> Result<Validated<InspectorRegister>, InputError> {
     read_inspector_file(path, encoding, options, CertificateDates::AsRecorded, notes)
         .map(|(v, _)| v)
@@ -223,7 +344,7 @@ pub fn read_inspector_file(
     encoding: Encoding,
     options: &ValidationOptions,
     certificates: CertificateDates,
-    notes: &mut Vec<String>,
+    notes: &mut Notes,
 ) -> Result<(Validated<InspectorRegister>, Option<InspectorRegister>), InputError> {
     let (mut v, missing) = read_inspector_rows(path, encoding, options, certificates, notes)?;
     if missing.is_empty() {
@@ -256,7 +377,7 @@ fn read_inspector_rows(
     encoding: Encoding,
     options: &ValidationOptions,
     certificates: CertificateDates,
-    notes: &mut Vec<String>,
+    notes: &mut Notes,
 ) -> Result<(Validated<InspectorRegister>, Vec<(String, Problem)>), InputError> {
     let mut missing = Vec::new();
     let validated = read(
@@ -316,7 +437,7 @@ pub fn read_conflicts(
     entities: Option<&EntityRegister>,
     inspectors: Option<&InspectorRegister>,
     options: &ValidationOptions,
-    notes: &mut Vec<String>,
+    notes: &mut Notes,
 ) -> Result<Validated<ConflictRegister>, InputError> {
     read(
         path,
@@ -344,7 +465,7 @@ pub fn read_conflicts(
 pub fn read_items(
     path: &Path,
     encoding: Encoding,
-    notes: &mut Vec<String>,
+    notes: &mut Notes,
 ) -> Result<Validated<CheckItemList>, InputError> {
     read(path, encoding, TableKind::Items, notes, |reader, cols| {
         owned_rows(reader, |rows| {
@@ -400,20 +521,20 @@ fn load_registers(
     let mut out = LoadedRegisters::default();
     let mut as_recorded = None;
     if let Some(p) = &files.items {
-        out.items = Some(read_items(p, encoding, &mut out.ignored_columns)?);
+        out.items = Some(read_items(p, encoding, &mut out.notes)?);
     }
     if let Some(p) = &files.entities {
         out.entities = Some(read_entity_file(
             p,
             encoding,
             options,
-            &mut out.ignored_columns,
+            &mut out.notes,
             commit,
         )?);
     }
     if let Some(p) = &files.inspectors {
         let (v, recorded) =
-            read_inspector_file(p, encoding, options, certificates, &mut out.ignored_columns)?;
+            read_inspector_file(p, encoding, options, certificates, &mut out.notes)?;
         out.inspectors = Some(v);
         as_recorded = recorded;
     }
@@ -426,7 +547,7 @@ fn load_registers(
                 .as_ref()
                 .or(out.inspectors.as_ref().map(|v| &v.register)),
             options,
-            &mut out.ignored_columns,
+            &mut out.notes,
         )?);
     }
     Ok(out)

@@ -1013,7 +1013,7 @@ pub fn year(args: &YearArgs) -> Result<Status, CliError> {
     let plan = read_year_plan(&args.plan)?;
     let dir = args.plan.parent().unwrap_or(Path::new("."));
     let tasks = read_tasks(&args.plan.display().to_string(), &plan, dir)?;
-    let mut notes = Vec::new();
+    let mut notes = crate::registers::Notes::default();
     let entities = crate::registers::read_entities(
         &args.entities,
         args.read.encoding.into(),

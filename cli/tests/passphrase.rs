@@ -7,7 +7,10 @@ use std::process::{Command, Output, Stdio};
 
 fn run(dir: &Path, args: &[&str], passphrase: Option<&str>) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_double-random"));
-    c.env("DOUBLE_RANDOM_LANG", "en").current_dir(dir).args(args).stdin(Stdio::null());
+    c.env("DOUBLE_RANDOM_LANG", "en")
+        .current_dir(dir)
+        .args(args)
+        .stdin(Stdio::null());
     c.env_remove("DOUBLE_RANDOM_PASSPHRASE");
     if let Some(p) = passphrase {
         c.env("DOUBLE_RANDOM_PASSPHRASE", p);

@@ -262,6 +262,8 @@ pub struct ColumnMap {
     kind: TableKind,
     /// Index into the table's fields for each entry of [`column_specs`].
     indices: Vec<Option<usize>>,
+    /// The header as the file writes it, for each entry of [`column_specs`].
+    headers: Vec<Option<String>>,
     ignored: Vec<String>,
 }
 
@@ -303,6 +305,22 @@ impl ColumnMap {
             .unwrap_or_default()
     }
 
+    /// The header the file gives canonical column `col` (as written, e.g.
+    /// `统一社会信用代码` for `uscc`), or `None` when the column is absent.
+    pub fn header(&self, col: &str) -> Option<&str> {
+        let pos = column_specs(self.kind).iter().position(|s| s.name == col)?;
+        self.headers.get(pos)?.as_deref()
+    }
+
+    /// Each canonical column present, with the header the file gives it.
+    pub fn headers(&self) -> Vec<(&'static str, String)> {
+        column_specs(self.kind)
+            .iter()
+            .zip(&self.headers)
+            .filter_map(|(s, h)| Some((s.name, h.clone()?)))
+            .collect()
+    }
+
     /// Headers that matched no column and were ignored, for a warning.
     ///
     /// A column without a header is listed as `(no header, column C)` when
@@ -336,6 +354,7 @@ pub fn resolve_names(
 ) -> Result<ColumnMap, InputError> {
     let specs = column_specs(kind);
     let mut indices: Vec<Option<usize>> = vec![None; specs.len()];
+    let mut names: Vec<Option<String>> = vec![None; specs.len()];
     let mut ignored = Vec::new();
     for (i, header) in headers.iter().enumerate() {
         let normalized = normalize(header);
@@ -357,7 +376,10 @@ pub fn resolve_names(
                         second: header.clone(),
                     });
                 }
-                None => indices[c] = Some(i),
+                None => {
+                    indices[c] = Some(i);
+                    names[c] = Some(header.trim().to_owned());
+                }
             },
         }
     }
@@ -380,6 +402,7 @@ pub fn resolve_names(
     Ok(ColumnMap {
         kind,
         indices,
+        headers: names,
         ignored,
     })
 }
