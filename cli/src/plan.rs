@@ -104,6 +104,12 @@ pub fn effective_rate_text(draw: u64, pool: u64) -> String {
 
 /// The top-up policy in words.
 pub fn top_up_text(top_up: TopUp) -> &'static str {
+    if crate::lang::zh() {
+        return match top_up {
+            TopUp::AnyClass => "any-class：“至少 3 户”的补足可从所有类别抽取，包括比例为 0% 的类别",
+            _ => "positive-ratio：“至少 3 户”的补足只从比例大于 0% 的类别抽取",
+        };
+    }
     match top_up {
         TopUp::AnyClass => {
             "any-class: the at-least-3 top-up may take entities of every class, a class at 0% too"
@@ -225,6 +231,9 @@ impl PlanReport {
     /// One sentence saying which minimum rule applied and where.
     pub fn rule_line(&self) -> String {
         let ratio_total: u64 = self.by_ratio.iter().sum();
+        if crate::lang::zh() {
+            return self.rule_line_zh(ratio_total);
+        }
         match self.rule {
             MinimumRule::None if self.pool_total() == 0 => {
                 "the pool holds no entity: nothing to draw".to_owned()
@@ -254,24 +263,77 @@ impl PlanReport {
         }
     }
 
+    fn rule_line_zh(&self, ratio_total: u64) -> String {
+        match self.rule {
+            MinimumRule::None if self.pool_total() == 0 => {
+                "名录库中没有检查对象：无需抽取".to_owned()
+            }
+            MinimumRule::None => {
+                format!("按比例抽取 {ratio_total} 户，不少于 {MIN_TOTAL_SAMPLE} 户：无需补足")
+            }
+            MinimumRule::AllFewerThanThree => format!(
+                "名录库不足 {MIN_TOTAL_SAMPLE} 户，全部 {} 户均抽取",
+                self.pool_total()
+            ),
+            MinimumRule::TopUpToThree => {
+                let added: Vec<String> = CreditClass::ALL
+                    .iter()
+                    .rev()
+                    .filter_map(|&c| {
+                        let extra = self.draws[c.index()].saturating_sub(self.by_ratio[c.index()]);
+                        (extra > 0).then(|| format!("{c} 类 +{extra}"))
+                    })
+                    .collect();
+                format!(
+                    "按比例抽取 {ratio_total} 户；至少须抽取 {MIN_TOTAL_SAMPLE} 户，\
+                     故从风险最高的类别补足：{}",
+                    added.join("，")
+                )
+            }
+        }
+    }
+
     /// The text table of `plan`.
     pub fn write_text(&self, task: &Task, out: &mut impl Write) -> std::io::Result<()> {
-        writeln!(out, "task {}  {}", task.id, task.name)?;
+        let zh = crate::lang::zh();
         let departments: Vec<&str> = task.team.departments().collect();
-        writeln!(
-            out,
-            "departments: {}{}; team of {}",
-            departments.join(", "),
-            if task.is_joint() { " (joint)" } else { "" },
-            task.team.team_size()
-        )?;
-        if !task.items.is_empty() {
-            writeln!(out, "items: {}", task.items.join(", "))?;
+        if zh {
+            writeln!(out, "任务 {}  {}", task.id, task.name)?;
+            writeln!(
+                out,
+                "股室：{}{}；每组 {} 人",
+                departments.join("、"),
+                if task.is_joint() {
+                    "（联合检查）"
+                } else {
+                    ""
+                },
+                task.team.team_size()
+            )?;
+            if !task.items.is_empty() {
+                writeln!(out, "抽查事项：{}", task.items.join("、"))?;
+            }
+            for (i, line) in crate::scope::chinese(&task.scope).iter().enumerate() {
+                writeln!(out, "{}{line}", if i == 0 { "范围：" } else { "      " })?;
+            }
+            writeln!(out, "补足规则：{}", top_up_text(task.top_up))?;
+        } else {
+            writeln!(out, "task {}  {}", task.id, task.name)?;
+            writeln!(
+                out,
+                "departments: {}{}; team of {}",
+                departments.join(", "),
+                if task.is_joint() { " (joint)" } else { "" },
+                task.team.team_size()
+            )?;
+            if !task.items.is_empty() {
+                writeln!(out, "items: {}", task.items.join(", "))?;
+            }
+            for (i, line) in crate::scope::english(&task.scope).iter().enumerate() {
+                writeln!(out, "{}{line}", if i == 0 { "scope: " } else { "       " })?;
+            }
+            writeln!(out, "top-up: {}", top_up_text(task.top_up))?;
         }
-        for (i, line) in crate::scope::english(&task.scope).iter().enumerate() {
-            writeln!(out, "{}{line}", if i == 0 { "scope: " } else { "       " })?;
-        }
-        writeln!(out, "top-up: {}", top_up_text(task.top_up))?;
         writeln!(out)?;
         let widths = [6, 10, 10, 8, 8, 11, 8];
         let row = |cells: [&str; 7]| -> String {
@@ -288,15 +350,27 @@ impl PlanReport {
         writeln!(
             out,
             "{}",
-            row([
-                "class",
-                "risk",
-                "register",
-                "pool",
-                "ratio",
-                "effective",
-                "draw"
-            ])
+            row(if zh {
+                [
+                    "类别",
+                    "风险",
+                    "主名录库",
+                    "名录库",
+                    "比例",
+                    "实际比例",
+                    "抽取",
+                ]
+            } else {
+                [
+                    "class",
+                    "risk",
+                    "register",
+                    "pool",
+                    "ratio",
+                    "effective",
+                    "draw",
+                ]
+            })
         )?;
         for c in CreditClass::ALL {
             let i = c.index();
@@ -318,7 +392,7 @@ impl PlanReport {
             out,
             "{}",
             row([
-                "total",
+                if zh { "合计" } else { "total" },
                 "",
                 &self.master_total().to_string(),
                 &self.pool_total().to_string(),
@@ -328,6 +402,23 @@ impl PlanReport {
             ])
         )?;
         writeln!(out)?;
+        if zh {
+            writeln!(
+                out,
+                "主名录库：全部检查对象；名录库：其中属于本任务范围的对象；实际比例：抽取数 ÷ 名录库（≈：向下取整到 0.01%）"
+            )?;
+            if self.left_out_by_status.is_empty() {
+                writeln!(out, "因登记状态未纳入：无")?;
+            } else {
+                let parts: Vec<String> = self
+                    .left_out_by_status
+                    .iter()
+                    .map(|(code, n)| format!("{} {n} 户", crate::scope::status_name(code)))
+                    .collect();
+                writeln!(out, "因登记状态未纳入：{}", parts.join("，"))?;
+            }
+            return writeln!(out, "规则：{}", self.rule_line());
+        }
         writeln!(
             out,
             "register: the master register; pool: its entities in the task's scope; effective: draw ÷ pool (≈: rounded down to 0.01%)"
@@ -406,6 +497,24 @@ pub fn plan(args: &PlanArgs) -> Result<Status, CliError> {
 /// What a task's exclusions of earlier draws will leave out, in words; `None`
 /// when it excludes none.
 pub fn exclusion_line(by: &[String], in_year: bool, task: &Task) -> Option<String> {
+    if crate::lang::zh() {
+        let mut parts = Vec::new();
+        if !by.is_empty() {
+            parts.push(format!("任务 {} 抽中的对象", by.join("、")));
+        }
+        if in_year {
+            parts.push(format!(
+                "{} 年已抽中检查的对象",
+                task.inspection_date.year()
+            ));
+        }
+        return (!parts.is_empty()).then(|| {
+            format!(
+                "排除：{}（承诺时在链上确定；上表名录库未计入）",
+                parts.join("及")
+            )
+        });
+    }
     let mut parts = Vec::new();
     if !by.is_empty() {
         parts.push(format!("the draws of task(s) {}", by.join(", ")));

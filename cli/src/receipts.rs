@@ -1378,14 +1378,20 @@ pub struct VerifyArgs {
 
 /// One finding as a report line: `  FAIL [check] line L, seq S: message`.
 pub(crate) fn write_finding(out: &mut impl Write, f: &Finding) -> std::io::Result<()> {
-    let sev = match f.severity {
-        FindingSeverity::Error => "FAIL",
-        FindingSeverity::Warning => "warn",
-        FindingSeverity::Note => "note",
+    let zh = crate::lang::zh();
+    let sev = match (f.severity, zh) {
+        (FindingSeverity::Error, false) => "FAIL",
+        (FindingSeverity::Warning, false) => "warn",
+        (FindingSeverity::Note, false) => "note",
+        (FindingSeverity::Error, true) => "不通过",
+        (FindingSeverity::Warning, true) => "警告",
+        (FindingSeverity::Note, true) => "提示",
     };
-    let place = match (f.line, f.sequence) {
-        (Some(l), Some(s)) => format!("line {l}, seq {s}: "),
-        (Some(l), None) => format!("line {l}: "),
+    let place = match (f.line, f.sequence, zh) {
+        (Some(l), Some(s), false) => format!("line {l}, seq {s}: "),
+        (Some(l), None, false) => format!("line {l}: "),
+        (Some(l), Some(s), true) => format!("第 {l} 行，序号 {s}："),
+        (Some(l), None, true) => format!("第 {l} 行："),
         _ => String::new(),
     };
     writeln!(out, "  {sev} [{}] {place}{}", f.check, f.message)
@@ -1415,29 +1421,66 @@ fn print_report(
     for f in report.findings.iter().filter(wrong_key) {
         write_finding(&mut out, f)?;
     }
-    writeln!(
-        out,
-        "{} records: {} commitment(s), {} draw(s), {} cancellation(s){}; {} draw(s) replayed, {} checked against registers",
-        report.records,
-        report.commitments,
-        report.draws,
-        report.cancellations,
-        report.after_draw_counts(),
-        report.draws_replayed,
-        report.draws_checked_with_registers
-    )?;
-    if let Some(h) = &report.head {
+    if crate::lang::zh() {
         writeln!(
             out,
-            "chain head: sequence {}, record {} ({}); compare it with the head the issuer published",
-            h.sequence, h.record, h.created_at
+            "共 {} 条记录：承诺 {} 条，抽取 {} 条，撤销 {} 条，更换人员 {} 条，补充抽取 {} 条；重放抽取 {} 次，其中 {} 次与名录核对",
+            report.records,
+            report.commitments,
+            report.draws,
+            report.cancellations,
+            report.replacements,
+            report.supplements,
+            report.draws_replayed,
+            report.draws_checked_with_registers
         )?;
+    } else {
+        writeln!(
+            out,
+            "{} records: {} commitment(s), {} draw(s), {} cancellation(s){}; {} draw(s) replayed, {} checked against registers",
+            report.records,
+            report.commitments,
+            report.draws,
+            report.cancellations,
+            report.after_draw_counts(),
+            report.draws_replayed,
+            report.draws_checked_with_registers
+        )?;
+    }
+    if let Some(h) = &report.head {
+        if crate::lang::zh() {
+            writeln!(
+                out,
+                "链头：序号 {}，记录 {}（{}）；请与签发单位公布的链头核对",
+                h.sequence, h.record, h.created_at
+            )?;
+        } else {
+            writeln!(
+                out,
+                "chain head: sequence {}, record {} ({}); compare it with the head the issuer published",
+                h.sequence, h.record, h.created_at
+            )?;
+        }
     }
     for f in report.findings.iter().filter(|f| !wrong_key(f)) {
         write_finding(&mut out, f)?;
     }
     if let Some(l) = ledger {
         crate::ledger::print_ledger_report(&mut out, l)?;
+    }
+    if crate::lang::zh() {
+        writeln!(
+            out,
+            "{}",
+            match (holds, report.witnesses_checked) {
+                (true, true) =>
+                    "结论：所检查的各项均成立，包括各承诺在随机数产生之前已公布（有见证）",
+                (true, false) =>
+                    "结论：所检查的各项均成立，但公布时间除外：未给出 --witness-key，无法证明各承诺在随机数产生之前已公布",
+                (false, _) => "结论：不通过",
+            }
+        )?;
+        return Ok(());
     }
     writeln!(
         out,

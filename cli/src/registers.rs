@@ -96,8 +96,8 @@ impl Notes {
 }
 
 /// The register's name for people: `entities` in English, 检查对象名录 in Chinese.
-pub fn register_name(kind: RegisterKind) -> &'static str {
-    if !crate::lang::zh() {
+pub fn register_name(lang: crate::lang::Lang, kind: RegisterKind) -> &'static str {
+    if lang == crate::lang::Lang::En {
         return kind.name();
     }
     match kind {
@@ -113,9 +113,18 @@ pub fn register_name(kind: RegisterKind) -> &'static str {
 /// name), the value and the rule broken.
 ///
 /// English keeps the canonical field first (`entities row 3, field uscc
-/// (column "统一社会信用代码"), value ...`); Chinese names the clerk's column
+/// (column "统一社会信用代码" in entities.csv), value ...`); Chinese names the clerk's column
 /// (`检查对象名录 entities.csv 第 3 行，“统一社会信用代码”列（uscc），值 ...`).
 pub fn describe_problem(source: Option<&Source>, p: &Problem) -> String {
+    describe_problem_in(crate::lang::current(), source, p)
+}
+
+/// [`describe_problem`] in `lang`.
+pub fn describe_problem_in(
+    lang: crate::lang::Lang,
+    source: Option<&Source>,
+    p: &Problem,
+) -> String {
     let header = source.and_then(|s| {
         s.headers
             .iter()
@@ -123,8 +132,8 @@ pub fn describe_problem(source: Option<&Source>, p: &Problem) -> String {
             .map(|(_, h)| h.as_str())
     });
     let file = source.map(|s| s.file.as_str());
-    let rule = crate::lang::message(&p.rule);
-    if crate::lang::zh() {
+    let rule = crate::lang::message_in(lang, &p.rule);
+    if lang == crate::lang::Lang::Zh {
         let level = match p.severity {
             Severity::Warning => "警告",
             Severity::Error => "错误",
@@ -136,7 +145,7 @@ pub fn describe_problem(source: Option<&Source>, p: &Problem) -> String {
         };
         format!(
             "{level}：{}{file} 第 {} 行，{column}，值 {:?}：{rule}",
-            register_name(p.register),
+            register_name(lang, p.register),
             p.row,
             p.value
         )
@@ -145,13 +154,16 @@ pub fn describe_problem(source: Option<&Source>, p: &Problem) -> String {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        let column = match header {
-            Some(h) if !h.eq_ignore_ascii_case(p.field) => format!(" (column {h:?})"),
-            _ => String::new(),
+        let column = match (header, file) {
+            (Some(h), Some(f)) if !h.eq_ignore_ascii_case(p.field) => {
+                format!(" (column {h:?} in {f})")
+            }
+            (Some(h), None) if !h.eq_ignore_ascii_case(p.field) => format!(" (column {h:?})"),
+            (_, Some(f)) => format!(" (in {f})"),
+            (_, None) => String::new(),
         };
-        let file = file.map(|f| format!(" ({f})")).unwrap_or_default();
         format!(
-            "{level}: {}{file} row {}, field {}{column}, value {:?}: {rule}",
+            "{level}: {} row {}, field {}{column}, value {:?}: {rule}",
             p.register, p.row, p.field, p.value
         )
     }
@@ -558,6 +570,52 @@ mod tests {
     use double_random::registers::{EntityRow, UsccPolicy, uscc_check_character};
 
     use super::*;
+    use crate::lang::Lang;
+
+    #[test]
+    fn a_problem_names_the_file_and_the_clerks_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("对象.csv");
+        std::fs::write(
+            &path,
+            "统一社会信用代码,名称,信用风险分类\n91350100M000100Y43,甲公司,A\n91350100M000100Y44,乙公司,Q\n",
+        )
+        .unwrap();
+        let mut notes = Notes::default();
+        let v = read_entities(
+            &path,
+            Encoding::Auto,
+            &ValidationOptions::default(),
+            &mut notes,
+        )
+        .unwrap();
+        let source = notes.sources.first().expect("the file is noted");
+        assert_eq!(source.file, "对象.csv");
+        let find = |field: &str| {
+            v.problems
+                .iter()
+                .find(|p| p.field == field)
+                .unwrap_or_else(|| panic!("a {field} problem in {:?}", v.problems))
+        };
+        let uscc = describe_problem_in(Lang::En, Some(source), find("uscc"));
+        assert!(
+            uscc.starts_with("error: entities row 3, field uscc (column \"统一社会信用代码\" in 对象.csv), value \"91350100M000100Y44\": "),
+            "{uscc}"
+        );
+        let class = describe_problem_in(Lang::Zh, Some(source), find("credit_class"));
+        assert!(
+            class.starts_with(
+                "错误：检查对象名录 对象.csv 第 3 行，“信用风险分类”列（credit_class），值 \"Q\"："
+            ),
+            "{class}"
+        );
+        // Without the file's headers it still names the canonical field.
+        let bare = describe_problem_in(Lang::En, None, find("uscc"));
+        assert!(
+            bare.starts_with("error: entities row 3, field uscc, value"),
+            "{bare}"
+        );
+    }
 
     fn code(n: u32) -> String {
         let first: [u8; 17] = format!("91140522MA{n:07}").as_bytes().try_into().unwrap();
@@ -604,7 +662,7 @@ mod tests {
                 uscc_policy: policy,
                 on: None,
             };
-            let mut notes = Vec::new();
+            let mut notes = Notes::default();
             let got = read_entities(&path, Encoding::Auto, &opts, &mut notes).unwrap();
             let table = input::read_table_file(&path, Encoding::Auto).unwrap();
             let cols = input::resolve_headers(&table, TableKind::Entities).unwrap();
@@ -624,7 +682,7 @@ mod tests {
             assert_eq!(got.problems, want.problems);
             assert_eq!(got.register.entities(), want.register.entities());
             assert_eq!(
-                notes,
+                notes.ignored,
                 [format!("{}: column \"备注\" ignored", path.display())]
             );
         }

@@ -597,8 +597,11 @@ impl YearReport {
         crate::plan::exclusion_line(&f.exclude_drawn_by, f.exclude_drawn_in_year, &f.task)
     }
 
-    /// The text report.
+    /// The text report (in Chinese under `--lang zh`).
     pub fn write_text(&self, out: &mut impl Write, register: &str) -> std::io::Result<()> {
+        if crate::lang::zh() {
+            return self.write_text_zh(out, register);
+        }
         let p = &self.plan;
         writeln!(out, "year plan {}: {}", p.year, p.name)?;
         if let Some(i) = &p.issuer {
@@ -698,6 +701,124 @@ impl YearReport {
                 if same { "" } else { ", different batches" },
                 if o.merge {
                     "  → merge into one joint task"
+                } else {
+                    ""
+                }
+            )?;
+        }
+        Ok(())
+    }
+
+    fn write_text_zh(&self, out: &mut impl Write, register: &str) -> std::io::Result<()> {
+        let p = &self.plan;
+        let per_class_zh = |v: [u64; 4]| {
+            format!(
+                "A {} · B {} · C {} · D {}，共 {}",
+                v[0],
+                v[1],
+                v[2],
+                v[3],
+                v.iter().sum::<u64>()
+            )
+        };
+        writeln!(out, "{} 年度抽查工作计划：{}", p.year, p.name)?;
+        if let Some(i) = &p.issuer {
+            writeln!(out, "制定单位：{i}")?;
+        }
+        writeln!(
+            out,
+            "主名录库：{} 户（{register}），默克尔根 {}",
+            self.master_size,
+            hex(&self.master_root)
+        )?;
+        for (b, batch) in p.batches.iter().enumerate() {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "批次 {}：{}  {} 至 {}",
+                b + 1,
+                batch.name,
+                double_random::calendar::format_date(batch.start),
+                double_random::calendar::format_date(batch.end)
+            )?;
+            for t in self.tasks.iter().filter(|t| t.planned.batch == b) {
+                let task = &t.planned.task.task;
+                writeln!(out, "  {}  {}  （{}）", task.id, task.name, t.planned.file)?;
+                writeln!(
+                    out,
+                    "    检查日期 {}；补足规则 {}",
+                    double_random::calendar::format_date(task.inspection_date),
+                    top_up_name(task.top_up)
+                )?;
+                for (i, line) in crate::scope::chinese(&task.scope).iter().enumerate() {
+                    writeln!(
+                        out,
+                        "    {}{line}",
+                        if i == 0 { "范围：" } else { "      " }
+                    )?;
+                }
+                writeln!(out, "    名录库 {}", per_class_zh(t.pool))?;
+                writeln!(out, "    抽取   {}", per_class_zh(t.draw))?;
+                if let Some(x) = self.exclusions_en(t) {
+                    writeln!(out, "    {x}")?;
+                }
+                for w in &t.warnings {
+                    writeln!(out, "    警告：{w}")?;
+                }
+            }
+        }
+        writeln!(out)?;
+        writeln!(
+            out,
+            "可能被不止一个任务抽中的对象：{} 户；其中可能被抽中两次（两个任务互不排除对方抽中的对象）：{} 户",
+            self.shared.len(),
+            self.may_be_drawn_twice()
+        )?;
+        for s in self.shared.iter().take(LIST_LIMIT) {
+            let ids: Vec<&str> = s.tasks.iter().map(|&i| self.id(i)).collect();
+            writeln!(
+                out,
+                "  {} {}（{} 类）  {}{}",
+                s.uscc,
+                s.name,
+                s.class,
+                ids.join("、"),
+                if s.may_be_drawn_twice {
+                    "  可能被抽中两次"
+                } else {
+                    "  已被后一任务排除"
+                }
+            )?;
+        }
+        if self.shared.len() > LIST_LIMIT {
+            writeln!(
+                out,
+                "  ……另有 {} 户（--json 列出全部）",
+                self.shared.len() - LIST_LIMIT
+            )?;
+        }
+        writeln!(out)?;
+        writeln!(
+            out,
+            "名录库重叠（共同对象 ÷ 较小的名录库；达到 {} 的宜合并为一个联合抽查任务，进一次门、查多项）：",
+            p.merge_threshold
+        )?;
+        if self.overlaps.is_empty() {
+            writeln!(out, "  无：任何两个名录库都没有共同对象")?;
+        }
+        for o in &self.overlaps {
+            let same = self.tasks[o.a].planned.batch == self.tasks[o.b].planned.batch;
+            writeln!(
+                out,
+                "  {} × {}  {} 中有 {} 户（{}）{}{}",
+                self.id(o.a),
+                self.id(o.b),
+                o.smaller,
+                o.shared,
+                effective_rate_text(o.shared, o.smaller),
+                if same { "" } else { "，不同批次" },
+                if o.merge {
+                    "  → 宜合并为一个联合抽查任务"
                 } else {
                     ""
                 }

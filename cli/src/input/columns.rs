@@ -436,15 +436,47 @@ mod tests {
 
     #[test]
     fn docs_list_every_spelling() {
-        let docs = include_str!("../../../docs/columns.md");
-        for kind in TableKind::ALL {
-            for spec in column_specs(kind) {
-                assert!(docs.contains(&format!("`{}`", spec.name)), "{}", spec.name);
-                for alias in spec.aliases {
-                    assert!(docs.contains(alias), "{kind}.{}: {alias}", spec.name);
+        for (file, docs) in [
+            ("columns.md", include_str!("../../../docs/columns.md")),
+            (
+                "columns.zh-CN.md",
+                include_str!("../../../docs/columns.zh-CN.md"),
+            ),
+        ] {
+            for kind in TableKind::ALL {
+                for spec in column_specs(kind) {
+                    assert!(
+                        docs.contains(&format!("`{}`", spec.name)),
+                        "{file}: {}",
+                        spec.name
+                    );
+                    for alias in spec.aliases {
+                        assert!(
+                            docs.contains(alias),
+                            "{file}: {kind}.{}: {alias}",
+                            spec.name
+                        );
+                    }
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_problem_names_the_header_the_file_gives() {
+        let t = table("统一社会信用代码,名称,信用风险分类\n91350100M000100Y43,甲,A\n");
+        let m = resolve_headers(&t, TableKind::Entities).unwrap();
+        assert_eq!(m.header("uscc"), Some("统一社会信用代码"));
+        assert_eq!(m.header("credit_class"), Some("信用风险分类"));
+        assert_eq!(m.header("region"), None);
+        assert_eq!(
+            m.headers(),
+            [
+                ("uscc", "统一社会信用代码".to_owned()),
+                ("name", "名称".to_owned()),
+                ("credit_class", "信用风险分类".to_owned()),
+            ]
+        );
     }
 
     #[test]

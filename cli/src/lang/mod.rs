@@ -122,7 +122,15 @@ pub trait Zh {
 
 /// The message of `e` in the process's language.
 pub fn message<E: Zh + std::fmt::Display + ?Sized>(e: &E) -> String {
-    if zh() { e.zh() } else { e.to_string() }
+    message_in(current(), e)
+}
+
+/// The message of `e` in `lang`.
+pub fn message_in<E: Zh + std::fmt::Display + ?Sized>(lang: Lang, e: &E) -> String {
+    match lang {
+        Lang::Zh => e.zh(),
+        Lang::En => e.to_string(),
+    }
 }
 
 #[cfg(test)]
