@@ -1887,66 +1887,128 @@ pub fn verify_proof(a: &VerifyProofArgs) -> Result<Status, CliError> {
     } else {
         match &result {
             Ok(v) => {
-                crate::outln!("the proof holds:");
-                for f in &v.findings {
-                    write_finding(&mut std::io::stdout().lock(), f)?;
-                }
-                crate::outln!(
-                    "  {} was in the committed pool of task {}: class {} ({}), rank {} of {}",
-                    v.uscc,
-                    v.task,
-                    v.class,
-                    CreditClass::chinese_name(v.class),
-                    v.rank,
-                    v.class_size
-                );
-                crate::outln!(
-                    "  commitment {} (sequence {}, {})",
-                    v.commitment,
-                    v.commitment_at.0,
-                    v.commitment_at.1
-                );
-                match (&v.draw, v.drawn_at) {
-                    (None, _) => crate::outln!("  not drawn yet: the bundle has no draw"),
-                    (Some(d), Some(p)) => crate::outln!(
-                        "  DRAWN: position {} of class {} in draw {}",
-                        p + 1,
+                if crate::lang::zh() {
+                    crate::outln!("证明成立：");
+                    for f in &v.findings {
+                        write_finding(&mut std::io::stdout().lock(), f)?;
+                    }
+                    crate::outln!(
+                        "  {} 在任务 {} 承诺的名录库中：{} 类（{}），排序第 {} 位（共 {} 户）",
+                        v.uscc,
+                        v.task,
                         v.class,
-                        &d[..16]
-                    ),
-                    (Some(d), None) => crate::outln!(
-                        "  not drawn: the draw {} did not pick rank {}",
-                        &d[..16],
-                        v.rank
-                    ),
-                }
-                if let Some((sequence, at)) = &v.draw_at {
-                    crate::outln!("  draw at sequence {sequence}, {at}");
-                }
-                match &witnessed {
-                    None => crate::outln!(
-                        "  publication time NOT checked: give --witness-key and --cosignatures to see who witnessed the commitment before its randomness"
-                    ),
-                    Some(w) if w.is_empty() => crate::outln!(
-                        "  NOT WITNESSED: no trusted witness cosigned this commitment before its randomness"
-                    ),
-                    Some(w) => {
-                        for x in w {
-                            crate::outln!(
-                                "  witnessed before the randomness by {} at {} (head {})",
-                                x.name,
-                                x.time,
-                                x.sequence
-                            );
+                        CreditClass::chinese_name(v.class),
+                        v.rank + 1,
+                        v.class_size
+                    );
+                    crate::outln!(
+                        "  承诺 {}（序号 {}，{}）",
+                        v.commitment,
+                        v.commitment_at.0,
+                        v.commitment_at.1
+                    );
+                    match (&v.draw, v.drawn_at) {
+                        (None, _) => crate::outln!("  尚未抽取：证明包中没有抽取记录"),
+                        (Some(d), Some(p)) => crate::outln!(
+                            "  已被抽中：在抽取 {} 中为 {} 类第 {} 个",
+                            &d[..16],
+                            v.class,
+                            p + 1
+                        ),
+                        (Some(d), None) => crate::outln!(
+                            "  未被抽中：抽取 {} 没有选中排序第 {} 位",
+                            &d[..16],
+                            v.rank + 1
+                        ),
+                    }
+                    if let Some((sequence, at)) = &v.draw_at {
+                        crate::outln!("  抽取记录序号 {sequence}，{at}");
+                    }
+                    match &witnessed {
+                        None => crate::outln!(
+                            "  未核对公布时间：加 --witness-key 和 --cosignatures 可查看哪些见证方在随机数产生之前联署了该承诺"
+                        ),
+                        Some(w) if w.is_empty() => {
+                            crate::outln!("  无见证：没有受信任的见证方在随机数产生之前联署该承诺")
+                        }
+                        Some(w) => {
+                            for x in w {
+                                crate::outln!(
+                                    "  见证方 {} 于 {}（链头序号 {}）在随机数产生之前联署",
+                                    x.name,
+                                    x.time,
+                                    x.sequence
+                                );
+                            }
+                        }
+                    }
+                } else {
+                    crate::outln!("the proof holds:");
+                    for f in &v.findings {
+                        write_finding(&mut std::io::stdout().lock(), f)?;
+                    }
+                    crate::outln!(
+                        "  {} was in the committed pool of task {}: class {} ({}), rank {} of {}",
+                        v.uscc,
+                        v.task,
+                        v.class,
+                        CreditClass::chinese_name(v.class),
+                        v.rank,
+                        v.class_size
+                    );
+                    crate::outln!(
+                        "  commitment {} (sequence {}, {})",
+                        v.commitment,
+                        v.commitment_at.0,
+                        v.commitment_at.1
+                    );
+                    match (&v.draw, v.drawn_at) {
+                        (None, _) => crate::outln!("  not drawn yet: the bundle has no draw"),
+                        (Some(d), Some(p)) => crate::outln!(
+                            "  DRAWN: position {} of class {} in draw {}",
+                            p + 1,
+                            v.class,
+                            &d[..16]
+                        ),
+                        (Some(d), None) => crate::outln!(
+                            "  not drawn: the draw {} did not pick rank {}",
+                            &d[..16],
+                            v.rank
+                        ),
+                    }
+                    if let Some((sequence, at)) = &v.draw_at {
+                        crate::outln!("  draw at sequence {sequence}, {at}");
+                    }
+                    match &witnessed {
+                        None => crate::outln!(
+                            "  publication time NOT checked: give --witness-key and --cosignatures to see who witnessed the commitment before its randomness"
+                        ),
+                        Some(w) if w.is_empty() => crate::outln!(
+                            "  NOT WITNESSED: no trusted witness cosigned this commitment before its randomness"
+                        ),
+                        Some(w) => {
+                            for x in w {
+                                crate::outln!(
+                                    "  witnessed before the randomness by {} at {} (head {})",
+                                    x.name,
+                                    x.time,
+                                    x.sequence
+                                );
+                            }
                         }
                     }
                 }
             }
+            Err(e) if crate::lang::zh() => crate::outln!("证明不成立：{e}"),
             Err(e) => crate::outln!("the proof FAILS: {e}"),
         }
         if result.is_ok() {
             crate::outln!(
-                "  a bundle cannot show the chain rules (no second draw, no cancellation, no abandoned attempt): check that these records, at these sequence numbers, are on the issuer's published chain up to its published head"
+                "{}",
+                crate::lang::pick(
+                    "  a bundle cannot show the chain rules (no second draw, no cancellation, no abandoned attempt): check that these records, at these sequence numbers, are on the issuer's published chain up to its published head",
+                    "  证明包无法显示链规则（没有第二次抽取、没有撤销、没有放弃的尝试）：请核对这些记录以这些序号出现在签发单位公布的链上，直至其公布的链头"
+                )
             );
         }
     }

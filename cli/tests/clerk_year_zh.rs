@@ -243,6 +243,43 @@ fn a_year_in_chinese_gives_the_same_records() {
         ],
     );
 
+    // A firm checks its own proof, in Chinese.
+    let first_drawn = drawn
+        .lines()
+        .find_map(|l| l.split_whitespace().find(|w| w.len() == 18))
+        .expect("a drawn USCC")
+        .to_owned();
+    ok(&zh(
+        d,
+        &[
+            "prove",
+            "--chain",
+            "chain.jsonl",
+            "--public-key",
+            "k/issuer.pub",
+            "--entities",
+            &example("entities.csv"),
+            "--uscc",
+            &first_drawn,
+            "--out",
+            "proof.json",
+        ],
+    ));
+    let proof = zh(
+        d,
+        &[
+            "verify-proof",
+            "--proof",
+            "proof.json",
+            "--public-key",
+            "k/issuer.pub",
+        ],
+    );
+    has(
+        &out(&proof),
+        &["证明成立：", &first_drawn, "已被抽中", "未核对公布时间"],
+    );
+
     // Machine output is the same in every language: a program reading
     // `verify --json` does not depend on the clerk's locale.
     let json_args = with(
