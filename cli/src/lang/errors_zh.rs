@@ -60,7 +60,6 @@ macro_rules! english_for_now {
 english_for_now!(
     crate::input::InputError,
     crate::task_file::TaskFileError,
-    double_random::sampling::SizeError,
     crate::receipts::ReceiptError,
     crate::notice::NoticeError,
     crate::year::YearPlanError,

@@ -27,7 +27,7 @@ use clap::ValueEnum;
 mod clap_zh;
 pub mod errors_zh;
 pub mod help_zh;
-mod pending;
+pub mod lib_zh;
 
 pub use clap_zh::{command, parse_error};
 
