@@ -1258,7 +1258,7 @@ pub struct WitnessArgs {
     /// commitment must be cosigned by them before its randomness existed.
     #[arg(long = "witness-key")]
     pub witness_keys: Vec<PathBuf>,
-    /// How many distinct trusted witnesses each commitment needs (default 1).
+    /// How many distinct trusted witnesses each commitment needs.
     #[arg(long, default_value_t = 1, requires = "witness_keys")]
     pub witness_threshold: usize,
     /// The cosignature file (default: CHAIN.cosignatures.jsonl beside the chain).
@@ -1830,10 +1830,10 @@ pub struct VerifyProofArgs {
     #[arg(long)]
     pub json: bool,
     /// A trusted witness's public key file (repeat): the commitment must be
-    /// cosigned by one of them before its randomness (with --cosignatures).
+    /// cosigned by --witness-threshold of them before its randomness (with --cosignatures).
     #[arg(long = "witness-key", requires = "cosignatures")]
     pub witness_keys: Vec<PathBuf>,
-    /// How many distinct trusted witnesses are required (default 1).
+    /// How many distinct trusted witnesses are required.
     #[arg(long, default_value_t = 1, requires = "witness_keys")]
     pub witness_threshold: usize,
     /// The issuer's published cosignature file (CHAIN.cosignatures.jsonl).
@@ -1926,15 +1926,15 @@ pub fn verify_proof(a: &VerifyProofArgs) -> Result<Status, CliError> {
                     }
                     match &witnessed {
                         None => crate::outln!(
-                            "  未核对公布时间：加 --witness-key 和 --cosignatures 可查看哪些见证方在随机数产生之前联署了该承诺"
+                            "  未核对公布时间：加 --witness-key 和 --cosignatures 可查看哪些见证方在随机数产生之前副署了该承诺"
                         ),
                         Some(w) if w.is_empty() => {
-                            crate::outln!("  无见证：没有受信任的见证方在随机数产生之前联署该承诺")
+                            crate::outln!("  无见证：没有受信任的见证方在随机数产生之前副署该承诺")
                         }
                         Some(w) => {
                             for x in w {
                                 crate::outln!(
-                                    "  见证方 {} 于 {}（链头序号 {}）在随机数产生之前联署",
+                                    "  见证方 {} 于 {}（链头序号 {}）在随机数产生之前副署",
                                     x.name,
                                     x.time,
                                     x.sequence

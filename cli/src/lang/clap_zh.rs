@@ -90,6 +90,7 @@ fn localize_arg(mut a: Arg, text: Option<&'static str>) -> Arg {
             .get_default_values()
             .iter()
             .map(|v| v.to_string_lossy().into_owned())
+            .filter(|v| !v.is_empty())
             .collect();
         if takes_value && !defaults.is_empty() && !a.is_hide_default_value_set() {
             h.push_str(&format!("（默认：{}）", defaults.join(" ")));

@@ -13,7 +13,7 @@
 //! such a command its own row. The texts do not name the possible values or
 //! the default: `clap_zh.rs` appends them in Chinese (a text may still
 //! say what a value means). Terms follow the Chinese guide and the brief:
-//! 检查对象名录, 执法检查人员名录, 抽查事项清单, 回避清单, 抽取记录链,
+//! 检查对象名录, 执法检查人员名录, 抽查事项清单, 回避清单, 凭证链,
 //! 结果台账, 记录编号, 副署 (a witness's cosignature), 盐值, 证明包.
 
 /// (command path, argument id or `""`, Chinese help).
@@ -38,7 +38,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "统一社会信用代码校验位的处理方式：lenient 接受合法的试点代码并给出警告",
     ),
     ("*", "json", "输出 JSON，而非文本"),
-    ("*", "chain", "签发单位的抽取记录链文件"),
+    ("*", "chain", "签发单位的凭证链文件"),
     ("*", "key", "签发单位的私钥文件"),
     ("*", "public_key", "签发单位的公钥文件"),
     ("*", "entities", "检查对象名录（CSV 或 .xlsx）"),
@@ -121,7 +121,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
     (
         "*",
         "kind",
-        "该文件是哪一种日志：receipts 为抽取记录链，results 为结果台账",
+        "该文件是哪一种日志：receipts 为凭证链，results 为结果台账",
     ),
     // check-registers
     (
@@ -202,12 +202,12 @@ pub const HELP: &[(&str, &str, &str)] = &[
     (
         "commit",
         "",
-        "在随机数产生之前，把任务及其名录承诺到抽取记录链上。",
+        "在随机数产生之前，把任务及其名录承诺到凭证链上。",
     ),
     (
         "commit",
         "chain",
-        "签发单位的抽取记录链文件（JSON Lines）；不存在时新建",
+        "签发单位的凭证链文件（JSON Lines）；不存在时新建",
     ),
     ("commit", "task", "任务文件（TOML）"),
     (
@@ -290,7 +290,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
     (
         "verify",
         "",
-        "核验抽取记录链：签名、链规则、重放每次抽取，以及名录。",
+        "核验凭证链：签名、链规则、重放每次抽取，以及名录。",
     ),
     (
         "verify",
@@ -381,7 +381,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
     (
         "verify-proof",
         "witness_keys",
-        "信任的见证方的公钥文件（可重复）：承诺须在其随机数产生之前经其中一方副署（与 --cosignatures 同用）",
+        "信任的见证方的公钥文件（可重复）：承诺须在其随机数产生之前经其中 --witness-threshold 个见证方副署（与 --cosignatures 同用）",
     ),
     (
         "verify-proof",
@@ -397,7 +397,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
     (
         "show",
         "",
-        "仅凭抽取记录链和公钥，列出链上的任务、承诺、抽取（抽中的代码、检查组）和撤销。",
+        "仅凭凭证链和公钥，列出链上的任务、承诺、抽取（抽中的代码、检查组）和撤销。",
     ),
     // record-result
     (
@@ -415,7 +415,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "ledger",
         "签发单位的结果台账（JSON Lines）；不存在时新建",
     ),
-    ("record-result", "chain", "签发单位的抽取记录链，含该次抽取"),
+    ("record-result", "chain", "签发单位的凭证链，含该次抽取"),
     (
         "record-result",
         "draw",
@@ -447,11 +447,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "ledger",
         "签发单位的结果台账（JSON Lines）；不存在时新建",
     ),
-    (
-        "record-results",
-        "chain",
-        "签发单位的抽取记录链，含各次抽取",
-    ),
+    ("record-results", "chain", "签发单位的凭证链，含各次抽取"),
     (
         "record-results",
         "from",
@@ -669,9 +665,9 @@ pub const HELP: &[(&str, &str, &str)] = &[
     (
         "repair",
         "",
-        "先显示要截去的内容，再从抽取记录链或结果台账截去残缺的最后一行（追加中途崩溃所致）。",
+        "先显示要截去的内容，再从凭证链或结果台账截去残缺的最后一行（追加中途崩溃所致）。",
     ),
-    ("repair", "chain", "要修复的抽取记录链"),
+    ("repair", "chain", "要修复的凭证链"),
     ("repair", "ledger", "要修复的结果台账"),
     ("repair", "cut", "截去残缺行（不加时只显示将截去的内容）"),
     // notice
@@ -749,7 +745,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "在本机离线副署链的最新记录（不联网的见证方）；追加到 CHAIN.cosignatures.jsonl。",
     ),
     ("witness cosign", "key", "见证方的私钥文件"),
-    ("witness cosign", "chain", "抽取记录链（或结果台账）文件"),
+    ("witness cosign", "chain", "凭证链（或结果台账）文件"),
     (
         "witness cosign",
         "key_change",
@@ -760,7 +756,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "",
         "请运行中的见证方副署链的最新记录；追加到 CHAIN.cosignatures.jsonl。",
     ),
-    ("witness request", "chain", "抽取记录链（或结果台账）文件"),
+    ("witness request", "chain", "凭证链（或结果台账）文件"),
     (
         "witness request",
         "url",

@@ -16,7 +16,7 @@ impl Zh for ChainError {
                     .map(|l| format!("（第 {l} 行）"))
                     .unwrap_or_default();
                 format!(
-                    "抽取记录链有 {} 处违反规则；第一处{at}：[{}] {}",
+                    "凭证链有 {} 处违反规则；第一处{at}：[{}] {}",
                     errors.len(),
                     first.map_or("", |f| f.check),
                     first.map_or("", |f| f.message.as_str())

@@ -31,7 +31,7 @@ impl Zh for ResultError {
     fn zh(&self) -> String {
         match self {
             ResultError::UnknownDraw { draw } => {
-                format!("抽取 {draw} 不在签发单位的抽取记录链上")
+                format!("抽取 {draw} 不在签发单位的凭证链上")
             }
             ResultError::NotDrawn { draw, uscc } => {
                 format!("检查对象 {uscc} 不是抽取 {draw} 抽中的；只有抽中的检查对象才能录入结果")

@@ -758,7 +758,7 @@ fn witness_errors() {
             "驻局纪检组 cosigned head 9 ({}) at 2024-06-01T08:00:00Z, but the chain holds no record at that sequence (it ends at 7)",
             id(2)
         ),
-        &["驻局纪检组", "序号 9", &id(2).to_string(), "联署", "序号 7"],
+        &["驻局纪检组", "序号 9", &id(2).to_string(), "副署", "序号 7"],
     );
     check(
         &NotWitnessed {
@@ -809,7 +809,7 @@ fn witness_errors() {
     check(
         &Refusal::Conflict { held: None },
         "the witness holds head none, not the old head named",
-        &["none", "链头", "尚未联署"],
+        &["none", "链头", "尚未副署"],
     );
     check(
         &LogReadError::NotLinked { line: 4, found: 8 },

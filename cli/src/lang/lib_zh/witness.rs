@@ -16,7 +16,7 @@ fn head(h: &Head) -> String {
 /// Which log: the receipt chain or the results ledger (the name kept).
 fn log_kind(k: LogKind) -> String {
     match k {
-        LogKind::Receipts => "抽取记录链（receipts）".to_owned(),
+        LogKind::Receipts => "凭证链（receipts）".to_owned(),
         LogKind::Results => "结果台账（results）".to_owned(),
     }
 }
@@ -49,15 +49,15 @@ impl Zh for EvidenceProblem {
                 format!("类型为 {payload_type:?} 的时间证据：未核验")
             }
             EvidenceProblem::Untrusted { key_ids } => format!(
-                "一份联署不是受信任的见证方签署的（密钥编号 {}）",
+                "一份副署不是受信任的见证方签署的（密钥编号 {}）",
                 key_ids.join(", ")
             ),
             EvidenceProblem::Invalid { key_id, cause } => format!(
-                "一份声称由见证方密钥 {key_id} 签署的联署验证不通过：{}",
+                "一份声称由见证方密钥 {key_id} 签署的副署验证不通过：{}",
                 cause.zh()
             ),
             EvidenceProblem::OtherLog { log, witness } => format!(
-                "一份其他日志的联署（{} {} {}），由 {} 签署",
+                "一份其他日志的副署（{} {} {}），由 {} 签署",
                 log.issuer,
                 log.key_id,
                 log_kind(log.kind),
@@ -68,7 +68,7 @@ impl Zh for EvidenceProblem {
                 now,
                 witness,
             } => format!(
-                "{}的一份联署时间为 {}，晚于当前时间 {}",
+                "{}的一份副署时间为 {}，晚于当前时间 {}",
                 witness.name,
                 time(*t),
                 time(*now)
@@ -82,7 +82,7 @@ impl Zh for EvidenceProblem {
                     Some(e) => format!("该链在这个序号上没有记录（链止于序号 {e}）"),
                 };
                 format!(
-                    "{}于 {}联署了链头 {}，但{chain}",
+                    "{}于 {}副署了链头 {}，但{chain}",
                     cosigned.witness.name,
                     time(cosigned.time),
                     head(&cosigned.head)
@@ -92,7 +92,7 @@ impl Zh for EvidenceProblem {
                 cosigned,
                 chain_record,
             } => format!(
-                "{}于 {}联署了链头 {}，但该链在这个序号上的记录是 {chain_record}",
+                "{}于 {}副署了链头 {}，但该链在这个序号上的记录是 {chain_record}",
                 cosigned.witness.name,
                 time(cosigned.time),
                 head(&cosigned.head)
@@ -213,7 +213,7 @@ impl Zh for Refusal {
             Refusal::Conflict { held } => match held {
                 Some(h) => format!("见证方持有的链头是 {}，不是请求中所写的旧链头", head(h)),
                 None => {
-                    "见证方尚未联署过该日志，没有链头（none），不是请求中所写的旧链头".to_owned()
+                    "见证方尚未副署过该日志，没有链头（none），不是请求中所写的旧链头".to_owned()
                 }
             },
             Refusal::Fork {
@@ -221,7 +221,7 @@ impl Zh for Refusal {
                 found,
                 record,
             } => format!(
-                "这些记录没有接在见证方已联署的链头 {} 之后（分叉；第一条记录为序号 {found}，{record}）",
+                "这些记录没有接在见证方已副署的链头 {} 之后（分叉；第一条记录为序号 {found}，{record}）",
                 head(held)
             ),
             Refusal::Gap { expected, found } => {
@@ -235,7 +235,7 @@ impl Zh for Refusal {
                 format!("请求中的记录 {index}：{}", reason.zh())
             }
             Refusal::TimeBackwards { last, now } => format!(
-                "见证方的时钟 {}早于其对该日志上一次联署的时间 {}",
+                "见证方的时钟 {}早于其对该日志上一次副署的时间 {}",
                 time(*now),
                 time(*last)
             ),
@@ -292,16 +292,16 @@ impl Zh for CosignatureError {
     fn zh(&self) -> String {
         match self {
             CosignatureError::PayloadType { found } => {
-                format!("载荷类型 {found:?} 不是联署")
+                format!("载荷类型 {found:?} 不是副署")
             }
             CosignatureError::Signature(e) => e.zh(),
             CosignatureError::Payload {
                 line,
                 column,
                 message,
-            } => format!("联署的载荷不符合格式规定（第 {line} 行第 {column} 列）：{message}"),
+            } => format!("副署的载荷不符合格式规定（第 {line} 行第 {column} 列）：{message}"),
             CosignatureError::WitnessMismatch { stated, actual } => format!(
-                "联署写明的见证方是 {}，但签名者是 {}",
+                "副署写明的见证方是 {}，但签名者是 {}",
                 witness(stated),
                 witness(actual)
             ),
