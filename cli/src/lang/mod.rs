@@ -27,6 +27,8 @@ use clap::ValueEnum;
 mod clap_zh;
 pub mod errors_zh;
 pub mod help_zh;
+// English placeholders for the library's errors; removed when lib_zh.rs lands.
+mod lib_zh_placeholder;
 
 pub use clap_zh::{command, parse_error};
 
