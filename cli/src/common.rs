@@ -184,8 +184,13 @@ impl ReadArgs {
 
 /// Parses a date flag (clap value parser).
 pub fn parse_date_arg(s: &str) -> Result<Date, String> {
-    double_random::calendar::parse_date(s)
-        .ok_or_else(|| format!("{s:?} is not a date (write 2024-03-05)"))
+    double_random::calendar::parse_date(s).ok_or_else(|| {
+        if crate::lang::zh() {
+            format!("{s:?} 不是日期（请写作 2024-03-05）")
+        } else {
+            format!("{s:?} is not a date (write 2024-03-05)")
+        }
+    })
 }
 
 /// Columns a character takes in a terminal: 2 for CJK ideographs, kana,

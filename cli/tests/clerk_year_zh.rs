@@ -188,7 +188,7 @@ fn a_year_in_chinese_gives_the_same_records() {
     };
     let o = commit("2024-06-01 09:00");
     assert_eq!(o.status.code(), Some(2));
-    has(&err(&o), &["--created-at"]);
+    has(&err(&o), &["--created-at", "没有写明时区", "北京时间"]);
     assert!(!d.join("chain.jsonl").exists());
 
     let committed = ok(&commit("2024-06-01 09:00 北京时间"));

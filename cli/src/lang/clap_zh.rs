@@ -143,9 +143,11 @@ pub fn parse_error(e: &clap::Error) -> String {
         }
         ErrorKind::NoEquals => format!("{arg} 的值须用 = 连接"),
         ErrorKind::ValueValidation => {
-            let why = std::error::Error::source(e)
-                .map(ToString::to_string)
-                .unwrap_or_default();
+            let source = std::error::Error::source(e);
+            let why = match source.and_then(|s| s.downcast_ref::<crate::when::TimeTextError>()) {
+                Some(t) => super::Zh::zh(t),
+                None => source.map(ToString::to_string).unwrap_or_default(),
+            };
             format!("{arg} 的值 “{value}” 无效：{why}")
         }
         ErrorKind::TooManyValues => format!("{arg} 给的值太多（“{value}” 是多余的）"),

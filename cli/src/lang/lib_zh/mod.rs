@@ -22,6 +22,8 @@ mod records;
 mod registers;
 mod sampling;
 mod witness;
+#[cfg(feature = "witness")]
+mod witness_service;
 
 #[cfg(test)]
 mod tests;
