@@ -25,6 +25,7 @@ use double_random::{
 };
 
 use crate::common::{CliError, Status};
+use crate::lang::zh;
 use crate::ledger::{
     CorrectArgs, ask_witnesses, calendar, flag, load_draws, load_ledger, print_correction,
 };
@@ -72,6 +73,18 @@ pub(crate) fn write_request(
                 "approver": {"name": payload.approver.name, "key_id": payload.approver.key_id},
             })
         );
+    } else if zh() {
+        crate::outln!(
+            "已写出待{}审批的更正申请：{}",
+            payload.approver.name,
+            out.display()
+        );
+        crate::outln!("  记录     {}", env.record_id());
+        crate::outln!(
+            "  结果台账尚未写入：请负责人在本人计算机上运行 `double-random approve --request {} --public-key ISSUER.pub --key HEAD.key --out APPROVED.json`，再在此处用 `correct --approver-pub HEAD.pub --approval APPROVED.json` 写入台账",
+            out.display()
+        );
+        crate::outln!("  在此期间结果台账不得写入其他记录（更正记录指明了台账当时的链头）");
     } else {
         crate::outln!(
             "wrote the correction for {} to approve: {}",
@@ -177,6 +190,30 @@ pub fn approve(a: &ApproveArgs) -> Result<Status, CliError> {
                 "approved": a.out.as_ref().map(|p| p.display().to_string()),
             })
         );
+    } else if zh() {
+        crate::outln!("{}申请更正", issuer.issuer());
+        crate::outln!("  记录     {}", env.record_id());
+        crate::outln!(
+            "  提出时间 {}（北京时间），台账序号 {}",
+            payload.chain.created_at.beijing(),
+            payload.chain.sequence
+        );
+        crate::outln!("  被更正记录 {}", payload.corrects);
+        crate::outln!("  更正原因 {}", payload.reason);
+        crate::outln!("  检查对象 {}（抽查任务 {}）", r.uscc, r.task);
+        let categories: Vec<&str> = r.categories.iter().map(|c| c.chinese_name()).collect();
+        crate::outln!("  检查结果 {}", categories.join("、"));
+        crate::outln!("  检查发现 {}", r.findings);
+        for f in &r.follow_ups {
+            crate::outln!(
+                "  后续处置 {}{}",
+                f.kind.chinese_name(),
+                f.outcome
+                    .as_deref()
+                    .map(|o| format!("：{o}"))
+                    .unwrap_or_default()
+            );
+        }
     } else {
         crate::outln!("correction requested by {}", issuer.issuer());
         crate::outln!("  record    {}", env.record_id());
@@ -204,17 +241,30 @@ pub fn approve(a: &ApproveArgs) -> Result<Status, CliError> {
     }
     let Some(out) = &a.out else {
         if !a.json {
-            crate::outln!("nothing signed: give --out FILE to approve it");
+            crate::outln!(
+                "{}",
+                crate::lang::pick(
+                    "nothing signed: give --out FILE to approve it",
+                    "未签名：同意更正的，请加 --out FILE 再运行一次"
+                )
+            );
         }
         return Ok(Status::Ok);
     };
     env.add_signature(&key);
     write_new(out, &env)?;
     if !a.json {
-        crate::outln!(
-            "approved: {} (give it to the office: `correct --approval`)",
-            out.display()
-        );
+        if zh() {
+            crate::outln!(
+                "已审批：{}（请交经办股室用 `correct --approval` 写入台账）",
+                out.display()
+            );
+        } else {
+            crate::outln!(
+                "approved: {} (give it to the office: `correct --approval`)",
+                out.display()
+            );
+        }
     }
     Ok(Status::Ok)
 }
@@ -265,7 +315,11 @@ pub(crate) fn attach(a: &CorrectArgs, file: &Path) -> Result<Status, CliError> {
         .collect();
     if !problems.is_empty() {
         eprintln!(
-            "double-random: refused: the approved correction does not fit the ledger as it is now (if another record was appended since the request, make a new request):"
+            "{}",
+            crate::lang::pick(
+                "double-random: refused: the approved correction does not fit the ledger as it is now (if another record was appended since the request, make a new request):",
+                "double-random：已拒绝：已审批的更正与结果台账的现状不符（如提出申请后台账又写入了其他记录，请重新提出更正申请）："
+            )
         );
         for p in problems {
             eprintln!("  {p}");

@@ -25,6 +25,7 @@ use double_random::records::{IssuerPublicKey, KeyFileError, PUBLIC_KEY_HEADER};
 
 use crate::common::{CliError, Status};
 use crate::files;
+use crate::lang::zh;
 
 /// Suffix of the approvers file: `LEDGER.approvers`.
 pub const APPROVERS_SUFFIX: &str = ".approvers";
@@ -226,12 +227,21 @@ pub fn require_pinned(ledger: &Path, approver: &IssuerPublicKey) -> Result<bool,
 /// Pins the approver of a ledger's first correction, and says so.
 pub fn pin_first(ledger: &Path, approver: &IssuerPublicKey) -> Result<(), ApproversError> {
     pin(ledger, approver)?;
-    eprintln!(
-        "pinned the approver {} (key {}) in {}: later corrections must carry an approval by a pinned key",
-        approver.issuer(),
-        approver.key_id(),
-        approvers_path(ledger).display()
-    );
+    if zh() {
+        eprintln!(
+            "已将审批人 {}（密钥编号 {}）登记在 {}：此后的更正须经已登记的密钥审批",
+            approver.issuer(),
+            approver.key_id(),
+            approvers_path(ledger).display()
+        );
+    } else {
+        eprintln!(
+            "pinned the approver {} (key {}) in {}: later corrections must carry an approval by a pinned key",
+            approver.issuer(),
+            approver.key_id(),
+            approvers_path(ledger).display()
+        );
+    }
     Ok(())
 }
 
@@ -274,23 +284,35 @@ pub struct ApproversArgs {
 pub fn approvers(a: &ApproversArgs) -> Result<Status, CliError> {
     for p in &a.add {
         let key = crate::receipts::load_public_key(p)?;
-        if pin(&a.ledger, &key)? {
-            crate::outln!("pinned {} (key {})", key.issuer(), key.key_id());
-        } else {
-            crate::outln!("already pinned: {} (key {})", key.issuer(), key.key_id());
+        match (pin(&a.ledger, &key)?, zh()) {
+            (true, false) => crate::outln!("pinned {} (key {})", key.issuer(), key.key_id()),
+            (false, false) => {
+                crate::outln!("already pinned: {} (key {})", key.issuer(), key.key_id());
+            }
+            (true, true) => {
+                crate::outln!("已登记审批人 {}（密钥编号 {}）", key.issuer(), key.key_id());
+            }
+            (false, true) => {
+                crate::outln!("此前已登记：{}（密钥编号 {}）", key.issuer(), key.key_id());
+            }
         }
     }
-    match pinned(&a.ledger)? {
-        None => {
-            crate::outln!(
-                "{} pins no approver key (none yet)",
-                approvers_path(&a.ledger).display()
-            );
+    let path = approvers_path(&a.ledger);
+    match (pinned(&a.ledger)?, zh()) {
+        (None, false) => {
+            crate::outln!("{} pins no approver key (none yet)", path.display());
         }
-        Some(keys) => {
-            crate::outln!("{}:", approvers_path(&a.ledger).display());
+        (None, true) => crate::outln!("{} 尚未登记任何审批人密钥", path.display()),
+        (Some(keys), false) => {
+            crate::outln!("{}:", path.display());
             for k in keys {
                 crate::outln!("  {} (key {})", k.issuer(), k.key_id());
+            }
+        }
+        (Some(keys), true) => {
+            crate::outln!("{} 登记的审批人密钥：", path.display());
+            for k in keys {
+                crate::outln!("  {}（密钥编号 {}）", k.issuer(), k.key_id());
             }
         }
     }

@@ -28,6 +28,7 @@ use serde_json::json;
 
 use crate::common::{CliError, EncodingArg, Status, parse_date_arg};
 use crate::input::{self, ColumnMap, Row, Table, TableKind};
+use crate::lang::zh;
 use crate::ledger::{
     LedgerWitnessArgs, ResultFlags, ask_witnesses, calendar, load_draws, load_ledger,
     result_fields, select_draw,
@@ -205,7 +206,8 @@ fn row_draw<'d>(
     let drew = |d: &&DrawnTask| uscc.is_some_and(|u| d.was_drawn(&u));
     let prefix = sheet.cell(row, "draw");
     if !prefix.is_empty() {
-        return select_draw(draws, prefix).map_err(|e| sheet.failure(row, "draw", e.to_string()));
+        return select_draw(draws, prefix)
+            .map_err(|e| sheet.failure(row, "draw", crate::lang::message(&e)));
     }
     let task = sheet.cell(row, "task");
     if !task.is_empty() {
@@ -215,16 +217,27 @@ fn row_draw<'d>(
             ([], _) => Err(sheet.failure(
                 row,
                 "task",
-                format!("no draw of task {task} is on the receipt chain"),
+                if zh() {
+                    format!("回执链上没有抽查任务 {task} 的抽取记录")
+                } else {
+                    format!("no draw of task {task} is on the receipt chain")
+                },
             )),
             ([one], _) | (_, [one]) => Ok(one),
             (_, _) => Err(sheet.failure(
                 row,
                 "task",
-                format!(
-                    "task {task} has {} draws on the receipt chain and the entity is not in exactly one of them; add a 抽取记录 column",
-                    of_task.len()
-                ),
+                if zh() {
+                    format!(
+                        "抽查任务 {task} 在回执链上有 {} 次抽取，该检查对象并非恰好在其中一次被抽中；请增加“抽取记录”列",
+                        of_task.len()
+                    )
+                } else {
+                    format!(
+                        "task {task} has {} draws on the receipt chain and the entity is not in exactly one of them; add a 抽取记录 column",
+                        of_task.len()
+                    )
+                },
             )),
         };
     }
@@ -234,26 +247,41 @@ fn row_draw<'d>(
     let drawing: Vec<&DrawnTask> = draws.draws().iter().filter(drew).collect();
     match drawing.as_slice() {
         [one] => Ok(one),
-        [] if uscc.is_none() => {
-            Err(sheet.failure(row, "uscc", "not a unified social credit code".to_owned()))
-        }
+        [] if uscc.is_none() => Err(sheet.failure(
+            row,
+            "uscc",
+            crate::lang::pick("not a unified social credit code", "不是统一社会信用代码")
+                .to_owned(),
+        )),
         [] => Err(sheet.failure(
             row,
             "uscc",
-            "no draw on the receipt chain drew this entity".to_owned(),
+            crate::lang::pick(
+                "no draw on the receipt chain drew this entity",
+                "回执链上没有抽中该检查对象的抽取记录",
+            )
+            .to_owned(),
         )),
-        many => Err(sheet.failure(
-            row,
-            "uscc",
-            format!(
-                "drawn by {} draws (tasks {}); add a 任务编号 column or give --draw",
-                many.len(),
-                many.iter()
-                    .map(|d| d.task.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        )),
+        many => {
+            let tasks: Vec<&str> = many.iter().map(|d| d.task.id.as_str()).collect();
+            Err(sheet.failure(
+                row,
+                "uscc",
+                if zh() {
+                    format!(
+                        "被 {} 次抽取抽中（抽查任务 {}）；请增加“任务编号”列或给出 --draw",
+                        many.len(),
+                        tasks.join("、")
+                    )
+                } else {
+                    format!(
+                        "drawn by {} draws (tasks {}); add a 任务编号 column or give --draw",
+                        many.len(),
+                        tasks.join(", ")
+                    )
+                },
+            ))
+        }
     }
 }
 
@@ -262,7 +290,15 @@ fn row_flags(sheet: &Sheet<'_>, row: &Row) -> Result<ResultFlags, Failure> {
     let date = |col: &str| {
         let v = sheet.cell(row, col);
         if v.is_empty() {
-            return Err(sheet.failure(row, col, "required: a date, e.g. 2024-06-03".into()));
+            return Err(sheet.failure(
+                row,
+                col,
+                crate::lang::pick(
+                    "required: a date, e.g. 2024-06-03",
+                    "必填：日期，如 2024-06-03",
+                )
+                .into(),
+            ));
         }
         parse_date_arg(v)
             .map(Some)
@@ -339,10 +375,17 @@ pub fn record_results(a: &RecordResultsArgs) -> Result<Status, CliError> {
     };
     let source = file_label(&a.from);
     if !sheet.cols.ignored().is_empty() {
-        eprintln!(
-            "double-random record-results: {source}: columns ignored: {}",
-            sheet.cols.ignored().join(", ")
-        );
+        if zh() {
+            eprintln!(
+                "double-random record-results：{source}：以下列未使用：{}",
+                sheet.cols.ignored().join("、")
+            );
+        } else {
+            eprintln!(
+                "double-random record-results: {source}: columns ignored: {}",
+                sheet.cols.ignored().join(", ")
+            );
+        }
     }
     if table.rows.is_empty() {
         return Err(ReceiptError::Flag {
@@ -392,17 +435,32 @@ pub fn record_results(a: &RecordResultsArgs) -> Result<Status, CliError> {
         }
     }
     if !failures.is_empty() {
-        eprintln!(
-            "double-random record-results: {source}: {} of {} row(s) refused; nothing was appended to {}",
-            failures.len(),
-            table.rows.len(),
-            a.ledger.display()
-        );
-        for f in &failures {
+        if zh() {
             eprintln!(
-                "  row {}, column {}, value {:?}: {}",
-                f.row, f.column, f.value, f.rule
+                "double-random record-results：{source}：共 {} 行，其中 {} 行被拒绝；未向 {} 写入任何记录",
+                table.rows.len(),
+                failures.len(),
+                a.ledger.display()
             );
+            for f in &failures {
+                eprintln!(
+                    "  第 {} 行，列“{}”，值 {:?}：{}",
+                    f.row, f.column, f.value, f.rule
+                );
+            }
+        } else {
+            eprintln!(
+                "double-random record-results: {source}: {} of {} row(s) refused; nothing was appended to {}",
+                failures.len(),
+                table.rows.len(),
+                a.ledger.display()
+            );
+            for f in &failures {
+                eprintln!(
+                    "  row {}, column {}, value {:?}: {}",
+                    f.row, f.column, f.value, f.rule
+                );
+            }
         }
         return Ok(Status::Failed);
     }
@@ -437,6 +495,10 @@ pub fn record_results(a: &RecordResultsArgs) -> Result<Status, CliError> {
         );
         return Ok(Status::Ok);
     }
+    if zh() {
+        record_results_summary_zh(&source, &rows, entered_on)?;
+        return Ok(Status::Ok);
+    }
     crate::outln!(
         "recorded {} result(s) from {source}, entered {} (Beijing time)",
         rows.len(),
@@ -468,6 +530,37 @@ pub fn record_results(a: &RecordResultsArgs) -> Result<Status, CliError> {
     Ok(Status::Ok)
 }
 
+/// The summary of `record-results` in Chinese (the English one is inline in
+/// [`record_results`]).
+fn record_results_summary_zh(
+    source: &str,
+    rows: &[(&Accepted, Option<time::Date>)],
+    entered_on: time::Date,
+) -> Result<(), CliError> {
+    use double_random::calendar::format_date;
+    crate::outln!(
+        "已从 {source} 录入 {} 条检查结果，录入日期 {}（北京时间）",
+        rows.len(),
+        format_date(entered_on)
+    );
+    for (r, deadline) in rows {
+        let when = match deadline {
+            Some(d) if entered_on <= *d => format!("按期录入（截止日期 {}）", format_date(*d)),
+            Some(d) => format!("已逾期（截止日期 {}）", format_date(*d)),
+            None => "未核对截止日期".to_owned(),
+        };
+        crate::outln!(
+            "  第 {:>3} 行  {}  {}  序号 {}  记录 {}  {when}",
+            r.row,
+            r.payload.result.uscc,
+            r.payload.result.task,
+            r.payload.chain.sequence,
+            &r.envelope.record_id().to_string()[..16]
+        );
+    }
+    Ok(())
+}
+
 /// One row through `record-result`'s code: the draw, the fields, the
 /// ledger's rules; the signed record when it passes.
 fn check_row(
@@ -487,7 +580,7 @@ fn check_row(
             ReceiptError::Flag { flag, message } => {
                 sheet.failure(row, column_of_flag(flag), message)
             }
-            other => sheet.failure(row, "", other.to_string()),
+            other => sheet.failure(row, "", crate::lang::message(&other)),
         })?;
     let rule =
         |e: ResultError| sheet.failure(row, column_of_rule(&e), format!("[{}] {e}", e.check()));

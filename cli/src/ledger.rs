@@ -24,6 +24,7 @@ use time::Date;
 
 use crate::calendar_file::CalendarArgs;
 use crate::common::{CliError, ReadArgs, Status, parse_date_arg};
+use crate::lang::{pick, zh};
 use crate::log_file::{LockedLog, read_shared};
 use crate::receipts::{
     ChainFile, ReceiptError, io, load_public_key, load_secret_key, now, parse_time_arg, read,
@@ -275,7 +276,11 @@ impl ResultFlags {
 }
 
 pub(crate) fn refused(e: &ResultError) -> Status {
-    eprintln!("double-random: refused [{}]: {e}", e.check());
+    if zh() {
+        eprintln!("double-random：已拒绝 [{}]：{e}", e.check());
+    } else {
+        eprintln!("double-random: refused [{}]: {e}", e.check());
+    }
     Status::Failed
 }
 
@@ -367,6 +372,10 @@ pub fn record_result(a: &RecordResultArgs) -> Result<Status, CliError> {
         );
         return Ok(Status::Ok);
     }
+    if zh() {
+        record_result_summary_zh(&payload, &id, deadline, entered_on, &cal)?;
+        return Ok(Status::Ok);
+    }
     crate::outln!(
         "recorded the result of {} for task {}",
         payload.result.uscc,
@@ -396,6 +405,47 @@ pub fn record_result(a: &RecordResultArgs) -> Result<Status, CliError> {
         );
     }
     Ok(Status::Ok)
+}
+
+/// The summary of `record-result` in Chinese (the English one is inline in
+/// [`record_result`]).
+fn record_result_summary_zh(
+    payload: &double_random::ledger::ResultPayload,
+    id: &str,
+    deadline: Option<Date>,
+    entered_on: Date,
+    cal: &WorkingCalendar,
+) -> Result<(), CliError> {
+    use double_random::calendar::format_date;
+    crate::outln!(
+        "已录入检查对象 {} 在抽查任务 {} 中的检查结果",
+        payload.result.uscc,
+        payload.result.task
+    );
+    crate::outln!("  记录     {id}");
+    crate::outln!("  序号     {}", payload.chain.sequence);
+    match deadline {
+        Some(d) if entered_on <= d => crate::outln!(
+            "  录入日期 {}（北京时间），按期录入（截止日期 {}）",
+            format_date(entered_on),
+            format_date(d)
+        ),
+        Some(d) => crate::outln!(
+            "  录入日期 {}（北京时间），已逾期：截止日期为 {}",
+            format_date(entered_on),
+            format_date(d)
+        ),
+        None => crate::outln!(
+            "  未核对截止日期：所依据年份的节假日安排通知未载入（请用 --calendar FILE 加入该年的通知，见 docs/calendar.md）"
+        ),
+    }
+    if let Some(d) = deadline {
+        crate::outln!(
+            "  日历依据 {}",
+            cal.describe_span(payload.result.inspection_end, d.max(entered_on))
+        );
+    }
+    Ok(())
 }
 
 /// The result fields `record-result` enters for entity `uscc` of `draw`:
@@ -617,6 +667,25 @@ pub(crate) fn print_correction(
         );
         return Ok(());
     }
+    let approver_key = payload
+        .approver
+        .key_id
+        .get(..16)
+        .unwrap_or(&payload.approver.key_id);
+    if zh() {
+        crate::outln!(
+            "已更正检查对象 {} 在抽查任务 {} 中的检查结果",
+            payload.result.uscc,
+            payload.result.task
+        );
+        crate::outln!("  记录       {id}");
+        crate::outln!("  被更正记录 {}", hex(&payload.corrects));
+        crate::outln!(
+            "  审批人     {}（密钥编号 {approver_key}）",
+            payload.approver.name
+        );
+        return Ok(());
+    }
     crate::outln!(
         "corrected the result of {} for task {}",
         payload.result.uscc,
@@ -625,13 +694,8 @@ pub(crate) fn print_correction(
     crate::outln!("  record   {id}");
     crate::outln!("  corrects {}", hex(&payload.corrects));
     crate::outln!(
-        "  approved by {} (key {})",
-        payload.approver.name,
-        payload
-            .approver
-            .key_id
-            .get(..16)
-            .unwrap_or(&payload.approver.key_id)
+        "  approved by {} (key {approver_key})",
+        payload.approver.name
     );
     Ok(())
 }
@@ -739,12 +803,21 @@ pub fn progress(a: &ProgressArgs) -> Result<Status, CliError> {
         );
         return Ok(Status::Ok);
     }
-    crate::outln!(
-        "recorded follow-up progress on the result of {} (task {})",
-        entry.uscc(),
-        entry.current().fields.task
-    );
-    crate::outln!("  record   {id}");
+    if zh() {
+        crate::outln!(
+            "已记录检查对象 {}（抽查任务 {}）检查结果的后续处置进展",
+            entry.uscc(),
+            entry.current().fields.task
+        );
+        crate::outln!("  记录     {id}");
+    } else {
+        crate::outln!(
+            "recorded follow-up progress on the result of {} (task {})",
+            entry.uscc(),
+            entry.current().fields.task
+        );
+        crate::outln!("  record   {id}");
+    }
     for f in &payload.follow_ups {
         crate::outln!(
             "  {}{}",
@@ -756,7 +829,11 @@ pub fn progress(a: &ProgressArgs) -> Result<Status, CliError> {
         );
     }
     crate::outln!(
-        "  (progress, not a correction: the publication does not mark the result corrected)"
+        "{}",
+        pick(
+            "  (progress, not a correction: the publication does not mark the result corrected)",
+            "  （此为后续处置进展，不是更正：公示时不将该检查结果标注为已更正）"
+        )
     );
     Ok(Status::Ok)
 }
@@ -892,11 +969,19 @@ pub fn publish(a: &PublishArgs) -> Result<Status, CliError> {
         .map(|r| r.uscc.to_string())
         .collect();
     if !unnamed.is_empty() {
-        eprintln!(
-            "  warning: {} entity(ies) not in the entity register, published without a name: {}",
-            unnamed.len(),
-            unnamed.join(", ")
-        );
+        if zh() {
+            eprintln!(
+                "  警告：{} 户检查对象不在检查对象名录中，公示时无名称：{}",
+                unnamed.len(),
+                unnamed.join("、")
+            );
+        } else {
+            eprintln!(
+                "  warning: {} entity(ies) not in the entity register, published without a name: {}",
+                unnamed.len(),
+                unnamed.join(", ")
+            );
+        }
     }
     let csv = view.to_csv();
     let json_bytes = view.to_json();
@@ -942,11 +1027,15 @@ pub fn publish(a: &PublishArgs) -> Result<Status, CliError> {
         );
         return Ok(Status::Ok);
     }
-    crate::outln!(
-        "published {} result(s) of {}",
-        payload.results.0,
-        key.issuer()
-    );
+    if zh() {
+        crate::outln!("已公示{}的 {} 条检查结果", key.issuer(), payload.results.0);
+    } else {
+        crate::outln!(
+            "published {} result(s) of {}",
+            payload.results.0,
+            key.issuer()
+        );
+    }
     for f in &files {
         crate::outln!(
             "  {}  sha256 {}",
@@ -954,7 +1043,11 @@ pub fn publish(a: &PublishArgs) -> Result<Status, CliError> {
             hex(&f.sha256)
         );
     }
-    crate::outln!("  checkpoint {id} (sequence {})", payload.chain.sequence);
+    if zh() {
+        crate::outln!("  检查点 {id}（序号 {}）", payload.chain.sequence);
+    } else {
+        crate::outln!("  checkpoint {id} (sequence {})", payload.chain.sequence);
+    }
     Ok(Status::Ok)
 }
 
@@ -1070,6 +1163,17 @@ pub fn summary(a: &SummaryArgs) -> Result<Status, CliError> {
             "cooperated": rows.iter().filter(|r| r.kind == SummaryKind::Cooperated).collect::<Vec<_>>(),
         });
         crate::outln!("{}", serde_json::to_string_pretty(&v)?);
+    } else if zh() {
+        print_summary_zh(&rows, errors)?;
+        if let Some(note) = &calendar_note {
+            // The library's note, its English lead-in put in Chinese.
+            match note.strip_prefix("entry deadlines were counted in working days of: ") {
+                Some(notices) => {
+                    crate::outln!("录入截止日期按以下节假日安排通知计算工作日：{notices}");
+                }
+                None => crate::outln!("{note}"),
+            }
+        }
     } else {
         print_summary(&rows, errors)?;
         if let Some(note) = &calendar_note {
@@ -1186,6 +1290,111 @@ fn print_summary(rows: &[TaskSummary], errors: usize) -> Result<(), CliError> {
         writeln!(
             out,
             "the ledger has {errors} error(s): run `double-random verify --ledger` for the report"
+        )?;
+    }
+    Ok(())
+}
+
+/// The summary tables in Chinese (the English ones are [`print_summary`]).
+fn print_summary_zh(rows: &[TaskSummary], errors: usize) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    for kind in [SummaryKind::Initiated, SummaryKind::Cooperated] {
+        let of_kind: Vec<&TaskSummary> = rows.iter().filter(|r| r.kind == kind).collect();
+        writeln!(
+            out,
+            "== {}任务汇总表：{} 项",
+            kind.chinese_name(),
+            of_kind.len()
+        )?;
+        for r in of_kind {
+            writeln!(out, "{} {}  [{}]", r.task_id, r.task_name, r.department)?;
+            writeln!(
+                out,
+                "  名录库 {} 户 · 计划检查 {} 户（抽取数） · 已检查 {} · 已录入 {}（按期 {}{}） · 已公示 {}",
+                r.pool,
+                r.planned,
+                r.inspected,
+                r.entered,
+                r.entered_on_time,
+                if r.deadline_not_checked > 0 {
+                    format!("，未核对截止日期 {}", r.deadline_not_checked)
+                } else {
+                    String::new()
+                },
+                r.published
+            )?;
+            writeln!(
+                out,
+                "  录入率 {}（{}/{}） · 公示率 {}（{}/{}）",
+                r.entry_rate,
+                r.entry_rate.numerator,
+                r.entry_rate.denominator,
+                r.publication_rate,
+                r.publication_rate.numerator,
+                r.publication_rate.denominator
+            )?;
+            let cats: Vec<String> = r
+                .categories
+                .iter()
+                .filter(|c| c.count > 0)
+                .map(|c| format!("{} {}", c.name, c.count))
+                .collect();
+            if !cats.is_empty() {
+                writeln!(out, "  检查结果：{}", cats.join(" · "))?;
+            }
+            if r.supplemented > 0 {
+                writeln!(
+                    out,
+                    "  补充抽取：{} 户（被替换的检查对象仍须有检查结果）",
+                    r.supplemented
+                )?;
+            }
+            if !r.items.is_empty() {
+                let items: Vec<String> = r
+                    .items
+                    .iter()
+                    .map(|i| format!("{} {}", i.item, i.entities))
+                    .collect();
+                writeln!(
+                    out,
+                    "  抽查事项（{}，各事项后为检查结果涵盖该事项的检查对象户数）：{}",
+                    match r.kind {
+                        SummaryKind::Initiated => "各部门",
+                        SummaryKind::Cooperated => "本部门",
+                    },
+                    items.join(" · ")
+                )?;
+            }
+            if !r.missing.is_empty() {
+                writeln!(
+                    out,
+                    "  缺少 {} 条检查结果（须 100% 录入并公示）：",
+                    r.missing.len()
+                )?;
+                for m in &r.missing {
+                    writeln!(
+                        out,
+                        "    {} {}{}",
+                        m.uscc,
+                        m.name
+                            .as_deref()
+                            .unwrap_or("（所给检查对象名录中无此名称）"),
+                        if r.kind == SummaryKind::Initiated
+                            && m.departments.len() < r.participating_departments.len() + 1
+                        {
+                            format!("（尚待录入：{}）", m.departments.join("、"))
+                        } else {
+                            String::new()
+                        }
+                    )?;
+                }
+            }
+        }
+    }
+    if errors > 0 {
+        writeln!(
+            out,
+            "结果台账有 {errors} 个错误：请运行 `double-random verify --ledger` 查看报告"
         )?;
     }
     Ok(())

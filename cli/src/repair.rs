@@ -27,6 +27,7 @@ use sha2::{Digest, Sha256};
 
 use crate::common::{CliError, Status};
 use crate::files;
+use crate::lang::zh;
 
 /// Flags of `repair`.
 #[derive(Debug, Args)]
@@ -139,12 +140,20 @@ fn show(tail: &[u8]) -> String {
         .iter()
         .skip(chars.len().saturating_sub(1024))
         .collect();
-    format!(
-        "{} … ({} bytes left out) … {}",
-        head.escape_debug(),
-        tail.len().saturating_sub(head.len() + end.len()),
-        end.escape_debug()
-    )
+    let left_out = tail.len().saturating_sub(head.len() + end.len());
+    if zh() {
+        format!(
+            "{} …（省略 {left_out} 字节）… {}",
+            head.escape_debug(),
+            end.escape_debug()
+        )
+    } else {
+        format!(
+            "{} … ({left_out} bytes left out) … {}",
+            head.escape_debug(),
+            end.escape_debug()
+        )
+    }
 }
 
 /// Runs `repair`.
@@ -167,7 +176,11 @@ pub fn repair(a: &RepairArgs) -> Result<Status, CliError> {
     let bytes = files::read_open(&mut file, files::Limit::LOG).map_err(io)?;
     let at = match plan(&shown, &bytes)? {
         Tear::None => {
-            crate::outln!("{shown}: the last line is complete; nothing to cut");
+            if zh() {
+                crate::outln!("{shown}：最后一行完整，无需截除");
+            } else {
+                crate::outln!("{shown}: the last line is complete; nothing to cut");
+            }
             return Ok(Status::Ok);
         }
         Tear::At { at } => at,
@@ -179,16 +192,32 @@ pub fn repair(a: &RepairArgs) -> Result<Status, CliError> {
         .split(|&b| b == b'\n')
         .count()
         - 1;
-    crate::outln!(
-        "{shown}: a torn last line (line {}), {} bytes from byte {at}, SHA-256 {}:",
-        lines + 1,
-        tail.len(),
-        hex(&Sha256::digest(tail))
-    );
-    crate::outln!("  {}", show(tail));
-    crate::outln!("  the {lines} line(s) before it are whole records and stay");
+    let digest = hex(&Sha256::digest(tail));
+    if zh() {
+        crate::outln!(
+            "{shown}：最后一行（第 {} 行）写入不完整，自第 {at} 字节起共 {} 字节，SHA-256 {digest}：",
+            lines + 1,
+            tail.len()
+        );
+        crate::outln!("  {}", show(tail));
+        crate::outln!("  此前的 {lines} 行均为完整记录，予以保留");
+    } else {
+        crate::outln!(
+            "{shown}: a torn last line (line {}), {} bytes from byte {at}, SHA-256 {digest}:",
+            lines + 1,
+            tail.len()
+        );
+        crate::outln!("  {}", show(tail));
+        crate::outln!("  the {lines} line(s) before it are whole records and stay");
+    }
     if !a.cut {
-        crate::outln!("nothing cut: run again with --cut to cut it");
+        crate::outln!(
+            "{}",
+            crate::lang::pick(
+                "nothing cut: run again with --cut to cut it",
+                "未截除：加 --cut 再运行一次即可截除"
+            )
+        );
         return Ok(Status::Failed);
     }
     let saved = saved_path(path);
@@ -201,11 +230,15 @@ pub fn repair(a: &RepairArgs) -> Result<Status, CliError> {
     file.set_len(at as u64)
         .and_then(|()| file.sync_all())
         .map_err(io)?;
-    crate::outln!(
-        "cut {} bytes; they are saved in {}",
-        tail.len(),
-        saved.display()
-    );
+    if zh() {
+        crate::outln!("已截除 {} 字节，另存于 {}", tail.len(), saved.display());
+    } else {
+        crate::outln!(
+            "cut {} bytes; they are saved in {}",
+            tail.len(),
+            saved.display()
+        );
+    }
     Ok(Status::Ok)
 }
 

@@ -13,14 +13,15 @@ use std::path::PathBuf;
 
 use clap::Args;
 use double_random::{
+    beacon::QUICKNET_CHAIN_HASH,
     calendar::Timestamp,
     records::{
-        CancellationPayload, CommitmentPayload, DrawPayload, RandomnessPlan, Record, RecordId,
-        Witnessing,
+        CancellationPayload, CommitmentPayload, DrawPayload, IssuerPublicKey, RandomnessPlan,
+        Record, RecordId, Witnessing,
     },
     registers::CreditClass,
     sampling::BasisPoints,
-    verify::{Level, VerifyOptions, read_chain, verify_chain},
+    verify::{Level, Report, VerifyOptions, read_chain, verify_chain},
 };
 use serde_json::{Value, json};
 
@@ -69,6 +70,50 @@ fn witnessing_text(w: Option<Witnessing>) -> &'static str {
         }
         Some(_) => "another statement",
         None => "none (version 1)",
+    }
+}
+
+fn witnessing_text_zh(w: Option<Witnessing>) -> &'static str {
+    match w {
+        Some(Witnessing::Witnessed) => {
+            "有见证（本单位声明：随机数产生前，见证方已联署本次承诺；请用 verify --witness-key 核验）"
+        }
+        Some(Witnessing::Unwitnessed) => "无见证（本单位未经见证方联署承诺即进行抽取）",
+        Some(_) => "其他声明",
+        None => "无（第 1 版记录）",
+    }
+}
+
+/// The randomness plan in Chinese (the English is `report::plan_text`).
+fn plan_text_zh(p: &RandomnessPlan) -> String {
+    match p {
+        RandomnessPlan::Drand { chain_hash, round } => {
+            let network = if chain_hash.as_slice() == QUICKNET_CHAIN_HASH.as_slice() {
+                "drand quicknet".to_owned()
+            } else {
+                format!("drand 网络 {}", double_random_hex(chain_hash))
+            };
+            match p.available_at() {
+                Some(t) => format!("{network} 第 {} 轮，{}公布", round.0, bj(t)),
+                None => format!("{network} 第 {} 轮（该轮永远不会产生）", round.0),
+            }
+        }
+        RandomnessPlan::Ceremony {
+            procedure,
+            scheduled_at,
+            witnesses,
+        } => format!(
+            "公开摇号仪式，定于 {}：{procedure}；见证人：{}",
+            bj(*scheduled_at),
+            if witnesses.is_empty() {
+                "未列明".to_owned()
+            } else {
+                witnesses.join("、")
+            }
+        ),
+        RandomnessPlan::Local {} => {
+            "本地：本单位自行产生的随机数（无公布时间；最弱的一种）".to_owned()
+        }
     }
 }
 
@@ -242,6 +287,14 @@ pub fn show(a: &ShowArgs) -> Result<Status, CliError> {
         });
     }
 
+    if crate::lang::zh() {
+        print_zh(&key, &report, errors, &tasks)?;
+        return Ok(if errors == 0 {
+            Status::Ok
+        } else {
+            Status::Failed
+        });
+    }
     crate::outln!(
         "issuer {}, key fingerprint {} (key id {})",
         key.issuer(),
@@ -341,4 +394,106 @@ pub fn show(a: &ShowArgs) -> Result<Status, CliError> {
     } else {
         Status::Failed
     })
+}
+
+/// The text of `show` in Chinese (the English is inline in [`show`]).
+fn print_zh(
+    key: &IssuerPublicKey,
+    report: &Report,
+    errors: usize,
+    tasks: &[(&str, &str, Vec<&Entry<'_>>)],
+) -> Result<(), CliError> {
+    crate::outln!(
+        "签发单位 {}，公钥指纹 {}（密钥编号 {}）",
+        key.issuer(),
+        key.fingerprint(),
+        key.key_id()
+    );
+    match &report.head {
+        Some(h) => crate::outln!(
+            "链头：序号 {}，记录 {}，{}；请与签发单位公布的链头核对",
+            h.sequence,
+            h.record,
+            bj(h.created_at)
+        ),
+        None => crate::outln!("链头：无（没有记录能用此公钥验证通过）"),
+    }
+    if errors == 0 {
+        crate::outln!("已按重放级别验证：所查规则均成立（完整报告请运行 `double-random verify`）");
+    } else {
+        crate::outln!(
+            "已按重放级别验证：链未通过，有 {errors} 个错误；以下仅列出由该密钥签名的记录；请运行 `double-random verify`"
+        );
+        if let Some(f) = report.findings.iter().find(|f| f.check == "wrong-key") {
+            crate::outln!("  {}", f.message);
+        }
+    }
+    for (id, name, list) in tasks {
+        crate::outln!();
+        crate::outln!("抽查任务 {id} {name}");
+        for e in list {
+            let c = e.commitment;
+            crate::outln!(
+                "  承诺：序号 {}，记录 {}，承诺时间 {}",
+                c.chain.sequence,
+                e.id,
+                bj(c.chain.created_at)
+            );
+            crate::outln!("    随机源：{}", plan_text_zh(&c.randomness));
+            let pools: Vec<String> = CreditClass::ALL
+                .iter()
+                .map(|cl| {
+                    format!(
+                        "{cl} 类 {} 户（抽取比例 {}）",
+                        c.registers.entities.class_sizes.get(*cl).0,
+                        percent(*c.task.ratios_bp.get(*cl))
+                    )
+                })
+                .collect();
+            crate::outln!(
+                "    各类名录库：{}；共 {} 户",
+                pools.join("，"),
+                c.registers.entities.size.0
+            );
+            if let Some(d) = c.task.inspection_date {
+                crate::outln!("    检查日期：{}", double_random::calendar::format_date(d));
+            }
+            match (&e.draw, &e.cancellation) {
+                (Some((id, d)), _) => {
+                    crate::outln!(
+                        "    状态：已抽取，序号 {}，记录 {}，{}",
+                        d.chain.sequence,
+                        id,
+                        bj(d.chain.created_at)
+                    );
+                    crate::outln!("    见证：{}", witnessing_text_zh(d.witnessing));
+                    let teams: HashMap<_, _> =
+                        d.teams.iter().map(|t| (t.uscc, &t.inspectors)).collect();
+                    crate::outln!(
+                        "    抽中 {} 户（类别 名次 统一社会信用代码：检查人员）：",
+                        d.drawn_count()
+                    );
+                    for (cl, x) in d.drawn_in_order() {
+                        crate::outln!(
+                            "      {cl} {:>4} {}：{}",
+                            x.rank.0,
+                            x.uscc,
+                            teams
+                                .get(&x.uscc)
+                                .map_or_else(|| "（无检查组）".to_owned(), |t| t.join("、"))
+                        );
+                    }
+                }
+                (None, Some((id, x))) => crate::outln!(
+                    "    状态：已撤销，序号 {}，记录 {}，{}：{}",
+                    x.chain.sequence,
+                    id,
+                    bj(x.chain.created_at),
+                    x.reason
+                ),
+                (None, None) => crate::outln!("    状态：待抽取（既未抽取也未撤销）"),
+            }
+        }
+    }
+    Ok(())
 }

@@ -290,6 +290,19 @@ pub fn round(a: &RoundArgs) -> Result<Status, CliError> {
         outln!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(Status::Ok);
     }
+    if crate::lang::zh() {
+        if let Some(t) = asked {
+            outln!("查询时间：{t}（UTC）= {}", t.beijing().labelled());
+        }
+        outln!("drand quicknet 第 {round} 轮");
+        outln!("  公布时间：{time}（UTC）= {}", time.beijing().labelled());
+        outln!("  承诺时用：--randomness-plan {plan}");
+        outln!("            （承诺的 --created-at 须早于 {time}）");
+        outln!("  到时后，在任一联网计算机上获取：");
+        outln!("    {url}");
+        outln!("  将其中的 `signature` 交给 `draw --beacon-signature`。");
+        return Ok(Status::Ok);
+    }
     if let Some(t) = asked {
         outln!("asked for: {t} (UTC) = {}", t.beijing().labelled());
     }

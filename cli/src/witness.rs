@@ -27,6 +27,7 @@ use double_random_witness::store::{Store, StoreError};
 use double_random_witness::{NotOnChain, records_after, system_now};
 
 use crate::common::{CliError, Status};
+use crate::lang::zh;
 use crate::log_file::read_shared;
 
 /// `double-random witness ...`.
@@ -300,6 +301,16 @@ fn read_chain(
 }
 
 fn describe(s: &CosignedHead) -> String {
+    if zh() {
+        let log = match s.log.kind {
+            LogKind::Receipts => "回执链",
+            LogKind::Results => "结果台账",
+        };
+        return format!(
+            "见证方{}于 {} 联署了{}{log}的链头：序号 {}（记录 {}）",
+            s.witness.name, s.time, s.log.issuer, s.head.sequence, s.head.record
+        );
+    }
     format!(
         "{} cosigned {} head {} of {} at {}",
         s.witness.name, s.log.kind, s.head, s.log.issuer, s.time
@@ -328,9 +339,15 @@ fn run_serve(args: &ServeArgs) -> Result<Status, CliError> {
         let mut out = std::io::stdout();
         let _ = writeln!(out, "{addr}");
         let _ = out.flush();
-        eprintln!(
-            "double-random witness: {name} (key {fingerprint}) listening on http://{addr}, state in {state}"
-        );
+        if zh() {
+            eprintln!(
+                "double-random witness：见证方 {name}（公钥指纹 {fingerprint}）正在 http://{addr} 监听，状态保存在 {state}"
+            );
+        } else {
+            eprintln!(
+                "double-random witness: {name} (key {fingerprint}) listening on http://{addr}, state in {state}"
+            );
+        }
     })
     .map_err(WitnessCliError::Serve)?;
     Ok(Status::Ok)
@@ -363,12 +380,21 @@ fn cosign(args: &CosignArgs) -> Result<Status, CliError> {
         .map_err(WitnessCliError::Refused)?;
     let path = cosignature_path(&args.chain);
     append_envelope(&path, &accepted.cosignature)?;
-    crate::outln!(
-        "{} ({} record(s) checked); appended to {}",
-        describe(&accepted.statement),
-        request.records.len(),
-        path.display()
-    );
+    if zh() {
+        crate::outln!(
+            "{}（核验 {} 条记录）；已追加到 {}",
+            describe(&accepted.statement),
+            request.records.len(),
+            path.display()
+        );
+    } else {
+        crate::outln!(
+            "{} ({} record(s) checked); appended to {}",
+            describe(&accepted.statement),
+            request.records.len(),
+            path.display()
+        );
+    }
     Ok(Status::Ok)
 }
 
@@ -393,8 +419,17 @@ pub fn cosign_head(
         match client.request(url, &entries, issuer, kind, None) {
             Ok(got) => {
                 append_envelope(&path, got.cosignature.envelope())?;
-                eprintln!("  witness {url}: {}", describe(got.cosignature.statement()));
+                let statement = describe(got.cosignature.statement());
+                if zh() {
+                    eprintln!("  见证方 {url}：{statement}");
+                } else {
+                    eprintln!("  witness {url}: {statement}");
+                }
             }
+            Err(e) if zh() => eprintln!(
+                "double-random：见证方 {url} 未联署：{e}；记录已追加：可用 `double-random witness request --chain {} --kind {kind} --url {url} ...` 再次请求",
+                chain.display()
+            ),
             Err(e) => eprintln!(
                 "double-random: witness {url} did not cosign: {e}; the record is appended: ask again with `double-random witness request --chain {} --kind {kind} --url {url} ...`",
                 chain.display()
@@ -416,28 +451,47 @@ fn request(args: &RequestArgs) -> Result<Status, CliError> {
         match client.request(url, &entries, &issuer, kind, change.as_ref()) {
             Ok(got) => {
                 append_envelope(&path, got.cosignature.envelope())?;
-                crate::outln!(
-                    "{url}: {} ({} record(s) sent); appended to {}",
-                    describe(got.cosignature.statement()),
-                    got.sent,
-                    path.display()
-                );
+                if zh() {
+                    crate::outln!(
+                        "{url}：{}（发送 {} 条记录）；已追加到 {}",
+                        describe(got.cosignature.statement()),
+                        got.sent,
+                        path.display()
+                    );
+                } else {
+                    crate::outln!(
+                        "{url}: {} ({} record(s) sent); appended to {}",
+                        describe(got.cosignature.statement()),
+                        got.sent,
+                        path.display()
+                    );
+                }
             }
             Err(e) => {
                 failed += 1;
                 let e: ClientError = e;
-                eprintln!("double-random: {e}");
+                eprintln!(
+                    "{}{e}",
+                    crate::lang::pick("double-random: ", "double-random：")
+                );
             }
         }
     }
     if failed > 0 {
-        eprintln!(
-            "double-random: {}",
-            WitnessCliError::SomeFailed {
-                failed,
-                asked: args.url.len()
-            }
-        );
+        if zh() {
+            eprintln!(
+                "double-random：请求的 {} 个见证方中有 {failed} 个未给出联署",
+                args.url.len()
+            );
+        } else {
+            eprintln!(
+                "double-random: {}",
+                WitnessCliError::SomeFailed {
+                    failed,
+                    asked: args.url.len()
+                }
+            );
+        }
         return Ok(Status::Failed);
     }
     Ok(Status::Ok)
