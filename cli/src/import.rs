@@ -60,7 +60,7 @@ pub struct RecordResultsArgs {
     /// cell; without it such a row's draw is the one draw that drew its entity.
     #[arg(long)]
     pub draw: Option<String>,
-    /// Entry time of every record instead of the clock (UTC, YYYY-MM-DDTHH:MM:SSZ).
+    /// Entry time of every record instead of the clock, with its zone: `2026-12-02 09:00 北京时间`, `…+08:00` or `…Z` (kept in UTC).
     #[arg(long, value_parser = parse_time_arg)]
     pub created_at: Option<Timestamp>,
     /// Encoding of a CSV sheet.

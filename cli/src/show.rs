@@ -76,9 +76,9 @@ fn witnessing_text(w: Option<Witnessing>) -> &'static str {
 fn witnessing_text_zh(w: Option<Witnessing>) -> &'static str {
     match w {
         Some(Witnessing::Witnessed) => {
-            "有见证（本单位声明：随机数产生前，见证方已联署本次承诺；请用 verify --witness-key 核验）"
+            "有见证（本单位声明：随机数产生前，见证方已副署本次承诺；请用 verify --witness-key 核验）"
         }
-        Some(Witnessing::Unwitnessed) => "无见证（本单位未经见证方联署承诺即进行抽取）",
+        Some(Witnessing::Unwitnessed) => "无见证（本单位未经见证方副署承诺即进行抽取）",
         Some(_) => "其他声明",
         None => "无（第 1 版记录）",
     }

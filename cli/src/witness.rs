@@ -307,7 +307,7 @@ fn describe(s: &CosignedHead) -> String {
             LogKind::Results => "结果台账",
         };
         return format!(
-            "见证方{}于 {} 联署了{}{log}的链头：序号 {}（记录 {}）",
+            "见证方{}于 {} 副署了{}{log}的链头：序号 {}（记录 {}）",
             s.witness.name, s.time, s.log.issuer, s.head.sequence, s.head.record
         );
     }
@@ -427,7 +427,7 @@ pub fn cosign_head(
                 }
             }
             Err(e) if zh() => eprintln!(
-                "double-random：见证方 {url} 未联署：{e}；记录已追加：可用 `double-random witness request --chain {} --kind {kind} --url {url} ...` 再次请求",
+                "double-random：见证方 {url} 未副署：{e}；记录已追加：可用 `double-random witness request --chain {} --kind {kind} --url {url} ...` 再次请求",
                 chain.display()
             ),
             Err(e) => eprintln!(
@@ -480,7 +480,7 @@ fn request(args: &RequestArgs) -> Result<Status, CliError> {
     if failed > 0 {
         if zh() {
             eprintln!(
-                "double-random：请求的 {} 个见证方中有 {failed} 个未给出联署",
+                "double-random：请求的 {} 个见证方中有 {failed} 个未给出副署",
                 args.url.len()
             );
         } else {

@@ -461,7 +461,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
     (
         "record-results",
         "created_at",
-        "每条记录的录入时间，代替当前时钟（UTC，YYYY-MM-DDTHH:MM:SSZ）",
+        "每条记录的录入时间，代替当前时钟，须写明时区：`2026-12-02 09:00 北京时间`、`…+08:00` 或 `…Z`（按 UTC 保存）",
     ),
     (
         "record-results",
