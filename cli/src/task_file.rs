@@ -244,6 +244,18 @@ impl RatioVisitor {
             }) => format!("write \"{s}\""),
             _ => "write percent text such as \"12.5%\"".to_owned(),
         };
+        if crate::lang::zh() {
+            let suggestion = match BasisPoints::parse_percent(shown) {
+                Err(RatioError::MissingPercent {
+                    suggestion: Some(s),
+                    ..
+                }) => format!("请写作 \"{s}\""),
+                _ => "请写成百分数文本，如 \"12.5%\"".to_owned(),
+            };
+            return E::custom(format_args!(
+                "比例 {shown} 是不带引号的数字；{suggestion}（须加引号：浮点数无法精确表示比例，故不接受不带引号的数字）"
+            ));
+        }
         E::custom(format_args!(
             "ratio {shown} is a bare number; {suggestion} (in quotes: a bare number is refused \
              because a float cannot hold a ratio exactly)"
@@ -261,7 +273,7 @@ impl Visitor<'_> for RatioVisitor {
     fn visit_str<E: de::Error>(self, v: &str) -> Result<RatioField, E> {
         BasisPoints::parse_percent(v)
             .map(RatioField)
-            .map_err(E::custom)
+            .map_err(|e| E::custom(crate::lang::message(&e)))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<RatioField, E> {
@@ -295,9 +307,13 @@ impl<'de> Deserialize<'de> for DateField {
 /// string [`parse_date`] accepts; anything else is a message naming `key`.
 pub(crate) fn toml_date(key: &str, value: toml::Value) -> Result<Date, String> {
     match value {
-        toml::Value::String(s) => {
-            parse_date(&s).ok_or_else(|| format!("{key} {s:?} is not a date; write 2024-06-03"))
-        }
+        toml::Value::String(s) => parse_date(&s).ok_or_else(|| {
+            if crate::lang::zh() {
+                format!("{key} {s:?} 不是日期；请写作 2024-06-03")
+            } else {
+                format!("{key} {s:?} is not a date; write 2024-06-03")
+            }
+        }),
         toml::Value::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
             (Some(date), None, None) => Month::try_from(date.month)
                 .ok()
