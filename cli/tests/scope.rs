@@ -430,7 +430,9 @@ fn an_unclassified_entity_is_refused_with_a_named_error() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let t = text(&o);
     assert!(
-        t.contains("row 42, field credit_class, value \"未分类\"")
+        t.contains(
+            "row 42, field credit_class (column \"信用风险分类\" in entities-unclassified.csv), value \"未分类\""
+        )
             && t.contains("no credit-risk class"),
         "{t}"
     );
@@ -453,8 +455,9 @@ fn an_unclassified_entity_is_refused_with_a_named_error() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let t = text(&o);
     assert!(
-        t.contains("row 42, field status, value \"倒闭\"")
-            && t.contains("unknown registration status"),
+        t.contains(
+            "row 42, field status (column \"登记状态\" in entities-status.csv), value \"倒闭\""
+        ) && t.contains("unknown registration status"),
         "{t}"
     );
 }
