@@ -242,6 +242,97 @@ impl AfterDrawError {
     }
 }
 
+impl AfterDrawError {
+    /// The error in Chinese, for the verifier's findings.
+    pub(crate) fn message_zh(&self) -> String {
+        match self {
+            AfterDrawError::NotVersion2 => {
+                "该抽取为格式版本 1：更换人员和补充抽取只适用于格式版本 2 的抽取".into()
+            }
+            AfterDrawError::NotListed { uscc } => {
+                format!("检查对象 {uscc} 既不是该抽取抽中的，也不是其补充抽取增加的")
+            }
+            AfterDrawError::PlaceOutOfRange { place, places } => {
+                format!("位置 {place} 不存在：承诺的检查组只有 {places} 个位置")
+            }
+            AfterDrawError::NotHolder {
+                uscc,
+                place,
+                leaving,
+                holder,
+            } => format!(
+                "执法检查人员 {leaving} 不在检查对象 {uscc} 检查组的位置 {place} 上（该位置为 {holder}）：只有检查组成员才能退出"
+            ),
+            AfterDrawError::NotOnTeam { uscc, officer } => format!(
+                "执法检查人员 {officer} 不在检查对象 {uscc} 的检查组中：只有检查组成员才能退出"
+            ),
+            AfterDrawError::BlankReason => {
+                "原因类别为 other（其他）时必须写明具体原因（原因文字为空）".into()
+            }
+            AfterDrawError::NotACandidate { officer, why } => {
+                let why = match *why {
+                    "it is the officer leaving" => "该人员就是退出的人员",
+                    "already on the entity's team" => "已在该检查对象的检查组中",
+                    "already left the entity's team" => "已退出过该检查对象的检查组",
+                    "left a team of this draw for illness or transfer" => {
+                        "已因病或调动退出本次抽取的检查组"
+                    }
+                    other => other,
+                };
+                format!("执法检查人员 {officer} 不能担任该位置：{why}")
+            }
+            AfterDrawError::LimitReached { max, made } => {
+                format!("该任务每次抽取最多允许 {max} 次补充抽取，本次抽取已有 {made} 次")
+            }
+            AfterDrawError::AlreadyReplaced { uscc, by } => {
+                format!("检查对象 {uscc} 已被补充抽取 {by} 替换")
+            }
+            AfterDrawError::ClassMismatch { stated, replaced } => {
+                format!("补充抽取从 {stated} 类中抽取，但被替换的检查对象属于 {replaced} 类")
+            }
+            AfterDrawError::AlreadyListed { uscc } => {
+                format!("检查对象 {uscc} 已在该抽取的名单中")
+            }
+            AfterDrawError::ClassExhausted { class, size } => {
+                format!("{class} 类已没有可抽取的检查对象：全部 {size} 户均已抽中")
+            }
+            AfterDrawError::WrongRank {
+                class,
+                stated,
+                expected,
+            } => format!("{class} 类：排位 {stated} 不是该类抽样器的下一个排位（{expected}）"),
+            AfterDrawError::CountsDiffer => {
+                "该抽取各类抽中的户数不等于承诺的抽取数量：无法接续其各类的抽样器".into()
+            }
+            AfterDrawError::NotInPool { class, rank } => {
+                format!("{class} 类排位 {rank} 超出了承诺的名录库")
+            }
+            AfterDrawError::WrongEntity {
+                class,
+                rank,
+                expected,
+                stated,
+            } => format!("承诺的名录库中 {class} 类排位 {rank} 为 {expected}，记录写的是 {stated}"),
+            AfterDrawError::TeamShape {
+                listed,
+                distinct,
+                places,
+            } => format!(
+                "检查组列出 {listed} 名执法检查人员（其中互不相同的 {distinct} 名），而位置有 {places} 个"
+            ),
+            AfterDrawError::WrongPick {
+                place,
+                expected,
+                stated,
+            } => format!("位置 {place}：按规则应选 {expected}，记录写的是 {stated}"),
+            AfterDrawError::UnknownEntity { uscc } => {
+                format!("检查对象 {uscc} 不在承诺的名录库中")
+            }
+            AfterDrawError::Pick(e) => e.message_zh(),
+        }
+    }
+}
+
 fn blank(s: &str) -> bool {
     s.chars().all(char::is_whitespace)
 }

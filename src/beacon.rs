@@ -51,63 +51,86 @@ pub enum BeaconVerdict {
 
 /// Checks a draw's randomness against the committed plan's beacon.
 pub fn check_beacon(plan: &RandomnessPlan, value: &RandomnessValue) -> BeaconVerdict {
+    check_beacon_zh(plan, value).0
+}
+
+/// [`check_beacon`] with its reason in Chinese too (empty for
+/// [`BeaconVerdict::Verified`]), for the verifier's findings.
+pub(crate) fn check_beacon_zh(
+    plan: &RandomnessPlan,
+    value: &RandomnessValue,
+) -> (BeaconVerdict, String) {
+    let not_checked = |reason: String, zh: String| (BeaconVerdict::NotChecked { reason }, zh);
     let RandomnessPlan::Drand { chain_hash, round } = plan else {
-        return BeaconVerdict::NotChecked {
-            reason: format!("the plan's source is {}, not a beacon", plan.source()),
-        };
+        return not_checked(
+            format!("the plan's source is {}, not a beacon", plan.source()),
+            format!("随机数方案的来源为 {}，不是信标", plan.source()),
+        );
     };
     let Some(sig) = &value.beacon_signature else {
-        return BeaconVerdict::NotChecked {
-            reason: "the draw carries no beacon signature".into(),
-        };
+        return not_checked(
+            "the draw carries no beacon signature".into(),
+            "抽取记录没有附带信标签名".into(),
+        );
     };
     if *chain_hash != QUICKNET_CHAIN_HASH {
-        return BeaconVerdict::NotChecked {
-            reason: "the drand network is not one this verifier knows (only quicknet)".into(),
-        };
+        return not_checked(
+            "the drand network is not one this verifier knows (only quicknet)".into(),
+            "该 drand 网络不是本验证程序所知的网络（仅支持 quicknet）".into(),
+        );
     }
     verify_quicknet(round.0, sig, &value.value)
 }
 
 #[cfg(feature = "drand")]
-fn verify_quicknet(round: u64, signature: &[u8], value: &[u8]) -> BeaconVerdict {
+fn verify_quicknet(round: u64, signature: &[u8], value: &[u8]) -> (BeaconVerdict, String) {
     use drand_verify::{G2PubkeyRfc, Pubkey};
+    let failed = |reason: String, zh: String| (BeaconVerdict::Failed { reason }, zh);
     let mut pk = [0u8; 96];
     match crate::hex::decode(QUICKNET_PUBLIC_KEY) {
         Ok(b) if b.len() == 96 => pk.copy_from_slice(&b),
         _ => {
-            return BeaconVerdict::Failed {
-                reason: "built-in quicknet key is malformed".into(),
-            };
+            return failed(
+                "built-in quicknet key is malformed".into(),
+                "内置的 quicknet 公钥格式错误".into(),
+            );
         }
     }
     let Ok(key) = G2PubkeyRfc::from_fixed(pk) else {
-        return BeaconVerdict::Failed {
-            reason: "built-in quicknet key is not a curve point".into(),
-        };
+        return failed(
+            "built-in quicknet key is not a curve point".into(),
+            "内置的 quicknet 公钥不是曲线上的点".into(),
+        );
     };
     match key.verify(round, b"", signature) {
         Ok(true) if drand_verify::derive_randomness(signature).as_slice() == value => {
-            BeaconVerdict::Verified
+            (BeaconVerdict::Verified, String::new())
         }
-        Ok(true) => BeaconVerdict::Failed {
-            reason: "the value is not the randomness of the signed round".into(),
-        },
-        Ok(false) => BeaconVerdict::Failed {
-            reason: format!("the beacon signature does not verify for quicknet round {round}"),
-        },
-        Err(e) => BeaconVerdict::Failed {
-            reason: format!("the beacon signature is malformed: {e}"),
-        },
+        Ok(true) => failed(
+            "the value is not the randomness of the signed round".into(),
+            "该数值不是已签名轮次的随机数".into(),
+        ),
+        Ok(false) => failed(
+            format!("the beacon signature does not verify for quicknet round {round}"),
+            format!("信标签名对 quicknet 轮次 {round} 核验不通过"),
+        ),
+        Err(e) => failed(
+            format!("the beacon signature is malformed: {e}"),
+            format!("信标签名格式错误：{e}"),
+        ),
     }
 }
 
 #[cfg(not(feature = "drand"))]
-fn verify_quicknet(_round: u64, _signature: &[u8], _value: &[u8]) -> BeaconVerdict {
-    BeaconVerdict::NotChecked {
-        reason: "built without the `drand` feature: the BLS signature of the round was not checked"
-            .into(),
-    }
+fn verify_quicknet(_round: u64, _signature: &[u8], _value: &[u8]) -> (BeaconVerdict, String) {
+    (
+        BeaconVerdict::NotChecked {
+            reason:
+                "built without the `drand` feature: the BLS signature of the round was not checked"
+                    .into(),
+        },
+        "本程序构建时未启用 `drand` 功能：未核验该轮次的 BLS 签名".into(),
+    )
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use time::Date;
 
 use crate::assignment::{AssignError, History, Team, assign_teams};
-use crate::beacon::{BeaconVerdict, check_beacon, drand_round_time};
+use crate::beacon::{BeaconVerdict, check_beacon_zh, drand_round_time};
 use crate::calendar::Timestamp;
 use crate::commitment::{
     CommitError, Hash, commit_conflicts, commit_entities, commit_inspectors, commit_items,
@@ -50,8 +50,21 @@ pub struct Finding {
     pub sequence: Option<u64>,
     /// Record id (hex), when the finding is about one record.
     pub record: Option<String>,
-    /// What was found, in words.
+    /// What was found, in words (English).
     pub message: String,
+    /// The message in Chinese, for people: the same facts as `message`.
+    /// `None` where none was written; readers then show `message`. Not
+    /// serialized: machine output carries `message` only.
+    #[serde(skip)]
+    pub message_zh: Option<String>,
+}
+
+impl Finding {
+    /// The message for a Chinese reader: `message_zh`, or `message` where
+    /// no Chinese was written.
+    pub fn message_in_chinese(&self) -> &str {
+        self.message_zh.as_deref().unwrap_or(&self.message)
+    }
 }
 
 impl std::fmt::Display for Finding {
@@ -117,6 +130,7 @@ pub fn read_chain(bytes: &[u8]) -> (Vec<ChainLine>, Vec<Finding>) {
                 sequence: None,
                 record: None,
                 message: format!("not a valid envelope ({}): {e}", e.kind()),
+                message_zh: Some(format!("该行不是有效的签名信封（{}）：{e}", e.kind())),
             }),
         }
     }
@@ -134,6 +148,7 @@ impl Ctx<'_> {
         check: &'static str,
         at: Option<(usize, Option<u64>, &RecordId)>,
         message: String,
+        message_zh: String,
     ) {
         let (line, sequence, record) = match at {
             Some((l, s, id)) => (Some(l), s, Some(id.to_string())),
@@ -146,6 +161,7 @@ impl Ctx<'_> {
             sequence,
             record,
             message,
+            message_zh: Some(message_zh),
         });
     }
 }
@@ -189,6 +205,7 @@ impl LinkChecker {
                     "record",
                     Some((cl.line, None, &id)),
                     format!("record rejected ({}): {e}", e.kind()),
+                    format!("记录被拒绝（{}）：{}", e.kind(), e.message_zh()),
                 );
                 // Not remembered as seen: a validly signed copy later on is
                 // the record itself and is checked as such (the rejected line
@@ -222,7 +239,7 @@ impl LinkChecker {
     ) -> (Vec<Finding>, bool) {
         use FindingSeverity::Error;
         let mut out = Vec::new();
-        let mut push = |check: &'static str, message: String| {
+        let mut push = |check: &'static str, message: String, message_zh: String| {
             out.push(Finding {
                 severity: Error,
                 check,
@@ -230,12 +247,14 @@ impl LinkChecker {
                 sequence: Some(link.sequence),
                 record: Some(id.to_string()),
                 message,
+                message_zh: Some(message_zh),
             })
         };
         if let Some(first) = self.seen.get(id) {
             push(
                 "duplicate",
                 format!("the same record is already on line {first}"),
+                format!("同一条记录已出现在第 {first} 行"),
             );
             return (out, true);
         }
@@ -248,9 +267,18 @@ impl LinkChecker {
                             "the chain starts at sequence {}, not 0: records 0..{} are missing",
                             link.sequence, link.sequence
                         ),
+                        format!(
+                            "抽取记录链从序号 {} 开始，而不是从 0 开始：缺少序号 0 至 {} 的记录",
+                            link.sequence,
+                            link.sequence - 1
+                        ),
                     );
                 } else if link.previous.is_some() {
-                    push("broken-link", "record 0 names a previous record".into());
+                    push(
+                        "broken-link",
+                        "record 0 names a previous record".into(),
+                        "序号为 0 的记录却指明了前一条记录".into(),
+                    );
                 }
             }
             Some((prev_seq, prev_id, prev_time)) => {
@@ -261,6 +289,10 @@ impl LinkChecker {
                             "a second record at sequence {} (the first is {other})",
                             link.sequence
                         ),
+                        format!(
+                            "序号 {} 上出现了第二条记录（第一条为 {other}）",
+                            link.sequence
+                        ),
                     );
                 } else if link.sequence != prev_seq.wrapping_add(1) {
                     push(
@@ -269,13 +301,18 @@ impl LinkChecker {
                             "sequence {} follows {prev_seq}: records are missing or out of order",
                             link.sequence
                         ),
+                        format!(
+                            "序号 {} 紧接在序号 {prev_seq} 之后：有记录缺失或顺序错乱",
+                            link.sequence
+                        ),
                     );
                 } else if link.previous != Some(prev_id) {
+                    let previous = link.previous.map_or("null".into(), |p| p.to_string());
                     push(
                         "broken-link",
+                        format!("previous is {previous}, but the record before is {prev_id}"),
                         format!(
-                            "previous is {}, but the record before is {prev_id}",
-                            link.previous.map_or("null".into(), |p| p.to_string()),
+                            "本记录所指的前一条记录（previous）为 {previous}，但实际的前一条记录为 {prev_id}"
                         ),
                     );
                 }
@@ -286,6 +323,7 @@ impl LinkChecker {
                             "created {} before the previous record ({prev_time})",
                             link.created_at
                         ),
+                        format!("创建时间 {} 早于前一条记录（{prev_time}）", link.created_at),
                     );
                 }
             }
@@ -306,7 +344,13 @@ impl LinkChecker {
     }
 }
 
-fn finding(severity: FindingSeverity, check: &'static str, message: String) -> Finding {
+/// A finding placed nowhere (the caller places it), in English and Chinese.
+fn finding(
+    severity: FindingSeverity,
+    check: &'static str,
+    message: String,
+    message_zh: String,
+) -> Finding {
     Finding {
         severity,
         check,
@@ -314,26 +358,40 @@ fn finding(severity: FindingSeverity, check: &'static str, message: String) -> F
         sequence: None,
         record: None,
         message,
+        message_zh: Some(message_zh),
     }
 }
 
-/// What breaks the committed task's own rules, version by version, or `None`.
-fn task_problem(t: &TaskRecord) -> Option<String> {
+/// "The committed task breaks a rule", in English and Chinese (the rule's
+/// own text is the library's English).
+fn breaks_a_rule(rule: impl std::fmt::Display) -> (String, String) {
+    (
+        format!("the committed task breaks a rule: {rule}"),
+        format!("承诺的任务违反规则：{rule}"),
+    )
+}
+
+/// What breaks the committed task's own rules, version by version, or
+/// `None`: in English and in Chinese.
+fn task_problem(t: &TaskRecord) -> Option<(String, String)> {
     let ratios = match t.ratios() {
         Ok(r) => r,
-        Err(e) => return Some(format!("the committed task breaks a rule: {e}")),
+        Err(e) => return Some(breaks_a_rule(e)),
     };
     match &t.team {
         TeamSpec::V1(team) => {
             if let Some(p) = crate::task::v1_task_problem(&t.id, &t.name, &t.items, team) {
-                return Some(format!("the committed task breaks a rule: {p}"));
+                return Some(breaks_a_rule(p));
             }
             if let Err(e) = sample_sizes([0; 4], ratios.0) {
-                return Some(format!("the committed task breaks a rule: {e}"));
+                return Some(breaks_a_rule(e));
             }
-            team.check(true)
-                .err()
-                .map(|e| format!("the committed team rules admit no team: {e}"))
+            team.check(true).err().map(|e| {
+                (
+                    format!("the committed team rules admit no team: {e}"),
+                    format!("按承诺的检查组规则无法组成任何检查组：{e}"),
+                )
+            })
         }
         TeamSpec::V2(team) => {
             let task = Task::new(
@@ -348,15 +406,16 @@ fn task_problem(t: &TaskRecord) -> Option<String> {
             .and_then(|task| task.excluding_draws(t.exclude_drawn.clone()))
             .map(|task| task.with_top_up(t.top_up));
             if let Err(e) = task {
-                return Some(format!("the committed task breaks a rule: {e}"));
+                return Some(breaks_a_rule(e));
             }
             if let Some(scope) = &t.scope
                 && *scope != scope.clone().canonical()
             {
-                return Some(
+                return Some((
                     "the committed scope's lists are not sorted by bytes with each value once"
                         .into(),
-                );
+                    "承诺的抽查范围（scope）中的列表未按字节排序，或有值重复出现".into(),
+                ));
             }
             None
         }
@@ -381,6 +440,7 @@ pub fn commitment_findings(c: &CommitmentPayload) -> Vec<Finding> {
                     Error,
                     "randomness",
                     "the drand network is not one this format knows (only quicknet): its round times and signatures cannot be checked".into(),
+                    "该 drand 网络不是本格式所知的网络（仅支持 quicknet）：无法核对其轮次时间和签名".into(),
                 ));
             } else {
                 match drand_round_time(chain_hash, round.0) {
@@ -388,12 +448,17 @@ pub fn commitment_findings(c: &CommitmentPayload) -> Vec<Finding> {
                         Error,
                         "randomness-timing",
                         format!("drand round {} has no publication time (round 0 or beyond the clock): it never exists", round.0),
+                        format!("drand 轮次 {} 没有发布时间（轮次为 0 或超出时钟范围）：该轮次永远不会出现", round.0),
                     )),
                     Some(t) if t <= created => out.push(finding(
                         Error,
                         "randomness-timing",
                         format!(
                             "drand round {} was published at {t}, not after the commitment ({created})",
+                            round.0
+                        ),
+                        format!(
+                            "drand 轮次 {} 发布于 {t}，并不晚于承诺时间（{created}）",
                             round.0
                         ),
                     )),
@@ -410,12 +475,14 @@ pub fn commitment_findings(c: &CommitmentPayload) -> Vec<Finding> {
                 Warning,
                 "ceremony-randomness",
                 "the randomness comes from a ceremony: the value is what the office records, and only the ceremony's witnesses can confirm it (a public beacon can be checked by anyone)".into(),
+                "随机数来自摇号仪式：其数值由本机关记录，只有仪式的见证方能够证实（公开信标则任何人都可以核验）".into(),
             ));
             if witnesses.iter().all(|w| w.trim().is_empty()) {
                 out.push(finding(
                     Warning,
                     "ceremony-witnesses",
                     "the ceremony names no witness: nobody outside the office is committed to confirm its outcome".into(),
+                    "摇号仪式未列明任何见证方：本机关以外没有人承担证实其结果的责任".into(),
                 ));
             }
             if *scheduled_at <= created {
@@ -423,6 +490,7 @@ pub fn commitment_findings(c: &CommitmentPayload) -> Vec<Finding> {
                     Error,
                     "randomness-timing",
                     format!("the ceremony ({scheduled_at}) is not after the commitment ({created})"),
+                    format!("摇号仪式时间（{scheduled_at}）不晚于承诺时间（{created}）"),
                 ));
             }
         }
@@ -430,20 +498,22 @@ pub fn commitment_findings(c: &CommitmentPayload) -> Vec<Finding> {
             Warning,
             "local-randomness",
             "the randomness plan is local: the issuer itself supplies the value, so nothing outside its control fixes the draw".into(),
+            "随机数方案为本地随机数：数值由发布机关自行提供，抽取结果不受其控制之外的任何因素约束".into(),
         )),
     }
     // The task's own rules, as a task file would be checked, and the team
     // rules as assignment checks them first: nothing here needs a register,
     // so a replay from the records alone catches a commitment no honest
     // office could have made (a team of one, a zero workload cap, ...).
-    if let Some(problem) = task_problem(&c.task) {
-        out.push(finding(Error, "task-rules", problem));
+    if let Some((problem, problem_zh)) = task_problem(&c.task) {
+        out.push(finding(Error, "task-rules", problem, problem_zh));
     }
     if !c.task.items.is_empty() && c.registers.items.is_none() {
         out.push(finding(
             Error,
             "task-rules",
             "the task names check items but commits no check-item list: the expertise its key items require cannot be checked".into(),
+            "任务列明了抽查事项，但承诺中没有抽查事项清单：无法核对重点事项所要求的专业领域".into(),
         ));
     }
     if c.task.inspection_date.is_none() {
@@ -451,6 +521,7 @@ pub fn commitment_findings(c: &CommitmentPayload) -> Vec<Finding> {
             Warning,
             "inspection-date",
             "no inspection date is committed: the draw's own date, which the issuer states, decides whose certificates are valid and so can shape the teams".into(),
+            "承诺中没有检查日期：由发布机关自行填写的抽取日期决定哪些人员的执法证有效，因而可能影响检查组的组成".into(),
         ));
     }
     let e = &c.registers.entities;
@@ -460,15 +531,20 @@ pub fn commitment_findings(c: &CommitmentPayload) -> Vec<Finding> {
         .iter()
         .try_fold(0u64, |acc, n| acc.checked_add(n.0));
     if sum != Some(e.size.0) {
+        let sizes = e
+            .class_sizes
+            .to_array()
+            .map(|n| n.0.to_string())
+            .join(" + ");
         out.push(finding(
             Error,
             "register-size",
             format!(
-                "the entity class sizes ({}) do not add up to the stated size {}",
-                e.class_sizes
-                    .to_array()
-                    .map(|n| n.0.to_string())
-                    .join(" + "),
+                "the entity class sizes ({sizes}) do not add up to the stated size {}",
+                e.size.0
+            ),
+            format!(
+                "检查对象各信用风险类别的户数（{sizes}）之和不等于声明的总数 {}",
                 e.size.0
             ),
         ));
@@ -500,17 +576,31 @@ pub fn draw_findings(
                 "draw algorithm {:?} in a {:?} record, but a draw of this {:?} commitment uses {expected:?}",
                 draw.algorithm, draw.format, commitment.format
             ),
+            format!(
+                "{:?} 格式记录中的抽取算法为 {:?}，但此 {:?} 承诺的抽取应使用 {expected:?}",
+                draw.format, draw.algorithm, commitment.format
+            ),
         ));
         return out;
     }
-    if let Err(e) = check_randomness_shape(&commitment.randomness, &draw.randomness) {
-        out.push(finding(Error, "randomness", e.to_string()));
+    if let Err((reason, reason_zh)) = randomness_shape(&commitment.randomness, &draw.randomness) {
+        out.push(finding(
+            Error,
+            "randomness",
+            DrawError::Randomness {
+                reason: reason.to_owned(),
+            }
+            .to_string(),
+            randomness_zh(reason_zh),
+        ));
     }
-    match check_beacon(&commitment.randomness, &draw.randomness) {
+    let (verdict, reason_zh) = check_beacon_zh(&commitment.randomness, &draw.randomness);
+    match verdict {
         BeaconVerdict::Verified => out.push(finding(
             Note,
             "beacon",
             "the beacon signature of the committed round verifies and gives the value used".into(),
+            "所承诺轮次的信标签名核验通过，并得出所用的随机数".into(),
         )),
         BeaconVerdict::NotChecked { reason } => {
             let drand = matches!(commitment.randomness, RandomnessPlan::Drand { .. });
@@ -527,9 +617,12 @@ pub fn draw_findings(
                 sev,
                 "beacon",
                 format!("beacon not checked: {reason}"),
+                format!("未核验信标：{reason_zh}"),
             ));
         }
-        BeaconVerdict::Failed { reason } => out.push(finding(Error, "beacon", reason)),
+        BeaconVerdict::Failed { reason } => {
+            out.push(finding(Error, "beacon", reason, reason_zh));
+        }
     }
     if let Some(t) = commitment.randomness.available_at()
         && draw.chain.created_at < t
@@ -541,18 +634,20 @@ pub fn draw_findings(
                 "the draw is dated {}, before its randomness existed ({t})",
                 draw.chain.created_at
             ),
+            format!(
+                "抽取记录的时间为 {}，早于其随机数产生的时间（{t}）",
+                draw.chain.created_at
+            ),
         ));
     }
     let seed = derive_seed(commitment_id.as_bytes(), &draw.randomness.value);
     if seed != draw.seed {
+        let (stated, expected) = (crate::hex::encode(&draw.seed), crate::hex::encode(&seed));
         out.push(finding(
             Error,
             "seed",
-            format!(
-                "seed is {}, but the commitment and randomness give {}",
-                crate::hex::encode(&draw.seed),
-                crate::hex::encode(&seed)
-            ),
+            format!("seed is {stated}, but the commitment and randomness give {expected}"),
+            format!("种子为 {stated}，但由承诺和随机数得出的种子为 {expected}"),
         ));
     }
     // Version 1 draws state the date they used; version 2 takes the committed one.
@@ -562,14 +657,15 @@ pub fn draw_findings(
             .inspection_date
             .unwrap_or(draw.chain.created_at.date());
         if stated != expected_date {
+            let (stated, expected) = (
+                crate::calendar::format_date(stated),
+                crate::calendar::format_date(expected_date),
+            );
             out.push(finding(
                 Error,
                 "inspection-date",
-                format!(
-                    "inspection date {} is not the committed one ({})",
-                    crate::calendar::format_date(stated),
-                    crate::calendar::format_date(expected_date)
-                ),
+                format!("inspection date {stated} is not the committed one ({expected})"),
+                format!("检查日期 {stated} 不是承诺的检查日期（{expected}）"),
             ));
         }
     }
@@ -578,6 +674,7 @@ pub fn draw_findings(
             Warning,
             "unwitnessed",
             "the office drew without witness cosignatures of the commitment dated before the randomness: only its own word places the commitment first".into(),
+            "本机关在没有见证方对承诺作出联署（且联署时间早于随机数）的情况下进行了抽取：承诺早于随机数这一点只有本机关的自述为证".into(),
         ));
     }
     out
@@ -702,28 +799,104 @@ pub fn check_randomness_shape(
     plan: &RandomnessPlan,
     value: &RandomnessValue,
 ) -> Result<(), DrawError> {
-    let fail = |reason: &str| {
-        Err(DrawError::Randomness {
-            reason: reason.to_owned(),
-        })
-    };
+    randomness_shape(plan, value).map_err(|(reason, _)| DrawError::Randomness {
+        reason: reason.to_owned(),
+    })
+}
+
+/// Why a randomness value does not fit the plan, in English and Chinese.
+const SHAPE_REASONS: [(&str, &str); 4] = [
+    (
+        "a drand round's randomness is 32 bytes",
+        "drand 轮次的随机数应为 32 字节",
+    ),
+    (
+        "the value is not the SHA-256 of the beacon signature",
+        "该数值不是信标签名的 SHA-256 值",
+    ),
+    (
+        "a beacon signature is given, but the plan is not a beacon",
+        "给出了信标签名，但随机数方案不是信标",
+    ),
+    ("the randomness value is empty", "随机数为空"),
+];
+
+/// [`check_randomness_shape`] with the reason in both languages.
+fn randomness_shape(
+    plan: &RandomnessPlan,
+    value: &RandomnessValue,
+) -> Result<(), (&'static str, &'static str)> {
+    let [len, digest, not_beacon, empty] = SHAPE_REASONS;
     match plan {
         RandomnessPlan::Drand { .. } => {
             if value.value.len() != 32 {
-                return fail("a drand round's randomness is 32 bytes");
+                return Err(len);
             }
             if let Some(sig) = &value.beacon_signature
                 && Sha256::digest(sig).as_slice() != value.value.as_slice()
             {
-                return fail("the value is not the SHA-256 of the beacon signature");
+                return Err(digest);
             }
             Ok(())
         }
-        _ if value.beacon_signature.is_some() => {
-            fail("a beacon signature is given, but the plan is not a beacon")
-        }
-        _ if value.value.is_empty() => fail("the randomness value is empty"),
+        _ if value.beacon_signature.is_some() => Err(not_beacon),
+        _ if value.value.is_empty() => Err(empty),
         _ => Ok(()),
+    }
+}
+
+/// [`DrawError::Randomness`] in Chinese.
+fn randomness_zh(reason_zh: &str) -> String {
+    format!("随机数与承诺的方案不符：{reason_zh}")
+}
+
+/// The Chinese name of a register as [`DrawError::RegisterMismatch`] names it.
+pub(crate) fn register_zh(register: &str) -> &str {
+    match register {
+        "entity" => "检查对象名录库",
+        "master entity" => "检查对象主名录库",
+        "inspector" => "执法检查人员名录",
+        "conflict" => "回避名单",
+        "check-item" => "抽查事项清单",
+        other => other,
+    }
+}
+
+impl DrawError {
+    /// The error in Chinese, for a finding's `message_zh`. The errors of
+    /// other parts of the library this one carries keep their English text
+    /// after a Chinese label.
+    pub(crate) fn message_zh(&self) -> String {
+        match self {
+            DrawError::Task(e) => format!("任务违反规则：{e}"),
+            DrawError::Commit(e) => format!("无法计算名录的承诺（默克尔根）：{e}"),
+            DrawError::Size(e) => format!("无法计算抽取数量：{e}"),
+            DrawError::Sample(e) => format!("抽样程序拒绝了输入：{e}"),
+            DrawError::Assign(e) => format!("无法分配检查组：{e}"),
+            DrawError::AssignV1(e) => format!("无法分配检查组（格式版本 1）：{e}"),
+            DrawError::Staffing(e) => format!("承诺的检查组可能无法配齐人员：{e}"),
+            DrawError::RegisterMismatch {
+                register,
+                committed,
+                actual,
+            } => format!(
+                "{}与承诺的不一致（承诺的默克尔根 {committed}，本文件 {actual}）；请使用承诺时的名录进行抽取，或撤销后重新承诺",
+                register_zh(register)
+            ),
+            DrawError::Randomness { reason } => {
+                let zh = SHAPE_REASONS
+                    .iter()
+                    .find(|(en, _)| en == reason)
+                    .map_or(reason.as_str(), |(_, zh)| zh);
+                randomness_zh(zh)
+            }
+            DrawError::Refused { check, message } => {
+                format!("已拒绝：该记录将无法通过验证程序的检查 {check}：{message}")
+            }
+            DrawError::ItemsMissing => {
+                "任务列明了抽查事项；请提供抽查事项清单，以便适用重点事项的专业领域要求".into()
+            }
+        }
     }
 }
 

@@ -336,7 +336,8 @@ fn at(line: usize, link: &ChainLink, id: &RecordId, f: Finding) -> Finding {
     }
 }
 
-fn error(check: &'static str, message: String) -> Finding {
+/// An error finding placed nowhere, in English and Chinese (the same facts).
+fn error(check: &'static str, message: String, message_zh: String) -> Finding {
     Finding {
         severity: FindingSeverity::Error,
         check,
@@ -344,6 +345,7 @@ fn error(check: &'static str, message: String) -> Finding {
         sequence: None,
         record: None,
         message,
+        message_zh: Some(message_zh),
     }
 }
 
@@ -467,16 +469,20 @@ impl ChainState {
                             "task {} is committed again while its commitment at sequence {earlier} is still open (neither drawn nor cancelled)",
                             p.task.id
                         ),
+                        format!(
+                            "任务 {} 再次作出承诺，而其序号 {earlier} 的承诺仍未了结（既未抽取也未撤销）",
+                            p.task.id
+                        ),
                     ));
                 }
                 for f in commitment_findings(p) {
                     push(f);
                 }
-                if let Some(problem) = self.history_problem(p) {
-                    push(error("history", problem));
+                if let Some((problem, problem_zh)) = self.history_problem(p) {
+                    push(error("history", problem, problem_zh));
                 }
-                if let Some(problem) = self.exclusion_problem(p) {
-                    push(error("exclusion", problem));
+                if let Some((problem, problem_zh)) = self.exclusion_problem(p) {
+                    push(error("exclusion", problem, problem_zh));
                 }
             }
             Record::Cancellation(p) => match self.commitment(&p.commitment) {
@@ -486,11 +492,16 @@ impl ChainState {
                         "cancels {}, which is not an earlier commitment of this chain",
                         p.commitment
                     ),
+                    format!("所撤销的 {} 不是本抽取记录链中在此之前的承诺", p.commitment),
                 )),
                 Some((c, outcome)) if outcome != Outcome::Open => push(error(
                     "second-outcome",
                     format!(
                         "cancels commitment {} (sequence {}), which already has an outcome",
+                        p.commitment, c.chain.sequence
+                    ),
+                    format!(
+                        "撤销承诺 {}（序号 {}），但该承诺已有结果（已抽取或已撤销）",
                         p.commitment, c.chain.sequence
                     ),
                 )),
@@ -510,6 +521,10 @@ impl ChainState {
                         "draws for {}, which is not an earlier commitment of this chain",
                         p.commitment
                     ),
+                    format!(
+                        "为 {} 进行抽取，但它不是本抽取记录链中在此之前的承诺",
+                        p.commitment
+                    ),
                 )),
                 Some((c, Outcome::Drawn(_))) => push(error(
                     "second-draw",
@@ -517,14 +532,16 @@ impl ChainState {
                         "commitment at sequence {} was already drawn: a re-draw",
                         c.chain.sequence
                     ),
+                    format!("序号 {} 的承诺已经抽取过：这是重复抽取", c.chain.sequence),
                 )),
                 Some((c, Outcome::Cancelled)) => push(error(
                     "draw-after-cancellation",
                     format!("commitment at sequence {} was cancelled", c.chain.sequence),
+                    format!("序号 {} 的承诺已被撤销", c.chain.sequence),
                 )),
                 Some((c, Outcome::Open)) => {
-                    if let Some(problem) = self.excluded_drawn(c, p) {
-                        push(error("exclusion", problem));
+                    if let Some((problem, problem_zh)) = self.excluded_drawn(c, p) {
+                        push(error("exclusion", problem, problem_zh));
                     }
                     if options.level >= Level::Replay {
                         for f in self.check_draw(id, c, p, options, roots, report) {
@@ -646,6 +663,10 @@ impl ChainState {
                             "task {} was committed again later, but this commitment has neither a draw nor a signed cancellation",
                             c.task.id
                         ),
+                        format!(
+                            "任务 {} 此后再次作出了承诺，但本承诺既没有抽取，也没有经签名的撤销",
+                            c.task.id
+                        ),
                     )
                 }
             } else {
@@ -654,6 +675,7 @@ impl ChainState {
                     ..error(
                         "open-commitment",
                         format!("task {}: committed, not yet drawn or cancelled", c.task.id),
+                        format!("任务 {}：已承诺，尚未抽取或撤销", c.task.id),
                     )
                 }
             };
@@ -667,17 +689,22 @@ impl ChainState {
             out.push(error(
                 "only-draw",
                 format!("no draw on the chain has a record id starting with {prefix:?}: nothing was checked against the registers"),
+                format!("链上没有记录编号以 {prefix:?} 开头的抽取：未对照名录核对任何内容"),
             ));
         }
-        let note = |message: &str| Finding {
+        let note = |message: &str, message_zh: &str| Finding {
             severity: Note,
-            ..error("level", message.into())
+            ..error("level", message.into(), message_zh.into())
         };
         if options.level == Level::Chain {
-            out.push(note("signatures and chain only: draws were not replayed"));
+            out.push(note(
+                "signatures and chain only: draws were not replayed",
+                "仅核验了签名和抽取记录链：未重放抽取",
+            ));
         } else if options.level == Level::Replay {
             out.push(note(
                 "without register files, drawn codes and teams were not checked against the committed registers",
+                "未提供名录文件：抽中的统一社会信用代码和检查组未对照承诺的名录核对",
             ));
         }
         out
@@ -687,7 +714,7 @@ impl ChainState {
     /// names an earlier draw of the same task, and a rotating task's names the
     /// task's latest draw (`null` only before its first draw), so the teams to
     /// avoid cannot be chosen.
-    fn history_problem(&self, p: &CommitmentPayload) -> Option<String> {
+    fn history_problem(&self, p: &CommitmentPayload) -> Option<(String, String)> {
         let name = |h: Option<&RecordId>| h.map_or("null".to_owned(), |h| h.to_string());
         if let Some(h) = &p.history {
             let task_of_draw = self
@@ -696,14 +723,25 @@ impl ChainState {
                 .map(|(c, _)| c.task.id.as_str());
             match task_of_draw {
                 None => {
-                    return Some(format!(
-                        "the commitment's history names draw {h}, which is not an earlier draw of this chain"
+                    return Some((
+                        format!(
+                            "the commitment's history names draw {h}, which is not an earlier draw of this chain"
+                        ),
+                        format!(
+                            "承诺的 history 指向抽取 {h}，但它不是本抽取记录链中在此之前的抽取"
+                        ),
                     ));
                 }
                 Some(t) if t != p.task.id => {
-                    return Some(format!(
-                        "the commitment's history names draw {h}, a draw of task {t}, not of {}",
-                        p.task.id
+                    return Some((
+                        format!(
+                            "the commitment's history names draw {h}, a draw of task {t}, not of {}",
+                            p.task.id
+                        ),
+                        format!(
+                            "承诺的 history 指向抽取 {h}，它是任务 {t} 的抽取，而不是任务 {} 的",
+                            p.task.id
+                        ),
                     ));
                 }
                 Some(_) => {}
@@ -713,25 +751,35 @@ impl ChainState {
         if p.task.team.rotation() == RotationPolicy::AvoidPreviousTeam
             && p.history.as_ref() != latest
         {
-            return Some(format!(
-                "task {} rotates teams, so its history must name its latest earlier draw ({}), not {}",
-                p.task.id,
-                name(latest),
-                name(p.history.as_ref())
+            let (latest, stated) = (name(latest), name(p.history.as_ref()));
+            return Some((
+                format!(
+                    "task {} rotates teams, so its history must name its latest earlier draw ({latest}), not {stated}",
+                    p.task.id,
+                ),
+                format!(
+                    "任务 {} 要求检查组轮换，因此其 history 必须指向该任务此前最近一次抽取（{latest}），而不是 {stated}",
+                    p.task.id,
+                ),
             ));
         }
         None
     }
 
     /// Every draw a commitment excludes must be an earlier draw of this chain.
-    fn exclusion_problem(&self, p: &CommitmentPayload) -> Option<String> {
+    fn exclusion_problem(&self, p: &CommitmentPayload) -> Option<(String, String)> {
         let missing = p
             .task
             .exclude_drawn
             .iter()
             .find(|d| self.draw(d).is_none() && self.supplement(d).is_none())?;
-        Some(format!(
-            "the commitment excludes the entities of record {missing}, which is not an earlier draw or supplementary draw of this chain"
+        Some((
+            format!(
+                "the commitment excludes the entities of record {missing}, which is not an earlier draw or supplementary draw of this chain"
+            ),
+            format!(
+                "承诺排除了记录 {missing} 的检查对象，但该记录不是本抽取记录链中在此之前的抽取或补充抽取"
+            ),
         ))
     }
 
@@ -761,7 +809,7 @@ impl ChainState {
     }
 
     /// A draw that lists an entity its commitment excluded.
-    fn excluded_drawn(&self, c: &CommitmentPayload, d: &DrawPayload) -> Option<String> {
+    fn excluded_drawn(&self, c: &CommitmentPayload, d: &DrawPayload) -> Option<(String, String)> {
         if c.task.exclude_drawn.is_empty() {
             return None;
         }
@@ -769,9 +817,15 @@ impl ChainState {
         let hit = d
             .drawn_in_order()
             .find(|(_, x)| excluded.contains(&x.uscc))?;
-        Some(format!(
-            "draws {}, which the commitment excluded (drawn by an earlier draw or supplementary draw it names)",
-            hit.1.uscc
+        Some((
+            format!(
+                "draws {}, which the commitment excluded (drawn by an earlier draw or supplementary draw it names)",
+                hit.1.uscc
+            ),
+            format!(
+                "抽中了 {}，但承诺已将其排除（它已被承诺所列的此前抽取或补充抽取抽中）",
+                hit.1.uscc
+            ),
         ))
     }
 
@@ -797,10 +851,13 @@ impl ChainState {
             out.push(error(
                 kind,
                 format!("amends {draw_id}, which is not a draw of this chain (the outcome of an earlier commitment)"),
+                format!("所更改的 {draw_id} 不是本抽取记录链中的抽取（即此前某一承诺的抽取结果）"),
             ));
             return out;
         };
-        let mut fail = |e: AfterDrawError| out.push(error(e.check(kind), e.to_string()));
+        let after_draw =
+            |check: &'static str, e: AfterDrawError| error(check, e.to_string(), e.message_zh());
+        let mut fail = |e: AfterDrawError| out.push(after_draw(e.check(kind), e));
         let problems = match record {
             Record::Replacement(p) => state.replacement_problems(commitment, p),
             Record::Supplement(p) => state.supplement_problems(commitment, p),
@@ -826,6 +883,10 @@ impl ChainState {
                             "officer {} takes a place over the workload cap ({cap}): allowed only when every candidate is at the cap, which verification against the registers checks",
                             p.replacement
                         ),
+                        format!(
+                            "执法检查人员 {} 超出工作量上限（{cap}）担任检查组位置：只有在所有候选人员都已达到上限时才允许，这一点在对照名录验证时核对",
+                            p.replacement
+                        ),
                     )
                 });
             }
@@ -839,22 +900,25 @@ impl ChainState {
                                 "place {k}: officer {} takes a place over the workload cap ({cap}): allowed only when every candidate is at the cap, which verification against the registers checks",
                                 p.team[k]
                             ),
+                            format!(
+                                "位置 {k}：执法检查人员 {} 超出工作量上限（{cap}）担任检查组位置：只有在所有候选人员都已达到上限时才允许，这一点在对照名录验证时核对",
+                                p.team[k]
+                            ),
                         )
                     });
                 }
                 if options.level >= Level::Replay {
                     match state.next_rank(commitment, &draw.seed, p.class) {
                         Ok(r) if r == p.rank.0 => {}
-                        Ok(expected) => out.push(error(
+                        Ok(expected) => out.push(after_draw(
                             "supplement",
                             AfterDrawError::WrongRank {
                                 class: p.class,
                                 stated: p.rank.0,
                                 expected,
-                            }
-                            .to_string(),
+                            },
                         )),
-                        Err(e) => out.push(error("supplement", e.to_string())),
+                        Err(e) => out.push(after_draw("supplement", e)),
                     }
                     let excluded = self.excluded_codes(commitment);
                     if excluded.contains(&p.uscc) {
@@ -862,6 +926,10 @@ impl ChainState {
                             "exclusion",
                             format!(
                                 "the supplement draws {}, which the commitment excluded (drawn by an earlier draw or supplementary draw it names)",
+                                p.uscc
+                            ),
+                            format!(
+                                "补充抽取抽中了 {}，但承诺已将其排除（它已被承诺所列的此前抽取或补充抽取抽中）",
                                 p.uscc
                             ),
                         ));
@@ -901,18 +969,18 @@ impl ChainState {
             Record::Replacement(p) => {
                 match state.pick_replacement(commitment, &draw.seed, &inputs, &p.uscc, p.place) {
                     Ok(pick) if pick.officer == p.replacement => {}
-                    Ok(pick) => out.push(error(
+                    Ok(pick) => out.push(after_draw(
                         "replacement",
                         AfterDrawError::WrongPick {
                             place: p.place as usize,
                             expected: pick.officer,
                             stated: p.replacement.clone(),
-                        }
-                        .to_string(),
+                        },
                     )),
                     Err(e) => out.push(error(
                         "replacement",
                         format!("the committed rules and registers give no replacement: {e}"),
+                        format!("按承诺的规则和名录无法选出更换人员：{}", e.message_zh()),
                     )),
                 }
             }
@@ -920,15 +988,14 @@ impl ChainState {
                 match state.pick_supplement(commitment, &draw.seed, &inputs, p.class) {
                     // A wrong rank is reported at replay level.
                     Ok((rank, _, _)) if rank != p.rank.0 => {}
-                    Ok((rank, entity, _)) if entity.uscc != p.uscc => out.push(error(
+                    Ok((rank, entity, _)) if entity.uscc != p.uscc => out.push(after_draw(
                         "supplement",
                         AfterDrawError::WrongEntity {
                             class: p.class,
                             rank,
                             expected: entity.uscc,
                             stated: p.uscc,
-                        }
-                        .to_string(),
+                        },
                     )),
                     Ok((_, _, team)) => {
                         if let Some((k, pick)) = team
@@ -936,20 +1003,20 @@ impl ChainState {
                             .enumerate()
                             .find(|(k, pick)| p.team.get(*k) != Some(&pick.officer))
                         {
-                            out.push(error(
+                            out.push(after_draw(
                                 "supplement",
                                 AfterDrawError::WrongPick {
                                     place: k,
                                     expected: pick.officer.clone(),
                                     stated: p.team.get(k).cloned().unwrap_or_default(),
-                                }
-                                .to_string(),
+                                },
                             ));
                         }
                     }
                     Err(e) => out.push(error(
                         "supplement",
                         format!("the committed rules and registers give no supplement: {e}"),
+                        format!("按承诺的规则和名录无法进行补充抽取：{}", e.message_zh()),
                     )),
                 }
             }
@@ -1012,7 +1079,11 @@ impl ChainState {
         let sizes = match sample_counts(commitment) {
             Ok(s) => s,
             Err(e) => {
-                out.push(error("replay", format!("cannot replay: {e}")));
+                out.push(error(
+                    "replay",
+                    format!("cannot replay: {e}"),
+                    format!("无法重放：{}", e.message_zh()),
+                ));
                 return out;
             }
         };
@@ -1027,6 +1098,10 @@ impl ChainState {
                         "class {c}: {stated} drawn, the committed pool and ratio give {}",
                         sizes[c.index()]
                     ),
+                    format!(
+                        "{c} 类：抽取了 {stated} 户，按承诺的名录库和抽取比例应为 {} 户",
+                        sizes[c.index()]
+                    ),
                 ));
             }
         }
@@ -1034,7 +1109,11 @@ impl ChainState {
             match replay(commitment, &draw.commitment, &draw.randomness.value) {
                 Ok(r) => Some(r),
                 Err(e) => {
-                    out.push(error("replay", format!("cannot replay: {e}")));
+                    out.push(error(
+                        "replay",
+                        format!("cannot replay: {e}"),
+                        format!("无法重放：{}", e.message_zh()),
+                    ));
                     return out;
                 }
             }
@@ -1050,6 +1129,7 @@ impl ChainState {
                     out.push(error(
                         "ranks",
                         format!("class {c}: ranks {stated:?}, the seed gives {expected:?}"),
+                        format!("{c} 类：记录的排位为 {stated:?}，由种子得出的排位为 {expected:?}"),
                     ));
                 }
             }
@@ -1061,6 +1141,7 @@ impl ChainState {
             out.push(error(
                 "teams",
                 "teams are not one per drawn entity in draw order".into(),
+                "检查组与抽中的检查对象不是按抽取顺序一一对应".into(),
             ));
         }
         let size = commitment.task.team.team_size();
@@ -1071,6 +1152,11 @@ impl ChainState {
                     "team-size",
                     format!(
                         "entity {}: team of {} distinct officers, the task requires {size}",
+                        t.uscc,
+                        ids.len()
+                    ),
+                    format!(
+                        "检查对象 {}：检查组有 {} 名不同的执法检查人员，任务要求 {size} 名",
                         t.uscc,
                         ids.len()
                     ),
@@ -1102,16 +1188,23 @@ impl ChainState {
             None => regs.entities,
         };
         if salt.is_empty() && commitment.registers.conflicts.size.0 > 0 {
+            let (none_listed, none_listed_zh) = if options.salts.is_empty() {
+                ("", "")
+            } else {
+                (
+                    " (the salts given have no entry for it)",
+                    "（所给的盐值中没有该承诺的条目）",
+                )
+            };
             out.push(error(
                 "conflict-salt",
                 format!(
-                    "no conflict-list salt for commitment {}{}: its conflict root cannot be checked, and nothing of this draw is checked against the files (give the commitment's salt from the office's secrets file)",
+                    "no conflict-list salt for commitment {}{none_listed}: its conflict root cannot be checked, and nothing of this draw is checked against the files (give the commitment's salt from the office's secrets file)",
                     draw.commitment,
-                    if options.salts.is_empty() {
-                        ""
-                    } else {
-                        " (the salts given have no entry for it)"
-                    }
+                ),
+                format!(
+                    "没有承诺 {} 的回避名单盐值{none_listed_zh}：无法核对其回避名单的默克尔根，本次抽取的任何内容都未对照名录文件核对（请提供本机关盐值文件中该承诺的盐值）",
+                    draw.commitment,
                 ),
             ));
             return out;
@@ -1122,7 +1215,7 @@ impl ChainState {
             .and_then(|actual| compare_roots(&commitment.registers, &actual))
         {
             // Said for the auditor: what differs, not how to draw again.
-            let (check, message) = match (&e, &actual) {
+            let (check, (message, message_zh)) = match (&e, &actual) {
                 (DrawError::RegisterMismatch { register, .. }, Ok(actual)) => {
                     if *register == "conflict" {
                         roots
@@ -1139,16 +1232,18 @@ impl ChainState {
                     );
                     ("register-root", m)
                 }
-                (DrawError::RegisterMismatch { .. }, Err(_)) => ("register-root", e.to_string()),
-                _ => ("registers", e.to_string()),
+                (DrawError::RegisterMismatch { .. }, Err(_)) => {
+                    ("register-root", (e.to_string(), e.message_zh()))
+                }
+                _ => ("registers", (e.to_string(), e.message_zh())),
             };
-            out.push(error(check, message));
+            out.push(error(check, message, message_zh));
             return out;
         }
         if let Some(items) = regs.items
-            && let Some(problem) = expertise_problem(commitment, items)
+            && let Some((problem, problem_zh)) = expertise_problem(commitment, items)
         {
-            out.push(error("task-rules", problem));
+            out.push(error("task-rules", problem, problem_zh));
         }
         let Some(r) = r.filter(|_| ranks_ok) else {
             return out;
@@ -1160,6 +1255,10 @@ impl ChainState {
                     "drawn-entity",
                     format!(
                         "class {} rank {rank} is {} in the committed pool, the draw says {}",
+                        e.credit_class, e.uscc, stated.1.uscc
+                    ),
+                    format!(
+                        "承诺的名录库中 {} 类排位 {rank} 为 {}，抽取记录写的是 {}",
                         e.credit_class, e.uscc, stated.1.uscc
                     ),
                 ));
@@ -1176,11 +1275,20 @@ impl ChainState {
                             "entity {}: officer {id} is not in the inspector register",
                             t.uscc
                         ),
+                        format!(
+                            "检查对象 {}：执法检查人员 {id} 不在执法检查人员名录中",
+                            t.uscc
+                        ),
                     )),
                     Some(i) if !i.certificate_valid_on(date) => out.push(error(
                         "certificate",
                         format!(
                             "entity {}: officer {id}'s certificate is not valid on {}",
+                            t.uscc,
+                            crate::calendar::format_date(date)
+                        ),
+                        format!(
+                            "检查对象 {}：执法检查人员 {id} 的执法证在 {} 无效",
                             t.uscc,
                             crate::calendar::format_date(date)
                         ),
@@ -1192,6 +1300,10 @@ impl ChainState {
                         "conflict",
                         format!(
                             "entity {}: officer {id} declared a conflict with it and must not inspect it",
+                            t.uscc
+                        ),
+                        format!(
+                            "检查对象 {}：执法检查人员 {id} 已申报与其存在需回避的关系，不得对其实施检查",
                             t.uscc
                         ),
                     ));
@@ -1212,10 +1324,12 @@ impl ChainState {
             Ok(_) => out.push(error(
                 "teams",
                 "the teams are not the ones the seed assigns under the committed rules".into(),
+                "检查组不是按承诺的规则由种子分配的检查组".into(),
             )),
             Err(e) => out.push(error(
                 "teams",
                 format!("the committed rules admit no assignment: {e}"),
+                format!("按承诺的规则无法分配检查组：{e}"),
             )),
         }
         out
@@ -1231,6 +1345,10 @@ fn late_cancellation(c: &CommitmentPayload, p: &CancellationPayload) -> Option<F
             "late-cancellation",
             format!(
                 "cancelled at {}, when the committed randomness was already public ({t}): the office could know the draw it cancelled",
+                p.chain.created_at
+            ),
+            format!(
+                "撤销时间为 {}，此时承诺的随机数已经公开（{t}）：本机关撤销时可能已知道抽取结果",
                 p.chain.created_at
             ),
         )
@@ -1259,7 +1377,11 @@ pub fn verify_chain(
     if lines.is_empty() {
         report.findings.push(Finding {
             severity: FindingSeverity::Warning,
-            ..error("empty-chain", "the chain holds no record".into())
+            ..error(
+                "empty-chain",
+                "the chain holds no record".into(),
+                "抽取记录链中没有任何记录".into(),
+            )
         });
     }
     let mut state = ChainState::new(key.clone());
@@ -1274,10 +1396,11 @@ pub fn verify_chain(
                 // the record itself and is checked as such (the rejected line
                 // already fails the chain).
                 let stated = wrong_key::stated_signer(cl, key, &e);
+                let (message, message_zh) = wrong_key::record_message(&e, stated.as_ref());
                 report.findings.push(Finding {
                     line: Some(cl.line),
                     record: Some(id.to_string()),
-                    ..error("record", wrong_key::record_message(&e, stated.as_ref()))
+                    ..error("record", message, message_zh)
                 });
                 rejected.push((cl.line, stated));
                 continue;
@@ -1318,6 +1441,7 @@ fn witness_findings(state: &ChainState, options: &VerifyOptions<'_>, report: &mu
             ..error(
                 "witnesses",
                 "no witness keys were given: the order of commitments and randomness rests on the issuer's own times; publication time was not checked".into(),
+                "未提供见证方公钥：承诺与随机数的先后顺序只依据发布机关自己记录的时间；未核验公开时间".into(),
             )
         });
         return;
@@ -1351,6 +1475,10 @@ fn witness_findings(state: &ChainState, options: &VerifyOptions<'_>, report: &mu
                     Some(l) => format!("cosignature file line {l}: {}", f.problem),
                     None => format!("cosignature file: {}", f.problem),
                 },
+                match f.line {
+                    Some(l) => format!("联署文件第 {l} 行：{}", f.problem.message_zh()),
+                    None => format!("联署文件：{}", f.problem.message_zh()),
+                },
             )
         });
     }
@@ -1376,6 +1504,7 @@ fn witness_findings(state: &ChainState, options: &VerifyOptions<'_>, report: &mu
                 ..error(
                     "commitment-witnessed",
                     "local randomness has no time a witness could place the commitment before: the office chose the value".into(),
+                    "本地随机数没有可供见证方证明承诺在其之前的时间：数值由本机关自行选定".into(),
                 )
             }));
             report.witnessed.push(DrawWitnesses {
@@ -1400,6 +1529,18 @@ fn witness_findings(state: &ChainState, options: &VerifyOptions<'_>, report: &mu
                 .collect::<Vec<_>>()
                 .join("; ")
         };
+        let names_zh = |found: &[crate::witness::Witnessed]| {
+            found
+                .iter()
+                .map(|x| {
+                    format!(
+                        "{}（{}，链头序号 {}）",
+                        x.witness.name, x.time, x.head.sequence
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("；")
+        };
         if found.len() >= threshold {
             report.findings.push(at_draw(Finding {
                 severity: Note,
@@ -1408,6 +1549,10 @@ fn witness_findings(state: &ChainState, options: &VerifyOptions<'_>, report: &mu
                     format!(
                         "the commitment (sequence {seq}) was witnessed before its randomness ({t}) by {}",
                         names(&found)
+                    ),
+                    format!(
+                        "承诺（序号 {seq}）在其随机数产生（{t}）之前已由以下见证方联署：{}",
+                        names_zh(&found)
                     ),
                 )
             }));
@@ -1421,6 +1566,15 @@ fn witness_findings(state: &ChainState, options: &VerifyOptions<'_>, report: &mu
                         String::new()
                     } else {
                         format!(": {}", names(&found))
+                    }
+                ),
+                format!(
+                    "承诺（序号 {seq}）在其随机数产生（{t}）之前只有 {} 个受信任的见证方联署，要求 {threshold} 个{}",
+                    found.len(),
+                    if found.is_empty() {
+                        String::new()
+                    } else {
+                        format!("：{}", names_zh(&found))
                     }
                 ),
             )));
@@ -1446,15 +1600,17 @@ fn witness_findings(state: &ChainState, options: &VerifyOptions<'_>, report: &mu
 /// With the committed check-item list: every item the task names is in it,
 /// and the committed team rules require the expertise of every key item
 /// (FORMAT §4: the effective rules are the task's with those tags merged in).
-fn expertise_problem(c: &CommitmentPayload, items: &CheckItemList) -> Option<String> {
+fn expertise_problem(c: &CommitmentPayload, items: &CheckItemList) -> Option<(String, String)> {
+    let does_not_fit = |e: &dyn fmt::Display| {
+        Some((
+            format!("the committed task does not fit the committed list: {e}"),
+            format!("承诺的任务与承诺的抽查事项清单不符：{e}"),
+        ))
+    };
     let expected: Vec<String> = match &c.task.team {
         TeamSpec::V1(team) => match merge_key_expertise_v1(team, &c.task.items, items) {
             Ok(rules) => rules.required_expertise,
-            Err(e) => {
-                return Some(format!(
-                    "the committed task does not fit the committed list: {e}"
-                ));
-            }
+            Err(e) => return does_not_fit(&e),
         },
         TeamSpec::V2(team) => match merge_key_expertise(team, &c.task.items, items) {
             Ok(rules) => rules
@@ -1462,11 +1618,7 @@ fn expertise_problem(c: &CommitmentPayload, items: &CheckItemList) -> Option<Str
                 .into_iter()
                 .map(str::to_owned)
                 .collect(),
-            Err(e) => {
-                return Some(format!(
-                    "the committed task does not fit the committed list: {e}"
-                ));
-            }
+            Err(e) => return does_not_fit(&e),
         },
     };
     // As sets: the order of the committed tags does not change assignment.
@@ -1477,10 +1629,17 @@ fn expertise_problem(c: &CommitmentPayload, items: &CheckItemList) -> Option<Str
         .filter(|t| !committed.contains(t))
         .collect();
     (!missing.is_empty()).then(|| {
-        format!(
-            "the committed team rules leave out {} expertise tag(s) the task's key items require (first: {:?})",
-            missing.len(),
-            missing[0]
+        (
+            format!(
+                "the committed team rules leave out {} expertise tag(s) the task's key items require (first: {:?})",
+                missing.len(),
+                missing[0]
+            ),
+            format!(
+                "承诺的检查组规则遗漏了任务重点事项所要求的 {} 个专业领域标签（第一个：{:?}）",
+                missing.len(),
+                missing[0]
+            ),
         )
     })
 }

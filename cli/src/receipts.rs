@@ -1577,6 +1577,9 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
                     sequence: None,
                     record: None,
                     message: l.notes.describe(p),
+                    // Already in the process's language: the register
+                    // problem describer speaks it.
+                    message_zh: None,
                 });
             }
         }

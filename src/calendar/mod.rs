@@ -162,6 +162,30 @@ pub enum CalendarError {
     },
 }
 
+impl CalendarError {
+    /// The error in Chinese, for the verifier's findings.
+    pub(crate) fn message_zh(&self) -> String {
+        match self {
+            CalendarError::UncoveredYear { year, date } => format!(
+                "未载入 {year} 年的放假安排通知（计算需要用到 {}）；请从日历文件载入该年度的国务院通知（docs/calendar.md）",
+                format_date(*date)
+            ),
+            CalendarError::EndOfTime { date } => format!(
+                "计算工作日时超出了可表示的最后日期（{} 之后）",
+                format_date(*date)
+            ),
+            CalendarError::EntryBeforeCheckEnd {
+                check_end,
+                entered_on,
+            } => format!(
+                "检查结果的日期为 {}，但检查于 {} 才结束；检查结束前不能录入结果",
+                format_date(*entered_on),
+                format_date(*check_end)
+            ),
+        }
+    }
+}
+
 /// Why a holiday table was refused. Line numbers count from 1 within the text
 /// given to [`WorkingCalendar::from_text`] or [`WorkingCalendar::extend`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -493,6 +493,7 @@ impl Chain {
                         sequence: None,
                         record: Some(id.to_string()),
                         message: format!("record rejected ({}): {e}", e.kind()),
+                        message_zh: Some(format!("记录被拒绝（{}）：{}", e.kind(), e.message_zh())),
                     }],
                 });
             }

@@ -358,6 +358,116 @@ impl ResultError {
             ResultError::UnknownResult { .. } => "progress-target",
         }
     }
+
+    /// The error in Chinese, for the verifier's findings.
+    pub(crate) fn message_zh(&self) -> String {
+        match self {
+            ResultError::UnknownDraw { draw } => {
+                format!("抽取 {draw} 不是发布机关抽取记录链上的抽取")
+            }
+            ResultError::NotDrawn { draw, uscc } => {
+                format!("检查对象 {uscc} 不是抽取 {draw} 抽中的；只有抽中的检查对象才有检查结果")
+            }
+            ResultError::TaskMismatch { stated, drawn } => {
+                format!("任务 {stated:?} 不是该抽取的任务（{drawn:?}）")
+            }
+            ResultError::TeamMismatch {
+                uscc,
+                stated,
+                drawn,
+            } => format!("检查对象 {uscc}：执法检查人员 {stated:?} 不是抽取的检查组 {drawn:?}"),
+            ResultError::Field { field, rule } => {
+                format!("字段 {field}：{}", field_rule_zh(rule))
+            }
+            ResultError::EndBeforeStart { start, end } => format!(
+                "检查结束日期（{}）早于开始日期（{}）",
+                format_date(*end),
+                format_date(*start)
+            ),
+            ResultError::StartBeforeDraw { start, drawn_on } => format!(
+                "检查开始日期（{}）早于抽取日期（{}）",
+                format_date(*start),
+                format_date(*drawn_on)
+            ),
+            ResultError::EnteredBeforeEnd { end, entered_on } => format!(
+                "录入日期为 {}（北京时间），早于检查结束日期（{}）",
+                format_date(*entered_on),
+                format_date(*end)
+            ),
+            ResultError::Duplicate {
+                draw,
+                uscc,
+                department,
+                first,
+            } => format!(
+                "检查对象 {uscc} 在抽取 {draw} 中已有{}检查结果（记录 {first}）；如需修改，请作更正",
+                department
+                    .as_ref()
+                    .map(|d| format!("由{d}录入的"))
+                    .unwrap_or_default()
+            ),
+            ResultError::UnknownTarget { corrects } => {
+                format!("所更正的 {corrects} 不是本台账中的检查结果或更正")
+            }
+            ResultError::SupersededTarget { corrects, latest } => {
+                format!("所更正的是 {corrects}，但该检查结果的最新版本是 {latest}")
+            }
+            ResultError::TargetMismatch { uscc } => {
+                format!("更正必须保持所更正结果的抽取、检查对象和部门不变（{uscc}）")
+            }
+            ResultError::SelfApproval => {
+                "审批公钥是发布机关自己的公钥；应由单位负责人用其本人的公钥审批".into()
+            }
+            ResultError::TimeOrder { created_at, last } => {
+                format!("{created_at} 早于台账最后一条记录的时间（{last}）")
+            }
+            ResultError::EmptyLedger => "台账中没有记录，无法设检查点".into(),
+            ResultError::UnknownDepartment {
+                department,
+                task_departments,
+            } => format!(
+                "部门 {department:?} 不是该任务的部门（{task_departments:?}）：各部门录入本部门所查事项的结果"
+            ),
+            ResultError::UnknownItem { item } => {
+                format!("检查事项 {item:?} 不是该任务的检查事项")
+            }
+            ResultError::NoItems { task_items } => format!(
+                "检查结果未列明任何检查事项；该任务的检查事项为 {task_items:?}：请列明本部门所查的事项"
+            ),
+            ResultError::ItemEnteredTwice {
+                uscc,
+                item,
+                department,
+            } => format!(
+                "检查对象 {uscc} 的检查事项 {item:?} 已由 {department:?} 录入：每个事项只录入一次，由实施检查的部门录入"
+            ),
+            ResultError::UnknownResult { result } => {
+                format!("所跟进的 {result} 不是本台账中的检查结果或更正")
+            }
+        }
+    }
+}
+
+/// The rule of a [`ResultError::Field`] in Chinese (its English where none
+/// is written).
+fn field_rule_zh(rule: &str) -> &str {
+    match rule {
+        "progress states at least one follow-up measure" => "跟进记录至少写明一项后续处置措施",
+        "sorted by kind, one per kind" => "按类别排序，每类一项",
+        "an outcome is null or trimmed, non-empty text" => {
+            "处置结果为 null，或为去掉首尾空白后非空的文字"
+        }
+        "at least one result category" => "至少有一个检查结果类别",
+        "sorted in the platform's order, without repeats" => "按平台规定的顺序排列，不得重复",
+        "at least one inspection method" => "至少有一种检查方式",
+        "sorted, without repeats" => "排序，且不得重复",
+        "no-problem excludes every other category" => "“未发现问题”不能与其他类别同时出现",
+        "sorted by bytes, without repeats" => "按字节排序，且不得重复",
+        "a correction states why, as trimmed non-empty text" => {
+            "更正须写明原因，为去掉首尾空白后非空的文字"
+        }
+        other => other,
+    }
 }
 
 /// Why a correction's approval does not hold.
@@ -392,6 +502,25 @@ pub enum ApprovalError {
     /// The approver's signature is missing or does not verify.
     #[error("approver signature: {0}")]
     Signature(#[from] EnvelopeError),
+}
+
+impl ApprovalError {
+    /// The error in Chinese, for the verifier's findings.
+    pub(crate) fn message_zh(&self) -> String {
+        match self {
+            ApprovalError::NoApproverKeys { key_id } => {
+                format!("未提供审批人公钥，无法核验密钥编号为 {key_id} 的审批")
+            }
+            ApprovalError::UnknownApprover { key_id, name } => {
+                format!("审批人公钥 {key_id}（{name:?}）不在所提供的审批人公钥中")
+            }
+            ApprovalError::NameMismatch { stated, actual } => {
+                format!("更正所写的审批人为 {stated:?}，但该公钥属于 {actual:?}")
+            }
+            ApprovalError::SelfApproval => "审批公钥是发布机关自己的公钥".into(),
+            ApprovalError::Signature(e) => format!("审批人签名：{}", e.message_zh()),
+        }
+    }
 }
 
 /// Checks a correction's second signature: the payload's approver key must
@@ -1276,6 +1405,7 @@ pub fn verify_ledger(
             "empty-ledger",
             None,
             "the ledger holds no record".into(),
+            "结果台账中没有任何记录".into(),
         );
     }
     for cl in lines {
@@ -1304,7 +1434,7 @@ pub fn verify_ledger(
                     )
                 });
                 for e in &problems {
-                    ctx.push(Error, e.check(), at, e.to_string());
+                    ctx.push(Error, e.check(), at, e.to_string(), e.message_zh());
                 }
                 let deadline =
                     deadline_of(&mut ctx, at, options.calendar, &p.result, link.created_at);
@@ -1344,7 +1474,7 @@ pub fn verify_ledger(
                     link.created_at,
                 );
                 for e in &problems {
-                    ctx.push(Error, e.check(), at, e.to_string());
+                    ctx.push(Error, e.check(), at, e.to_string(), e.message_zh());
                 }
                 let approved = match options.approvals {
                     Approvals::NotChecked => {
@@ -1359,6 +1489,7 @@ pub fn verify_ledger(
                                 "correction-approval",
                                 at,
                                 format!("the correction is not approved: {e}"),
+                                format!("该更正未经审批：{}", e.message_zh()),
                             );
                             false
                         }
@@ -1372,6 +1503,7 @@ pub fn verify_ledger(
                         "correction-approval",
                         at,
                         ApprovalError::SelfApproval.to_string(),
+                        ApprovalError::SelfApproval.message_zh(),
                     );
                 }
                 let target_ok = !problems.iter().any(|e| e.check() == "correction-target");
@@ -1396,7 +1528,7 @@ pub fn verify_ledger(
                         ResultError::UnknownResult { .. } => "progress-target",
                         _ => "progress-fields",
                     };
-                    ctx.push(Error, check, at, e.to_string());
+                    ctx.push(Error, check, at, e.to_string(), e.message_zh());
                 }
                 if !problems
                     .iter()
@@ -1420,6 +1552,7 @@ pub fn verify_ledger(
                         "checkpoint",
                         at,
                         "a checkpoint as the ledger's first record has no head".into(),
+                        "检查点是台账的第一条记录，没有可对应的链头".into(),
                     ),
                     Some((prev, prev_seq, _)) => {
                         if p.head != prev || p.head_sequence != prev_seq {
@@ -1431,6 +1564,12 @@ pub fn verify_ledger(
                                     "head is {} at sequence {}, but the record before is {} at sequence {prev_seq}",
                                     hex(&p.head),
                                     p.head_sequence,
+                                    hex(&prev)
+                                ),
+                                format!(
+                                    "检查点所记的链头为序号 {} 的 {}，但前一条记录为序号 {prev_seq} 的 {}",
+                                    p.head_sequence,
+                                    hex(&p.head),
                                     hex(&prev)
                                 ),
                             );
@@ -1445,6 +1584,10 @@ pub fn verify_ledger(
                         at,
                         format!(
                             "states {} results, the ledger holds {results} at its head",
+                            p.results.0
+                        ),
+                        format!(
+                            "检查点声明有 {} 条检查结果，但台账在该链头处有 {results} 条",
                             p.results.0
                         ),
                     );
@@ -1476,6 +1619,12 @@ pub fn verify_ledger(
                         d.task.name,
                         &hex(&d.draw_id)[..16]
                     ),
+                    format!(
+                        "任务 {}（{}）：抽中的检查对象 {uscc} 没有检查结果（抽取 {}）",
+                        d.task.id,
+                        d.task.name,
+                        &hex(&d.draw_id)[..16]
+                    ),
                 );
             } else if !missing.is_empty() {
                 ctx.push(
@@ -1487,6 +1636,13 @@ pub fn verify_ledger(
                         d.task.id,
                         d.task.name,
                         missing.join(", "),
+                        &hex(&d.draw_id)[..16]
+                    ),
+                    format!(
+                        "任务 {}（{}）：抽中的检查对象 {uscc} 尚无{}的检查结果（抽取 {}）：各部门应录入本部门所查事项的结果",
+                        d.task.id,
+                        d.task.name,
+                        missing.join("、"),
                         &hex(&d.draw_id)[..16]
                     ),
                 );
@@ -1506,6 +1662,7 @@ pub fn verify_ledger(
                 "entry deadlines were counted in working days of: {}",
                 used.join("; ")
             ),
+            format!("录入期限按以下年度的工作日计算：{}", used.join("；")),
         );
     }
     if corrections_unchecked > 0 {
@@ -1514,6 +1671,7 @@ pub fn verify_ledger(
             "correction-approval",
             None,
             format!("{corrections_unchecked} correction(s): approvals were not checked"),
+            format!("{corrections_unchecked} 条更正：未核验审批"),
         );
     }
     witnessed_results(&mut findings, key, options, &accepted, &on_time);
@@ -1546,6 +1704,7 @@ fn witnessed_results(
                 "witnesses",
                 None,
                 "no witness keys were given: entry times are the office's own statements; whether results were entered by their deadlines was not checked against witnesses".into(),
+                "未提供见证方公钥：录入时间是本机关的自述；未凭见证方的联署核验检查结果是否在期限内录入".into(),
             );
         }
         return;
@@ -1559,11 +1718,17 @@ fn witnessed_results(
         } else {
             FindingSeverity::Warning
         };
-        let message = match f.line {
-            Some(l) => format!("cosignature file line {l}: {}", f.problem),
-            None => format!("cosignature file: {}", f.problem),
+        let (message, message_zh) = match f.line {
+            Some(l) => (
+                format!("cosignature file line {l}: {}", f.problem),
+                format!("联署文件第 {l} 行：{}", f.problem.message_zh()),
+            ),
+            None => (
+                format!("cosignature file: {}", f.problem),
+                format!("联署文件：{}", f.problem.message_zh()),
+            ),
         };
-        ctx.push(severity, f.problem.check(), None, message);
+        ctx.push(severity, f.problem.check(), None, message, message_zh);
     }
     let threshold = w.threshold.max(1);
     for (line, sequence, id, uscc, due) in on_time {
@@ -1581,6 +1746,11 @@ fn witnessed_results(
                 Some((*line, Some(*sequence), id)),
                 format!(
                     "entity {uscc}: the result is dated within its deadline ({}), but {} trusted witness(es) cosigned the ledger after it before the deadline ended, {threshold} required",
+                    format_date(*due),
+                    found.len()
+                ),
+                format!(
+                    "检查对象 {uscc}：检查结果的日期在录入期限（{}）之内，但在期限届满前对含有该结果的台账作出联署的受信任见证方只有 {} 个，要求 {threshold} 个",
                     format_date(*due),
                     found.len()
                 ),
@@ -1665,6 +1835,13 @@ fn deadline_of(
                     format_date(f.inspection_end),
                     calendar.describe_span(f.inspection_end, entered_on)
                 ),
+                format!(
+                    "检查对象 {}：录入日期为 {}，超过录入期限 {due} 共 {working_days_late} 个工作日（期限为检查结束日 {} 后 20 个工作日；日历：{}）",
+                    f.uscc,
+                    format_date(entered_on),
+                    format_date(f.inspection_end),
+                    calendar.describe_span(f.inspection_end, entered_on)
+                ),
             );
             Deadline::Overdue { working_days_late }
         }
@@ -1675,6 +1852,7 @@ fn deadline_of(
                 "deadline",
                 at,
                 format!("entity {}: the entry deadline was not checked: {e}", f.uscc),
+                format!("检查对象 {}：未核对录入期限：{}", f.uscc, e.message_zh()),
             );
             Deadline::NotChecked
         }
@@ -1700,38 +1878,64 @@ pub fn check_published_file(ledger: &Ledger, name: &str, bytes: &[u8]) -> Findin
             .head
             .map_or(0, |(_, seq, _)| seq.saturating_sub(c.sequence))
     };
-    let (severity, message, at) = match found {
+    let (severity, (message, message_zh), at) = match found {
         Some(c) if latest.is_some_and(|l| l.record == c.record) && after(c) > 0 => (
             FindingSeverity::Warning,
-            format!(
-                "{name}: listed by the latest checkpoint (sequence {}), but the ledger holds {} record(s) after it: results or corrections not yet published",
-                c.sequence,
-                after(c)
+            (
+                format!(
+                    "{name}: listed by the latest checkpoint (sequence {}), but the ledger holds {} record(s) after it: results or corrections not yet published",
+                    c.sequence,
+                    after(c)
+                ),
+                format!(
+                    "{name}：已列入最新的检查点（序号 {}），但台账在其后还有 {} 条记录：有检查结果或更正尚未公示",
+                    c.sequence,
+                    after(c)
+                ),
             ),
             Some(c),
         ),
         Some(c) if latest.is_some_and(|l| l.record == c.record) => (
             FindingSeverity::Note,
-            format!(
-                "{name}: SHA-256 {} is listed by the latest checkpoint (sequence {})",
-                hex(&digest),
-                c.sequence
+            (
+                format!(
+                    "{name}: SHA-256 {} is listed by the latest checkpoint (sequence {})",
+                    hex(&digest),
+                    c.sequence
+                ),
+                format!(
+                    "{name}：SHA-256 {} 已列入最新的检查点（序号 {}）",
+                    hex(&digest),
+                    c.sequence
+                ),
             ),
             Some(c),
         ),
         Some(c) => (
             FindingSeverity::Warning,
-            format!(
-                "{name}: listed by the checkpoint at sequence {}, but a later publication supersedes it",
-                c.sequence
+            (
+                format!(
+                    "{name}: listed by the checkpoint at sequence {}, but a later publication supersedes it",
+                    c.sequence
+                ),
+                format!(
+                    "{name}：已列入序号 {} 的检查点，但已被此后的公示取代",
+                    c.sequence
+                ),
             ),
             Some(c),
         ),
         None => (
             FindingSeverity::Error,
-            format!(
-                "{name}: SHA-256 {} is listed by no checkpoint of the ledger: the file is not what was published",
-                hex(&digest)
+            (
+                format!(
+                    "{name}: SHA-256 {} is listed by no checkpoint of the ledger: the file is not what was published",
+                    hex(&digest)
+                ),
+                format!(
+                    "{name}：SHA-256 {} 未列入台账的任何检查点：该文件不是所公示的文件",
+                    hex(&digest)
+                ),
             ),
             None,
         ),
@@ -1743,5 +1947,6 @@ pub fn check_published_file(ledger: &Ledger, name: &str, bytes: &[u8]) -> Findin
         sequence: at.map(|c| c.sequence),
         record: at.map(|c| hex(&c.record)),
         message,
+        message_zh: Some(message_zh),
     }
 }

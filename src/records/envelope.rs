@@ -502,6 +502,25 @@ impl EnvelopeError {
             EnvelopeError::NoKeys => "no-keys",
         }
     }
+
+    /// The error in Chinese, for the verifier's findings.
+    pub(crate) fn message_zh(&self) -> String {
+        match self {
+            EnvelopeError::PayloadTypeMismatch { expected, found } => {
+                format!("载荷类型为 {found:?}，应为 {expected:?}")
+            }
+            EnvelopeError::NoSignatureForKey { key_id } => {
+                format!("没有密钥编号为 {key_id} 的签名")
+            }
+            EnvelopeError::DuplicateKeyId { key_id } => {
+                format!("有不止一个签名声称使用密钥编号 {key_id}")
+            }
+            EnvelopeError::BadSignature { key_id } => {
+                format!("密钥编号为 {key_id} 的签名核验不通过")
+            }
+            EnvelopeError::NoKeys => "未提供用于核验的公钥".into(),
+        }
+    }
 }
 
 /// Verifies `envelope` against one trusted key and returns the payload.

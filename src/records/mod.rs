@@ -733,6 +733,34 @@ impl RecordError {
             RecordError::NotExpressible { .. } => "not-expressible",
         }
     }
+
+    /// The error in Chinese, for the verifier's findings (the schema
+    /// parser's own message and a format's reason stay in English).
+    pub(crate) fn message_zh(&self) -> String {
+        match self {
+            RecordError::UnknownPayloadType { payload_type } => {
+                format!("未知的载荷类型 {payload_type:?}")
+            }
+            RecordError::Signature(e) => e.message_zh(),
+            RecordError::Payload {
+                payload_type,
+                line,
+                column,
+                message,
+            } => format!(
+                "{payload_type} 的载荷在第 {line} 行第 {column} 列处不符合格式规范：{message}"
+            ),
+            RecordError::KeyIdMismatch { stated, actual } => {
+                format!("记录声明的密钥编号为 {stated}，但核验所用公钥的密钥编号为 {actual}")
+            }
+            RecordError::IssuerMismatch { stated, actual } => {
+                format!("记录声明的发布机关为 {stated:?}，但该公钥属于 {actual:?}")
+            }
+            RecordError::NotExpressible { format, reason } => {
+                format!("该记录无法用格式 {format:?} 写出：{reason}")
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use crate::registers::{
 };
 use crate::sampling::BasisPoints;
 use crate::task::{Ratios, Task};
-use crate::verify::{Level, Report, VerifyOptions, verify_chain_bytes};
+use crate::verify::{Finding, Level, Report, VerifyOptions, verify_chain_bytes};
 
 const SALT_1: [u8; 32] = [1; 32];
 const SALT_2: [u8; 32] = [2; 32];
@@ -557,4 +557,150 @@ fn records_of_the_session_are_what_the_tests_assume() {
     let kinds: Vec<&str> = chain.records().iter().map(|(_, r)| r.kind()).collect();
     assert_eq!(kinds, ["commitment", "commitment", "draw", "draw"]);
     assert!(matches!(chain.records()[2].1, Record::Draw(_)));
+}
+
+/// Whether a text holds a CJK ideograph (the Chinese of a message, not
+/// only its values).
+fn has_chinese(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+#[test]
+fn every_finding_has_a_chinese_message_that_json_leaves_out() {
+    use crate::verify::{RandomnessPolicy, apply_randomness_policy, read_chain};
+    let s = session();
+    let other = IssuerKey::from_secret_bytes("别的局 (TEST ONLY)", &[8; 32]).unwrap();
+    // A record of another issuer, a line that is no envelope and a copy of
+    // the first record: `record`, `envelope` and `duplicate`.
+    let foreign = Chain::new(other.public_key().clone())
+        .commit(
+            &other,
+            &Commit {
+                task: &task("X-1"),
+                registers: Registers {
+                    entities: &entities(entity_rows()),
+                    inspectors: &inspectors(inspector_rows()),
+                    conflicts: &conflicts(conflict_rows()),
+                    items: None,
+                },
+                conflict_salt: &SALT_1,
+                randomness: RandomnessPlan::Local {},
+                created_at: at("2024-06-03T00:00:00Z"),
+            },
+        )
+        .unwrap()
+        .line();
+    let first = s.text.lines().next().unwrap();
+    let text = format!("not an envelope\n{}\n{foreign}\n{first}", s.text);
+    // An entity moved to another class (draw 0: `register-root`) and no
+    // salt for the second commitment (draw 1: `conflict-salt`).
+    let (uscc, _) = drawn_in(&s, "C");
+    let mut rows = entity_rows();
+    rows.iter_mut()
+        .find(|r| r.uscc == uscc)
+        .unwrap()
+        .credit_class = "D".into();
+    let (e, i, c) = (
+        entities(rows),
+        inspectors(inspector_rows()),
+        conflicts(conflict_rows()),
+    );
+    let salts = vec![(s.commitments[0], SALT_1.to_vec())];
+    let options = VerifyOptions {
+        registers: Some(Registers {
+            entities: &e,
+            inspectors: &i,
+            conflicts: &c,
+            items: None,
+        }),
+        salts: &salts,
+        ..VerifyOptions::level(Level::Full)
+    };
+    let mut full = verify_chain_bytes(text.as_bytes(), s.key.public_key(), &options);
+    // The strict policy turns the ceremony warnings into errors and asks
+    // for witness evidence (`randomness-policy`).
+    apply_randomness_policy(&mut full, RandomnessPolicy::WitnessedDrand);
+    let replay = verify_chain_bytes(
+        text.as_bytes(),
+        s.key.public_key(),
+        &VerifyOptions::level(Level::Replay),
+    );
+    let wrong = verify_chain_bytes(
+        s.text.as_bytes(),
+        other.public_key(),
+        &VerifyOptions::level(Level::Chain),
+    );
+    // The chain's records read as a results ledger: every line is rejected
+    // (`record`) and every drawn entity lacks a result (`missing-result`).
+    let (lines, _) = read_chain(s.text.as_bytes());
+    let calendar = crate::calendar::WorkingCalendar::china().unwrap();
+    let (ledger, _) = crate::ledger::verify_ledger(
+        &lines,
+        s.key.public_key(),
+        &crate::ledger::DrawIndex::from_chain(&lines, s.key.public_key()),
+        &crate::ledger::LedgerOptions {
+            approvals: crate::ledger::Approvals::NotChecked,
+            calendar: &calendar,
+            witnesses: None,
+        },
+    );
+
+    let findings: Vec<&Finding> = [&full, &replay, &wrong]
+        .into_iter()
+        .flat_map(|r| &r.findings)
+        .chain(&ledger.findings)
+        .collect();
+    let checks: std::collections::BTreeSet<&str> = findings.iter().map(|f| f.check).collect();
+    for check in [
+        "envelope",
+        "record",
+        "duplicate",
+        "ceremony-randomness",
+        "beacon",
+        "register-root",
+        "conflict-salt",
+        "witnesses",
+        "randomness-policy",
+        "level",
+        "wrong-key",
+        "missing-result",
+    ] {
+        assert!(checks.contains(check), "no {check} finding: {checks:?}");
+    }
+    for f in &findings {
+        let zh = f.message_zh.as_deref().unwrap_or_else(|| panic!("{f}"));
+        assert!(has_chinese(zh), "[{}] {zh}", f.check);
+        assert_eq!(f.message_in_chinese(), zh);
+    }
+    // The policy's words reach both languages.
+    let policy = full
+        .findings
+        .iter()
+        .find(|f| f.check == "ceremony-randomness")
+        .unwrap();
+    assert!(
+        policy
+            .message
+            .ends_with("(an error under the witnessed-drand policy)")
+    );
+    assert!(
+        policy
+            .message_in_chinese()
+            .ends_with("（在 witnessed-drand 策略下为错误）")
+    );
+    // Machine output carries the English message only.
+    for json in [
+        serde_json::to_string(&full).unwrap(),
+        serde_json::to_string(&wrong).unwrap(),
+        serde_json::to_string(&ledger).unwrap(),
+    ] {
+        assert!(json.contains("\"message\":"), "{json}");
+        assert!(!json.contains("message_zh"), "{json}");
+    }
+    // Where none was written, readers show the English.
+    let plain = Finding {
+        message_zh: None,
+        ..full.findings[0].clone()
+    };
+    assert_eq!(plain.message_in_chinese(), plain.message);
 }

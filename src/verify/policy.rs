@@ -61,6 +61,10 @@ pub fn apply_randomness_policy(report: &mut Report, policy: RandomnessPolicy) {
         if f.severity == FindingSeverity::Warning && WEAK_RANDOMNESS.contains(&f.check) {
             f.severity = FindingSeverity::Error;
             f.message = format!("{} (an error under the witnessed-drand policy)", f.message);
+            f.message_zh = f
+                .message_zh
+                .as_ref()
+                .map(|zh| format!("{zh}（在 witnessed-drand 策略下为错误）"));
         }
     }
     if report.draws > 0 && !report.witnesses_checked {
@@ -74,6 +78,10 @@ pub fn apply_randomness_policy(report: &mut Report, policy: RandomnessPolicy) {
                 "the witnessed-drand policy accepts a draw only when trusted witnesses cosigned its commitment before the drand round, and no witness evidence was checked for the {} draw(s): give the witness keys and the cosignature file",
                 report.draws
             ),
+            message_zh: Some(format!(
+                "witnessed-drand 策略只接受其承诺在 drand 轮次之前已由受信任见证方联署的抽取，而这 {} 次抽取都未核验任何见证证据：请提供见证方公钥和联署文件",
+                report.draws
+            )),
         });
     }
 }

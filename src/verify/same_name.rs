@@ -33,6 +33,8 @@ pub(super) fn same_name_teams(teams: &[Team], inspectors: &InspectorRegister) ->
                     let same_department = inspectors.get(first).is_some_and(|f| {
                         text::name_key(&f.department) == text::name_key(&officer.department)
                     });
+                    let name = text::visible(&officer.name);
+                    let department = same_department.then(|| text::visible(&officer.department));
                     out.push(Finding {
                         severity: FindingSeverity::Warning,
                         check: "same-name-team",
@@ -40,15 +42,19 @@ pub(super) fn same_name_teams(teams: &[Team], inspectors: &InspectorRegister) ->
                         sequence: None,
                         record: None,
                         message: format!(
-                            "entity {}: officers {first} and {id} are both named {}{}: two people, or one person with two ids? (the team may have one inspector where two are required)",
+                            "entity {}: officers {first} and {id} are both named {name}{}: two people, or one person with two ids? (the team may have one inspector where two are required)",
                             t.uscc,
-                            text::visible(&officer.name),
-                            if same_department {
-                                format!(", both of {}", text::visible(&officer.department))
-                            } else {
-                                String::new()
-                            }
+                            department
+                                .as_ref()
+                                .map_or(String::new(), |d| format!(", both of {d}")),
                         ),
+                        message_zh: Some(format!(
+                            "检查对象 {}：执法检查人员 {first} 和 {id} 姓名相同，都叫 {name}{}：是两个人，还是同一个人有两个编号？（该检查组可能只有一名检查人员，而规定要求两名）",
+                            t.uscc,
+                            department
+                                .as_ref()
+                                .map_or(String::new(), |d| format!("，都属于{d}")),
+                        )),
                     });
                 }
                 Some(_) => {}

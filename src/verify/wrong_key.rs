@@ -57,16 +57,27 @@ pub(super) fn stated_signer(
     }
 }
 
-/// The `record` finding's message for a rejected line: the error, and the
-/// key and issuer the record states when it names another key.
-pub(super) fn record_message(error: &RecordError, stated: Option<&(String, String)>) -> String {
+/// The `record` finding's message for a rejected line, in English and
+/// Chinese: the error, and the key and issuer the record states when it
+/// names another key.
+pub(super) fn record_message(
+    error: &RecordError,
+    stated: Option<&(String, String)>,
+) -> (String, String) {
     let base = format!("record rejected ({}): {error}", error.kind());
+    let base_zh = format!("记录被拒绝（{}）：{}", error.kind(), error.message_zh());
     match (error, stated) {
-        (RecordError::Signature(_), Some((key_id, issuer))) => format!(
-            "{base}; the record states key {key_id} (fingerprint {}) of issuer {issuer:?}",
-            fingerprint(key_id)
+        (RecordError::Signature(_), Some((key_id, issuer))) => (
+            format!(
+                "{base}; the record states key {key_id} (fingerprint {}) of issuer {issuer:?}",
+                fingerprint(key_id)
+            ),
+            format!(
+                "{base_zh}；该记录声明的是发布机关 {issuer:?} 的公钥（密钥编号 {key_id}，指纹 {}）",
+                fingerprint(key_id)
+            ),
         ),
-        _ => base,
+        _ => (base, base_zh),
     }
 }
 
@@ -96,21 +107,39 @@ pub(super) fn fold(
     }
     let (stated_key_id, stated_issuer) = first.clone();
     let lines: Vec<usize> = rejected.iter().map(|(l, _)| *l).collect();
-    let message = if stated_key_id == key.key_id() {
-        format!(
-            "the key given (fingerprint {}) signed every record, but its key file names issuer {:?} while all {} record(s) state issuer {stated_issuer:?}: the key file is not the one the issuer published; ask for it",
-            key.fingerprint(),
-            key.issuer(),
-            lines.len()
+    let (message, message_zh) = if stated_key_id == key.key_id() {
+        (
+            format!(
+                "the key given (fingerprint {}) signed every record, but its key file names issuer {:?} while all {} record(s) state issuer {stated_issuer:?}: the key file is not the one the issuer published; ask for it",
+                key.fingerprint(),
+                key.issuer(),
+                lines.len()
+            ),
+            format!(
+                "所给公钥（指纹 {}）签署了每一条记录，但其公钥文件写的发布机关为 {:?}，而全部 {} 条记录声明的发布机关为 {stated_issuer:?}：该公钥文件不是发布机关公布的那一份；请向发布机关索取",
+                key.fingerprint(),
+                key.issuer(),
+                lines.len()
+            ),
         )
     } else {
-        format!(
-            "the key given did not sign this chain: all {} record(s) state key {stated_key_id} (fingerprint {}) of issuer {stated_issuer:?}, the key given is {} (fingerprint {}) of issuer {:?}; verify with the key the issuer published and compare its fingerprint",
-            lines.len(),
-            fingerprint(&stated_key_id),
-            key.key_id(),
-            key.fingerprint(),
-            key.issuer()
+        (
+            format!(
+                "the key given did not sign this chain: all {} record(s) state key {stated_key_id} (fingerprint {}) of issuer {stated_issuer:?}, the key given is {} (fingerprint {}) of issuer {:?}; verify with the key the issuer published and compare its fingerprint",
+                lines.len(),
+                fingerprint(&stated_key_id),
+                key.key_id(),
+                key.fingerprint(),
+                key.issuer()
+            ),
+            format!(
+                "所给公钥没有签署本抽取记录链：全部 {} 条记录声明的是发布机关 {stated_issuer:?} 的公钥（密钥编号 {stated_key_id}，指纹 {}），而所给公钥是发布机关 {:?} 的公钥（密钥编号 {}，指纹 {}）；请使用发布机关公布的公钥验证，并核对其指纹",
+                lines.len(),
+                fingerprint(&stated_key_id),
+                key.issuer(),
+                key.key_id(),
+                key.fingerprint()
+            ),
         )
     };
     // Every `record` finding so far is of a rejected line, and every
@@ -125,6 +154,7 @@ pub(super) fn fold(
             sequence: None,
             record: None,
             message,
+            message_zh: Some(message_zh),
         },
     );
     report.wrong_key = Some(WrongKey {

@@ -215,6 +215,58 @@ impl EvidenceProblem {
         }
     }
 
+    /// The problem in Chinese, for the verifier's findings (the causes
+    /// that other parts of the library describe stay in English).
+    pub(crate) fn message_zh(&self) -> String {
+        match self {
+            EvidenceProblem::Unreadable { cause } => format!("不是签名信封：{cause}"),
+            EvidenceProblem::LineTooLong { len, limit } => {
+                format!("该行长 {len} 字节，超过上限 {limit}：未读取")
+            }
+            EvidenceProblem::TooManyLines { limit } => {
+                format!("超过 {limit} 行：文件其余部分未读取")
+            }
+            EvidenceProblem::NotChecked { payload_type } => {
+                format!("类型为 {payload_type:?} 的证据：未核验")
+            }
+            EvidenceProblem::Untrusted { key_ids } => format!(
+                "不是受信任见证方作出的联署（密钥编号 {}）",
+                key_ids.join(", ")
+            ),
+            EvidenceProblem::Invalid { key_id, cause } => {
+                format!("声称使用见证方密钥 {key_id} 的联署核验不通过：{cause}")
+            }
+            EvidenceProblem::OtherLog { log, witness } => format!(
+                "另一日志（{} {} {}）的联署，由 {} 作出",
+                log.issuer, log.key_id, log.kind, witness.name
+            ),
+            EvidenceProblem::FromTheFuture { time, now, witness } => format!(
+                "{} 的联署日期为 {time}，晚于当前时间（{now}）",
+                witness.name
+            ),
+            EvidenceProblem::Rollback {
+                cosigned,
+                chain_end,
+            } => format!(
+                "{} 于 {} 联署了链头 {}，但本链{}",
+                cosigned.witness.name,
+                cosigned.time,
+                cosigned.head,
+                chain_end.map_or_else(
+                    || "没有任何记录".to_owned(),
+                    |e| format!("在该序号上没有记录（链止于序号 {e}）")
+                )
+            ),
+            EvidenceProblem::Fork {
+                cosigned,
+                chain_record,
+            } => format!(
+                "{} 于 {} 联署了链头 {}，但本链在该序号上的记录为 {chain_record}",
+                cosigned.witness.name, cosigned.time, cosigned.head
+            ),
+        }
+    }
+
     /// Whether it contradicts the chain (`rollback`, `fork`): an error.
     /// The others are warnings (`NotChecked` a note): such a line is never
     /// counted, so it cannot make a chain look better than it is.

@@ -103,6 +103,55 @@ impl fmt::Display for PickBreakdown {
     }
 }
 
+impl PickBreakdown {
+    /// The breakdown in Chinese, for the verifier's findings.
+    pub(crate) fn message_zh(&self) -> String {
+        let mut out = format!("该位置所属部门共有 {} 名执法检查人员", self.total);
+        for (n, what) in [
+            (self.lacks_expertise, "不具备该位置要求的专业领域"),
+            (self.expired, "在检查日期没有有效的执法证"),
+            (self.conflicted, "已申报与该检查对象存在需回避的关系"),
+            (self.same_jurisdiction, "的辖区包含该检查对象"),
+            (self.rotation, "上次检查过该对象（轮换）"),
+            (self.on_team, "已在其检查组中"),
+            (self.left, "已退出其检查组，或因病、调动退出本次抽取"),
+        ] {
+            if n > 0 {
+                out.push_str(&format!("；其中 {n} 名{what}"));
+            }
+        }
+        out
+    }
+}
+
+impl PickError {
+    /// The error in Chinese, for the verifier's findings (a rules error
+    /// keeps its English text).
+    pub(crate) fn message_zh(&self) -> String {
+        match self {
+            PickError::Rules(e) => format!("检查组规则：{e}"),
+            PickError::HistoryMissing => {
+                "轮换规则为 avoid-previous-team，但未提供历史记录；请提供承诺的 history 所指抽取的检查组".into()
+            }
+            PickError::RegionUnknown { uscc } => {
+                format!("检查对象 {uscc} 没有所属区域，无法对其执行所所交叉")
+            }
+            PickError::PlaceOutOfRange { place, places } => format!(
+                "位置 {place} 不存在：检查组有 {places} 个位置（0 至 {}）",
+                places.saturating_sub(1)
+            ),
+            PickError::NoCandidate {
+                uscc,
+                place,
+                breakdown,
+            } => format!(
+                "检查对象 {uscc}，位置 {place}：没有执法检查人员能担任该位置（{}）；无法生成该记录：请在新的承诺中增加符合条件的人员，或按现有检查组记录本次检查",
+                breakdown.message_zh()
+            ),
+        }
+    }
+}
+
 /// Why a pick after the draw cannot be made.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
