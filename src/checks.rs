@@ -268,7 +268,7 @@ impl LinkChecker {
                             link.sequence, link.sequence
                         ),
                         format!(
-                            "抽取记录链从序号 {} 开始，而不是从 0 开始：缺少序号 0 至 {} 的记录",
+                            "凭证链从序号 {} 开始，而不是从 0 开始：缺少序号 0 至 {} 的记录",
                             link.sequence,
                             link.sequence - 1
                         ),
@@ -674,7 +674,7 @@ pub fn draw_findings(
             Warning,
             "unwitnessed",
             "the office drew without witness cosignatures of the commitment dated before the randomness: only its own word places the commitment first".into(),
-            "本机关在没有见证方对承诺作出联署（且联署时间早于随机数）的情况下进行了抽取：承诺早于随机数这一点只有本机关的自述为证".into(),
+            "本机关在没有见证方对承诺作出副署（且副署时间早于随机数）的情况下进行了抽取：承诺早于随机数这一点只有本机关的自述为证".into(),
         ));
     }
     out

@@ -492,7 +492,7 @@ impl ChainState {
                         "cancels {}, which is not an earlier commitment of this chain",
                         p.commitment
                     ),
-                    format!("所撤销的 {} 不是本抽取记录链中在此之前的承诺", p.commitment),
+                    format!("所撤销的 {} 不是本凭证链中在此之前的承诺", p.commitment),
                 )),
                 Some((c, outcome)) if outcome != Outcome::Open => push(error(
                     "second-outcome",
@@ -522,7 +522,7 @@ impl ChainState {
                         p.commitment
                     ),
                     format!(
-                        "为 {} 进行抽取，但它不是本抽取记录链中在此之前的承诺",
+                        "为 {} 进行抽取，但它不是本凭证链中在此之前的承诺",
                         p.commitment
                     ),
                 )),
@@ -699,7 +699,7 @@ impl ChainState {
         if options.level == Level::Chain {
             out.push(note(
                 "signatures and chain only: draws were not replayed",
-                "仅核验了签名和抽取记录链：未重放抽取",
+                "仅核验了签名和凭证链：未重放抽取",
             ));
         } else if options.level == Level::Replay {
             out.push(note(
@@ -727,9 +727,7 @@ impl ChainState {
                         format!(
                             "the commitment's history names draw {h}, which is not an earlier draw of this chain"
                         ),
-                        format!(
-                            "承诺的 history 指向抽取 {h}，但它不是本抽取记录链中在此之前的抽取"
-                        ),
+                        format!("承诺的 history 指向抽取 {h}，但它不是本凭证链中在此之前的抽取"),
                     ));
                 }
                 Some(t) if t != p.task.id => {
@@ -778,7 +776,7 @@ impl ChainState {
                 "the commitment excludes the entities of record {missing}, which is not an earlier draw or supplementary draw of this chain"
             ),
             format!(
-                "承诺排除了记录 {missing} 的检查对象，但该记录不是本抽取记录链中在此之前的抽取或补充抽取"
+                "承诺排除了记录 {missing} 的检查对象，但该记录不是本凭证链中在此之前的抽取或补充抽取"
             ),
         ))
     }
@@ -851,7 +849,7 @@ impl ChainState {
             out.push(error(
                 kind,
                 format!("amends {draw_id}, which is not a draw of this chain (the outcome of an earlier commitment)"),
-                format!("所更改的 {draw_id} 不是本抽取记录链中的抽取（即此前某一承诺的抽取结果）"),
+                format!("所更改的 {draw_id} 不是本凭证链中的抽取（即此前某一承诺的抽取结果）"),
             ));
             return out;
         };
@@ -1380,7 +1378,7 @@ pub fn verify_chain(
             ..error(
                 "empty-chain",
                 "the chain holds no record".into(),
-                "抽取记录链中没有任何记录".into(),
+                "凭证链中没有任何记录".into(),
             )
         });
     }
@@ -1476,8 +1474,8 @@ fn witness_findings(state: &ChainState, options: &VerifyOptions<'_>, report: &mu
                     None => format!("cosignature file: {}", f.problem),
                 },
                 match f.line {
-                    Some(l) => format!("联署文件第 {l} 行：{}", f.problem.message_zh()),
-                    None => format!("联署文件：{}", f.problem.message_zh()),
+                    Some(l) => format!("副署文件第 {l} 行：{}", f.problem.message_zh()),
+                    None => format!("副署文件：{}", f.problem.message_zh()),
                 },
             )
         });
@@ -1551,7 +1549,7 @@ fn witness_findings(state: &ChainState, options: &VerifyOptions<'_>, report: &mu
                         names(&found)
                     ),
                     format!(
-                        "承诺（序号 {seq}）在其随机数产生（{t}）之前已由以下见证方联署：{}",
+                        "承诺（序号 {seq}）在其随机数产生（{t}）之前已由以下见证方副署：{}",
                         names_zh(&found)
                     ),
                 )
@@ -1569,7 +1567,7 @@ fn witness_findings(state: &ChainState, options: &VerifyOptions<'_>, report: &mu
                     }
                 ),
                 format!(
-                    "承诺（序号 {seq}）在其随机数产生（{t}）之前只有 {} 个受信任的见证方联署，要求 {threshold} 个{}",
+                    "承诺（序号 {seq}）在其随机数产生（{t}）之前只有 {} 个受信任的见证方副署，要求 {threshold} 个{}",
                     found.len(),
                     if found.is_empty() {
                         String::new()

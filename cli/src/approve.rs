@@ -311,7 +311,7 @@ pub(crate) fn attach(a: &CorrectArgs, file: &Path) -> Result<Status, CliError> {
     let problems: Vec<String> = findings
         .iter()
         .filter(|f| f.severity == FindingSeverity::Error && f.line == Some(lines.len()))
-        .map(|f| format!("[{}] {}", f.check, f.message))
+        .map(|f| format!("[{}] {}", f.check, crate::lang::finding(f)))
         .collect();
     if !problems.is_empty() {
         eprintln!(

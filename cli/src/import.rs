@@ -355,7 +355,7 @@ fn reread(
         .iter()
         .find(|f| f.severity == FindingSeverity::Error)
     {
-        Some(f) => Err(format!("[{}] {}", f.check, f.message)),
+        Some(f) => Err(format!("[{}] {}", f.check, crate::lang::finding(f))),
         None => Ok(ledger),
     }
 }

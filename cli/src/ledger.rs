@@ -1132,10 +1132,8 @@ pub fn summary(a: &SummaryArgs) -> Result<Status, CliError> {
     let rows = summarise(&ledger, &draws, entities.as_ref(), a.department.as_deref());
     // Which holiday notices the on-time counts rest on (the ledger's
     // `calendar` note).
-    let calendar_note = findings
-        .iter()
-        .find(|f| f.check == "calendar")
-        .map(|f| f.message.clone());
+    let calendar = findings.iter().find(|f| f.check == "calendar");
+    let calendar_note = calendar.map(|f| f.message.clone());
     let errors = findings
         .iter()
         .filter(|f| f.severity == FindingSeverity::Error)
@@ -1165,14 +1163,8 @@ pub fn summary(a: &SummaryArgs) -> Result<Status, CliError> {
         crate::outln!("{}", serde_json::to_string_pretty(&v)?);
     } else if zh() {
         print_summary_zh(&rows, errors)?;
-        if let Some(note) = &calendar_note {
-            // The library's note, its English lead-in put in Chinese.
-            match note.strip_prefix("entry deadlines were counted in working days of: ") {
-                Some(notices) => {
-                    crate::outln!("录入截止日期按以下节假日安排通知计算工作日：{notices}");
-                }
-                None => crate::outln!("{note}"),
-            }
+        if let Some(f) = calendar {
+            crate::outln!("{}", f.message_in_chinese());
         }
     } else {
         print_summary(&rows, errors)?;

@@ -181,7 +181,12 @@ pub fn notice(a: &NoticeArgs) -> Result<Status, CliError> {
         .collect();
     if !errors.is_empty() {
         for f in &errors {
-            eprintln!("  FAIL [{}] {}", f.check, f.message);
+            eprintln!(
+                "  {} [{}] {}",
+                crate::lang::pick("FAIL", "不通过"),
+                f.check,
+                crate::lang::finding(f)
+            );
         }
         return refuse(&format!(
             "the chain does not verify ({} error(s)); run `double-random verify`",

@@ -209,7 +209,7 @@ pub(crate) fn refuse_errors(path: &Path, findings: &[Finding]) -> Result<(), Rec
         Some(first) => Err(ReceiptError::BrokenChain {
             path: path.display().to_string(),
             count: errors.len(),
-            first: format!("[{}] {}", first.check, first.message),
+            first: format!("[{}] {}", first.check, crate::lang::finding(first)),
         }),
         None => Ok(()),
     }
@@ -221,9 +221,9 @@ pub(crate) fn chain_error(path: &Path, e: ChainError) -> ReceiptError {
         ChainError::Broken { errors } => ReceiptError::BrokenChain {
             path: path.display().to_string(),
             count: errors.len(),
-            first: errors
-                .first()
-                .map_or(String::new(), |f| format!("[{}] {}", f.check, f.message)),
+            first: errors.first().map_or(String::new(), |f| {
+                format!("[{}] {}", f.check, crate::lang::finding(f))
+            }),
         },
         ChainError::Draw(d) => ReceiptError::Draw(d),
         other => ReceiptError::Selection(other.to_string()),
@@ -1394,7 +1394,12 @@ pub(crate) fn write_finding(out: &mut impl Write, f: &Finding) -> std::io::Resul
         (Some(l), None, true) => format!("第 {l} 行："),
         _ => String::new(),
     };
-    writeln!(out, "  {sev} [{}] {place}{}", f.check, f.message)
+    writeln!(
+        out,
+        "  {sev} [{}] {place}{}",
+        f.check,
+        crate::lang::finding(f)
+    )
 }
 
 fn print_report(

@@ -319,7 +319,7 @@ pub fn show(a: &ShowArgs) -> Result<Status, CliError> {
             "verified at replay level: the chain FAILS with {errors} error(s); only records signed by the key are listed; run `double-random verify`"
         );
         if let Some(f) = report.findings.iter().find(|f| f.check == "wrong-key") {
-            crate::outln!("  {}", f.message);
+            crate::outln!("  {}", crate::lang::finding(f));
         }
     }
     for (id, name, list) in &tasks {
@@ -425,7 +425,7 @@ fn print_zh(
             "已按重放级别验证：链未通过，有 {errors} 个错误；以下仅列出由该密钥签名的记录；请运行 `double-random verify`"
         );
         if let Some(f) = report.findings.iter().find(|f| f.check == "wrong-key") {
-            crate::outln!("  {}", f.message);
+            crate::outln!("  {}", crate::lang::finding(f));
         }
     }
     for (id, name, list) in tasks {

@@ -363,7 +363,7 @@ impl ResultError {
     pub(crate) fn message_zh(&self) -> String {
         match self {
             ResultError::UnknownDraw { draw } => {
-                format!("抽取 {draw} 不是发布机关抽取记录链上的抽取")
+                format!("抽取 {draw} 不是发布机关凭证链上的抽取")
             }
             ResultError::NotDrawn { draw, uscc } => {
                 format!("检查对象 {uscc} 不是抽取 {draw} 抽中的；只有抽中的检查对象才有检查结果")
@@ -1704,7 +1704,7 @@ fn witnessed_results(
                 "witnesses",
                 None,
                 "no witness keys were given: entry times are the office's own statements; whether results were entered by their deadlines was not checked against witnesses".into(),
-                "未提供见证方公钥：录入时间是本机关的自述；未凭见证方的联署核验检查结果是否在期限内录入".into(),
+                "未提供见证方公钥：录入时间是本机关的自述；未凭见证方的副署核验检查结果是否在期限内录入".into(),
             );
         }
         return;
@@ -1721,11 +1721,11 @@ fn witnessed_results(
         let (message, message_zh) = match f.line {
             Some(l) => (
                 format!("cosignature file line {l}: {}", f.problem),
-                format!("联署文件第 {l} 行：{}", f.problem.message_zh()),
+                format!("副署文件第 {l} 行：{}", f.problem.message_zh()),
             ),
             None => (
                 format!("cosignature file: {}", f.problem),
-                format!("联署文件：{}", f.problem.message_zh()),
+                format!("副署文件：{}", f.problem.message_zh()),
             ),
         };
         ctx.push(severity, f.problem.check(), None, message, message_zh);
@@ -1750,7 +1750,7 @@ fn witnessed_results(
                     found.len()
                 ),
                 format!(
-                    "检查对象 {uscc}：检查结果的日期在录入期限（{}）之内，但在期限届满前对含有该结果的台账作出联署的受信任见证方只有 {} 个，要求 {threshold} 个",
+                    "检查对象 {uscc}：检查结果的日期在录入期限（{}）之内，但在期限届满前对含有该结果的台账作出副署的受信任见证方只有 {} 个，要求 {threshold} 个",
                     format_date(*due),
                     found.len()
                 ),

@@ -429,7 +429,7 @@ pub(super) fn after_chain(
                 unknown.len()
             ),
             message_zh: Some(format!(
-                "所给的 {} 个盐值不对应本抽取记录链中的任何承诺（第一个：{first}）：是否是另一条链的盐值文件？",
+                "所给的 {} 个盐值不对应本凭证链中的任何承诺（第一个：{first}）：是否是另一条链的盐值文件？",
                 unknown.len()
             )),
         });

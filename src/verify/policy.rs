@@ -79,7 +79,7 @@ pub fn apply_randomness_policy(report: &mut Report, policy: RandomnessPolicy) {
                 report.draws
             ),
             message_zh: Some(format!(
-                "witnessed-drand 策略只接受其承诺在 drand 轮次之前已由受信任见证方联署的抽取，而这 {} 次抽取都未核验任何见证证据：请提供见证方公钥和联署文件",
+                "witnessed-drand 策略只接受其承诺在 drand 轮次之前已由受信任见证方副署的抽取，而这 {} 次抽取都未核验任何见证证据：请提供见证方公钥和副署文件",
                 report.draws
             )),
         });

@@ -133,7 +133,7 @@ pub(super) fn fold(
                 key.issuer()
             ),
             format!(
-                "所给公钥没有签署本抽取记录链：全部 {} 条记录声明的是发布机关 {stated_issuer:?} 的公钥（密钥编号 {stated_key_id}，指纹 {}），而所给公钥是发布机关 {:?} 的公钥（密钥编号 {}，指纹 {}）；请使用发布机关公布的公钥验证，并核对其指纹",
+                "所给公钥没有签署本凭证链：全部 {} 条记录声明的是发布机关 {stated_issuer:?} 的公钥（密钥编号 {stated_key_id}，指纹 {}），而所给公钥是发布机关 {:?} 的公钥（密钥编号 {}，指纹 {}）；请使用发布机关公布的公钥验证，并核对其指纹",
                 lines.len(),
                 fingerprint(&stated_key_id),
                 key.issuer(),

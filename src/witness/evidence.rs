@@ -230,25 +230,25 @@ impl EvidenceProblem {
                 format!("类型为 {payload_type:?} 的证据：未核验")
             }
             EvidenceProblem::Untrusted { key_ids } => format!(
-                "不是受信任见证方作出的联署（密钥编号 {}）",
+                "不是受信任见证方作出的副署（密钥编号 {}）",
                 key_ids.join(", ")
             ),
             EvidenceProblem::Invalid { key_id, cause } => {
-                format!("声称使用见证方密钥 {key_id} 的联署核验不通过：{cause}")
+                format!("声称使用见证方密钥 {key_id} 的副署核验不通过：{cause}")
             }
             EvidenceProblem::OtherLog { log, witness } => format!(
-                "另一日志（{} {} {}）的联署，由 {} 作出",
+                "另一日志（{} {} {}）的副署，由 {} 作出",
                 log.issuer, log.key_id, log.kind, witness.name
             ),
             EvidenceProblem::FromTheFuture { time, now, witness } => format!(
-                "{} 的联署日期为 {time}，晚于当前时间（{now}）",
+                "{} 的副署日期为 {time}，晚于当前时间（{now}）",
                 witness.name
             ),
             EvidenceProblem::Rollback {
                 cosigned,
                 chain_end,
             } => format!(
-                "{} 于 {} 联署了链头 {}，但本链{}",
+                "{} 于 {} 副署了链头 {}，但本链{}",
                 cosigned.witness.name,
                 cosigned.time,
                 cosigned.head,
@@ -261,7 +261,7 @@ impl EvidenceProblem {
                 cosigned,
                 chain_record,
             } => format!(
-                "{} 于 {} 联署了链头 {}，但本链在该序号上的记录为 {chain_record}",
+                "{} 于 {} 副署了链头 {}，但本链在该序号上的记录为 {chain_record}",
                 cosigned.witness.name, cosigned.time, cosigned.head
             ),
         }

@@ -120,6 +120,16 @@ pub trait Zh {
     fn zh(&self) -> String;
 }
 
+/// A verifier finding's message in the process's language (the English
+/// one where no Chinese was written).
+pub fn finding(f: &double_random::checks::Finding) -> &str {
+    if zh() {
+        f.message_in_chinese()
+    } else {
+        &f.message
+    }
+}
+
 /// The message of `e` in the process's language.
 pub fn message<E: Zh + std::fmt::Display + ?Sized>(e: &E) -> String {
     message_in(current(), e)
