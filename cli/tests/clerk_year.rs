@@ -29,6 +29,20 @@ fn run<S: AsRef<std::ffi::OsStr>>(dir: &Path, args: &[S]) -> Output {
         .expect("the binary runs")
 }
 
+/// [`run`] as a clerk on a Chinese system runs it: `LANG=zh_CN.UTF-8`, no
+/// `--lang` flag.
+fn run_zh<S: AsRef<std::ffi::OsStr>>(dir: &Path, args: &[S]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_double-random"))
+        .env_remove("DOUBLE_RANDOM_LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "zh_CN.UTF-8")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
 fn ok(o: &Output) -> String {
     assert_eq!(
         o.status.code(),
@@ -555,7 +569,9 @@ fn task_2027(dir: &Path, from: &str, id: &str, extra: &str) -> String {
     path.display().to_string()
 }
 
-/// Issue 18's year as a clerk runs it: every time typed in Beijing time,
+/// Issue 18's year as a clerk runs it, on a Chinese system (every step
+/// under `LANG=zh_CN.UTF-8`; the human-readable steps are checked for
+/// their Chinese, the rest read as JSON): every time typed in Beijing time,
 /// the drand round found with `round`, two tasks (the second leaves out the
 /// first's firms), ceremonies, the results of both imported from one xlsx
 /// sheet, a correction approved by the unit head with a key that never
@@ -568,7 +584,7 @@ fn a_clerks_year_in_beijing_time_with_an_imported_sheet_and_a_separate_approval(
     keygen(d);
     let head = d.join("head-computer");
     std::fs::create_dir_all(&head).unwrap();
-    ok(&run(
+    ok(&run_zh(
         &head,
         &["keygen", "--issuer", "阳城县水务局局长", "--out", "head"],
     ));
@@ -576,7 +592,7 @@ fn a_clerks_year_in_beijing_time_with_an_imported_sheet_and_a_separate_approval(
     std::fs::copy(d.join("k/issuer.pub"), head.join("issuer.pub")).unwrap();
 
     // The round an hour after committing, as the guide says.
-    let r = json(&run(
+    let r = json(&run_zh(
         d,
         &["round", "--at", "2027-02-22 10:00 北京时间", "--json"],
     ));
@@ -616,7 +632,7 @@ fn a_clerks_year_in_beijing_time_with_an_imported_sheet_and_a_separate_approval(
         .map(|s| (*s).to_owned())
         .collect();
         commit.extend(registers());
-        ok(&run(d, &commit));
+        ok(&run_zh(d, &commit));
         let mut draw: Vec<String> = [
             "draw",
             "--chain",
@@ -636,7 +652,7 @@ fn a_clerks_year_in_beijing_time_with_an_imported_sheet_and_a_separate_approval(
         .map(|s| (*s).to_owned())
         .collect();
         draw.extend(registers());
-        let v = json(&run(d, &draw));
+        let v = json(&run_zh(d, &draw));
         drawn.extend(
             ["A", "B", "C", "D"]
                 .iter()
@@ -683,7 +699,7 @@ fn a_clerks_year_in_beijing_time_with_an_imported_sheet_and_a_separate_approval(
     }
     wb.save(d.join("结果录入.xlsx")).unwrap();
     let cal = sample_2027();
-    let imported = json(&run(
+    let imported = json(&run_zh(
         d,
         &[
             "record-results",
@@ -711,7 +727,7 @@ fn a_clerks_year_in_beijing_time_with_an_imported_sheet_and_a_separate_approval(
             .unwrap()
             .record_id()
             .to_string();
-    ok(&run(
+    let requested = ok(&run_zh(
         d,
         &[
             "correct",
@@ -739,8 +755,9 @@ fn a_clerks_year_in_beijing_time_with_an_imported_sheet_and_a_separate_approval(
             "2027-03-29 10:00 北京时间",
         ],
     ));
+    assert!(requested.contains("更正申请"), "{requested}");
     std::fs::copy(d.join("更正申请.json"), head.join("更正申请.json")).unwrap();
-    ok(&run(
+    let approved = ok(&run_zh(
         &head,
         &[
             "approve",
@@ -754,8 +771,12 @@ fn a_clerks_year_in_beijing_time_with_an_imported_sheet_and_a_separate_approval(
             "更正批准.json",
         ],
     ));
+    assert!(
+        approved.contains("申请更正") && approved.contains("已审批"),
+        "the unit head reads the request in Chinese: {approved}"
+    );
     std::fs::copy(head.join("更正批准.json"), d.join("更正批准.json")).unwrap();
-    ok(&run(
+    let corrected = ok(&run_zh(
         d,
         &[
             "correct",
@@ -773,10 +794,11 @@ fn a_clerks_year_in_beijing_time_with_an_imported_sheet_and_a_separate_approval(
             "更正批准.json",
         ],
     ));
+    assert!(corrected.contains("已更正检查对象"), "{corrected}");
     assert!(!d.join("head.key").exists() && !d.join("k/head.key").exists());
 
     // The auditor: everything holds, deadlines counted on the 2027 file.
-    let v = json(&run(
+    let v = json(&run_zh(
         d,
         &[
             "verify",
