@@ -612,7 +612,7 @@ fn page(h: &mut String, c: &ReportContext<'_>) -> std::fmt::Result {
         writeln!(
             h,
             "<p class=\"verdict fails\">Wrong key (wrong-key): {}</p>",
-            escape(&f.message)
+            both(f)
         )?;
     }
     let errors = r.errors().count() + c.ledger.map_or(0, |l| l.errors().count());
@@ -898,10 +898,24 @@ fn findings_table(h: &mut String, findings: &[Finding]) -> std::fmt::Result {
             escape(f.check),
             f.line.map_or(String::new(), |l| l.to_string()),
             f.sequence.map_or(String::new(), |s| s.to_string()),
-            escape(&f.message)
+            both(f)
         )?;
     }
     writeln!(h, "</tbody></table>")
+}
+
+/// A finding's message for the report, escaped: the English, then the
+/// Chinese (where one was written) on a line of its own, so the report can
+/// be cited in either language.
+fn both(f: &Finding) -> String {
+    match &f.message_zh {
+        Some(zh) => format!(
+            "{}<br><span lang=\"zh-CN\">{}</span>",
+            escape(&f.message),
+            escape(zh)
+        ),
+        None => escape(&f.message),
+    }
 }
 
 /// The checks made of one draw at the level used.

@@ -392,6 +392,11 @@ fn a_failed_verification_has_its_report_too() {
     );
     assert!(html.contains("Class counts differ"));
     assert!(html.contains("no finding"));
+    // Each finding in English and, on its own line, in Chinese.
+    assert!(
+        html.contains("<br><span lang=\"zh-CN\">") && html.contains("名录"),
+        "{html}"
+    );
 }
 
 #[test]
