@@ -136,9 +136,7 @@ pub enum BundleError {
     #[error("unknown proof bundle format {0:?}")]
     Format(String),
     /// The format id is not the one for the commitment's format version.
-    #[error(
-        "a bundle for a commitment of format {version:?} has format {expected:?}, not {found:?}"
-    )]
+    #[error("a bundle for a commitment of format {version} has format {expected:?}, not {found:?}")]
     FormatForVersion {
         /// The bundle's format id.
         found: String,

@@ -468,7 +468,7 @@ pub enum ProofError {
     /// The proven entity carries fields its commitment's leaf does not
     /// commit, lacks some it does, or lists target types out of order.
     #[error(
-        "the proof's entity does not have the fields a leaf of format {version:?} commits (status and target types in version 2 only, target types sorted by bytes, each once)"
+        "the proof's entity does not have the fields a leaf of format {version} commits (status and target types in version 2 only, target types sorted by bytes, each once)"
     )]
     EntityFields {
         /// The commitment's format version.

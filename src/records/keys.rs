@@ -53,7 +53,7 @@ pub const FINGERPRINT_HEX_LEN: usize = 16;
 #[non_exhaustive]
 pub enum OsKeyError {
     /// The issuer name is not acceptable.
-    #[error("issuer name: {0:?}")]
+    #[error("{0}")]
     Issuer(IssuerNameError),
     /// The operating system gave no randomness.
     #[error("no randomness from the operating system: {0}")]

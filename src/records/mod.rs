@@ -246,6 +246,16 @@ pub enum FormatVersion {
     V2,
 }
 
+impl std::fmt::Display for FormatVersion {
+    /// `version 1`, `version 2`: as people say it in messages.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FormatVersion::V1 => f.write_str("version 1"),
+            FormatVersion::V2 => f.write_str("version 2"),
+        }
+    }
+}
+
 /// Whether the office saw witness cosignatures of the commitment dated
 /// before the randomness existed when it drew (FORMAT §5.2, witness.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -712,7 +722,7 @@ pub enum RecordError {
         actual: String,
     },
     /// A record its format version cannot express (only made by code, never read).
-    #[error("the record cannot be written in format {format:?}: {reason}")]
+    #[error("the record cannot be written in format {format}: {reason}")]
     NotExpressible {
         /// The format version asked for.
         format: FormatVersion,

@@ -138,7 +138,7 @@ pub enum Rule {
         valid_to: Date,
     },
     /// The certificate expired before the date of the check.
-    #[error("certificate expired on {valid_to}, before {on}")]
+    #[error("certificate valid only until {valid_to}, before {on}")]
     CertificateExpired {
         /// The date validity was checked on.
         #[serde(serialize_with = "ser_date")]

@@ -138,7 +138,11 @@ pub enum RecordFault {
         found: u64,
     },
     /// `previous` is not the id of the record before (or not `null` at sequence 0).
-    #[error("previous is {found:?}, expected {expected:?}")]
+    #[error(
+        "previous is {}, expected {}",
+        link_text(found.as_ref()),
+        link_text(expected.as_ref())
+    )]
     BrokenLink {
         /// The id expected (`None` at sequence 0).
         expected: Option<RecordId>,
@@ -287,6 +291,12 @@ pub enum Refusal {
     /// bug of the caller, never of the requester).
     #[error("the state given is for another log")]
     StateMismatch,
+}
+
+/// A `previous` link for a message: the record id in hex, or `null` at the
+/// first record.
+pub(crate) fn link_text(id: Option<&RecordId>) -> String {
+    id.map_or_else(|| "null".to_owned(), ToString::to_string)
 }
 
 fn fmt_head(h: &Option<Head>) -> String {

@@ -278,7 +278,10 @@ pub enum CosignatureError {
         message: String,
     },
     /// The payload names another witness than the key that signed it.
-    #[error("cosignature names witness {stated:?}, but was signed by {actual:?}")]
+    #[error(
+        "cosignature names witness {} (key {}), but was signed by {} (key {})",
+        stated.name, stated.key_id, actual.name, actual.key_id
+    )]
     WitnessMismatch {
         /// The witness the payload names.
         stated: WitnessId,

@@ -96,7 +96,7 @@ impl Zh for Rule {
                 date(*valid_from)
             ),
             Rule::CertificateExpired { on, valid_to } => format!(
-                "执法证已于 {} 到期，早于 {}",
+                "执法证有效期至 {}，早于 {}",
                 date(*valid_to),
                 date(*on)
             ),

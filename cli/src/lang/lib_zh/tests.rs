@@ -157,7 +157,7 @@ fn rules_of_register_rows() {
             on: date("2024-06-03"),
             valid_to: date("2024-05-31"),
         },
-        "certificate expired on 2024-05-31, before 2024-06-03",
+        "certificate valid only until 2024-05-31, before 2024-06-03",
         &["执法证", "2024-05-31", "2024-06-03"],
     );
     check(
@@ -403,10 +403,9 @@ fn record_ids_envelopes_and_keys() {
         &["签发单位名称", "空白"],
     );
     let e = check_issuer_name("").unwrap_err();
-    // The English shows the variant's Debug form (reported, not fixed here).
     check(
         &OsKeyError::Issuer(e),
-        "issuer name: Empty",
+        "issuer name is empty",
         &["签发单位名称为空"],
     );
     check(
@@ -414,7 +413,7 @@ fn record_ids_envelopes_and_keys() {
             format: FormatVersion::V1,
             reason: "an after-draw record (format version 2 only)",
         },
-        "the record cannot be written in format V1: an after-draw record (format version 2 only)",
+        "the record cannot be written in format version 1: an after-draw record (format version 2 only)",
         &["格式版本 1", "抽取后记录"],
     );
     check(
@@ -785,14 +784,13 @@ fn witness_errors() {
         "5000 records in one request, at most 1000",
         &["5000 条", "1000 条"],
     );
-    // The English shows `Some(RecordId(..))` (reported, not fixed here).
     let e = RecordFault::BrokenLink {
         expected: None,
         found: Some(id(3)),
     };
     check(
         &e,
-        &format!("previous is Some(RecordId({})), expected None", id(3)),
+        &format!("previous is {}, expected null", id(3)),
         &["previous", &id(3).to_string(), "null"],
     );
     check(
