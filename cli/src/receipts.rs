@@ -226,7 +226,7 @@ pub(crate) fn chain_error(path: &Path, e: ChainError) -> ReceiptError {
             }),
         },
         ChainError::Draw(d) => ReceiptError::Draw(d),
-        other => ReceiptError::Selection(other.to_string()),
+        other => ReceiptError::Selection(crate::lang::message(&other)),
     }
 }
 
@@ -752,7 +752,7 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
     if !draws.is_empty() {
         task = task
             .excluding_draws(draws)
-            .map_err(|e| ReceiptError::Selection(e.to_string()))?;
+            .map_err(|e| ReceiptError::Selection(crate::lang::message(&e)))?;
     }
     let loaded = load_registers(&a.registers, Some(task.inspection_date))?;
     let salt =
@@ -1779,7 +1779,7 @@ pub fn prove(a: &ProveArgs) -> Result<Status, CliError> {
     let uscc = Uscc::parse(&a.uscc, UsccPolicy::LenientCheckCharacter).map_err(|e| {
         ReceiptError::Flag {
             flag: "--uscc",
-            message: e.to_string(),
+            message: crate::lang::message(&e),
         }
     })?;
     if pool.get(&uscc).is_none() && register.get(&uscc).is_some() {
@@ -1796,7 +1796,7 @@ pub fn prove(a: &ProveArgs) -> Result<Status, CliError> {
     let proof =
         prove_entity(&pool, &hashes, &uscc, commitment.format).map_err(|e| ReceiptError::Flag {
             flag: "--uscc",
-            message: e.to_string(),
+            message: crate::lang::message(&e),
         })?;
     let line_of = |id: &RecordId| {
         chain
@@ -1872,7 +1872,7 @@ pub fn verify_proof(a: &VerifyProofArgs) -> Result<Status, CliError> {
                 Some(bundle.witnesses(&key, &bytes, &trusted).map_err(|e| {
                     ReceiptError::Bundle {
                         path: a.proof.display().to_string(),
-                        message: e.to_string(),
+                        message: crate::lang::message(&e),
                     }
                 })?)
             }
@@ -2061,7 +2061,7 @@ impl ChainFile {
 fn parse_uscc_flag(flag: &'static str, s: &str) -> Result<Uscc, ReceiptError> {
     Uscc::parse(s, UsccPolicy::LenientCheckCharacter).map_err(|e| ReceiptError::Flag {
         flag,
-        message: e.to_string(),
+        message: crate::lang::message(&e),
     })
 }
 
