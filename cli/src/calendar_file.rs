@@ -261,10 +261,14 @@ fn parse_with_lines(
 /// Adds the notice of one calendar file to `cal`.
 pub fn add_calendar_file(cal: &mut WorkingCalendar, path: &Path) -> Result<(), CalendarFileError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|cause| CalendarFileError::Read {
-        file: file.clone(),
-        cause,
-    })?;
+    // A year's notice is a few kilobytes: read at most 1 MiB, like task files.
+    let text =
+        crate::files::read_text_capped(path, crate::files::Limit::SMALL).map_err(|cause| {
+            CalendarFileError::Read {
+                file: file.clone(),
+                cause,
+            }
+        })?;
     let (notice, lines) = parse_with_lines(&file, &text)?;
     cal.add_notice(&notice, &format!("calendar file {file}"))
         .map_err(|error| {

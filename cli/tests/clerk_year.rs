@@ -490,6 +490,14 @@ fn bad_calendar_files_are_refused_with_line_field_and_value() {
             assert!(e.contains(w), "{name}: wants {w:?} in {e}");
         }
     }
+    // A file that never ends (or a huge one) is refused at the limit, not read whole.
+    #[cfg(unix)]
+    {
+        let o = record_2027(p, &draw, &uscc, "l.jsonl", &["--calendar", "/dev/zero"]);
+        assert_eq!(o.status.code(), Some(2));
+        let e = stderr(&o);
+        assert!(e.contains("/dev/zero") && e.contains("1 MiB"), "{e}");
+    }
     assert!(!p.join("l.jsonl").exists() || std::fs::read(p.join("l.jsonl")).unwrap().is_empty());
 }
 
