@@ -32,11 +32,18 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here/../.."
-cargo build --quiet --release -p double-random-cli
+# DR_PROFILE=dev uses the debug build (CI's, already built by the tests);
+# the default is an optimised build.
+profile="${DR_PROFILE:-release}"
+cargo build --quiet --profile "$profile" -p double-random-cli
 # Where cargo put the binary: its target directory, as cargo itself reports it.
 target_dir=$(cargo metadata --format-version 1 --no-deps |
     grep -o '"target_directory":"[^"]*"' | sed 's/^"target_directory":"//; s/"$//')
-dr="$target_dir/release/double-random"
+case "$profile" in
+    dev | test) profile_dir=debug ;;
+    *) profile_dir="$profile" ;;
+esac
+dr="$target_dir/$profile_dir/double-random"
 if [ ! -x "$dr" ]; then
     echo "run.sh: no binary at $dr after cargo build" >&2
     exit 1
