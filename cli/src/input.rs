@@ -180,7 +180,8 @@ pub struct RowReader {
 
 enum RowSource {
     Table(std::vec::IntoIter<Row>),
-    Csv(Box<text::CsvStream>),
+    /// The stream, and the file's path (to open it again for a stretch).
+    Csv(Box<text::CsvStream>, std::path::PathBuf),
 }
 
 /// The trimmed cells of one data row, borrowed from a [`RowReader`].
@@ -261,7 +262,7 @@ impl RowReader {
                     source: name,
                     has_value: vec![false; headers.len()],
                     headers,
-                    rows: RowSource::Csv(Box::new(stream)),
+                    rows: RowSource::Csv(Box::new(stream), path.to_path_buf()),
                     cells: text::CellBuf::default(),
                 });
             }
@@ -310,7 +311,7 @@ impl RowReader {
                 }
                 row.line
             }
-            RowSource::Csv(stream) => match stream.next_row(&mut self.cells)? {
+            RowSource::Csv(stream, _) => match stream.next_row(&mut self.cells)? {
                 Ok(line) => line,
                 Err(e) => return Some(Err(e)),
             },
@@ -322,6 +323,120 @@ impl RowReader {
             line,
             buf: &self.cells,
         }))
+    }
+}
+
+/// A stretch shorter than this is not split off: a thread costs more than
+/// reading it.
+pub const MIN_STRETCH_BYTES: u64 = 1 << 20;
+
+impl RowReader {
+    /// Splits the rows not yet read of a streamed UTF-8 CSV file into up
+    /// to `n` stretches of about `min_bytes` or more, each starting where a
+    /// line does: this reader keeps the first, the others are returned, in
+    /// file order, to be read on threads of their own. Rows of a stretch
+    /// are numbered from 1 at its start, so a row's number in the file is
+    /// its number in the stretch plus the [`RowReader::breaks`] of this
+    /// reader and of the stretches before it.
+    ///
+    /// Nothing is split (an empty list) for a file that is not streamed or
+    /// too small. A stretch is read as rows only where no quoted cell runs
+    /// over its start: a reader that saw a quote ([`RowReader::quotes`])
+    /// may have read wrong rows, and the caller must then read the file
+    /// again in one piece.
+    pub fn split(&mut self, n: usize, min_bytes: u64) -> Result<Vec<RowReader>, InputError> {
+        let RowSource::Csv(stream, path) = &mut self.rows else {
+            return Ok(Vec::new());
+        };
+        let io = |cause| InputError::Io {
+            file: self.source.clone(),
+            cause,
+        };
+        let start = stream.position();
+        let size = std::fs::metadata(&*path).map_err(io)?.len();
+        let rest = size.saturating_sub(start);
+        let n = u64::try_from(n)
+            .unwrap_or(1)
+            .min(rest / min_bytes.max(1))
+            .max(1);
+        // Each stretch starts after the first line break at or past its
+        // share of the bytes.
+        let mut starts = vec![start];
+        let mut file = std::fs::File::open(&*path).map_err(io)?;
+        let mut window = vec![0u8; MAX_ROW_BYTES + 1];
+        for k in 1..n {
+            let from = (start + rest * k / n).max(starts.last().copied().unwrap_or(start));
+            file.seek(std::io::SeekFrom::Start(from)).map_err(io)?;
+            let got = std::io::Read::by_ref(&mut file)
+                .take(window.len() as u64)
+                .read(&mut window)
+                .map_err(io)?;
+            let Some(at) = window
+                .get(..got)
+                .and_then(|w| w.iter().position(|&b| b == b'\n'))
+            else {
+                break;
+            };
+            let next = from + at as u64 + 1;
+            if next >= size {
+                break;
+            }
+            if next > starts.last().copied().unwrap_or(start) {
+                starts.push(next);
+            }
+        }
+        if starts.len() < 2 {
+            return Ok(Vec::new());
+        }
+        let mut ends: Vec<u64> = starts.iter().skip(1).copied().collect();
+        ends.push(size);
+        stream.end_at(ends.first().copied().unwrap_or(size));
+        let mut parts = Vec::with_capacity(starts.len() - 1);
+        for (&from, &to) in starts.iter().zip(&ends).skip(1) {
+            parts.push(RowReader {
+                source: self.source.clone(),
+                headers: self.headers.clone(),
+                has_value: vec![false; self.headers.len()],
+                rows: RowSource::Csv(Box::new(stream.stretch(path, from, to)?), path.clone()),
+                cells: text::CellBuf::default(),
+            });
+        }
+        Ok(parts)
+    }
+
+    /// About how many bytes of rows are left to read (a table read whole
+    /// counts 64 bytes a row), to make room for them.
+    pub fn bytes_left(&self) -> u64 {
+        match &self.rows {
+            RowSource::Csv(stream, _) => stream.bytes_left(),
+            RowSource::Table(rows) => rows.len() as u64 * 64,
+        }
+    }
+
+    /// Line breaks read so far by a streamed reader (for a stretch: from
+    /// its start); 0 for a file read whole.
+    pub fn breaks(&self) -> usize {
+        match &self.rows {
+            RowSource::Csv(stream, _) => stream.breaks(),
+            RowSource::Table(_) => 0,
+        }
+    }
+
+    /// Whether a streamed reader read a quote in the bytes it was left to
+    /// read after [`RowReader::split`] (or since it started).
+    pub fn quotes(&self) -> bool {
+        match &self.rows {
+            RowSource::Csv(stream, _) => stream.quotes(),
+            RowSource::Table(_) => false,
+        }
+    }
+
+    /// Takes in which columns the rows of `stretch`, a reader split off this
+    /// one, had values (for [`RowReader::resolve`]).
+    pub fn absorb(&mut self, stretch: &RowReader) {
+        for (seen, &other) in self.has_value.iter_mut().zip(&stretch.has_value) {
+            *seen |= other;
+        }
     }
 }
 

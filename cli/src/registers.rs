@@ -276,6 +276,9 @@ pub fn read_entities(
 /// [`EntityRegisterBuilder::commit_while_reading`]), with the leaves of
 /// format version 2, the version the tool writes (a version-1 root is
 /// computed when a version-1 commitment asks for it).
+///
+/// A UTF-8 CSV file of more than a few megabytes is read in stretches on
+/// as many threads as the process may use (see [`read_entity_file_with`]).
 fn read_entity_file(
     path: &Path,
     encoding: Encoding,
@@ -283,55 +286,169 @@ fn read_entity_file(
     notes: &mut Notes,
     commit: bool,
 ) -> Result<Validated<EntityRegister>, InputError> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    read_entity_file_with(
+        path,
+        encoding,
+        options,
+        notes,
+        commit,
+        threads,
+        input::MIN_STRETCH_BYTES,
+    )
+}
+
+/// [`read_entity_file`] on up to `threads` threads, each reading a stretch
+/// of at least `min_bytes`: the same register, problems and notes as one
+/// thread gives ([`EntityRegister::join_parts`]). A file that cannot be
+/// split safely (a quote in its rows, so a quoted cell may run over a
+/// stretch's start), a stretch that ends in a read error, and a code
+/// claimed in two stretches are read again in one piece, so the error or
+/// the first of the repeated rows is the one named.
+fn read_entity_file_with(
+    path: &Path,
+    encoding: Encoding,
+    options: &ValidationOptions,
+    notes: &mut Notes,
+    commit: bool,
+    threads: usize,
+    min_bytes: u64,
+) -> Result<Validated<EntityRegister>, InputError> {
+    if threads > 1 {
+        let mut stretch_notes = Notes::default();
+        let joined = read(
+            path,
+            encoding,
+            TableKind::Entities,
+            &mut stretch_notes,
+            |reader, cols| {
+                let stretches = reader.split(threads, min_bytes)?;
+                if stretches.is_empty() {
+                    // Not split: read on this thread, as below, in one pass.
+                    return read_entity_rows(reader, cols, options, commit).map(Some);
+                }
+                Ok(read_entity_stretches(reader, stretches, cols, options))
+            },
+        )?;
+        if let Some(v) = joined {
+            notes.ignored.extend(stretch_notes.ignored);
+            notes.sources.extend(stretch_notes.sources);
+            return Ok(v);
+        }
+    }
     read(
         path,
         encoding,
         TableKind::Entities,
         notes,
-        |reader, cols| {
-            // A national register has millions of rows: the cells are read into
-            // the reader's buffer and only the text an entity keeps is copied.
-            let [
-                uscc,
-                name,
-                credit_class,
-                region,
-                industry,
-                status,
-                target_types,
-            ] = [
-                "uscc",
-                "name",
-                "credit_class",
-                "region",
-                "industry",
-                "status",
-                "target_types",
-            ]
-            .map(|c| cols.index(c));
-            // Room for about as many rows as a register of this size holds
-            // (CSV rows run to 60 bytes and more), so nothing grows as it is read.
-            let rows = std::fs::metadata(path).map_or(0, |m| m.len() / 64);
-            let rows = usize::try_from(rows).unwrap_or(0);
-            let mut builder = EntityRegisterBuilder::with_capacity(options, rows)
-                .commit_while_reading(commit.then_some(FormatVersion::V2));
-            while let Some(cells) = reader.next_cells() {
-                let cells = cells?;
-                let cell = |i: Option<usize>| i.map_or("", |i| cells.get(i));
-                builder.push(EntityRowRef {
-                    row: cells.line,
-                    uscc: cell(uscc),
-                    name: cell(name),
-                    credit_class: cell(credit_class),
-                    region: cell(region),
-                    industry: cell(industry),
-                    status: cell(status),
-                    target_types: cell(target_types),
-                });
-            }
-            Ok(builder.finish())
-        },
+        |reader, cols| read_entity_rows(reader, cols, options, commit),
     )
+}
+
+/// The positions of the entity columns in `cols`.
+fn entity_columns(cols: &input::ColumnMap) -> [Option<usize>; 7] {
+    [
+        "uscc",
+        "name",
+        "credit_class",
+        "region",
+        "industry",
+        "status",
+        "target_types",
+    ]
+    .map(|c| cols.index(c))
+}
+
+/// Pushes the rows of `reader` into `builder`; the first read error ends it.
+fn push_entity_rows(
+    reader: &mut input::RowReader,
+    cols: &input::ColumnMap,
+    builder: &mut EntityRegisterBuilder,
+) -> Result<(), InputError> {
+    // A national register has millions of rows: the cells are read into
+    // the reader's buffer and only the text an entity keeps is copied.
+    let [
+        uscc,
+        name,
+        credit_class,
+        region,
+        industry,
+        status,
+        target_types,
+    ] = entity_columns(cols);
+    while let Some(cells) = reader.next_cells() {
+        let cells = cells?;
+        let cell = |i: Option<usize>| i.map_or("", |i| cells.get(i));
+        builder.push(EntityRowRef {
+            row: cells.line,
+            uscc: cell(uscc),
+            name: cell(name),
+            credit_class: cell(credit_class),
+            region: cell(region),
+            industry: cell(industry),
+            status: cell(status),
+            target_types: cell(target_types),
+        });
+    }
+    Ok(())
+}
+
+/// Room for about as many rows as `bytes` of a register hold (CSV rows
+/// run to 60 bytes and more), so nothing grows as it is read.
+fn rows_in(bytes: u64) -> usize {
+    usize::try_from(bytes / 64).unwrap_or(0)
+}
+
+/// Reads the entity rows of `reader` on this thread.
+fn read_entity_rows(
+    reader: &mut input::RowReader,
+    cols: &input::ColumnMap,
+    options: &ValidationOptions,
+    commit: bool,
+) -> Result<Validated<EntityRegister>, InputError> {
+    let mut builder = EntityRegisterBuilder::with_capacity(options, rows_in(reader.bytes_left()))
+        .commit_while_reading(commit.then_some(FormatVersion::V2));
+    push_entity_rows(reader, cols, &mut builder)?;
+    Ok(builder.finish())
+}
+
+/// Reads `first` and the `stretches` split off it, each on a thread of its
+/// own, and joins them; `None` when the file must be read in one piece.
+fn read_entity_stretches(
+    first: &mut input::RowReader,
+    mut stretches: Vec<input::RowReader>,
+    cols: &input::ColumnMap,
+    options: &ValidationOptions,
+) -> Option<Validated<EntityRegister>> {
+    let read_part = |reader: &mut input::RowReader| {
+        let mut builder =
+            EntityRegisterBuilder::with_capacity(options, rows_in(reader.bytes_left()))
+                .commit_while_reading(None);
+        push_entity_rows(reader, cols, &mut builder).map(|()| builder.finish_part())
+    };
+    let (head, rest) = std::thread::scope(|s| {
+        let handles: Vec<_> = stretches
+            .iter_mut()
+            .map(|r| s.spawn(|| read_part(r)))
+            .collect();
+        let head = read_part(first);
+        let rest: Vec<_> = handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect();
+        (head, rest)
+    });
+    if first.quotes() || stretches.iter().any(input::RowReader::quotes) {
+        return None;
+    }
+    let mut offset = first.breaks();
+    let mut parts = vec![(head.ok()?, 0)];
+    for (part, reader) in rest.into_iter().zip(&stretches) {
+        parts.push((part.ok()?, offset));
+        offset += reader.breaks();
+        first.absorb(reader);
+    }
+    EntityRegister::join_parts(parts)
 }
 
 /// Reads an inspector register file as recorded ([`CertificateDates::AsRecorded`]).
@@ -685,6 +802,114 @@ mod tests {
                 notes.ignored,
                 [format!("{}: column \"备注\" ignored", path.display())]
             );
+        }
+    }
+
+    /// A file read in stretches on several threads gives what one thread
+    /// gives: problems (their rows), entities, the columns ignored, and the
+    /// same error; also where a stretch must be read again in one piece (a
+    /// quote, a code repeated across stretches, a ragged row late in the file).
+    #[test]
+    fn stretches_read_on_threads_equal_one_thread() {
+        let opts = ValidationOptions::default();
+        let header = "统一社会信用代码,企业名称,风险分类,行政区划代码,行业,备注,登记状态\n";
+        let body = |n: u32, eol: &str, extra: &str| {
+            let class = ["A", "b", " C类 ", "高风险", "D"][(n % 5) as usize];
+            let uscc = match n % 29 {
+                0 => "91350203M0001QAY9B".to_owned(),
+                1 => format!("{}x", code(n)),
+                _ => code(n),
+            };
+            // The ignored column holds a value only near the end.
+            let note = if n == 1990 { "x" } else { "" };
+            let mut row = format!("{uscc}, 单位{n} ,{class},140522,水利,{note},在业{eol}");
+            if n.is_multiple_of(97) {
+                row.push_str(eol);
+            }
+            row.push_str(extra);
+            row
+        };
+        let files: Vec<(&str, String)> = vec![
+            ("lf", (0..2000).map(|n| body(n, "\n", "")).collect()),
+            ("crlf", (0..2000).map(|n| body(n, "\r\n", "")).collect()),
+            // A code repeated far apart: read again in one piece.
+            (
+                "repeat",
+                (0..2000)
+                    .map(|n| body(if n == 1900 { 3 } else { n }, "\n", ""))
+                    .collect(),
+            ),
+            // A quoted cell with a line break: read again in one piece.
+            (
+                "quoted",
+                (0..2000)
+                    .map(|n| body(n, "\n", if n == 1500 { "\"x\ny\",,,,,,\n" } else { "" }))
+                    .collect(),
+            ),
+            // A ragged row late in the file: the one-thread error.
+            (
+                "ragged",
+                (0..2000)
+                    .map(|n| body(n, "\n", if n == 1700 { "a,b\n" } else { "" }))
+                    .collect(),
+            ),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        for (name, rows) in files {
+            let path = dir.path().join(format!("{name}.csv"));
+            std::fs::write(&path, format!("{header}{rows}")).unwrap();
+            let one = |threads: usize, min: u64| {
+                let mut notes = Notes::default();
+                let got = read_entity_file_with(
+                    &path,
+                    Encoding::Auto,
+                    &opts,
+                    &mut notes,
+                    true,
+                    threads,
+                    min,
+                );
+                (got, notes)
+            };
+            let (want, want_notes) = one(1, 0);
+            if name == "ragged" {
+                let e = want.as_ref().unwrap_err().to_string();
+                assert!(e.contains("row 1721 has 2 fields"), "{e}");
+            } else {
+                let v = want.as_ref().unwrap();
+                assert!(v.register.len() > 1000 && !v.problems.is_empty(), "{name}");
+                assert_eq!(want_notes.ignored.len(), 1, "{name}");
+            }
+            // Which files were joined from stretches rather than read again.
+            let joined = read(
+                &path,
+                Encoding::Auto,
+                TableKind::Entities,
+                &mut Notes::default(),
+                |reader, cols| {
+                    let stretches = reader.split(3, 1000)?;
+                    assert_eq!(stretches.len(), 2, "{name}");
+                    Ok(read_entity_stretches(reader, stretches, cols, &opts).is_some())
+                },
+            )
+            .unwrap();
+            assert_eq!(joined, matches!(name, "lf" | "crlf"), "{name}");
+            for threads in [2, 3, 8] {
+                for min in [0, 1000, 30_000, input::MIN_STRETCH_BYTES] {
+                    let (got, notes) = one(threads, min);
+                    let what = format!("{name}, {threads} threads, stretches of {min} bytes");
+                    match (&got, &want) {
+                        (Ok(g), Ok(w)) => {
+                            assert_eq!(g.problems, w.problems, "{what}");
+                            assert_eq!(g.register.entities(), w.register.entities(), "{what}");
+                        }
+                        (Err(g), Err(w)) => assert_eq!(g.to_string(), w.to_string(), "{what}"),
+                        _ => panic!("{what}: {got:?}"),
+                    }
+                    assert_eq!(notes.ignored, want_notes.ignored, "{what}");
+                    assert_eq!(notes.sources.len(), want_notes.sources.len(), "{what}");
+                }
+            }
         }
     }
 }

@@ -1514,6 +1514,140 @@ impl EntityRegisterBuilder {
     }
 }
 
+/// The rows of one stretch of a register file, checked by a builder of their
+/// own ([`EntityRegisterBuilder::finish_part`]), to be joined with the
+/// stretches around it by [`EntityRegister::join_parts`].
+///
+/// Reading a large file in parallel: split it where a row starts, read each
+/// stretch on a thread of its own into its own builder (numbering rows from
+/// the start of the stretch), and join the parts in file order. The result
+/// is the register and problems of one builder over the whole file, unless
+/// a code is claimed by rows of two stretches: which row came first is then
+/// for one builder to say, and the join declines.
+pub struct EntityRegisterPart {
+    /// Problems of this stretch's rows, in row order.
+    problems: Vec<Problem>,
+    /// The entities kept, in canonical order (class, then code).
+    kept: Vec<Entity>,
+    /// Codes of rows left out for other errors, in order, each once.
+    refused: Vec<Uscc>,
+}
+
+impl fmt::Debug for EntityRegisterPart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EntityRegisterPart")
+            .field("kept", &self.kept.len())
+            .field("refused", &self.refused.len())
+            .field("problems", &self.problems.len())
+            .finish()
+    }
+}
+
+impl EntityRegisterPart {
+    /// Whether a row of this stretch claimed `code` (kept or left out).
+    fn claims(&self, code: &Uscc) -> bool {
+        self.refused.binary_search(code).is_ok()
+            || CreditClass::ALL.iter().any(|&c| {
+                let start = self.kept.partition_point(|e| e.credit_class < c);
+                let end = self.kept.partition_point(|e| e.credit_class <= c);
+                self.kept
+                    .get(start..end)
+                    .is_some_and(|k| k.binary_search_by(|e| e.uscc.cmp(code)).is_ok())
+            })
+    }
+}
+
+impl EntityRegisterBuilder {
+    /// Finishes the rows of one stretch of a file, for
+    /// [`EntityRegister::join_parts`]: the problems are settled among the
+    /// stretch's own rows and the entities kept are sorted (on the thread
+    /// that read them). Rows are numbered as they were pushed.
+    pub fn finish_part(mut self) -> EntityRegisterPart {
+        self.finish_block();
+        self.check_claims();
+        self.settle_suspects();
+        let mut kept = self.kept;
+        kept.sort_unstable_by_key(|e| (e.credit_class, e.uscc));
+        let mut refused: Vec<Uscc> = self.refused.iter().map(|&(u, _, _)| u).collect();
+        refused.sort_unstable();
+        refused.dedup();
+        EntityRegisterPart {
+            problems: self.problems,
+            kept,
+            refused,
+        }
+    }
+}
+
+impl EntityRegister {
+    /// Joins the parts of a file read in stretches, in file order, each with
+    /// the number of rows before its first (added to its row numbers): the
+    /// register and problems one [`EntityRegisterBuilder`] makes of the whole
+    /// file. `None` when rows of two parts claim one code: the file must then
+    /// be read by one builder, which names the first of the repeated rows.
+    pub fn join_parts(parts: Vec<(EntityRegisterPart, usize)>) -> Option<Validated<Self>> {
+        // A code claimed in two parts: a kept row against a left-out row or
+        // two left-out rows here; two kept rows when the register is built.
+        for (i, (part, _)) in parts.iter().enumerate() {
+            for code in &part.refused {
+                let elsewhere = parts
+                    .iter()
+                    .enumerate()
+                    .any(|(j, (other, _))| j != i && other.claims(code));
+                if elsewhere {
+                    return None;
+                }
+            }
+        }
+        let total = parts.iter().map(|(p, _)| p.kept.len()).sum();
+        let mut problems = Vec::with_capacity(parts.iter().map(|(p, _)| p.problems.len()).sum());
+        let mut runs = Vec::with_capacity(parts.len());
+        for (part, offset) in parts {
+            problems.extend(part.problems.into_iter().map(|mut p| {
+                p.row += offset;
+                if let Rule::DuplicateId { first_row } = &mut p.rule {
+                    *first_row += offset;
+                }
+                p
+            }));
+            runs.push(part.kept);
+        }
+        let entities = merge_runs(runs, total);
+        let register = EntityRegister::new(entities).ok()?;
+        Some(Validated { register, problems })
+    }
+}
+
+/// The entities of `runs`, each in canonical order, merged in canonical
+/// order (two runs at a time, the shortest first).
+fn merge_runs(mut runs: Vec<Vec<Entity>>, total: usize) -> Vec<Entity> {
+    let key = |e: &Entity| (e.credit_class, e.uscc);
+    while runs.len() > 1 {
+        runs.sort_by_key(|r| std::cmp::Reverse(r.len()));
+        let (Some(a), Some(b)) = (runs.pop(), runs.pop()) else {
+            break;
+        };
+        let mut out = Vec::with_capacity(if runs.is_empty() {
+            total
+        } else {
+            a.len() + b.len()
+        });
+        let mut a = a.into_iter().peekable();
+        let mut b = b.into_iter().peekable();
+        loop {
+            let take_a = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) => key(x) <= key(y),
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            out.extend(if take_a { a.next() } else { b.next() });
+        }
+        runs.push(out);
+    }
+    runs.pop().unwrap_or_default()
+}
+
 /// Where an entity stands in the canonical order of its register.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct EntityPosition {

@@ -813,6 +813,7 @@ fn builder_equals_the_reference_rules_on_random_registers() {
     };
     let pilot = "91350203M0001QAY9B";
     let (mut suspects, mut duplicates) = (0, 0);
+    let (mut joined, mut declined) = (0, 0);
     for round in 0..60 {
         let n = [1, 5, 40, 700, 3000][round % 5];
         // Few distinct codes for many rows: plenty of repeats.
@@ -860,8 +861,55 @@ fn builder_equals_the_reference_rules_on_random_registers() {
                 .count();
             assert_eq!(v.problems, problems, "round {round} {policy:?}");
             assert_eq!(v.register.entities(), kept, "round {round} {policy:?}");
+            // The same rows read in stretches and joined: the same result,
+            // or a decline exactly when two stretches claim one code.
+            let mut cuts: Vec<usize> = (0..next(4)).map(|_| next(n as u64 + 1) as usize).collect();
+            cuts.extend([0, n]);
+            cuts.sort_unstable();
+            let parts: Vec<_> = cuts
+                .windows(2)
+                .map(|w| {
+                    let stretch = &rows[w[0]..w[1]];
+                    // Rows numbered from 1 at the stretch's first.
+                    let offset = stretch.first().map_or(0, |r| r.row - 1);
+                    let mut b = EntityRegisterBuilder::new(&options);
+                    for r in stretch {
+                        let mut r = EntityRowRef::from(r);
+                        r.row -= offset;
+                        b.push(r);
+                    }
+                    (b.finish_part(), offset)
+                })
+                .collect();
+            let claimed: Vec<std::collections::BTreeSet<Uscc>> = cuts
+                .windows(2)
+                .map(|w| {
+                    rows[w[0]..w[1]]
+                        .iter()
+                        .filter_map(|r| Uscc::parse(&r.uscc, policy).ok())
+                        .collect()
+                })
+                .collect();
+            let shared = claimed
+                .iter()
+                .enumerate()
+                .any(|(i, a)| claimed[i + 1..].iter().any(|b| !a.is_disjoint(b)));
+            match EntityRegister::join_parts(parts) {
+                Some(j) => {
+                    assert!(!shared, "round {round} {policy:?} {cuts:?}");
+                    assert_eq!(j.problems, problems, "round {round} {policy:?} {cuts:?}");
+                    assert_eq!(j.register.entities(), kept, "round {round} {policy:?}");
+                    joined += 1;
+                }
+                None => {
+                    assert!(shared, "round {round} {policy:?} {cuts:?}");
+                    declined += 1;
+                }
+            }
         }
     }
+    // Both ways of a join were taken.
+    assert!(joined > 10 && declined > 10, "{joined} {declined}");
     // The filter cleared some rows it had to suspect: both ways were taken.
     assert!(
         duplicates > 1000 && suspects > duplicates + 20,

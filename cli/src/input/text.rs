@@ -460,6 +460,14 @@ pub(super) struct CsvStream {
     ends: Vec<usize>,
     width: Option<usize>,
     done: bool,
+    /// File offset of `buf[0]`.
+    base: u64,
+    /// Bytes of the file still to read into `buf` when the stream ends
+    /// before the file does (a stretch of a split file).
+    remaining: Option<u64>,
+    /// Whether the bytes read since the stream started or was split hold
+    /// a quote (a split of such a file may cut a quoted field).
+    quotes: bool,
 }
 
 impl CsvStream {
@@ -491,7 +499,92 @@ impl CsvStream {
             ends: vec![0usize; 32],
             width: None,
             done: false,
+            base: skip as u64,
+            remaining: None,
+            quotes: false,
         })
+    }
+
+    /// A stream of the rows in bytes `start..end` of the file `path`, which
+    /// start where a line does, for rows as wide as this stream's header:
+    /// rows are numbered from 1 at `start`.
+    pub(super) fn stretch(
+        &self,
+        path: &std::path::Path,
+        start: u64,
+        end: u64,
+    ) -> Result<Self, InputError> {
+        let io = |cause| InputError::Io {
+            file: self.name.clone(),
+            cause,
+        };
+        let mut file = File::open(path).map_err(io)?;
+        file.seek(SeekFrom::Start(start)).map_err(io)?;
+        Ok(CsvStream {
+            name: self.name.clone(),
+            file,
+            core: csv_core::ReaderBuilder::new()
+                .delimiter(self.delimiter)
+                .build(),
+            delimiter: self.delimiter,
+            buf: vec![0u8; CHUNK],
+            pos: 0,
+            len: 0,
+            eof: false,
+            last: 0,
+            breaks: 0,
+            quoted_breaks: 0,
+            out: vec![0u8; 1024],
+            ends: vec![0usize; 32],
+            width: self.width,
+            done: false,
+            base: start,
+            remaining: Some(end.saturating_sub(start)),
+            quotes: false,
+        })
+    }
+
+    /// The file offset of the next byte to read.
+    pub(super) fn position(&self) -> u64 {
+        self.base + self.pos as u64
+    }
+
+    /// Ends this stream at file offset `end` (not before [`Self::position`])
+    /// and forgets the quotes seen so far: what follows is split off.
+    pub(super) fn end_at(&mut self, end: u64) {
+        let in_buf = end.saturating_sub(self.base);
+        if in_buf <= self.len as u64 {
+            self.len = usize::try_from(in_buf).map_or(self.len, |b| b.max(self.pos));
+            self.remaining = Some(0);
+        } else {
+            self.remaining = Some(in_buf - self.len as u64);
+        }
+        self.quotes = self
+            .buf
+            .get(self.pos..self.len)
+            .is_some_and(|b| b.contains(&b'"'));
+    }
+
+    /// Bytes of the stream not yet read as rows.
+    pub(super) fn bytes_left(&self) -> u64 {
+        match self.remaining {
+            Some(r) => r + self.len.saturating_sub(self.pos) as u64,
+            None => {
+                let size = self.file.metadata().map_or(0, |m| m.len());
+                size.saturating_sub(self.position())
+            }
+        }
+    }
+
+    /// Line breaks read so far (the row number of the last row read, less
+    /// the breaks inside quoted cells).
+    pub(super) fn breaks(&self) -> usize {
+        self.breaks
+    }
+
+    /// Whether a quote was read since the stream started or was ended early.
+    pub(super) fn quotes(&self) -> bool {
+        self.quotes
     }
 
     /// Refills the buffer when it is used up; false at the end of the file.
@@ -502,9 +595,21 @@ impl CsvStream {
         if self.eof {
             return Ok(false);
         }
-        self.len = fill(&mut self.file, &self.name, &mut self.buf)?;
+        self.base += self.len as u64;
+        let room = self.remaining.map_or(CHUNK, |r| {
+            usize::try_from(r).map_or(CHUNK, |r| r.min(CHUNK))
+        });
+        self.len = fill(
+            &mut self.file,
+            &self.name,
+            self.buf.get_mut(..room).unwrap_or_default(),
+        )?;
+        if let Some(r) = &mut self.remaining {
+            *r = r.saturating_sub(self.len as u64);
+        }
         self.pos = 0;
         self.eof = self.len == 0;
+        self.quotes |= self.buf.get(..self.len).is_some_and(|b| b.contains(&b'"'));
         Ok(!self.eof)
     }
 
