@@ -420,18 +420,27 @@ fn read_entity_stretches(
     cols: &input::ColumnMap,
     options: &ValidationOptions,
 ) -> Option<Validated<EntityRegister>> {
-    let read_part = |reader: &mut input::RowReader| {
-        let mut builder =
-            EntityRegisterBuilder::with_capacity(options, rows_in(reader.bytes_left()))
-                .commit_while_reading(None);
+    // The first stretch's builder has room for every row: the other
+    // stretches' entities join it there.
+    let all = first.bytes_left()
+        + stretches
+            .iter()
+            .map(input::RowReader::bytes_left)
+            .sum::<u64>();
+    let read_part = |reader: &mut input::RowReader, bytes: u64| {
+        let mut builder = EntityRegisterBuilder::with_capacity(options, rows_in(bytes))
+            .commit_while_reading(None);
         push_entity_rows(reader, cols, &mut builder).map(|()| builder.finish_part())
     };
     let (head, rest) = std::thread::scope(|s| {
         let handles: Vec<_> = stretches
             .iter_mut()
-            .map(|r| s.spawn(|| read_part(r)))
+            .map(|r| {
+                let bytes = r.bytes_left();
+                s.spawn(move || read_part(r, bytes))
+            })
             .collect();
-        let head = read_part(first);
+        let head = read_part(first, all);
         let rest: Vec<_> = handles
             .into_iter()
             .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))

@@ -1619,33 +1619,18 @@ impl EntityRegister {
 }
 
 /// The entities of `runs`, each in canonical order, merged in canonical
-/// order (two runs at a time, the shortest first).
-fn merge_runs(mut runs: Vec<Vec<Entity>>, total: usize) -> Vec<Entity> {
-    let key = |e: &Entity| (e.credit_class, e.uscc);
-    while runs.len() > 1 {
-        runs.sort_by_key(|r| std::cmp::Reverse(r.len()));
-        let (Some(a), Some(b)) = (runs.pop(), runs.pop()) else {
-            break;
-        };
-        let mut out = Vec::with_capacity(if runs.is_empty() {
-            total
-        } else {
-            a.len() + b.len()
-        });
-        let mut a = a.into_iter().peekable();
-        let mut b = b.into_iter().peekable();
-        loop {
-            let take_a = match (a.peek(), b.peek()) {
-                (Some(x), Some(y)) => key(x) <= key(y),
-                (Some(_), None) => true,
-                (None, Some(_)) => false,
-                (None, None) => break,
-            };
-            out.extend(if take_a { a.next() } else { b.next() });
-        }
-        runs.push(out);
+/// order into the first run's vector (which a caller can make room in for
+/// all of them): the stable sort finds the runs and merges them, with
+/// scratch space for half the entities at most.
+fn merge_runs(runs: Vec<Vec<Entity>>, total: usize) -> Vec<Entity> {
+    let mut runs = runs.into_iter();
+    let mut all = runs.next().unwrap_or_default();
+    all.reserve(total.saturating_sub(all.len()));
+    for mut run in runs {
+        all.append(&mut run);
     }
-    runs.pop().unwrap_or_default()
+    all.sort_by_key(|e| (e.credit_class, e.uscc));
+    all
 }
 
 /// Where an entity stands in the canonical order of its register.
