@@ -21,14 +21,23 @@ use crate::registers::{InspectorRegister, text};
 /// One warning per team with two members of one name (those in the register).
 pub(super) fn same_name_teams(teams: &[Team], inspectors: &InspectorRegister) -> Vec<Finding> {
     let mut out = Vec::new();
+    // Each officer's name key once (a large draw has tens of thousands of
+    // teams from a few thousand officers).
+    let keys: Vec<String> = inspectors
+        .inspectors()
+        .iter()
+        .map(|i| text::name_key(&i.name))
+        .collect();
     for t in teams {
-        let mut seen: HashMap<String, &str> = HashMap::new();
+        let mut seen: HashMap<&str, &str> = HashMap::new();
         for id in &t.inspectors {
-            let Some(officer) = inspectors.get(id) else {
+            let Some(at) = inspectors.index_of(id) else {
                 continue;
             };
-            let key = text::name_key(&officer.name);
-            match seen.get(&key) {
+            let (Some(officer), Some(key)) = (inspectors.inspectors().get(at), keys.get(at)) else {
+                continue;
+            };
+            match seen.get(key.as_str()) {
                 Some(&first) if first != id.as_str() => {
                     let same_department = inspectors.get(first).is_some_and(|f| {
                         text::name_key(&f.department) == text::name_key(&officer.department)
@@ -59,10 +68,69 @@ pub(super) fn same_name_teams(teams: &[Team], inspectors: &InspectorRegister) ->
                 }
                 Some(_) => {}
                 None => {
-                    seen.insert(key, id);
+                    seen.insert(key.as_str(), id);
                 }
             }
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registers::{Inspector, Uscc, UsccPolicy};
+
+    fn officer(id: &str, name: &str, department: &str) -> Inspector {
+        Inspector {
+            id: id.into(),
+            name: name.into(),
+            department: department.into(),
+            region: String::new(),
+            expertise: Vec::new(),
+            cert_valid_from: None,
+            cert_valid_to: None,
+        }
+    }
+
+    #[test]
+    fn teams_with_two_officers_who_read_the_same_are_named() {
+        let inspectors = InspectorRegister::new(vec![
+            officer("ZF-1", "张伟", "第一股"),
+            officer("ZF-2", "张 伟", "第一股"),
+            officer("ZF-3", "张伟", "第二股"),
+            officer("ZF-4", "李娜", "第一股"),
+        ])
+        .unwrap();
+        let uscc = Uscc::parse("91350100M000100Y43", UsccPolicy::Strict).unwrap();
+        let team = |ids: &[&str]| Team {
+            uscc,
+            inspectors: ids.iter().map(|&i| i.to_owned()).collect(),
+        };
+        let teams = [
+            team(&["ZF-1", "ZF-2"]),
+            team(&["ZF-1", "ZF-4"]),
+            team(&["ZF-3", "ZF-1"]),
+            team(&["ZF-4", "ZF-9"]),
+        ];
+        let found = same_name_teams(&teams, &inspectors);
+        let messages: Vec<&str> = found.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(found.len(), 2, "{messages:?}");
+        assert!(
+            found
+                .iter()
+                .all(|f| f.check == "same-name-team" && f.severity == FindingSeverity::Warning)
+        );
+        assert!(
+            messages[0].contains("officers ZF-1 and ZF-2")
+                && messages[0].contains("both of 第一股"),
+            "{}",
+            messages[0]
+        );
+        assert!(
+            messages[1].contains("officers ZF-3 and ZF-1") && !messages[1].contains("both of"),
+            "{}",
+            messages[1]
+        );
+    }
 }
