@@ -17,48 +17,13 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use double_random::{
     commitment::{EntityCommitter, commit_entities, commit_entity_slice, entity_leaf},
     records::FormatVersion,
-    registers::{CreditClass, Entity, EntityRegister, USCC_ALPHABET, Uscc, uscc_check_character},
+    registers::EntityRegister,
 };
 use sha2::{Digest, Sha256};
 
-/// The i-th fictional valid USCC; increasing in i, so a stream in i order
-/// within a class is canonical.
-fn uscc(i: u64) -> Uscc {
-    let mut first = *b"91140522MA0000000";
-    let mut n = i;
-    for pos in (10..17).rev() {
-        first[pos] = USCC_ALPHABET[(n % 31) as usize];
-        n /= 31;
-    }
-    let check = uscc_check_character(&first).unwrap_or('0');
-    format!("{}{check}", std::str::from_utf8(&first).unwrap_or(""))
-        .parse()
-        .expect("valid code")
-}
-
-/// Names of 4 to 19 characters (12 to 57 bytes), as real registers vary,
-/// so the leaf sizes do not all sit at one SHA-256 block boundary.
-fn name(i: u64) -> String {
-    const CHARS: [char; 8] = ['宏', '鑫', '泰', '丰', '晋', '源', '达', '恒'];
-    let len = 4 + (i.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 60) as usize;
-    (0..len)
-        .map(|k| CHARS[((i >> (k % 16)) as usize + k) % CHARS.len()])
-        .collect()
-}
-
-fn entity(i: u64, class: CreditClass) -> Entity {
-    Entity::new(uscc(i), name(i), class, "140522", "取水")
-}
-
-fn class_of(i: u64, n: u64) -> CreditClass {
-    // 40% A, 35% B, 20% C, 5% D, in canonical order.
-    match i * 100 / n.max(1) {
-        0..40 => CreditClass::A,
-        40..75 => CreditClass::B,
-        75..95 => CreditClass::C,
-        _ => CreditClass::D,
-    }
-}
+#[path = "support/entities.rs"]
+mod entities;
+use entities::{class_of, entity};
 
 fn bench_commit(c: &mut Criterion) {
     const N: u64 = 1_000_000;
