@@ -347,7 +347,11 @@ fn rules(commitment: &CommitmentPayload) -> Result<&TeamRules, AfterDrawError> {
 impl AmendedDraw {
     /// The draw as drawn: its entities in draw order with their teams.
     pub fn new(draw: &DrawPayload) -> Self {
-        let mut a = AmendedDraw::default();
+        let mut a = AmendedDraw {
+            entities: Vec::with_capacity(draw.teams.len()),
+            index: HashMap::with_capacity(draw.teams.len()),
+            ..AmendedDraw::default()
+        };
         for ((class, d), team) in draw.drawn_in_order().zip(&draw.teams) {
             a.drawn[class.index()] += 1;
             a.push(ListedEntity {

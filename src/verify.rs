@@ -8,6 +8,7 @@
 //! [`crate::chain::Chain`] keeps too, so appending a record costs the checks
 //! of that record only.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 
@@ -403,9 +404,14 @@ impl ChainState {
         }
     }
 
-    /// A draw of the chain as amended by its replacements and supplements so far.
-    pub fn amended(&self, draw: &RecordId) -> Option<&AmendedDraw> {
-        self.after.get(draw)
+    /// A draw of the chain as amended by its replacements and supplements
+    /// so far (made from the draw when nothing amended it yet: a draw's
+    /// list is held twice only once an after-draw record names it).
+    pub fn amended(&self, draw: &RecordId) -> Option<Cow<'_, AmendedDraw>> {
+        match self.after.get(draw) {
+            Some(a) => Some(Cow::Borrowed(a)),
+            None => self.draw(draw).map(|d| Cow::Owned(AmendedDraw::new(d))),
+        }
     }
 
     /// A draw of the chain, its commitment and its amended state: what an
@@ -413,10 +419,10 @@ impl ChainState {
     pub fn draw_for_amending(
         &self,
         draw: &RecordId,
-    ) -> Option<(&DrawPayload, &CommitmentPayload, &AmendedDraw)> {
+    ) -> Option<(&DrawPayload, &CommitmentPayload, Cow<'_, AmendedDraw>)> {
         let d = self.draw(draw)?;
         let (c, _) = self.commitment(&d.commitment)?;
-        Some((d, c, self.after.get(draw)?))
+        Some((d, c, self.amended(draw)?))
     }
 
     /// The commitments still waiting for a draw or a cancellation, in chain order.
@@ -603,10 +609,17 @@ impl ChainState {
                         self.latest_draw.insert(task, id);
                     }
                     self.draws.insert(id, index);
-                    self.after.insert(id, AmendedDraw::new(p));
                 }
             }
             Record::Replacement(_) | Record::Supplement(_) => {
+                // The draw's amended state is made when the first record
+                // amends it.
+                if let Some(&d) = record.amends_draw()
+                    && !self.after.contains_key(&d)
+                    && let Some(made) = self.draw(&d).map(AmendedDraw::new)
+                {
+                    self.after.insert(d, made);
+                }
                 if let Some(a) = record.amends_draw().and_then(|d| self.after.get_mut(d)) {
                     a.apply(id, &record);
                     if matches!(record, Record::Supplement(_)) {

@@ -2229,8 +2229,7 @@ pub fn replace(a: &ReplaceArgs) -> Result<Status, CliError> {
         .chain
         .state()
         .amended(&draw)
-        .and_then(|s| s.entity(&uscc))
-        .map(|e| e.team.clone())
+        .and_then(|s| s.entity(&uscc).map(|e| e.team.clone()))
         .unwrap_or_default();
     if a.on.json {
         crate::outln!(

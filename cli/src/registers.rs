@@ -420,13 +420,8 @@ fn read_entity_stretches(
     cols: &input::ColumnMap,
     options: &ValidationOptions,
 ) -> Option<Validated<EntityRegister>> {
-    // The first stretch's builder has room for every row: the other
-    // stretches' entities join it there.
-    let all = first.bytes_left()
-        + stretches
-            .iter()
-            .map(input::RowReader::bytes_left)
-            .sum::<u64>();
+    // Each builder has room for the rows of its own stretch; the join
+    // grows the first stretch's entities to hold them all.
     let read_part = |reader: &mut input::RowReader, bytes: u64| {
         let mut builder = EntityRegisterBuilder::with_capacity(options, rows_in(bytes))
             .commit_while_reading(None);
@@ -440,7 +435,8 @@ fn read_entity_stretches(
                 s.spawn(move || read_part(r, bytes))
             })
             .collect();
-        let head = read_part(first, all);
+        let bytes = first.bytes_left();
+        let head = read_part(first, bytes);
         let rest: Vec<_> = handles
             .into_iter()
             .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))

@@ -392,7 +392,7 @@ pub struct Draw<'a> {
 struct Amending<'c, 'r> {
     draw: &'c DrawPayload,
     commitment: &'c CommitmentPayload,
-    state: &'c AmendedDraw,
+    state: std::borrow::Cow<'c, AmendedDraw>,
     pool: std::borrow::Cow<'r, EntityRegister>,
     history: Option<History>,
 }

@@ -827,6 +827,8 @@ impl EntityRegister {
         // Unstable sort: equal keys are refused just below, so the order is
         // the same as a stable sort's, without its n/2 scratch buffer.
         entities.sort_unstable_by_key(|e| (e.credit_class, e.uscc));
+        // Readers make room for the rows a file may hold; keep what is used.
+        entities.shrink_to_fit();
         let mut class_start = [0usize; 5];
         for e in &entities {
             class_start[e.credit_class.index() + 1] += 1;
