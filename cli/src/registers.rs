@@ -298,6 +298,27 @@ fn read_entity_file(
     )
 }
 
+/// Reads an entity register file as [`read_entities`] does, on up to
+/// `threads` threads (stretches of at least [`input::MIN_STRETCH_BYTES`]);
+/// the result does not depend on `threads`.
+pub fn read_entities_on(
+    path: &Path,
+    encoding: Encoding,
+    options: &ValidationOptions,
+    notes: &mut Notes,
+    threads: usize,
+) -> Result<Validated<EntityRegister>, InputError> {
+    read_entity_file_with(
+        path,
+        encoding,
+        options,
+        notes,
+        true,
+        threads,
+        input::MIN_STRETCH_BYTES,
+    )
+}
+
 /// [`read_entity_file`] on up to `threads` threads, each reading a stretch
 /// of at least `min_bytes`: the same register, problems and notes as one
 /// thread gives ([`EntityRegister::join_parts`]). A file that cannot be
