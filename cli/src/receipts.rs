@@ -1537,6 +1537,13 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
     let key = load_public_key(&a.public_key)?;
     let bytes = read_shared(&a.chain).map_err(io(&a.chain))?;
     let (lines, mut findings) = read_chain(&bytes);
+    // The report names the chain by its digest; the bytes themselves (as
+    // large as the draws' lists) are not kept beside their records.
+    let chain_input = a
+        .report
+        .as_ref()
+        .map(|_| crate::report::InputFile::of_bytes("chain", &a.chain, &bytes));
+    drop(bytes);
     let level = match (a.level, &a.entities) {
         (Some(LevelArg::Chain), _) => Level::Chain,
         (Some(LevelArg::Replay), _) => Level::Replay,
@@ -1662,8 +1669,8 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
         None => None,
     };
     print_report(&report, level, a.json, ledger.as_ref())?;
-    if let Some(path) = &a.report {
-        let inputs = crate::report::inputs_of(a, &bytes, secrets_file.as_deref())?;
+    if let (Some(path), Some(chain_input)) = (&a.report, chain_input) {
+        let inputs = crate::report::inputs_of(a, chain_input, secrets_file.as_deref())?;
         crate::report::write_report(
             path,
             &crate::report::ReportContext {

@@ -105,13 +105,10 @@ impl InputFile {
 /// evidence, ledger and published files.
 pub fn inputs_of(
     a: &crate::receipts::VerifyArgs,
-    chain_bytes: &[u8],
+    chain: InputFile,
     secrets: Option<&Path>,
 ) -> Result<Vec<InputFile>, ReceiptError> {
-    let mut out = vec![
-        InputFile::of_bytes("chain", &a.chain, chain_bytes),
-        InputFile::read("issuer public key", &a.public_key)?,
-    ];
+    let mut out = vec![chain, InputFile::read("issuer public key", &a.public_key)?];
     let registers = [
         ("entity register (master)", &a.entities),
         ("inspector register", &a.inspectors),
