@@ -108,6 +108,14 @@ impl FromStr for CreditClass {
     /// surrounding whitespace; full-width letters and spaces (`Ｃ类`) read as
     /// their ASCII forms.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        // The usual cell: one letter.
+        match s.as_bytes() {
+            [b'A' | b'a'] => return Ok(CreditClass::A),
+            [b'B' | b'b'] => return Ok(CreditClass::B),
+            [b'C' | b'c'] => return Ok(CreditClass::C),
+            [b'D' | b'd'] => return Ok(CreditClass::D),
+            _ => {}
+        }
         let t = s.trim();
         let t = t.strip_suffix('类').unwrap_or(t).trim_end();
         // Compared ignoring ASCII case, without lower-casing a copy: a

@@ -97,9 +97,46 @@ fn is_default_ignorable(c: char) -> bool {
     unicode_security::skeleton(s).next().is_none()
 }
 
+/// Whether `text` is printable ASCII and CJK ideographs U+4000..U+9FFF
+/// only (lead bytes E4 to E9 of a three-byte sequence), the usual register
+/// text: no character of it is invisible, and it is decided on the bytes.
+fn printable_ascii_or_cjk(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match c {
+            0x20..=0x7E => i += 1,
+            0xE4..=0xE9 => i += 3,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// Whether `text` is ASCII, CJK punctuation U+3000..U+303F and CJK
+/// ideographs U+4E00..U+9FFF only, decided on the bytes: the characters
+/// [`mixes_scripts`] lets pass without looking at scripts.
+fn ascii_or_common_cjk(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match (c, b.get(i + 1).copied().unwrap_or(0)) {
+            (0x00..=0x7F, _) => i += 1,
+            // U+4E00..U+9FFF: E4 B8 80 to E9 BF BF.
+            (0xE5..=0xE9, _) | (0xE4, 0xB8..=0xBF) => i += 3,
+            // U+3000..U+303F: E3 80 80 to E3 80 BF.
+            (0xE3, 0x80) => i += 3,
+            _ => return false,
+        }
+    }
+    true
+}
+
 /// The first invisible character of a text field, as a rule broken.
 pub fn check_text(text: &str) -> Option<Rule> {
-    // Most fields are ASCII or CJK: one pass over the bytes finds none.
+    if printable_ascii_or_cjk(text) {
+        return None;
+    }
     text.chars()
         .enumerate()
         .find(|&(_, c)| is_invisible(c))
@@ -118,7 +155,7 @@ pub fn mixes_scripts(text: &str) -> bool {
         c.is_ascii()
             || matches!(c, '\u{3000}'..='\u{303F}' | '\u{4E00}'..='\u{9FFF}' | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}')
     };
-    if text.chars().all(plain) {
+    if ascii_or_common_cjk(text) || text.chars().all(plain) {
         return false;
     }
     let mut all = AugmentedScriptSet::default();
@@ -273,5 +310,82 @@ mod tests {
         assert_eq!(name_key("张\u{00A0}伟"), name_key("张伟"));
         assert_eq!(name_key("执法一股"), name_key("执法一股"));
         assert_ne!(name_key("张伟"), name_key("张炜"));
+    }
+}
+
+#[cfg(test)]
+mod byte_paths {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Characters around every edge the byte paths decide on.
+    fn edge_char() -> impl Strategy<Value = char> {
+        prop::sample::select(vec![
+            '\0',
+            '\t',
+            '\n',
+            '\u{1F}',
+            ' ',
+            'a',
+            '~',
+            '\u{7F}',
+            '\u{80}',
+            '\u{A0}',
+            '\u{AD}',
+            '\u{200B}',
+            '\u{2FFF}',
+            '\u{3000}',
+            '\u{303F}',
+            '\u{3040}',
+            '\u{3164}',
+            '\u{33FF}',
+            '\u{3400}',
+            '\u{3FFF}',
+            '\u{4000}',
+            '\u{4DFF}',
+            '\u{4E00}',
+            '阳',
+            '\u{9FFF}',
+            '\u{A000}',
+            '\u{FEFF}',
+            '\u{FF01}',
+            'Ｃ',
+            '\u{1F600}',
+            'а',
+            'ο',
+        ])
+    }
+
+    /// No character the printable path passes is invisible: all of them.
+    #[test]
+    fn printable_path_passes_no_invisible_character() {
+        let passed = (' '..='~').chain('\u{4000}'..='\u{9FFF}');
+        assert_eq!(passed.clone().count(), 95 + 0x6000);
+        for c in passed {
+            assert!(!is_invisible(c), "{c:?}");
+        }
+    }
+
+    proptest! {
+        /// The byte paths say exactly what their definitions on characters say.
+        #[test]
+        fn byte_paths_equal_their_definitions(chars in prop::collection::vec(
+            prop_oneof![edge_char(), any::<char>()], 0..12)
+        ) {
+            let text: String = chars.into_iter().collect();
+            let printable = text
+                .chars()
+                .all(|c| (' '..='~').contains(&c) || ('\u{4000}'..='\u{9FFF}').contains(&c));
+            prop_assert_eq!(printable_ascii_or_cjk(&text), printable);
+            if printable {
+                prop_assert!(!text.chars().any(is_invisible));
+            }
+            let common = text.chars().all(|c| {
+                c.is_ascii()
+                    || ('\u{3000}'..='\u{303F}').contains(&c)
+                    || ('\u{4E00}'..='\u{9FFF}').contains(&c)
+            });
+            prop_assert_eq!(ascii_or_common_cjk(&text), common);
+        }
     }
 }
