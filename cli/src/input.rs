@@ -413,8 +413,9 @@ impl RowReader {
         }
     }
 
-    /// Line breaks read so far by a streamed reader (for a stretch: from
-    /// its start); 0 for a file read whole.
+    /// Lines read so far by a streamed reader as rows are numbered (line
+    /// breaks, less those inside quoted cells; for a stretch: from its
+    /// start); 0 for a file read whole.
     pub fn breaks(&self) -> usize {
         match &self.rows {
             RowSource::Csv(stream, _) => stream.breaks(),

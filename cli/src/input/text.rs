@@ -576,10 +576,10 @@ impl CsvStream {
         }
     }
 
-    /// Line breaks read so far (the row number of the last row read, less
-    /// the breaks inside quoted cells).
+    /// Lines read so far, as rows are numbered: line breaks, less those
+    /// inside quoted cells (a header cell may hold one).
     pub(super) fn breaks(&self) -> usize {
-        self.breaks
+        self.breaks.saturating_sub(self.quoted_breaks)
     }
 
     /// Whether a quote was read since the stream started or was ended early.
