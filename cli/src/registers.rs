@@ -390,6 +390,20 @@ fn push_entity_rows(
     cols: &input::ColumnMap,
     builder: &mut EntityRegisterBuilder,
 ) -> Result<(), InputError> {
+    push_entity_rows_until(reader, cols, builder, None)
+}
+
+/// [`push_entity_rows`], for a stretch read beside others: stops early, with
+/// rows left unread, once `abandon` is set, and sets it when this stretch
+/// reads a quote or fails (the file will be read again in one piece, so
+/// nothing read here is used).
+fn push_entity_rows_until(
+    reader: &mut input::RowReader,
+    cols: &input::ColumnMap,
+    builder: &mut EntityRegisterBuilder,
+    abandon: Option<&std::sync::atomic::AtomicBool>,
+) -> Result<(), InputError> {
+    use std::sync::atomic::Ordering::Relaxed;
     // A national register has millions of rows: the cells are read into
     // the reader's buffer and only the text an entity keeps is copied.
     let [
@@ -401,8 +415,25 @@ fn push_entity_rows(
         status,
         target_types,
     ] = entity_columns(cols);
-    while let Some(cells) = reader.next_cells() {
-        let cells = cells?;
+    loop {
+        if let Some(flag) = abandon
+            && (flag.load(Relaxed) || reader.quotes())
+        {
+            flag.store(true, Relaxed);
+            return Ok(());
+        }
+        let Some(cells) = reader.next_cells() else {
+            break;
+        };
+        let cells = match cells {
+            Ok(cells) => cells,
+            Err(e) => {
+                if let Some(flag) = abandon {
+                    flag.store(true, Relaxed);
+                }
+                return Err(e);
+            }
+        };
         let cell = |i: Option<usize>| i.map_or("", |i| cells.get(i));
         builder.push(EntityRowRef {
             row: cells.line,
@@ -447,10 +478,13 @@ fn read_entity_stretches(
 ) -> Option<Validated<EntityRegister>> {
     // Each builder has room for the rows of its own stretch; the join
     // grows the first stretch's entities to hold them all.
+    // Set when a stretch reads a quote or fails: the others stop early.
+    let abandon = std::sync::atomic::AtomicBool::new(false);
     let read_part = |reader: &mut input::RowReader, bytes: u64| {
         let mut builder = EntityRegisterBuilder::with_capacity(options, rows_in(bytes))
             .commit_while_reading(None);
-        push_entity_rows(reader, cols, &mut builder).map(|()| builder.finish_part())
+        push_entity_rows_until(reader, cols, &mut builder, Some(&abandon))
+            .map(|()| builder.finish_part())
     };
     let (head, rest) = std::thread::scope(|s| {
         let handles: Vec<_> = stretches
@@ -468,7 +502,7 @@ fn read_entity_stretches(
             .collect();
         (head, rest)
     });
-    if first.quotes() || stretches.iter().any(input::RowReader::quotes) {
+    if abandon.into_inner() || first.quotes() || stretches.iter().any(input::RowReader::quotes) {
         return None;
     }
     let mut offset = first.breaks();
