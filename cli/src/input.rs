@@ -256,7 +256,7 @@ impl RowReader {
         if text {
             file.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
             if let Some((skip, delimiter)) = text::utf8_stream_plan(&name, &mut file, encoding)? {
-                let mut stream = text::CsvStream::new(&name, file, skip, delimiter)?;
+                let mut stream = text::CsvStream::new(&name, file, skip as u64, delimiter)?;
                 let headers = stream.headers()?;
                 return Ok(RowReader {
                     source: name,

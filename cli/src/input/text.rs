@@ -475,10 +475,10 @@ impl CsvStream {
     pub(super) fn new(
         name: &str,
         mut file: File,
-        skip: usize,
+        skip: u64,
         delimiter: u8,
     ) -> Result<Self, InputError> {
-        file.seek(SeekFrom::Start(skip as u64))
+        file.seek(SeekFrom::Start(skip))
             .map_err(|cause| InputError::Io {
                 file: name.to_owned(),
                 cause,
@@ -499,7 +499,7 @@ impl CsvStream {
             ends: vec![0usize; 32],
             width: None,
             done: false,
-            base: skip as u64,
+            base: skip,
             remaining: None,
             quotes: false,
         })
@@ -514,34 +514,14 @@ impl CsvStream {
         start: u64,
         end: u64,
     ) -> Result<Self, InputError> {
-        let io = |cause| InputError::Io {
+        let file = File::open(path).map_err(|cause| InputError::Io {
             file: self.name.clone(),
             cause,
-        };
-        let mut file = File::open(path).map_err(io)?;
-        file.seek(SeekFrom::Start(start)).map_err(io)?;
-        Ok(CsvStream {
-            name: self.name.clone(),
-            file,
-            core: csv_core::ReaderBuilder::new()
-                .delimiter(self.delimiter)
-                .build(),
-            delimiter: self.delimiter,
-            buf: vec![0u8; CHUNK],
-            pos: 0,
-            len: 0,
-            eof: false,
-            last: 0,
-            breaks: 0,
-            quoted_breaks: 0,
-            out: vec![0u8; 1024],
-            ends: vec![0usize; 32],
-            width: self.width,
-            done: false,
-            base: start,
-            remaining: Some(end.saturating_sub(start)),
-            quotes: false,
-        })
+        })?;
+        let mut stream = CsvStream::new(&self.name, file, start, self.delimiter)?;
+        stream.width = self.width;
+        stream.remaining = Some(end.saturating_sub(start));
+        Ok(stream)
     }
 
     /// The file offset of the next byte to read.
