@@ -5,9 +5,9 @@
 //! same time, a draw, and an auditor's verification.
 //!
 //! Run it with `cargo run --example embedder`. Keys and salts are fixed TEST
-//! values so the output is reproducible; a real service uses
-//! `IssuerKey::generate_from_os` and `chain::fresh_salt` (feature `os-random`)
-//! and public randomness (a drand round) fixed after the commitment.
+//! values so the output is reproducible; a real service draws the key's seed and each
+//! commitment's salt from the operating system's CSPRNG (the CLI's
+//! `secrets::os_secret`) and uses public randomness (a drand round) fixed after the commitment.
 
 use std::sync::{Arc, Barrier, Mutex, RwLock};
 

@@ -98,10 +98,11 @@
 //!
 //! # Crate features
 //!
-//! - `os-random` (off by default; the CLI turns it on): keys and
-//!   conflict-list salts from the operating system's CSPRNG
-//!   (`IssuerKey::generate_from_os`, `chain::fresh_salt`). Without it the
-//!   library does no I/O at all and the caller brings the randomness.
+//! The library does no I/O at all: the caller brings every secret (an
+//! issuer key from its own CSPRNG with `IssuerKey::generate`, or a seed
+//! with `IssuerKey::from_secret_bytes`; each commitment's conflict-list
+//! salt), the time and the files' bytes.
+//!
 //! - `drand` (off by default; the CLI turns it on): the verifier checks the
 //!   BLS signature of a drand quicknet round against the network's key, via
 //!   the `drand-verify` crate. Without it, a beacon signature is reported as

@@ -546,10 +546,8 @@ fn with_ext(prefix: &Path, ext: &str) -> PathBuf {
 
 /// Runs `keygen`.
 pub fn keygen(a: &KeygenArgs) -> Result<Status, CliError> {
-    let key = IssuerKey::generate_from_os(&a.issuer).map_err(|e| match e {
-        double_random::records::OsKeyError::Issuer(e) => ReceiptError::Issuer(e),
-        other => ReceiptError::Entropy(other.to_string()),
-    })?;
+    let seed = crate::secrets::os_secret().map_err(ReceiptError::Entropy)?;
+    let key = IssuerKey::from_secret_bytes(&a.issuer, &seed).map_err(ReceiptError::Issuer)?;
     if let Some(dir) = a.out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(io(dir))?;
     }
@@ -755,8 +753,7 @@ pub fn commit(a: &CommitArgs) -> Result<Status, CliError> {
             .map_err(|e| ReceiptError::Selection(crate::lang::message(&e)))?;
     }
     let loaded = load_registers(&a.registers, Some(task.inspection_date))?;
-    let salt =
-        double_random::chain::fresh_salt().map_err(|e| ReceiptError::Entropy(e.to_string()))?;
+    let salt = *crate::secrets::os_secret().map_err(ReceiptError::Entropy)?;
     let regs = view(&loaded).ok_or(ReceiptError::InvalidRegisters(0))?;
     let spinner = crate::progress::Progress::spinner("committing the registers (Merkle roots)");
     let pending = chain

@@ -11,6 +11,15 @@ use double_random::records::RecordId;
 /// Length of a conflict-list salt in bytes (FORMAT §2).
 pub const SALT_LEN: usize = 32;
 
+/// 32 fresh bytes from the operating system's CSPRNG, wiped when dropped:
+/// an issuer key's seed, or a commitment's conflict-list salt. The library
+/// does no I/O, so the tool brings these; the error is the system's own.
+pub fn os_secret() -> Result<zeroize::Zeroizing<[u8; 32]>, String> {
+    let mut bytes = zeroize::Zeroizing::new([0u8; 32]);
+    getrandom::fill(bytes.as_mut()).map_err(|e| e.to_string())?;
+    Ok(bytes)
+}
+
 /// What is wrong with one line of a secrets file.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

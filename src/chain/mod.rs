@@ -42,16 +42,6 @@ use crate::registers::{EntityRegister, Registers, Uscc};
 use crate::task::Task;
 use crate::verify::{ChainState, Examined, Level, Outcome, Report, RootCache, VerifyOptions};
 
-/// 32 fresh bytes from the operating system's CSPRNG for a commitment's
-/// conflict-list salt (feature `os-random`).
-#[cfg(feature = "os-random")]
-#[cfg_attr(docsrs, doc(cfg(feature = "os-random")))]
-pub fn fresh_salt() -> Result<[u8; 32], crate::records::OsKeyError> {
-    let mut salt = [0u8; 32];
-    getrandom::fill(&mut salt).map_err(|e| crate::records::OsKeyError::Entropy(e.to_string()))?;
-    Ok(salt)
-}
-
 /// What a commitment needs (the pure step, [`build_commitment`]).
 #[derive(Clone, Debug)]
 pub struct CommitRequest<'a> {

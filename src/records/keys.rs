@@ -46,27 +46,6 @@ pub const KEY_ID_HEX_LEN: usize = 64;
 /// Length of a key fingerprint in hex characters.
 pub const FINGERPRINT_HEX_LEN: usize = 16;
 
-/// Why a key could not be generated from the operating system's randomness.
-#[cfg(feature = "os-random")]
-#[cfg_attr(docsrs, doc(cfg(feature = "os-random")))]
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum OsKeyError {
-    /// The issuer name is not acceptable.
-    #[error("{0}")]
-    Issuer(IssuerNameError),
-    /// The operating system gave no randomness.
-    #[error("no randomness from the operating system: {0}")]
-    Entropy(String),
-}
-
-#[cfg(feature = "os-random")]
-impl From<IssuerNameError> for OsKeyError {
-    fn from(e: IssuerNameError) -> Self {
-        OsKeyError::Issuer(e)
-    }
-}
-
 /// Why an issuer name is not accepted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -383,20 +362,6 @@ impl IssuerKey {
     ) -> Result<Self, IssuerNameError> {
         check_issuer_name(issuer)?;
         Ok(Self::from_signing_key(issuer, SigningKey::generate(rng)))
-    }
-
-    /// Generates a new key from the operating system's CSPRNG (feature
-    /// `os-random`).
-    #[cfg(feature = "os-random")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "os-random")))]
-    pub fn generate_from_os(issuer: &str) -> Result<Self, OsKeyError> {
-        check_issuer_name(issuer)?;
-        let mut seed = zeroize::Zeroizing::new([0u8; 32]);
-        getrandom::fill(seed.as_mut()).map_err(|e| OsKeyError::Entropy(e.to_string()))?;
-        Ok(Self::from_signing_key(
-            issuer,
-            SigningKey::from_bytes(&seed),
-        ))
     }
 
     /// Builds a key from a 32-byte secret seed (RFC 8032 private key).

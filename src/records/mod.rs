@@ -24,8 +24,6 @@ pub use envelope::{
     Envelope, EnvelopeDecodeError, EnvelopeError, JsonLocation, RecordId, RecordIdError,
     SIGNATURE_LEN, Signature, pae, record_id, sign, verify, verify_any_of,
 };
-#[cfg(feature = "os-random")]
-pub use keys::OsKeyError;
 pub use keys::{
     FINGERPRINT_HEX_LEN, IssuerKey, IssuerNameError, IssuerPublicKey, KEY_ID_DOMAIN,
     KEY_ID_HEX_LEN, KeyFileError, MAX_ISSUER_LEN, PUBLIC_KEY_HEADER, PublicKeyError,

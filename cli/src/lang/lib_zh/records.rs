@@ -2,8 +2,8 @@
 
 use double_random::records::{
     EnvelopeDecodeError, EnvelopeError, IssuerNameError, JsonLocation, KEY_ID_HEX_LEN,
-    KeyFileError, MAX_ISSUER_LEN, OsKeyError, PublicKeyError, RecordError, RecordIdError,
-    SIGNATURE_LEN, SignatureError,
+    KeyFileError, MAX_ISSUER_LEN, PublicKeyError, RecordError, RecordIdError, SIGNATURE_LEN,
+    SignatureError,
 };
 
 use super::{Zh, version};
@@ -235,18 +235,6 @@ impl Zh for IssuerNameError {
             }
             IssuerNameError::ControlCharacter { offset } => {
                 format!("签发单位名称在字节偏移 {offset} 处有控制字符")
-            }
-            _ => self.to_string(),
-        }
-    }
-}
-
-impl Zh for OsKeyError {
-    fn zh(&self) -> String {
-        match self {
-            OsKeyError::Issuer(e) => e.zh(),
-            OsKeyError::Entropy(cause) => {
-                format!("操作系统没有提供随机数：{cause}")
             }
             _ => self.to_string(),
         }

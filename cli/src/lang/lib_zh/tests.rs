@@ -19,7 +19,7 @@ use double_random::ledger::{ApprovalError, ResultError};
 use double_random::proof::BundleError;
 use double_random::records::{
     Envelope, EnvelopeDecodeError, EnvelopeError, FormatVersion, IssuerKey, IssuerPublicKey,
-    KeyFileError, OsKeyError, PublicKeyError, RecordError, RecordId, check_issuer_name,
+    KeyFileError, PublicKeyError, RecordError, RecordId, check_issuer_name,
 };
 use double_random::registers::{
     CreditClass, DuplicateEntity, DuplicateInspector, DuplicateItem, RegistrationStatus, Rule,
@@ -403,11 +403,7 @@ fn record_ids_envelopes_and_keys() {
         &["签发单位名称", "空白"],
     );
     let e = check_issuer_name("").unwrap_err();
-    check(
-        &OsKeyError::Issuer(e),
-        "issuer name is empty",
-        &["签发单位名称为空"],
-    );
+    check(&e, "issuer name is empty", &["签发单位名称为空"]);
     check(
         &RecordError::NotExpressible {
             format: FormatVersion::V1,
