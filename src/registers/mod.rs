@@ -1601,7 +1601,6 @@ impl EntityRegister {
                 }
             }
         }
-        let total = parts.iter().map(|(p, _)| p.kept.len()).sum();
         let mut problems = Vec::with_capacity(parts.iter().map(|(p, _)| p.problems.len()).sum());
         let mut runs = Vec::with_capacity(parts.len());
         for (part, offset) in parts {
@@ -1614,17 +1613,17 @@ impl EntityRegister {
             }));
             runs.push(part.kept);
         }
-        let entities = merge_runs(runs, total);
+        let entities = merge_runs(runs);
         let register = EntityRegister::new(entities).ok()?;
         Some(Validated { register, problems })
     }
 }
 
 /// The entities of `runs`, each in canonical order, merged in canonical
-/// order into the first run's vector (which a caller can make room in for
-/// all of them): the stable sort finds the runs and merges them, with
-/// scratch space for half the entities at most.
-fn merge_runs(runs: Vec<Vec<Entity>>, total: usize) -> Vec<Entity> {
+/// order into the first run's vector: the stable sort finds the runs and
+/// merges them, with scratch space for half the entities at most.
+fn merge_runs(runs: Vec<Vec<Entity>>) -> Vec<Entity> {
+    let total: usize = runs.iter().map(Vec::len).sum();
     let mut runs = runs.into_iter();
     let mut all = runs.next().unwrap_or_default();
     all.reserve(total.saturating_sub(all.len()));
