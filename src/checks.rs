@@ -1085,3 +1085,61 @@ pub fn teams_for(
         )?,
     })
 }
+
+/// Whether `stated` are the teams [`teams_for`] assigns. A version-2 draw's
+/// are compared one at a time, without a second list of 50,000 teams
+/// beside the draw's own (the verifier's peak memory).
+///
+/// # Errors
+///
+/// Those of [`teams_for`].
+pub fn teams_match(
+    commitment: &CommitmentPayload,
+    replay: &Replay,
+    drawn: &[(CreditClass, u64, &Entity)],
+    r: &Registers<'_>,
+    date: Date,
+    history: Option<&History>,
+    stated: &[Team],
+) -> Result<bool, DrawError> {
+    let TeamSpec::V2(rules) = &commitment.task.team else {
+        return Ok(teams_for(commitment, replay, drawn, r, date, history)? == stated);
+    };
+    let entities: Vec<&Entity> = drawn.iter().map(|&(_, _, e)| e).collect();
+    let empty = History::new();
+    let assigned = crate::assignment::v2::assign(
+        &replay.seed,
+        &entities,
+        r.inspectors,
+        r.conflicts,
+        rules,
+        date,
+        history.or(Some(&empty)),
+    )?;
+    Ok(assigned.matches(stated))
+}
+
+/// Runs `first` and `second` and returns what each returns: side by side
+/// with feature `parallel` (`second` on a thread of its own), one after the
+/// other without it.
+pub(crate) fn side_by_side<A, B: Send>(
+    first: impl FnOnce() -> A,
+    second: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    #[cfg(feature = "parallel")]
+    {
+        std::thread::scope(|s| {
+            let other = s.spawn(second);
+            let a = first();
+            let b = other
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (a, b)
+        })
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        let a = first();
+        (a, second())
+    }
+}

@@ -18,7 +18,7 @@ use crate::after_draw::{AfterDrawError, AmendedDraw, PickInputs};
 use crate::assignment::{History, RotationPolicy};
 use crate::checks::{
     DrawError, LinkChecker, commitment_findings, compare_roots, draw_findings, drawn_entities,
-    entity_roots, replay, sample_counts, teams_for,
+    entity_roots, replay, sample_counts, teams_match,
 };
 use crate::commitment::{commit_conflicts, commit_inspectors, commit_items};
 use crate::records::{
@@ -1145,9 +1145,12 @@ impl ChainState {
                 }
             }
         }
-        let drawn: Vec<_> = draw.drawn_in_order().map(|(_, d)| d.uscc).collect();
-        if draw.teams.len() != drawn.len()
-            || draw.teams.iter().zip(&drawn).any(|(t, u)| t.uscc != *u)
+        if draw.teams.len() != draw.drawn_count()
+            || draw
+                .teams
+                .iter()
+                .zip(draw.drawn_in_order())
+                .any(|(t, (_, d))| t.uscc != d.uscc)
         {
             out.push(error(
                 "teams",
@@ -1220,7 +1223,14 @@ impl ChainState {
             ));
             return out;
         }
-        let actual = roots.get(&regs, commitment.format, pool, salt);
+        // The checks that need the roots to hold, and the roots (hashed on
+        // every core from a thread of their own), side by side: what the
+        // first finds is used only when the roots hold. The checks stay on
+        // this thread, whose allocator has room already.
+        let (against, actual) = crate::checks::side_by_side(
+            || self.check_draw_against(commitment, draw, r.filter(|_| ranks_ok), pool, &regs),
+            || roots.get(&regs, commitment.format, pool, salt),
+        );
         if let Err(e) = actual
             .clone()
             .and_then(|actual| compare_roots(&commitment.registers, &actual))
@@ -1256,7 +1266,23 @@ impl ChainState {
         {
             out.push(error("task-rules", problem, problem_zh));
         }
-        let Some(r) = r.filter(|_| ranks_ok) else {
+        out.extend(against);
+        out
+    }
+
+    /// The checks of a draw against the registers once their roots hold:
+    /// the drawn entities, the officers of every team and the teams
+    /// themselves; none without a replay whose ranks match the draw's.
+    fn check_draw_against(
+        &self,
+        commitment: &CommitmentPayload,
+        draw: &DrawPayload,
+        r: Option<crate::checks::Replay>,
+        pool: &EntityRegister,
+        regs: &Registers<'_>,
+    ) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let Some(r) = r else {
             return out;
         };
         let entities = drawn_entities(&r, pool);
@@ -1330,9 +1356,17 @@ impl ChainState {
                 None => return out,
             },
         };
-        match teams_for(commitment, &r, &entities, &regs, date, history.as_ref()) {
-            Ok(teams) if teams == draw.teams => {}
-            Ok(_) => out.push(error(
+        match teams_match(
+            commitment,
+            &r,
+            &entities,
+            regs,
+            date,
+            history.as_ref(),
+            &draw.teams,
+        ) {
+            Ok(true) => {}
+            Ok(false) => out.push(error(
                 "teams",
                 "the teams are not the ones the seed assigns under the committed rules".into(),
                 "检查组不是按承诺的规则由种子分配的检查组".into(),

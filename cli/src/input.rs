@@ -246,25 +246,11 @@ impl RowReader {
             .take(OLE_MAGIC.len() as u64)
             .read_to_end(&mut magic)
             .map_err(io)?;
-        let ext = Path::new(&name)
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        let text = !magic.starts_with(ZIP_MAGIC)
-            && !magic.starts_with(OLE_MAGIC)
-            && !matches!(ext.as_deref(), Some("xlsx" | "xlsm"));
-        if text {
+        if is_text(&magic, &name) {
             file.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
             if let Some((skip, delimiter)) = text::utf8_stream_plan(&name, &mut file, encoding)? {
-                let mut stream = text::CsvStream::new(&name, file, skip as u64, delimiter)?;
-                let headers = stream.headers()?;
-                return Ok(RowReader {
-                    source: name,
-                    has_value: vec![false; headers.len()],
-                    headers,
-                    rows: RowSource::Csv(Box::new(stream), path.to_path_buf()),
-                    cells: text::CellBuf::default(),
-                });
+                let stream = text::CsvStream::new(&name, file, skip as u64, delimiter)?;
+                return RowReader::streamed(name, stream, path);
             }
         }
         let table = read_table_file(path, encoding)?;
@@ -273,6 +259,50 @@ impl RowReader {
             has_value: vec![false; table.headers.len()],
             headers: table.headers,
             rows: RowSource::Table(table.rows.into_iter()),
+            cells: text::CellBuf::default(),
+        })
+    }
+
+    /// [`RowReader::open`] for a UTF-8 CSV file to be read in stretches
+    /// ([`RowReader::split`]), without first reading the whole file to
+    /// decide its encoding: only its first 64 KiB are examined, and the
+    /// stretches check the rest as they read it. A reader of a file that
+    /// turns out not to be UTF-8, or to hold a line too long, is then
+    /// [`RowReader::unsure`], and the file must be read again with
+    /// [`RowReader::open`], which names what is wrong with it.
+    ///
+    /// `None` for a file that is not such a CSV file, is small, or whose
+    /// first bytes do not decide (read it with [`RowReader::open`]).
+    pub fn open_for_split(path: &Path, encoding: Encoding) -> Option<Self> {
+        let name = path.display().to_string();
+        let mut file = std::fs::File::open(path).ok()?;
+        let mut magic = Vec::with_capacity(OLE_MAGIC.len());
+        std::io::Read::by_ref(&mut file)
+            .take(OLE_MAGIC.len() as u64)
+            .read_to_end(&mut magic)
+            .ok()?;
+        if !is_text(&magic, &name) {
+            return None;
+        }
+        file.seek(std::io::SeekFrom::Start(0)).ok()?;
+        let (skip, delimiter) = text::utf8_head_plan(&name, &mut file, encoding)?;
+        let mut stream = text::CsvStream::new(&name, file, skip as u64, delimiter).ok()?;
+        stream.check_lines(skip);
+        RowReader::streamed(name, stream, path).ok()
+    }
+
+    /// A reader of `stream`, a file's rows from its start, once its header is read.
+    fn streamed(
+        name: String,
+        mut stream: text::CsvStream,
+        path: &Path,
+    ) -> Result<Self, InputError> {
+        let headers = stream.headers()?;
+        Ok(RowReader {
+            source: name,
+            has_value: vec![false; headers.len()],
+            headers,
+            rows: RowSource::Csv(Box::new(stream), path.to_path_buf()),
             cells: text::CellBuf::default(),
         })
     }
@@ -423,11 +453,15 @@ impl RowReader {
         }
     }
 
-    /// Whether a streamed reader read a quote in the bytes it was left to
-    /// read after [`RowReader::split`] (or since it started).
-    pub fn quotes(&self) -> bool {
+    /// Whether the rows a streamed reader gave may differ from those of the
+    /// file read in one piece by [`RowReader::open`]: it read a quote in the
+    /// bytes it was left to read after [`RowReader::split`] (or since it
+    /// started), or, opened by [`RowReader::open_for_split`], text that is
+    /// not UTF-8 or a line too long. The caller must then read the file
+    /// again with [`RowReader::open`].
+    pub fn unsure(&self) -> bool {
         match &self.rows {
-            RowSource::Csv(stream, _) => stream.quotes(),
+            RowSource::Csv(stream, _) => stream.unsure(),
             RowSource::Table(_) => false,
         }
     }
@@ -455,6 +489,17 @@ impl Iterator for RowReader {
         }
         Some(self.next_cells()?.map(|c| c.to_row()))
     }
+}
+
+/// Whether a file that starts with `magic` is read as text (not a workbook).
+fn is_text(magic: &[u8], name: &str) -> bool {
+    let ext = Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    !magic.starts_with(ZIP_MAGIC)
+        && !magic.starts_with(OLE_MAGIC)
+        && !matches!(ext.as_deref(), Some("xlsx" | "xlsm"))
 }
 
 /// Column letters of a zero-based column index: 0 → `A`, 25 → `Z`, 26 → `AA`.

@@ -1138,23 +1138,15 @@ pub fn draw(a: &DrawArgs) -> Result<Status, CliError> {
             .filter(|e| e.uscc == d.uscc)
             .or_else(|| entities.get(&d.uscc));
         let name = entity.map_or("", |e| e.name());
-        let members: Vec<String> = team
-            .inspectors
-            .iter()
-            .map(|i| {
-                inspectors
-                    .get(i)
-                    .map_or(i.clone(), |x| format!("{}({})", x.name, x.department))
-            })
-            .collect();
-        writeln!(
-            out,
-            "  {class} #{:<4} {} {}  ← {}",
-            d.rank.0,
-            d.uscc,
-            name,
-            members.join(", ")
-        )?;
+        write!(out, "  {class} #{:<4} {} {name}  ← ", d.rank.0, d.uscc)?;
+        for (k, id) in team.inspectors.iter().enumerate() {
+            let sep = if k == 0 { "" } else { ", " };
+            match inspectors.get(id) {
+                Some(x) => write!(out, "{sep}{}({})", x.name, x.department)?,
+                None => write!(out, "{sep}{id}")?,
+            }
+        }
+        writeln!(out)?;
     }
     out.flush()?;
     Ok(Status::Ok)

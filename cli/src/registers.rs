@@ -208,11 +208,30 @@ fn read<T>(
     notes: &mut Notes,
     build: impl FnOnce(&mut input::RowReader, &input::ColumnMap) -> Result<T, InputError>,
 ) -> Result<T, InputError> {
+    let _spinner = reading_spinner(path);
+    let reader = input::RowReader::open(path, encoding)?;
+    read_opened(reader, path, kind, notes, build)
+}
+
+/// The spinner shown while `path` is read.
+fn reading_spinner(path: &Path) -> crate::progress::Progress {
     let name = path
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let _spinner = crate::progress::Progress::spinner(format!("reading {name}"));
-    let mut reader = input::RowReader::open(path, encoding)?;
+    crate::progress::Progress::spinner(format!("reading {name}"))
+}
+
+/// [`read`] with the file opened already.
+fn read_opened<T>(
+    mut reader: input::RowReader,
+    path: &Path,
+    kind: TableKind,
+    notes: &mut Notes,
+    build: impl FnOnce(&mut input::RowReader, &input::ColumnMap) -> Result<T, InputError>,
+) -> Result<T, InputError> {
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let cols = reader.resolve(kind)?;
     let built = build(&mut reader, &cols)?;
     // Only now is it known which columns without a header hold values.
@@ -337,24 +356,47 @@ fn read_entity_file_with(
 ) -> Result<Validated<EntityRegister>, InputError> {
     if threads > 1 {
         let mut stretch_notes = Notes::default();
-        let joined = read(
-            path,
-            encoding,
-            TableKind::Entities,
-            &mut stretch_notes,
-            |reader, cols| {
+        let split = |unchecked: bool| {
+            move |reader: &mut input::RowReader, cols: &input::ColumnMap| {
                 // A file that cannot be split (an I/O error looking for a
                 // line break) is read in one piece below, which names the error.
                 let Ok(stretches) = reader.split(threads, min_bytes) else {
                     return Ok(None);
                 };
                 if stretches.is_empty() {
+                    if unchecked {
+                        return Ok(None);
+                    }
                     // Not split: read on this thread, as below, in one pass.
                     return read_entity_rows(reader, cols, options, commit).map(Some);
                 }
                 Ok(read_entity_stretches(reader, stretches, cols, options))
-            },
-        )?;
+            }
+        };
+        // A large UTF-8 file is read in stretches straight away, each
+        // checking its own bytes; a file that is not (or any error) is read
+        // below in one piece, after the whole of it is checked, as usual.
+        let joined = match input::RowReader::open_for_split(path, encoding) {
+            Some(reader) => {
+                let _spinner = reading_spinner(path);
+                read_opened(
+                    reader,
+                    path,
+                    TableKind::Entities,
+                    &mut stretch_notes,
+                    split(true),
+                )
+                .ok()
+                .flatten()
+            }
+            None => read(
+                path,
+                encoding,
+                TableKind::Entities,
+                &mut stretch_notes,
+                split(false),
+            )?,
+        };
         if let Some(v) = joined {
             notes.ignored.extend(stretch_notes.ignored);
             notes.sources.extend(stretch_notes.sources);
@@ -395,7 +437,7 @@ fn push_entity_rows(
 
 /// [`push_entity_rows`], for a stretch read beside others: stops early, with
 /// rows left unread, once `abandon` is set, and sets it when this stretch
-/// reads a quote or fails (the file will be read again in one piece, so
+/// is unsure or fails (the file will be read again in one piece, so
 /// nothing read here is used).
 fn push_entity_rows_until(
     reader: &mut input::RowReader,
@@ -417,7 +459,7 @@ fn push_entity_rows_until(
     ] = entity_columns(cols);
     loop {
         if let Some(flag) = abandon
-            && (flag.load(Relaxed) || reader.quotes())
+            && (flag.load(Relaxed) || reader.unsure())
         {
             flag.store(true, Relaxed);
             return Ok(());
@@ -478,7 +520,8 @@ fn read_entity_stretches(
 ) -> Option<Validated<EntityRegister>> {
     // Each builder has room for the rows of its own stretch; the join
     // grows the first stretch's entities to hold them all.
-    // Set when a stretch reads a quote or fails: the others stop early.
+    // Set when a stretch is unsure (a quote, text not UTF-8, a line too
+    // long) or fails: the others stop early.
     let abandon = std::sync::atomic::AtomicBool::new(false);
     let read_part = |reader: &mut input::RowReader, bytes: u64| {
         let mut builder = EntityRegisterBuilder::with_capacity(options, rows_in(bytes))
@@ -502,7 +545,7 @@ fn read_entity_stretches(
             .collect();
         (head, rest)
     });
-    if abandon.into_inner() || first.quotes() || stretches.iter().any(input::RowReader::quotes) {
+    if abandon.into_inner() || first.unsure() || stretches.iter().any(input::RowReader::unsure) {
         return None;
     }
     let mut offset = first.breaks();
@@ -990,5 +1033,94 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A large file is read in stretches once its first 64 KiB are checked,
+    /// and each stretch checks the rest as it reads it: a file that turns
+    /// out not to be UTF-8, or to hold a line too long, after those bytes
+    /// is read again in one piece, with the result or error of one thread.
+    #[test]
+    fn stretches_check_the_bytes_the_head_did_not() {
+        let opts = ValidationOptions::default();
+        let rows = |at: u32, odd: &[u8]| {
+            let mut bytes = b"uscc,name,credit_class,region,industry\n".to_vec();
+            for n in 0..3000 {
+                bytes.extend_from_slice(format!("{},Unit {n},B,140522,Water", code(n)).as_bytes());
+                if n == at {
+                    bytes.extend_from_slice(odd);
+                }
+                bytes.push(b'\n');
+            }
+            bytes
+        };
+        // 单位 in GBK: the file is GB18030 (ASCII before it), not UTF-8.
+        let gbk: &[u8] = b"\xb5\xa5\xce\xbb";
+        let long = vec![b'x'; input::MAX_ROW_BYTES + 10];
+        let returns = vec![b'\r'; input::MAX_ROW_BYTES + 10];
+        let files: Vec<(&str, Encoding, Vec<u8>)> = vec![
+            ("ascii", Encoding::Auto, rows(u32::MAX, b"")),
+            ("gbk-late", Encoding::Auto, rows(2500, gbk)),
+            ("not-utf8-late", Encoding::Utf8, rows(2500, gbk)),
+            ("long-line-late", Encoding::Auto, rows(2500, &long)),
+            // Carriage returns end no line for the check, though they end records.
+            ("returns-late", Encoding::Auto, rows(2500, &returns)),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        for (name, encoding, bytes) in files {
+            let path = dir.path().join(format!("{name}.csv"));
+            std::fs::write(&path, bytes).unwrap();
+            let one = |threads: usize, min: u64| {
+                read_entity_file_with(
+                    &path,
+                    encoding,
+                    &opts,
+                    &mut Notes::default(),
+                    true,
+                    threads,
+                    min,
+                )
+            };
+            let want = one(1, 0);
+            match name {
+                "ascii" => assert_eq!(want.as_ref().unwrap().register.len(), 3000),
+                "gbk-late" => {
+                    let v = want.as_ref().unwrap();
+                    let industries = v.register.entities().iter().map(|e| e.industry());
+                    assert_eq!(industries.filter(|i| *i == "Water单位").count(), 1);
+                }
+                "not-utf8-late" => assert!(
+                    matches!(want, Err(InputError::InvalidUtf8 { .. })),
+                    "{want:?}"
+                ),
+                _ => assert!(
+                    matches!(want, Err(InputError::RowTooLong { row: 2502, .. })),
+                    "{name}: {want:?}"
+                ),
+            }
+            // The head alone passes every one of them.
+            let mut reader = input::RowReader::open_for_split(&path, encoding).expect(name);
+            let stretches = reader.split(2, 1000).unwrap();
+            assert_eq!(stretches.len(), 1, "{name}");
+            let cols = reader.resolve(TableKind::Entities).unwrap();
+            let joined = read_entity_stretches(&mut reader, stretches, &cols, &opts);
+            assert_eq!(joined.is_some(), name == "ascii", "{name}");
+            for threads in [2, 3] {
+                for min in [0, 1000, 30_000] {
+                    let what = format!("{name}, {threads} threads, stretches of {min} bytes");
+                    match (one(threads, min), &want) {
+                        (Ok(g), Ok(w)) => {
+                            assert_eq!(g.problems, w.problems, "{what}");
+                            assert_eq!(g.register.entities(), w.register.entities(), "{what}");
+                        }
+                        (Err(g), Err(w)) => assert_eq!(g.to_string(), w.to_string(), "{what}"),
+                        (got, _) => panic!("{what}: {got:?}"),
+                    }
+                }
+            }
+        }
+        // A small file is not read in stretches at all.
+        let path = dir.path().join("small.csv");
+        std::fs::write(&path, rows(u32::MAX, b"").get(..60_000).unwrap()).unwrap();
+        assert!(input::RowReader::open_for_split(&path, Encoding::Auto).is_none());
     }
 }

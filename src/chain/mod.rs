@@ -178,24 +178,36 @@ pub fn perform_draw(req: &DrawRequest<'_>) -> Result<DrawPayload, DrawError> {
         }
         None => None,
     };
-    check_registers(
-        &commitment.registers,
-        &req.registers,
-        commitment.format,
-        pool,
-        req.conflict_salt,
-    )?;
-    let replay = replay(commitment, &req.commitment_id, &req.randomness.value)?;
-    let drawn = drawn_entities(&replay, pool.unwrap_or(req.registers.entities));
-    let date = inspection_date(commitment, req.chain.created_at.date());
-    let teams = teams_for(
-        commitment,
-        &replay,
-        &drawn,
-        &req.registers,
-        date,
-        req.history,
-    )?;
+    // The draw with its teams, and the roots (hashed on every core from a
+    // thread of their own), side by side; the draw is used only when the
+    // registers are the committed ones.
+    let (drawn, checked) = crate::checks::side_by_side(
+        || {
+            let replay = replay(commitment, &req.commitment_id, &req.randomness.value)?;
+            let drawn = drawn_entities(&replay, pool.unwrap_or(req.registers.entities));
+            let date = inspection_date(commitment, req.chain.created_at.date());
+            let teams = teams_for(
+                commitment,
+                &replay,
+                &drawn,
+                &req.registers,
+                date,
+                req.history,
+            )?;
+            Ok::<_, DrawError>((replay, drawn, date, teams))
+        },
+        || {
+            check_registers(
+                &commitment.registers,
+                &req.registers,
+                commitment.format,
+                pool,
+                req.conflict_salt,
+            )
+        },
+    );
+    checked?;
+    let (replay, drawn, date, teams) = drawn?;
     let mut per: [Vec<DrawnEntity>; 4] = Default::default();
     for (c, rank, e) in &drawn {
         per[c.index()].push(DrawnEntity {

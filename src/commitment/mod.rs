@@ -240,30 +240,41 @@ fn commit_slice(
     let mut tree = MerkleBuilder::new();
     let mut buf = Vec::new();
     if workers > 1 {
-        // Worker w hashes pieces [pieces*w/workers, pieces*(w+1)/workers):
-        // contiguous, so the first error of the first failing worker is
-        // the first error in order.
-        let roots: Vec<Result<Vec<Hash>, CommitError>> = std::thread::scope(|s| {
+        // Each worker takes the next piece not yet taken (a worker slowed
+        // by other work takes fewer) until one fails; the roots are then
+        // joined in piece order, so the first error is the first in order.
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
+        let next = AtomicUsize::new(0);
+        let failed = AtomicBool::new(false);
+        let mut roots: Vec<(usize, Result<Hash, CommitError>)> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..workers)
-                .map(|w| {
-                    let (lo, hi) = (pieces * w / workers, pieces * (w + 1) / workers);
-                    s.spawn(move || {
+                .map(|_| {
+                    s.spawn(|| {
                         let mut buf = Vec::new();
-                        (lo..hi)
-                            .map(|p| subtree_root(entities, p * piece, piece, version, &mut buf))
-                            .collect::<Result<Vec<Hash>, CommitError>>()
+                        let mut done = Vec::new();
+                        while !failed.load(Relaxed) {
+                            let p = next.fetch_add(1, Relaxed);
+                            if p >= pieces {
+                                break;
+                            }
+                            let root = subtree_root(entities, p * piece, piece, version, &mut buf);
+                            failed.fetch_or(root.is_err(), Relaxed);
+                            done.push((p, root));
+                        }
+                        done
                     })
                 })
                 .collect();
             handles
                 .into_iter()
-                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
                 .collect()
         });
-        for r in roots {
-            for root in r? {
-                tree.push_subtree(root, height)?;
-            }
+        roots.sort_unstable_by_key(|(p, _)| *p);
+        // Pieces after a failing one may not have been hashed; every piece
+        // before the first failing one was.
+        for (_, root) in roots {
+            tree.push_subtree(root?, height)?;
         }
     }
     let done = if workers > 1 { pieces * piece } else { 0 };

@@ -59,7 +59,17 @@ struct Commitment {
 struct Drawn {
     rank: Count,
     uscc: Uscc,
+    #[serde(deserialize_with = "exact_team")]
     team: Vec<String>,
+}
+
+/// A team's member ids in a vector of exactly their number: serde grows a
+/// vector to room for four, and a draw may hold 50,000 teams.
+fn exact_team<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let ids = Vec::<String>::deserialize(d)?;
+    let mut exact = Vec::with_capacity(ids.len());
+    exact.extend(ids);
+    Ok(exact)
 }
 
 #[derive(Serialize, Deserialize)]

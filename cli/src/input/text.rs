@@ -256,6 +256,35 @@ pub(super) fn utf8_stream_plan(
     file: &mut File,
     encoding: Encoding,
 ) -> Result<Option<(usize, u8)>, InputError> {
+    stream_plan(name, file, encoding, false)
+}
+
+/// [`utf8_stream_plan`] from the first [`CHUNK`] bytes alone, for a file
+/// read in stretches that check the rest themselves (see
+/// [`CsvStream::unsure`]): the BOM to skip and the delimiter when those
+/// bytes are UTF-8 and hold the first line, the file is within
+/// [`REGISTER_STREAM_LIMIT`] and longer than `CHUNK`; `None` otherwise,
+/// and for any error (the whole plan then decides, and names it).
+pub(super) fn utf8_head_plan(
+    name: &str,
+    file: &mut File,
+    encoding: Encoding,
+) -> Option<(usize, u8)> {
+    let size = file.metadata().ok()?.len();
+    if size > REGISTER_STREAM_LIMIT || size <= CHUNK as u64 {
+        return None;
+    }
+    stream_plan(name, file, encoding, true).ok().flatten()
+}
+
+/// [`utf8_stream_plan`], or with `head` [`utf8_head_plan`] (`None` when
+/// the first chunk does not decide the delimiter).
+fn stream_plan(
+    name: &str,
+    file: &mut File,
+    encoding: Encoding,
+    head: bool,
+) -> Result<Option<(usize, u8)>, InputError> {
     let mut buf = vec![0u8; CHUNK];
     let mut carry = 0; // bytes of an incomplete sequence kept at the front of buf
     let mut offset = 0; // file offset of buf[0]
@@ -340,6 +369,9 @@ pub(super) fn utf8_stream_plan(
         }
         if n == 0 {
             return Ok(Some((skip, sniff.delimiter())));
+        }
+        if head {
+            return Ok(sniff.decided.map(|d| (skip, d)));
         }
         buf.copy_within(valid..end, 0);
         carry = end - valid;
@@ -468,6 +500,13 @@ pub(super) struct CsvStream {
     /// Whether the bytes read since the stream started or was split hold
     /// a quote (a split of such a file may cut a quoted field).
     quotes: bool,
+    /// Whether the stream read what [`utf8_stream_plan`] refuses: bytes
+    /// that are not UTF-8 (read as U+FFFD), or, when `open_line` is kept,
+    /// a line longer than [`MAX_ROW_BYTES`].
+    doubt: bool,
+    /// The length of the line not yet ended, for a stream that checks line
+    /// lengths itself (one opened after [`utf8_head_plan`]).
+    open_line: Option<usize>,
 }
 
 impl CsvStream {
@@ -502,6 +541,8 @@ impl CsvStream {
             base: skip,
             remaining: None,
             quotes: false,
+            doubt: false,
+            open_line: None,
         })
     }
 
@@ -521,7 +562,24 @@ impl CsvStream {
         let mut stream = CsvStream::new(&self.name, file, start, self.delimiter)?;
         stream.width = self.width;
         stream.remaining = Some(end.saturating_sub(start));
+        stream.open_line = self.open_line.map(|_| 0);
         Ok(stream)
+    }
+
+    /// Makes this stream check line lengths itself, as [`utf8_stream_plan`]
+    /// does, from its start, where a line of which `before` bytes (a BOM)
+    /// were skipped continues.
+    pub(super) fn check_lines(&mut self, before: usize) {
+        self.open_line = Some(before);
+    }
+
+    /// Whether the stream read a quote since it started or was ended early
+    /// (a stretch may then have been cut inside a quoted cell), or what
+    /// [`utf8_stream_plan`] would have refused: text that is not UTF-8, or
+    /// a line too long when the stream checks lines. Its rows may then
+    /// differ from those of the file read in one piece.
+    pub(super) fn unsure(&self) -> bool {
+        self.quotes || self.doubt
     }
 
     /// The file offset of the next byte to read.
@@ -562,11 +620,6 @@ impl CsvStream {
         self.breaks.saturating_sub(self.quoted_breaks)
     }
 
-    /// Whether a quote was read since the stream started or was ended early.
-    pub(super) fn quotes(&self) -> bool {
-        self.quotes
-    }
-
     /// Refills the buffer when it is used up; false at the end of the file.
     fn more(&mut self) -> Result<bool, InputError> {
         if self.pos < self.len {
@@ -589,7 +642,22 @@ impl CsvStream {
         }
         self.pos = 0;
         self.eof = self.len == 0;
-        self.quotes |= self.buf.get(..self.len).is_some_and(|b| b.contains(&b'"'));
+        let fresh = self.buf.get(..self.len).unwrap_or_default();
+        self.quotes |= fresh.contains(&b'"');
+        if let Some(open) = &mut self.open_line {
+            // As utf8_stream_plan measures lines: bytes before each `\n`.
+            match (
+                fresh.iter().position(|&b| b == b'\n'),
+                fresh.iter().rposition(|&b| b == b'\n'),
+            ) {
+                (Some(first), Some(last)) => {
+                    self.doubt |= *open + first > MAX_ROW_BYTES;
+                    *open = fresh.len() - last - 1;
+                }
+                _ => *open += fresh.len(),
+            }
+            self.doubt |= *open > MAX_ROW_BYTES;
+        }
         Ok(!self.eof)
     }
 
@@ -632,9 +700,11 @@ impl CsvStream {
                     Ok(text) => text
                         .split(char::from(self.delimiter))
                         .for_each(|f| cells.push(f)),
-                    Err(_) => line
-                        .split(|&b| b == self.delimiter)
-                        .for_each(|f| cells.push_lossy(f)),
+                    Err(_) => {
+                        self.doubt = true;
+                        line.split(|&b| b == self.delimiter)
+                            .for_each(|f| cells.push_lossy(f));
+                    }
                 }
                 // The line and its `\n`, a break of its own (no `\r` before it).
                 self.pos += len + 1;
@@ -704,6 +774,7 @@ impl CsvStream {
             let text = simdutf8::basic::from_utf8(record)
                 .ok()
                 .filter(|t| ends.iter().all(|&e| t.is_char_boundary(e)));
+            self.doubt |= text.is_none();
             cells.clear();
             let mut start = 0;
             for &end in ends {

@@ -16,6 +16,7 @@ mod after;
 mod error;
 mod staffing;
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::num::NonZeroU64;
 
@@ -494,8 +495,8 @@ pub(super) struct Exclusions<'a> {
 
 /// Exclusions per drawn entity, built once: the conflicts of drawn
 /// entities (one pass over the conflict register) and previous teams.
-fn exclusions<'a>(
-    drawn: &'a [Entity],
+fn exclusions<'a, E: Borrow<Entity>>(
+    drawn: &'a [E],
     position: &HashMap<Uscc, usize>,
     inspectors: &InspectorRegister,
     conflicts: &ConflictRegister,
@@ -505,7 +506,7 @@ fn exclusions<'a>(
     let mut excl: Vec<Exclusions<'a>> = drawn
         .iter()
         .map(|e| Exclusions {
-            region: e.region(),
+            region: e.borrow().region(),
             conflicted: Vec::new(),
             previous: Vec::new(),
         })
@@ -518,7 +519,7 @@ fn exclusions<'a>(
     if let (true, Some(h)) = (plan.rotation, history) {
         for (p, e) in drawn.iter().enumerate() {
             excl[p].previous = h
-                .previous_team(&e.uscc)
+                .previous_team(&e.borrow().uscc)
                 .iter()
                 .filter_map(|id| inspectors.index_of(id))
                 .collect();
@@ -821,8 +822,8 @@ impl<'p, 'a> Assignment<'p, 'a> {
 }
 
 /// The checks before any randomness, the exclusions, and the plan.
-fn prepare<'a>(
-    drawn: &'a [Entity],
+fn prepare<'a, E: Borrow<Entity>>(
+    drawn: &'a [E],
     inspectors: &'a InspectorRegister,
     conflicts: &ConflictRegister,
     rules: &'a TeamRules,
@@ -834,13 +835,16 @@ fn prepare<'a>(
         return Err(AssignError::HistoryMissing);
     }
     let mut position: HashMap<Uscc, usize> = HashMap::with_capacity(drawn.len());
-    for (p, e) in drawn.iter().enumerate() {
+    for (p, e) in drawn.iter().map(Borrow::borrow).enumerate() {
         if position.insert(e.uscc, p).is_some() {
             return Err(AssignError::DuplicateEntity { uscc: e.uscc });
         }
     }
     if plan.cross
-        && let Some(e) = drawn.iter().find(|e| e.region().is_empty())
+        && let Some(e) = drawn
+            .iter()
+            .map(Borrow::borrow)
+            .find(|e| e.region().is_empty())
     {
         return Err(AssignError::RegionUnknown { uscc: e.uscc });
     }
@@ -921,24 +925,81 @@ pub fn assign_teams(
     date: Date,
     history: Option<&History>,
 ) -> Result<Vec<Team>, AssignError> {
+    assign(seed, drawn, inspectors, conflicts, rules, date, history).map(|a| a.teams())
+}
+
+/// The teams [`assign_teams`] assigns, as the places' holders (indexes into
+/// the inspector register), before they are written out as [`Team`]s.
+pub(crate) struct Assigned<'a, E> {
+    drawn: &'a [E],
+    reg: &'a [Inspector],
+    size: usize,
+    holder: Vec<usize>,
+}
+
+impl<E: Borrow<Entity>> Assigned<'_, E> {
+    /// Step 3: the teams in draw order, members in place order, as each
+    /// entity's code and its members.
+    fn rows(&self) -> impl Iterator<Item = (Uscc, impl Iterator<Item = &Inspector>)> {
+        self.drawn
+            .iter()
+            .zip(self.holder.chunks(self.size.max(1)))
+            .map(|(e, team)| {
+                let members = team.iter().filter_map(|&i| self.reg.get(i));
+                (e.borrow().uscc, members)
+            })
+    }
+
+    /// The teams.
+    pub(crate) fn teams(&self) -> Vec<Team> {
+        self.rows()
+            .map(|(uscc, members)| Team {
+                uscc,
+                inspectors: members.map(|i| i.id.clone()).collect(),
+            })
+            .collect()
+    }
+
+    /// Whether `teams` equals [`Assigned::teams`], compared without making them.
+    pub(crate) fn matches(&self, teams: &[Team]) -> bool {
+        let mut rows = self.rows();
+        teams.iter().all(|t| {
+            rows.next().is_some_and(|(uscc, mut members)| {
+                uscc == t.uscc
+                    && t.inspectors
+                        .iter()
+                        .all(|id| members.next().is_some_and(|i| i.id == *id))
+                    && members.next().is_none()
+            })
+        }) && rows.next().is_none()
+    }
+}
+
+/// [`assign_teams`], with the teams as [`Assigned`].
+pub(crate) fn assign<'a, E: Borrow<Entity>>(
+    seed: &[u8; 32],
+    drawn: &'a [E],
+    inspectors: &'a InspectorRegister,
+    conflicts: &ConflictRegister,
+    rules: &TeamRules,
+    date: Date,
+    history: Option<&History>,
+) -> Result<Assigned<'a, E>, AssignError> {
     let (plan, excl) = prepare(drawn, inspectors, conflicts, rules, date, history)?;
     let mut a = Assignment::new(&plan, &excl);
     let mut rng = keystream(seed, ASSIGNMENT_STREAM);
     a.run(&mut rng)
         .map_err(|(e, place, reason)| AssignError::NoTeam {
-            uscc: drawn[e].uscc,
+            uscc: drawn[e].borrow().uscc,
             place,
             reason,
         })?;
-    // Step 3: the teams in draw order, members in place order.
-    Ok(drawn
-        .iter()
-        .zip(a.holder.chunks(plan.s.max(1)))
-        .map(|(e, team)| Team {
-            uscc: e.uscc,
-            inspectors: team.iter().map(|&i| plan.reg[i].id.clone()).collect(),
-        })
-        .collect())
+    Ok(Assigned {
+        drawn,
+        reg: inspectors.inspectors(),
+        size: plan.s,
+        holder: a.holder,
+    })
 }
 
 #[cfg(test)]

@@ -828,6 +828,16 @@ proptest! {
             Ok(teams) => {
                 check_teams(teams, &sc.drawn, &r, &sc.conflicts, &sc.rules, h);
                 prop_assert!(feasible);
+                // The holders the verifier compares are the same teams, by
+                // reference too, and equal no other list.
+                let by_ref: Vec<&Entity> = sc.drawn.iter().collect();
+                let held = super::assign(&seed(sc.seed), &by_ref, &r, &sc.conflicts, &sc.rules, day(), h)
+                    .unwrap();
+                prop_assert_eq!(&held.teams(), teams);
+                prop_assert!(held.matches(teams));
+                for other in altered(teams) {
+                    prop_assert!(!held.matches(&other), "{:?} matches {:?}", other, teams);
+                }
             }
             Err(AssignError::NoTeam { uscc, place, .. }) => {
                 prop_assert!(!feasible, "assign failed but the oracle found teams");
@@ -839,6 +849,44 @@ proptest! {
             Err(e) => prop_assert!(false, "unexpected {:?}", e),
         }
     }
+}
+
+/// Lists of teams each one change away from `teams`.
+fn altered(teams: &[Team]) -> Vec<Vec<Team>> {
+    let mut out = Vec::new();
+    let mut change = |f: &dyn Fn(&mut Vec<Team>)| {
+        let mut t = teams.to_vec();
+        f(&mut t);
+        if t != teams {
+            out.push(t);
+        }
+    };
+    change(&|t| {
+        t.pop();
+    });
+    change(&|t| t.extend(t.first().cloned()));
+    change(&|t| {
+        if let Some(first) = t.first_mut() {
+            first.inspectors.pop();
+        }
+    });
+    change(&|t| {
+        if let Some(last) = t.last_mut() {
+            last.inspectors.push("X99".into());
+        }
+    });
+    change(&|t| {
+        if let Some(first) = t.first_mut() {
+            first.inspectors.reverse();
+        }
+    });
+    change(&|t| {
+        if let Some(last) = t.last_mut() {
+            last.uscc = code(999_999);
+        }
+    });
+    change(&|t| t.reverse());
+    out
 }
 
 // ---------------------------------------------------------------------------
