@@ -697,9 +697,7 @@ impl CsvStream {
                 let line = self.buf.get(self.pos..self.pos + len).unwrap_or_default();
                 cells.clear();
                 match simdutf8::basic::from_utf8(line) {
-                    Ok(text) => text
-                        .split(char::from(self.delimiter))
-                        .for_each(|f| cells.push(f)),
+                    Ok(text) => split_cells(text, self.delimiter, cells),
                     Err(_) => {
                         self.doubt = true;
                         line.split(|&b| b == self.delimiter)
@@ -859,6 +857,19 @@ impl CsvStream {
             }
         }
     }
+}
+
+/// Pushes the cells of `line` split at the ASCII byte `delimiter` (as
+/// `str::split` would, a byte at a time rather than a search a cell).
+fn split_cells(line: &str, delimiter: u8, cells: &mut CellBuf) {
+    let mut start = 0;
+    for (i, &b) in line.as_bytes().iter().enumerate() {
+        if b == delimiter {
+            cells.push(line.get(start..i).unwrap_or_default());
+            start = i + 1;
+        }
+    }
+    cells.push(line.get(start..).unwrap_or_default());
 }
 
 /// `cell.trim()`, quicker for the usual cell, which has nothing to trim.
