@@ -1088,11 +1088,12 @@ pub fn draw(a: &DrawArgs) -> Result<Status, CliError> {
             },
         )
         .map_err(|e| chain_error(&a.chain, e))?;
-    let Record::Draw(payload) = pending.record().clone() else {
-        return Err(ReceiptError::Selection("not a draw".into()).into());
-    };
     let id = chain.append(pending)?;
     chain.ask_witnesses(&a.witness_urls)?;
+    // The draw as the chain now holds it (not a copy of its 50,000 teams).
+    let Some((_, Record::Draw(payload))) = chain.chain.records().last() else {
+        return Err(ReceiptError::Selection("not a draw".into()).into());
+    };
     if a.json {
         crate::outln!(
             "{}",

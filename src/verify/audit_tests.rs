@@ -704,3 +704,46 @@ fn every_finding_has_a_chinese_message_that_json_leaves_out() {
     };
     assert_eq!(plain.message_in_chinese(), plain.message);
 }
+
+/// A draw re-signed by the issuer with a team changed (members in another
+/// order, or two teams' members swapped) is not the one the seed assigns:
+/// the replay, compared team by team, says so and nothing else does.
+#[test]
+fn a_re_signed_draw_with_a_changed_team_is_named() {
+    let s = session();
+    let (e, i, c) = (
+        entities(entity_rows()),
+        inspectors(inspector_rows()),
+        conflicts(conflict_rows()),
+    );
+    let changes: [fn(&mut DrawPayload); 2] = [
+        |d| d.teams[0].inspectors.reverse(),
+        |d| {
+            let first = d.teams[0].inspectors.clone();
+            d.teams[0].inspectors = d.teams[1].inspectors.clone();
+            d.teams[1].inspectors = first;
+        },
+    ];
+    for change in changes {
+        let mut d = s.draw(1);
+        assert_ne!(d.teams[0].inspectors, d.teams[1].inspectors);
+        change(&mut d);
+        let line = Record::Draw(d).sign(&s.key).unwrap().to_json();
+        let mut lines: Vec<&str> = s.text.lines().collect();
+        lines[3] = &line;
+        let forged = Session {
+            text: lines.join("\n"),
+            key: issuer(),
+            ..s
+        };
+        let r = forged.verify_with(&e, &i, &c, &forged.own_salts(), &[]);
+        let e = errors(&r);
+        assert_eq!(e.len(), 1, "{r}");
+        assert_eq!(e[0].0, "teams");
+        assert!(
+            e[0].1.contains("not the ones the seed assigns"),
+            "{}",
+            e[0].1
+        );
+    }
+}
