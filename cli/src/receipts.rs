@@ -1608,23 +1608,28 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
     };
     let registers = loaded.as_ref().and_then(view);
     let witness_data = load_witnesses(&a.witnesses, &a.chain)?;
-    let mut report = verify_chain(
-        &lines,
-        &key,
-        &VerifyOptions {
-            level,
-            registers,
-            only_draw: a.draw.as_deref(),
-            salts: &salts,
-            conflict_salt: &salt,
-            witnesses: witness_data.as_ref().map(|(keys, bytes)| WitnessOptions {
-                trusted: keys,
-                threshold: a.witnesses.witness_threshold,
-                cosignatures: bytes,
-                now: now().ok(),
-            }),
-        },
-    );
+    let options = VerifyOptions {
+        level,
+        registers,
+        only_draw: a.draw.as_deref(),
+        salts: &salts,
+        conflict_salt: &salt,
+        witnesses: witness_data.as_ref().map(|(keys, bytes)| WitnessOptions {
+            trusted: keys,
+            threshold: a.witnesses.witness_threshold,
+            cosignatures: bytes,
+            now: now().ok(),
+        }),
+    };
+    let mut report = std::thread::scope(|s| {
+        // The entity register's root, which the first draw's check needs,
+        // is hashed from now on, beside the opening of the chain's records
+        // and the checks before it; that check then waits for it.
+        if let (Some(r), Some(version)) = (registers, draw_version(&lines)) {
+            s.spawn(move || double_random::commitment::commit_entities(r.entities, version));
+        }
+        verify_chain(&lines, &key, &options)
+    });
     report.records += findings.len();
     findings.append(&mut report.findings);
     report.findings = findings;
@@ -1844,6 +1849,17 @@ pub struct VerifyProofArgs {
     /// The issuer's published cosignature file (CHAIN.cosignatures.jsonl).
     #[arg(long, requires = "witness_keys")]
     pub cosignatures: Option<PathBuf>,
+}
+
+/// The format version of the chain's first draw record, by its payload
+/// type (before any record is opened): the version of the entity leaves its
+/// check will hash. `None` for a chain without draws.
+fn draw_version(lines: &[ChainLine]) -> Option<double_random::records::FormatVersion> {
+    lines.iter().find_map(|l| match l.envelope.payload_type() {
+        double_random::records::DRAW_TYPE => Some(double_random::records::FormatVersion::V2),
+        double_random::records::v1::DRAW_TYPE => Some(double_random::records::FormatVersion::V1),
+        _ => None,
+    })
 }
 
 /// Runs `verify-proof`.

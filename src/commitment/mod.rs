@@ -168,7 +168,8 @@ impl EntityCommitter {
 ///
 /// The register keeps its commitment for each version once computed, so
 /// committing it again is free (a register read from a file in canonical
-/// order is committed as it is read).
+/// order is committed as it is read); a call made while another thread
+/// commits the register waits for that thread's result.
 pub fn commit_entities(
     register: &EntityRegister,
     version: FormatVersion,
@@ -189,13 +190,13 @@ pub fn commit_entities_with_threads(
     version: FormatVersion,
     threads: usize,
 ) -> Result<EntityCommitment, CommitError> {
-    let cache = register.commitment_cache(version);
-    if let Some(c) = cache.get() {
-        return Ok(*c);
-    }
-    let c = commit_entity_slice(register.entities(), version, threads)?;
-    let _ = cache.set(c);
-    Ok(c)
+    // A second caller while the first hashes waits for its result rather
+    // than hashing the register again (a caller may start the commitment
+    // on a thread of its own ahead of need).
+    register
+        .commitment_cache(version)
+        .get_or_init(|| commit_entity_slice(register.entities(), version, threads))
+        .clone()
 }
 
 /// The threads [`commit_entities`] hashes on: one, or with feature
@@ -622,6 +623,28 @@ mod tests {
             c.push(e)?;
         }
         Ok(c.finish())
+    }
+
+    /// Callers committing one register at once (a verifier starts the
+    /// commitment ahead of the check that needs it) all get the one-thread
+    /// commitment, of each version.
+    #[test]
+    fn callers_at_once_get_one_commitment() {
+        let reg = register(300);
+        for v in [FormatVersion::V1, V] {
+            let want = one_by_one(reg.entities(), v);
+            let got: Vec<_> = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..4)
+                    .map(|t| {
+                        let reg = &reg;
+                        s.spawn(move || commit_entities_with_threads(reg, v, t))
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            assert!(got.iter().all(|g| *g == want), "{v:?}");
+            assert_eq!(commit_entities(&reg, v), want);
+        }
     }
 
     #[test]

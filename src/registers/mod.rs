@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::calendar::date::{format_date, parse_date};
-use crate::commitment::{EntityCommitment, EntityCommitter};
+use crate::commitment::{CommitError, EntityCommitment, EntityCommitter};
 use crate::records::FormatVersion;
 
 /// Which of the four registers a row or problem belongs to.
@@ -626,9 +626,9 @@ pub struct EntityRegister {
     fences: Vec<Uscc>,
     /// Where each class's fences start in `fences`.
     fence_start: [usize; 5],
-    /// The commitment with the leaves of each format version (v1, v2),
-    /// once computed (the register never changes).
-    commitment: [OnceLock<EntityCommitment>; 2],
+    /// The commitment with the leaves of each format version (v1, v2), or
+    /// why there is none, once computed (the register never changes).
+    commitment: [OnceLock<Result<EntityCommitment, CommitError>>; 2],
 }
 
 /// Entities between two fences of [`EntityRegister`].
@@ -874,7 +874,10 @@ impl EntityRegister {
 
     /// The commitment to this register with the leaves of `version`, once
     /// computed (see [`crate::commitment::commit_entities`]).
-    pub(crate) fn commitment_cache(&self, version: FormatVersion) -> &OnceLock<EntityCommitment> {
+    pub(crate) fn commitment_cache(
+        &self,
+        version: FormatVersion,
+    ) -> &OnceLock<Result<EntityCommitment, CommitError>> {
         match version {
             FormatVersion::V1 => &self.commitment[0],
             _ => &self.commitment[1],
@@ -1506,7 +1509,7 @@ impl EntityRegisterBuilder {
             Ok(register) => {
                 if let Some(c) = committer {
                     let version = c.version();
-                    let _ = register.commitment_cache(version).set(c.finish());
+                    let _ = register.commitment_cache(version).set(Ok(c.finish()));
                 }
                 register
             }
