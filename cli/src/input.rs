@@ -371,9 +371,9 @@ impl RowReader {
     ///
     /// Nothing is split (an empty list) for a file that is not streamed or
     /// too small. A stretch is read as rows only where no quoted cell runs
-    /// over its start: a reader that saw a quote ([`RowReader::quotes`])
-    /// may have read wrong rows, and the caller must then read the file
-    /// again in one piece.
+    /// over its start: a reader that saw a quote, or is otherwise
+    /// [`RowReader::unsure`], may have read wrong rows, and the caller must
+    /// then read the file again in one piece.
     pub fn split(&mut self, n: usize, min_bytes: u64) -> Result<Vec<RowReader>, InputError> {
         let RowSource::Csv(stream, path) = &mut self.rows else {
             return Ok(Vec::new());
