@@ -262,7 +262,8 @@ pub(super) fn utf8_stream_plan(
 /// [`utf8_stream_plan`] from the first [`CHUNK`] bytes alone, for a file
 /// read in stretches that check the rest themselves (see
 /// [`CsvStream::unsure`]): the BOM to skip and the delimiter when those
-/// bytes are UTF-8 and hold the first line, the file is within
+/// bytes are UTF-8 and decide the delimiter (a comma in them, or the whole
+/// first non-blank line), the file is within
 /// [`REGISTER_STREAM_LIMIT`] and longer than `CHUNK`; `None` otherwise,
 /// and for any error (the whole plan then decides, and names it).
 pub(super) fn utf8_head_plan(
