@@ -8,7 +8,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use time::Date;
 
-use crate::assignment::{AssignError, History, Team, assign_teams};
+use crate::assignment::{AssignError, History, Team};
 use crate::beacon::{BeaconVerdict, check_beacon_zh, drand_round_time};
 use crate::calendar::Timestamp;
 use crate::commitment::{
@@ -1061,28 +1061,22 @@ pub fn teams_for(
     date: Date,
     history: Option<&History>,
 ) -> Result<Vec<Team>, DrawError> {
-    let entities: Vec<Entity> = drawn.iter().map(|(_, _, e)| (*e).clone()).collect();
-    let empty = History::new();
-    let history = history.or(Some(&empty));
+    let entities: Vec<&Entity> = drawn.iter().map(|&(_, _, e)| e).collect();
     Ok(match &commitment.task.team {
-        TeamSpec::V1(rules) => crate::assignment::v1::assign_teams(
-            &replay.seed,
-            &entities,
-            r.inspectors,
-            r.conflicts,
-            rules,
-            date,
-            history,
-        )?,
-        TeamSpec::V2(rules) => assign_teams(
-            &replay.seed,
-            &entities,
-            r.inspectors,
-            r.conflicts,
-            rules,
-            date,
-            history,
-        )?,
+        TeamSpec::V1(rules) => {
+            let entities: Vec<Entity> = entities.into_iter().cloned().collect();
+            let empty = History::new();
+            crate::assignment::v1::assign_teams(
+                &replay.seed,
+                &entities,
+                r.inspectors,
+                r.conflicts,
+                rules,
+                date,
+                history.or(Some(&empty)),
+            )?
+        }
+        TeamSpec::V2(rules) => assign_v2(rules, replay, &entities, r, date, history)?.teams(),
     })
 }
 
@@ -1106,17 +1100,29 @@ pub fn teams_match(
         return Ok(teams_for(commitment, replay, drawn, r, date, history)? == stated);
     };
     let entities: Vec<&Entity> = drawn.iter().map(|&(_, _, e)| e).collect();
+    Ok(assign_v2(rules, replay, &entities, r, date, history)?.matches(stated))
+}
+
+/// The version-2 assignment of a draw's teams (no history counts as an
+/// empty one), as the places' holders.
+fn assign_v2<'a>(
+    rules: &crate::assignment::v2::TeamRules,
+    replay: &Replay,
+    entities: &'a [&'a Entity],
+    r: &Registers<'a>,
+    date: Date,
+    history: Option<&History>,
+) -> Result<crate::assignment::v2::Assigned<'a, &'a Entity>, DrawError> {
     let empty = History::new();
-    let assigned = crate::assignment::v2::assign(
+    Ok(crate::assignment::v2::assign(
         &replay.seed,
-        &entities,
+        entities,
         r.inspectors,
         r.conflicts,
         rules,
         date,
         history.or(Some(&empty)),
-    )?;
-    Ok(assigned.matches(stated))
+    )?)
 }
 
 /// Runs `first` and `second` and returns what each returns: side by side
