@@ -528,11 +528,16 @@ fn group_entities(
     }
     let mut region_ids: HashMap<&str, usize> = HashMap::new();
     let mut regions: Vec<Vec<(usize, u64)>> = vec![Vec::new()];
+    // The region of the entity before: entities in canonical order share
+    // their region in runs, and the run needs no look-up.
+    let mut last_region: Option<(&str, usize)> = None;
 
     let mut groups: Vec<Group> = Vec::new();
-    // (class, region, profile) to group.
+    // (class, region, profile) to group, for entities with officers
+    // excluded one by one; per region and class for the rest, the most.
     type Key = (usize, usize, Vec<(usize, u64)>);
     let mut index: HashMap<Key, usize> = HashMap::new();
+    let mut plain: Vec<[usize; 4]> = Vec::new();
     let mut cursor = 0;
     let mut excluded: Vec<usize> = Vec::new();
     for (e, entity) in entities.iter().enumerate() {
@@ -542,26 +547,14 @@ fn group_entities(
         }
         let region = if plan.cross {
             let r = entity.region();
-            let next = regions.len();
-            let id = *region_ids.entry(r).or_insert(next);
-            if id == next {
-                // A jurisdiction covers the region when it is a prefix of it.
-                let mut x: Vec<(usize, u64)> = Vec::new();
-                let ends = r.char_indices().skip(1).map(|(end, _)| end);
-                for end in ends.chain([r.len()]) {
-                    for &(k, n) in by_jurisdiction
-                        .get(&r[..end])
-                        .map_or(&[][..], Vec::as_slice)
-                    {
-                        match x.binary_search_by_key(&k, |&(kind, _)| kind) {
-                            Ok(at) => x[at].1 += n,
-                            Err(at) => x.insert(at, (k, n)),
-                        }
-                    }
+            match last_region {
+                Some((last, id)) if last == r => id,
+                _ => {
+                    let id = region_id(r, &mut region_ids, &mut regions, &by_jurisdiction);
+                    last_region = Some((r, id));
+                    id
                 }
-                regions.push(x);
             }
-            id
         } else {
             0
         };
@@ -576,18 +569,31 @@ fn group_entities(
             }
             cursor += 1;
         }
-        excluded.sort_unstable();
-        let mut profile: Vec<(usize, u64)> = Vec::new();
-        for &k in &excluded {
-            match profile.last_mut() {
-                Some((last, n)) if *last == k => *n += 1,
-                _ => profile.push((k, 1)),
+        let next = groups.len();
+        let (g, profile) = if excluded.is_empty() {
+            if plain.len() <= region {
+                plain.resize(region + 1, [NONE; 4]);
             }
-        }
-        let g = *index
-            .entry((class, region, profile.clone()))
-            .or_insert(groups.len());
-        if g == groups.len() {
+            let slot = &mut plain[region][class];
+            if *slot == NONE {
+                *slot = next;
+            }
+            (*slot, Vec::new())
+        } else {
+            excluded.sort_unstable();
+            let mut profile: Vec<(usize, u64)> = Vec::new();
+            for &k in &excluded {
+                match profile.last_mut() {
+                    Some((last, n)) if *last == k => *n += 1,
+                    _ => profile.push((k, 1)),
+                }
+            }
+            let g = *index
+                .entry((class, region, profile.clone()))
+                .or_insert(next);
+            (g, profile)
+        };
+        if g == next {
             groups.push(Group {
                 class,
                 region,
@@ -599,6 +605,36 @@ fn group_entities(
         groups[g].count += 1;
     }
     Grouping { groups, regions }
+}
+
+/// The id of region `r` in `regions`, adding it, with the officers whose
+/// jurisdiction covers it, the first time it is seen.
+fn region_id<'a>(
+    r: &'a str,
+    region_ids: &mut HashMap<&'a str, usize>,
+    regions: &mut Vec<Vec<(usize, u64)>>,
+    by_jurisdiction: &HashMap<&str, Vec<(usize, u64)>>,
+) -> usize {
+    let next = regions.len();
+    let id = *region_ids.entry(r).or_insert(next);
+    if id == next {
+        // A jurisdiction covers the region when it is a prefix of it.
+        let mut x: Vec<(usize, u64)> = Vec::new();
+        let ends = r.char_indices().skip(1).map(|(end, _)| end);
+        for end in ends.chain([r.len()]) {
+            for &(k, n) in by_jurisdiction
+                .get(&r[..end])
+                .map_or(&[][..], Vec::as_slice)
+            {
+                match x.binary_search_by_key(&k, |&(kind, _)| kind) {
+                    Ok(at) => x[at].1 += n,
+                    Err(at) => x.insert(at, (k, n)),
+                }
+            }
+        }
+        regions.push(x);
+    }
+    id
 }
 
 /// Runs the assignment on one entity alone, without a cap: the place and
