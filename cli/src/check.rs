@@ -8,7 +8,7 @@ use double_random::registers::{CreditClass, EntityRegister, RegisterDiff, Severi
 use serde_json::{Value, json};
 use time::Date;
 
-use crate::common::{self, CliError, ReadArgs, Status, pad_right, parse_date_arg};
+use crate::common::{CliError, ReadArgs, Status, pad_right, parse_date_arg};
 use crate::lang::{pick, zh};
 use crate::registers::{self, RegisterFiles};
 
@@ -132,7 +132,6 @@ pub fn check_registers(args: &CheckArgs) -> Result<Status, CliError> {
         report.insert("problems".into(), serde_json::to_value(&problems)?);
         serde_json::to_writer_pretty(&mut out, &Value::Object(report))?;
         writeln!(out)?;
-        common::release(loaded);
         return Ok(status);
     }
     if let Some(e) = &loaded.entities {
@@ -211,7 +210,6 @@ pub fn check_registers(args: &CheckArgs) -> Result<Status, CliError> {
             writeln!(out, "  {}", loaded.notes.describe(p))?;
         }
     }
-    common::release(loaded);
     Ok(status)
 }
 

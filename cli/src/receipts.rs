@@ -1686,7 +1686,6 @@ pub fn verify(a: &VerifyArgs) -> Result<Status, CliError> {
         )?;
         eprintln!("report written to {}", path.display());
     }
-    crate::common::release(loaded);
     Ok(
         if report.holds()
             && ledger

@@ -54,6 +54,16 @@ pub struct LoadedRegisters {
     pub notes: Notes,
 }
 
+impl Drop for LoadedRegisters {
+    /// In the binary, which exits when the command returns, the registers
+    /// are left to the operating system ([`crate::common::release`]): every
+    /// command that reads a large register ends without freeing it entry by
+    /// entry.
+    fn drop(&mut self) {
+        crate::common::release(self.entities.take());
+    }
+}
+
 /// What reading register files noted besides the rows: each file's name
 /// and headers (so a problem names the column as the clerk wrote it), and
 /// the columns no canonical column claims.
