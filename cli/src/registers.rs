@@ -219,6 +219,17 @@ fn read<T>(
     build: impl FnOnce(&mut input::RowReader, &input::ColumnMap) -> Result<T, InputError>,
 ) -> Result<T, InputError> {
     let _spinner = reading_spinner(path);
+    read_unspun(path, encoding, kind, notes, build)
+}
+
+/// [`read`] without a spinner of its own (the caller shows one).
+fn read_unspun<T>(
+    path: &Path,
+    encoding: Encoding,
+    kind: TableKind,
+    notes: &mut Notes,
+    build: impl FnOnce(&mut input::RowReader, &input::ColumnMap) -> Result<T, InputError>,
+) -> Result<T, InputError> {
     let reader = input::RowReader::open(path, encoding)?;
     read_opened(reader, path, kind, notes, build)
 }
@@ -364,6 +375,8 @@ fn read_entity_file_with(
     threads: usize,
     min_bytes: u64,
 ) -> Result<Validated<EntityRegister>, InputError> {
+    // One spinner for the file, however many times it is read.
+    let _spinner = reading_spinner(path);
     if threads > 1 {
         let mut stretch_notes = Notes::default();
         let split = |unchecked: bool| {
@@ -387,19 +400,16 @@ fn read_entity_file_with(
         // checking its own bytes; a file that is not (or any error) is read
         // below in one piece, after the whole of it is checked, as usual.
         let joined = match input::RowReader::open_for_split(path, encoding) {
-            Some(reader) => {
-                let _spinner = reading_spinner(path);
-                read_opened(
-                    reader,
-                    path,
-                    TableKind::Entities,
-                    &mut stretch_notes,
-                    split(true),
-                )
-                .ok()
-                .flatten()
-            }
-            None => read(
+            Some(reader) => read_opened(
+                reader,
+                path,
+                TableKind::Entities,
+                &mut stretch_notes,
+                split(true),
+            )
+            .ok()
+            .flatten(),
+            None => read_unspun(
                 path,
                 encoding,
                 TableKind::Entities,
@@ -413,7 +423,7 @@ fn read_entity_file_with(
             return Ok(v);
         }
     }
-    read(
+    read_unspun(
         path,
         encoding,
         TableKind::Entities,
