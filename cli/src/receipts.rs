@@ -32,6 +32,7 @@ use crate::files;
 use crate::log_file::{LockedLog, read_shared};
 use crate::registers::{self, LoadedRegisters, RegisterFiles};
 use crate::task_file::read_task_file;
+use crate::when::bj;
 
 /// Problems of the receipt commands that are about their inputs (exit 2).
 #[derive(Debug, thiserror::Error)]
@@ -1020,8 +1021,11 @@ fn draw_witnessing(
         Ok(found) => {
             for w in &found {
                 eprintln!(
-                    "  witnessed before the randomness ({t}) by {} at {} (head {})",
-                    w.witness.name, w.time, w.head.sequence
+                    "  witnessed before the randomness ({}) by {} at {} (head {})",
+                    bj(t),
+                    w.witness.name,
+                    bj(w.time),
+                    w.head.sequence
                 );
             }
             Ok(Witnessing::Witnessed)
@@ -1446,14 +1450,18 @@ fn print_report(
         if crate::lang::zh() {
             writeln!(
                 out,
-                "链头：序号 {}，记录 {}（{}）；请与签发单位公布的链头核对",
-                h.sequence, h.record, h.created_at
+                "链头：序号 {}，记录 {}，{}；请与签发单位公布的链头核对",
+                h.sequence,
+                h.record,
+                bj(h.created_at)
             )?;
         } else {
             writeln!(
                 out,
                 "chain head: sequence {}, record {} ({}); compare it with the head the issuer published",
-                h.sequence, h.record, h.created_at
+                h.sequence,
+                h.record,
+                bj(h.created_at)
             )?;
         }
     }
@@ -1925,7 +1933,7 @@ pub fn verify_proof(a: &VerifyProofArgs) -> Result<Status, CliError> {
                         "  承诺 {}（序号 {}，{}）",
                         v.commitment,
                         v.commitment_at.0,
-                        v.commitment_at.1
+                        bj(v.commitment_at.1)
                     );
                     match (&v.draw, v.drawn_at) {
                         (None, _) => crate::outln!("  尚未抽取：证明包中没有抽取记录"),
@@ -1942,7 +1950,7 @@ pub fn verify_proof(a: &VerifyProofArgs) -> Result<Status, CliError> {
                         ),
                     }
                     if let Some((sequence, at)) = &v.draw_at {
-                        crate::outln!("  抽取记录序号 {sequence}，{at}");
+                        crate::outln!("  抽取记录序号 {sequence}，{}", bj(*at));
                     }
                     match &witnessed {
                         None => crate::outln!(
@@ -1956,7 +1964,7 @@ pub fn verify_proof(a: &VerifyProofArgs) -> Result<Status, CliError> {
                                 crate::outln!(
                                     "  见证方 {} 于 {}（链头序号 {}）在随机数产生之前副署",
                                     x.name,
-                                    x.time,
+                                    bj(x.time),
                                     x.sequence
                                 );
                             }
@@ -1980,7 +1988,7 @@ pub fn verify_proof(a: &VerifyProofArgs) -> Result<Status, CliError> {
                         "  commitment {} (sequence {}, {})",
                         v.commitment,
                         v.commitment_at.0,
-                        v.commitment_at.1
+                        bj(v.commitment_at.1)
                     );
                     match (&v.draw, v.drawn_at) {
                         (None, _) => crate::outln!("  not drawn yet: the bundle has no draw"),
@@ -1997,7 +2005,7 @@ pub fn verify_proof(a: &VerifyProofArgs) -> Result<Status, CliError> {
                         ),
                     }
                     if let Some((sequence, at)) = &v.draw_at {
-                        crate::outln!("  draw at sequence {sequence}, {at}");
+                        crate::outln!("  draw at sequence {sequence}, {}", bj(*at));
                     }
                     match &witnessed {
                         None => crate::outln!(
@@ -2011,7 +2019,7 @@ pub fn verify_proof(a: &VerifyProofArgs) -> Result<Status, CliError> {
                                 crate::outln!(
                                     "  witnessed before the randomness by {} at {} (head {})",
                                     x.name,
-                                    x.time,
+                                    bj(x.time),
                                     x.sequence
                                 );
                             }

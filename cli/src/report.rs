@@ -37,6 +37,7 @@ use sha2::{Digest, Sha256};
 
 use crate::notice::escape;
 use crate::receipts::{ReceiptError, io};
+use crate::when::bj;
 
 /// One input of the verification, as read.
 #[derive(Clone, Debug)]
@@ -491,10 +492,6 @@ fn span(seconds: i64) -> String {
     }
     let _ = write!(out, "{sec} s");
     out
-}
-
-fn bj(t: Timestamp) -> String {
-    t.beijing().labelled()
 }
 
 /// The randomness plan in words, with its time when it has one.

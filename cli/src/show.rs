@@ -14,7 +14,6 @@ use std::path::PathBuf;
 use clap::Args;
 use double_random::{
     beacon::QUICKNET_CHAIN_HASH,
-    calendar::Timestamp,
     records::{
         CancellationPayload, CommitmentPayload, DrawPayload, IssuerPublicKey, RandomnessPlan,
         Record, RecordId, Witnessing,
@@ -29,6 +28,7 @@ use crate::common::{CliError, Status};
 use crate::log_file::read_shared;
 use crate::receipts::{io, load_public_key};
 use crate::report::{open_records, plan_text};
+use crate::when::bj;
 
 /// Flags of `show`.
 #[derive(Debug, Args)]
@@ -42,10 +42,6 @@ pub struct ShowArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
-}
-
-fn bj(t: Timestamp) -> String {
-    t.beijing().labelled()
 }
 
 fn percent(bp: u32) -> String {

@@ -23,6 +23,12 @@ use crate::{
     receipts::ReceiptError,
 };
 
+/// A record's time as offices and auditors read it: Beijing time, labelled
+/// (`2025-05-01 16:05:00（北京时间）`); records keep UTC.
+pub fn bj(t: Timestamp) -> String {
+    t.beijing().labelled()
+}
+
 /// The forms [`parse_time_as_written`] accepts, for error messages.
 pub const TIME_FORMS: &str = "write e.g. `2026-12-02 09:00 北京时间`, `北京时间 2026-12-02 09:00`, \
 `2026-12-02T09:00:00+08:00` or `2026-12-02T01:00:00Z`";

@@ -239,6 +239,8 @@ fn a_year_in_chinese_gives_the_same_records() {
         &[
             "共 2 条记录：承诺 1 条，抽取 1 条",
             "链头：序号 1",
+            // Times in Beijing time, as the clerk gave them.
+            "，2024-06-01 10:30:00（北京时间）；请与签发单位公布的链头核对",
             "结论：",
         ],
     );
@@ -277,7 +279,13 @@ fn a_year_in_chinese_gives_the_same_records() {
     );
     has(
         &out(&proof),
-        &["证明成立：", &first_drawn, "已被抽中", "未核对公布时间"],
+        &[
+            "证明成立：",
+            &first_drawn,
+            "已被抽中",
+            "抽取记录序号 1，2024-06-01 10:30:00（北京时间）",
+            "未核对公布时间",
+        ],
     );
 
     // Machine output is the same in every language: a program reading

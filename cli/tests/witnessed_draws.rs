@@ -207,6 +207,15 @@ fn witnesses_decide_what_came_before_the_randomness() {
         "{}",
         text(&p)
     );
+    // The witnesses' times as offices read them: Beijing time, labelled.
+    assert!(
+        String::from_utf8_lossy(&p.stdout)
+            .lines()
+            .filter(|l| l.contains("witnessed before the randomness by"))
+            .all(|l| l.contains("（北京时间）") && !l.contains(":00Z")),
+        "{}",
+        text(&p)
+    );
     let verify = |chain: &str, key: &str, extra: &[String]| {
         let mut args = vec![
             s("verify"),
