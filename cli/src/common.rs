@@ -21,8 +21,8 @@ pub fn exit_after_command() {
 /// Releases what a command is done with at its end. In the binary, which
 /// exits next, large registers are not freed but left to the operating
 /// system, which takes the whole heap back at once: freeing a register of a
-/// million entities one allocation at a time costs about a tenth of a second
-/// and gains nothing.
+/// million entities one allocation at a time costs tens of milliseconds (10
+/// to 20 ms for W1's in round 5 of docs/PERFORMANCE.md) and gains nothing.
 pub fn release<T>(value: T) {
     if EXIT_AFTER_COMMAND.load(Ordering::Relaxed) {
         std::mem::forget(value);

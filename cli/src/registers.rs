@@ -55,10 +55,11 @@ pub struct LoadedRegisters {
 }
 
 impl Drop for LoadedRegisters {
-    /// In the binary, which exits when the command returns, the registers
-    /// are left to the operating system ([`crate::common::release`]): every
-    /// command that reads a large register ends without freeing it entry by
-    /// entry.
+    /// In the binary, which exits when the command returns, the entity
+    /// register is left to the operating system ([`crate::common::release`]):
+    /// a command that reads it ends without freeing it entry by entry. (So a
+    /// command that loaded registers in a loop would keep every pass's; none
+    /// does. With `Drop`, the fields cannot be moved out by destructuring.)
     fn drop(&mut self) {
         crate::common::release(self.entities.take());
     }

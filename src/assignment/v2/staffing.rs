@@ -534,10 +534,10 @@ fn group_entities(
 
     let mut groups: Vec<Group> = Vec::new();
     // (class, region, profile) to group, for entities with officers
-    // excluded one by one; per region and class for the rest, the most.
+    // excluded one by one; per region and class for the rest (most entities).
     type Key = (usize, usize, Vec<(usize, u64)>);
     let mut index: HashMap<Key, usize> = HashMap::new();
-    let mut plain: Vec<[usize; 4]> = Vec::new();
+    let mut plain: Vec<[usize; CreditClass::ALL.len()]> = Vec::new();
     let mut cursor = 0;
     let mut excluded: Vec<usize> = Vec::new();
     for (e, entity) in entities.iter().enumerate() {
@@ -572,7 +572,7 @@ fn group_entities(
         let next = groups.len();
         let (g, profile) = if excluded.is_empty() {
             if plain.len() <= region {
-                plain.resize(region + 1, [NONE; 4]);
+                plain.resize(region + 1, [NONE; CreditClass::ALL.len()]);
             }
             let slot = &mut plain[region][class];
             if *slot == NONE {
