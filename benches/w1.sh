@@ -82,7 +82,9 @@ files=(--entities "$regs/entities.csv" --inspectors "$regs/inspectors.csv"
 
 ours() {
     local dr="${1:-$dr}"
-    rm -f "$work/chain.jsonl"
+    # The chain and its secrets file (one conflict salt a commitment) start
+    # afresh each round, so `verify` sees the salts of this chain only.
+    rm -f "$work/chain.jsonl" "$work/chain.jsonl.secrets.jsonl"
     $ts "$dr" commit -q --chain "$work/chain.jsonl" --key "$work/issuer.key" \
         --task "$work/task.toml" "${files[@]}" --randomness-plan local \
         --created-at 2025-05-01T08:00:00Z > /dev/null
