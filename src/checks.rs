@@ -261,16 +261,27 @@ impl LinkChecker {
         match self.last {
             None => {
                 if link.sequence != 0 {
+                    let last = link.sequence - 1;
+                    let (missing, missing_zh) = if last == 0 {
+                        (
+                            "record 0 is missing".to_owned(),
+                            "缺少序号 0 的记录".to_owned(),
+                        )
+                    } else {
+                        (
+                            format!("records 0 to {last} are missing"),
+                            format!("缺少序号 0 至 {last} 的记录"),
+                        )
+                    };
                     push(
                         "sequence-gap",
                         format!(
-                            "the chain starts at sequence {}, not 0: records 0..{} are missing",
-                            link.sequence, link.sequence
+                            "the chain starts at sequence {}, not 0: {missing}",
+                            link.sequence
                         ),
                         format!(
-                            "凭证链从序号 {} 开始，而不是从 0 开始：缺少序号 0 至 {} 的记录",
-                            link.sequence,
-                            link.sequence - 1
+                            "凭证链从序号 {} 开始，而不是从 0 开始：{missing_zh}",
+                            link.sequence
                         ),
                     );
                 } else if link.previous.is_some() {
@@ -1147,5 +1158,54 @@ pub(crate) fn side_by_side<A, B: Send>(
     {
         let a = first();
         (a, second())
+    }
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::*;
+
+    fn link(sequence: u64) -> ChainLink {
+        ChainLink {
+            issuer: "测试局".into(),
+            key_id: "00".repeat(32),
+            sequence,
+            previous: Some(RecordId::from_bytes([7; 32])),
+            created_at: Timestamp::from_unix(1_700_000_000).expect("in range"),
+        }
+    }
+
+    /// The message of the `sequence-gap` found when a chain starts at `first`.
+    fn start_gap(first: u64) -> (String, String) {
+        let (findings, _) =
+            LinkChecker::default().examine(1, &RecordId::from_bytes([1; 32]), &link(first));
+        let f = findings
+            .into_iter()
+            .find(|f| f.check == "sequence-gap")
+            .expect("a chain that does not start at 0 has a gap");
+        (f.message, f.message_zh.expect("said in Chinese too"))
+    }
+
+    #[test]
+    fn a_chain_starting_late_names_the_missing_records_inclusively() {
+        let (en, zh) = start_gap(1);
+        assert!(en.ends_with("not 0: record 0 is missing"), "{en}");
+        assert!(zh.ends_with("缺少序号 0 的记录"), "{zh}");
+        let (en, zh) = start_gap(4);
+        assert!(en.ends_with("not 0: records 0 to 3 are missing"), "{en}");
+        assert!(zh.ends_with("缺少序号 0 至 3 的记录"), "{zh}");
+        assert!(
+            LinkChecker::default()
+                .examine(
+                    1,
+                    &RecordId::from_bytes([1; 32]),
+                    &ChainLink {
+                        previous: None,
+                        ..link(0)
+                    }
+                )
+                .0
+                .is_empty()
+        );
     }
 }

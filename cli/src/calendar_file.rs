@@ -121,7 +121,8 @@ struct EntryToml {
     to: Option<toml::Spanned<toml::Value>>,
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
+/// The 1-based line of byte `offset` in `text` (a TOML value's span start).
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     text.get(..offset)
         .map_or(1, |t| t.matches('\n').count() + 1)
 }

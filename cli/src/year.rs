@@ -118,17 +118,36 @@ pub enum YearPlanError {
         /// `the plan` or `batch NAME`.
         what: String,
     },
+    /// A batch's `start` or `end` is not a date.
+    #[error("year plan {file}, line {line}: batch {batch}: {message}")]
+    BatchDate {
+        /// The file name as given.
+        file: String,
+        /// The line of the value.
+        line: usize,
+        /// The batch name.
+        batch: String,
+        /// What is wrong, naming the key and the value.
+        message: String,
+    },
     /// A batch ends before it starts, or runs outside the plan's year.
-    #[error("year plan {file}: batch {batch} runs {start} to {end}, {why}")]
+    #[error(
+        "year plan {file}, line {line}: batch {batch} runs {} to {}, {why}",
+        double_random::calendar::format_date(*start),
+        double_random::calendar::format_date(*end)
+    )]
     BatchDates {
         /// The file name as given.
         file: String,
+        /// The line of the date that is wrong: `end` when the batch ends
+        /// before it starts, else the first outside the year.
+        line: usize,
         /// The batch name.
         batch: String,
         /// Its start.
-        start: String,
+        start: Date,
         /// Its end.
-        end: String,
+        end: Date,
         /// What is wrong.
         why: String,
     },
@@ -192,8 +211,8 @@ struct PlanToml {
 #[serde(deny_unknown_fields)]
 struct BatchToml {
     name: String,
-    start: toml::Value,
-    end: toml::Value,
+    start: toml::Spanned<toml::Value>,
+    end: toml::Spanned<toml::Value>,
     #[serde(default)]
     tasks: Vec<String>,
 }
@@ -275,26 +294,36 @@ pub fn parse_year_plan(file: &str, text: &str) -> Result<YearPlan, YearPlanError
         if bname.is_empty() {
             return Err(empty(format!("batch {} name", i + 1)));
         }
-        let toml_error = |message: String| YearPlanError::Toml {
-            file: f(),
-            error: Box::new(<toml::de::Error as serde::de::Error>::custom(format!(
-                "batch {bname}: {message}"
-            ))),
+        let line =
+            |v: &toml::Spanned<toml::Value>| crate::calendar_file::line_of(text, v.span().start);
+        let date = |key: &str, v: &toml::Spanned<toml::Value>| {
+            toml_date(key, v.get_ref().clone()).map_err(|message| YearPlanError::BatchDate {
+                file: f(),
+                line: line(v),
+                batch: bname.clone(),
+                message,
+            })
         };
-        let start = toml_date("start", b.start).map_err(toml_error)?;
-        let end = toml_date("end", b.end).map_err(toml_error)?;
-        let dates = |why: String| YearPlanError::BatchDates {
+        let start = date("start", &b.start)?;
+        let end = date("end", &b.end)?;
+        let dates = |at: &toml::Spanned<toml::Value>, why: String| YearPlanError::BatchDates {
             file: f(),
+            line: line(at),
             batch: bname.clone(),
-            start: double_random::calendar::format_date(start),
-            end: double_random::calendar::format_date(end),
+            start,
+            end,
             why,
         };
         if end < start {
-            return Err(dates("ending before it starts".into()));
+            return Err(dates(&b.end, "ending before it starts".into()));
         }
         if start.year() != year || end.year() != year {
-            return Err(dates(format!("outside the plan's year {year}")));
+            let at = if start.year() != year {
+                &b.start
+            } else {
+                &b.end
+            };
+            return Err(dates(at, format!("outside the plan's year {year}")));
         }
         if b.tasks.is_empty() {
             return Err(YearPlanError::NoTasks {
@@ -1236,6 +1265,32 @@ tasks = ["tasks/c.toml"]
         )
         .unwrap();
         assert_eq!(p.merge_threshold.get(), 6650);
+    }
+
+    #[test]
+    fn batch_date_errors_name_the_line_of_the_date() {
+        // The text starts with a line break: line 15 is the second batch's
+        // `end`, line 14 its `start`, line 9 the first batch's `end`.
+        assert_eq!(
+            err(&PLAN.replace("2024-09-30", "2025-01-02")),
+            "year plan p.toml, line 15: batch 第二批 runs 2024-09-01 to 2025-01-02, outside the plan's year 2024"
+        );
+        assert_eq!(
+            err(&PLAN.replace("2024-09-01", "2023-12-31")),
+            "year plan p.toml, line 14: batch 第二批 runs 2023-12-31 to 2024-09-30, outside the plan's year 2024"
+        );
+        assert_eq!(
+            err(&PLAN.replace("2024-09-30", "2024-08-30")),
+            "year plan p.toml, line 15: batch 第二批 runs 2024-09-01 to 2024-08-30, ending before it starts"
+        );
+        assert_eq!(
+            err(&PLAN.replace("start = 2024-09-01", "start = 2024-09-01T08:00:00")),
+            "year plan p.toml, line 14: batch 第二批: start 2024-09-01T08:00:00 has a time or offset; write a date only, such as 2024-06-03"
+        );
+        assert_eq!(
+            err(&PLAN.replace("2024年6月30日", "6月底")),
+            "year plan p.toml, line 9: batch 第一批: end \"6月底\" is not a date; write 2024-06-03"
+        );
     }
 
     #[test]

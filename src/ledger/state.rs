@@ -228,7 +228,7 @@ pub enum ResultError {
         drawn_on: Date,
     },
     /// The result is entered before the inspection ends.
-    #[error("entered on {} (China Standard Time), before the inspection ends ({})", format_date(*entered_on), format_date(*end))]
+    #[error("entered on {} (Beijing time), before the inspection ends ({})", format_date(*entered_on), format_date(*end))]
     EnteredBeforeEnd {
         /// Last day of the inspection.
         end: Date,
@@ -1617,13 +1617,13 @@ pub fn verify_ledger(
                         "task {} ({}): drawn entity {uscc} has no result (draw {})",
                         d.task.id,
                         d.task.name,
-                        &hex(&d.draw_id)[..16]
+                        hex(&d.draw_id)
                     ),
                     format!(
                         "任务 {}（{}）：抽中的检查对象 {uscc} 没有检查结果（抽取 {}）",
                         d.task.id,
                         d.task.name,
-                        &hex(&d.draw_id)[..16]
+                        hex(&d.draw_id)
                     ),
                 );
             } else if !missing.is_empty() {
@@ -1636,14 +1636,14 @@ pub fn verify_ledger(
                         d.task.id,
                         d.task.name,
                         missing.join(", "),
-                        &hex(&d.draw_id)[..16]
+                        hex(&d.draw_id)
                     ),
                     format!(
                         "任务 {}（{}）：抽中的检查对象 {uscc} 尚无{}的检查结果（抽取 {}）：各部门应录入本部门所查事项的结果",
                         d.task.id,
                         d.task.name,
                         missing.join("、"),
-                        &hex(&d.draw_id)[..16]
+                        hex(&d.draw_id)
                     ),
                 );
             }

@@ -506,6 +506,9 @@ fn summary_names_every_drawn_entity_without_a_result() {
         .collect();
     assert_eq!(missing.len(), 2);
     assert!(missing[0].contains(code(1).as_str()) && missing[1].contains(code(3).as_str()));
+    // The whole draw id, as every other message gives record ids.
+    let draw = format!("(draw {})", crate::hex::encode(fx.draw.as_ref()));
+    assert!(missing.iter().all(|m| m.ends_with(&draw)), "{missing:?}");
 
     let rows = summarise(&ledger, &fx.draws, None, None);
     assert_eq!(rows.len(), 1, "a single-department task has no 配合 row");
@@ -1120,4 +1123,16 @@ fn version_1_ledgers_keep_verifying_and_version_2_splits_deregistered() {
     assert!(LedgerRecord::Result(bad_v1).to_payload().is_err());
     let joined = text.replace("deregistration", "deregistered");
     assert!(LedgerRecord::decode(RESULT_TYPE, joined.as_bytes()).is_err());
+}
+
+#[test]
+fn an_early_entry_is_dated_in_beijing_time_as_everywhere_else() {
+    let e = ResultError::EnteredBeforeEnd {
+        end: parse_date("2024-09-12").unwrap(),
+        entered_on: parse_date("2024-09-11").unwrap(),
+    };
+    assert_eq!(
+        e.to_string(),
+        "entered on 2024-09-11 (Beijing time), before the inspection ends (2024-09-12)"
+    );
 }

@@ -44,6 +44,7 @@ pub(super) fn same_name_teams(teams: &[Team], inspectors: &InspectorRegister) ->
                     });
                     let name = text::visible(&officer.name);
                     let department = same_department.then(|| text::visible(&officer.department));
+                    let (fewer, fewer_zh) = fewer_people(t.inspectors.len());
                     out.push(Finding {
                         severity: FindingSeverity::Warning,
                         check: "same-name-team",
@@ -51,14 +52,14 @@ pub(super) fn same_name_teams(teams: &[Team], inspectors: &InspectorRegister) ->
                         sequence: None,
                         record: None,
                         message: format!(
-                            "entity {}: officers {first} and {id} are both named {name}{}: two people, or one person with two ids? (the team may have one inspector where two are required)",
+                            "entity {}: officers {first} and {id} are both named {name}{}: two people, or one person with two ids? ({fewer})",
                             t.uscc,
                             department
                                 .as_ref()
                                 .map_or(String::new(), |d| format!(", both of {d}")),
                         ),
                         message_zh: Some(format!(
-                            "检查对象 {}：执法检查人员 {first} 和 {id} 姓名相同，都叫 {name}{}：是两个人，还是同一个人有两个编号？（该检查组可能只有一名检查人员，而规定要求两名）",
+                            "检查对象 {}：执法检查人员 {first} 和 {id} 姓名相同，都叫 {name}{}：是两个人，还是同一个人有两个编号？（{fewer_zh}）",
                             t.uscc,
                             department
                                 .as_ref()
@@ -74,6 +75,23 @@ pub(super) fn same_name_teams(teams: &[Team], inspectors: &InspectorRegister) ->
         }
     }
     out
+}
+
+/// What a team of `size` drawn places may really be when two of its
+/// officers are one person, in English and in Chinese.
+fn fewer_people(size: usize) -> (String, String) {
+    if size <= 2 {
+        (
+            "the team may have one inspector where two are required".into(),
+            "该检查组可能只有一名检查人员，而规定要求两名".into(),
+        )
+    } else {
+        let people = size - 1;
+        (
+            format!("the team may have {people} inspectors where {size} were drawn"),
+            format!("该检查组抽取了 {size} 名检查人员，实际可能只有 {people} 名"),
+        )
+    }
 }
 
 #[cfg(test)]
@@ -131,6 +149,39 @@ mod tests {
             messages[1].contains("officers ZF-3 and ZF-1") && !messages[1].contains("both of"),
             "{}",
             messages[1]
+        );
+        assert!(
+            messages[0].ends_with("(the team may have one inspector where two are required)"),
+            "{}",
+            messages[0]
+        );
+    }
+
+    #[test]
+    fn a_larger_team_is_said_to_be_one_person_short_not_two() {
+        let inspectors = InspectorRegister::new(vec![
+            officer("ZF-1", "张伟", "第一股"),
+            officer("ZF-2", "张伟", "第二股"),
+            officer("ZF-3", "李娜", "第三股"),
+        ])
+        .unwrap();
+        let team = Team {
+            uscc: Uscc::parse("91350100M000100Y43", UsccPolicy::Strict).unwrap(),
+            inspectors: vec!["ZF-1".into(), "ZF-3".into(), "ZF-2".into()],
+        };
+        let found = same_name_teams(&[team], &inspectors);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0]
+                .message
+                .ends_with("(the team may have 2 inspectors where 3 were drawn)"),
+            "{}",
+            found[0].message
+        );
+        let zh = found[0].message_zh.as_deref().unwrap_or_default();
+        assert!(
+            zh.ends_with("（该检查组抽取了 3 名检查人员，实际可能只有 2 名）"),
+            "{zh}"
         );
     }
 }

@@ -118,7 +118,7 @@ pub enum EvidenceProblem {
         payload_type: String,
     },
     /// A cosignature by no trusted witness key.
-    #[error("a cosignature by no trusted witness (key ids {})", key_ids.join(", "))]
+    #[error("a cosignature by no trusted witness ({})", describe_key_ids(key_ids))]
     Untrusted {
         /// The key ids of its signatures.
         key_ids: Vec<String>,
@@ -229,10 +229,12 @@ impl EvidenceProblem {
             EvidenceProblem::NotChecked { payload_type } => {
                 format!("类型为 {payload_type:?} 的证据：未核验")
             }
-            EvidenceProblem::Untrusted { key_ids } => format!(
-                "不是受信任见证方作出的副署（密钥编号 {}）",
-                key_ids.join(", ")
-            ),
+            EvidenceProblem::Untrusted { key_ids } => {
+                format!(
+                    "不是受信任见证方作出的副署（{}）",
+                    describe_key_ids_zh(key_ids)
+                )
+            }
             EvidenceProblem::Invalid { key_id, cause } => {
                 format!("声称使用见证方密钥 {key_id} 的副署核验不通过：{cause}")
             }
@@ -534,4 +536,40 @@ impl WitnessIndex {
             })
             .collect()
     }
+}
+
+/// The key ids of a cosignature's signatures for a message: `key id a`,
+/// `key ids a, b`; an empty id shows as `""` (DSSE lets a signature leave
+/// it empty), so the list never reads as nothing.
+fn describe_key_ids(key_ids: &[String]) -> String {
+    let list = quoted_key_ids(key_ids);
+    match key_ids.len() {
+        0 => "no key id".into(),
+        1 => format!("key id {list}"),
+        _ => format!("key ids {list}"),
+    }
+}
+
+/// [`describe_key_ids`] in Chinese.
+fn describe_key_ids_zh(key_ids: &[String]) -> String {
+    if key_ids.is_empty() {
+        "没有密钥编号".into()
+    } else {
+        format!("密钥编号 {}", quoted_key_ids(key_ids))
+    }
+}
+
+/// The ids joined by commas, an empty one as `""`.
+fn quoted_key_ids(key_ids: &[String]) -> String {
+    key_ids
+        .iter()
+        .map(|k| {
+            if k.is_empty() {
+                "\"\"".to_owned()
+            } else {
+                k.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }

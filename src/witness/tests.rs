@@ -954,3 +954,34 @@ proptest! {
         let _ = parse_add_checkpoint(&bytes, &Limits::default());
     }
 }
+
+#[test]
+fn an_untrusted_cosignature_names_its_key_ids_even_an_empty_one() {
+    let untrusted = |ids: &[&str]| EvidenceProblem::Untrusted {
+        key_ids: ids.iter().map(|&k| k.to_owned()).collect(),
+    };
+    assert_eq!(
+        untrusted(&["ab12", "cd34"]).to_string(),
+        "a cosignature by no trusted witness (key ids ab12, cd34)"
+    );
+    assert_eq!(
+        untrusted(&["ab12"]).to_string(),
+        "a cosignature by no trusted witness (key id ab12)"
+    );
+    assert_eq!(
+        untrusted(&[""]).to_string(),
+        "a cosignature by no trusted witness (key id \"\")"
+    );
+    assert_eq!(
+        untrusted(&[]).to_string(),
+        "a cosignature by no trusted witness (no key id)"
+    );
+    assert_eq!(
+        untrusted(&["", "cd34"]).message_zh(),
+        "不是受信任见证方作出的副署（密钥编号 \"\", cd34）"
+    );
+    assert_eq!(
+        untrusted(&[]).message_zh(),
+        "不是受信任见证方作出的副署（没有密钥编号）"
+    );
+}

@@ -23,7 +23,7 @@ pub enum InputError {
     /// The file is larger than a register file may be (see
     /// `docs/columns.md`, "Limits").
     #[error(
-        "{file} holds more than {} (the most read from a register file {how}); is it the right file?",
+        "{file} holds more than {}, the most read from a register file {how}; is it the right file?",
         crate::files::human(*limit)
     )]
     TooLarge {

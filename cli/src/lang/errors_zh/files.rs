@@ -57,14 +57,26 @@ impl Zh for YearPlanError {
                 "年度计划 {file}：{}没有列出任何抽查任务；每个批次至少要有一个",
                 plan_part_zh(what)
             ),
+            YearPlanError::BatchDate {
+                file,
+                line,
+                batch,
+                message,
+            } => format!(
+                "年度计划 {file} 第 {line} 行：批次 {batch}：{}",
+                super::prose::prose(message)
+            ),
             YearPlanError::BatchDates {
                 file,
+                line,
                 batch,
                 start,
                 end,
                 why,
             } => format!(
-                "年度计划 {file}：批次 {batch} 的时间为 {start} 至 {end}，{}",
+                "年度计划 {file} 第 {line} 行：批次 {batch} 的时间为 {} 至 {}，{}",
+                double_random::calendar::format_date(*start),
+                double_random::calendar::format_date(*end),
                 batch_dates_why_zh(why)
             ),
             YearPlanError::DuplicateTaskFile { file, task } => {

@@ -80,6 +80,11 @@ fn input_errors_in_chinese() {
         how: "streamed (UTF-8 CSV)",
     };
     holds(&large.zh(), &["big.csv", "4 GiB", "UTF-8 CSV", "逐行读取"]);
+    // One pair of brackets, not one inside another.
+    assert_eq!(
+        large.to_string(),
+        "big.csv holds more than 4 GiB, the most read from a register file streamed (UTF-8 CSV); is it the right file?"
+    );
     no_english_prose(&large.zh());
 
     let utf8 = InputError::InvalidUtf8 {
@@ -435,7 +440,28 @@ fn year_plan_errors_english_unchanged() {
     .unwrap_err();
     assert_eq!(
         e.to_string(),
-        "year plan p.toml: batch 第一批 runs 2024-06-01 to 2024-05-30, ending before it starts"
+        "year plan p.toml, line 8: batch 第一批 runs 2024-06-01 to 2024-05-30, ending before it starts"
+    );
+    holds(
+        &e.zh(),
+        &["年度计划 p.toml 第 8 行", "批次 第一批", "2024-05-30"],
+    );
+    let e = parse_year_plan(
+        "p.toml",
+        &PLAN.replace("start = 2024-06-01", "start = \"next week\""),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "year plan p.toml, line 7: batch 第一批: start \"next week\" is not a date; write 2024-06-03"
+    );
+    holds(
+        &e.zh(),
+        &[
+            "年度计划 p.toml 第 7 行",
+            "批次 第一批",
+            "\"next week\" 不是日期",
+        ],
     );
 }
 

@@ -726,6 +726,18 @@ fn assignment_version_2() {
 }
 
 #[test]
+fn an_untrusted_cosignature_with_an_empty_key_id() {
+    let e = EvidenceProblem::Untrusted {
+        key_ids: vec![String::new(), KEY_ID.into()],
+    };
+    check(
+        &e,
+        &format!("a cosignature by no trusted witness (key ids \"\", {KEY_ID})"),
+        &[&format!("密钥编号 \"\", {KEY_ID}"), "副署"],
+    );
+}
+
+#[test]
 fn witness_errors() {
     let w = WitnessId {
         name: "驻局纪检组".into(),

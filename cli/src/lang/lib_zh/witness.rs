@@ -48,10 +48,17 @@ impl Zh for EvidenceProblem {
             EvidenceProblem::NotChecked { payload_type } => {
                 format!("类型为 {payload_type:?} 的时间证据：未核验")
             }
-            EvidenceProblem::Untrusted { key_ids } => format!(
-                "一份副署不是受信任的见证方签署的（密钥编号 {}）",
-                key_ids.join(", ")
-            ),
+            EvidenceProblem::Untrusted { key_ids } => {
+                // An empty id (DSSE allows one) shows as "", so the list never reads as nothing.
+                let ids: Vec<&str> = key_ids
+                    .iter()
+                    .map(|k| if k.is_empty() { "\"\"" } else { k.as_str() })
+                    .collect();
+                format!(
+                    "一份副署不是受信任的见证方签署的（密钥编号 {}）",
+                    ids.join(", ")
+                )
+            }
             EvidenceProblem::Invalid { key_id, cause } => format!(
                 "一份声称由见证方密钥 {key_id} 签署的副署验证不通过：{}",
                 cause.zh()
