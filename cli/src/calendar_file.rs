@@ -270,7 +270,17 @@ pub fn add_calendar_file(cal: &mut WorkingCalendar, path: &Path) -> Result<(), C
                 cause,
             }
         })?;
-    let (notice, lines) = parse_with_lines(&file, &text)?;
+    add_calendar_text(cal, &file, &text)
+}
+
+/// Adds the notice of a calendar file's text to `cal` (`file` names it in
+/// errors), as [`add_calendar_file`] does once the file is read.
+pub fn add_calendar_text(
+    cal: &mut WorkingCalendar,
+    file: &str,
+    text: &str,
+) -> Result<(), CalendarFileError> {
+    let (notice, lines) = parse_with_lines(file, text)?;
     cal.add_notice(&notice, &format!("calendar file {file}"))
         .map_err(|error| {
             let at = error.entry().and_then(|i| lines.get(i));
@@ -281,7 +291,7 @@ pub fn add_calendar_file(cal: &mut WorkingCalendar, path: &Path) -> Result<(), C
                 f.push_str(&format!("; the same day is at line {l}"));
             }
             CalendarFileError::Notice {
-                file: file.clone(),
+                file: file.to_owned(),
                 line: at.map(|(l, _)| *l),
                 field,
                 error: Box::new(error),

@@ -412,7 +412,7 @@ fn store_salt(chain: &Path, commitment: &RecordId, salt: &[u8]) -> Result<(), Re
     let path = secrets_path(chain);
     // Never through a symlink; an existing file must be the owner's alone.
     let mut f = files::open_private_append(&path).map_err(io(&path))?;
-    let line = json!({"commitment": hex(commitment), "conflict_salt": hex(salt)}).to_string();
+    let line = crate::secrets::salt_line(commitment, salt);
     f.write_all((line + "\n").as_bytes()).map_err(io(&path))?;
     f.sync_all().map_err(io(&path))
 }

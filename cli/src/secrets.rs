@@ -82,6 +82,16 @@ pub enum SecretsError {
 /// Each commitment's conflict-list salt, in file order.
 pub type Salts = Vec<(RecordId, Vec<u8>)>;
 
+/// One line of a secrets file (without its line break), as `commit`
+/// appends it: `{"commitment":"<record id>","conflict_salt":"<hex>"}`.
+pub fn salt_line(commitment: &RecordId, salt: &[u8]) -> String {
+    serde_json::json!({
+        "commitment": commitment.to_string(),
+        "conflict_salt": salt.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+    })
+    .to_string()
+}
+
 /// Reads a secrets file: each commitment's salt, in file order.
 pub fn read_secrets_file(path: &Path) -> Result<Salts, SecretsError> {
     // A secrets file others may read is refused, as a secret key is.
@@ -227,6 +237,13 @@ mod tests {
         // The same line twice is one entry.
         let text = format!("{}{}", line(C, S), line(C, S));
         assert_eq!(parse_secrets(text.as_bytes()).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn the_line_commit_writes_is_the_documented_one() {
+        let got = parse_secrets(line(C, S).as_bytes()).unwrap();
+        let (commitment, salt) = &got[0];
+        assert_eq!(salt_line(commitment, salt) + "\n", line(C, S));
     }
 
     #[test]

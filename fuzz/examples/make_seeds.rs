@@ -385,6 +385,63 @@ fn main() {
 
     year_plan_seeds();
     witness_seeds();
+    cli_text_seeds();
+}
+
+/// Seeds of the CLI's small text inputs: written times, the secrets file
+/// and holiday notice files.
+fn cli_text_seeds() {
+    let s = Seeds::new("time_text");
+    for (i, t) in [
+        "2026-12-02T01:00:00Z",
+        "2026-12-02T09:00:00+08:00",
+        "2026-12-02 09:00 北京时间",
+        "北京时间 2026-12-02 09:00",
+        "2026-12-02 01:00 (UTC)",
+        "2026-12-02 09:00:30（北京时间）",
+        "2026-12-02 09:00-05:30",
+        "2026-12-02 09:00",
+        "2026-02-30 09:00Z",
+        "9999-12-31 23:59 -23:59",
+        "1970-01-01 07:59 北京时间",
+        "2026-12-02 09:00:00+08:00:拍卖会现场摇号",
+    ]
+    .iter()
+    .enumerate()
+    {
+        s.add(&format!("time-{i}.txt"), t);
+    }
+
+    let s = Seeds::new("secrets_file");
+    let line = |c: u8, salt: u8| {
+        format!(
+            "{{\"commitment\":\"{}\",\"conflict_salt\":\"{}\"}}\n",
+            format!("{c:02x}").repeat(32),
+            format!("{salt:02x}").repeat(32)
+        )
+    };
+    s.add("two.jsonl", line(1, 2) + &line(3, 4));
+    s.add("repeated-same.jsonl", line(1, 2) + "\r\n" + &line(1, 2));
+    s.add("repeated-other.jsonl", line(1, 2) + &line(1, 5));
+    s.add(
+        "members.jsonl",
+        "{\"commitment\":\"ab\",\"conflict_salt\":1,\"x\":2}\n{\"commitment\":\"\"}",
+    );
+
+    let s = Seeds::new("calendar_file");
+    let doc = String::from_utf8(read("docs/calendar.md")).expect("UTF-8");
+    for (i, block) in doc.split("```toml\n").skip(1).enumerate() {
+        let block = block.split("```").next().expect("block");
+        s.add(&format!("calendar-md-{i}.toml"), block);
+        s.add(
+            &format!("calendar-md-{i}-weekday-workday.toml"),
+            block.replace("date = 2027-02-14", "date = 2027-02-15"),
+        );
+        s.add(
+            &format!("calendar-md-{i}-string-dates.toml"),
+            block.replace("from = 2027-01-01", "from = \"2027-01-01\""),
+        );
+    }
 }
 
 /// The year-plan seeds: the worked example's plan, the documented one and

@@ -15,7 +15,7 @@ use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use double_random::{
-    calendar::{Timestamp, WorkingCalendar},
+    calendar::{NoticeDayKind, Timestamp, WorkingCalendar},
     chain::{Chain, ChainError, Commit, Draw},
     ledger::{
         Approvals, CHECKPOINT_TYPE, CORRECTION_TYPE, DrawIndex, InspectorDisclosure, LEDGER_TYPES,
@@ -46,12 +46,16 @@ use double_random::{
     },
     sampling::{BasisPoints, draw_ranks},
 };
+use double_random_cli::calendar_file::{add_calendar_text, parse_calendar_file};
 use double_random_cli::input::{
     ColumnMap, Encoding, Table, TableKind, read_table_bytes, resolve_headers,
 };
+use double_random_cli::lang::Zh;
 use double_random_cli::notice::escape;
 use double_random_cli::plan::PlanReport;
+use double_random_cli::secrets::{SALT_LEN, parse_secrets, salt_line};
 use double_random_cli::task_file::parse_task;
+use double_random_cli::when::{bj, parse_time_as_written, split_time_prefix};
 use double_random_cli::year::{analyse, parse_year_plan};
 
 // ---------------------------------------------------------------------------
@@ -1066,7 +1070,7 @@ pub fn resigned_ledger(data: &[u8]) -> Vec<ChainLine> {
     let mut last = None;
     let mut last_result = None;
     let mut out = Vec::new();
-    for (line, mut record) in payload_lines(data, &types, decode) {
+    for (line, mut record) in payload_lines(data, types, decode) {
         match &mut record {
             LedgerRecord::Correction(p) => {
                 if let Some(r) = last_result
@@ -1383,6 +1387,101 @@ pub fn year_plan(data: &[u8]) {
     }
     assert!(!html.contains("<script"));
     let _ = report.to_json().to_string();
+}
+
+// ---------------------------------------------------------------------------
+// Times as written, secrets files, calendar files (CLI input)
+
+/// A time as a person writes it (`--created-at`, `round --at`, a ceremony's
+/// time): what is read prints back, in the records' UTC form and in Beijing
+/// time as the tool shows it, to text that reads as the same time; a
+/// ceremony plan's time prefix is split only where its text reads as that
+/// time. Errors format in both languages.
+pub fn time_text(data: &[u8]) {
+    let s = text(data);
+    match parse_time_as_written(&s) {
+        Ok(t) => {
+            assert_eq!(parse_time_as_written(&t.to_string()), Ok(t), "{s:?}");
+            if t.beijing().date().is_some() {
+                assert_eq!(parse_time_as_written(&bj(t)), Ok(t), "{s:?} as {}", bj(t));
+            } else {
+                // The last eight hours of 9999 in UTC are 10000-01-01 in
+                // Beijing: shown so, a year no one types.
+                assert!(bj(t).starts_with("10000-01-01 "), "{s:?} as {}", bj(t));
+            }
+        }
+        Err(e) => {
+            let _ = (e.to_string(), e.zh());
+        }
+    }
+    match split_time_prefix(&s) {
+        Ok((t, rest)) => {
+            let head = s
+                .strip_suffix(rest)
+                .and_then(|h| h.strip_suffix(':'))
+                .expect("the rest follows the time and a colon");
+            assert_eq!(parse_time_as_written(head), Ok(t), "{s:?}");
+        }
+        Err(e) => {
+            let _ = (e.to_string(), e.zh());
+        }
+    }
+}
+
+/// The office's secrets file: what is read has one 32-byte salt per
+/// commitment, in file order, and the lines `commit` writes for it read
+/// back the same; an error names a line of the file.
+pub fn secrets_file(data: &[u8]) {
+    match parse_secrets(data) {
+        Ok(salts) => {
+            let mut seen = HashSet::new();
+            for (commitment, salt) in &salts {
+                assert!(seen.insert(*commitment), "{commitment} twice");
+                assert_eq!(salt.len(), SALT_LEN);
+            }
+            let written: String = salts
+                .iter()
+                .map(|(c, salt)| salt_line(c, salt) + "\n")
+                .collect();
+            assert_eq!(parse_secrets(written.as_bytes()), Ok(salts));
+        }
+        Err((line, problem)) => {
+            let lines = data.split(|&b| b == b'\n').count();
+            assert!((1..=lines).contains(&line), "line {line} of {lines}");
+            let _ = problem.to_string();
+        }
+    }
+}
+
+/// A holiday notice file (`--calendar`): a notice the built-in calendar
+/// takes makes each of its holidays a day off and each make-up day a
+/// working day; errors format in both languages.
+pub fn calendar_file(data: &[u8]) {
+    let s = text(data);
+    static CHINA: OnceLock<WorkingCalendar> = OnceLock::new();
+    let mut cal = CHINA
+        .get_or_init(|| WorkingCalendar::china().expect("the built-in table"))
+        .clone();
+    match add_calendar_text(&mut cal, "calendar.toml", &s) {
+        Ok(()) => {
+            let notice = parse_calendar_file("calendar.toml", &s).expect("added, so it parses");
+            for e in &notice.entries {
+                assert!(e.first <= e.last, "{e:?}");
+                let working = e.kind == NoticeDayKind::Workday;
+                let mut day = e.first;
+                loop {
+                    assert_eq!(cal.is_working_day(day), Ok(working), "{e:?} on {day}");
+                    match day.next_day() {
+                        Some(next) if day < e.last => day = next,
+                        _ => break,
+                    }
+                }
+            }
+        }
+        Err(e) => {
+            let _ = (e.to_string(), e.zh());
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------

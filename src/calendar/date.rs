@@ -87,7 +87,7 @@ mod tests {
         assert_eq!(b.rfc3339(), "2024-06-14T02:30:05+08:00");
         assert_eq!(
             b.date(),
-            Date::from_calendar_date(2024, Month::June, 14).unwrap()
+            Some(Date::from_calendar_date(2024, Month::June, 14).unwrap())
         );
         assert_eq!(b.utc(), t);
         let t = Timestamp::parse("2024-06-14T02:00:00Z").unwrap();
@@ -95,10 +95,19 @@ mod tests {
         // The last instant whose Beijing date is still in year 9999 does not panic.
         let t = Timestamp::parse("9999-12-31T15:59:59Z").unwrap();
         assert_eq!(t.beijing().rfc3339(), "9999-12-31T23:59:59+08:00");
-        let _ = Timestamp::parse("9999-12-31T23:59:59Z")
-            .unwrap()
-            .beijing()
-            .to_string();
+        // Past it, Beijing is in year 10000: shown as it is, never as the
+        // UTC time under a Beijing label.
+        let t = Timestamp::parse("9999-12-31T23:58:00Z").unwrap();
+        assert_eq!(t.beijing().labelled(), "10000-01-01 07:58:00（北京时间）");
+        assert_eq!(t.beijing().rfc3339(), "10000-01-01T07:58:00+08:00");
+        assert_eq!(t.beijing().date(), None);
+        let t = Timestamp::parse("9999-12-31T16:00:00Z").unwrap();
+        assert_eq!(t.beijing().to_string(), "10000-01-01 00:00:00");
+        let t = Timestamp::parse("9999-12-31T15:59:59Z").unwrap();
+        assert_eq!(
+            t.beijing().date(),
+            Some(Date::from_calendar_date(9999, Month::December, 31).unwrap())
+        );
     }
 
     #[test]
@@ -243,19 +252,36 @@ pub const BEIJING_UTC_OFFSET_SECONDS: i64 = 8 * 3600;
 pub struct BeijingTime(Timestamp);
 
 impl BeijingTime {
-    /// The local date and time at UTC+8.
-    fn local(self) -> time::PrimitiveDateTime {
-        let t = self.0.datetime();
-        // +8 hours from a year 1970..=9999 instant stays representable.
-        let shifted = t
-            .checked_add(time::Duration::seconds(BEIJING_UTC_OFFSET_SECONDS))
-            .unwrap_or(t);
-        time::PrimitiveDateTime::new(shifted.date(), shifted.time())
+    /// The local date and time at UTC+8; `None` for the last eight hours
+    /// of year 9999 in UTC, which are already 10000-01-01 in Beijing, a
+    /// date [`Date`] cannot hold.
+    fn local(self) -> Option<time::PrimitiveDateTime> {
+        let shifted = self
+            .0
+            .datetime()
+            .checked_add(time::Duration::seconds(BEIJING_UTC_OFFSET_SECONDS))?;
+        Some(time::PrimitiveDateTime::new(shifted.date(), shifted.time()))
     }
 
-    /// The calendar date in Beijing.
-    pub fn date(self) -> Date {
-        self.local().date()
+    /// The local date as text and the time of day at UTC+8, for every
+    /// instant a [`Timestamp`] holds (10000-01-01 included).
+    fn local_text(self) -> (String, time::Time) {
+        match self.local() {
+            Some(t) => (format_date(t.date()), t.time()),
+            // Only instants after 9999-12-31T16:00:00Z get here: their
+            // Beijing time is the next day, the first of year 10000. The
+            // time of day wraps past midnight.
+            None => (
+                "10000-01-01".to_owned(),
+                self.0.datetime().time() + time::Duration::seconds(BEIJING_UTC_OFFSET_SECONDS),
+            ),
+        }
+    }
+
+    /// The calendar date in Beijing; `None` after 9999-12-31T15:59:59Z,
+    /// when it is 10000-01-01, past the dates this crate reads and writes.
+    pub fn date(self) -> Option<Date> {
+        self.local().map(|t| t.date())
     }
 
     /// The instant in UTC.
@@ -270,10 +296,9 @@ impl BeijingTime {
 
     /// `2024-06-14T10:00:00+08:00` (RFC 3339 with the offset).
     pub fn rfc3339(self) -> String {
-        let t = self.local();
+        let (date, t) = self.local_text();
         format!(
-            "{}T{:02}:{:02}:{:02}+08:00",
-            format_date(t.date()),
+            "{date}T{:02}:{:02}:{:02}+08:00",
             t.hour(),
             t.minute(),
             t.second()
@@ -283,11 +308,10 @@ impl BeijingTime {
 
 impl fmt::Display for BeijingTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let t = self.local();
+        let (date, t) = self.local_text();
         write!(
             f,
-            "{} {:02}:{:02}:{:02}",
-            format_date(t.date()),
+            "{date} {:02}:{:02}:{:02}",
             t.hour(),
             t.minute(),
             t.second()
