@@ -268,7 +268,7 @@ impl BeijingTime {
     fn local_text(self) -> (String, time::Time) {
         match self.local() {
             Some(t) => (format_date(t.date()), t.time()),
-            // Only instants after 9999-12-31T16:00:00Z get here: their
+            // Only instants from 9999-12-31T16:00:00Z on get here: their
             // Beijing time is the next day, the first of year 10000. The
             // time of day wraps past midnight.
             None => (
