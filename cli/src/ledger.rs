@@ -1162,12 +1162,12 @@ pub fn summary(a: &SummaryArgs) -> Result<Status, CliError> {
         });
         crate::outln!("{}", serde_json::to_string_pretty(&v)?);
     } else if zh() {
-        print_summary_zh(&rows, errors)?;
+        print_summary(&mut std::io::stdout().lock(), &rows, errors, &SUMMARY_ZH)?;
         if let Some(f) = calendar {
             crate::outln!("{}", f.message_in_chinese());
         }
     } else {
-        print_summary(&rows, errors)?;
+        print_summary(&mut std::io::stdout().lock(), &rows, errors, &SUMMARY_EN)?;
         if let Some(note) = &calendar_note {
             crate::outln!("{note}");
         }
@@ -1179,152 +1179,133 @@ pub fn summary(a: &SummaryArgs) -> Result<Status, CliError> {
     })
 }
 
-fn print_summary(rows: &[TaskSummary], errors: usize) -> Result<(), CliError> {
-    let mut out = std::io::stdout().lock();
-    for kind in [SummaryKind::Initiated, SummaryKind::Cooperated] {
-        let of_kind: Vec<&TaskSummary> = rows.iter().filter(|r| r.kind == kind).collect();
-        writeln!(
-            out,
-            "== {} ({}) tasks: {}",
-            kind.chinese_name(),
-            match kind {
-                SummaryKind::Initiated => "initiated",
-                SummaryKind::Cooperated => "cooperated",
-            },
-            of_kind.len()
-        )?;
-        for r in of_kind {
-            writeln!(out, "{} {}  [{}]", r.task_id, r.task_name, r.department)?;
-            writeln!(
-                out,
-                "  pool {} · planned to inspect {} (drawn) · inspected {} · entered {} (on time {}{}) · published {}",
-                r.pool,
-                r.planned,
-                r.inspected,
-                r.entered,
-                r.entered_on_time,
-                if r.deadline_not_checked > 0 {
-                    format!(", not checked {}", r.deadline_not_checked)
-                } else {
-                    String::new()
-                },
-                r.published
-            )?;
-            writeln!(
-                out,
-                "  entry rate {} ({}/{}) · publication rate {} ({}/{})",
-                r.entry_rate,
-                r.entry_rate.numerator,
-                r.entry_rate.denominator,
-                r.publication_rate,
-                r.publication_rate.numerator,
-                r.publication_rate.denominator
-            )?;
-            let cats: Vec<String> = r
-                .categories
-                .iter()
-                .filter(|c| c.count > 0)
-                .map(|c| format!("{} {}", c.name, c.count))
-                .collect();
-            if !cats.is_empty() {
-                writeln!(out, "  results: {}", cats.join(" · "))?;
-            }
-            if r.supplemented > 0 {
-                writeln!(
-                    out,
-                    "  supplementary draws (补充抽取): {} (each entity replaced still has its result)",
-                    r.supplemented
-                )?;
-            }
-            if !r.items.is_empty() {
-                let items: Vec<String> = r
-                    .items
-                    .iter()
-                    .map(|i| format!("{} {}", i.item, i.entities))
-                    .collect();
-                writeln!(
-                    out,
-                    "  check items {} (entities whose result covers each): {}",
-                    match r.kind {
-                        SummaryKind::Initiated => "of every department",
-                        SummaryKind::Cooperated => "of this department",
-                    },
-                    items.join(" · ")
-                )?;
-            }
-            if !r.missing.is_empty() {
-                writeln!(
-                    out,
-                    "  MISSING {} result(s) (the plan demands 100%):",
-                    r.missing.len()
-                )?;
-                for m in &r.missing {
-                    writeln!(
-                        out,
-                        "    {} {}{}",
-                        m.uscc,
-                        m.name
-                            .as_deref()
-                            .unwrap_or("(name not in the register given)"),
-                        if r.kind == SummaryKind::Initiated
-                            && m.departments.len() < r.participating_departments.len() + 1
-                        {
-                            format!(" (still to enter: {})", m.departments.join("、"))
-                        } else {
-                            String::new()
-                        }
-                    )?;
-                }
-            }
-        }
-    }
-    if errors > 0 {
-        writeln!(
-            out,
-            "the ledger has {errors} error(s): run `double-random verify --ledger` for the report"
-        )?;
-    }
-    Ok(())
+/// The words of the summary tables in one language; [`print_summary`]
+/// lays them out, the same for both.
+struct SummaryWords {
+    /// `== 发起 (initiated) tasks: 2`.
+    heading: fn(SummaryKind, usize) -> String,
+    /// The counts line, given the unchecked-deadline part (maybe empty).
+    counts: fn(&TaskSummary, &str) -> String,
+    /// The unchecked-deadline part of the counts line.
+    not_checked: fn(u64) -> String,
+    /// The rates line.
+    rates: fn(&TaskSummary) -> String,
+    /// Before the result categories.
+    results: &'static str,
+    /// The supplementary-draws line.
+    supplemented: fn(u64) -> String,
+    /// The check-items line, given the items.
+    items: fn(SummaryKind, &str) -> String,
+    /// Before the list of missing results.
+    missing: fn(usize) -> String,
+    /// For a missing entity the register given does not name.
+    unnamed: &'static str,
+    /// After a missing entity some departments still owe.
+    still_to_enter: fn(&str) -> String,
+    /// The last line when the ledger has errors.
+    errors: fn(usize) -> String,
 }
 
-/// The summary tables in Chinese (the English ones are [`print_summary`]).
-fn print_summary_zh(rows: &[TaskSummary], errors: usize) -> Result<(), CliError> {
-    let mut out = std::io::stdout().lock();
+const SUMMARY_EN: SummaryWords = SummaryWords {
+    heading: |kind, n| {
+        let english = match kind {
+            SummaryKind::Initiated => "initiated",
+            SummaryKind::Cooperated => "cooperated",
+        };
+        format!("== {} ({english}) tasks: {n}", kind.chinese_name())
+    },
+    counts: |r, not_checked| {
+        format!(
+            "  pool {} · planned to inspect {} (drawn) · inspected {} · entered {} (on time {}{not_checked}) · published {}",
+            r.pool, r.planned, r.inspected, r.entered, r.entered_on_time, r.published
+        )
+    },
+    not_checked: |n| format!(", not checked {n}"),
+    rates: |r| {
+        format!(
+            "  entry rate {} ({}/{}) · publication rate {} ({}/{})",
+            r.entry_rate,
+            r.entry_rate.numerator,
+            r.entry_rate.denominator,
+            r.publication_rate,
+            r.publication_rate.numerator,
+            r.publication_rate.denominator
+        )
+    },
+    results: "  results: ",
+    supplemented: |n| {
+        format!("  supplementary draws (补充抽取): {n} (each entity replaced still has its result)")
+    },
+    items: |kind, items| {
+        let whose = match kind {
+            SummaryKind::Initiated => "of every department",
+            SummaryKind::Cooperated => "of this department",
+        };
+        format!("  check items {whose} (entities whose result covers each): {items}")
+    },
+    missing: |n| format!("  MISSING {n} result(s) (the plan demands 100%):"),
+    unnamed: " (name not in the register given)",
+    still_to_enter: |d| format!(" (still to enter: {d})"),
+    errors: |n| {
+        format!("the ledger has {n} error(s): run `double-random verify --ledger` for the report")
+    },
+};
+
+const SUMMARY_ZH: SummaryWords = SummaryWords {
+    heading: |kind, n| format!("== {}任务汇总表：{n} 项", kind.chinese_name()),
+    counts: |r, not_checked| {
+        format!(
+            "  名录库 {} 户 · 计划检查 {} 户（抽取数） · 已检查 {} · 已录入 {}（按期 {}{not_checked}） · 已公示 {}",
+            r.pool, r.planned, r.inspected, r.entered, r.entered_on_time, r.published
+        )
+    },
+    not_checked: |n| format!("，未核对截止日期 {n}"),
+    rates: |r| {
+        format!(
+            "  录入率 {}（{}/{}） · 公示率 {}（{}/{}）",
+            r.entry_rate,
+            r.entry_rate.numerator,
+            r.entry_rate.denominator,
+            r.publication_rate,
+            r.publication_rate.numerator,
+            r.publication_rate.denominator
+        )
+    },
+    results: "  检查结果：",
+    supplemented: |n| format!("  补充抽取：{n} 户（被替换的检查对象仍须有检查结果）"),
+    items: |kind, items| {
+        let whose = match kind {
+            SummaryKind::Initiated => "各部门",
+            SummaryKind::Cooperated => "本部门",
+        };
+        format!("  抽查事项（{whose}，各事项后为检查结果涵盖该事项的检查对象户数）：{items}")
+    },
+    missing: |n| format!("  缺少 {n} 条检查结果（须 100% 录入并公示）："),
+    unnamed: " （所给检查对象名录中无此名称）",
+    still_to_enter: |d| format!("（尚待录入：{d}）"),
+    errors: |n| format!("结果台账有 {n} 个错误：请运行 `double-random verify --ledger` 查看报告"),
+};
+
+/// The summary tables, initiated tasks then cooperated ones, in the
+/// words of `w` ([`SUMMARY_EN`], [`SUMMARY_ZH`]).
+fn print_summary(
+    out: &mut impl Write,
+    rows: &[TaskSummary],
+    errors: usize,
+    w: &SummaryWords,
+) -> Result<(), CliError> {
     for kind in [SummaryKind::Initiated, SummaryKind::Cooperated] {
         let of_kind: Vec<&TaskSummary> = rows.iter().filter(|r| r.kind == kind).collect();
-        writeln!(
-            out,
-            "== {}任务汇总表：{} 项",
-            kind.chinese_name(),
-            of_kind.len()
-        )?;
+        writeln!(out, "{}", (w.heading)(kind, of_kind.len()))?;
         for r in of_kind {
             writeln!(out, "{} {}  [{}]", r.task_id, r.task_name, r.department)?;
-            writeln!(
-                out,
-                "  名录库 {} 户 · 计划检查 {} 户（抽取数） · 已检查 {} · 已录入 {}（按期 {}{}） · 已公示 {}",
-                r.pool,
-                r.planned,
-                r.inspected,
-                r.entered,
-                r.entered_on_time,
-                if r.deadline_not_checked > 0 {
-                    format!("，未核对截止日期 {}", r.deadline_not_checked)
-                } else {
-                    String::new()
-                },
-                r.published
-            )?;
-            writeln!(
-                out,
-                "  录入率 {}（{}/{}） · 公示率 {}（{}/{}）",
-                r.entry_rate,
-                r.entry_rate.numerator,
-                r.entry_rate.denominator,
-                r.publication_rate,
-                r.publication_rate.numerator,
-                r.publication_rate.denominator
-            )?;
+            let not_checked = if r.deadline_not_checked > 0 {
+                (w.not_checked)(r.deadline_not_checked)
+            } else {
+                String::new()
+            };
+            writeln!(out, "{}", (w.counts)(r, &not_checked))?;
+            writeln!(out, "{}", (w.rates)(r))?;
             let cats: Vec<String> = r
                 .categories
                 .iter()
@@ -1332,14 +1313,10 @@ fn print_summary_zh(rows: &[TaskSummary], errors: usize) -> Result<(), CliError>
                 .map(|c| format!("{} {}", c.name, c.count))
                 .collect();
             if !cats.is_empty() {
-                writeln!(out, "  检查结果：{}", cats.join(" · "))?;
+                writeln!(out, "{}{}", w.results, cats.join(" · "))?;
             }
             if r.supplemented > 0 {
-                writeln!(
-                    out,
-                    "  补充抽取：{} 户（被替换的检查对象仍须有检查结果）",
-                    r.supplemented
-                )?;
+                writeln!(out, "{}", (w.supplemented)(r.supplemented))?;
             }
             if !r.items.is_empty() {
                 let items: Vec<String> = r
@@ -1347,47 +1324,30 @@ fn print_summary_zh(rows: &[TaskSummary], errors: usize) -> Result<(), CliError>
                     .iter()
                     .map(|i| format!("{} {}", i.item, i.entities))
                     .collect();
-                writeln!(
-                    out,
-                    "  抽查事项（{}，各事项后为检查结果涵盖该事项的检查对象户数）：{}",
-                    match r.kind {
-                        SummaryKind::Initiated => "各部门",
-                        SummaryKind::Cooperated => "本部门",
-                    },
-                    items.join(" · ")
-                )?;
+                writeln!(out, "{}", (w.items)(r.kind, &items.join(" · ")))?;
             }
             if !r.missing.is_empty() {
-                writeln!(
-                    out,
-                    "  缺少 {} 条检查结果（须 100% 录入并公示）：",
-                    r.missing.len()
-                )?;
+                writeln!(out, "{}", (w.missing)(r.missing.len()))?;
                 for m in &r.missing {
-                    writeln!(
-                        out,
-                        "    {} {}{}",
-                        m.uscc,
-                        m.name
-                            .as_deref()
-                            .unwrap_or("（所给检查对象名录中无此名称）"),
-                        if r.kind == SummaryKind::Initiated
-                            && m.departments.len() < r.participating_departments.len() + 1
-                        {
-                            format!("（尚待录入：{}）", m.departments.join("、"))
-                        } else {
-                            String::new()
-                        }
-                    )?;
+                    let name = match &m.name {
+                        Some(n) => format!(" {n}"),
+                        None => w.unnamed.to_owned(),
+                    };
+                    // An initiated joint task's entity some department still owes.
+                    let owed = if r.kind == SummaryKind::Initiated
+                        && m.departments.len() < r.participating_departments.len() + 1
+                    {
+                        (w.still_to_enter)(&m.departments.join("、"))
+                    } else {
+                        String::new()
+                    };
+                    writeln!(out, "    {}{name}{owed}", m.uscc)?;
                 }
             }
         }
     }
     if errors > 0 {
-        writeln!(
-            out,
-            "结果台账有 {errors} 个错误：请运行 `double-random verify --ledger` 查看报告"
-        )?;
+        writeln!(out, "{}", (w.errors)(errors))?;
     }
     Ok(())
 }
@@ -1446,4 +1406,135 @@ pub fn print_ledger_report(out: &mut impl Write, report: &LedgerReport) -> std::
         crate::receipts::write_finding(out, f)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use double_random::ledger::{CategoryCount, ItemCount, MissingEntity, Rate};
+
+    use super::*;
+
+    /// Rows that take every branch of the summary tables: an initiated
+    /// joint task with results missing (one with no name, one still owed
+    /// by a department), unchecked deadlines, categories, supplements and
+    /// items; a cooperated row with nothing but counts.
+    fn rows() -> Vec<TaskSummary> {
+        let uscc = |s: &str| Uscc::parse(s, UsccPolicy::LenientCheckCharacter).unwrap();
+        let initiated = TaskSummary {
+            kind: SummaryKind::Initiated,
+            department: "工程股".into(),
+            task_id: "T-1".into(),
+            task_name: "联合抽查".into(),
+            initiating_department: "工程股".into(),
+            participating_departments: vec!["水保股".into()],
+            pool: 120,
+            planned: 12,
+            drawn: 12,
+            supplemented: 1,
+            inspected: 10,
+            entered: 10,
+            entered_on_time: 9,
+            deadline_not_checked: 1,
+            published: 8,
+            categories: vec![
+                CategoryCount {
+                    category: ResultCategory::NoProblem,
+                    name: "未发现问题",
+                    count: 9,
+                },
+                CategoryCount {
+                    category: ResultCategory::ProblemPending,
+                    name: "发现问题待后续处理",
+                    count: 0,
+                },
+            ],
+            items: vec![
+                ItemCount {
+                    item: "GC-001".into(),
+                    entities: 10,
+                },
+                ItemCount {
+                    item: "SB-001".into(),
+                    entities: 7,
+                },
+            ],
+            entry_rate: Rate::new(10, 12),
+            publication_rate: Rate::new(8, 12),
+            missing: vec![
+                MissingEntity {
+                    uscc: uscc("91350100M000100Y43"),
+                    name: Some("甲公司".into()),
+                    draw: "ab".repeat(32),
+                    departments: vec!["水保股".into()],
+                },
+                MissingEntity {
+                    uscc: uscc("91350100M000100Y44"),
+                    name: None,
+                    draw: "ab".repeat(32),
+                    departments: vec!["工程股".into(), "水保股".into()],
+                },
+            ],
+        };
+        let cooperated = TaskSummary {
+            kind: SummaryKind::Cooperated,
+            department: "水保股".into(),
+            supplemented: 0,
+            deadline_not_checked: 0,
+            categories: Vec::new(),
+            items: Vec::new(),
+            missing: Vec::new(),
+            entry_rate: Rate::new(0, 0),
+            ..initiated.clone()
+        };
+        vec![initiated, cooperated]
+    }
+
+    #[test]
+    fn the_summary_tables_in_both_languages() {
+        let print = |w: &SummaryWords| {
+            let mut out = Vec::new();
+            print_summary(&mut out, &rows(), 2, w).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(
+            print(&SUMMARY_EN),
+            concat!(
+                "== 发起 (initiated) tasks: 1\n",
+                "T-1 联合抽查  [工程股]\n",
+                "  pool 120 · planned to inspect 12 (drawn) · inspected 10 · entered 10 (on time 9, not checked 1) · published 8\n",
+                "  entry rate 83.3% (10/12) · publication rate 66.6% (8/12)\n",
+                "  results: 未发现问题 9\n",
+                "  supplementary draws (补充抽取): 1 (each entity replaced still has its result)\n",
+                "  check items of every department (entities whose result covers each): GC-001 10 · SB-001 7\n",
+                "  MISSING 2 result(s) (the plan demands 100%):\n",
+                "    91350100M000100Y43 甲公司 (still to enter: 水保股)\n",
+                "    91350100M000100Y44 (name not in the register given)\n",
+                "== 配合 (cooperated) tasks: 1\n",
+                "T-1 联合抽查  [水保股]\n",
+                "  pool 120 · planned to inspect 12 (drawn) · inspected 10 · entered 10 (on time 9) · published 8\n",
+                "  entry rate — (0/0) · publication rate 66.6% (8/12)\n",
+                "the ledger has 2 error(s): run `double-random verify --ledger` for the report\n",
+            )
+        );
+        assert_eq!(
+            print(&SUMMARY_ZH),
+            concat!(
+                "== 发起任务汇总表：1 项\n",
+                "T-1 联合抽查  [工程股]\n",
+                "  名录库 120 户 · 计划检查 12 户（抽取数） · 已检查 10 · 已录入 10（按期 9，未核对截止日期 1） · 已公示 8\n",
+                "  录入率 83.3%（10/12） · 公示率 66.6%（8/12）\n",
+                "  检查结果：未发现问题 9\n",
+                "  补充抽取：1 户（被替换的检查对象仍须有检查结果）\n",
+                "  抽查事项（各部门，各事项后为检查结果涵盖该事项的检查对象户数）：GC-001 10 · SB-001 7\n",
+                "  缺少 2 条检查结果（须 100% 录入并公示）：\n",
+                "    91350100M000100Y43 甲公司（尚待录入：水保股）\n",
+                "    91350100M000100Y44 （所给检查对象名录中无此名称）\n",
+                "== 配合任务汇总表：1 项\n",
+                "T-1 联合抽查  [水保股]\n",
+                "  名录库 120 户 · 计划检查 12 户（抽取数） · 已检查 10 · 已录入 10（按期 9） · 已公示 8\n",
+                "  录入率 —（0/0） · 公示率 66.6%（8/12）\n",
+                "结果台账有 2 个错误：请运行 `double-random verify --ledger` 查看报告\n",
+            )
+        );
+    }
 }
