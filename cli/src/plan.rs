@@ -246,13 +246,9 @@ impl PlanReport {
                 self.pool_total()
             ),
             MinimumRule::TopUpToThree => {
-                let added: Vec<String> = CreditClass::ALL
-                    .iter()
-                    .rev()
-                    .filter_map(|&c| {
-                        let extra = self.draws[c.index()].saturating_sub(self.by_ratio[c.index()]);
-                        (extra > 0).then(|| format!("{c} +{extra}"))
-                    })
+                let added: Vec<String> = self
+                    .top_ups()
+                    .map(|(c, extra)| format!("{c} +{extra}"))
                     .collect();
                 format!(
                     "the ratios give {ratio_total}; at least {MIN_TOTAL_SAMPLE} must be drawn, \
@@ -263,6 +259,16 @@ impl PlanReport {
         }
     }
 
+    /// The classes the at-least-three rule topped up, highest risk first,
+    /// with how many each gained over its ratio.
+    fn top_ups(&self) -> impl Iterator<Item = (CreditClass, u64)> + '_ {
+        CreditClass::ALL.iter().rev().filter_map(|&c| {
+            let extra = self.draws[c.index()].saturating_sub(self.by_ratio[c.index()]);
+            (extra > 0).then_some((c, extra))
+        })
+    }
+
+    /// [`PlanReport::rule_line`] in Chinese.
     fn rule_line_zh(&self, ratio_total: u64) -> String {
         match self.rule {
             MinimumRule::None if self.pool_total() == 0 => {
@@ -276,13 +282,9 @@ impl PlanReport {
                 self.pool_total()
             ),
             MinimumRule::TopUpToThree => {
-                let added: Vec<String> = CreditClass::ALL
-                    .iter()
-                    .rev()
-                    .filter_map(|&c| {
-                        let extra = self.draws[c.index()].saturating_sub(self.by_ratio[c.index()]);
-                        (extra > 0).then(|| format!("{c} 类 +{extra}"))
-                    })
+                let added: Vec<String> = self
+                    .top_ups()
+                    .map(|(c, extra)| format!("{c} 类 +{extra}"))
                     .collect();
                 format!(
                     "按比例抽取 {ratio_total} 户；至少须抽取 {MIN_TOTAL_SAMPLE} 户，\
@@ -577,6 +579,34 @@ mod tests {
         assert_eq!(r.draws, [0, 0, 2, 1]);
         assert_eq!(r.rule, MinimumRule::TopUpToThree);
         assert!(r.rule_line().contains("C +1"), "{}", r.rule_line());
+        let one = task(["1%", "1%", "1%", "1%"]);
+        let r = PlanReport::new(&one, [10, 10, 10, 10]).unwrap();
+        assert_eq!((r.by_ratio, r.draws), ([1, 1, 1, 1], [1, 1, 1, 1]));
+        let r = PlanReport::new(&one, [0, 10, 1, 1]).unwrap();
+        assert_eq!(r.draws, [0, 1, 1, 1]);
+        let r = PlanReport::new(&one, [0, 5, 0, 0]).unwrap();
+        assert_eq!(r.rule, MinimumRule::TopUpToThree);
+        assert_eq!(r.draws, [0, 3, 0, 0]);
+        assert!(
+            r.rule_line().ends_with("topped up: B +2"),
+            "{}",
+            r.rule_line()
+        );
+        let r = PlanReport::new(&task(["0%", "10%", "10%", "10%"]), [0, 30, 5, 1]).unwrap();
+        assert_eq!((r.by_ratio, r.draws), ([0, 3, 1, 1], [0, 3, 1, 1]));
+        let r = PlanReport::new(&task(["0%", "0%", "10%", "10%"]), [0, 0, 5, 5]).unwrap();
+        assert_eq!((r.by_ratio, r.draws), ([0, 0, 1, 1], [0, 0, 1, 2]));
+        assert!(
+            r.rule_line().ends_with("topped up: D +1"),
+            "{}",
+            r.rule_line()
+        );
+        assert!(
+            r.rule_line_zh(2)
+                .ends_with("故从风险最高的类别补足：D 类 +1"),
+            "{}",
+            r.rule_line_zh(2)
+        );
         // A class at 0% is never drawn by the (default) positive-ratio top-up...
         let r = PlanReport::new(&t, [2, 0, 0, 0]).unwrap();
         assert_eq!(r.draws, [0, 0, 0, 0]);

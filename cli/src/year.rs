@@ -86,7 +86,8 @@ pub enum YearPlanError {
         offset: usize,
     },
     /// Malformed TOML, an unknown or missing key, or a value of the wrong
-    /// type or form (the parser's error gives line and column).
+    /// type (the parser's error gives line and column); a batch date that is
+    /// not one is [`YearPlanError::BatchDate`].
     #[error("year plan {file}: {error}")]
     Toml {
         /// The file name as given.
@@ -425,7 +426,47 @@ pub struct TaskLine {
     /// The number it draws per class.
     pub draw: [u64; 4],
     /// Notes on the plan's dates (an inspection date outside the batch).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<YearWarning>,
+}
+
+/// A note on a year plan's dates: the plan holds, but reads oddly.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum YearWarning {
+    /// A task's inspection date lies outside its batch.
+    #[error(
+        "inspection date {} is outside batch {batch} ({} – {})",
+        double_random::calendar::format_date(*date),
+        double_random::calendar::format_date(*start),
+        double_random::calendar::format_date(*end)
+    )]
+    OutsideBatch {
+        /// The task's inspection date.
+        date: Date,
+        /// The batch's name.
+        batch: String,
+        /// The batch's first day.
+        start: Date,
+        /// The batch's last day.
+        end: Date,
+    },
+}
+
+impl crate::lang::Zh for YearWarning {
+    fn zh(&self) -> String {
+        match self {
+            YearWarning::OutsideBatch {
+                date,
+                batch,
+                start,
+                end,
+            } => format!(
+                "检查日期 {} 不在批次 {batch} 的时间内（{} 至 {}）",
+                double_random::calendar::format_date(*date),
+                double_random::calendar::format_date(*start),
+                double_random::calendar::format_date(*end)
+            ),
+        }
+    }
 }
 
 /// An entity more than one task could draw.
@@ -524,13 +565,12 @@ pub fn analyse(
         let batch = &plan.batches[p.batch];
         let mut warnings = Vec::new();
         if task.inspection_date < batch.start || task.inspection_date > batch.end {
-            warnings.push(format!(
-                "inspection date {} is outside batch {} ({} – {})",
-                double_random::calendar::format_date(task.inspection_date),
-                batch.name,
-                double_random::calendar::format_date(batch.start),
-                double_random::calendar::format_date(batch.end),
-            ));
+            warnings.push(YearWarning::OutsideBatch {
+                date: task.inspection_date,
+                batch: batch.name.clone(),
+                start: batch.start,
+                end: batch.end,
+            });
         }
         lines.push(TaskLine {
             planned: p,
@@ -602,6 +642,158 @@ fn per_class(v: [u64; 4]) -> String {
     )
 }
 
+/// The words of the year report's text in one language;
+/// [`YearReport::write_text`] lays them out, the same for both.
+struct YearWords {
+    title: fn(i32, &str) -> String,
+    issuer: fn(&str) -> String,
+    /// The master register's size, file and root.
+    master: fn(u64, &str, &str) -> String,
+    /// The batch's number, name, first and last day.
+    batch: fn(usize, &str, &str, &str) -> String,
+    /// The task's id, name and file.
+    task: fn(&str, &str, &str) -> String,
+    /// The inspection date and the top-up rule.
+    dates: fn(&str, &str) -> String,
+    scope: fn(&double_random::registers::Scope) -> Vec<String>,
+    /// Before the first scope line, and before the others.
+    scope_lead: &'static str,
+    scope_more: &'static str,
+    pool: &'static str,
+    draw: &'static str,
+    per_class: fn([u64; 4]) -> String,
+    warning: fn(&YearWarning) -> String,
+    /// Entities more than one task could draw, and of them those two may draw.
+    shared: fn(usize, usize) -> String,
+    /// One of them, given the ids of the tasks that could draw it.
+    shared_entity: fn(&SharedEntity, &str) -> String,
+    list_separator: &'static str,
+    more: fn(usize) -> String,
+    /// The overlaps heading, given the merge threshold.
+    overlaps: fn(&str) -> String,
+    no_overlap: &'static str,
+    /// One overlap: the two tasks' ids, whether they are in one batch.
+    overlap: fn(&str, &str, &Overlap, bool) -> String,
+}
+
+const YEAR_EN: YearWords = YearWords {
+    title: |year, name| format!("year plan {year}: {name}"),
+    issuer: |i| format!("issuer: {i}"),
+    master: |n, register, root| format!("master register: {n} entities ({register}), root {root}"),
+    batch: |n, name, start, end| format!("batch {n} {name}  {start} – {end}"),
+    task: |id, name, file| format!("  {id}  {name}  ({file})"),
+    dates: |date, top_up| format!("    inspection date {date}; top-up {top_up}"),
+    scope: crate::scope::english,
+    scope_lead: "scope: ",
+    scope_more: "       ",
+    pool: "    pool  ",
+    draw: "    draw  ",
+    per_class,
+    warning: |w| format!("    warning: {w}"),
+    shared: |n, twice| {
+        format!(
+            "entities more than one task could draw: {n}; of them, could be drawn twice (by two tasks neither of which excludes the other's draws): {twice}"
+        )
+    },
+    shared_entity: |s, ids| {
+        let verdict = if s.may_be_drawn_twice {
+            "may be drawn twice"
+        } else {
+            "excluded by a later task"
+        };
+        format!("  {} {} ({})  {ids}  {verdict}", s.uscc, s.name, s.class)
+    },
+    list_separator: ", ",
+    more: |n| format!("  … and {n} more (--json lists them all)"),
+    overlaps: |threshold| {
+        format!(
+            "pool overlaps (shared entities ÷ the smaller pool; {threshold} or more: one joint task, 进一次门、查多项):"
+        )
+    },
+    no_overlap: "  none: no two pools share an entity",
+    overlap: |a, b, o, same_batch| {
+        format!(
+            "  {a} × {b}  {} of {} ({}){}{}",
+            o.shared,
+            o.smaller,
+            effective_rate_text(o.shared, o.smaller),
+            if same_batch {
+                ""
+            } else {
+                ", different batches"
+            },
+            if o.merge {
+                "  → merge into one joint task"
+            } else {
+                ""
+            }
+        )
+    },
+};
+
+const YEAR_ZH: YearWords = YearWords {
+    title: |year, name| format!("{year} 年度抽查工作计划：{name}"),
+    issuer: |i| format!("制定单位：{i}"),
+    master: |n, register, root| format!("主名录库：{n} 户（{register}），默克尔根 {root}"),
+    batch: |n, name, start, end| format!("批次 {n}：{name}  {start} 至 {end}"),
+    task: |id, name, file| format!("  {id}  {name}  （{file}）"),
+    dates: |date, top_up| format!("    检查日期 {date}；补足规则 {top_up}"),
+    scope: crate::scope::chinese,
+    scope_lead: "范围：",
+    scope_more: "      ",
+    pool: "    名录库 ",
+    draw: "    抽取   ",
+    per_class: |v| {
+        format!(
+            "A {} · B {} · C {} · D {}，共 {}",
+            v[0],
+            v[1],
+            v[2],
+            v[3],
+            v.iter().sum::<u64>()
+        )
+    },
+    warning: |w| format!("    警告：{}", crate::lang::Zh::zh(w)),
+    shared: |n, twice| {
+        format!(
+            "可能被不止一个任务抽中的对象：{n} 户；其中可能被抽中两次（两个任务互不排除对方抽中的对象）：{twice} 户"
+        )
+    },
+    shared_entity: |s, ids| {
+        let verdict = if s.may_be_drawn_twice {
+            "可能被抽中两次"
+        } else {
+            "已被后一任务排除"
+        };
+        format!(
+            "  {} {}（{} 类）  {ids}  {verdict}",
+            s.uscc, s.name, s.class
+        )
+    },
+    list_separator: "、",
+    more: |n| format!("  ……另有 {n} 户（--json 列出全部）"),
+    overlaps: |threshold| {
+        format!(
+            "名录库重叠（共同对象 ÷ 较小的名录库；达到 {threshold} 的宜合并为一个联合抽查任务，进一次门、查多项）："
+        )
+    },
+    no_overlap: "  无：任何两个名录库都没有共同对象",
+    overlap: |a, b, o, same_batch| {
+        format!(
+            "  {a} × {b}  {} 中有 {} 户（{}）{}{}",
+            o.smaller,
+            o.shared,
+            effective_rate_text(o.shared, o.smaller),
+            if same_batch { "" } else { "，不同批次" },
+            if o.merge {
+                "  → 宜合并为一个联合抽查任务"
+            } else {
+                ""
+            }
+        )
+    },
+};
+
 fn top_up_name(t: TopUp) -> &'static str {
     match t {
         TopUp::AnyClass => "any-class",
@@ -620,237 +812,101 @@ impl YearReport {
         self.shared.iter().filter(|s| s.may_be_drawn_twice).count()
     }
 
-    /// What a task leaves out of its pool at commit, in words (English).
-    fn exclusions_en(&self, t: &TaskLine) -> Option<String> {
+    /// What a task leaves out of its pool at commit, in words (in the
+    /// process's language).
+    fn exclusions(&self, t: &TaskLine) -> Option<String> {
         let f = &t.planned.task;
         crate::plan::exclusion_line(&f.exclude_drawn_by, f.exclude_drawn_in_year, &f.task)
     }
 
     /// The text report (in Chinese under `--lang zh`).
     pub fn write_text(&self, out: &mut impl Write, register: &str) -> std::io::Result<()> {
-        if crate::lang::zh() {
-            return self.write_text_zh(out, register);
-        }
-        let p = &self.plan;
-        writeln!(out, "year plan {}: {}", p.year, p.name)?;
-        if let Some(i) = &p.issuer {
-            writeln!(out, "issuer: {i}")?;
-        }
-        writeln!(
-            out,
-            "master register: {} entities ({register}), root {}",
-            self.master_size,
-            hex(&self.master_root)
-        )?;
-        for (b, batch) in p.batches.iter().enumerate() {
-            writeln!(out)?;
-            writeln!(
-                out,
-                "batch {} {}  {} – {}",
-                b + 1,
-                batch.name,
-                double_random::calendar::format_date(batch.start),
-                double_random::calendar::format_date(batch.end)
-            )?;
-            for t in self.tasks.iter().filter(|t| t.planned.batch == b) {
-                let task = &t.planned.task.task;
-                writeln!(out, "  {}  {}  ({})", task.id, task.name, t.planned.file)?;
-                writeln!(
-                    out,
-                    "    inspection date {}; top-up {}",
-                    double_random::calendar::format_date(task.inspection_date),
-                    top_up_name(task.top_up)
-                )?;
-                for (i, line) in crate::scope::english(&task.scope).iter().enumerate() {
-                    writeln!(
-                        out,
-                        "    {}{line}",
-                        if i == 0 { "scope: " } else { "       " }
-                    )?;
-                }
-                writeln!(out, "    pool  {}", per_class(t.pool))?;
-                writeln!(out, "    draw  {}", per_class(t.draw))?;
-                if let Some(x) = self.exclusions_en(t) {
-                    writeln!(out, "    {x}")?;
-                }
-                for w in &t.warnings {
-                    writeln!(out, "    warning: {w}")?;
-                }
-            }
-        }
-        writeln!(out)?;
-        writeln!(
-            out,
-            "entities more than one task could draw: {}; of them, could be drawn twice (by two tasks neither of which excludes the other's draws): {}",
-            self.shared.len(),
-            self.may_be_drawn_twice()
-        )?;
-        for s in self.shared.iter().take(LIST_LIMIT) {
-            let ids: Vec<&str> = s.tasks.iter().map(|&i| self.id(i)).collect();
-            writeln!(
-                out,
-                "  {} {} ({})  {}{}",
-                s.uscc,
-                s.name,
-                s.class,
-                ids.join(", "),
-                if s.may_be_drawn_twice {
-                    "  may be drawn twice"
-                } else {
-                    "  excluded by a later task"
-                }
-            )?;
-        }
-        if self.shared.len() > LIST_LIMIT {
-            writeln!(
-                out,
-                "  … and {} more (--json lists them all)",
-                self.shared.len() - LIST_LIMIT
-            )?;
-        }
-        writeln!(out)?;
-        writeln!(
-            out,
-            "pool overlaps (shared entities ÷ the smaller pool; {} or more: one joint task, 进一次门、查多项):",
-            p.merge_threshold
-        )?;
-        if self.overlaps.is_empty() {
-            writeln!(out, "  none: no two pools share an entity")?;
-        }
-        for o in &self.overlaps {
-            let same = self.tasks[o.a].planned.batch == self.tasks[o.b].planned.batch;
-            writeln!(
-                out,
-                "  {} × {}  {} of {} ({}){}{}",
-                self.id(o.a),
-                self.id(o.b),
-                o.shared,
-                o.smaller,
-                effective_rate_text(o.shared, o.smaller),
-                if same { "" } else { ", different batches" },
-                if o.merge {
-                    "  → merge into one joint task"
-                } else {
-                    ""
-                }
-            )?;
-        }
-        Ok(())
+        let w = if crate::lang::zh() {
+            &YEAR_ZH
+        } else {
+            &YEAR_EN
+        };
+        self.write_text_in(out, register, w)
     }
 
-    fn write_text_zh(&self, out: &mut impl Write, register: &str) -> std::io::Result<()> {
+    /// The text report in the words of `w`.
+    fn write_text_in(
+        &self,
+        out: &mut impl Write,
+        register: &str,
+        w: &YearWords,
+    ) -> std::io::Result<()> {
         let p = &self.plan;
-        let per_class_zh = |v: [u64; 4]| {
-            format!(
-                "A {} · B {} · C {} · D {}，共 {}",
-                v[0],
-                v[1],
-                v[2],
-                v[3],
-                v.iter().sum::<u64>()
-            )
-        };
-        writeln!(out, "{} 年度抽查工作计划：{}", p.year, p.name)?;
+        writeln!(out, "{}", (w.title)(p.year, &p.name))?;
         if let Some(i) = &p.issuer {
-            writeln!(out, "制定单位：{i}")?;
+            writeln!(out, "{}", (w.issuer)(i))?;
         }
         writeln!(
             out,
-            "主名录库：{} 户（{register}），默克尔根 {}",
-            self.master_size,
-            hex(&self.master_root)
+            "{}",
+            (w.master)(self.master_size, register, &hex(&self.master_root))
         )?;
         for (b, batch) in p.batches.iter().enumerate() {
             writeln!(out)?;
             writeln!(
                 out,
-                "批次 {}：{}  {} 至 {}",
-                b + 1,
-                batch.name,
-                double_random::calendar::format_date(batch.start),
-                double_random::calendar::format_date(batch.end)
+                "{}",
+                (w.batch)(
+                    b + 1,
+                    &batch.name,
+                    &double_random::calendar::format_date(batch.start),
+                    &double_random::calendar::format_date(batch.end)
+                )
             )?;
             for t in self.tasks.iter().filter(|t| t.planned.batch == b) {
                 let task = &t.planned.task.task;
-                writeln!(out, "  {}  {}  （{}）", task.id, task.name, t.planned.file)?;
+                writeln!(out, "{}", (w.task)(&task.id, &task.name, &t.planned.file))?;
                 writeln!(
                     out,
-                    "    检查日期 {}；补足规则 {}",
-                    double_random::calendar::format_date(task.inspection_date),
-                    top_up_name(task.top_up)
+                    "{}",
+                    (w.dates)(
+                        &double_random::calendar::format_date(task.inspection_date),
+                        top_up_name(task.top_up)
+                    )
                 )?;
-                for (i, line) in crate::scope::chinese(&task.scope).iter().enumerate() {
-                    writeln!(
-                        out,
-                        "    {}{line}",
-                        if i == 0 { "范围：" } else { "      " }
-                    )?;
+                for (i, line) in (w.scope)(&task.scope).iter().enumerate() {
+                    let lead = if i == 0 { w.scope_lead } else { w.scope_more };
+                    writeln!(out, "    {lead}{line}")?;
                 }
-                writeln!(out, "    名录库 {}", per_class_zh(t.pool))?;
-                writeln!(out, "    抽取   {}", per_class_zh(t.draw))?;
-                if let Some(x) = self.exclusions_en(t) {
+                writeln!(out, "{}{}", w.pool, (w.per_class)(t.pool))?;
+                writeln!(out, "{}{}", w.draw, (w.per_class)(t.draw))?;
+                if let Some(x) = self.exclusions(t) {
                     writeln!(out, "    {x}")?;
                 }
-                for w in &t.warnings {
-                    writeln!(out, "    警告：{w}")?;
+                for warning in &t.warnings {
+                    writeln!(out, "{}", (w.warning)(warning))?;
                 }
             }
         }
         writeln!(out)?;
         writeln!(
             out,
-            "可能被不止一个任务抽中的对象：{} 户；其中可能被抽中两次（两个任务互不排除对方抽中的对象）：{} 户",
-            self.shared.len(),
-            self.may_be_drawn_twice()
+            "{}",
+            (w.shared)(self.shared.len(), self.may_be_drawn_twice())
         )?;
         for s in self.shared.iter().take(LIST_LIMIT) {
             let ids: Vec<&str> = s.tasks.iter().map(|&i| self.id(i)).collect();
-            writeln!(
-                out,
-                "  {} {}（{} 类）  {}{}",
-                s.uscc,
-                s.name,
-                s.class,
-                ids.join("、"),
-                if s.may_be_drawn_twice {
-                    "  可能被抽中两次"
-                } else {
-                    "  已被后一任务排除"
-                }
-            )?;
+            writeln!(out, "{}", (w.shared_entity)(s, &ids.join(w.list_separator)))?;
         }
         if self.shared.len() > LIST_LIMIT {
-            writeln!(
-                out,
-                "  ……另有 {} 户（--json 列出全部）",
-                self.shared.len() - LIST_LIMIT
-            )?;
+            writeln!(out, "{}", (w.more)(self.shared.len() - LIST_LIMIT))?;
         }
         writeln!(out)?;
-        writeln!(
-            out,
-            "名录库重叠（共同对象 ÷ 较小的名录库；达到 {} 的宜合并为一个联合抽查任务，进一次门、查多项）：",
-            p.merge_threshold
-        )?;
+        writeln!(out, "{}", (w.overlaps)(&p.merge_threshold.to_string()))?;
         if self.overlaps.is_empty() {
-            writeln!(out, "  无：任何两个名录库都没有共同对象")?;
+            writeln!(out, "{}", w.no_overlap)?;
         }
         for o in &self.overlaps {
-            let same = self.tasks[o.a].planned.batch == self.tasks[o.b].planned.batch;
+            let same_batch = self.tasks[o.a].planned.batch == self.tasks[o.b].planned.batch;
             writeln!(
                 out,
-                "  {} × {}  {} 中有 {} 户（{}）{}{}",
-                self.id(o.a),
-                self.id(o.b),
-                o.smaller,
-                o.shared,
-                effective_rate_text(o.shared, o.smaller),
-                if same { "" } else { "，不同批次" },
-                if o.merge {
-                    "  → 宜合并为一个联合抽查任务"
-                } else {
-                    ""
-                }
+                "{}",
+                (w.overlap)(self.id(o.a), self.id(o.b), o, same_batch)
             )?;
         }
         Ok(())
@@ -884,7 +940,7 @@ impl YearReport {
                             "pool_total": t.pool.iter().sum::<u64>(),
                             "draw": classes(t.draw),
                             "draw_total": t.draw.iter().sum::<u64>(),
-                            "warnings": t.warnings,
+                            "warnings": t.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
                         })
                     })
                     .collect();
@@ -1265,6 +1321,64 @@ tasks = ["tasks/c.toml"]
         )
         .unwrap();
         assert_eq!(p.merge_threshold.get(), 6650);
+    }
+
+    #[test]
+    fn an_inspection_date_outside_its_batch_is_noted_in_both_languages() {
+        let date = |s: &str| double_random::calendar::parse_date(s).unwrap();
+        let w = YearWarning::OutsideBatch {
+            date: date("2024-06-03"),
+            batch: "第二批".into(),
+            start: date("2024-07-01"),
+            end: date("2024-07-31"),
+        };
+        assert_eq!(
+            w.to_string(),
+            "inspection date 2024-06-03 is outside batch 第二批 (2024-07-01 – 2024-07-31)"
+        );
+        assert_eq!(
+            crate::lang::Zh::zh(&w),
+            "检查日期 2024-06-03 不在批次 第二批 的时间内（2024-07-01 至 2024-07-31）"
+        );
+        // The Chinese report says it in Chinese; JSON keeps the English.
+        let plan = parse_year_plan("p.toml", PLAN).unwrap();
+        let line = TaskLine {
+            planned: PlannedTask {
+                batch: 1,
+                file: "tasks/c.toml".into(),
+                task: crate::task_file::parse_task(
+                    "tasks/c.toml",
+                    "id = \"T-1\"\nname = \"河道\"\ninitiating_department = \"水政股\"\nitems = []\nteam_size = 2\ninspection_date = 2024-06-03\n[ratios]\nA = \"5%\"\nB = \"5%\"\nC = \"5%\"\nD = \"5%\"\n",
+                    date("2024-09-01"),
+                )
+                .unwrap(),
+            },
+            pool: [1, 0, 0, 0],
+            draw: [1, 0, 0, 0],
+            warnings: vec![w],
+        };
+        let report = YearReport {
+            plan,
+            master_size: 1,
+            master_root: [0; 32],
+            tasks: vec![line],
+            shared: Vec::new(),
+            overlaps: Vec::new(),
+        };
+        let mut zh = Vec::new();
+        report.write_text_in(&mut zh, "e.csv", &YEAR_ZH).unwrap();
+        let zh = String::from_utf8(zh).unwrap();
+        assert!(
+            zh.contains("    警告：检查日期 2024-06-03 不在批次 第二批 的时间内"),
+            "{zh}"
+        );
+        assert!(
+            report.to_json()["batches"][1]["tasks"][0]["warnings"][0]
+                .as_str()
+                .is_some_and(|w| w.starts_with("inspection date 2024-06-03 is outside batch")),
+            "{}",
+            report.to_json()
+        );
     }
 
     #[test]
