@@ -692,11 +692,10 @@ fn parse_plan(spec: &str, witnesses: &[String]) -> Result<RandomnessPlan, Receip
     )))
 }
 
-/// The Beijing (UTC+8) calendar date of a time: the date an office means.
+/// The Beijing (UTC+8) calendar date of a time: the date an office means
+/// ([`double_random::ledger::china_date`]).
 pub(crate) fn beijing_date(t: Timestamp) -> time::Date {
-    Timestamp::from_unix(t.unix() + 8 * 3600)
-        .unwrap_or(t)
-        .date()
+    double_random::ledger::china_date(t)
 }
 
 /// Runs `commit`.

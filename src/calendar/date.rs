@@ -259,7 +259,9 @@ impl BeijingTime {
         let shifted = self
             .0
             .datetime()
-            .checked_add(time::Duration::seconds(BEIJING_UTC_OFFSET_SECONDS))?;
+            .checked_add(time::Duration::seconds(BEIJING_UTC_OFFSET_SECONDS))
+            // Also when `time` holds larger years (its `large-dates` feature).
+            .filter(|t| t.year() <= 9999)?;
         Some(time::PrimitiveDateTime::new(shifted.date(), shifted.time()))
     }
 

@@ -29,7 +29,9 @@ use crate::registers::uscc::Uscc;
 /// turned into a date at UTC+8 before it is compared with them.
 pub const CHINA_UTC_OFFSET_SECONDS: i64 = 8 * 3600;
 
-/// The calendar date of `t` in China Standard Time (UTC+8).
+/// The calendar date of `t` in China Standard Time (UTC+8). From
+/// 9999-12-31T16:00:00Z on, when that date would be 10000-01-01, which
+/// [`Date`] cannot hold, it is 9999-12-31.
 pub fn china_date(t: Timestamp) -> Date {
     Timestamp::from_unix(t.unix().saturating_add(CHINA_UTC_OFFSET_SECONDS))
         .map_or(t.date(), Timestamp::date)

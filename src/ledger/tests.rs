@@ -506,7 +506,7 @@ fn summary_names_every_drawn_entity_without_a_result() {
         .collect();
     assert_eq!(missing.len(), 2);
     assert!(missing[0].contains(code(1).as_str()) && missing[1].contains(code(3).as_str()));
-    // The whole draw id, as every other message gives record ids.
+    // The whole draw id, as verify's other findings give record ids.
     let draw = format!("(draw {})", crate::hex::encode(fx.draw.as_ref()));
     assert!(missing.iter().all(|m| m.ends_with(&draw)), "{missing:?}");
 
@@ -918,6 +918,12 @@ fn joint_tasks_take_one_result_per_department_and_derive_the_overall_one() {
         .collect();
     assert_eq!(missing.len(), 2, "{missing:?}");
     assert!(missing[0].contains(code(2).as_str()) && missing[0].contains("管理股"));
+    let draw_id = crate::hex::encode(fx.draw.as_ref());
+    assert!(
+        missing[0].contains(&format!("(draw {draw_id})")),
+        "{}",
+        missing[0]
+    );
 
     // The overall result: the union, no-problem dropped beside a problem.
     let d = fx.draws.get(&fx.draw).unwrap();

@@ -424,7 +424,7 @@ fn year_plan_errors_in_chinese() {
 }
 
 #[test]
-fn year_plan_errors_english_unchanged() {
+fn year_plan_errors_in_english() {
     let e = YearPlanError::Year {
         file: "p.toml".into(),
         year: 20240,

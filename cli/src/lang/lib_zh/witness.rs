@@ -54,10 +54,14 @@ impl Zh for EvidenceProblem {
                     .iter()
                     .map(|k| if k.is_empty() { "\"\"" } else { k.as_str() })
                     .collect();
-                format!(
-                    "一份副署不是受信任的见证方签署的（密钥编号 {}）",
-                    ids.join(", ")
-                )
+                if ids.is_empty() {
+                    "一份副署不是受信任的见证方签署的（没有密钥编号）".to_owned()
+                } else {
+                    format!(
+                        "一份副署不是受信任的见证方签署的（密钥编号 {}）",
+                        ids.join(", ")
+                    )
+                }
             }
             EvidenceProblem::Invalid { key_id, cause } => format!(
                 "一份声称由见证方密钥 {key_id} 签署的副署验证不通过：{}",
