@@ -429,6 +429,15 @@ fn cli_text_seeds() {
     );
 
     let s = Seeds::new("calendar_file");
+    // A year the built-in table lacks, whose notice starts in the December
+    // before (the 2019 notice's 元旦 ran 2018-12-30 to 2019-01-01).
+    s.add(
+        "calendar-2019-december.toml",
+        "year = 2019\nnotice = \"国务院办公厅关于2019年部分节假日安排的通知\"\n\
+         number = \"国办发明电〔2018〕15号\"\n\n\
+         [[holiday]]\nname = \"元旦\"\nfrom = 2018-12-30\nto = 2019-01-01\n\n\
+         [[workday]]\nname = \"元旦调休\"\ndate = 2018-12-29\n",
+    );
     let doc = String::from_utf8(read("docs/calendar.md")).expect("UTF-8");
     for (i, block) in doc.split("```toml\n").skip(1).enumerate() {
         let block = block.split("```").next().expect("block");
