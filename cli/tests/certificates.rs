@@ -2,16 +2,13 @@
 //! side (`check-registers`, `commit`) reports them as errors and refuses the
 //! register; an undated officer's conflicts are not reported twice.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../examples/yangcheng")
-        .join(name)
-}
+mod fixtures;
+use fixtures::example;
 
 fn run<I, S>(dir: &Path, args: I) -> Output
 where

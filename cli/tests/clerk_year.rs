@@ -2,16 +2,13 @@
 //! write them (Beijing time, offsets, a stated zone required), the `round`
 //! helper, and holiday calendars loaded from files with `--calendar`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../examples/yangcheng")
-        .join(name)
-}
+mod fixtures;
+use fixtures::example;
 
 fn sample_2027() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -12,11 +12,8 @@ fn data(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../examples/yangcheng")
-        .join(name)
-}
+mod fixtures;
+use fixtures::example;
 
 fn run<I, S>(args: I) -> Output
 where

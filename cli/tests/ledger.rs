@@ -2,16 +2,13 @@
 //! unit head), commit, draw, record-result, correct, publish, summary and
 //! verify; then tampering.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../examples/yangcheng")
-        .join(name)
-}
+mod fixtures;
+use fixtures::example;
 
 fn run<I, S>(dir: &Path, args: I) -> Output
 where

@@ -30,11 +30,8 @@ use serde_json::Value;
 
 const SIGNATURE: &str = "b75c69d0b72a5d906e854e808ba7e2accb1542ac355ae486d591aa9d43765482e26cd02df835d3546d23c4b13e0dfc92";
 
-fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../examples/yangcheng")
-        .join(name)
-}
+mod fixtures;
+use fixtures::example;
 
 fn run(dir: &Path, args: &[String]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_double-random"))

@@ -5,17 +5,14 @@
 //! inspect) and `item-list` (抽查事项清单).
 
 use std::io::Cursor;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use calamine::{Data, Reader, Xlsx};
 use serde_json::Value;
 
-fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../examples/yangcheng")
-        .join(name)
-}
+mod fixtures;
+use fixtures::example;
 
 fn run<I, S>(dir: &Path, args: I) -> Output
 where

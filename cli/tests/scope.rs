@@ -6,7 +6,6 @@
 //! and writes a plan document.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use double_random::records::{IssuerKey, IssuerPublicKey, Record};
@@ -14,11 +13,8 @@ use double_random::registers::uscc_check_character;
 
 const ROUND_123_SIGNATURE: &str = "b75c69d0b72a5d906e854e808ba7e2accb1542ac355ae486d591aa9d43765482e26cd02df835d3546d23c4b13e0dfc92";
 
-fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../examples/yangcheng")
-        .join(name)
-}
+mod fixtures;
+use fixtures::example;
 
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_double-random"))

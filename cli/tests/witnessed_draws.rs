@@ -4,7 +4,7 @@
 //! after the randomness was public cannot be drawn as witnessed and fails
 //! `verify --witness-key`; a chain cut after a cosigned head is a rollback.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Duration;
 
@@ -13,11 +13,8 @@ use serde_json::Value;
 mod support;
 use support::Server;
 
-fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../examples/yangcheng")
-        .join(name)
-}
+mod fixtures;
+use fixtures::example;
 
 fn run(args: &[String]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_double-random"))
