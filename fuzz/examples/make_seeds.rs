@@ -428,6 +428,19 @@ fn cli_text_seeds() {
         "{\"commitment\":\"ab\",\"conflict_salt\":1,\"x\":2}\n{\"commitment\":\"\"}",
     );
 
+    let s = Seeds::new("secret_key_file");
+    for name in ["witness-a", "issuer-new", "untrusted"] {
+        let key = String::from_utf8(read(&format!("tests/vectors/v2/witness/{name}.key")))
+            .expect("UTF-8");
+        s.add(&format!("{name}.key"), &key);
+        s.add(&format!("{name}-crlf.key"), key.replace('\n', "\r\n"));
+        s.add(&format!("{name}-no-final-newline.key"), key.trim_end());
+        s.add(
+            &format!("{name}-other-key-id.key"),
+            key.replace("key-id: ", "key-id: 0"),
+        );
+    }
+
     let s = Seeds::new("calendar_file");
     // A year the built-in table lacks, whose notice starts in the December
     // before (the 2019 notice's 元旦 ran 2018-12-30 to 2019-01-01).

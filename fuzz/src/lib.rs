@@ -1493,6 +1493,39 @@ pub fn calendar_file(data: &[u8]) {
     }
 }
 
+/// A secret key file (`keygen`'s output, `--key`): a key read writes back
+/// to the same text (the reader is strict) and signs what its public key
+/// verifies; an error never repeats the file's secret.
+pub fn secret_key_file(data: &[u8]) {
+    let s = text(data);
+    match IssuerKey::from_secret_text(&s) {
+        Ok(key) => {
+            assert_eq!(key.to_secret_text(), s, "the strict reader took a variant");
+            let again = IssuerKey::from_secret_text(&key.to_secret_text()).expect("re-read");
+            assert_eq!(again.public_key(), key.public_key());
+            assert_eq!(again.issuer(), key.issuer());
+            let signed = double_random::records::sign(RECEIPT_TYPES[0], b"fuzz", &key);
+            assert_eq!(
+                verify(&signed, RECEIPT_TYPES[0], key.public_key()).ok(),
+                Some(&b"fuzz"[..])
+            );
+        }
+        Err(e) => {
+            // A secret-looking value (16 or more base64 characters) that the
+            // file holds once, on its `secret:` line, is never quoted back.
+            let message = e.to_string();
+            let base64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=');
+            if let Some(secret) = s.lines().find_map(|l| l.strip_prefix("secret: "))
+                && secret.len() >= 16
+                && secret.chars().all(base64)
+                && s.matches(secret).count() == 1
+            {
+                assert!(!message.contains(secret), "{message:?}");
+            }
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Witnesses (format v2)
 
