@@ -130,6 +130,17 @@ pub enum TaskError {
         /// The draw's record id.
         draw: RecordId,
     },
+    /// The inspection date lies outside the years a record can write
+    /// (1900 to 9999, docs/FORMAT.md §1): a commitment signed with it
+    /// would be refused by every verifier.
+    #[error(
+        "inspection date {} is outside the years 1900 to 9999 that a record can hold",
+        crate::calendar::format_date(*date)
+    )]
+    InspectionDate {
+        /// The date given.
+        date: Date,
+    },
 }
 
 impl Task {
@@ -198,6 +209,11 @@ impl Task {
             if value.trim().is_empty() {
                 return Err(TaskError::MissingField { field });
             }
+        }
+        if !(1900..=9999).contains(&self.inspection_date.year()) {
+            return Err(TaskError::InspectionDate {
+                date: self.inspection_date,
+            });
         }
         self.team.check()?;
         let mut seen = HashSet::new();
@@ -410,6 +426,30 @@ mod tests {
 
     fn task(team: TeamRules) -> Result<Task, TaskError> {
         Task::new("T-1", "取水许可检查", vec![], ratios(), team, date())
+    }
+
+    #[test]
+    fn an_inspection_date_a_record_cannot_hold_is_refused() {
+        let on = |y: i32| {
+            let d = Date::from_calendar_date(y, time::Month::September, 2).unwrap();
+            Task::new(
+                "T-1",
+                "检查",
+                vec![],
+                ratios(),
+                TeamRules::new(2, "管理股"),
+                d,
+            )
+        };
+        for y in [1012, 1899, -5] {
+            let e = on(y).unwrap_err();
+            assert!(matches!(e, TaskError::InspectionDate { .. }), "{e}");
+        }
+        assert_eq!(
+            on(1012).unwrap_err().to_string(),
+            "inspection date 1012-09-02 is outside the years 1900 to 9999 that a record can hold"
+        );
+        assert!(on(1900).is_ok() && on(9999).is_ok());
     }
 
     #[test]

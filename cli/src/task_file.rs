@@ -315,6 +315,10 @@ pub(crate) fn toml_date(key: &str, value: toml::Value) -> Result<Date, String> {
             }
         }),
         toml::Value::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
+            // Years as `parse_date` reads them: those a record can hold.
+            (Some(date), None, None) if !(1900..=9999).contains(&date.year) => Err(format!(
+                "{key} {dt} is outside the years 1900 to 9999 that a record can hold"
+            )),
             (Some(date), None, None) => Month::try_from(date.month)
                 .ok()
                 .and_then(|m| Date::from_calendar_date(i32::from(date.year), m, date.day).ok())
@@ -628,6 +632,18 @@ D = "60%"
         assert!(e.contains("date only"), "{e}");
         let e = err(&with("inspection_date = 20240603"));
         assert!(e.contains("inspection_date must be a date"), "{e}");
+        // A year no record can hold is refused before anything is signed
+        // (a fuzzed task file once committed 1012-09-02).
+        for year in ["1012", "1899", "0001"] {
+            let e = err(&with(&format!("inspection_date = {year}-09-02")));
+            assert!(
+                e.contains(&format!(
+                    "inspection_date {year}-09-02 is outside the years 1900 to 9999"
+                )),
+                "{e}"
+            );
+        }
+        assert!(parse(&with("inspection_date = 1900-01-01")).is_ok());
     }
 
     #[test]

@@ -361,6 +361,15 @@ fn main() {
         s.add(&format!("task-file-md-{i}.toml"), block);
     }
     s.add("every-key.toml", EVERY_KEY_TASK);
+    // A year no record can hold: the smoke run once found that the task was
+    // committed and signed, and no verifier could then read the record.
+    s.add(
+        "inspection-date-1012.toml",
+        EVERY_KEY_TASK.replace(
+            "inspection_date = 2024-09-02",
+            "inspection_date = 1012-09-02",
+        ),
+    );
     s.add(
         "string-date-bom.toml",
         format!(

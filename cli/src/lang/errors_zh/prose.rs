@@ -458,6 +458,15 @@ pub const PROSE: &[(&str, Render)] = &[
     ("{} {} is not a date; write 2024-06-03", |v| {
         format!("{} {} 不是日期；请写成 2024-06-03 这样的形式", v[0], v[1])
     }),
+    (
+        "{} {} is outside the years 1900 to 9999 that a record can hold",
+        |v| {
+            format!(
+                "{} {} 不在记录可写的年份范围内（1900 至 9999 年）",
+                v[0], v[1]
+            )
+        },
+    ),
     ("{} {} is not a real date", |v| {
         format!("{} {} 不是真实存在的日期", v[0], v[1])
     }),

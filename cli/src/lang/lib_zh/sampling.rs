@@ -122,6 +122,10 @@ impl Zh for TaskError {
             TaskError::DuplicateExclusion { draw } => {
                 format!("exclude_drawn 中两次列出了抽取 {draw}")
             }
+            TaskError::InspectionDate { date } => format!(
+                "检查日期 {} 不在记录可写的年份范围内（1900 至 9999 年）",
+                double_random::calendar::format_date(*date)
+            ),
             _ => self.to_string(),
         }
     }

@@ -267,6 +267,14 @@ fn task_errors_carry_the_rules_and_ratios() {
         "ratio of class C: ratio \"-3%\" is negative; ratios must be between 0% and 100%",
         &["C 类", "\"-3%\"", "负数", "0% 到 100%"],
     );
+    let e = TaskError::InspectionDate {
+        date: time::Date::from_calendar_date(1012, time::Month::September, 2).unwrap(),
+    };
+    check(
+        &e,
+        "inspection date 1012-09-02 is outside the years 1900 to 9999 that a record can hold",
+        &["检查日期 1012-09-02", "1900 至 9999"],
+    );
 }
 
 #[test]
