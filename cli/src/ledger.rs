@@ -11,8 +11,8 @@ use double_random::{
     calendar::{Timestamp, WorkingCalendar},
     ledger::{
         Approvals, CreditClassDisclosure, DrawIndex, DrawnTask, FollowUp, InspectorDisclosure,
-        Ledger, LedgerOptions, LedgerRecord, LedgerReport, PublicView, ResultCategory, ResultError,
-        ResultFields, SummaryKind, TaskSummary, check_published_file, published_file,
+        Ledger, LedgerOptions, LedgerRecord, LedgerReport, PublicView, Rate, ResultCategory,
+        ResultError, ResultFields, SummaryKind, TaskSummary, check_published_file, published_file,
         sign_correction, summarise, verify_ledger,
     },
     records::{IssuerPublicKey, Record, RecordId},
@@ -1188,8 +1188,8 @@ struct SummaryWords {
     counts: fn(&TaskSummary, &str) -> String,
     /// The unchecked-deadline part of the counts line.
     not_checked: fn(u64) -> String,
-    /// The rates line.
-    rates: fn(&TaskSummary) -> String,
+    /// The rates line, given the entry and publication rates.
+    rates: fn(&Rate, &Rate) -> String,
     /// Before the result categories.
     results: &'static str,
     /// The supplementary-draws line.
@@ -1221,15 +1221,10 @@ const SUMMARY_EN: SummaryWords = SummaryWords {
         )
     },
     not_checked: |n| format!(", not checked {n}"),
-    rates: |r| {
+    rates: |e, p| {
         format!(
-            "  entry rate {} ({}/{}) · publication rate {} ({}/{})",
-            r.entry_rate,
-            r.entry_rate.numerator,
-            r.entry_rate.denominator,
-            r.publication_rate,
-            r.publication_rate.numerator,
-            r.publication_rate.denominator
+            "  entry rate {e} ({}/{}) · publication rate {p} ({}/{})",
+            e.numerator, e.denominator, p.numerator, p.denominator
         )
     },
     results: "  results: ",
@@ -1260,15 +1255,10 @@ const SUMMARY_ZH: SummaryWords = SummaryWords {
         )
     },
     not_checked: |n| format!("，未核对截止日期 {n}"),
-    rates: |r| {
+    rates: |e, p| {
         format!(
-            "  录入率 {}（{}/{}） · 公示率 {}（{}/{}）",
-            r.entry_rate,
-            r.entry_rate.numerator,
-            r.entry_rate.denominator,
-            r.publication_rate,
-            r.publication_rate.numerator,
-            r.publication_rate.denominator
+            "  录入率 {e}（{}/{}） · 公示率 {p}（{}/{}）",
+            e.numerator, e.denominator, p.numerator, p.denominator
         )
     },
     results: "  检查结果：",
@@ -1305,7 +1295,7 @@ fn print_summary(
                 String::new()
             };
             writeln!(out, "{}", (w.counts)(r, &not_checked))?;
-            writeln!(out, "{}", (w.rates)(r))?;
+            writeln!(out, "{}", (w.rates)(&r.entry_rate, &r.publication_rate))?;
             let cats: Vec<String> = r
                 .categories
                 .iter()
@@ -1410,7 +1400,7 @@ pub fn print_ledger_report(out: &mut impl Write, report: &LedgerReport) -> std::
 
 #[cfg(test)]
 mod tests {
-    use double_random::ledger::{CategoryCount, ItemCount, MissingEntity, Rate};
+    use double_random::ledger::{CategoryCount, ItemCount, MissingEntity};
 
     use super::*;
 
